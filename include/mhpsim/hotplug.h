@@ -1,0 +1,25 @@
+/*
+ * hotplug.h - what a driver does: add and remove memory ranges.
+ *
+ * Online and offline happen through sysfs (mhp_sysfs_write), as on a real machine.
+ */
+#ifndef MHPSIM_HOTPLUG_H
+#define MHPSIM_HOTPLUG_H
+
+#include <stdint.h>
+#include <mhpsim/error.h>
+
+struct mhp_machine;
+
+/*
+ * add_memory_driver_managed() when resource_name is not exactly "System RAM",
+ * add_memory() otherwise. Returns 0 or the kernel's negative errno.
+ */
+int mhp_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+		   const char *resource_name, struct mhp_err *err);
+
+/* remove_memory(): every block in the range must be offline, else -EBUSY. */
+int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size,
+		      struct mhp_err *err);
+
+#endif

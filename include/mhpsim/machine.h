@@ -1,0 +1,36 @@
+/*
+ * machine.h - one simulated arm64 machine: boot, inspect, hash, free.
+ *
+ * A machine owns all of its state (no globals), so several may live in one
+ * process. All randomness comes from the seeded PRNG inside it.
+ */
+#ifndef MHPSIM_MACHINE_H
+#define MHPSIM_MACHINE_H
+
+#include <stdint.h>
+#include <mhpsim/error.h>
+#include <mhpsim/model.h>
+
+struct mhp_machine;
+
+/*
+ * Boots the model with a kernel command line (e.g. "memhp_default_state=online").
+ * Unknown words are ignored as the kernel ignores them; known ones with a bad
+ * value follow the kernel too (memhp_default_state= silently keeps its default).
+ */
+int mhp_machine_boot(const struct mhp_model *model, const char *cmdline,
+		     uint64_t seed, struct mhp_machine **out, struct mhp_err *err);
+void mhp_machine_free(struct mhp_machine *m);
+
+/* A hash of the whole simulated state, independent of host addresses. */
+uint64_t mhp_machine_state_hash(const struct mhp_machine *m);
+
+/* Kernel log (dmesg): lines are numbered from 0 in the order printed. */
+enum mhp_loglevel {
+	MHP_LOG_ERR = 3, MHP_LOG_WARN = 4, MHP_LOG_INFO = 6, MHP_LOG_DEBUG = 7,
+};
+uint64_t mhp_log_count(const struct mhp_machine *m);
+/* Returns the text of line seq (without newline), or NULL if it fell out of the ring. */
+const char *mhp_log_line(const struct mhp_machine *m, uint64_t seq, enum mhp_loglevel *level);
+
+#endif

@@ -1,0 +1,12 @@
+/* mhpsim.h - everything public, in one include. */
+#ifndef MHPSIM_H
+#define MHPSIM_H
+#include <mhpsim/error.h>
+#include <mhpsim/model.h>
+#include <mhpsim/machine.h>
+#include <mhpsim/sysfs.h>
+#include <mhpsim/hotplug.h>
+#include <mhpsim/check.h>
+#include <mhpsim/trace.h>
+#include <mhpsim/scenario.h>
+#endif

@@ -1,0 +1,16 @@
+/*
+ * model.h - platform models: the machine a scenario boots (models/NAME.yaml).
+ */
+#ifndef MHPSIM_MODEL_H
+#define MHPSIM_MODEL_H
+
+#include <mhpsim/error.h>
+
+struct mhp_model;
+
+/* Parses a model file. Errors carry file:line:column. */
+int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err);
+void mhp_model_free(struct mhp_model *model);
+const char *mhp_model_name(const struct mhp_model *model);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * scenario.h - scripted steps with expectations (scenarios/NAME.yaml).
+ */
+#ifndef MHPSIM_SCENARIO_H
+#define MHPSIM_SCENARIO_H
+
+#include <stdio.h>
+#include <stdint.h>
+#include <mhpsim/error.h>
+
+struct mhp_scenario;
+
+/*
+ * Parses a scenario and the model it names; models are looked up in
+ * models_dir (NULL: "models" next to the scenario's directory, then "models").
+ * Every error reads "file:line:column: error: ...".
+ */
+int mhp_scenario_load(const char *path, const char *models_dir,
+		      struct mhp_scenario **out, struct mhp_err *err);
+void mhp_scenario_free(struct mhp_scenario *sc);
+
+enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET };
+
+struct mhp_run_options {
+	enum mhp_output output;
+	FILE *out;                /* where the trace goes */
+	const char *mutant;       /* NULL, or a mutant name (tests only) */
+};
+
+struct mhp_run_result {
+	uint64_t state_hash;
+	uint64_t trace_hash;
+	unsigned steps_run;
+	unsigned failed_step;      /* 1-based; 0 when all passed */
+};
+
+/*
+ * Replays the scenario, checking expectations and every invariant after each
+ * step. Returns 0 when all hold; otherwise -EUCLEAN (an expectation or
+ * invariant failed) with err naming the step's file:line:column.
+ */
+int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
+		     struct mhp_run_result *res, struct mhp_err *err);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * sysfs.h - the simulated /sys and /proc files, read and written by path.
+ *
+ * Paths are absolute ("/sys/devices/system/memory/memory8/state",
+ * "/proc/zoneinfo") or relative to /sys ("devices/system/memory/block_size_bytes").
+ * Text is byte-exact to Linux 6.12 for every file the model implements.
+ */
+#ifndef MHPSIM_SYSFS_H
+#define MHPSIM_SYSFS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct mhp_machine;
+
+/*
+ * Reads a file into buf (NUL-terminated if cap > 0). Returns the full length
+ * of the text (which may exceed cap - 1, like snprintf) or a negative errno:
+ * -ENOENT for a path that does not exist, -EACCES for a write-only file.
+ */
+ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+
+/*
+ * Writes value to a file as `echo -n value > path` would (one write call).
+ * Returns 0 or the negative errno the kernel's write returns.
+ */
+int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, size_t len);
+
+/*
+ * Lists a directory, one name per line, sorted as `ls` sorts them in the C
+ * locale. Links (memoryN/node0) are listed by name; mhp_sysfs_readlink reads them.
+ */
+ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+
+/* Reads a symbolic link's target ("../../node/node0"); -EINVAL if not a link. */
+ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * testing.h - deliberately broken variants (mutants) of the model.
+ *
+ * A mutant is a known bug switched on at run time. Tests turn one on and show
+ * that a named invariant catches it: the proof that the checks can fail.
+ */
+#ifndef MHPSIM_TESTING_H
+#define MHPSIM_TESTING_H
+
+#include <stddef.h>
+
+struct mhp_machine;
+
+struct mhp_mutant {
+	const char *name;        /* "offline-keeps-section-online" */
+	const char *breaks;      /* what it gets wrong */
+	const char *caught_by;   /* the invariant id expected to catch it */
+};
+
+size_t mhp_mutant_count(void);
+const struct mhp_mutant *mhp_mutant_get(size_t i);
+/* Switches a mutant on (NULL: none). Returns -EINVAL for an unknown name. */
+int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
+
+#endif

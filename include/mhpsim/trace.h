@@ -1,0 +1,39 @@
+/*
+ * trace.h - one event per meaningful action of the model.
+ *
+ * Events are the source of the narrated trace, the JSON lines and the trace
+ * hash. A sink receives each event as it happens.
+ */
+#ifndef MHPSIM_TRACE_H
+#define MHPSIM_TRACE_H
+
+#include <stdint.h>
+
+struct mhp_machine;
+
+#define MHP_TRACE_MAX_FIELDS 8
+
+struct mhp_trace_field {
+	const char *key;
+	const char *str;    /* non-NULL for a string field */
+	uint64_t num;       /* otherwise a number */
+	int hex;            /* print num in hex */
+};
+
+struct mhp_trace_event {
+	uint64_t seq;                 /* 0, 1, 2... per machine */
+	const char *type;             /* "zone_span_grow" */
+	const char *text;             /* one narrated sentence */
+	unsigned nfields;
+	struct mhp_trace_field fields[MHP_TRACE_MAX_FIELDS];
+};
+
+typedef void (*mhp_trace_sink)(const struct mhp_trace_event *ev, void *ctx);
+
+void mhp_trace_set_sink(struct mhp_machine *m, mhp_trace_sink sink, void *ctx);
+/* Hash of every event emitted so far (their JSON form). */
+uint64_t mhp_trace_hash(const struct mhp_machine *m);
+/* Formats one event as a JSON object (no newline). Returns the length. */
+int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap);
+
+#endif

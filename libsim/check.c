@@ -1,0 +1,266 @@
+/*
+ * check.c - invariants of the model: each named, stated, tied to the kernel
+ * code that keeps it true, and run after every scenario step.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef int (*check_fn)(const struct mhp_machine *m, struct mhp_err *err);
+
+struct invariant {
+	struct mhp_invariant pub;
+	check_fn check;
+};
+
+#define FAIL(err, id, ...) mhp_err_set((err), -EUCLEAN, id ": " __VA_ARGS__)
+
+/* ---- SECTION-STATE ------------------------------------------------------- */
+
+struct section_walk {
+	struct mhp_err *err;
+	uint64_t present;
+	int ret;
+};
+
+static int section_state_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	struct section_walk *w = arg;
+	const struct memory_block *mem = find_memory_block_by_id(m, nr / m->sections_per_block);
+	w->present++;
+	if (!(ms->flags & SECTION_HAS_MEM_MAP))
+		return w->ret = FAIL(w->err, "SECTION-STATE", "present section %llu has no memmap",
+				     (unsigned long long)nr);
+	if (!(ms->subsection_map[0] | ms->subsection_map[1] | ms->subsection_map[2] | ms->subsection_map[3]))
+		return w->ret = FAIL(w->err, "SECTION-STATE", "present section %llu has an empty subsection map",
+				     (unsigned long long)nr);
+	if (!mem)
+		return w->ret = FAIL(w->err, "SECTION-STATE", "present section %llu belongs to no memory block",
+				     (unsigned long long)nr);
+	if (online_section(ms) != (mem->state == MEM_ONLINE))
+		return w->ret = FAIL(w->err, "SECTION-STATE", "section %llu is %s but memory%llu is %s",
+				     (unsigned long long)nr, online_section(ms) ? "online" : "offline",
+				     (unsigned long long)mem->id, mem->state == MEM_ONLINE ? "online" : "not online");
+	if (early_section(ms) != mem->early)
+		return w->ret = FAIL(w->err, "SECTION-STATE", "section %llu early flag disagrees with memory%llu",
+				     (unsigned long long)nr, (unsigned long long)mem->id);
+	return 0;
+}
+
+/* Present sections carry a memmap and subsections, and are online exactly when their block is. */
+static int check_section_state(const struct mhp_machine *m, struct mhp_err *err)
+{
+	struct section_walk w = { .err = err };
+	for_each_present_section(m, 0, UINT64_MAX, section_state_cb, &w);
+	if (w.ret)
+		return w.ret;
+	if (w.present != m->sparse.nr_present)
+		return FAIL(err, "SECTION-STATE", "%llu present sections found, %llu counted",
+			    (unsigned long long)w.present, (unsigned long long)m->sparse.nr_present);
+	for (size_t i = 0; i < m->nr_blocks; i++) {
+		const struct memory_block *mem = m->blocks[i];
+		for (uint64_t s = 0; s < m->sections_per_block; s++)
+			if (!present_section(__nr_to_section(m, mem->start_section_nr + s)))
+				return FAIL(err, "SECTION-STATE", "memory%llu has a section that is not present",
+					    (unsigned long long)mem->id);
+	}
+	return 0;
+}
+
+/* ---- BLOCK-ZONE ------------------------------------------------------------ */
+
+/* An online block lies in one zone of its node, the one it records; an offline block records none. */
+static int check_block_zone(const struct mhp_machine *m, struct mhp_err *err)
+{
+	for (size_t i = 0; i < m->nr_blocks; i++) {
+		const struct memory_block *mem = m->blocks[i];
+		if (mem->state != MEM_ONLINE) {
+			if (mem->zone != NO_ZONE)
+				return FAIL(err, "BLOCK-ZONE", "offline memory%llu still records zone %s",
+					    (unsigned long long)mem->id, zone_name(mem->zone));
+			continue;
+		}
+		if (mem->zone == NO_ZONE)
+			continue;   /* spans zones or nodes: the kernel records none, and refuses to offline it */
+		for (uint64_t s = 0; s < m->sections_per_block; s++) {
+			const struct mem_section *ms = __nr_to_section(m, mem->start_section_nr + s);
+			if (ms->zone != mem->zone || ms->nid != mem->nid)
+				return FAIL(err, "BLOCK-ZONE",
+					    "memory%llu records node %d zone %s but its section %llu is in node %d zone %s",
+					    (unsigned long long)mem->id, mem->nid, zone_name(mem->zone),
+					    (unsigned long long)(mem->start_section_nr + s), ms->nid,
+					    ms->zone == NO_ZONE ? "none" : zone_name(ms->zone));
+		}
+	}
+	return 0;
+}
+
+/* ---- ZONE-SPAN ------------------------------------------------------------- */
+
+struct span_walk {
+	struct mhp_err *err;
+	uint64_t present[MAX_NUMNODES][MAX_NR_ZONES];
+	int ret;
+};
+
+static int zone_span_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	struct span_walk *w = arg;
+	if (!online_section(ms))
+		return 0;
+	uint64_t pfn = section_nr_to_pfn(m, nr), end = pfn + m->pages_per_section;
+	if (ms->zone == NO_ZONE || ms->nid < 0)
+		return w->ret = FAIL(w->err, "ZONE-SPAN", "online section %llu is linked to no zone",
+				     (unsigned long long)nr);
+	const struct pglist_data *p = &m->nodes[ms->nid];
+	const struct zone *z = &p->zones[ms->zone];
+	if (pfn < z->zone_start_pfn || end > zone_end_pfn(z))
+		return w->ret = FAIL(w->err, "ZONE-SPAN",
+				     "online section %llu (pfn %#llx) lies outside node %d zone %s span [%#llx, %#llx)",
+				     (unsigned long long)nr, (unsigned long long)pfn, ms->nid, zone_name(ms->zone),
+				     (unsigned long long)z->zone_start_pfn, (unsigned long long)zone_end_pfn(z));
+	if (pfn < p->node_start_pfn || end > p->node_start_pfn + p->node_spanned_pages)
+		return w->ret = FAIL(w->err, "ZONE-SPAN", "online section %llu lies outside node %d span",
+				     (unsigned long long)nr, ms->nid);
+	w->present[ms->nid][ms->zone] += m->pages_per_section;
+	return 0;
+}
+
+/* Online pages lie within their zone's and node's spans; a zone without them spans nothing. */
+static int check_zone_span(const struct mhp_machine *m, struct mhp_err *err)
+{
+	struct span_walk w = { .err = err };
+	for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
+	if (w.ret)
+		return w.ret;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			const struct zone *z = &m->nodes[nid].zones[zid];
+			if (z->present_pages > z->spanned_pages)
+				return FAIL(err, "ZONE-SPAN", "node %d zone %s: present %llu exceeds spanned %llu", nid,
+					    zone_name(zid), (unsigned long long)z->present_pages,
+					    (unsigned long long)z->spanned_pages);
+			if (!w.present[nid][zid] && z->spanned_pages)
+				return FAIL(err, "ZONE-SPAN", "node %d zone %s spans %llu pages but none is online", nid,
+					    zone_name(zid), (unsigned long long)z->spanned_pages);
+		}
+	}
+	return 0;
+}
+
+/* ---- COUNTERS -------------------------------------------------------------- */
+
+/* MemTotal is the sum of managed pages; present counts match online sections; free <= managed. */
+static int check_counters(const struct mhp_machine *m, struct mhp_err *err)
+{
+	struct span_walk w = { .err = err };
+	uint64_t managed = 0;
+	for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		const struct pglist_data *p = &m->nodes[nid];
+		uint64_t node_present = 0;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			const struct zone *z = &p->zones[zid];
+			managed += z->managed_pages;
+			node_present += z->present_pages;
+			if (z->present_pages != w.present[nid][zid])
+				return FAIL(err, "COUNTERS", "node %d zone %s: present %llu but online sections hold %llu",
+					    nid, zone_name(zid), (unsigned long long)z->present_pages,
+					    (unsigned long long)w.present[nid][zid]);
+			if (z->managed_pages > z->present_pages || z->free_pages > z->managed_pages)
+				return FAIL(err, "COUNTERS", "node %d zone %s: free %llu <= managed %llu <= present %llu fails",
+					    nid, zone_name(zid), (unsigned long long)z->free_pages,
+					    (unsigned long long)z->managed_pages, (unsigned long long)z->present_pages);
+		}
+		if (node_present != p->node_present_pages)
+			return FAIL(err, "COUNTERS", "node %d: present %llu but its zones hold %llu", nid,
+				    (unsigned long long)p->node_present_pages, (unsigned long long)node_present);
+	}
+	if (managed != m->totalram_pages)
+		return FAIL(err, "COUNTERS", "MemTotal counts %llu pages but the zones manage %llu",
+			    (unsigned long long)m->totalram_pages, (unsigned long long)managed);
+	return 0;
+}
+
+static const struct invariant invariants[] = {
+	{ { "SECTION-STATE",
+	    "every present section has a memmap and subsections, belongs to a memory block, and is online exactly when its block is",
+	    "mm/sparse.c: sparse_add_section, online_mem_sections; drivers/base/memory.c: memory_block_change_state" },
+	  check_section_state },
+	{ { "BLOCK-ZONE",
+	    "an online memory block lies in one zone of its node, the zone it records; an offline block records none",
+	    "drivers/base/memory.c: memory_block_online, early_node_zone_for_memory_block; mm/memory_hotplug.c: move_pfn_range_to_zone" },
+	  check_block_zone },
+	{ { "ZONE-SPAN",
+	    "every online page lies within its zone's and node's span; a zone with no online page spans nothing",
+	    "mm/memory_hotplug.c: resize_zone_range, shrink_zone_span, update_pgdat_span" },
+	  check_zone_span },
+	{ { "COUNTERS",
+	    "MemTotal equals the zones' managed pages; zone and node present pages equal their online sections; free <= managed <= present",
+	    "mm/page_alloc.c: adjust_managed_page_count; mm/memory_hotplug.c: adjust_present_page_count; fs/proc/meminfo.c" },
+	  check_counters },
+};
+
+size_t mhp_invariant_count(void)
+{
+	return ARRAY_SIZE(invariants);
+}
+
+const struct mhp_invariant *mhp_invariant_get(size_t i)
+{
+	return i < ARRAY_SIZE(invariants) ? &invariants[i].pub : NULL;
+}
+
+int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(invariants); i++) {
+		int ret = invariants[i].check(m, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* ---- mutants --------------------------------------------------------------- */
+
+static const struct mhp_mutant mutants[NR_MUTANTS] = {
+	[MUTANT_NONE] = { "none", "nothing", "" },
+	[MUTANT_OFFLINE_KEEPS_SECTION_ONLINE] = { "offline-keeps-section-online",
+		"offline_pages forgets to clear the sections' online bit", "SECTION-STATE" },
+	[MUTANT_ONLINE_BLOCK_WRONG_ZONE] = { "online-block-wrong-zone",
+		"memory_block_online records a zone other than the one the pages went to", "BLOCK-ZONE" },
+	[MUTANT_ONLINE_NO_SPAN_GROW] = { "online-no-span-grow",
+		"move_pfn_range_to_zone forgets to grow the zone span", "ZONE-SPAN" },
+	[MUTANT_OFFLINE_SHRINK_WHOLE_ZONE] = { "offline-shrinks-whole-zone",
+		"shrink_zone_span empties the zone whatever stays online", "ZONE-SPAN" },
+	[MUTANT_OFFLINE_FORGETS_TOTALRAM] = { "offline-forgets-totalram",
+		"adjust_managed_page_count lowers the zone but not totalram (MemTotal)", "COUNTERS" },
+	[MUTANT_REMOVE_KEEPS_SECTION_PRESENT] = { "remove-keeps-section-present",
+		"sparse_remove_section leaves an emptied section marked present", "SECTION-STATE" },
+};
+
+size_t mhp_mutant_count(void)
+{
+	return NR_MUTANTS - 1;
+}
+
+const struct mhp_mutant *mhp_mutant_get(size_t i)
+{
+	return i + 1 < NR_MUTANTS ? &mutants[i + 1] : NULL;
+}
+
+int mhp_machine_set_mutant(struct mhp_machine *m, const char *name)
+{
+	if (!name) {
+		m->mutant = MUTANT_NONE;
+		return 0;
+	}
+	for (int i = 1; i < NR_MUTANTS; i++) {
+		if (strcmp(mutants[i].name, name) == 0) {
+			m->mutant = (enum mutant)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}

@@ -1,0 +1,335 @@
+/*
+ * internal.h - the simulated machine's state, shared by the files of libsim.
+ *
+ * Each file of libsim models one kernel file and keeps its twin's names; this
+ * header is the "struct pglist_data / struct mem_section / struct memory_block"
+ * part of include/linux that they all see.
+ */
+#ifndef MHPSIM_INTERNAL_H
+#define MHPSIM_INTERNAL_H
+
+#include <assert.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mhpsim/mhpsim.h>
+#include <mhpsim/testing.h>
+
+#define MAX_NUMNODES 16             /* Debian arm64: NODES_SHIFT 4 */
+#define MODEL_MAX_RANGES 64         /* boot RAM, hotplug and reserved ranges per model */
+#define MODEL_MAX_SIMPLIFICATIONS 32
+#define LOG_RING_LINES 4096         /* printk ring: oldest lines fall out */
+#define LOG_LINE_MAX 240
+#define MAX_MEMORY_BLOCKS (1u << 24) /* bound on blocks a machine may hold */
+#define MAX_RESOURCES 4096
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Zones in the order of enum zone_type on Debian arm64 (mmzone.h). */
+enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, MAX_NR_ZONES };
+#define NO_ZONE (-1)
+
+/* Online types of drivers/base/memory.c (enum mmop). */
+enum mmop { MMOP_OFFLINE = 0, MMOP_ONLINE, MMOP_ONLINE_KERNEL, MMOP_ONLINE_MOVABLE };
+
+/* memory_hotplug.online_policy */
+enum online_policy { ONLINE_POLICY_CONTIG_ZONES = 0, ONLINE_POLICY_AUTO_MOVABLE };
+
+/* Memory block states as the 6.12 stable tree numbers them (memory.h). */
+enum memory_block_state {
+	MEM_ONLINE = 0, MEM_GOING_OFFLINE, MEM_OFFLINE, MEM_GOING_ONLINE,
+	MEM_CANCEL_ONLINE, MEM_CANCEL_OFFLINE, MEM_PREPARE_ONLINE, MEM_FINISH_OFFLINE,
+};
+
+/* section_mem_map flag bits (mmzone.h). */
+#define SECTION_MARKED_PRESENT (1u << 0)
+#define SECTION_HAS_MEM_MAP    (1u << 1)
+#define SECTION_IS_ONLINE      (1u << 2)
+#define SECTION_IS_EARLY       (1u << 3)
+
+/* ---- model (models/NAME.yaml) ---------------------------------------------- */
+
+struct model_range {
+	uint64_t start, size;
+	int nid;
+	char name[96];      /* reserved: what holds it; hotplug: driver */
+	bool cma;           /* reserved: a CMA area (managed, but unmovable to isolation) */
+};
+
+struct mhp_model {
+	char name[64];
+	char path[512];
+	unsigned page_shift;            /* 12, 14, 16 */
+	unsigned va_bits, pa_bits;
+	unsigned section_size_bits;     /* SECTION_SIZE_BITS */
+	uint64_t block_size;            /* memory_block_size_bytes() */
+	uint64_t fw_dma_limit;          /* DT/ACPI DMA limit; UINT64_MAX if none */
+	uint64_t memstart_align;
+	int default_online_type;        /* CONFIG_MHP_DEFAULT_ONLINE_TYPE_* */
+	char cmdline[512];              /* default kernel command line */
+	unsigned nr_nodes;
+	struct { int nid; bool has_cpu; } nodes[MAX_NUMNODES];
+	unsigned nr_ram, nr_hotplug, nr_reserved;
+	struct model_range ram[MODEL_MAX_RANGES];
+	struct model_range hotplug[MODEL_MAX_RANGES];
+	struct model_range reserved[MODEL_MAX_RANGES];
+	unsigned nr_simplifications;
+	char simplifications[MODEL_MAX_SIMPLIFICATIONS][256];
+};
+
+/* ---- sparse (mm/sparse.c) ------------------------------------------------- */
+
+struct mem_section {
+	uint32_t flags;             /* SECTION_* */
+	int16_t nid;                /* node of its pages (page_to_nid) */
+	int8_t zone;                /* zone of its pages while online, NO_ZONE otherwise */
+	uint8_t pad;
+	uint64_t subsection_map[4]; /* 64 bits (4K/16K) or 256 bits (64K) */
+};
+
+/* One root: a fixed-size array of sections, allocated when first needed. */
+struct section_root {
+	uint64_t root_nr;
+	struct mem_section *sections;
+	uint32_t nr_present;        /* present sections in this root; freed at zero */
+};
+
+struct sparse_table {
+	struct section_root *roots; /* sorted by root_nr: memory grows with use */
+	size_t nr_roots, cap_roots;
+	size_t last;                /* index of the root last looked up */
+	uint64_t nr_present;
+};
+
+/* ---- zones and nodes (mmzone.h) ------------------------------------------- */
+
+struct zone {
+	uint64_t zone_start_pfn;
+	uint64_t spanned_pages;
+	uint64_t present_pages;
+	uint64_t present_early_pages;
+	uint64_t managed_pages;
+	uint64_t cma_pages;
+	uint64_t free_pages;        /* NR_FREE_PAGES */
+};
+
+struct pglist_data {
+	bool online;                /* N_ONLINE */
+	bool has_cpu;               /* N_CPU */
+	bool possible;
+	uint64_t node_start_pfn, node_spanned_pages, node_present_pages;
+	struct zone zones[MAX_NR_ZONES];
+};
+
+/* ---- memory blocks (drivers/base/memory.c) --------------------------------- */
+
+struct memory_block {
+	uint64_t id;                /* memoryN */
+	uint64_t start_section_nr;
+	int state;                  /* MEM_ONLINE, MEM_GOING_OFFLINE, MEM_OFFLINE */
+	int online_type;            /* MMOP_*, set by a state write, reset after */
+	int nid;                    /* -1 until linked to a node */
+	int zone;                   /* zone while online, NO_ZONE if it spans several */
+	bool dev_offline;           /* struct device's offline flag */
+	bool early;                 /* created at boot */
+};
+
+/* ---- iomem resources (kernel/resource.c) ----------------------------------- */
+
+struct resource {
+	uint64_t start, end;        /* end inclusive, as the kernel keeps it */
+	char name[48];
+	bool driver_managed;
+	bool mergeable;             /* added with MHP_MERGE_RESOURCE */
+};
+
+/* ---- printk and trace ------------------------------------------------------ */
+
+struct log_line {
+	uint8_t level;
+	char text[LOG_LINE_MAX];
+};
+
+struct printk_ring {
+	struct log_line *lines;     /* LOG_RING_LINES */
+	uint64_t next;              /* sequence of the next line */
+};
+
+struct trace_state {
+	uint64_t seq;
+	uint64_t hash;
+	mhp_trace_sink sink;
+	void *ctx;
+};
+
+/* ---- mutants (testing.h) --------------------------------------------------- */
+
+enum mutant {
+	MUTANT_NONE = 0,
+	MUTANT_OFFLINE_KEEPS_SECTION_ONLINE,
+	MUTANT_ONLINE_BLOCK_WRONG_ZONE,
+	MUTANT_ONLINE_NO_SPAN_GROW,
+	MUTANT_OFFLINE_SHRINK_WHOLE_ZONE,
+	MUTANT_OFFLINE_FORGETS_TOTALRAM,
+	MUTANT_REMOVE_KEEPS_SECTION_PRESENT,
+	NR_MUTANTS,
+};
+
+/* ---- the machine ----------------------------------------------------------- */
+
+struct mhp_machine {
+	struct mhp_model model;
+
+	/* Geometry derived from the model (asm/sparsemem.h, pgtable-hwdef.h). */
+	unsigned page_shift;
+	uint64_t page_size;
+	unsigned pfn_section_shift;     /* SECTION_SIZE_BITS - PAGE_SHIFT */
+	uint64_t pages_per_section;
+	uint64_t sections_per_block;
+	uint64_t pages_per_block;
+	unsigned pageblock_order, max_page_order;
+	uint64_t pages_per_subsection;
+	unsigned subsections_per_section;
+	uint64_t memstart_addr;
+	uint64_t mappable_start, mappable_end;  /* arch_get_mappable_range(), end inclusive */
+	uint64_t max_pfn;
+
+	/* Boot parameters and run-time tunables. */
+	int default_online_type;        /* memhp_default_state / auto_online_blocks */
+	int online_policy;
+	bool movable_node;
+
+	struct pglist_data nodes[MAX_NUMNODES];
+	struct sparse_table sparse;
+	struct memory_block **blocks;   /* sorted by id */
+	size_t nr_blocks, cap_blocks;
+	struct resource *resources;     /* sorted by start, non-overlapping */
+	size_t nr_resources, cap_resources;
+
+	uint64_t totalram_pages;        /* totalram_pages(): MemTotal */
+	uint64_t nr_memmap_pages;       /* vmstat nr_memmap_pages */
+	uint64_t nr_memmap_boot_pages;
+
+	struct printk_ring log;
+	struct trace_state trace;
+	uint64_t prng;                  /* the one source of randomness */
+	enum mutant mutant;
+};
+
+/* ---- helpers shared across files ------------------------------------------- */
+
+static inline uint64_t PFN_PHYS(const struct mhp_machine *m, uint64_t pfn) { return pfn << m->page_shift; }
+static inline uint64_t PHYS_PFN(const struct mhp_machine *m, uint64_t pa) { return pa >> m->page_shift; }
+static inline uint64_t pfn_to_section_nr(const struct mhp_machine *m, uint64_t pfn) { return pfn >> m->pfn_section_shift; }
+static inline uint64_t section_nr_to_pfn(const struct mhp_machine *m, uint64_t nr) { return nr << m->pfn_section_shift; }
+static inline uint64_t zone_end_pfn(const struct zone *z) { return z->zone_start_pfn + z->spanned_pages; }
+static inline bool zone_is_empty(const struct zone *z) { return z->spanned_pages == 0; }
+static inline bool populated_zone(const struct zone *z) { return z->present_pages != 0; }
+static inline bool is_aligned(uint64_t x, uint64_t a) { return (x & (a - 1)) == 0; }
+
+const char *zone_name(int zid);
+
+/* sparse.c */
+int sparse_init(struct mhp_machine *m);
+void sparse_free(struct mhp_machine *m);
+struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr);
+struct mem_section *__pfn_to_section(const struct mhp_machine *m, uint64_t pfn);
+struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr); /* allocates */
+bool present_section(const struct mem_section *ms);
+bool online_section(const struct mem_section *ms);
+bool early_section(const struct mem_section *ms);
+int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages, bool early);
+void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
+void online_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+void offline_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+bool pfn_valid(const struct mhp_machine *m, uint64_t pfn);
+/* Calls fn for each present section in [start_nr, end_nr) in order; stops on nonzero. */
+int for_each_present_section(const struct mhp_machine *m, uint64_t start_nr, uint64_t end_nr,
+			     int (*fn)(const struct mhp_machine *, uint64_t nr,
+				       const struct mem_section *, void *), void *arg);
+uint64_t sparse_memory_bytes(const struct mhp_machine *m);
+
+/* memblock.c (reserved boot memory) */
+uint64_t memblock_reserved_pages(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool cma);
+bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
+			      uint64_t *pfn, const char **what);
+
+/* page_alloc.c (zones and boot layout) */
+int free_area_init(struct mhp_machine *m);
+bool zone_intersects(const struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
+void resize_zone_range(struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
+void resize_pgdat_range(struct pglist_data *pgdat, uint64_t start_pfn, uint64_t nr_pages);
+void adjust_managed_page_count(struct mhp_machine *m, struct zone *z, int64_t nr);
+
+/* page_isolation.c */
+int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+
+/* memory_hotplug.c */
+int zone_for_pfn_range(const struct mhp_machine *m, int online_type, int nid,
+		       uint64_t start_pfn, uint64_t nr_pages);
+int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
+int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, int nid, int zid);
+int mhp_get_default_online_type(const struct mhp_machine *m);
+int parse_online_type(const char *buf, size_t len);
+const char *online_type_name(int online_type);
+
+/* memory.c (memory block devices) */
+struct memory_block *find_memory_block_by_id(const struct mhp_machine *m, uint64_t id);
+int create_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size, int nid, bool early);
+void remove_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size);
+int device_online(struct mhp_machine *m, struct memory_block *mem);
+int device_offline(struct mhp_machine *m, struct memory_block *mem);
+void memory_blocks_free(struct mhp_machine *m);
+uint64_t memory_block_start_pfn(const struct mhp_machine *m, const struct memory_block *mem);
+int memory_block_sysfs_read(struct mhp_machine *m, struct memory_block *mem, const char *attr,
+			    char *buf, size_t cap);
+int memory_block_sysfs_write(struct mhp_machine *m, struct memory_block *mem, const char *attr,
+			     const char *value, size_t len);
+int memory_notify(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
+
+/* mmu.c (arm64) */
+void arm64_memory_layout_init(struct mhp_machine *m);
+int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
+
+/* resource.c */
+int request_region(struct mhp_machine *m, uint64_t start, uint64_t size, const char *name,
+		   bool driver_managed, bool mergeable);
+void release_mem_region_adjustable(struct mhp_machine *m, uint64_t start, uint64_t size);
+void merge_system_ram_resource(struct mhp_machine *m, uint64_t start);
+struct strbuf;
+void iomem_show(const struct mhp_machine *m, struct strbuf *sb);
+void resources_free(struct mhp_machine *m);
+uint64_t walk_system_ram_pages(const struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages);
+
+/* printk.c */
+void printk(struct mhp_machine *m, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define pr_err(m, ...)   printk((m), MHP_LOG_ERR, __VA_ARGS__)
+#define pr_warn(m, ...)  printk((m), MHP_LOG_WARN, __VA_ARGS__)
+#define pr_info(m, ...)  printk((m), MHP_LOG_INFO, __VA_ARGS__)
+#define pr_debug(m, ...) printk((m), MHP_LOG_DEBUG, __VA_ARGS__)
+
+/* trace.c */
+struct mhp_trace_field TF_U(const char *key, uint64_t v);
+struct mhp_trace_field TF_X(const char *key, uint64_t v);
+struct mhp_trace_field TF_S(const char *key, const char *s);
+void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f,
+		unsigned n, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+#define TRACE(m, type, fields, ...) \
+	trace_emit((m), (type), (fields), (unsigned)ARRAY_SIZE(fields), __VA_ARGS__)
+
+/* strbuf.c: bounded text building */
+struct strbuf { char *buf; size_t cap, len; };
+void sb_init(struct strbuf *sb, char *buf, size_t cap);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* error.c */
+int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* hash */
+uint64_t fnv1a64(uint64_t h, const void *data, size_t len);
+#define FNV1A64_INIT 0xcbf29ce484222325ull
+
+
+#endif

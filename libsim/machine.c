@@ -1,0 +1,281 @@
+/*
+ * machine.c - boot a model into a machine; hash and free it.
+ * Kernel twins: the boot-time parts of arch/arm64/mm/init.c, mm/mm_init.c and
+ * drivers/base/memory.c (memory_dev_init), and the command-line parameters of
+ * mm/memory_hotplug.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static void derive_geometry(struct mhp_machine *m)
+{
+	const struct mhp_model *mo = &m->model;
+	m->page_shift = mo->page_shift;
+	m->page_size = 1ull << mo->page_shift;
+	m->pfn_section_shift = mo->section_size_bits - mo->page_shift;
+	m->pages_per_section = 1ull << m->pfn_section_shift;
+	m->sections_per_block = mo->block_size >> mo->section_size_bits;
+	m->pages_per_block = mo->block_size >> mo->page_shift;
+	/* MAX_PAGE_ORDER 10/11/13; pageblock_order = min(PMD order, MAX_PAGE_ORDER). */
+	m->max_page_order = mo->page_shift == 12 ? 10 : mo->page_shift == 14 ? 11 : 13;
+	unsigned pmd_order = mo->page_shift - 3;
+	m->pageblock_order = pmd_order < m->max_page_order ? pmd_order : m->max_page_order;
+	/* SUBSECTION_SHIFT is 21: 2 MiB subsections. */
+	m->pages_per_subsection = (1ull << 21) >> mo->page_shift;
+	m->subsections_per_section = (unsigned)(m->pages_per_section / m->pages_per_subsection);
+	assert(m->subsections_per_section <= 256);
+	assert(m->sections_per_block == 1);
+}
+
+/* One "word=value" of the command line; a NULL value means a bare word. */
+static int boot_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
+{
+	if (strcmp(word, "memhp_default_state") == 0) {
+		/* setup_memhp_default_state(): a bad value is silently ignored. */
+		int type = value ? parse_online_type(value, strlen(value)) : -EINVAL;
+		if (type >= 0)
+			m->default_online_type = type;
+		return 0;
+	}
+	if (strcmp(word, "movable_node") == 0 && !value) {
+		m->movable_node = true;
+		return 0;
+	}
+	if (strcmp(word, "memory_hotplug.online_policy") == 0) {
+		if (value && strcmp(value, "contig-zones") == 0)
+			return 0;
+		if (value && strcmp(value, "auto-movable") == 0)
+			return mhp_err_set(err, -EOPNOTSUPP,
+					   "memory_hotplug.online_policy=auto-movable is not modelled yet");
+		return mhp_err_set(err, -EINVAL, "memory_hotplug.online_policy=%s: the kernel refuses it (EINVAL)",
+				   value ? value : "");
+	}
+	if (strcmp(word, "memory_hotplug.memmap_on_memory") == 0) {
+		bool off = value && (value[0] == '0' || value[0] == 'n' || value[0] == 'N');
+		if (off)
+			return 0;
+		return mhp_err_set(err, -EOPNOTSUPP, "memory_hotplug.memmap_on_memory=%s is not modelled yet",
+				   value ? value : "");
+	}
+	if (strcmp(word, "movablecore") == 0 || strcmp(word, "kernelcore") == 0)
+		return mhp_err_set(err, -EOPNOTSUPP, "%s= is not modelled yet", word);
+	return 0;   /* the kernel ignores words it does not know (they go to init) */
+}
+
+#define CMDLINE_MAX 1024
+
+/* Splits the command line on spaces and hands each word to boot_param(). */
+static int parse_cmdline(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
+{
+	char buf[CMDLINE_MAX];
+	if (strlen(cmdline) >= sizeof(buf))
+		return mhp_err_set(err, -E2BIG, "kernel command line longer than %d bytes", CMDLINE_MAX - 1);
+	memcpy(buf, cmdline, strlen(cmdline) + 1);
+	char *save = NULL;
+	for (char *w = strtok_r(buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		char *eq = strchr(w, '=');
+		if (eq)
+			*eq = '\0';
+		int ret = boot_param(m, w, eq ? eq + 1 : NULL, err);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The zone of boot pfn, or an error if a zone boundary splits a section. */
+static int boot_section_zone(struct mhp_machine *m, int nid, uint64_t pfn, int *zid)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &m->nodes[nid].zones[z];
+		if (zone_is_empty(zone) || pfn < zone->zone_start_pfn || pfn >= zone_end_pfn(zone))
+			continue;
+		if (pfn + m->pages_per_section > zone_end_pfn(zone))
+			return -EINVAL;
+		*zid = z;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* memory_present() + sparse_init(): boot sections are present, online and early. */
+static int boot_sections(struct mhp_machine *m, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		uint64_t pfn = PHYS_PFN(m, r->start), end = PHYS_PFN(m, r->start + r->size);
+		for (; pfn < end; pfn += m->pages_per_section) {
+			int ret = sparse_add_section(m, r->nid, pfn, m->pages_per_section, true);
+			if (ret)
+				return mhp_err_set(err, ret, "boot: cannot add section at pfn %#llx",
+						   (unsigned long long)pfn);
+		}
+	}
+	return 0;
+}
+
+static int link_boot_sections(struct mhp_machine *m, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		for (uint64_t pfn = PHYS_PFN(m, r->start); pfn < PHYS_PFN(m, r->start + r->size);
+		     pfn += m->pages_per_section) {
+			int zid;
+			if (boot_section_zone(m, r->nid, pfn, &zid))
+				return mhp_err_set(err, -EINVAL,
+						   "model %s: a zone boundary splits the section at %#llx (not modelled)",
+						   m->model.name, (unsigned long long)PFN_PHYS(m, pfn));
+			__pfn_to_section(m, pfn)->zone = (int8_t)zid;
+		}
+	}
+	return 0;
+}
+
+/* The boot log lines of free_area_init() that the model can produce exactly. */
+static void log_zone_ranges(struct mhp_machine *m)
+{
+	pr_info(m, "Zone ranges:");
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		if (zid == ZONE_MOVABLE)
+			continue;
+		uint64_t lo = UINT64_MAX, hi = 0;
+		for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+			const struct zone *z = &m->nodes[nid].zones[zid];
+			if (zone_is_empty(z))
+				continue;
+			lo = z->zone_start_pfn < lo ? z->zone_start_pfn : lo;
+			hi = zone_end_pfn(z) > hi ? zone_end_pfn(z) : hi;
+		}
+		if (lo >= hi)
+			pr_info(m, "  %-8s empty", zone_name(zid));
+		else
+			pr_info(m, "  %-8s [mem %#018llx-%#018llx]", zone_name(zid),
+				(unsigned long long)PFN_PHYS(m, lo), (unsigned long long)PFN_PHYS(m, hi) - 1);
+	}
+	pr_info(m, "Movable zone start for each node");
+	pr_info(m, "Early memory node ranges");
+	for (unsigned i = 0; i < m->model.nr_ram; i++)
+		pr_info(m, "  node %3d: [mem %#018llx-%#018llx]", m->model.ram[i].nid,
+			(unsigned long long)m->model.ram[i].start,
+			(unsigned long long)(m->model.ram[i].start + m->model.ram[i].size - 1));
+}
+
+static int boot(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
+{
+	derive_geometry(m);
+	m->default_online_type = m->model.default_online_type;
+	m->online_policy = ONLINE_POLICY_CONTIG_ZONES;
+	int ret = parse_cmdline(m, cmdline ? cmdline : m->model.cmdline, err);
+	if (ret)
+		return ret;
+	arm64_memory_layout_init(m);
+	for (unsigned i = 0; i < m->model.nr_nodes; i++) {
+		struct pglist_data *pgdat = &m->nodes[m->model.nodes[i].nid];
+		pgdat->possible = pgdat->online = true;   /* arch_numa: every parsed node goes online */
+		pgdat->has_cpu = m->model.nodes[i].has_cpu;
+	}
+	if ((ret = boot_sections(m, err)))
+		return ret;
+	free_area_init(m);
+	log_zone_ranges(m);
+	if ((ret = link_boot_sections(m, err)))
+		return ret;
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		if (request_region(m, r->start, r->size, "System RAM", false, false))
+			return mhp_err_set(err, -EEXIST, "boot: overlapping RAM at %#llx", (unsigned long long)r->start);
+		ret = create_memory_block_devices(m, r->start, r->size, r->nid, true);
+		if (ret)
+			return mhp_err_set(err, ret, "boot: cannot create memory blocks");
+	}
+	return 0;
+}
+
+int mhp_machine_boot(const struct mhp_model *model, const char *cmdline, uint64_t seed,
+		     struct mhp_machine **out, struct mhp_err *err)
+{
+	*out = NULL;
+	struct mhp_machine *m = calloc(1, sizeof(*m));
+	if (!m)
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	m->log.lines = calloc(LOG_RING_LINES, sizeof(*m->log.lines));
+	if (!m->log.lines) {
+		free(m);
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	}
+	m->model = *model;
+	m->prng = seed ? seed : 0x6d687073696d0001ull;
+	m->trace.hash = FNV1A64_INIT;
+	sparse_init(m);
+	int ret = boot(m, cmdline, err);
+	if (ret) {
+		mhp_machine_free(m);
+		return ret;
+	}
+	*out = m;
+	return 0;
+}
+
+void mhp_machine_free(struct mhp_machine *m)
+{
+	if (!m)
+		return;
+	memory_blocks_free(m);
+	resources_free(m);
+	sparse_free(m);
+	free(m->log.lines);
+	free(m);
+}
+
+static void hash_u64(uint64_t *h, uint64_t v)
+{
+	*h = fnv1a64(*h, &v, sizeof(v));
+}
+
+static int hash_section(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	(void)m;
+	uint64_t *h = arg;
+	hash_u64(h, nr);
+	hash_u64(h, ms->flags);
+	hash_u64(h, (uint64_t)(int64_t)ms->nid);
+	hash_u64(h, (uint64_t)(int64_t)ms->zone);
+	for (int i = 0; i < 4; i++)
+		hash_u64(h, ms->subsection_map[i]);
+	return 0;
+}
+
+/* Hashes the state field by field in a fixed order: never memory layout or addresses. */
+uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
+{
+	uint64_t h = FNV1A64_INIT;
+	for_each_present_section(m, 0, UINT64_MAX, hash_section, &h);
+	for (size_t i = 0; i < m->nr_blocks; i++) {
+		const struct memory_block *b = m->blocks[i];
+		uint64_t v[] = { b->id, (uint64_t)b->state, (uint64_t)(int64_t)b->nid,
+				 (uint64_t)(int64_t)b->zone, b->dev_offline };
+		h = fnv1a64(h, v, sizeof(v));
+	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		const struct pglist_data *p = &m->nodes[nid];
+		uint64_t v[] = { p->online, p->node_start_pfn, p->node_spanned_pages, p->node_present_pages };
+		h = fnv1a64(h, v, sizeof(v));
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			const struct zone *z = &p->zones[zid];
+			uint64_t zv[] = { z->zone_start_pfn, z->spanned_pages, z->present_pages,
+					  z->present_early_pages, z->managed_pages, z->cma_pages, z->free_pages };
+			h = fnv1a64(h, zv, sizeof(zv));
+		}
+	}
+	for (size_t i = 0; i < m->nr_resources; i++) {
+		hash_u64(&h, m->resources[i].start);
+		hash_u64(&h, m->resources[i].end);
+		h = fnv1a64(h, m->resources[i].name, strlen(m->resources[i].name));
+	}
+	uint64_t g[] = { m->totalram_pages, m->nr_memmap_pages, m->nr_memmap_boot_pages, m->max_pfn,
+			 (uint64_t)m->default_online_type, m->log.next, m->prng };
+	return fnv1a64(h, g, sizeof(g));
+}

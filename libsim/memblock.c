@@ -1,0 +1,58 @@
+/*
+ * memblock.c - boot-time reserved memory, as the model file lists it.
+ * Kernel twin: mm/memblock.c (memblock.reserved) and mm/cma.c for CMA areas.
+ *
+ * A simplification, written in each model: the kernel's boot allocations
+ * (kernel image, memmap, page tables, FDT, CMA) are given as fixed ranges,
+ * not computed. Their pages are PageReserved, or MIGRATE_CMA for CMA areas.
+ */
+#include "internal.h"
+
+static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+{
+	uint64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+	return hi > lo ? hi - lo : 0;
+}
+
+/* Pages in [start_pfn, end_pfn) that boot reserved (cma: in CMA areas instead). */
+uint64_t memblock_reserved_pages(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool cma)
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
+		const struct model_range *r = &m->model.reserved[i];
+		if (r->cma != cma)
+			continue;
+		total += overlap(start_pfn, end_pfn, PHYS_PFN(m, r->start), PHYS_PFN(m, r->start + r->size));
+	}
+	return total;
+}
+
+/*
+ * The first pfn in [start_pfn, end_pfn) that isolation must refuse, scanning
+ * pageblock by pageblock as has_unmovable_pages() does: a CMA pageblock is
+ * reported at its first page, a reserved page at itself.
+ */
+bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
+			      uint64_t *pfn, const char **what)
+{
+	uint64_t pb = 1ull << m->pageblock_order;
+	for (uint64_t blk = start_pfn; blk < end_pfn; blk += pb) {
+		uint64_t best = UINT64_MAX;
+		for (unsigned i = 0; i < m->model.nr_reserved; i++) {
+			const struct model_range *r = &m->model.reserved[i];
+			uint64_t r0 = PHYS_PFN(m, r->start), r1 = PHYS_PFN(m, r->start + r->size);
+			if (!overlap(blk, blk + pb, r0, r1))
+				continue;
+			uint64_t first = r->cma ? blk : (r0 > blk ? r0 : blk);
+			if (first < best) {
+				best = first;
+				*what = r->name;
+			}
+		}
+		if (best != UINT64_MAX) {
+			*pfn = best;
+			return true;
+		}
+	}
+	return false;
+}

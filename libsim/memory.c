@@ -1,0 +1,330 @@
+/*
+ * memory.c - memory block devices and their sysfs files.
+ * Kernel twin: drivers/base/memory.c (and device_online/offline of drivers/base/core.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static size_t block_search(const struct mhp_machine *m, uint64_t id, bool *found)
+{
+	size_t lo = 0, hi = m->nr_blocks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->blocks[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < m->nr_blocks && m->blocks[lo]->id == id;
+	return lo;
+}
+
+/* Models find_memory_block_by_id(). */
+struct memory_block *find_memory_block_by_id(const struct mhp_machine *m, uint64_t id)
+{
+	bool found;
+	size_t i = block_search(m, id, &found);
+	return found ? m->blocks[i] : NULL;
+}
+
+uint64_t memory_block_start_pfn(const struct mhp_machine *m, const struct memory_block *mem)
+{
+	return section_nr_to_pfn(m, mem->start_section_nr);
+}
+
+/* The zone a boot block lies in, or NO_ZONE if it spans several (early_node_zone_for_memory_block). */
+static int early_node_zone_for_memory_block(const struct mhp_machine *m, const struct memory_block *mem, int nid)
+{
+	int match = NO_ZONE;
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		const struct zone *z = &m->nodes[nid].zones[zid];
+		if (!populated_zone(z) || !zone_intersects(z, memory_block_start_pfn(m, mem), m->pages_per_block))
+			continue;
+		if (match != NO_ZONE)
+			return NO_ZONE;
+		match = zid;
+	}
+	return match;
+}
+
+/* Models add_memory_block(): a boot block is online, a hot-added one offline. */
+static int add_memory_block(struct mhp_machine *m, uint64_t id, int nid, bool early)
+{
+	bool found;
+	size_t i = block_search(m, id, &found);
+	if (found)
+		return -EEXIST;
+	if (m->nr_blocks >= MAX_MEMORY_BLOCKS)
+		return -ENOMEM;
+	if (m->nr_blocks == m->cap_blocks) {
+		size_t ncap = m->cap_blocks ? m->cap_blocks * 2 : 64;
+		struct memory_block **blocks = realloc(m->blocks, ncap * sizeof(*blocks));
+		if (!blocks)
+			return -ENOMEM;
+		m->blocks = blocks;
+		m->cap_blocks = ncap;
+	}
+	struct memory_block *mem = calloc(1, sizeof(*mem));
+	if (!mem)
+		return -ENOMEM;
+	mem->id = id;
+	mem->start_section_nr = id * m->sections_per_block;
+	mem->state = early ? MEM_ONLINE : MEM_OFFLINE;
+	mem->dev_offline = !early;
+	mem->online_type = MMOP_OFFLINE;
+	mem->early = early;
+	mem->nid = nid;    /* linked to its node right after creation */
+	mem->zone = early ? early_node_zone_for_memory_block(m, mem, nid) : NO_ZONE;
+	memmove(&m->blocks[i + 1], &m->blocks[i], (m->nr_blocks - i) * sizeof(*m->blocks));
+	m->blocks[i] = mem;
+	m->nr_blocks++;
+
+	struct mhp_trace_field f[] = { TF_U("block", id), TF_U("nid", (uint64_t)nid),
+				       TF_S("state", early ? "online" : "offline") };
+	TRACE(m, "block_add", f, "memory%llu appears in sysfs (%s), linked to node%d",
+	      (unsigned long long)id, early ? "online" : "offline", nid);
+	return 0;
+}
+
+/* Models create_memory_block_devices(); on failure the blocks it made are removed. */
+int create_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size, int nid, bool early)
+{
+	uint64_t first = start / m->model.block_size, end = (start + size) / m->model.block_size;
+	for (uint64_t id = first; id < end; id++) {
+		int ret = add_memory_block(m, id, nid, early);
+		if (ret) {
+			if (id > first)
+				remove_memory_block_devices(m, start, (id - first) * m->model.block_size);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Models remove_memory_block_devices(). */
+void remove_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	for (uint64_t id = start / m->model.block_size; id < (start + size) / m->model.block_size; id++) {
+		bool found;
+		size_t i = block_search(m, id, &found);
+		if (!found)
+			continue;
+		assert(m->blocks[i]->state == MEM_OFFLINE);
+		free(m->blocks[i]);
+		memmove(&m->blocks[i], &m->blocks[i + 1], (m->nr_blocks - i - 1) * sizeof(*m->blocks));
+		m->nr_blocks--;
+		struct mhp_trace_field f[] = { TF_U("block", id) };
+		TRACE(m, "block_remove", f, "memory%llu disappears from sysfs", (unsigned long long)id);
+	}
+}
+
+void memory_blocks_free(struct mhp_machine *m)
+{
+	for (size_t i = 0; i < m->nr_blocks; i++)
+		free(m->blocks[i]);
+	free(m->blocks);
+	m->blocks = NULL;
+	m->nr_blocks = m->cap_blocks = 0;
+}
+
+/* Models memory_block_online(). */
+static int memory_block_online(struct mhp_machine *m, struct memory_block *mem)
+{
+	uint64_t start_pfn = memory_block_start_pfn(m, mem), nr_pages = m->pages_per_block;
+	int zid = zone_for_pfn_range(m, mem->online_type, mem->nid, start_pfn, nr_pages);
+
+	int ret = memory_notify(m, MEM_PREPARE_ONLINE, start_pfn, nr_pages);
+	if (ret)
+		return ret;
+	ret = online_pages(m, start_pfn, nr_pages, mem->nid, zid);
+	if (ret) {
+		memory_notify(m, MEM_FINISH_OFFLINE, start_pfn, nr_pages);
+		return ret;
+	}
+	mem->zone = zid;
+	if (m->mutant == MUTANT_ONLINE_BLOCK_WRONG_ZONE)
+		mem->zone = zid == ZONE_MOVABLE ? ZONE_NORMAL : ZONE_MOVABLE;
+	return 0;
+}
+
+/* Models memory_block_offline(): a block that spans zones cannot go. */
+static int memory_block_offline(struct mhp_machine *m, struct memory_block *mem)
+{
+	if (mem->zone == NO_ZONE)
+		return -EINVAL;
+	int ret = offline_pages(m, memory_block_start_pfn(m, mem), m->pages_per_block, mem->nid, mem->zone);
+	if (ret)
+		return ret;
+	mem->zone = NO_ZONE;
+	memory_notify(m, MEM_FINISH_OFFLINE, memory_block_start_pfn(m, mem), m->pages_per_block);
+	return 0;
+}
+
+/* Models memory_block_change_state(): going-offline is visible while offline runs. */
+static int memory_block_change_state(struct mhp_machine *m, struct memory_block *mem, int to, int from)
+{
+	if (mem->state != from)
+		return -EINVAL;
+	if (to == MEM_OFFLINE)
+		mem->state = MEM_GOING_OFFLINE;
+	int ret = to == MEM_ONLINE ? memory_block_online(m, mem) : memory_block_offline(m, mem);
+	mem->state = ret ? from : to;
+
+	struct mhp_trace_field f[] = { TF_U("block", mem->id), TF_S("to", to == MEM_ONLINE ? "online" : "offline"),
+				       TF_S("result", ret ? mhp_errno_name(ret) : "ok") };
+	TRACE(m, "block_state", f, "memory%llu %s: %s", (unsigned long long)mem->id,
+	      to == MEM_ONLINE ? "online" : "offline", ret ? mhp_errno_name(ret) : "done");
+	return ret;
+}
+
+/* Models memory_subsys_online(): an unset online type means MMOP_ONLINE. */
+static int memory_subsys_online(struct mhp_machine *m, struct memory_block *mem)
+{
+	if (mem->state == MEM_ONLINE)
+		return 0;
+	if (mem->online_type == MMOP_OFFLINE)
+		mem->online_type = MMOP_ONLINE;
+	int ret = memory_block_change_state(m, mem, MEM_ONLINE, MEM_OFFLINE);
+	mem->online_type = MMOP_OFFLINE;
+	return ret;
+}
+
+/* Models device_online(): 1 if the device is already online. */
+int device_online(struct mhp_machine *m, struct memory_block *mem)
+{
+	if (!mem->dev_offline)
+		return 1;
+	int ret = memory_subsys_online(m, mem);
+	if (!ret)
+		mem->dev_offline = false;
+	return ret;
+}
+
+/* Models device_offline() -> memory_subsys_offline(). */
+int device_offline(struct mhp_machine *m, struct memory_block *mem)
+{
+	if (mem->dev_offline)
+		return 1;
+	int ret = mem->state == MEM_OFFLINE ? 0 : memory_block_change_state(m, mem, MEM_OFFLINE, MEM_ONLINE);
+	if (!ret)
+		mem->dev_offline = true;
+	return ret;
+}
+
+static const char *state_text(int state)
+{
+	switch (state) {
+	case MEM_ONLINE: return "online";
+	case MEM_OFFLINE: return "offline";
+	case MEM_GOING_OFFLINE: return "going-offline";
+	}
+	return "ERROR-UNKNOWN";
+}
+
+/* Models valid_zones_show(): an offline block lists its default zone and the allowed others. */
+static void valid_zones_show(const struct mhp_machine *m, const struct memory_block *mem, struct strbuf *sb)
+{
+	if (mem->state == MEM_ONLINE) {
+		sb_printf(sb, "%s\n", mem->zone == NO_ZONE ? "none" : zone_name(mem->zone));
+		return;
+	}
+	uint64_t start_pfn = memory_block_start_pfn(m, mem);
+	int def = zone_for_pfn_range(m, MMOP_ONLINE, mem->nid, start_pfn, m->pages_per_block);
+	sb_printf(sb, "%s", zone_name(def));
+	static const int others[] = { MMOP_ONLINE_KERNEL, MMOP_ONLINE_MOVABLE };
+	for (size_t i = 0; i < ARRAY_SIZE(others); i++) {
+		int z = zone_for_pfn_range(m, others[i], mem->nid, start_pfn, m->pages_per_block);
+		if (z != def)
+			sb_printf(sb, " %s", zone_name(z));
+	}
+	sb_printf(sb, "\n");
+}
+
+int memory_block_sysfs_read(struct mhp_machine *m, struct memory_block *mem, const char *attr,
+			    char *buf, size_t cap)
+{
+	struct strbuf sb;
+	sb_init(&sb, buf, cap);
+	if (strcmp(attr, "state") == 0)
+		sb_printf(&sb, "%s\n", state_text(mem->state));
+	else if (strcmp(attr, "online") == 0)
+		sb_printf(&sb, "%d\n", !mem->dev_offline);
+	else if (strcmp(attr, "phys_index") == 0)
+		sb_printf(&sb, "%08llx\n", (unsigned long long)(mem->start_section_nr / m->sections_per_block));
+	else if (strcmp(attr, "phys_device") == 0)
+		sb_printf(&sb, "0\n");      /* no arch override in 6.12 */
+	else if (strcmp(attr, "removable") == 0)
+		sb_printf(&sb, "1\n");      /* constant since 5.x with MEMORY_HOTREMOVE */
+	else if (strcmp(attr, "valid_zones") == 0)
+		valid_zones_show(m, mem, &sb);
+	else
+		return -ENOENT;
+	return (int)sb.len;
+}
+
+/* Models kstrtobool(): the first character decides; "on"/"off" need two. */
+static int kstrtobool(const char *s, size_t len, bool *res)
+{
+	if (!len)
+		return -EINVAL;
+	switch (s[0]) {
+	case 'y': case 'Y': case 't': case 'T': case '1':
+		*res = true;
+		return 0;
+	case 'n': case 'N': case 'f': case 'F': case '0':
+		*res = false;
+		return 0;
+	case 'o': case 'O':
+		if (len > 1 && (s[1] == 'n' || s[1] == 'N')) {
+			*res = true;
+			return 0;
+		}
+		if (len > 1 && (s[1] == 'f' || s[1] == 'F')) {
+			*res = false;
+			return 0;
+		}
+		break;
+	}
+	return -EINVAL;
+}
+
+/* Models state_store(): writing the current state yields 1 from device_*, i.e. EINVAL. */
+static int state_store(struct mhp_machine *m, struct memory_block *mem, const char *value, size_t len)
+{
+	int type = parse_online_type(value, len);
+	if (type < 0)
+		return -EINVAL;
+	int ret;
+	if (type == MMOP_OFFLINE) {
+		ret = device_offline(m, mem);
+	} else {
+		mem->online_type = type;
+		ret = device_online(m, mem);
+	}
+	if (ret < 0)
+		return ret;
+	return ret ? -EINVAL : 0;
+}
+
+/* Models online_store(): here an already-reached state is a success. */
+static int online_store(struct mhp_machine *m, struct memory_block *mem, const char *value, size_t len)
+{
+	bool val;
+	if (kstrtobool(value, len, &val))
+		return -EINVAL;
+	int ret = val ? device_online(m, mem) : device_offline(m, mem);
+	return ret < 0 ? ret : 0;
+}
+
+int memory_block_sysfs_write(struct mhp_machine *m, struct memory_block *mem, const char *attr,
+			     const char *value, size_t len)
+{
+	if (strcmp(attr, "state") == 0)
+		return state_store(m, mem, value, len);
+	if (strcmp(attr, "online") == 0)
+		return online_store(m, mem, value, len);
+	return -EACCES;
+}

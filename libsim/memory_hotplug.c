@@ -1,0 +1,546 @@
+/*
+ * memory_hotplug.c - add, online, offline and remove memory ranges.
+ * Kernel twin: mm/memory_hotplug.c (Linux 6.12).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const online_type_names[] = {
+	[MMOP_OFFLINE] = "offline", [MMOP_ONLINE] = "online",
+	[MMOP_ONLINE_KERNEL] = "online_kernel", [MMOP_ONLINE_MOVABLE] = "online_movable",
+};
+
+const char *online_type_name(int online_type)
+{
+	assert(online_type >= 0 && online_type < (int)ARRAY_SIZE(online_type_names));
+	return online_type_names[online_type];
+}
+
+/* Models mhp_online_type_from_str() under sysfs_streq(): one optional trailing newline. */
+int parse_online_type(const char *buf, size_t len)
+{
+	if (len && buf[len - 1] == '\n')
+		len--;
+	for (int i = 0; i < (int)ARRAY_SIZE(online_type_names); i++)
+		if (strlen(online_type_names[i]) == len && memcmp(online_type_names[i], buf, len) == 0)
+			return i;
+	return -EINVAL;
+}
+
+/* Models mhp_get_default_online_type(). */
+int mhp_get_default_online_type(const struct mhp_machine *m)
+{
+	return m->default_online_type;
+}
+
+/* Models default_kernel_zone_for_pfn(): the first of DMA/DMA32 that intersects, else Normal. */
+static int default_kernel_zone_for_pfn(const struct mhp_machine *m, int nid, uint64_t start_pfn,
+				       uint64_t nr_pages)
+{
+	const struct pglist_data *pgdat = &m->nodes[nid];
+	for (int zid = 0; zid < ZONE_NORMAL; zid++)
+		if (zone_intersects(&pgdat->zones[zid], start_pfn, nr_pages))
+			return zid;
+	return ZONE_NORMAL;
+}
+
+/* Models default_zone_for_pfn(): the contig-zones policy. */
+static int default_zone_for_pfn(const struct mhp_machine *m, int nid, uint64_t start_pfn,
+				uint64_t nr_pages)
+{
+	int kernel_zone = default_kernel_zone_for_pfn(m, nid, start_pfn, nr_pages);
+	const struct pglist_data *pgdat = &m->nodes[nid];
+	bool in_kernel = zone_intersects(&pgdat->zones[kernel_zone], start_pfn, nr_pages);
+	bool in_movable = zone_intersects(&pgdat->zones[ZONE_MOVABLE], start_pfn, nr_pages);
+
+	if (in_kernel ^ in_movable)
+		return in_kernel ? kernel_zone : ZONE_MOVABLE;
+	return m->movable_node ? ZONE_MOVABLE : kernel_zone;
+}
+
+/* Models zone_for_pfn_range(). The auto-movable policy arrives with issue 5. */
+int zone_for_pfn_range(const struct mhp_machine *m, int online_type, int nid,
+		       uint64_t start_pfn, uint64_t nr_pages)
+{
+	assert(nid >= 0 && nid < MAX_NUMNODES);
+	if (online_type == MMOP_ONLINE_KERNEL)
+		return default_kernel_zone_for_pfn(m, nid, start_pfn, nr_pages);
+	if (online_type == MMOP_ONLINE_MOVABLE)
+		return ZONE_MOVABLE;
+	assert(m->online_policy == ONLINE_POLICY_CONTIG_ZONES);
+	return default_zone_for_pfn(m, nid, start_pfn, nr_pages);
+}
+
+/* Sets the zone and node of every section's pages (memmap_init_range's links). */
+static void set_section_zone(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid)
+{
+	for (uint64_t p = pfn; p < pfn + nr_pages; p += m->pages_per_section) {
+		struct mem_section *ms = __pfn_to_section(m, p);
+		assert(present_section(ms));
+		ms->zone = (int8_t)zid;
+		ms->nid = (int16_t)nid;
+	}
+}
+
+/* Models move_pfn_range_to_zone(): grow zone and node spans, link the pages. */
+static void move_pfn_range_to_zone(struct mhp_machine *m, int nid, int zid, uint64_t pfn, uint64_t nr_pages)
+{
+	struct pglist_data *pgdat = &m->nodes[nid];
+	struct zone *z = &pgdat->zones[zid];
+
+	if (m->mutant != MUTANT_ONLINE_NO_SPAN_GROW)
+		resize_zone_range(z, pfn, nr_pages);
+	resize_pgdat_range(pgdat, pfn, nr_pages);
+	set_section_zone(m, pfn, nr_pages, nid, zid);
+
+	struct mhp_trace_field f[] = { TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)),
+				       TF_U("start_pfn", z->zone_start_pfn), TF_U("spanned", z->spanned_pages) };
+	TRACE(m, "zone_span_grow", f, "node %d zone %s now spans pfn %llu + %llu pages", nid,
+	      zone_name(zid), (unsigned long long)z->zone_start_pfn, (unsigned long long)z->spanned_pages);
+}
+
+/* True if pfn is online and its page belongs to this zone and node (pfn_to_online_page + checks). */
+static bool pfn_in_zone_online(const struct mhp_machine *m, uint64_t pfn, int nid, int zid)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	return online_section(ms) && pfn_valid(m, pfn) && ms->nid == nid && ms->zone == zid;
+}
+
+struct span_search {
+	int nid, zid;
+	uint64_t lo, hi;        /* search window [lo, hi) */
+	bool biggest;
+	uint64_t found;         /* 0: none, as in the kernel */
+};
+
+/* Visits present sections in order; records the first (or last) qualifying subsection. */
+static int span_search_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	struct span_search *s = arg;
+	uint64_t base = section_nr_to_pfn(m, nr);
+	(void)ms;
+	for (uint64_t i = 0; i < m->subsections_per_section; i++) {
+		uint64_t first = base + i * m->pages_per_subsection;
+		uint64_t last = first + m->pages_per_subsection - 1;
+		uint64_t probe = s->biggest ? last : first;
+		if (probe < s->lo || probe >= s->hi || !pfn_in_zone_online(m, probe, s->nid, s->zid))
+			continue;
+		s->found = probe;
+		if (!s->biggest)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * find_smallest_section_pfn() / find_biggest_section_pfn(): the kernel steps
+ * by subsection over the whole window; we visit only present sections, so the
+ * cost follows what is populated, with the same answer.
+ */
+static uint64_t find_section_pfn(const struct mhp_machine *m, int nid, int zid,
+				 uint64_t lo, uint64_t hi, bool biggest)
+{
+	struct span_search s = { .nid = nid, .zid = zid, .lo = lo, .hi = hi, .biggest = biggest };
+	if (lo >= hi)
+		return 0;
+	for_each_present_section(m, pfn_to_section_nr(m, lo), pfn_to_section_nr(m, hi - 1) + 1,
+				 span_search_cb, &s);
+	return s.found;
+}
+
+/* Models shrink_zone_span(): only an edge can move. */
+static void shrink_zone_span(struct mhp_machine *m, int nid, int zid, uint64_t start_pfn, uint64_t end_pfn)
+{
+	struct zone *z = &m->nodes[nid].zones[zid];
+	uint64_t pfn;
+
+	if (m->mutant == MUTANT_OFFLINE_SHRINK_WHOLE_ZONE) {
+		z->zone_start_pfn = 0;   /* the bug: forgets the rest of the zone */
+		z->spanned_pages = 0;
+		return;
+	}
+	if (z->zone_start_pfn == start_pfn) {
+		pfn = find_section_pfn(m, nid, zid, end_pfn, zone_end_pfn(z), false);
+		if (pfn) {
+			z->spanned_pages = zone_end_pfn(z) - pfn;
+			z->zone_start_pfn = pfn;
+		} else {
+			z->zone_start_pfn = 0;
+			z->spanned_pages = 0;
+		}
+	} else if (zone_end_pfn(z) == end_pfn) {
+		pfn = find_section_pfn(m, nid, zid, z->zone_start_pfn, start_pfn, true);
+		if (pfn) {
+			z->spanned_pages = pfn - z->zone_start_pfn + 1;
+		} else {
+			z->zone_start_pfn = 0;
+			z->spanned_pages = 0;
+		}
+	}
+}
+
+/* Models update_pgdat_span(): the node spans its non-empty zones. */
+static void update_pgdat_span(struct pglist_data *pgdat)
+{
+	uint64_t start = 0, end = 0;
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		const struct zone *z = &pgdat->zones[zid];
+		if (!z->spanned_pages)
+			continue;
+		if (!end) {
+			start = z->zone_start_pfn;
+			end = zone_end_pfn(z);
+			continue;
+		}
+		if (zone_end_pfn(z) > end)
+			end = zone_end_pfn(z);
+		if (z->zone_start_pfn < start)
+			start = z->zone_start_pfn;
+	}
+	pgdat->node_start_pfn = start;
+	pgdat->node_spanned_pages = end - start;
+}
+
+/* Models remove_pfn_range_from_zone(): unlink ("poison") the pages, shrink spans. */
+static void remove_pfn_range_from_zone(struct mhp_machine *m, int nid, int zid, uint64_t pfn, uint64_t nr_pages)
+{
+	struct zone *z = &m->nodes[nid].zones[zid];
+	set_section_zone(m, pfn, nr_pages, nid, NO_ZONE);
+	shrink_zone_span(m, nid, zid, pfn, pfn + nr_pages);
+	update_pgdat_span(&m->nodes[nid]);
+
+	struct mhp_trace_field f[] = { TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)),
+				       TF_U("start_pfn", z->zone_start_pfn), TF_U("spanned", z->spanned_pages) };
+	TRACE(m, "zone_span_shrink", f, "node %d zone %s now spans pfn %llu + %llu pages", nid,
+	      zone_name(zid), (unsigned long long)z->zone_start_pfn, (unsigned long long)z->spanned_pages);
+}
+
+/* Models adjust_present_page_count() (no memory groups yet). */
+static void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int zid, int64_t nr)
+{
+	struct zone *z = &m->nodes[nid].zones[zid];
+	if (early_section(__pfn_to_section(m, pfn)))
+		z->present_early_pages += (uint64_t)nr;
+	z->present_pages += (uint64_t)nr;
+	m->nodes[nid].node_present_pages += (uint64_t)nr;
+}
+
+/*
+ * Models online_pages(): link the range to the zone, ask the notifiers, hand
+ * the pages to the buddy allocator, and count them.
+ */
+int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid)
+{
+	struct zone *z = &m->nodes[nid].zones[zid];
+
+	if (!nr_pages || !is_aligned(pfn, 1ull << m->pageblock_order) ||
+	    !is_aligned(pfn + nr_pages, m->pages_per_section))
+		return -EINVAL;
+	move_pfn_range_to_zone(m, nid, zid, pfn, nr_pages);
+
+	int ret = memory_notify(m, MEM_GOING_ONLINE, pfn, nr_pages);
+	if (ret) {
+		pr_debug(m, "online_pages [mem %#010llx-%#010llx] failed",
+			 (unsigned long long)PFN_PHYS(m, pfn),
+			 (unsigned long long)PFN_PHYS(m, pfn + nr_pages) - 1);
+		memory_notify(m, MEM_CANCEL_ONLINE, pfn, nr_pages);
+		remove_pfn_range_from_zone(m, nid, zid, pfn, nr_pages);
+		return ret;
+	}
+	/* online_pages_range(): every page goes free to the buddy and counts as managed. */
+	online_mem_sections(m, pfn, pfn + nr_pages);
+	z->free_pages += nr_pages;
+	adjust_managed_page_count(m, z, (int64_t)nr_pages);
+	adjust_present_page_count(m, pfn, nid, zid, (int64_t)nr_pages);
+
+	struct mhp_trace_field f[] = { TF_X("start_pfn", pfn), TF_U("pages", nr_pages),
+				       TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)) };
+	TRACE(m, "online_pages", f, "%llu pages from pfn %#llx freed to the buddy allocator of node %d zone %s",
+	      (unsigned long long)nr_pages, (unsigned long long)pfn, nid, zone_name(zid));
+	memory_notify(m, MEM_ONLINE, pfn, nr_pages);
+	return 0;
+}
+
+/* The single failure path of offline_pages(): one log line, the kernel's reason. */
+static int offline_failed(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
+			  const char *reason, int ret)
+{
+	pr_debug(m, "memory offlining [mem %#010llx-%#010llx] failed due to %s",
+		 (unsigned long long)PFN_PHYS(m, start_pfn),
+		 (unsigned long long)PFN_PHYS(m, end_pfn) - 1, reason);
+	return ret;
+}
+
+/* Undoes isolation and tells the notifiers (failed_removal_isolated). */
+static int offline_cancel(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
+			  const char *reason, int ret)
+{
+	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_X("end_pfn", end_pfn) };
+	TRACE(m, "undo_isolate", f, "pageblocks of pfn %#llx-%#llx back to MIGRATE_MOVABLE",
+	      (unsigned long long)start_pfn, (unsigned long long)end_pfn);
+	memory_notify(m, MEM_CANCEL_OFFLINE, start_pfn, end_pfn - start_pfn);
+	return offline_failed(m, start_pfn, end_pfn, reason, ret);
+}
+
+/*
+ * Models offline_pages(): range and zone checks, isolation, notifiers, the
+ * migration loop, then the commit. Nothing is allocated in a block until the
+ * allocator arrives (issue 5), so the loop finds nothing to migrate.
+ */
+int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, int nid, int zid)
+{
+	const uint64_t end_pfn = start_pfn + nr_pages;
+	struct zone *z = &m->nodes[nid].zones[zid];
+
+	if (!nr_pages || !is_aligned(start_pfn, 1ull << m->pageblock_order) ||
+	    !is_aligned(end_pfn, m->pages_per_section))
+		return -EINVAL;
+	if (walk_system_ram_pages(m, start_pfn, nr_pages) != nr_pages)
+		return offline_failed(m, start_pfn, end_pfn, "memory holes", -EINVAL);
+	if (__pfn_to_section(m, start_pfn)->zone != zid || __pfn_to_section(m, end_pfn - 1)->zone != zid)
+		return offline_failed(m, start_pfn, end_pfn, "multizone range", -EINVAL);
+
+	int ret = start_isolate_page_range(m, start_pfn, end_pfn);
+	if (ret)
+		return offline_failed(m, start_pfn, end_pfn, "failure to isolate range", ret);
+	ret = memory_notify(m, MEM_GOING_OFFLINE, start_pfn, nr_pages);
+	if (ret)
+		return offline_cancel(m, start_pfn, end_pfn, "notifier failure", ret);
+
+	/* __offline_isolated_pages(): the free pages leave the buddy, the sections go offline. */
+	if (m->mutant != MUTANT_OFFLINE_KEEPS_SECTION_ONLINE)
+		offline_mem_sections(m, start_pfn, end_pfn);
+	assert(z->free_pages >= nr_pages);
+	z->free_pages -= nr_pages;
+	pr_debug(m, "Offlined Pages %llu", (unsigned long long)nr_pages);
+	adjust_managed_page_count(m, z, -(int64_t)nr_pages);
+	adjust_present_page_count(m, start_pfn, nid, zid, -(int64_t)nr_pages);
+
+	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_U("pages", nr_pages),
+				       TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)) };
+	TRACE(m, "offline_pages", f, "%llu pages from pfn %#llx taken out of node %d zone %s",
+	      (unsigned long long)nr_pages, (unsigned long long)start_pfn, nid, zone_name(zid));
+	memory_notify(m, MEM_OFFLINE, start_pfn, nr_pages);
+	remove_pfn_range_from_zone(m, nid, zid, start_pfn, nr_pages);
+	return 0;
+}
+
+/* Models check_hotplug_memory_range(): whole memory blocks only. */
+static int check_hotplug_memory_range(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t bs = m->model.block_size;
+	if (!size || !is_aligned(start, bs) || !is_aligned(size, bs)) {
+		pr_err(m, "Block size [%#llx] unaligned hotplug range: start %#llx, size %#llx",
+		       (unsigned long long)bs, (unsigned long long)start, (unsigned long long)size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Models mhp_range_allowed(start, size, need_mapping = true). */
+static bool mhp_range_allowed(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t end = start + size;
+	if (start < end && start >= m->mappable_start && end - 1 <= m->mappable_end)
+		return true;
+	pr_warn(m, "Hotplug memory [%#llx-%#llx] exceeds maximum addressable range [%#llx-%#llx]",
+		(unsigned long long)start, (unsigned long long)end,
+		(unsigned long long)m->mappable_start, (unsigned long long)m->mappable_end);
+	return false;
+}
+
+/* Models __add_pages(): one section at a time; a failure stops the loop. */
+static int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages)
+{
+	for (uint64_t p = pfn; p < pfn + nr_pages; p += m->pages_per_section) {
+		int ret = sparse_add_section(m, nid, p, m->pages_per_section, false);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Models arch_add_memory() of arch/arm64/mm/mmu.c (linear map: issue 4). */
+static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size)
+{
+	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
+	if (ret)
+		return ret;
+	if (PHYS_PFN(m, start + size) > m->max_pfn)
+		m->max_pfn = PHYS_PFN(m, start + size);
+	return 0;
+}
+
+/* Models arch_remove_memory() -> __remove_pages(). */
+static void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t pfn = PHYS_PFN(m, start), nr = PHYS_PFN(m, size);
+	for (uint64_t p = pfn; p < pfn + nr; p += m->pages_per_section)
+		sparse_remove_section(m, p, m->pages_per_section);
+}
+
+/* Models __try_online_node(): a node without a pgdat gets one at add. */
+static bool try_online_node(struct mhp_machine *m, int nid)
+{
+	return !m->nodes[nid].online;
+}
+
+static void node_set_online(struct mhp_machine *m, int nid)
+{
+	m->nodes[nid].online = true;
+	struct mhp_trace_field f[] = { TF_U("nid", (uint64_t)nid) };
+	TRACE(m, "node_online", f, "node %d is online", nid);
+}
+
+/* Models add_memory_resource() after register_memory_resource(). */
+static int add_memory_resource(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+			       bool merge, struct mhp_err *err)
+{
+	int ret = check_hotplug_memory_range(m, start, size);
+	if (ret)
+		return mhp_err_set(err, ret, "range %#llx+%#llx is not aligned to the %#llx-byte memory block",
+				   (unsigned long long)start, (unsigned long long)size,
+				   (unsigned long long)m->model.block_size);
+	if (nid < 0 || nid >= MAX_NUMNODES || !m->nodes[nid].possible)
+		return mhp_err_set(err, -EINVAL, "node %d is not possible (the kernel WARNs: absent from node_possible_map)", nid);
+
+	bool new_node = try_online_node(m, nid);
+	ret = arch_add_memory(m, nid, start, size);
+	if (ret) {
+		/* The sections __add_pages managed to add before failing stay, as in 6.12. */
+		return mhp_err_set(err, ret, "arch_add_memory failed: %s", mhp_errno_name(ret));
+	}
+	ret = create_memory_block_devices(m, start, size, nid, false);
+	if (ret) {
+		arch_remove_memory(m, start, size);
+		return mhp_err_set(err, ret, "cannot create memory block devices: %s", mhp_errno_name(ret));
+	}
+	if (new_node)
+		node_set_online(m, nid);
+	if (merge)
+		merge_system_ram_resource(m, start);
+
+	/* Auto-online: the walk stops at the first failure and the result is ignored. */
+	int type = mhp_get_default_online_type(m);
+	if (type != MMOP_OFFLINE) {
+		for (uint64_t id = start / m->model.block_size; id < (start + size) / m->model.block_size; id++) {
+			struct memory_block *mem = find_memory_block_by_id(m, id);
+			assert(mem);
+			mem->online_type = type;
+			if (device_online(m, mem))
+				break;
+		}
+	}
+	return 0;
+}
+
+/* Drivers known to the model: the resource name they use and whether they merge. */
+static bool driver_merges(const char *name)
+{
+	return strcmp(name, "System RAM (virtio_mem)") == 0;
+}
+
+/* Models add_memory() and add_memory_driver_managed() (with the device hotplug lock). */
+int mhp_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+		   const char *resource_name, struct mhp_err *err)
+{
+	const char *name = resource_name ? resource_name : "System RAM";
+	bool driver_managed = strcmp(name, "System RAM") != 0;
+
+	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("size", size), TF_U("nid", (uint64_t)nid),
+				       TF_S("resource", name) };
+	TRACE(m, "add_memory", f, "driver adds [%#llx-%#llx] (%s) on node %d", (unsigned long long)start,
+	      (unsigned long long)(start + size - 1), name, nid);
+
+	if (driver_managed && strncmp(name, "System RAM (", 12) != 0)
+		return mhp_err_set(err, -EINVAL, "a driver-managed resource name must look like \"System RAM (driver)\"");
+	if (size > UINT64_MAX - start || !mhp_range_allowed(m, start, size))
+		return mhp_err_set(err, -E2BIG, "[%#llx-%#llx] is outside the mappable range [%#llx-%#llx]",
+				   (unsigned long long)start, (unsigned long long)(start + size),
+				   (unsigned long long)m->mappable_start, (unsigned long long)m->mappable_end);
+	int ret = request_region(m, start, size, name, driver_managed, driver_merges(name));
+	if (ret) {
+		pr_debug(m, "Unable to reserve System RAM region: %016llx->%016llx",
+			 (unsigned long long)start, (unsigned long long)(start + size));
+		return mhp_err_set(err, ret, "[%#llx-%#llx] overlaps a busy resource", (unsigned long long)start,
+				   (unsigned long long)(start + size - 1));
+	}
+	ret = add_memory_resource(m, nid, start, size, driver_merges(name), err);
+	if (ret)
+		release_mem_region_adjustable(m, start, size);
+	return ret;
+}
+
+/* Models try_offline_node(): a node left with nothing goes offline. */
+static void try_offline_node(struct mhp_machine *m, int nid)
+{
+	struct pglist_data *pgdat = &m->nodes[nid];
+	if (pgdat->node_spanned_pages || pgdat->has_cpu)
+		return;
+	for (size_t i = 0; i < m->nr_blocks; i++)
+		if (m->blocks[i]->nid == nid)
+			return;
+	pgdat->online = false;
+	struct mhp_trace_field f[] = { TF_U("nid", (uint64_t)nid) };
+	TRACE(m, "node_offline", f, "node %d has no memory left and goes offline", nid);
+}
+
+/* Models check_memblock_offlined_cb() over the range; returns the node or an errno. */
+static int check_blocks_offlined(struct mhp_machine *m, uint64_t start, uint64_t size, int *nid)
+{
+	uint64_t bs = m->model.block_size;
+	*nid = -1;
+	for (uint64_t id = start / bs; id < (start + size) / bs; id++) {
+		struct memory_block *mem = find_memory_block_by_id(m, id);
+		if (!mem)
+			continue;
+		if (mem->state != MEM_OFFLINE) {
+			uint64_t begin = id * bs, end = begin + bs - 1;
+			pr_warn(m, "removing memory fails, because memory [0x%016llx-0x%016llx] is onlined",
+				(unsigned long long)begin, (unsigned long long)end);
+			return -EBUSY;
+		}
+		*nid = mem->nid;
+	}
+	return 0;
+}
+
+static bool range_fully_added(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
+		const struct mem_section *ms = __pfn_to_section(m, PHYS_PFN(m, pa));
+		if (!present_section(ms) || early_section(ms))
+			return false;
+	}
+	return true;
+}
+
+/* Models remove_memory() -> try_remove_memory(). */
+int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size, struct mhp_err *err)
+{
+	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("size", size) };
+	TRACE(m, "remove_memory", f, "driver removes [%#llx-%#llx]", (unsigned long long)start,
+	      (unsigned long long)(start + size - 1));
+
+	uint64_t bs = m->model.block_size;
+	if (!size || !is_aligned(start, bs) || !is_aligned(size, bs) || size > UINT64_MAX - start)
+		return mhp_err_set(err, -EINVAL,
+				   "BUG: remove_memory of an unaligned range %#llx+%#llx (the kernel would crash)",
+				   (unsigned long long)start, (unsigned long long)size);
+	int nid, ret = check_blocks_offlined(m, start, size, &nid);
+	if (ret)
+		return mhp_err_set(err, ret, "a memory block in [%#llx-%#llx] is online",
+				   (unsigned long long)start, (unsigned long long)(start + size - 1));
+	if (!range_fully_added(m, start, size))
+		return mhp_err_set(err, -EINVAL,
+				   "[%#llx-%#llx] was not hot-added (the kernel would WARN in __remove_pages); refused",
+				   (unsigned long long)start, (unsigned long long)(start + size - 1));
+	remove_memory_block_devices(m, start, size);
+	arch_remove_memory(m, start, size);
+	release_mem_region_adjustable(m, start, size);
+	if (nid >= 0)
+		try_offline_node(m, nid);
+	return 0;
+}

@@ -1,0 +1,349 @@
+/*
+ * model.c - platform models (models/NAME.yaml): what the firmware and Kconfig fix.
+ * Kernel twins: arch/arm64/include/asm/{sparsemem,pgtable-hwdef,memory}.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "yamltree.h"
+
+static const char *const granule_words[] = { "4K", "16K", "64K", NULL };
+static const unsigned granule_shift[] = { 12, 14, 16 };
+/* SECTION_SIZE_BITS: 27 for 4K and 16K pages, 29 for 64K (asm/sparsemem.h). */
+static const unsigned granule_section_bits[] = { 27, 27, 29 };
+/* ARM64_MEMSTART_ALIGN: 1 GiB for 4K and 16K, 512 MiB for 64K (asm/kernel-pgtable.h). */
+static const uint64_t granule_memstart_align[] = { 1ull << 30, 1ull << 30, 1ull << 29 };
+
+static const char *const online_type_words[] = {
+	"offline", "online", "online_kernel", "online_movable", NULL
+};
+
+struct model_ctx {
+	struct ydoc *doc;
+	struct mhp_model *model;
+	struct mhp_err *err;
+};
+
+/* One {start, size, ...} entry of a range list. */
+static int parse_range(struct model_ctx *c, struct ynode *n, const char *what,
+		       const char *const *keys, struct model_range *r)
+{
+	struct ynode *v;
+	int ret = yexpect(c->doc, n, Y_MAP, what, c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, n, what, keys, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, n, what, "start", &v, c->err);
+	if (!ret)
+		ret = yget_size(c->doc, v, "start", &r->start, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, n, what, "size", &v, c->err);
+	if (!ret)
+		ret = yget_size(c->doc, v, "size", &r->size, c->err);
+	if (ret)
+		return ret;
+	if (r->size == 0 || r->start + r->size < r->start)
+		return yerr(c->doc, n, c->err, "%s: size must be non-zero and the range must not wrap", what);
+	r->nid = 0;
+	if ((v = ymap_get(n, "node"))) {
+		uint64_t nid;
+		ret = yget_u64(c->doc, v, "node", 0, MAX_NUMNODES - 1, &nid, c->err);
+		if (ret)
+			return ret;
+		r->nid = (int)nid;
+	}
+	if ((v = ymap_get(n, "name")) || (v = ymap_get(n, "driver"))) {
+		ret = yget_str(c->doc, v, "name", r->name, sizeof(r->name), c->err);
+		if (ret)
+			return ret;
+	}
+	if ((v = ymap_get(n, "cma")))
+		return yget_bool(c->doc, v, "cma", &r->cma, c->err);
+	return 0;
+}
+
+static int parse_range_list(struct model_ctx *c, struct ynode *list, const char *what,
+			    const char *const *keys, struct model_range *out, unsigned *nr, int nid)
+{
+	int ret = yexpect(c->doc, list, Y_SEQ, what, c->err);
+	if (ret)
+		return ret;
+	for (unsigned i = 0; i < list->n; i++) {
+		if (*nr >= MODEL_MAX_RANGES)
+			return yerr(c->doc, list->items[i], c->err, "%s: more than %u ranges", what,
+				    MODEL_MAX_RANGES);
+		struct model_range *r = &out[*nr];
+		ret = parse_range(c, list->items[i], what, keys, r);
+		if (ret)
+			return ret;
+		if (nid >= 0)
+			r->nid = nid;
+		(*nr)++;
+	}
+	return 0;
+}
+
+static int parse_nodes(struct model_ctx *c, struct ynode *list)
+{
+	static const char *const node_keys[] = { "id", "cpus", "memory", NULL };
+	static const char *const ram_keys[] = { "start", "size", NULL };
+	struct mhp_model *mo = c->model;
+	int ret = yexpect(c->doc, list, Y_SEQ, "nodes", c->err);
+	if (ret)
+		return ret;
+	if (list->n == 0 || list->n > MAX_NUMNODES)
+		return yerr(c->doc, list, c->err, "nodes: expected 1 to %u nodes", MAX_NUMNODES);
+	for (unsigned i = 0; i < list->n; i++) {
+		struct ynode *n = list->items[i], *v;
+		uint64_t id;
+		ret = yexpect(c->doc, n, Y_MAP, "node", c->err);
+		if (!ret)
+			ret = ymap_check_keys(c->doc, n, "node", node_keys, c->err);
+		if (!ret)
+			ret = ymap_need(c->doc, n, "node", "id", &v, c->err);
+		if (!ret)
+			ret = yget_u64(c->doc, v, "id", 0, MAX_NUMNODES - 1, &id, c->err);
+		if (ret)
+			return ret;
+		for (unsigned j = 0; j < mo->nr_nodes; j++)
+			if (mo->nodes[j].nid == (int)id)
+				return yerr(c->doc, v, c->err, "node %llu listed twice", (unsigned long long)id);
+		mo->nodes[mo->nr_nodes].nid = (int)id;
+		mo->nodes[mo->nr_nodes].has_cpu = true;
+		if ((v = ymap_get(n, "cpus"))) {
+			ret = yget_bool(c->doc, v, "cpus", &mo->nodes[mo->nr_nodes].has_cpu, c->err);
+			if (ret)
+				return ret;
+		}
+		mo->nr_nodes++;
+		if ((v = ymap_get(n, "memory"))) {
+			ret = parse_range_list(c, v, "memory", ram_keys, mo->ram, &mo->nr_ram, (int)id);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static bool model_has_node(const struct mhp_model *mo, int nid)
+{
+	for (unsigned i = 0; i < mo->nr_nodes; i++)
+		if (mo->nodes[i].nid == nid)
+			return true;
+	return false;
+}
+
+static bool ranges_overlap(const struct model_range *a, const struct model_range *b)
+{
+	return a->start < b->start + b->size && b->start < a->start + a->size;
+}
+
+static bool range_within_ram(const struct mhp_model *mo, const struct model_range *r)
+{
+	for (unsigned i = 0; i < mo->nr_ram; i++)
+		if (r->start >= mo->ram[i].start &&
+		    r->start + r->size <= mo->ram[i].start + mo->ram[i].size)
+			return true;
+	return false;
+}
+
+/* Checks ranges against each other and the model's geometry. */
+static int validate_ranges(struct model_ctx *c, struct ynode *at)
+{
+	struct mhp_model *mo = c->model;
+	uint64_t section = 1ull << mo->section_size_bits;
+	uint64_t pa_limit = mo->pa_bits >= 64 ? UINT64_MAX : (1ull << mo->pa_bits);
+
+	if (mo->nr_ram == 0)
+		return yerr(c->doc, at, c->err, "model has no boot memory; expected 'memory' under a node");
+	struct { struct model_range *r; unsigned n; const char *what; } lists[] = {
+		{ mo->ram, mo->nr_ram, "boot memory" }, { mo->hotplug, mo->nr_hotplug, "hotplug" },
+	};
+	for (unsigned l = 0; l < ARRAY_SIZE(lists); l++) {
+		for (unsigned i = 0; i < lists[l].n; i++) {
+			struct model_range *r = &lists[l].r[i];
+			if (!is_aligned(r->start, section) || !is_aligned(r->size, section))
+				return yerr(c->doc, at, c->err,
+					    "%s range %#llx+%#llx is not aligned to the %llu MiB section size",
+					    lists[l].what, (unsigned long long)r->start,
+					    (unsigned long long)r->size, (unsigned long long)(section >> 20));
+			if (r->start + r->size > pa_limit)
+				return yerr(c->doc, at, c->err, "%s range %#llx+%#llx exceeds %u PA bits",
+					    lists[l].what, (unsigned long long)r->start,
+					    (unsigned long long)r->size, mo->pa_bits);
+			if (!model_has_node(mo, r->nid))
+				return yerr(c->doc, at, c->err, "%s range %#llx names node %d, which is not in 'nodes'",
+					    lists[l].what, (unsigned long long)r->start, r->nid);
+		}
+	}
+	for (unsigned i = 0; i < mo->nr_ram + mo->nr_hotplug; i++) {
+		for (unsigned j = i + 1; j < mo->nr_ram + mo->nr_hotplug; j++) {
+			const struct model_range *a = i < mo->nr_ram ? &mo->ram[i] : &mo->hotplug[i - mo->nr_ram];
+			const struct model_range *b = j < mo->nr_ram ? &mo->ram[j] : &mo->hotplug[j - mo->nr_ram];
+			if (ranges_overlap(a, b))
+				return yerr(c->doc, at, c->err, "ranges %#llx+%#llx and %#llx+%#llx overlap",
+					    (unsigned long long)a->start, (unsigned long long)a->size,
+					    (unsigned long long)b->start, (unsigned long long)b->size);
+		}
+	}
+	for (unsigned i = 0; i < mo->nr_reserved; i++) {
+		const struct model_range *r = &mo->reserved[i];
+		uint64_t page = 1ull << mo->page_shift;
+		if (!is_aligned(r->start, page) || !is_aligned(r->size, page) || !range_within_ram(mo, r))
+			return yerr(c->doc, at, c->err,
+				    "reserved range %#llx+%#llx must be page aligned and inside boot memory",
+				    (unsigned long long)r->start, (unsigned long long)r->size);
+		for (unsigned j = 0; j < i; j++)
+			if (ranges_overlap(r, &mo->reserved[j]))
+				return yerr(c->doc, at, c->err, "reserved ranges %#llx and %#llx overlap",
+					    (unsigned long long)mo->reserved[j].start,
+					    (unsigned long long)r->start);
+	}
+	return 0;
+}
+
+static int parse_geometry(struct model_ctx *c, struct ynode *root)
+{
+	struct mhp_model *mo = c->model;
+	struct ynode *v;
+	int g;
+	uint64_t bits;
+
+	int ret = ymap_need(c->doc, root, "model", "granule", &v, c->err);
+	if (!ret)
+		ret = yget_enum(c->doc, v, "granule", granule_words, &g, c->err);
+	if (ret)
+		return ret;
+	mo->page_shift = granule_shift[g];
+	mo->section_size_bits = granule_section_bits[g];
+	mo->memstart_align = granule_memstart_align[g];
+	/* arm64 keeps the generic memory_block_size_bytes(): one section per block. */
+	mo->block_size = 1ull << mo->section_size_bits;
+
+	ret = ymap_need(c->doc, root, "model", "va_bits", &v, c->err);
+	if (!ret)
+		ret = yget_u64(c->doc, v, "va_bits", 36, 52, &bits, c->err);
+	if (ret)
+		return ret;
+	mo->va_bits = (unsigned)bits;
+	ret = ymap_need(c->doc, root, "model", "pa_bits", &v, c->err);
+	if (!ret)
+		ret = yget_u64(c->doc, v, "pa_bits", 32, 52, &bits, c->err);
+	if (ret)
+		return ret;
+	mo->pa_bits = (unsigned)bits;
+
+	mo->fw_dma_limit = UINT64_MAX;
+	if ((v = ymap_get(root, "firmware_dma_limit")))
+		return yget_size(c->doc, v, "firmware_dma_limit", &mo->fw_dma_limit, c->err);
+	return 0;
+}
+
+static int parse_text_list(struct model_ctx *c, struct ynode *list)
+{
+	struct mhp_model *mo = c->model;
+	int ret = yexpect(c->doc, list, Y_SEQ, "simplifications", c->err);
+	if (ret)
+		return ret;
+	for (unsigned i = 0; i < list->n; i++) {
+		if (mo->nr_simplifications >= MODEL_MAX_SIMPLIFICATIONS)
+			return yerr(c->doc, list->items[i], c->err, "simplifications: more than %u entries",
+				    MODEL_MAX_SIMPLIFICATIONS);
+		ret = yget_str(c->doc, list->items[i], "simplification",
+			       mo->simplifications[mo->nr_simplifications],
+			       sizeof(mo->simplifications[0]), c->err);
+		if (ret)
+			return ret;
+		mo->nr_simplifications++;
+	}
+	return 0;
+}
+
+static int parse_model(struct model_ctx *c)
+{
+	static const char *const top_keys[] = {
+		"model", "description", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
+		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "simplifications", NULL
+	};
+	static const char *const kconfig_keys[] = { "default_online_type", NULL };
+	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", NULL };
+	static const char *const reserved_keys[] = { "start", "size", "name", "cma", NULL };
+	struct ynode *root = c->doc->root, *v;
+	struct mhp_model *mo = c->model;
+
+	int ret = yexpect(c->doc, root, Y_MAP, "model file", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, root, "model", top_keys, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, root, "model", "model", &v, c->err);
+	if (!ret)
+		ret = yget_str(c->doc, v, "model", mo->name, sizeof(mo->name), c->err);
+	if (!ret)
+		ret = parse_geometry(c, root);
+	if (ret)
+		return ret;
+	mo->default_online_type = MMOP_OFFLINE;   /* upstream's Kconfig default */
+	if ((v = ymap_get(root, "kconfig"))) {
+		struct ynode *t;
+		ret = yexpect(c->doc, v, Y_MAP, "kconfig", c->err);
+		if (!ret)
+			ret = ymap_check_keys(c->doc, v, "kconfig", kconfig_keys, c->err);
+		if (!ret && (t = ymap_get(v, "default_online_type")))
+			ret = yget_enum(c->doc, t, "default_online_type", online_type_words,
+					&mo->default_online_type, c->err);
+		if (ret)
+			return ret;
+	}
+	if ((v = ymap_get(root, "cmdline")) &&
+	    (ret = yget_str(c->doc, v, "cmdline", mo->cmdline, sizeof(mo->cmdline), c->err)))
+		return ret;
+	if (!ret)
+		ret = ymap_need(c->doc, root, "model", "nodes", &v, c->err);
+	if (!ret)
+		ret = parse_nodes(c, v);
+	if (!ret && (v = ymap_get(root, "hotplug")))
+		ret = parse_range_list(c, v, "hotplug", hotplug_keys, mo->hotplug, &mo->nr_hotplug, -1);
+	if (!ret && (v = ymap_get(root, "reserved")))
+		ret = parse_range_list(c, v, "reserved", reserved_keys, mo->reserved, &mo->nr_reserved, -1);
+	if (!ret && (v = ymap_get(root, "simplifications")))
+		ret = parse_text_list(c, v);
+	if (!ret)
+		ret = validate_ranges(c, root);
+	return ret;
+}
+
+int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err)
+{
+	struct ydoc doc;
+	*out = NULL;
+	int ret = ydoc_load(path, &doc, err);
+	if (ret)
+		return ret;
+	struct mhp_model *mo = calloc(1, sizeof(*mo));
+	if (!mo) {
+		ydoc_free(&doc);
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	}
+	snprintf(mo->path, sizeof(mo->path), "%s", path);
+	struct model_ctx c = { .doc = &doc, .model = mo, .err = err };
+	ret = parse_model(&c);
+	ydoc_free(&doc);
+	if (ret) {
+		free(mo);
+		return ret;
+	}
+	*out = mo;
+	return 0;
+}
+
+void mhp_model_free(struct mhp_model *model)
+{
+	free(model);
+}
+
+const char *mhp_model_name(const struct mhp_model *model)
+{
+	return model->name;
+}

@@ -1,0 +1,748 @@
+/*
+ * scenario.c - scenario files: parse them, replay them, check every step.
+ *
+ * A scenario names a model and a kernel command line, then lists steps that
+ * mirror what a person or a driver does on a real machine, each with what the
+ * kernel is expected to answer. Format: docs/scenarios.md.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "yamltree.h"
+
+#define SCENARIO_MAX_STEPS 10000u
+#define STEP_MAX_KV 8
+#define READ_BUF_MAX (4u << 20)
+
+enum step_kind {
+	STEP_SAY, STEP_READ, STEP_WRITE, STEP_LIST, STEP_READLINK, STEP_ADD, STEP_REMOVE,
+	STEP_ZONEINFO, STEP_MEMINFO, STEP_VMSTAT, NR_STEP_KINDS,
+};
+
+static const char *const step_words[NR_STEP_KINDS + 1] = {
+	"say", "read", "write", "list", "readlink", "add_memory", "remove_memory",
+	"zoneinfo", "meminfo", "vmstat", NULL,
+};
+
+#define EXPECT_ANY 1   /* expect_err value meaning "do not check" */
+
+struct kv {
+	char key[32];
+	uint64_t value;
+	unsigned line, col;
+};
+
+struct step {
+	enum step_kind kind;
+	unsigned line, col;
+	char *path;             /* read, write, list, readlink */
+	char *text;             /* say: narration; write: value; read/readlink: expected text */
+	int expect_err;         /* 0 ok, -errno, or EXPECT_ANY */
+	char **list;            /* list: expected names */
+	unsigned nlist;
+	char **log;             /* expected kernel log lines, in order */
+	unsigned nlog;
+	bool has_log, has_text;
+	uint64_t start, size;
+	int nid, zone;
+	char resource[48];
+	struct kv kv[STEP_MAX_KV];
+	unsigned nkv;
+};
+
+struct mhp_scenario {
+	char file[512];
+	char name[64];
+	char cmdline[512];
+	bool has_cmdline;
+	uint64_t seed;
+	struct mhp_model *model;
+	struct step *steps;
+	unsigned nsteps;
+};
+
+struct parse_ctx {
+	struct ydoc *doc;
+	struct mhp_scenario *sc;
+	struct mhp_err *err;
+};
+
+/* ---- parsing ---------------------------------------------------------------- */
+
+static char *dup_str(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = malloc(n);
+	if (d)
+		memcpy(d, s, n);
+	return d;
+}
+
+static int need_str(struct parse_ctx *c, const struct ynode *n, const char *what, char **out)
+{
+	int ret = yexpect(c->doc, n, Y_SCALAR, what, c->err);
+	if (ret)
+		return ret;
+	*out = dup_str(n->str);
+	return *out ? 0 : mhp_err_set(c->err, -ENOMEM, "out of memory");
+}
+
+/* A list of strings (expected log lines or directory entries). */
+static int parse_str_list(struct parse_ctx *c, const struct ynode *n, const char *what,
+			  char ***out, unsigned *count)
+{
+	int ret = yexpect(c->doc, n, Y_SEQ, what, c->err);
+	if (ret)
+		return ret;
+	*out = calloc(n->n ? n->n : 1, sizeof(char *));
+	if (!*out)
+		return mhp_err_set(c->err, -ENOMEM, "out of memory");
+	for (unsigned i = 0; i < n->n; i++) {
+		ret = need_str(c, n->items[i], what, &(*out)[i]);
+		if (ret)
+			return ret;
+		(*count)++;
+	}
+	return 0;
+}
+
+static int parse_expect_errno(struct parse_ctx *c, const struct ynode *n, int *out)
+{
+	int ret = yexpect(c->doc, n, Y_SCALAR, "expect", c->err);
+	if (ret)
+		return ret;
+	if (strcmp(n->str, "ok") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (strcmp(n->str, "any") == 0) {
+		*out = EXPECT_ANY;
+		return 0;
+	}
+	int e = mhp_errno_from_name(n->str);
+	if (!e)
+		return yerr(c->doc, n, c->err, "expect: expected ok, any or an errno name such as EBUSY; found '%s'",
+			    n->str);
+	*out = -e;
+	return 0;
+}
+
+static int parse_path(struct parse_ctx *c, const struct ynode *n, char **out)
+{
+	int ret = need_str(c, n, "path", out);
+	if (ret)
+		return ret;
+	if (strncmp(*out, "/sys/", 5) != 0 && strncmp(*out, "/proc/", 6) != 0)
+		return yerr(c->doc, n, c->err, "path: expected an absolute path under /sys/ or /proc/, found '%s'", *out);
+	if (strlen(*out) > 255)
+		return yerr(c->doc, n, c->err, "path: longer than 255 bytes");
+	return 0;
+}
+
+static const char *const driver_words[] = { "acpi", "virtio_mem", "dax_kmem", NULL };
+static const char *const driver_resources[] = { "System RAM", "System RAM (virtio_mem)", "System RAM (kmem)" };
+
+/* add_memory / remove_memory: {start, size, node, driver} */
+static int parse_range_action(struct parse_ctx *c, const struct ynode *n, struct step *st)
+{
+	static const char *const add_keys[] = { "start", "size", "node", "driver", NULL };
+	static const char *const remove_keys[] = { "start", "size", NULL };
+	const char *what = step_words[st->kind];
+	struct ynode *v;
+	int ret = yexpect(c->doc, n, Y_MAP, what, c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, n, what, st->kind == STEP_ADD ? add_keys : remove_keys, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, n, what, "start", &v, c->err);
+	if (!ret)
+		ret = yget_size(c->doc, v, "start", &st->start, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, n, what, "size", &v, c->err);
+	if (!ret)
+		ret = yget_size(c->doc, v, "size", &st->size, c->err);
+	if (ret)
+		return ret;
+	snprintf(st->resource, sizeof(st->resource), "%s", driver_resources[0]);
+	if ((v = ymap_get(n, "node"))) {
+		uint64_t nid;
+		if ((ret = yget_u64(c->doc, v, "node", 0, MAX_NUMNODES - 1, &nid, c->err)))
+			return ret;
+		st->nid = (int)nid;
+	}
+	if ((v = ymap_get(n, "driver"))) {
+		int d;
+		if ((ret = yget_enum(c->doc, v, "driver", driver_words, &d, c->err)))
+			return ret;
+		snprintf(st->resource, sizeof(st->resource), "%s", driver_resources[d]);
+	}
+	return 0;
+}
+
+static const char *const zone_words[] = { "DMA", "DMA32", "Normal", "Movable", "Device", NULL };
+
+/* zoneinfo / meminfo / vmstat: a mapping of names to expected numbers. */
+static int parse_counters(struct parse_ctx *c, const struct ynode *n, struct step *st)
+{
+	static const char *const zone_keys[] = { "node", "zone", "free", "spanned", "present", "managed",
+						 "cma", "start_pfn", NULL };
+	static const char *const meminfo_keys[] = { "MemTotal", "MemFree", "CmaTotal", "CmaFree", NULL };
+	static const char *const vmstat_keys[] = { "nr_free_pages", "nr_memmap_pages", "nr_memmap_boot_pages", NULL };
+	const char *what = step_words[st->kind];
+	const char *const *keys = st->kind == STEP_ZONEINFO ? zone_keys :
+				  st->kind == STEP_MEMINFO ? meminfo_keys : vmstat_keys;
+	int ret = yexpect(c->doc, n, Y_MAP, what, c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, n, what, keys, c->err);
+	if (ret)
+		return ret;
+	st->zone = -1;
+	for (unsigned i = 0; i < n->n; i++) {
+		const struct ynode *k = n->items[2 * i], *v = n->items[2 * i + 1];
+		if (strcmp(k->str, "zone") == 0) {
+			if ((ret = yget_enum(c->doc, v, "zone", zone_words, &st->zone, c->err)))
+				return ret;
+			continue;
+		}
+		uint64_t val;
+		if ((ret = yget_u64(c->doc, v, k->str, 0, UINT64_MAX, &val, c->err)))
+			return ret;
+		if (strcmp(k->str, "node") == 0) {
+			if (val >= MAX_NUMNODES)
+				return yerr(c->doc, v, c->err, "node: %llu is out of range [0, %d]",
+					    (unsigned long long)val, MAX_NUMNODES - 1);
+			st->nid = (int)val;
+			continue;
+		}
+		struct kv *kv = &st->kv[st->nkv++];
+		snprintf(kv->key, sizeof(kv->key), "%s", k->str);
+		kv->value = val;
+		kv->line = v->line;
+		kv->col = v->col;
+	}
+	if (st->kind == STEP_ZONEINFO && st->zone < 0)
+		return yerr(c->doc, n, c->err, "zoneinfo: missing required key 'zone'");
+	if (st->nkv == 0)
+		return yerr(c->doc, n, c->err, "%s: expected at least one value to check", what);
+	return 0;
+}
+
+/* Which keys each step kind accepts besides its own. */
+static const char *const *step_keys(enum step_kind kind)
+{
+	static const char *const say[] = { "say", NULL };
+	static const char *const read[] = { "read", "expect", "log", NULL };
+	static const char *const write[] = { "write", "value", "expect", "log", NULL };
+	static const char *const list[] = { "list", "expect", NULL };
+	static const char *const readlink[] = { "readlink", "expect", NULL };
+	static const char *const add[] = { "add_memory", "expect", "log", NULL };
+	static const char *const remove[] = { "remove_memory", "expect", "log", NULL };
+	static const char *const zoneinfo[] = { "zoneinfo", NULL };
+	static const char *const meminfo[] = { "meminfo", NULL };
+	static const char *const vmstat[] = { "vmstat", NULL };
+	static const char *const *const table[NR_STEP_KINDS] = {
+		say, read, write, list, readlink, add, remove, zoneinfo, meminfo, vmstat,
+	};
+	return table[kind];
+}
+
+/* Finds the one action key of a step. */
+static int step_kind_of(struct parse_ctx *c, const struct ynode *n, enum step_kind *kind)
+{
+	int found = -1;
+	for (unsigned i = 0; i < n->n; i++) {
+		const char *key = n->items[2 * i]->str;
+		for (int k = 0; k < NR_STEP_KINDS; k++) {
+			if (strcmp(key, step_words[k]) != 0)
+				continue;
+			if (found >= 0)
+				return yerr(c->doc, n->items[2 * i], c->err,
+					    "step has two actions ('%s' and '%s'); expected exactly one",
+					    step_words[found], key);
+			found = k;
+		}
+	}
+	if (found < 0)
+		return yerr(c->doc, n, c->err,
+			    "step has no action; expected one of: say, read, write, list, readlink, add_memory, "
+			    "remove_memory, zoneinfo, meminfo, vmstat");
+	*kind = (enum step_kind)found;
+	return 0;
+}
+
+static int parse_step_expect(struct parse_ctx *c, const struct ynode *n, struct step *st)
+{
+	struct ynode *v = ymap_get(n, "expect");
+	int ret = 0;
+	switch (st->kind) {
+	case STEP_READ:
+	case STEP_READLINK:
+		if (!v)
+			return yerr(c->doc, n, c->err, "%s: missing required key 'expect' (the text the file holds)",
+				    step_words[st->kind]);
+		st->has_text = true;
+		return need_str(c, v, "expect", &st->text);
+	case STEP_LIST:
+		if (!v)
+			return yerr(c->doc, n, c->err, "list: missing required key 'expect' (the entries)");
+		return parse_str_list(c, v, "expect", &st->list, &st->nlist);
+	case STEP_WRITE:
+	case STEP_ADD:
+	case STEP_REMOVE:
+		if (v)
+			ret = parse_expect_errno(c, v, &st->expect_err);
+		return ret;
+	default:
+		return 0;
+	}
+}
+
+static int parse_step(struct parse_ctx *c, const struct ynode *n, struct step *st)
+{
+	int ret = yexpect(c->doc, n, Y_MAP, "step", c->err);
+	if (!ret)
+		ret = step_kind_of(c, n, &st->kind);
+	if (ret)
+		return ret;
+	st->line = n->line;
+	st->col = n->col;
+	if ((ret = ymap_check_keys(c->doc, n, step_words[st->kind], step_keys(st->kind), c->err)))
+		return ret;
+	const struct ynode *action = ymap_get(n, step_words[st->kind]), *v;
+	switch (st->kind) {
+	case STEP_SAY:
+		ret = need_str(c, action, "say", &st->text);
+		break;
+	case STEP_READ:
+	case STEP_LIST:
+	case STEP_READLINK:
+		ret = parse_path(c, action, &st->path);
+		break;
+	case STEP_WRITE:
+		ret = parse_path(c, action, &st->path);
+		if (!ret && !(v = ymap_get(n, "value")))
+			ret = yerr(c->doc, n, c->err, "write: missing required key 'value'");
+		if (!ret)
+			ret = need_str(c, v, "value", &st->text);
+		break;
+	case STEP_ADD:
+	case STEP_REMOVE:
+		ret = parse_range_action(c, action, st);
+		break;
+	default:
+		ret = parse_counters(c, action, st);
+		break;
+	}
+	if (!ret)
+		ret = parse_step_expect(c, n, st);
+	if (!ret && (v = ymap_get(n, "log"))) {
+		st->has_log = true;
+		ret = parse_str_list(c, v, "log", &st->log, &st->nlog);
+	}
+	return ret;
+}
+
+/* Finds models/<name>.yaml: in models_dir, else beside the scenario's directory, else ./models. */
+static int find_model(struct parse_ctx *c, const struct ynode *n, const char *models_dir, char *path, size_t cap)
+{
+	const char *name = n->str;
+	if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(name))
+		return yerr(c->doc, n, c->err, "model: expected a model name (letters, digits, - and _), found '%s'",
+			    name);
+	char dir[512];
+	snprintf(dir, sizeof(dir), "%s", c->sc->file);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	char candidates[3][1200];
+	unsigned nc = 0;
+	if (models_dir)
+		snprintf(candidates[nc++], sizeof(candidates[0]), "%s/%s.yaml", models_dir, name);
+	snprintf(candidates[nc++], sizeof(candidates[0]), "%s/../models/%s.yaml", dir, name);
+	snprintf(candidates[nc++], sizeof(candidates[0]), "models/%s.yaml", name);
+	for (unsigned i = 0; i < nc; i++) {
+		if (access(candidates[i], R_OK) == 0 && strlen(candidates[i]) < cap) {
+			memcpy(path, candidates[i], strlen(candidates[i]) + 1);
+			return 0;
+		}
+	}
+	return yerr(c->doc, n, c->err, "model '%s' not found (looked for %s)", name, candidates[0]);
+}
+
+static int parse_scenario(struct parse_ctx *c, const char *models_dir)
+{
+	static const char *const top_keys[] = { "scenario", "description", "model", "cmdline", "seed", "steps", NULL };
+	struct ynode *root = c->doc->root, *v, *steps;
+	struct mhp_scenario *sc = c->sc;
+	char model_path[1200];
+
+	int ret = yexpect(c->doc, root, Y_MAP, "scenario file", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, root, "scenario", top_keys, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, root, "scenario", "scenario", &v, c->err);
+	if (!ret)
+		ret = yget_str(c->doc, v, "scenario", sc->name, sizeof(sc->name), c->err);
+	if (!ret && (v = ymap_get(root, "description")))
+		ret = yexpect(c->doc, v, Y_SCALAR, "description", c->err);
+	if (!ret && (v = ymap_get(root, "cmdline"))) {
+		sc->has_cmdline = true;
+		ret = yget_str(c->doc, v, "cmdline", sc->cmdline, sizeof(sc->cmdline), c->err);
+	}
+	if (!ret && (v = ymap_get(root, "seed")))
+		ret = yget_u64(c->doc, v, "seed", 0, UINT64_MAX, &sc->seed, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, root, "scenario", "model", &v, c->err);
+	if (!ret)
+		ret = yexpect(c->doc, v, Y_SCALAR, "model", c->err);
+	if (!ret)
+		ret = find_model(c, v, models_dir, model_path, sizeof(model_path));
+	if (!ret)
+		ret = mhp_model_load(model_path, &sc->model, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, root, "scenario", "steps", &steps, c->err);
+	if (!ret)
+		ret = yexpect(c->doc, steps, Y_SEQ, "steps", c->err);
+	if (ret)
+		return ret;
+	if (steps->n == 0 || steps->n > SCENARIO_MAX_STEPS)
+		return yerr(c->doc, steps, c->err, "steps: expected 1 to %u steps, found %u", SCENARIO_MAX_STEPS, steps->n);
+	sc->steps = calloc(steps->n, sizeof(*sc->steps));
+	if (!sc->steps)
+		return mhp_err_set(c->err, -ENOMEM, "out of memory");
+	for (unsigned i = 0; i < steps->n; i++) {
+		sc->nsteps++;
+		ret = parse_step(c, steps->items[i], &sc->steps[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int mhp_scenario_load(const char *path, const char *models_dir, struct mhp_scenario **out, struct mhp_err *err)
+{
+	struct ydoc doc;
+	*out = NULL;
+	int ret = ydoc_load(path, &doc, err);
+	if (ret)
+		return ret;
+	struct mhp_scenario *sc = calloc(1, sizeof(*sc));
+	if (!sc) {
+		ydoc_free(&doc);
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	}
+	snprintf(sc->file, sizeof(sc->file), "%s", path);
+	struct parse_ctx c = { .doc = &doc, .sc = sc, .err = err };
+	ret = parse_scenario(&c, models_dir);
+	ydoc_free(&doc);
+	if (ret) {
+		mhp_scenario_free(sc);
+		return ret;
+	}
+	*out = sc;
+	return 0;
+}
+
+static void free_list(char **list, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void mhp_scenario_free(struct mhp_scenario *sc)
+{
+	if (!sc)
+		return;
+	for (unsigned i = 0; i < sc->nsteps; i++) {
+		struct step *st = &sc->steps[i];
+		free(st->path);
+		free(st->text);
+		free_list(st->list, st->nlist);
+		free_list(st->log, st->nlog);
+	}
+	free(sc->steps);
+	mhp_model_free(sc->model);
+	free(sc);
+}
+
+/* ---- replay ------------------------------------------------------------------- */
+
+struct run {
+	const struct mhp_scenario *sc;
+	const struct mhp_run_options *opt;
+	struct mhp_machine *m;
+	struct mhp_err *err;
+	char *buf;              /* READ_BUF_MAX bytes for file contents */
+	unsigned step;          /* 1-based number of the step running */
+};
+
+static void sink(const struct mhp_trace_event *ev, void *ctx)
+{
+	struct run *r = ctx;
+	if (r->opt->output == MHP_OUT_QUIET || !r->opt->out)
+		return;
+	if (r->opt->output == MHP_OUT_JSON) {
+		char json[4096];
+		int n = mhp_trace_format_json(ev, json, sizeof(json));
+		(void)n;
+		fprintf(r->opt->out, "%s\n", json);
+		return;
+	}
+	fprintf(r->opt->out, "    %s\n", ev->text);
+}
+
+/* A step failure: "file:line:col: step N (kind): <what>". */
+static int step_fail(struct run *r, const struct step *st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int step_fail(struct run *r, const struct step *st, const char *fmt, ...)
+{
+	char what[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return mhp_err_set(r->err, -EUCLEAN, "%s:%u:%u: step %u (%s): %s", r->sc->file, st->line, st->col,
+			   r->step, step_words[st->kind], what);
+}
+
+static const char *result_name(int ret)
+{
+	return ret ? mhp_errno_name(ret) : "ok";
+}
+
+static int check_result(struct run *r, const struct step *st, int ret)
+{
+	if (st->expect_err == EXPECT_ANY || ret == st->expect_err)
+		return 0;
+	return step_fail(r, st, "expected %s, got %s", result_name(st->expect_err), result_name(ret));
+}
+
+/* Prints text with visible newlines, for failure messages. */
+static void escape(const char *s, char *out, size_t cap)
+{
+	struct strbuf sb;
+	sb_init(&sb, out, cap);
+	for (; *s && sb.len < cap; s++)
+		sb_printf(&sb, *s == '\n' ? "\\n" : "%c", *s);
+}
+
+static int run_read(struct run *r, const struct step *st)
+{
+	ssize_t n = st->kind == STEP_READ ? mhp_sysfs_read(r->m, st->path, r->buf, READ_BUF_MAX)
+					  : mhp_sysfs_readlink(r->m, st->path, r->buf, READ_BUF_MAX);
+	if (n < 0)
+		return step_fail(r, st, "%s failed: %s", st->path, mhp_errno_name((int)n));
+	if (strcmp(r->buf, st->text) != 0) {
+		char want[160], got[160];
+		escape(st->text, want, sizeof(want));
+		escape(r->buf, got, sizeof(got));
+		return step_fail(r, st, "%s: expected \"%s\", read \"%s\"", st->path, want, got);
+	}
+	return 0;
+}
+
+static int run_list(struct run *r, const struct step *st)
+{
+	ssize_t n = mhp_sysfs_list(r->m, st->path, r->buf, READ_BUF_MAX);
+	if (n < 0)
+		return step_fail(r, st, "%s: %s", st->path, mhp_errno_name((int)n));
+	char *save = NULL, *name = strtok_r(r->buf, "\n", &save);
+	for (unsigned i = 0; i < st->nlist; i++, name = strtok_r(NULL, "\n", &save)) {
+		if (!name || strcmp(name, st->list[i]) != 0)
+			return step_fail(r, st, "%s: entry %u: expected %s, found %s", st->path, i + 1, st->list[i],
+					 name ? name : "(end of listing)");
+	}
+	if (name)
+		return step_fail(r, st, "%s: unexpected extra entry %s", st->path, name);
+	return 0;
+}
+
+/* Parses the decimal number that starts p. */
+static bool parse_u64_prefix(const char *p, uint64_t *out)
+{
+	char digits[24];
+	size_t n = strspn(p, "0123456789");
+	if (n == 0 || n >= sizeof(digits))
+		return false;
+	memcpy(digits, p, n);
+	digits[n] = '\0';
+	return parse_u64(digits, out);
+}
+
+/* Finds "key value" (or "key: value kB") in text; for zoneinfo within one zone's block. */
+static bool find_value(const char *text, const char *key, uint64_t *out)
+{
+	size_t kl = strlen(key);
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *p = line + strspn(line, " ");
+		if (strncmp(p, key, kl) != 0 || (p[kl] != ' ' && p[kl] != ':'))
+			continue;
+		p += kl + strspn(p + kl, ": ");
+		return parse_u64_prefix(p, out);
+	}
+	return false;
+}
+
+static int run_counters(struct run *r, const struct step *st)
+{
+	static const char *const files[] = { [STEP_ZONEINFO] = "/proc/zoneinfo", [STEP_MEMINFO] = "/proc/meminfo",
+					     [STEP_VMSTAT] = "/proc/vmstat" };
+	const char *file = files[st->kind];
+	ssize_t n = mhp_sysfs_read(r->m, file, r->buf, READ_BUF_MAX);
+	if (n < 0 || (size_t)n >= READ_BUF_MAX)
+		return step_fail(r, st, "%s could not be read", file);
+	const char *text = r->buf;
+	if (st->kind == STEP_ZONEINFO) {
+		char header[64];
+		snprintf(header, sizeof(header), "Node %d, zone %8s\n", st->nid, zone_words[st->zone]);
+		text = strstr(r->buf, header);
+		if (!text)
+			return step_fail(r, st, "%s has no \"Node %d, zone %s\"", file, st->nid, zone_words[st->zone]);
+		text += strlen(header);
+		char *next = strstr(text, "Node ");
+		if (next)
+			*next = '\0';
+	}
+	for (unsigned i = 0; i < st->nkv; i++) {
+		const struct kv *kv = &st->kv[i];
+		uint64_t v;
+		const char *key = strcmp(kv->key, "free") == 0 ? "pages free" :
+				  strcmp(kv->key, "start_pfn") == 0 ? "start_pfn" : kv->key;
+		if (!find_value(text, key, &v))
+			return mhp_err_set(r->err, -EUCLEAN, "%s:%u:%u: step %u (%s): %s shows no %s", r->sc->file,
+					   kv->line, kv->col, r->step, step_words[st->kind], file, kv->key);
+		if (v != kv->value)
+			return mhp_err_set(r->err, -EUCLEAN, "%s:%u:%u: step %u (%s): %s: expected %llu, got %llu",
+					   r->sc->file, kv->line, kv->col, r->step, step_words[st->kind], kv->key,
+					   (unsigned long long)kv->value, (unsigned long long)v);
+	}
+	return 0;
+}
+
+/* The kernel log lines the step printed must be exactly the expected ones. */
+static int check_log(struct run *r, const struct step *st, uint64_t first)
+{
+	uint64_t count = mhp_log_count(r->m) - first;
+	for (unsigned i = 0; i < st->nlog; i++) {
+		const char *line = i < count ? mhp_log_line(r->m, first + i, NULL) : NULL;
+		if (!line || strcmp(line, st->log[i]) != 0)
+			return step_fail(r, st, "log line %u: expected \"%s\", got %s%s%s", i + 1, st->log[i],
+					 line ? "\"" : "", line ? line : "no line", line ? "\"" : "");
+	}
+	if (count > st->nlog)
+		return step_fail(r, st, "unexpected log line %u: \"%s\"", st->nlog + 1,
+				 mhp_log_line(r->m, first + st->nlog, NULL));
+	return 0;
+}
+
+static void announce(struct run *r, const struct step *st)
+{
+	FILE *out = r->opt->out;
+	if (r->opt->output != MHP_OUT_TEXT || !out)
+		return;
+	fprintf(out, "step %u (line %u): ", r->step, st->line);
+	switch (st->kind) {
+	case STEP_SAY: fprintf(out, "# %s\n", st->text); break;
+	case STEP_WRITE: fprintf(out, "echo %s > %s\n", st->text, st->path); break;
+	case STEP_READ: fprintf(out, "cat %s\n", st->path); break;
+	case STEP_LIST: fprintf(out, "ls %s\n", st->path); break;
+	case STEP_READLINK: fprintf(out, "readlink %s\n", st->path); break;
+	case STEP_ADD:
+		fprintf(out, "driver adds %#llx+%#llx on node %d as \"%s\"\n", (unsigned long long)st->start,
+			(unsigned long long)st->size, st->nid, st->resource);
+		break;
+	case STEP_REMOVE:
+		fprintf(out, "driver removes %#llx+%#llx\n", (unsigned long long)st->start, (unsigned long long)st->size);
+		break;
+	default: fprintf(out, "check %s\n", step_words[st->kind]); break;
+	}
+}
+
+static int run_step(struct run *r, const struct step *st)
+{
+	struct mhp_err opErr = { 0 };
+	int ret;
+	switch (st->kind) {
+	case STEP_SAY:
+		return 0;
+	case STEP_READ:
+	case STEP_READLINK:
+		return run_read(r, st);
+	case STEP_LIST:
+		return run_list(r, st);
+	case STEP_WRITE:
+		ret = mhp_sysfs_write(r->m, st->path, st->text, strlen(st->text));
+		break;
+	case STEP_ADD:
+		ret = mhp_add_memory(r->m, st->nid, st->start, st->size, st->resource, &opErr);
+		break;
+	case STEP_REMOVE:
+		ret = mhp_remove_memory(r->m, st->start, st->size, &opErr);
+		break;
+	default:
+		return run_counters(r, st);
+	}
+	if (r->opt->output == MHP_OUT_TEXT && r->opt->out)
+		fprintf(r->opt->out, "  => %s%s%s\n", result_name(ret), ret && opErr.msg[0] ? ": " : "",
+			ret ? opErr.msg : "");
+	return check_result(r, st, ret);
+}
+
+static int boot_machine(struct run *r)
+{
+	const struct mhp_scenario *sc = r->sc;
+	const char *cmdline = sc->has_cmdline ? sc->cmdline : sc->model->cmdline;
+	if (r->opt->output == MHP_OUT_TEXT && r->opt->out)
+		fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\"\nboot:\n", sc->name,
+			mhp_model_name(sc->model), cmdline);
+	/* Boot without a sink (the machine does not exist yet), then replay nothing: boot events are hashed. */
+	int ret = mhp_machine_boot(sc->model, cmdline, sc->seed, &r->m, r->err);
+	if (ret)
+		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, r->err->msg);
+	if (r->opt->mutant && mhp_machine_set_mutant(r->m, r->opt->mutant))
+		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
+	mhp_trace_set_sink(r->m, sink, r);
+	ret = mhp_check_all(r->m, r->err);
+	if (ret)
+		return mhp_err_set(r->err, ret, "%s:1:1: after boot: invariant %s", sc->file, r->err->msg);
+	return 0;
+}
+
+int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
+		     struct mhp_run_result *res, struct mhp_err *err)
+{
+	struct run r = { .sc = sc, .opt = opt, .err = err };
+	memset(res, 0, sizeof(*res));
+	r.buf = malloc(READ_BUF_MAX);
+	if (!r.buf)
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	int ret = boot_machine(&r);
+	for (unsigned i = 0; !ret && i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+		r.step = i + 1;
+		announce(&r, st);
+		uint64_t first_log = mhp_log_count(r.m);
+		ret = run_step(&r, st);
+		if (!ret && st->has_log)
+			ret = check_log(&r, st, first_log);
+		if (!ret && (ret = mhp_check_all(r.m, err)))
+			ret = mhp_err_set(err, ret, "%s:%u:%u: step %u (%s): invariant %s", sc->file, st->line, st->col,
+					  r.step, step_words[st->kind], err->msg);
+		res->steps_run = r.step;
+		if (ret)
+			res->failed_step = r.step;
+	}
+	if (r.m) {
+		res->state_hash = mhp_machine_state_hash(r.m);
+		res->trace_hash = mhp_trace_hash(r.m);
+	}
+	mhp_machine_free(r.m);
+	free(r.buf);
+	return ret;
+}

@@ -1,0 +1,292 @@
+/*
+ * sparse.c - the section table of SPARSEMEM_EXTREME. Kernel twin: mm/sparse.c
+ * (and the vmemmap half of mm/sparse-vmemmap.c).
+ *
+ * Like the kernel, sections live in fixed-size roots allocated on first use.
+ * Unlike the kernel, the directory of roots is itself sparse (a sorted array),
+ * so memory grows with present sections, never with the physical address space.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* SECTIONS_PER_ROOT: a page of 16-byte struct mem_section, as in the kernel. */
+static uint64_t sections_per_root(const struct mhp_machine *m)
+{
+	return m->page_size / 16;
+}
+
+int sparse_init(struct mhp_machine *m)
+{
+	memset(&m->sparse, 0, sizeof(m->sparse));
+	return 0;
+}
+
+void sparse_free(struct mhp_machine *m)
+{
+	for (size_t i = 0; i < m->sparse.nr_roots; i++)
+		free(m->sparse.roots[i].sections);
+	free(m->sparse.roots);
+	memset(&m->sparse, 0, sizeof(m->sparse));
+}
+
+/* Binary search for a root; returns its index or where it would be inserted. */
+static size_t root_search(const struct sparse_table *t, uint64_t root_nr, bool *found)
+{
+	size_t lo = 0, hi = t->nr_roots;
+	if (t->last < t->nr_roots && t->roots[t->last].root_nr == root_nr) {
+		*found = true;
+		return t->last;
+	}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->roots[mid].root_nr < root_nr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < t->nr_roots && t->roots[lo].root_nr == root_nr;
+	return lo;
+}
+
+/* Models __nr_to_section(): NULL when the section's root was never allocated. */
+struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr)
+{
+	uint64_t per = sections_per_root(m);
+	bool found;
+	size_t i = root_search(&m->sparse, nr / per, &found);
+	if (!found)
+		return NULL;
+	((struct mhp_machine *)m)->sparse.last = i;  /* a lookup cache, not state */
+	return &m->sparse.roots[i].sections[nr % per];
+}
+
+struct mem_section *__pfn_to_section(const struct mhp_machine *m, uint64_t pfn)
+{
+	return __nr_to_section(m, pfn_to_section_nr(m, pfn));
+}
+
+/* Models sparse_index_init(): allocates the root that holds section nr. */
+struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr)
+{
+	struct sparse_table *t = &m->sparse;
+	uint64_t per = sections_per_root(m);
+	bool found;
+	size_t i = root_search(t, nr / per, &found);
+
+	if (!found) {
+		if (t->nr_roots == t->cap_roots) {
+			size_t ncap = t->cap_roots ? t->cap_roots * 2 : 8;
+			struct section_root *roots = realloc(t->roots, ncap * sizeof(*roots));
+			if (!roots)
+				return NULL;
+			t->roots = roots;
+			t->cap_roots = ncap;
+		}
+		struct mem_section *secs = calloc(per, sizeof(*secs));
+		if (!secs)
+			return NULL;
+		for (uint64_t s = 0; s < per; s++) {
+			secs[s].zone = NO_ZONE;
+			secs[s].nid = -1;
+		}
+		memmove(&t->roots[i + 1], &t->roots[i], (t->nr_roots - i) * sizeof(*t->roots));
+		t->roots[i] = (struct section_root){ .root_nr = nr / per, .sections = secs };
+		t->nr_roots++;
+	}
+	t->last = i;
+	return &t->roots[i].sections[nr % per];
+}
+
+/* Frees a root whose sections are all gone (the kernel keeps roots; we bound memory). */
+static void sparse_put_root(struct mhp_machine *m, uint64_t nr)
+{
+	struct sparse_table *t = &m->sparse;
+	bool found;
+	size_t i = root_search(t, nr / sections_per_root(m), &found);
+	assert(found);
+	if (t->roots[i].nr_present)
+		return;
+	free(t->roots[i].sections);
+	memmove(&t->roots[i], &t->roots[i + 1], (t->nr_roots - i - 1) * sizeof(*t->roots));
+	t->nr_roots--;
+	t->last = 0;
+}
+
+bool present_section(const struct mem_section *ms)
+{
+	return ms && (ms->flags & SECTION_MARKED_PRESENT);
+}
+
+bool online_section(const struct mem_section *ms)
+{
+	return ms && (ms->flags & SECTION_IS_ONLINE);
+}
+
+bool early_section(const struct mem_section *ms)
+{
+	return ms && (ms->flags & SECTION_IS_EARLY);
+}
+
+/* The bits of the subsection map that [pfn, pfn + nr) covers (subsection_mask_set). */
+static void subsection_mask(const struct mhp_machine *m, uint64_t pfn, uint64_t nr, uint64_t mask[4])
+{
+	uint64_t first = (pfn & (m->pages_per_section - 1)) / m->pages_per_subsection;
+	uint64_t last = ((pfn + nr - 1) & (m->pages_per_section - 1)) / m->pages_per_subsection;
+	memset(mask, 0, 4 * sizeof(uint64_t));
+	for (uint64_t b = first; b <= last; b++)
+		mask[b / 64] |= 1ull << (b % 64);
+}
+
+static bool mask_empty(const uint64_t mask[4])
+{
+	return !(mask[0] | mask[1] | mask[2] | mask[3]);
+}
+
+/* Memmap pages one section needs: 64-byte struct pages, rounded up to pages. */
+static uint64_t memmap_pages(const struct mhp_machine *m, uint64_t nr_pages)
+{
+	return (nr_pages * 64 + m->page_size - 1) / m->page_size;
+}
+
+/*
+ * Models sparse_add_section(): mark the subsections present and install the
+ * memmap. A range is within one section; -EEXIST if any part is present.
+ */
+int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages, bool early)
+{
+	uint64_t nr = pfn_to_section_nr(m, pfn), mask[4];
+	assert(nr_pages > 0);
+	assert(pfn_to_section_nr(m, pfn + nr_pages - 1) == nr);
+	assert(is_aligned(pfn | nr_pages, m->pages_per_subsection));
+
+	struct mem_section *ms = sparse_get_section(m, nr);
+	if (!ms)
+		return -ENOMEM;
+	subsection_mask(m, pfn, nr_pages, mask);
+	for (int i = 0; i < 4; i++)
+		if (ms->subsection_map[i] & mask[i])
+			return -EEXIST;
+	bool was_present = present_section(ms);
+	for (int i = 0; i < 4; i++)
+		ms->subsection_map[i] |= mask[i];
+	ms->flags |= SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP;
+	if (early)
+		ms->flags |= SECTION_IS_EARLY | SECTION_IS_ONLINE;
+	ms->nid = (int16_t)nid;
+	if (!was_present) {
+		m->sparse.nr_present++;
+		struct section_root *root = &m->sparse.roots[m->sparse.last];
+		root->nr_present++;
+	}
+	if (early)
+		m->nr_memmap_boot_pages += memmap_pages(m, nr_pages);
+	else
+		m->nr_memmap_pages += memmap_pages(m, nr_pages);
+
+	struct mhp_trace_field f[] = { TF_U("section", nr), TF_X("pfn", pfn), TF_U("pages", nr_pages),
+				       TF_U("nid", (uint64_t)nid) };
+	TRACE(m, "section_add", f, "section %llu: %llu pages from pfn %#llx present on node %d, memmap installed",
+	      (unsigned long long)nr, (unsigned long long)nr_pages, (unsigned long long)pfn, nid);
+	return 0;
+}
+
+/* Models sparse_remove_section() -> section_deactivate(). */
+void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
+{
+	uint64_t nr = pfn_to_section_nr(m, pfn), mask[4];
+	struct mem_section *ms = __nr_to_section(m, nr);
+
+	assert(present_section(ms));
+	assert(!online_section(ms));
+	subsection_mask(m, pfn, nr_pages, mask);
+	for (int i = 0; i < 4; i++) {
+		assert((ms->subsection_map[i] & mask[i]) == mask[i]);
+		ms->subsection_map[i] &= ~mask[i];
+	}
+	if (early_section(ms))
+		m->nr_memmap_boot_pages -= memmap_pages(m, nr_pages);
+	else
+		m->nr_memmap_pages -= memmap_pages(m, nr_pages);
+	struct mhp_trace_field f[] = { TF_U("section", nr), TF_X("pfn", pfn), TF_U("pages", nr_pages) };
+	TRACE(m, "section_remove", f, "section %llu: %llu pages from pfn %#llx removed, memmap freed",
+	      (unsigned long long)nr, (unsigned long long)nr_pages, (unsigned long long)pfn);
+	if (!mask_empty(ms->subsection_map))
+		return;
+	if (m->mutant == MUTANT_REMOVE_KEEPS_SECTION_PRESENT)
+		return;   /* the bug: the emptied section still claims to be present */
+	*ms = (struct mem_section){ .nid = -1, .zone = NO_ZONE };
+	m->sparse.nr_present--;
+	m->sparse.roots[m->sparse.last].nr_present--;
+	sparse_put_root(m, nr);
+}
+
+static void set_sections_online(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool online)
+{
+	for (uint64_t pfn = start_pfn; pfn < end_pfn; pfn += m->pages_per_section) {
+		struct mem_section *ms = __pfn_to_section(m, pfn);
+		assert(present_section(ms));
+		if (online)
+			ms->flags |= SECTION_IS_ONLINE;
+		else
+			ms->flags &= ~SECTION_IS_ONLINE;
+	}
+}
+
+/* Models online_mem_sections(). */
+void online_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	set_sections_online(m, start_pfn, end_pfn, true);
+}
+
+/* Models offline_mem_sections(). */
+void offline_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	set_sections_online(m, start_pfn, end_pfn, false);
+}
+
+/* Models the generic pfn_valid() of SPARSEMEM (mmzone.h). */
+bool pfn_valid(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	if (!ms || !(ms->flags & SECTION_HAS_MEM_MAP))
+		return false;
+	if (early_section(ms))
+		return true;
+	uint64_t bit = (pfn & (m->pages_per_section - 1)) / m->pages_per_subsection;
+	return (ms->subsection_map[bit / 64] >> (bit % 64)) & 1;
+}
+
+int for_each_present_section(const struct mhp_machine *m, uint64_t start_nr, uint64_t end_nr,
+			     int (*fn)(const struct mhp_machine *, uint64_t nr,
+				       const struct mem_section *, void *), void *arg)
+{
+	uint64_t per = sections_per_root(m);
+	bool found;
+	size_t i = root_search(&m->sparse, start_nr / per, &found);
+
+	for (; i < m->sparse.nr_roots; i++) {
+		const struct section_root *root = &m->sparse.roots[i];
+		uint64_t base = root->root_nr * per;
+		if (base >= end_nr)
+			break;
+		for (uint64_t s = 0; s < per; s++) {
+			uint64_t nr = base + s;
+			if (nr < start_nr || !present_section(&root->sections[s]))
+				continue;
+			if (nr >= end_nr)
+				break;
+			int ret = fn(m, nr, &root->sections[s], arg);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+uint64_t sparse_memory_bytes(const struct mhp_machine *m)
+{
+	return m->sparse.nr_roots * sections_per_root(m) * sizeof(struct mem_section) +
+	       m->sparse.cap_roots * sizeof(struct section_root);
+}

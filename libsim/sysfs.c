@@ -1,0 +1,446 @@
+/*
+ * sysfs.c - the simulated /sys/devices/system/{memory,node} and /proc files,
+ * addressed by path. Kernel twins: drivers/base/memory.c, drivers/base/node.c,
+ * fs/proc/meminfo.c, mm/vmstat.c, kernel/resource.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define PATH_MAX_LEN 256
+
+enum fs_what {
+	MEM_DIR, MEM_BLOCK_SIZE, MEM_AUTO_ONLINE, BLOCK_DIR, BLOCK_ATTR, BLOCK_NODE_LINK,
+	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE,
+};
+
+struct fs_node {
+	enum fs_what what;
+	struct memory_block *mem;
+	int nid;
+	char name[32];           /* attribute, mask or proc file name */
+};
+
+static const char *const block_attrs[] = {
+	"online", "phys_device", "phys_index", "removable", "state", "valid_zones", NULL
+};
+static const char *const node_masks[] = {
+	"has_cpu", "has_memory", "has_normal_memory", "online", "possible", NULL
+};
+static const char *const proc_files[] = { "iomem", "meminfo", "vmstat", "zoneinfo", NULL };
+
+static bool in_list(const char *const *list, const char *s)
+{
+	for (; *list; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/* Parses "<prefix><decimal>" exactly as the kernel names devices (no leading zeros). */
+static bool parse_numbered(const char *s, const char *prefix, uint64_t max, uint64_t *out)
+{
+	size_t pl = strlen(prefix);
+	if (strncmp(s, prefix, pl) != 0)
+		return false;
+	s += pl;
+	if (!*s || (s[0] == '0' && s[1]) || strspn(s, "0123456789") != strlen(s) || strlen(s) > 19)
+		return false;
+	uint64_t v = strtoull(s, NULL, 10);
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool node_registered(const struct mhp_machine *m, uint64_t nid)
+{
+	return nid < MAX_NUMNODES && m->nodes[nid].online;
+}
+
+/* Resolves components below devices/system/memory (or bus/memory/devices). */
+static int resolve_memory(struct mhp_machine *m, char **comp, int n, struct fs_node *fn)
+{
+	uint64_t id, nid;
+	if (n == 0) {
+		fn->what = MEM_DIR;
+		return 0;
+	}
+	if (n == 1 && strcmp(comp[0], "block_size_bytes") == 0) {
+		fn->what = MEM_BLOCK_SIZE;
+		return 0;
+	}
+	if (n == 1 && strcmp(comp[0], "auto_online_blocks") == 0) {
+		fn->what = MEM_AUTO_ONLINE;
+		return 0;
+	}
+	if (!parse_numbered(comp[0], "memory", UINT64_MAX, &id) || !(fn->mem = find_memory_block_by_id(m, id)))
+		return -ENOENT;
+	if (n == 1) {
+		fn->what = BLOCK_DIR;
+		return 0;
+	}
+	if (n == 2 && in_list(block_attrs, comp[1])) {
+		fn->what = BLOCK_ATTR;
+		snprintf(fn->name, sizeof(fn->name), "%s", comp[1]);
+		return 0;
+	}
+	if (n == 2 && parse_numbered(comp[1], "node", MAX_NUMNODES, &nid) && fn->mem->nid == (int)nid) {
+		fn->what = BLOCK_NODE_LINK;
+		fn->nid = (int)nid;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int resolve_node(struct mhp_machine *m, char **comp, int n, struct fs_node *fn)
+{
+	uint64_t nid, id;
+	if (n == 0) {
+		fn->what = NODE_ROOT;
+		return 0;
+	}
+	if (n == 1 && in_list(node_masks, comp[0])) {
+		fn->what = NODE_MASK;
+		snprintf(fn->name, sizeof(fn->name), "%s", comp[0]);
+		return 0;
+	}
+	if (!parse_numbered(comp[0], "node", MAX_NUMNODES, &nid) || !node_registered(m, nid))
+		return -ENOENT;
+	fn->nid = (int)nid;
+	if (n == 1) {
+		fn->what = NODE_DIR;
+		return 0;
+	}
+	if (n == 2 && parse_numbered(comp[1], "memory", UINT64_MAX, &id) &&
+	    (fn->mem = find_memory_block_by_id(m, id)) && fn->mem->nid == (int)nid) {
+		fn->what = NODE_MEM_LINK;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Splits a path into components; "/sys/" may be omitted, "." and ".." are refused. */
+static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
+{
+	char buf[PATH_MAX_LEN], *comp[8];
+	int n = 0;
+	memset(fn, 0, sizeof(*fn));
+	if (!path || strlen(path) >= sizeof(buf))
+		return -ENOENT;
+	memcpy(buf, path, strlen(path) + 1);
+	char *save = NULL;
+	for (char *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (n == (int)ARRAY_SIZE(comp) || strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
+			return -ENOENT;
+		comp[n++] = c;
+	}
+	if (n >= 2 && strcmp(comp[0], "proc") == 0 && path[0] == '/') {
+		if (n != 2 || !in_list(proc_files, comp[1]))
+			return -ENOENT;
+		fn->what = PROC_FILE;
+		snprintf(fn->name, sizeof(fn->name), "%s", comp[1]);
+		return 0;
+	}
+	int skip = n > 0 && strcmp(comp[0], "sys") == 0 ? 1 : 0;
+	char **c = comp + skip;
+	int k = n - skip;
+	if (k >= 3 && strcmp(c[0], "devices") == 0 && strcmp(c[1], "system") == 0 && strcmp(c[2], "memory") == 0)
+		return resolve_memory(m, c + 3, k - 3, fn);
+	if (k >= 3 && strcmp(c[0], "bus") == 0 && strcmp(c[1], "memory") == 0 && strcmp(c[2], "devices") == 0 &&
+	    k >= 4)
+		return resolve_memory(m, c + 3, k - 3, fn);
+	if (k >= 3 && strcmp(c[0], "devices") == 0 && strcmp(c[1], "system") == 0 && strcmp(c[2], "node") == 0)
+		return resolve_node(m, c + 3, k - 3, fn);
+	return -ENOENT;
+}
+
+/* A node mask in the "%*pbl" list format: "0", "0-3", "0,2". */
+static void print_nodemask(struct strbuf *sb, const bool set[MAX_NUMNODES])
+{
+	bool first = true;
+	for (int i = 0; i < MAX_NUMNODES; i++) {
+		if (!set[i])
+			continue;
+		int j = i;
+		while (j + 1 < MAX_NUMNODES && set[j + 1])
+			j++;
+		sb_printf(sb, first ? "%d" : ",%d", i);
+		if (j > i)
+			sb_printf(sb, "-%d", j);
+		first = false;
+		i = j;
+	}
+	sb_printf(sb, "\n");
+}
+
+/* Models node_read_has_*() from node_states: N_MEMORY and N_NORMAL_MEMORY follow present pages. */
+static void node_mask_show(const struct mhp_machine *m, const char *name, struct strbuf *sb)
+{
+	bool set[MAX_NUMNODES];
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		const struct pglist_data *p = &m->nodes[nid];
+		uint64_t normal = 0;
+		for (int zid = 0; zid <= ZONE_NORMAL; zid++)
+			normal += p->zones[zid].present_pages;
+		if (strcmp(name, "possible") == 0)
+			set[nid] = p->possible;
+		else if (strcmp(name, "online") == 0)
+			set[nid] = p->online;
+		else if (strcmp(name, "has_cpu") == 0)
+			set[nid] = p->online && p->has_cpu;
+		else if (strcmp(name, "has_memory") == 0)
+			set[nid] = p->node_present_pages != 0;
+		else
+			set[nid] = normal != 0;
+	}
+	print_nodemask(sb, set);
+}
+
+/* Models show_val_kb(): a 16-column label, 8-column value, " kB". */
+static void meminfo_line(const struct mhp_machine *m, struct strbuf *sb, const char *label, uint64_t pages)
+{
+	sb_printf(sb, "%-16s%8llu kB\n", label, (unsigned long long)(pages << (m->page_shift - 10)));
+}
+
+/* /proc/meminfo: the lines the model keeps, in the kernel's order and format. */
+static void meminfo_show(const struct mhp_machine *m, struct strbuf *sb)
+{
+	uint64_t free = 0, cma = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			free += m->nodes[nid].zones[zid].free_pages;
+			cma += m->nodes[nid].zones[zid].cma_pages;
+		}
+	meminfo_line(m, sb, "MemTotal:", m->totalram_pages);
+	meminfo_line(m, sb, "MemFree:", free);
+	meminfo_line(m, sb, "CmaTotal:", cma);
+	meminfo_line(m, sb, "CmaFree:", cma);   /* nothing is allocated from CMA yet */
+}
+
+/* /proc/zoneinfo: per zone of each online node, the lines the model keeps. */
+static void zoneinfo_show(const struct mhp_machine *m, struct strbuf *sb)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		if (!m->nodes[nid].online)
+			continue;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			const struct zone *z = &m->nodes[nid].zones[zid];
+			sb_printf(sb, "Node %d, zone %8s\n", nid, zone_name(zid));
+			sb_printf(sb, "  pages free     %llu\n", (unsigned long long)z->free_pages);
+			sb_printf(sb, "        spanned  %llu\n", (unsigned long long)z->spanned_pages);
+			sb_printf(sb, "        present  %llu\n", (unsigned long long)z->present_pages);
+			sb_printf(sb, "        managed  %llu\n", (unsigned long long)z->managed_pages);
+			sb_printf(sb, "        cma      %llu\n", (unsigned long long)z->cma_pages);
+			if (populated_zone(z))
+				sb_printf(sb, "  start_pfn:           %llu\n", (unsigned long long)z->zone_start_pfn);
+		}
+	}
+}
+
+static void vmstat_show(const struct mhp_machine *m, struct strbuf *sb)
+{
+	uint64_t free = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+			free += m->nodes[nid].zones[zid].free_pages;
+	sb_printf(sb, "nr_free_pages %llu\n", (unsigned long long)free);
+	sb_printf(sb, "nr_memmap_pages %llu\n", (unsigned long long)m->nr_memmap_pages);
+	sb_printf(sb, "nr_memmap_boot_pages %llu\n", (unsigned long long)m->nr_memmap_boot_pages);
+}
+
+static int proc_show(const struct mhp_machine *m, const char *name, struct strbuf *sb)
+{
+	if (strcmp(name, "meminfo") == 0)
+		meminfo_show(m, sb);
+	else if (strcmp(name, "zoneinfo") == 0)
+		zoneinfo_show(m, sb);
+	else if (strcmp(name, "vmstat") == 0)
+		vmstat_show(m, sb);
+	else
+		iomem_show(m, sb);
+	return 0;
+}
+
+ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_t cap)
+{
+	struct fs_node fn;
+	struct strbuf sb;
+	int ret = resolve(m, path, &fn);
+	if (ret)
+		return ret;
+	sb_init(&sb, buf, cap);
+	switch (fn.what) {
+	case MEM_BLOCK_SIZE:
+		sb_printf(&sb, "%llx\n", (unsigned long long)m->model.block_size);
+		break;
+	case MEM_AUTO_ONLINE:
+		sb_printf(&sb, "%s\n", online_type_name(m->default_online_type));
+		break;
+	case BLOCK_ATTR:
+		return memory_block_sysfs_read(m, fn.mem, fn.name, buf, cap);
+	case NODE_MASK:
+		node_mask_show(m, fn.name, &sb);
+		break;
+	case PROC_FILE:
+		proc_show(m, fn.name, &sb);
+		break;
+	case BLOCK_NODE_LINK:
+	case NODE_MEM_LINK:
+	case MEM_DIR:
+	case BLOCK_DIR:
+	case NODE_ROOT:
+	case NODE_DIR:
+		return -EISDIR;   /* the links point at directories */
+	}
+	return (ssize_t)sb.len;
+}
+
+/* Models auto_online_blocks_store(): sysfs_streq against the online types. */
+static int auto_online_blocks_store(struct mhp_machine *m, const char *value, size_t len)
+{
+	int type = parse_online_type(value, len);
+	if (type < 0)
+		return -EINVAL;
+	m->default_online_type = type;
+	return 0;
+}
+
+int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, size_t len)
+{
+	struct fs_node fn;
+	int ret = resolve(m, path, &fn);
+	char shown[64];
+	snprintf(shown, sizeof(shown), "%.*s", (int)(len < 60 ? len : 60), value);
+	struct mhp_trace_field f[] = { TF_S("path", path), TF_S("value", shown) };
+	TRACE(m, "sysfs_write", f, "echo '%s' > %s", shown, path);
+	if (ret)
+		return ret;
+	switch (fn.what) {
+	case MEM_AUTO_ONLINE:
+		return auto_online_blocks_store(m, value, len);
+	case BLOCK_ATTR:
+		return memory_block_sysfs_write(m, fn.mem, fn.name, value, len);
+	case MEM_DIR:
+	case BLOCK_DIR:
+	case NODE_ROOT:
+	case NODE_DIR:
+	case BLOCK_NODE_LINK:
+	case NODE_MEM_LINK:
+		return -EISDIR;
+	default:
+		return -EACCES;   /* a 0444 file: the open for writing is refused */
+	}
+}
+
+/* Collects names, sorts them (C locale) and prints one per line. */
+struct name_list {
+	char (*names)[32];
+	size_t n, cap;
+};
+
+/* Adds a name: prefix alone, or prefix followed by a number ("memory8"). */
+static int name_add(struct name_list *l, const char *prefix, unsigned long long v, bool numbered)
+{
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 32;
+		char (*names)[32] = realloc(l->names, ncap * sizeof(*names));
+		if (!names)
+			return -ENOMEM;
+		l->names = names;
+		l->cap = ncap;
+	}
+	if (numbered)
+		snprintf(l->names[l->n++], 32, "%s%llu", prefix, v);
+	else
+		snprintf(l->names[l->n++], 32, "%s", prefix);
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static int list_dir(struct mhp_machine *m, const struct fs_node *fn, struct name_list *l)
+{
+	int ret = 0;
+	switch (fn->what) {
+	case MEM_DIR:
+		ret |= name_add(l, "auto_online_blocks", 0, false);
+		ret |= name_add(l, "block_size_bytes", 0, false);
+		for (size_t i = 0; i < m->nr_blocks && !ret; i++)
+			ret = name_add(l, "memory", (unsigned long long)m->blocks[i]->id, true);
+		return ret;
+	case BLOCK_DIR:
+		for (size_t i = 0; block_attrs[i]; i++)
+			ret |= name_add(l, block_attrs[i], 0, false);
+		if (fn->mem->nid >= 0)
+			ret |= name_add(l, "node", (unsigned long long)fn->mem->nid, true);
+		return ret;
+	case NODE_ROOT:
+		for (size_t i = 0; node_masks[i]; i++)
+			ret |= name_add(l, node_masks[i], 0, false);
+		for (int nid = 0; nid < MAX_NUMNODES; nid++)
+			if (node_registered(m, (uint64_t)nid))
+				ret |= name_add(l, "node", (unsigned long long)nid, true);
+		return ret;
+	case NODE_DIR:
+		for (size_t i = 0; i < m->nr_blocks && !ret; i++)
+			if (m->blocks[i]->nid == fn->nid)
+				ret = name_add(l, "memory", (unsigned long long)m->blocks[i]->id, true);
+		return ret;
+	default:
+		return -ENOTDIR;
+	}
+}
+
+ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_t cap)
+{
+	struct fs_node fn;
+	struct name_list l = { 0 };
+	int ret = resolve(m, path, &fn);
+	if (ret)
+		return ret;
+	if (fn.what == BLOCK_NODE_LINK || fn.what == NODE_MEM_LINK) {
+		/* Following the link lists the target directory. */
+		char target[64];
+		if (fn.what == BLOCK_NODE_LINK)
+			snprintf(target, sizeof(target), "/sys/devices/system/node/node%d", fn.nid);
+		else
+			snprintf(target, sizeof(target), "/sys/devices/system/memory/memory%llu",
+				 (unsigned long long)fn.mem->id);
+		return mhp_sysfs_list(m, target, buf, cap);
+	}
+	ret = list_dir(m, &fn, &l);
+	if (ret) {
+		free(l.names);
+		return ret;
+	}
+	qsort(l.names, l.n, sizeof(*l.names), cmp_names);
+	struct strbuf sb;
+	sb_init(&sb, buf, cap);
+	for (size_t i = 0; i < l.n; i++)
+		sb_printf(&sb, "%s\n", l.names[i]);
+	free(l.names);
+	return (ssize_t)sb.len;
+}
+
+ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, size_t cap)
+{
+	struct fs_node fn;
+	struct strbuf sb;
+	int ret = resolve(m, path, &fn);
+	if (ret)
+		return ret;
+	sb_init(&sb, buf, cap);
+	if (fn.what == BLOCK_NODE_LINK)
+		sb_printf(&sb, "../../node/node%d", fn.nid);
+	else if (fn.what == NODE_MEM_LINK)
+		sb_printf(&sb, "../../memory/memory%llu", (unsigned long long)fn.mem->id);
+	else
+		return -EINVAL;
+	return (ssize_t)sb.len;
+}

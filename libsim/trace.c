@@ -1,0 +1,95 @@
+/*
+ * trace.c - events: one per meaningful action, narrated, as JSON, and hashed.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct mhp_trace_field TF_U(const char *key, uint64_t v)
+{
+	return (struct mhp_trace_field){ .key = key, .num = v };
+}
+
+struct mhp_trace_field TF_X(const char *key, uint64_t v)
+{
+	return (struct mhp_trace_field){ .key = key, .num = v, .hex = 1 };
+}
+
+struct mhp_trace_field TF_S(const char *key, const char *s)
+{
+	return (struct mhp_trace_field){ .key = key, .str = s ? s : "" };
+}
+
+static void json_string(struct strbuf *sb, const char *s)
+{
+	sb_printf(sb, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			sb_printf(sb, "\\%c", c);
+		else if (c < 0x20)
+			sb_printf(sb, "\\u%04x", c);
+		else
+			sb_printf(sb, "%c", c);
+	}
+	sb_printf(sb, "\"");
+}
+
+int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap)
+{
+	struct strbuf sb;
+	sb_init(&sb, buf, cap);
+	sb_printf(&sb, "{\"seq\":%llu,\"type\":", (unsigned long long)ev->seq);
+	json_string(&sb, ev->type);
+	for (unsigned i = 0; i < ev->nfields; i++) {
+		const struct mhp_trace_field *f = &ev->fields[i];
+		sb_printf(&sb, ",");
+		json_string(&sb, f->key);
+		sb_printf(&sb, ":");
+		if (f->str)
+			json_string(&sb, f->str);
+		else if (f->hex)
+			sb_printf(&sb, "\"%#llx\"", (unsigned long long)f->num);
+		else
+			sb_printf(&sb, "%llu", (unsigned long long)f->num);
+	}
+	sb_printf(&sb, ",\"text\":");
+	json_string(&sb, ev->text);
+	sb_printf(&sb, "}");
+	return (int)sb.len;
+}
+
+void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f,
+		unsigned n, const char *fmt, ...)
+{
+	char text[512], json[2048];
+	struct mhp_trace_event ev = { .seq = m->trace.seq++, .type = type, .text = text };
+	va_list ap;
+
+	assert(n <= MHP_TRACE_MAX_FIELDS);
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ev.nfields = n;
+	memcpy(ev.fields, f, n * sizeof(*f));
+
+	int len = mhp_trace_format_json(&ev, json, sizeof(json));
+	if ((size_t)len >= sizeof(json))
+		len = (int)sizeof(json) - 1;
+	m->trace.hash = fnv1a64(m->trace.hash, json, (size_t)len);
+	if (m->trace.sink)
+		m->trace.sink(&ev, m->trace.ctx);
+}
+
+void mhp_trace_set_sink(struct mhp_machine *m, mhp_trace_sink sink, void *ctx)
+{
+	m->trace.sink = sink;
+	m->trace.ctx = ctx;
+}
+
+uint64_t mhp_trace_hash(const struct mhp_machine *m)
+{
+	return m->trace.hash;
+}

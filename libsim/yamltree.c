@@ -1,0 +1,492 @@
+/*
+ * yamltree.c - load a YAML file into a bounded tree that remembers positions.
+ */
+#include "yamltree.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "internal.h"
+
+struct loader {
+	struct ydoc *doc;
+	yaml_parser_t parser;
+	struct mhp_err *err;
+};
+
+const char *ykind_name(enum ynode_kind k)
+{
+	switch (k) {
+	case Y_SCALAR: return "a scalar";
+	case Y_SEQ: return "a list";
+	case Y_MAP: return "a mapping";
+	}
+	return "?";
+}
+
+int yerr(const struct ydoc *doc, const struct ynode *node, struct mhp_err *err,
+	 const char *fmt, ...)
+{
+	char what[MHP_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return mhp_err_set(err, -EINVAL, "%s:%u:%u: error: %s", doc->file,
+			   node ? node->line : 1, node ? node->col : 1, what);
+}
+
+static void ynode_free(struct ynode *n)
+{
+	if (!n)
+		return;
+	unsigned total = n->kind == Y_MAP ? 2 * n->n + n->odd : n->n;
+	for (unsigned i = 0; i < total; i++)
+		ynode_free(n->items[i]);
+	free(n->items);
+	free(n->str);
+	free(n);
+}
+
+void ydoc_free(struct ydoc *doc)
+{
+	ynode_free(doc->root);
+	doc->root = NULL;
+}
+
+static struct ynode *ynode_new(struct loader *ld, enum ynode_kind kind, yaml_mark_t mark)
+{
+	if (ld->doc->nr_nodes >= YAML_MAX_NODES) {
+		mhp_err_set(ld->err, -E2BIG, "%s:%zu:%zu: error: too many YAML nodes (limit %u)",
+			    ld->doc->file, mark.line + 1, mark.column + 1, YAML_MAX_NODES);
+		return NULL;
+	}
+	struct ynode *n = calloc(1, sizeof(*n));
+	if (!n) {
+		mhp_err_set(ld->err, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	ld->doc->nr_nodes++;
+	n->kind = kind;
+	n->line = (unsigned)mark.line + 1;
+	n->col = (unsigned)mark.column + 1;
+	return n;
+}
+
+/* Appends child as item number idx, growing the array by doubling. */
+static int ynode_push(struct loader *ld, struct ynode *parent, struct ynode *child,
+		      unsigned idx, unsigned *cap)
+{
+	if (idx == *cap) {
+		unsigned ncap = *cap ? *cap * 2 : 8;
+		struct ynode **items = realloc(parent->items, ncap * sizeof(*items));
+		if (!items)
+			return mhp_err_set(ld->err, -ENOMEM, "out of memory");
+		parent->items = items;
+		*cap = ncap;
+	}
+	parent->items[idx] = child;
+	return 0;
+}
+
+static int parse_error(struct loader *ld)
+{
+	yaml_parser_t *p = &ld->parser;
+	yaml_mark_t mark = p->problem_mark;
+	const char *ctx = p->context ? p->context : "";
+	return mhp_err_set(ld->err, -EINVAL, "%s:%zu:%zu: error: invalid YAML: %s%s%s",
+			   ld->doc->file, mark.line + 1, mark.column + 1,
+			   p->problem ? p->problem : "malformed input",
+			   *ctx ? " " : "", ctx);
+}
+
+static int next_event(struct loader *ld, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&ld->parser, ev))
+		return parse_error(ld);
+	return 0;
+}
+
+static int load_node(struct loader *ld, yaml_event_t *ev, unsigned depth, struct ynode **out);
+
+/* Loads the children of a sequence or mapping until its end event. */
+static int load_children(struct loader *ld, struct ynode *n, unsigned depth)
+{
+	unsigned cap = 0, count = 0;
+	yaml_event_type_t end = n->kind == Y_SEQ ? YAML_SEQUENCE_END_EVENT : YAML_MAPPING_END_EVENT;
+
+	for (;;) {
+		yaml_event_t ev;
+		int ret = next_event(ld, &ev);
+		if (ret)
+			return ret;
+		if (ev.type == end) {
+			yaml_event_delete(&ev);
+			break;
+		}
+		struct ynode *child = NULL;
+		ret = load_node(ld, &ev, depth + 1, &child);
+		yaml_event_delete(&ev);
+		if (ret)
+			return ret;
+		if (n->kind == Y_MAP && count % 2 == 0) {
+			if (child->kind != Y_SCALAR) {
+				ret = yerr(ld->doc, child, ld->err, "a mapping key must be a scalar, not %s",
+					   ykind_name(child->kind));
+				ynode_free(child);
+				return ret;
+			}
+			for (unsigned i = 0; i < count; i += 2) {
+				if (strcmp(n->items[i]->str, child->str) == 0) {
+					ret = yerr(ld->doc, child, ld->err,
+						   "duplicate key '%s' (first at line %u)",
+						   child->str, n->items[i]->line);
+					ynode_free(child);
+					return ret;
+				}
+			}
+		}
+		ret = ynode_push(ld, n, child, count, &cap);
+		if (ret) {
+			ynode_free(child);
+			return ret;
+		}
+		count++;
+		/* Keep n->n exact so a partial node frees cleanly on error. */
+		n->n = n->kind == Y_MAP ? count / 2 : count;
+		n->odd = n->kind == Y_MAP && count % 2;
+	}
+	return 0;
+}
+
+static int load_node(struct loader *ld, yaml_event_t *ev, unsigned depth, struct ynode **out)
+{
+	struct ynode *n = NULL;
+	yaml_mark_t mark = ev->start_mark;
+
+	if (depth > YAML_MAX_DEPTH)
+		return mhp_err_set(ld->err, -E2BIG, "%s:%zu:%zu: error: nesting deeper than %u levels",
+				   ld->doc->file, mark.line + 1, mark.column + 1, YAML_MAX_DEPTH);
+	switch (ev->type) {
+	case YAML_ALIAS_EVENT:
+		return mhp_err_set(ld->err, -EINVAL,
+				   "%s:%zu:%zu: error: YAML aliases (*name) are not supported",
+				   ld->doc->file, mark.line + 1, mark.column + 1);
+	case YAML_SCALAR_EVENT:
+		n = ynode_new(ld, Y_SCALAR, mark);
+		if (!n)
+			return ld->err->code;
+		n->str = malloc(ev->data.scalar.length + 1);
+		if (!n->str) {
+			ynode_free(n);
+			return mhp_err_set(ld->err, -ENOMEM, "out of memory");
+		}
+		memcpy(n->str, ev->data.scalar.value, ev->data.scalar.length);
+		n->str[ev->data.scalar.length] = '\0';
+		if (strlen(n->str) != ev->data.scalar.length) {
+			ynode_free(n);
+			return mhp_err_set(ld->err, -EINVAL, "%s:%zu:%zu: error: NUL byte in a scalar",
+					   ld->doc->file, mark.line + 1, mark.column + 1);
+		}
+		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		*out = n;
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		n = ynode_new(ld, ev->type == YAML_SEQUENCE_START_EVENT ? Y_SEQ : Y_MAP, mark);
+		if (!n)
+			return ld->err->code;
+		int ret = load_children(ld, n, depth);
+		if (ret) {
+			ynode_free(n);
+			return ret;
+		}
+		*out = n;
+		return 0;
+	default:
+		return mhp_err_set(ld->err, -EINVAL, "%s:%zu:%zu: error: unexpected YAML event",
+				   ld->doc->file, mark.line + 1, mark.column + 1);
+	}
+}
+
+/* Reads the whole file, refusing anything larger than the cap. */
+static int read_file(const char *path, unsigned char **data, size_t *len, struct mhp_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return mhp_err_set(err, -errno, "%s: error: cannot open: %s", path, strerror(errno));
+	unsigned char *buf = malloc(YAML_MAX_FILE_BYTES + 1);
+	if (!buf) {
+		fclose(f);
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	}
+	size_t n = fread(buf, 1, YAML_MAX_FILE_BYTES + 1, f);
+	int rerr = ferror(f);
+	fclose(f);
+	if (rerr) {
+		free(buf);
+		return mhp_err_set(err, -EIO, "%s: error: read failed", path);
+	}
+	if (n > YAML_MAX_FILE_BYTES) {
+		free(buf);
+		return mhp_err_set(err, -EFBIG, "%s: error: file larger than %u bytes", path,
+				   YAML_MAX_FILE_BYTES);
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+/* Loads the one document of the stream; an empty file is an error. */
+static int load_stream(struct loader *ld)
+{
+	yaml_event_t ev;
+	int ret;
+	bool done = false;
+
+	while (!done) {
+		ret = next_event(ld, &ev);
+		if (ret)
+			return ret;
+		switch (ev.type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (ld->doc->root) {
+				ret = mhp_err_set(ld->err, -EINVAL,
+						  "%s:%zu:%zu: error: expected one YAML document, found a second",
+						  ld->doc->file, ev.start_mark.line + 1, ev.start_mark.column + 1);
+				yaml_event_delete(&ev);
+				return ret;
+			}
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			ret = load_node(ld, &ev, 0, &ld->doc->root);
+			if (ret) {
+				yaml_event_delete(&ev);
+				return ret;
+			}
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	if (!ld->doc->root)
+		return mhp_err_set(ld->err, -EINVAL, "%s:1:1: error: empty document, expected a mapping",
+				   ld->doc->file);
+	return 0;
+}
+
+int ydoc_load(const char *path, struct ydoc *doc, struct mhp_err *err)
+{
+	unsigned char *data = NULL;
+	size_t len = 0;
+	memset(doc, 0, sizeof(*doc));
+	snprintf(doc->file, sizeof(doc->file), "%s", path);
+
+	int ret = read_file(path, &data, &len, err);
+	if (ret)
+		return ret;
+	struct loader ld = { .doc = doc, .err = err };
+	if (!yaml_parser_initialize(&ld.parser)) {
+		free(data);
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	}
+	yaml_parser_set_input_string(&ld.parser, data, len);
+	ret = load_stream(&ld);
+	yaml_parser_delete(&ld.parser);
+	free(data);
+	if (ret)
+		ydoc_free(doc);
+	return ret;
+}
+
+int yexpect(const struct ydoc *doc, const struct ynode *node, enum ynode_kind kind,
+	    const char *what, struct mhp_err *err)
+{
+	if (node->kind == kind)
+		return 0;
+	return yerr(doc, node, err, "%s: expected %s, found %s", what, ykind_name(kind),
+		    ykind_name(node->kind));
+}
+
+struct ynode *ymap_get(const struct ynode *map, const char *key)
+{
+	assert(map->kind == Y_MAP);
+	for (unsigned i = 0; i < map->n; i++)
+		if (strcmp(map->items[2 * i]->str, key) == 0)
+			return map->items[2 * i + 1];
+	return NULL;
+}
+
+static void join_words(char *out, size_t cap, const char *const *words)
+{
+	struct strbuf sb;
+	sb_init(&sb, out, cap);
+	for (unsigned i = 0; words[i]; i++)
+		sb_printf(&sb, "%s%s", i ? ", " : "", words[i]);
+}
+
+int ymap_check_keys(const struct ydoc *doc, const struct ynode *map, const char *what,
+		    const char *const *allowed, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < map->n; i++) {
+		const struct ynode *key = map->items[2 * i];
+		bool ok = false;
+		for (unsigned j = 0; allowed[j] && !ok; j++)
+			ok = strcmp(allowed[j], key->str) == 0;
+		if (!ok) {
+			char list[300];
+			join_words(list, sizeof(list), allowed);
+			return yerr(doc, key, err, "unknown key '%s' in %s; expected one of: %s",
+				    key->str, what, list);
+		}
+	}
+	return 0;
+}
+
+int ymap_need(const struct ydoc *doc, const struct ynode *map, const char *what,
+	      const char *key, struct ynode **out, struct mhp_err *err)
+{
+	*out = ymap_get(map, key);
+	if (!*out)
+		return yerr(doc, map, err, "%s: missing required key '%s'", what, key);
+	return 0;
+}
+
+int yget_str(const struct ydoc *doc, const struct ynode *n, const char *what,
+	     char *out, size_t cap, struct mhp_err *err)
+{
+	int ret = yexpect(doc, n, Y_SCALAR, what, err);
+	if (ret)
+		return ret;
+	if (strlen(n->str) >= cap)
+		return yerr(doc, n, err, "%s: text longer than %zu bytes", what, cap - 1);
+	memcpy(out, n->str, strlen(n->str) + 1);
+	return 0;
+}
+
+bool parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		unsigned d;
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (unsigned)(*s - 'A' + 10);
+		else if (*s == '_')
+			continue;
+		else
+			return false;
+		if (v > (UINT64_MAX - d) / base)
+			return false;
+		v = v * base + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool parse_size(const char *s, uint64_t *out)
+{
+	char num[64];
+	size_t len = strlen(s);
+	unsigned shift = 0;
+	if (len == 0 || len >= sizeof(num))
+		return false;
+	memcpy(num, s, len + 1);
+	char last = num[len - 1];
+	bool hex = len > 2 && num[0] == '0' && (num[1] == 'x' || num[1] == 'X');
+	const char *suffixes = "KMGTP";
+	const char *p = hex ? NULL : strchr(suffixes, last);
+	if (last && p) {
+		shift = 10 * (unsigned)(p - suffixes + 1);
+		num[--len] = '\0';
+	}
+	uint64_t v;
+	if (!parse_u64(num, &v))
+		return false;
+	if (shift && v > (UINT64_MAX >> shift))
+		return false;
+	*out = v << shift;
+	return true;
+}
+
+int yget_u64(const struct ydoc *doc, const struct ynode *n, const char *what,
+	     uint64_t min, uint64_t max, uint64_t *out, struct mhp_err *err)
+{
+	int ret = yexpect(doc, n, Y_SCALAR, what, err);
+	if (ret)
+		return ret;
+	uint64_t v;
+	if (!parse_u64(n->str, &v))
+		return yerr(doc, n, err, "%s: expected a number (decimal or 0x hex), found '%s'",
+			    what, n->str);
+	if (v < min || v > max)
+		return yerr(doc, n, err, "%s: %s is out of range [%llu, %llu]", what, n->str,
+			    (unsigned long long)min, (unsigned long long)max);
+	*out = v;
+	return 0;
+}
+
+int yget_size(const struct ydoc *doc, const struct ynode *n, const char *what,
+	      uint64_t *out, struct mhp_err *err)
+{
+	int ret = yexpect(doc, n, Y_SCALAR, what, err);
+	if (ret)
+		return ret;
+	if (!parse_size(n->str, out))
+		return yerr(doc, n, err,
+			    "%s: expected a size (a number with an optional K, M, G, T or P suffix), found '%s'",
+			    what, n->str);
+	return 0;
+}
+
+int yget_bool(const struct ydoc *doc, const struct ynode *n, const char *what,
+	      bool *out, struct mhp_err *err)
+{
+	int ret = yexpect(doc, n, Y_SCALAR, what, err);
+	if (ret)
+		return ret;
+	if (strcmp(n->str, "true") == 0)
+		*out = true;
+	else if (strcmp(n->str, "false") == 0)
+		*out = false;
+	else
+		return yerr(doc, n, err, "%s: expected true or false, found '%s'", what, n->str);
+	return 0;
+}
+
+int yget_enum(const struct ydoc *doc, const struct ynode *n, const char *what,
+	      const char *const *words, int *out, struct mhp_err *err)
+{
+	int ret = yexpect(doc, n, Y_SCALAR, what, err);
+	if (ret)
+		return ret;
+	for (int i = 0; words[i]; i++) {
+		if (strcmp(words[i], n->str) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	char list[300];
+	join_words(list, sizeof(list), words);
+	return yerr(doc, n, err, "%s: expected one of: %s; found '%s'", what, list, n->str);
+}
