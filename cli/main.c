@@ -89,7 +89,8 @@ static int cmd_cat(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return 2;
 	}
-	int ret = mhp_machine_boot(model, cmdline, 0, &m, &err);
+	struct mhp_boot_args args = { .cmdline = cmdline };
+	int ret = mhp_machine_boot(model, &args, &m, &err);
 	mhp_model_free(model);
 	if (ret) {
 		fprintf(stderr, "boot: %s\n", err.msg);

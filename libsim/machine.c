@@ -194,9 +194,12 @@ static int boot(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
 	return 0;
 }
 
-int mhp_machine_boot(const struct mhp_model *model, const char *cmdline, uint64_t seed,
+int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *args,
 		     struct mhp_machine **out, struct mhp_err *err)
 {
+	static const struct mhp_boot_args defaults = { 0 };
+	if (!args)
+		args = &defaults;
 	*out = NULL;
 	struct mhp_machine *m = calloc(1, sizeof(*m));
 	if (!m)
@@ -207,10 +210,12 @@ int mhp_machine_boot(const struct mhp_model *model, const char *cmdline, uint64_
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	}
 	m->model = *model;
-	m->prng = seed ? seed : 0x6d687073696d0001ull;
+	m->prng = args->seed ? args->seed : 0x6d687073696d0001ull;
 	m->trace.hash = FNV1A64_INIT;
+	m->trace.sink = args->sink;
+	m->trace.ctx = args->sink_ctx;
 	sparse_init(m);
-	int ret = boot(m, cmdline, err);
+	int ret = boot(m, args->cmdline, err);
 	if (ret) {
 		mhp_machine_free(m);
 		return ret;

@@ -47,6 +47,7 @@ struct step {
 	char **log;             /* expected kernel log lines, in order */
 	unsigned nlog;
 	bool has_log, has_text;
+	bool newline;           /* write: append "\n" as echo does (default) */
 	uint64_t start, size;
 	int nid, zone;
 	char resource[48];
@@ -235,7 +236,7 @@ static const char *const *step_keys(enum step_kind kind)
 {
 	static const char *const say[] = { "say", NULL };
 	static const char *const read[] = { "read", "expect", "log", NULL };
-	static const char *const write[] = { "write", "value", "expect", "log", NULL };
+	static const char *const write[] = { "write", "value", "newline", "expect", "log", NULL };
 	static const char *const list[] = { "list", "expect", NULL };
 	static const char *const readlink[] = { "readlink", "expect", NULL };
 	static const char *const add[] = { "add_memory", "expect", "log", NULL };
@@ -327,6 +328,9 @@ static int parse_step(struct parse_ctx *c, const struct ynode *n, struct step *s
 			ret = yerr(c->doc, n, c->err, "write: missing required key 'value'");
 		if (!ret)
 			ret = need_str(c, v, "value", &st->text);
+		st->newline = true;
+		if (!ret && (v = ymap_get(n, "newline")))
+			ret = yget_bool(c->doc, v, "newline", &st->newline, c->err);
 		break;
 	case STEP_ADD:
 	case STEP_REMOVE:
@@ -511,6 +515,13 @@ static int step_fail(struct run *r, const struct step *st, const char *fmt, ...)
 			   r->step, step_words[st->kind], what);
 }
 
+/* Copies an error's message out, so that a new message can wrap the old one. */
+static const char *err_copy(const struct mhp_err *err, char copy[MHP_ERR_MSG_MAX])
+{
+	memcpy(copy, err->msg, MHP_ERR_MSG_MAX);
+	return copy;
+}
+
 static const char *result_name(int ret)
 {
 	return ret ? mhp_errno_name(ret) : "ok";
@@ -649,7 +660,7 @@ static void announce(struct run *r, const struct step *st)
 	fprintf(out, "step %u (line %u): ", r->step, st->line);
 	switch (st->kind) {
 	case STEP_SAY: fprintf(out, "# %s\n", st->text); break;
-	case STEP_WRITE: fprintf(out, "echo %s > %s\n", st->text, st->path); break;
+	case STEP_WRITE: fprintf(out, "echo %s%s > %s\n", st->newline ? "" : "-n ", st->text, st->path); break;
 	case STEP_READ: fprintf(out, "cat %s\n", st->path); break;
 	case STEP_LIST: fprintf(out, "ls %s\n", st->path); break;
 	case STEP_READLINK: fprintf(out, "readlink %s\n", st->path); break;
@@ -676,9 +687,14 @@ static int run_step(struct run *r, const struct step *st)
 		return run_read(r, st);
 	case STEP_LIST:
 		return run_list(r, st);
-	case STEP_WRITE:
-		ret = mhp_sysfs_write(r->m, st->path, st->text, strlen(st->text));
+	case STEP_WRITE: {
+		char value[4096];
+		int len = snprintf(value, sizeof(value), "%s%s", st->text, st->newline ? "\n" : "");
+		if (len < 0 || (size_t)len >= sizeof(value))
+			return step_fail(r, st, "value longer than %zu bytes", sizeof(value) - 2);
+		ret = mhp_sysfs_write(r->m, st->path, value, (size_t)len);
 		break;
+	}
 	case STEP_ADD:
 		ret = mhp_add_memory(r->m, st->nid, st->start, st->size, st->resource, &opErr);
 		break;
@@ -696,21 +712,21 @@ static int run_step(struct run *r, const struct step *st)
 
 static int boot_machine(struct run *r)
 {
+	char inner[MHP_ERR_MSG_MAX];
 	const struct mhp_scenario *sc = r->sc;
 	const char *cmdline = sc->has_cmdline ? sc->cmdline : sc->model->cmdline;
 	if (r->opt->output == MHP_OUT_TEXT && r->opt->out)
 		fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\"\nboot:\n", sc->name,
 			mhp_model_name(sc->model), cmdline);
-	/* Boot without a sink (the machine does not exist yet), then replay nothing: boot events are hashed. */
-	int ret = mhp_machine_boot(sc->model, cmdline, sc->seed, &r->m, r->err);
+	struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r };
+	int ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
 	if (ret)
-		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, r->err->msg);
+		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, err_copy(r->err, inner));
 	if (r->opt->mutant && mhp_machine_set_mutant(r->m, r->opt->mutant))
 		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
-	mhp_trace_set_sink(r->m, sink, r);
 	ret = mhp_check_all(r->m, r->err);
 	if (ret)
-		return mhp_err_set(r->err, ret, "%s:1:1: after boot: invariant %s", sc->file, r->err->msg);
+		return mhp_err_set(r->err, ret, "%s:1:1: after boot: invariant %s", sc->file, err_copy(r->err, inner));
 	return 0;
 }
 
@@ -722,6 +738,7 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 	r.buf = malloc(READ_BUF_MAX);
 	if (!r.buf)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
+	char inner[MHP_ERR_MSG_MAX];
 	int ret = boot_machine(&r);
 	for (unsigned i = 0; !ret && i < sc->nsteps; i++) {
 		const struct step *st = &sc->steps[i];
@@ -732,8 +749,7 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 		if (!ret && st->has_log)
 			ret = check_log(&r, st, first_log);
 		if (!ret && (ret = mhp_check_all(r.m, err)))
-			ret = mhp_err_set(err, ret, "%s:%u:%u: step %u (%s): invariant %s", sc->file, st->line, st->col,
-					  r.step, step_words[st->kind], err->msg);
+			ret = step_fail(&r, st, "invariant %s", err_copy(err, inner));
 		res->steps_run = r.step;
 		if (ret)
 			res->failed_step = r.step;

@@ -313,7 +313,10 @@ int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, 
 	struct fs_node fn;
 	int ret = resolve(m, path, &fn);
 	char shown[64];
-	snprintf(shown, sizeof(shown), "%.*s", (int)(len < 60 ? len : 60), value);
+	size_t shown_len = len < 60 ? len : 60;
+	if (shown_len && value[shown_len - 1] == '\n')
+		shown_len--;   /* echo's newline is not part of what the reader cares about */
+	snprintf(shown, sizeof(shown), "%.*s", (int)shown_len, value);
 	struct mhp_trace_field f[] = { TF_S("path", path), TF_S("value", shown) };
 	TRACE(m, "sysfs_write", f, "echo '%s' > %s", shown, path);
 	if (ret)

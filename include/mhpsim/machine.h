@@ -13,13 +13,23 @@
 
 struct mhp_machine;
 
+#include <mhpsim/trace.h>
+
+struct mhp_boot_args {
+	const char *cmdline;      /* NULL: the model's default command line */
+	uint64_t seed;            /* seeds the machine's PRNG; 0 picks a fixed default */
+	mhp_trace_sink sink;      /* optional: sees boot events too */
+	void *sink_ctx;
+};
+
 /*
  * Boots the model with a kernel command line (e.g. "memhp_default_state=online").
  * Unknown words are ignored as the kernel ignores them; known ones with a bad
  * value follow the kernel too (memhp_default_state= silently keeps its default).
+ * Parameters the model does not implement yet are refused with -EOPNOTSUPP.
  */
-int mhp_machine_boot(const struct mhp_model *model, const char *cmdline,
-		     uint64_t seed, struct mhp_machine **out, struct mhp_err *err);
+int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *args,
+		     struct mhp_machine **out, struct mhp_err *err);
 void mhp_machine_free(struct mhp_machine *m);
 
 /* A hash of the whole simulated state, independent of host addresses. */

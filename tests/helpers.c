@@ -1,0 +1,85 @@
+/* helpers.c - shared test fixtures. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+const char *src_path(const char *rel)
+{
+	static char buf[1024];
+	snprintf(buf, sizeof(buf), "%s/%s", MHPSIM_SOURCE_DIR, rel);
+	return buf;
+}
+
+struct mhp_machine *boot_model(const char *name, const char *cmdline)
+{
+	char rel[256];
+	struct mhp_err err = { 0 };
+	struct mhp_model *model = NULL;
+	struct mhp_machine *m = NULL;
+	snprintf(rel, sizeof(rel), "models/%s.yaml", name);
+	if (mhp_model_load(src_path(rel), &model, &err))
+		fail_msg("model: %s", err.msg);
+	struct mhp_boot_args args = { .cmdline = cmdline };
+	int ret = mhp_machine_boot(model, &args, &m, &err);
+	mhp_model_free(model);
+	if (ret)
+		fail_msg("boot: %s", err.msg);
+	return m;
+}
+
+const char *sysfs_read(struct mhp_machine *m, const char *path)
+{
+	static char buf[1 << 16];
+	ssize_t n = mhp_sysfs_read(m, path, buf, sizeof(buf));
+	if (n < 0)
+		fail_msg("read %s: %s", path, mhp_errno_name((int)n));
+	return buf;
+}
+
+int sysfs_write(struct mhp_machine *m, const char *path, const char *value)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "%s\n", value);
+	return mhp_sysfs_write(m, path, buf, (size_t)n);
+}
+
+void add_virtio_mem(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	struct mhp_err err = { 0 };
+	if (mhp_add_memory(m, 0, start, size, "System RAM (virtio_mem)", &err))
+		fail_msg("add_memory: %s", err.msg);
+}
+
+uint64_t zoneinfo_value(struct mhp_machine *m, const char *zone, const char *key)
+{
+	char header[64];
+	snprintf(header, sizeof(header), "Node 0, zone %8s\n", zone);
+	const char *text = sysfs_read(m, "/proc/zoneinfo");
+	const char *p = strstr(text, header);
+	if (!p)
+		fail_msg("no zone %s", zone);
+	const char *end = strstr(p + 1, "Node ");
+	for (p += strlen(header); p && (!end || p < end); p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *k = p + strspn(p, " ");
+		if (strncmp(k, key, strlen(key)) == 0)
+			return strtoull(k + strlen(key) + strspn(k + strlen(key), ": "), NULL, 10);
+	}
+	fail_msg("zone %s shows no %s", zone, key);
+	return 0;
+}
+
+const char *last_log(struct mhp_machine *m)
+{
+	uint64_t n = mhp_log_count(m);
+	return n ? mhp_log_line(m, n - 1, NULL) : "";
+}
+
+/* Tests name files relative to the source tree, wherever they are started from. */
+__attribute__((constructor)) static void enter_source_dir(void)
+{
+	if (chdir(MHPSIM_SOURCE_DIR) != 0)
+		abort();
+}

@@ -1,0 +1,239 @@
+/*
+ * test_hotplug.c - add, online, offline and remove, as mm/memory_hotplug.c does them.
+ */
+#include "helpers.h"
+
+#include <string.h>
+
+#define MEM "/sys/devices/system/memory/"
+#define MiB (1ull << 20)
+
+static struct mhp_machine *qemu_offline(void)
+{
+	return boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline");
+}
+
+/* add_memory wants whole memory blocks (check_hotplug_memory_range). */
+static void test_add_misaligned_is_einval_with_log(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_add_memory(m, 0, 0x80100000, 128 * MiB, "System RAM (virtio_mem)", &err), -EINVAL);
+	assert_string_equal(last_log(m), "Block size [0x8000000] unaligned hotplug range: start 0x80100000, size 0x8000000");
+	/* Size 0 never reaches the alignment check: the range check refuses it first. */
+	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 0, "System RAM (virtio_mem)", &err), -E2BIG);
+	/* The failed add left no resource behind. */
+	assert_string_equal(sysfs_read(m, "/proc/iomem"), "40000000-7fffffff : System RAM\n");
+	mhp_machine_free(m);
+}
+
+/* Beyond the linear map: E2BIG with the kernel's warning (mhp_range_allowed). */
+static void test_add_beyond_linear_map_is_e2big(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	struct mhp_err err = { 0 };
+	/* VA 48: the linear map covers 2^47 bytes from memstart_addr 0x40000000. */
+	assert_int_equal(mhp_add_memory(m, 0, 0x800040000000ull, 128 * MiB, "System RAM (virtio_mem)", &err), -E2BIG);
+	assert_string_equal(last_log(m), "Hotplug memory [0x800040000000-0x800048000000] exceeds maximum "
+					 "addressable range [0x40000000-0x80003fffffff]");
+	assert_int_equal(mhp_add_memory(m, 0, 0x80003ff8000000ull, 128 * MiB, "System RAM", &err), -E2BIG);
+	mhp_machine_free(m);
+}
+
+/* Boot RAM is a busy resource: adding over it is EEXIST; so is adding twice. */
+static void test_add_overlapping_is_eexist(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_add_memory(m, 0, 0x78000000, 256 * MiB, "System RAM (virtio_mem)", &err), -EEXIST);
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 * MiB, "System RAM (virtio_mem)", &err), -EEXIST);
+	mhp_machine_free(m);
+}
+
+/* A driver-managed name must read "System RAM (...)" (add_memory_driver_managed). */
+static void test_driver_managed_name_is_checked(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 * MiB, "my driver", &err), -EINVAL);
+	mhp_machine_free(m);
+}
+
+/* New blocks are offline and counted nowhere until onlined; the memmap is counted at add. */
+static void test_add_without_auto_online(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	add_virtio_mem(m, 0x80000000, 256 * MiB);
+	assert_string_equal(sysfs_read(m, MEM "memory16/state"), "offline\n");
+	assert_int_equal(zoneinfo_value(m, "Normal", "spanned"), 0);
+	assert_non_null(strstr(sysfs_read(m, "/proc/vmstat"), "nr_memmap_pages 1024\n"));
+	assert_non_null(strstr(sysfs_read(m, "/proc/meminfo"), "MemTotal:         991616 kB\n"));
+	mhp_machine_free(m);
+}
+
+/* A bad memhp_default_state= is silently ignored: the Kconfig default stays. */
+static void test_bad_memhp_default_state_is_ignored(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=sometimes");
+	assert_string_equal(sysfs_read(m, MEM "auto_online_blocks"), "online\n");
+	mhp_machine_free(m);
+	m = boot_model("server-2node-arm64-4k", "");
+	assert_string_equal(sysfs_read(m, MEM "auto_online_blocks"), "offline\n");
+	mhp_machine_free(m);
+}
+
+/* Online grows the span, present and managed; MemTotal follows (online_pages). */
+static void test_online_counts_pages(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	add_virtio_mem(m, 0x80000000, 256 * MiB);
+	assert_int_equal(sysfs_write(m, MEM "memory17/state", "online"), 0);
+	assert_int_equal(zoneinfo_value(m, "Normal", "start_pfn"), 0x88000);
+	assert_int_equal(zoneinfo_value(m, "Normal", "spanned"), 32768);
+	assert_int_equal(sysfs_write(m, MEM "memory16/state", "online"), 0);
+	/* The start can drop: the span now begins at memory16. */
+	assert_int_equal(zoneinfo_value(m, "Normal", "start_pfn"), 0x80000);
+	assert_int_equal(zoneinfo_value(m, "Normal", "spanned"), 65536);
+	assert_int_equal(zoneinfo_value(m, "Normal", "managed"), 65536);
+	assert_non_null(strstr(sysfs_read(m, "/proc/meminfo"), "MemTotal:        1253760 kB\n"));
+	mhp_machine_free(m);
+}
+
+/* Offline shrinks a span only at its edges (shrink_zone_span). */
+static void test_offline_shrinks_span_only_at_edges(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	add_virtio_mem(m, 0x80000000, 384 * MiB);   /* memory16..18, auto-onlined to Normal */
+	assert_int_equal(sysfs_write(m, MEM "memory17/state", "offline"), 0);
+	assert_int_equal(zoneinfo_value(m, "Normal", "spanned"), 98304);   /* a hole in the middle */
+	assert_int_equal(zoneinfo_value(m, "Normal", "present"), 65536);
+	assert_int_equal(sysfs_write(m, MEM "memory16/state", "offline"), 0);
+	assert_int_equal(zoneinfo_value(m, "Normal", "start_pfn"), 0x90000);
+	assert_int_equal(zoneinfo_value(m, "Normal", "spanned"), 32768);
+	mhp_machine_free(m);
+}
+
+/* The reference kernel: offline 18 with 16 online leaves span 98304 -> back to 32768. */
+static void test_offline_last_block_shrinks_to_the_previous_online_one(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	add_virtio_mem(m, 0x80000000, 256 * MiB);
+	assert_int_equal(sysfs_write(m, MEM "memory17/state", "offline"), 0);
+	add_virtio_mem(m, 0x90000000, 128 * MiB);
+	assert_int_equal(zoneinfo_value(m, "Normal", "spanned"), 98304);
+	assert_int_equal(sysfs_write(m, MEM "memory18/state", "offline"), 0);
+	assert_int_equal(zoneinfo_value(m, "Normal", "spanned"), 32768);
+	mhp_machine_free(m);
+}
+
+/* Remove refuses while a block is online, with the kernel's warning (try_remove_memory). */
+static void test_remove_online_is_ebusy(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct mhp_err err = { 0 };
+	add_virtio_mem(m, 0x80000000, 256 * MiB);
+	assert_int_equal(sysfs_write(m, MEM "memory16/state", "offline"), 0);
+	assert_int_equal(mhp_remove_memory(m, 0x80000000, 256 * MiB, &err), -EBUSY);
+	assert_string_equal(last_log(m), "removing memory fails, because memory "
+					 "[0x0000000088000000-0x000000008fffffff] is onlined");
+	assert_string_equal(sysfs_read(m, MEM "memory16/state"), "offline\n");
+	mhp_machine_free(m);
+}
+
+/* Remove takes away blocks, sections, the memmap and the resource. */
+static void test_remove_undoes_add(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	struct mhp_err err = { 0 };
+	uint64_t before = mhp_machine_state_hash(m);
+	add_virtio_mem(m, 0x80000000, 256 * MiB);
+	assert_int_equal(mhp_remove_memory(m, 0x80000000, 256 * MiB, &err), 0);
+	char buf[64];
+	assert_int_equal(mhp_sysfs_read(m, MEM "memory16/state", buf, sizeof(buf)), -ENOENT);
+	assert_non_null(strstr(sysfs_read(m, "/proc/vmstat"), "nr_memmap_pages 0\n"));
+	/* Only the log differs from a machine that never added anything. */
+	assert_int_not_equal(before, mhp_machine_state_hash(m));
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* Remove of memory that was never added is refused, not crashed into. */
+static void test_remove_of_unadded_range_is_refused(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_remove_memory(m, 0x80000000, 128 * MiB, &err), -EINVAL);
+	assert_int_equal(mhp_remove_memory(m, 0x80000000, 1 * MiB, &err), -EINVAL);
+	assert_int_equal(mhp_remove_memory(m, 0x40000000, 128 * MiB, &err), -EBUSY);  /* boot, online */
+	mhp_machine_free(m);
+}
+
+/* Memory added on node 1 links to node1 and can be onlined there. */
+static void test_hot_add_on_second_node(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("server-2node-arm64-4k", "");
+	struct mhp_err err = { 0 };
+	assert_string_equal(sysfs_read(m, "/sys/devices/system/node/has_memory"), "0-1\n");
+	assert_int_equal(mhp_add_memory(m, 1, 0x400000000000ull, 1ull << 30, "System RAM (kmem)", &err), 0);
+	assert_string_equal(sysfs_read(m, MEM "memory524288/valid_zones"), "Normal Movable\n");
+	char buf[64];
+	assert_int_equal(mhp_sysfs_readlink(m, MEM "memory524288/node1", buf, sizeof(buf)), 16);
+	assert_int_equal(sysfs_write(m, MEM "memory524288/state", "online_movable"), 0);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* Parameters not modelled yet are refused at boot, never silently ignored. */
+static void test_unmodelled_boot_parameters_are_refused(void **state)
+{
+	(void)state;
+	struct mhp_model *model;
+	struct mhp_machine *m = NULL;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err), 0);
+	const char *refused[] = { "movablecore=1G", "kernelcore=512M", "memory_hotplug.online_policy=auto-movable",
+				  "memory_hotplug.memmap_on_memory=1" };
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		struct mhp_boot_args args = { .cmdline = refused[i] };
+		assert_int_equal(mhp_machine_boot(model, &args, &m, &err), -EOPNOTSUPP);
+		assert_null(m);
+	}
+	struct mhp_boot_args bad = { .cmdline = "memory_hotplug.online_policy=zigzag" };
+	assert_int_equal(mhp_machine_boot(model, &bad, &m, &err), -EINVAL);
+	mhp_model_free(model);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_misaligned_is_einval_with_log),
+		cmocka_unit_test(test_add_beyond_linear_map_is_e2big),
+		cmocka_unit_test(test_add_overlapping_is_eexist),
+		cmocka_unit_test(test_driver_managed_name_is_checked),
+		cmocka_unit_test(test_add_without_auto_online),
+		cmocka_unit_test(test_bad_memhp_default_state_is_ignored),
+		cmocka_unit_test(test_online_counts_pages),
+		cmocka_unit_test(test_offline_shrinks_span_only_at_edges),
+		cmocka_unit_test(test_offline_last_block_shrinks_to_the_previous_online_one),
+		cmocka_unit_test(test_remove_online_is_ebusy),
+		cmocka_unit_test(test_remove_undoes_add),
+		cmocka_unit_test(test_remove_of_unadded_range_is_refused),
+		cmocka_unit_test(test_hot_add_on_second_node),
+		cmocka_unit_test(test_unmodelled_boot_parameters_are_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

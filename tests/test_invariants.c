@@ -1,0 +1,105 @@
+/*
+ * test_invariants.c - every invariant can fail: each mutant is caught by the
+ * invariant it breaks, and the unbroken model passes the same scenario.
+ */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The scenario each mutant runs: one that exercises the code the mutant breaks. */
+static const char *scenario_for(const char *mutant)
+{
+	(void)mutant;
+	return "scenarios/01-flagship-tour.yaml";
+}
+
+static int run(const char *file, const char *mutant, struct mhp_err *err)
+{
+	struct mhp_scenario *sc = NULL;
+	struct mhp_run_result res;
+	struct mhp_run_options opt = { .output = MHP_OUT_QUIET, .mutant = mutant };
+	if (mhp_scenario_load(file, "models", &sc, err))
+		fail_msg("%s", err->msg);
+	int ret = mhp_scenario_run(sc, &opt, &res, err);
+	mhp_scenario_free(sc);
+	return ret;
+}
+
+/* The registry: every invariant has an id, a statement and a kernel reference. */
+static void test_registry_is_complete(void **state)
+{
+	(void)state;
+	const char *required[] = { "SECTION-STATE", "BLOCK-ZONE", "ZONE-SPAN", "COUNTERS" };
+	for (size_t r = 0; r < sizeof(required) / sizeof(required[0]); r++) {
+		bool found = false;
+		for (size_t i = 0; i < mhp_invariant_count(); i++) {
+			const struct mhp_invariant *inv = mhp_invariant_get(i);
+			assert_true(strlen(inv->statement) > 20 && strchr(inv->reference, ':'));
+			found |= strcmp(inv->id, required[r]) == 0;
+		}
+		if (!found)
+			fail_msg("invariant %s missing", required[r]);
+	}
+}
+
+/* Without a mutant, every scenario used below passes all invariants. */
+static void test_unbroken_model_passes(void **state)
+{
+	(void)state;
+	struct mhp_err err = { 0 };
+	assert_int_equal(run("scenarios/01-flagship-tour.yaml", NULL, &err), 0);
+}
+
+/* Each mutant fails the run, and the failure names the invariant that should catch it. */
+static void test_each_mutant_is_caught_by_its_invariant(void **state)
+{
+	(void)state;
+	assert_true(mhp_mutant_count() >= 4);
+	for (size_t i = 0; i < mhp_mutant_count(); i++) {
+		const struct mhp_mutant *mu = mhp_mutant_get(i);
+		struct mhp_err err = { 0 };
+		int ret = run(scenario_for(mu->name), mu->name, &err);
+		if (ret != -EUCLEAN)
+			fail_msg("mutant %s was not caught (ret %d: %s)", mu->name, ret, err.msg);
+		char want[64];
+		snprintf(want, sizeof(want), "invariant %s:", mu->caught_by);
+		if (!strstr(err.msg, want))
+			fail_msg("mutant %s: expected %s, got: %s", mu->name, want, err.msg);
+		printf("  %-30s caught: %s\n", mu->name, err.msg);
+	}
+}
+
+/* Every invariant in the registry is the target of at least one mutant. */
+static void test_every_invariant_has_a_mutant(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < mhp_invariant_count(); i++) {
+		const char *id = mhp_invariant_get(i)->id;
+		bool covered = false;
+		for (size_t j = 0; j < mhp_mutant_count(); j++)
+			covered |= strcmp(mhp_mutant_get(j)->caught_by, id) == 0;
+		if (!covered)
+			fail_msg("invariant %s has no mutant", id);
+	}
+}
+
+/* An unknown mutant name is an error, not a silent pass. */
+static void test_unknown_mutant_is_refused(void **state)
+{
+	(void)state;
+	struct mhp_err err = { 0 };
+	assert_int_equal(run("scenarios/01-flagship-tour.yaml", "no-such-mutant", &err), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registry_is_complete),
+		cmocka_unit_test(test_unbroken_model_passes),
+		cmocka_unit_test(test_each_mutant_is_caught_by_its_invariant),
+		cmocka_unit_test(test_every_invariant_has_a_mutant),
+		cmocka_unit_test(test_unknown_mutant_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

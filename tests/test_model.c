@@ -1,0 +1,58 @@
+/*
+ * test_model.c - the shipped models load and boot to the layout they describe.
+ */
+#include "helpers.h"
+#include "internal.h"
+
+#include <string.h>
+
+/* arm64 granule constants (asm/sparsemem.h, pgtable-hwdef.h). */
+static void test_qemu_model_geometry(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	assert_int_equal(m->pages_per_section, 32768);
+	assert_int_equal(m->pageblock_order, 9);
+	assert_int_equal(m->max_page_order, 10);
+	assert_int_equal(m->subsections_per_section, 64);
+	assert_int_equal(m->memstart_addr, 0x40000000);
+	mhp_machine_free(m);
+}
+
+/* The server's DMA zone stops at 4 GiB; Normal holds the rest of each node. */
+static void test_server_zones(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("server-2node-arm64-4k", "");
+	assert_int_equal(m->nodes[0].zones[ZONE_DMA].zone_start_pfn, 0x40000);
+	assert_int_equal(zone_end_pfn(&m->nodes[0].zones[ZONE_DMA]), 0x100000);
+	assert_int_equal(m->nodes[0].zones[ZONE_DMA32].spanned_pages, 0);
+	assert_int_equal(m->nodes[1].zones[ZONE_NORMAL].present_pages, 64ull << 18);
+	assert_string_equal(sysfs_read(m, "/sys/devices/system/memory/memory32/valid_zones"), "Normal\n");
+	assert_string_equal(sysfs_read(m, "/sys/devices/system/memory/memory31/valid_zones"), "DMA\n");
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* Every model states what it simplifies. */
+static void test_models_list_simplifications(void **state)
+{
+	(void)state;
+	const char *names[] = { "qemu-virt-arm64-4k", "server-2node-arm64-4k" };
+	for (size_t i = 0; i < 2; i++) {
+		struct mhp_machine *m = boot_model(names[i], NULL);
+		assert_true(m->model.nr_simplifications >= 2);
+		mhp_machine_free(m);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_qemu_model_geometry),
+		cmocka_unit_test(test_server_zones),
+		cmocka_unit_test(test_models_list_simplifications),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

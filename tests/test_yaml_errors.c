@@ -1,0 +1,113 @@
+/*
+ * test_yaml_errors.c - every bad scenario or model file gets one exact error.
+ *
+ * Each file in tests/bad/ (scenarios) and tests/bad-models/ (models) starts
+ * with a line "# expect: <message>"; loading it must fail with exactly that
+ * message, which names file:line:column and what was expected.
+ */
+#include "helpers.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FILES 256
+
+static int cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Lists the .yaml files of dir, sorted, as paths relative to the source tree. */
+static size_t list_yaml(const char *dir, char **out)
+{
+	DIR *d = opendir(src_path(dir));
+	size_t n = 0;
+	assert_non_null(d);
+	for (struct dirent *e; (e = readdir(d)) && n < MAX_FILES;) {
+		size_t len = strlen(e->d_name);
+		if (len < 6 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+			continue;
+		out[n] = malloc(strlen(dir) + len + 2);
+		sprintf(out[n++], "%s/%s", dir, e->d_name);
+	}
+	closedir(d);
+	qsort(out, n, sizeof(*out), cmp);
+	return n;
+}
+
+static void expected_message(const char *path, char *buf, size_t cap)
+{
+	FILE *f = fopen(src_path(path), "r");
+	assert_non_null(f);
+	char line[1024];
+	assert_non_null(fgets(line, sizeof(line), f));
+	fclose(f);
+	const char *tag = "# expect: ";
+	if (strncmp(line, tag, strlen(tag)) != 0)
+		fail_msg("%s: first line must be '# expect: <message>'", path);
+	snprintf(buf, cap, "%s", line + strlen(tag));
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static size_t check_dir(const char *dir, bool models)
+{
+	char *files[MAX_FILES];
+	size_t n = list_yaml(dir, files);
+	for (size_t i = 0; i < n; i++) {
+		char want[1024];
+		struct mhp_err err = { 0 };
+		expected_message(files[i], want, sizeof(want));
+		int ret;
+		if (models) {
+			struct mhp_model *mo = NULL;
+			ret = mhp_model_load(files[i], &mo, &err);
+			mhp_model_free(mo);
+		} else {
+			struct mhp_scenario *sc = NULL;
+			ret = mhp_scenario_load(files[i], "models", &sc, &err);
+			mhp_scenario_free(sc);
+		}
+		if (ret == 0)
+			fail_msg("%s: loaded without error", files[i]);
+		if (strcmp(err.msg, want) != 0)
+			fail_msg("%s:\n  expected: %s\n  got:      %s", files[i], want, err.msg);
+		free(files[i]);
+	}
+	return n;
+}
+
+/* Bad scenarios: unknown keys, wrong types, bad sizes, duplicates, missing models... */
+static void test_bad_scenarios_give_exact_errors(void **state)
+{
+	(void)state;
+	assert_true(check_dir("tests/bad", false) >= 20);
+}
+
+/* Bad models: misaligned ranges, overlaps, unknown granules... */
+static void test_bad_models_give_exact_errors(void **state)
+{
+	(void)state;
+	assert_true(check_dir("tests/bad-models", true) >= 5);
+}
+
+/* A file that does not exist is reported with its path and the system's reason. */
+static void test_missing_file_is_reported(void **state)
+{
+	(void)state;
+	struct mhp_scenario *sc = NULL;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_scenario_load("tests/bad/does-not-exist.yaml", "models", &sc, &err), -ENOENT);
+	assert_string_equal(err.msg, "tests/bad/does-not-exist.yaml: error: cannot open: No such file or directory");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bad_scenarios_give_exact_errors),
+		cmocka_unit_test(test_bad_models_give_exact_errors),
+		cmocka_unit_test(test_missing_file_is_reported),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
