@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "internal.h"
@@ -21,6 +22,60 @@ static const char *level_name(int level)
 	}
 }
 
+/*
+ * Formats as the kernel's vsprintf does where it differs from the C library:
+ * "%#x" of zero is "0x0" in the kernel, "0" in C. Conversions used by the
+ * model's log lines: d, u, x, s, c with flags, width and l/ll/z lengths.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"   /* specs are rebuilt from a checked subset */
+static void kernel_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
+{
+	struct strbuf sb;
+	sb_init(&sb, buf, cap);
+	while (*fmt) {
+		if (*fmt != '%') {
+			sb_printf(&sb, "%c", *fmt++);
+			continue;
+		}
+		char spec[32];
+		size_t n = strspn(fmt + 1, "#0- +123456789lz") + 2;
+		if (n >= sizeof(spec))
+			n = sizeof(spec) - 1;
+		memcpy(spec, fmt, n);
+		spec[n] = '\0';
+		fmt += n;
+		char conv = spec[n - 1];
+		bool is_long = strchr(spec, 'l') || strchr(spec, 'z');
+		if (conv == 's') {
+			sb_printf(&sb, spec, va_arg(ap, const char *));
+		} else if (conv == 'c' || conv == '%') {
+			if (conv == 'c')
+				sb_printf(&sb, "%c", va_arg(ap, int));
+			else
+				sb_printf(&sb, "%%");
+		} else {
+			unsigned long long v = is_long ? va_arg(ap, unsigned long long) : (unsigned)va_arg(ap, int);
+			if (conv == 'd' && !is_long)
+				v = (unsigned long long)(long long)(int)v;
+			if (v == 0 && strchr(spec, '#') && (conv == 'x' || conv == 'X')) {
+				int width = atoi(spec + strspn(spec, "%#0- +"));
+				sb_printf(&sb, "0x%0*d", width > 2 ? width - 2 : 1, 0);
+			} else if (conv == 'd') {
+				char s2[40];
+				snprintf(s2, sizeof(s2), "%%%.*slld", (int)strspn(spec + 1, "#0- +123456789"), spec + 1);
+				sb_printf(&sb, s2, (long long)v);
+			} else {
+				char s2[40];
+				snprintf(s2, sizeof(s2), "%%%.*sll%c", (int)strspn(spec + 1, "#0- +123456789"), spec + 1, conv);
+				sb_printf(&sb, s2, v);
+			}
+		}
+	}
+}
+
+#pragma GCC diagnostic pop
+
 /* Models printk(): one line per call; a trailing newline is dropped. */
 void printk(struct mhp_machine *m, int level, const char *fmt, ...)
 {
@@ -28,7 +83,7 @@ void printk(struct mhp_machine *m, int level, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line->text, sizeof(line->text), fmt, ap);
+	kernel_vsnprintf(line->text, sizeof(line->text), fmt, ap);
 	va_end(ap);
 	size_t len = strlen(line->text);
 	if (len && line->text[len - 1] == '\n')

@@ -99,14 +99,13 @@ void release_mem_region_adjustable(struct mhp_machine *m, uint64_t start, uint64
 			struct resource tail = *r;
 			tail.start = end + 1;
 			r->end = start - 1;
+			/* Like the kernel when its allocation fails: the resource stays whole. */
 			if (insert_resource_at(m, i + 1, &tail))
-				pr_warn(m, "Unable to release resource %#llx-%#llx (-12)",
-					(unsigned long long)start, (unsigned long long)end);
+				r->end = tail.end;
 		}
 		return;
 	}
-	pr_warn(m, "Unable to release resource %#llx-%#llx (-22)", (unsigned long long)start,
-		(unsigned long long)end);
+	assert(!"release_mem_region_adjustable: no resource holds the range");
 }
 
 /* Models walk_system_ram_range() counting: pages of System RAM in the range. */
