@@ -24,6 +24,7 @@
 #define LOG_LINE_MAX 240
 #define MAX_MEMORY_BLOCKS (1u << 24) /* bound on blocks a machine may hold */
 #define MAX_RESOURCES 4096
+#define MODEL_MAX_BOOT_SECTIONS (1u << 20) /* 128 TiB of boot RAM with 128 MiB sections */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -56,6 +57,7 @@ struct model_range {
 	int nid;
 	char name[96];      /* reserved: what holds it; hotplug: driver */
 	bool cma;           /* reserved: a CMA area (managed, but unmovable to isolation) */
+	unsigned line, col; /* where the model file gives it */
 };
 
 struct mhp_model {

@@ -2,6 +2,7 @@
  * model.c - platform models (models/NAME.yaml): what the firmware and Kconfig fix.
  * Kernel twins: arch/arm64/include/asm/{sparsemem,pgtable-hwdef,memory}.h.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,8 @@ static int parse_range(struct model_ctx *c, struct ynode *n, const char *what,
 		return ret;
 	if (r->size == 0 || r->start + r->size < r->start)
 		return yerr(c->doc, n, c->err, "%s: size must be non-zero and the range must not wrap", what);
+	r->line = n->line;
+	r->col = n->col;
 	r->nid = 0;
 	if ((v = ymap_get(n, "node"))) {
 		uint64_t nid;
@@ -54,10 +57,18 @@ static int parse_range(struct model_ctx *c, struct ynode *n, const char *what,
 			return ret;
 		r->nid = (int)nid;
 	}
-	if ((v = ymap_get(n, "name")) || (v = ymap_get(n, "driver"))) {
+	if ((v = ymap_get(n, "name"))) {
 		ret = yget_str(c->doc, v, "name", r->name, sizeof(r->name), c->err);
 		if (ret)
 			return ret;
+	}
+	if ((v = ymap_get(n, "driver"))) {
+		static const char *const drivers[] = { "acpi", "virtio_mem", "dax_kmem", NULL };
+		int d;
+		ret = yget_enum(c->doc, v, "driver", drivers, &d, c->err);
+		if (ret)
+			return ret;
+		snprintf(r->name, sizeof(r->name), "%s", drivers[d]);
 	}
 	if ((v = ymap_get(n, "cma")))
 		return yget_bool(c->doc, v, "cma", &r->cma, c->err);
@@ -149,58 +160,92 @@ static bool range_within_ram(const struct mhp_model *mo, const struct model_rang
 	return false;
 }
 
-/* Checks ranges against each other and the model's geometry. */
+static int range_err(struct model_ctx *c, const struct model_range *r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int range_err(struct model_ctx *c, const struct model_range *r, const char *fmt, ...)
+{
+	char what[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return yerr_at(c->doc, r->line, r->col, c->err, "%s", what);
+}
+
+/* Boot RAM and hotplug ranges: section aligned, inside the PA width, on a listed node. */
+static int validate_range(struct model_ctx *c, const struct model_range *r, const char *what)
+{
+	const struct mhp_model *mo = c->model;
+	uint64_t section = 1ull << mo->section_size_bits;
+	uint64_t pa_limit = 1ull << mo->pa_bits;
+
+	if (!is_aligned(r->start, section) || !is_aligned(r->size, section))
+		return range_err(c, r, "%s range %#llx+%#llx is not aligned to the %llu MiB section size", what,
+				 (unsigned long long)r->start, (unsigned long long)r->size,
+				 (unsigned long long)(section >> 20));
+	if (r->start >= pa_limit || r->size > pa_limit - r->start)
+		return range_err(c, r, "%s range %#llx+%#llx exceeds %u PA bits", what,
+				 (unsigned long long)r->start, (unsigned long long)r->size, mo->pa_bits);
+	if (!model_has_node(mo, r->nid))
+		return range_err(c, r, "%s range %#llx names node %d, which is not in 'nodes'", what,
+				 (unsigned long long)r->start, r->nid);
+	return 0;
+}
+
+/* The i-th of boot RAM then hotplug ranges. */
+static const struct model_range *ram_or_hotplug(const struct mhp_model *mo, unsigned i)
+{
+	return i < mo->nr_ram ? &mo->ram[i] : &mo->hotplug[i - mo->nr_ram];
+}
+
+static int validate_reserved(struct model_ctx *c, unsigned i)
+{
+	const struct mhp_model *mo = c->model;
+	const struct model_range *r = &mo->reserved[i];
+	uint64_t page = 1ull << mo->page_shift;
+	if (!is_aligned(r->start, page) || !is_aligned(r->size, page))
+		return range_err(c, r, "reserved range %#llx+%#llx is not aligned to the %llu KiB page size",
+				 (unsigned long long)r->start, (unsigned long long)r->size,
+				 (unsigned long long)(page >> 10));
+	if (!range_within_ram(mo, r))
+		return range_err(c, r, "reserved range %#llx+%#llx is not inside one boot memory range",
+				 (unsigned long long)r->start, (unsigned long long)r->size);
+	for (unsigned j = 0; j < i; j++)
+		if (ranges_overlap(r, &mo->reserved[j]))
+			return range_err(c, r, "reserved range %#llx+%#llx overlaps the one at line %u",
+					 (unsigned long long)r->start, (unsigned long long)r->size,
+					 mo->reserved[j].line);
+	return 0;
+}
+
+/* Checks ranges against each other and the model's geometry; errors point at the range. */
 static int validate_ranges(struct model_ctx *c, struct ynode *at)
 {
-	struct mhp_model *mo = c->model;
-	uint64_t section = 1ull << mo->section_size_bits;
-	uint64_t pa_limit = mo->pa_bits >= 64 ? UINT64_MAX : (1ull << mo->pa_bits);
+	const struct mhp_model *mo = c->model;
+	uint64_t boot_sections = 0;
+	int ret;
 
 	if (mo->nr_ram == 0)
 		return yerr(c->doc, at, c->err, "model has no boot memory; expected 'memory' under a node");
-	struct { struct model_range *r; unsigned n; const char *what; } lists[] = {
-		{ mo->ram, mo->nr_ram, "boot memory" }, { mo->hotplug, mo->nr_hotplug, "hotplug" },
-	};
-	for (unsigned l = 0; l < ARRAY_SIZE(lists); l++) {
-		for (unsigned i = 0; i < lists[l].n; i++) {
-			struct model_range *r = &lists[l].r[i];
-			if (!is_aligned(r->start, section) || !is_aligned(r->size, section))
-				return yerr(c->doc, at, c->err,
-					    "%s range %#llx+%#llx is not aligned to the %llu MiB section size",
-					    lists[l].what, (unsigned long long)r->start,
-					    (unsigned long long)r->size, (unsigned long long)(section >> 20));
-			if (r->start + r->size > pa_limit)
-				return yerr(c->doc, at, c->err, "%s range %#llx+%#llx exceeds %u PA bits",
-					    lists[l].what, (unsigned long long)r->start,
-					    (unsigned long long)r->size, mo->pa_bits);
-			if (!model_has_node(mo, r->nid))
-				return yerr(c->doc, at, c->err, "%s range %#llx names node %d, which is not in 'nodes'",
-					    lists[l].what, (unsigned long long)r->start, r->nid);
-		}
-	}
 	for (unsigned i = 0; i < mo->nr_ram + mo->nr_hotplug; i++) {
-		for (unsigned j = i + 1; j < mo->nr_ram + mo->nr_hotplug; j++) {
-			const struct model_range *a = i < mo->nr_ram ? &mo->ram[i] : &mo->hotplug[i - mo->nr_ram];
-			const struct model_range *b = j < mo->nr_ram ? &mo->ram[j] : &mo->hotplug[j - mo->nr_ram];
+		const struct model_range *a = ram_or_hotplug(mo, i);
+		if ((ret = validate_range(c, a, i < mo->nr_ram ? "boot memory" : "hotplug")))
+			return ret;
+		if (i < mo->nr_ram)
+			boot_sections += a->size >> mo->section_size_bits;
+		for (unsigned j = 0; j < i; j++) {
+			const struct model_range *b = ram_or_hotplug(mo, j);
 			if (ranges_overlap(a, b))
-				return yerr(c->doc, at, c->err, "ranges %#llx+%#llx and %#llx+%#llx overlap",
-					    (unsigned long long)a->start, (unsigned long long)a->size,
-					    (unsigned long long)b->start, (unsigned long long)b->size);
+				return range_err(c, a, "range %#llx+%#llx overlaps the one at line %u",
+						 (unsigned long long)a->start, (unsigned long long)a->size, b->line);
 		}
 	}
-	for (unsigned i = 0; i < mo->nr_reserved; i++) {
-		const struct model_range *r = &mo->reserved[i];
-		uint64_t page = 1ull << mo->page_shift;
-		if (!is_aligned(r->start, page) || !is_aligned(r->size, page) || !range_within_ram(mo, r))
-			return yerr(c->doc, at, c->err,
-				    "reserved range %#llx+%#llx must be page aligned and inside boot memory",
-				    (unsigned long long)r->start, (unsigned long long)r->size);
-		for (unsigned j = 0; j < i; j++)
-			if (ranges_overlap(r, &mo->reserved[j]))
-				return yerr(c->doc, at, c->err, "reserved ranges %#llx and %#llx overlap",
-					    (unsigned long long)mo->reserved[j].start,
-					    (unsigned long long)r->start);
-	}
+	if (boot_sections > MODEL_MAX_BOOT_SECTIONS)
+		return yerr(c->doc, at, c->err, "boot memory of %llu sections exceeds the model limit of %u",
+			    (unsigned long long)boot_sections, MODEL_MAX_BOOT_SECTIONS);
+	for (unsigned i = 0; i < mo->nr_reserved; i++)
+		if ((ret = validate_reserved(c, i)))
+			return ret;
 	return 0;
 }
 
@@ -209,7 +254,6 @@ static int parse_geometry(struct model_ctx *c, struct ynode *root)
 	struct mhp_model *mo = c->model;
 	struct ynode *v;
 	int g;
-	uint64_t bits;
 
 	int ret = ymap_need(c->doc, root, "model", "granule", &v, c->err);
 	if (!ret)
@@ -222,18 +266,27 @@ static int parse_geometry(struct model_ctx *c, struct ynode *root)
 	/* arm64 keeps the generic memory_block_size_bytes(): one section per block. */
 	mo->block_size = 1ull << mo->section_size_bits;
 
+	/* The ARM64_VA_BITS_* choices each granule allows (arch/arm64/Kconfig). */
+	static const char *const va_words[3][5] = {
+		{ "39", "48", "52", NULL }, { "36", "47", "48", "52", NULL }, { "42", "48", "52", NULL },
+	};
+	static const char *const pa_words[] = { "48", "52", NULL };
+	int va, pa;
 	ret = ymap_need(c->doc, root, "model", "va_bits", &v, c->err);
 	if (!ret)
-		ret = yget_u64(c->doc, v, "va_bits", 36, 52, &bits, c->err);
+		ret = yget_enum(c->doc, v, "va_bits", va_words[g], &va, c->err);
 	if (ret)
 		return ret;
-	mo->va_bits = (unsigned)bits;
+	mo->va_bits = (unsigned)atoi(va_words[g][va]);
 	ret = ymap_need(c->doc, root, "model", "pa_bits", &v, c->err);
 	if (!ret)
-		ret = yget_u64(c->doc, v, "pa_bits", 32, 52, &bits, c->err);
+		ret = yget_enum(c->doc, v, "pa_bits", pa_words, &pa, c->err);
 	if (ret)
 		return ret;
-	mo->pa_bits = (unsigned)bits;
+	mo->pa_bits = (unsigned)atoi(pa_words[pa]);
+	/* ARM64_PA_BITS_52 needs 64K pages or LPA2 (a 52-bit VA with 4K or 16K pages). */
+	if (mo->pa_bits == 52 && g != 2 && mo->va_bits != 52)
+		return yerr(c->doc, v, c->err, "pa_bits: 52 needs 64K pages or va_bits 52 (LPA2)");
 
 	mo->fw_dma_limit = UINT64_MAX;
 	if ((v = ymap_get(root, "firmware_dma_limit")))
@@ -310,7 +363,7 @@ static int parse_model(struct model_ctx *c)
 	if (!ret && (v = ymap_get(root, "simplifications")))
 		ret = parse_text_list(c, v);
 	if (!ret)
-		ret = validate_ranges(c, root);
+		ret = validate_ranges(c, ymap_get(root, "nodes"));
 	return ret;
 }
 

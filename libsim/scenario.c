@@ -209,12 +209,10 @@ static int parse_counters(struct parse_ctx *c, const struct ynode *n, struct ste
 			continue;
 		}
 		uint64_t val;
-		if ((ret = yget_u64(c->doc, v, k->str, 0, UINT64_MAX, &val, c->err)))
+		bool is_node = strcmp(k->str, "node") == 0;
+		if ((ret = yget_u64(c->doc, v, k->str, 0, is_node ? MAX_NUMNODES - 1 : UINT64_MAX, &val, c->err)))
 			return ret;
-		if (strcmp(k->str, "node") == 0) {
-			if (val >= MAX_NUMNODES)
-				return yerr(c->doc, v, c->err, "node: %llu is out of range [0, %d]",
-					    (unsigned long long)val, MAX_NUMNODES - 1);
+		if (is_node) {
 			st->nid = (int)val;
 			continue;
 		}
@@ -353,6 +351,8 @@ static int parse_step(struct parse_ctx *c, const struct ynode *n, struct step *s
 static int find_model(struct parse_ctx *c, const struct ynode *n, const char *models_dir, char *path, size_t cap)
 {
 	const char *name = n->str;
+	if (strlen(name) > 63)
+		return yerr(c->doc, n, c->err, "model: a model name is at most 63 bytes");
 	if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(name))
 		return yerr(c->doc, n, c->err, "model: expected a model name (letters, digits, - and _), found '%s'",
 			    name);
@@ -368,14 +368,20 @@ static int find_model(struct parse_ctx *c, const struct ynode *n, const char *mo
 	if (models_dir)
 		snprintf(candidates[nc++], sizeof(candidates[0]), "%s/%s.yaml", models_dir, name);
 	snprintf(candidates[nc++], sizeof(candidates[0]), "%s/../models/%s.yaml", dir, name);
-	snprintf(candidates[nc++], sizeof(candidates[0]), "models/%s.yaml", name);
+	if (!models_dir || strcmp(models_dir, "models") != 0)
+		snprintf(candidates[nc++], sizeof(candidates[0]), "models/%s.yaml", name);
 	for (unsigned i = 0; i < nc; i++) {
 		if (access(candidates[i], R_OK) == 0 && strlen(candidates[i]) < cap) {
 			memcpy(path, candidates[i], strlen(candidates[i]) + 1);
 			return 0;
 		}
 	}
-	return yerr(c->doc, n, c->err, "model '%s' not found (looked for %s)", name, candidates[0]);
+	char looked[1400];
+	struct strbuf sb;
+	sb_init(&sb, looked, sizeof(looked));
+	for (unsigned i = 0; i < nc; i++)
+		sb_printf(&sb, "%s%s", i ? ", " : "", candidates[i]);
+	return yerr(c->doc, n, c->err, "model '%s' not found (looked for %s)", name, looked);
 }
 
 static int parse_scenario(struct parse_ctx *c, const char *models_dir)
@@ -583,7 +589,7 @@ static bool parse_u64_prefix(const char *p, uint64_t *out)
 		return false;
 	memcpy(digits, p, n);
 	digits[n] = '\0';
-	return parse_u64(digits, out);
+	return parse_u64(digits, out) == NUM_OK;
 }
 
 /* Finds "key value" (or "key: value kB") in text; for zoneinfo within one zone's block. */

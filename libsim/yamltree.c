@@ -16,6 +16,8 @@ struct loader {
 	struct ydoc *doc;
 	yaml_parser_t parser;
 	struct mhp_err *err;
+	const unsigned char *data;   /* the input, to place reader errors */
+	size_t len;
 };
 
 const char *ykind_name(enum ynode_kind k)
@@ -28,17 +30,32 @@ const char *ykind_name(enum ynode_kind k)
 	return "?";
 }
 
+static int yverr_at(const struct ydoc *doc, unsigned line, unsigned col, struct mhp_err *err,
+		    const char *fmt, va_list ap)
+{
+	char what[MHP_ERR_MSG_MAX];
+	vsnprintf(what, sizeof(what), fmt, ap);
+	return mhp_err_set(err, -EINVAL, "%s:%u:%u: error: %s", doc->file, line, col, what);
+}
+
+int yerr_at(const struct ydoc *doc, unsigned line, unsigned col, struct mhp_err *err,
+	    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int ret = yverr_at(doc, line, col, err, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
 int yerr(const struct ydoc *doc, const struct ynode *node, struct mhp_err *err,
 	 const char *fmt, ...)
 {
-	char what[MHP_ERR_MSG_MAX];
 	va_list ap;
-
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	int ret = yverr_at(doc, node ? node->line : 1, node ? node->col : 1, err, fmt, ap);
 	va_end(ap);
-	return mhp_err_set(err, -EINVAL, "%s:%u:%u: error: %s", doc->file,
-			   node ? node->line : 1, node ? node->col : 1, what);
+	return ret;
 }
 
 static void ynode_free(struct ynode *n)
@@ -94,15 +111,37 @@ static int ynode_push(struct loader *ld, struct ynode *parent, struct ynode *chi
 	return 0;
 }
 
+/* Line and column (1-based) of a byte offset: reader errors carry only the offset. */
+static void offset_position(const struct loader *ld, size_t offset, size_t *line, size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < offset && i < ld->len; i++) {
+		if (ld->data[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
 static int parse_error(struct loader *ld)
 {
 	yaml_parser_t *p = &ld->parser;
-	yaml_mark_t mark = p->problem_mark;
+	size_t line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
 	const char *ctx = p->context ? p->context : "";
-	return mhp_err_set(ld->err, -EINVAL, "%s:%zu:%zu: error: invalid YAML: %s%s%s",
-			   ld->doc->file, mark.line + 1, mark.column + 1,
-			   p->problem ? p->problem : "malformed input",
-			   *ctx ? " " : "", ctx);
+	char where[80] = "";
+
+	if (p->error == YAML_READER_ERROR)
+		offset_position(ld, p->problem_offset, &line, &col);
+	else if (*ctx && (p->context_mark.line != p->problem_mark.line ||
+			  p->context_mark.column != p->problem_mark.column))
+		snprintf(where, sizeof(where), " (which started at line %zu, column %zu)",
+			 p->context_mark.line + 1, p->context_mark.column + 1);
+	return mhp_err_set(ld->err, -EINVAL, "%s:%zu:%zu: error: invalid YAML: %s%s%s%s",
+			   ld->doc->file, line, col, p->problem ? p->problem : "malformed input",
+			   *ctx ? " " : "", ctx, where);
 }
 
 static int next_event(struct loader *ld, yaml_event_t *ev)
@@ -295,7 +334,7 @@ int ydoc_load(const char *path, struct ydoc *doc, struct mhp_err *err)
 	int ret = read_file(path, &data, &len, err);
 	if (ret)
 		return ret;
-	struct loader ld = { .doc = doc, .err = err };
+	struct loader ld = { .doc = doc, .err = err, .data = data, .len = len };
 	if (!yaml_parser_initialize(&ld.parser)) {
 		free(data);
 		return mhp_err_set(err, -ENOMEM, "out of memory");
@@ -374,7 +413,7 @@ int yget_str(const struct ydoc *doc, const struct ynode *n, const char *what,
 	return 0;
 }
 
-bool parse_u64(const char *s, uint64_t *out)
+enum num_parse parse_u64(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
 	unsigned base = 10;
@@ -383,7 +422,8 @@ bool parse_u64(const char *s, uint64_t *out)
 		s += 2;
 	}
 	if (!*s)
-		return false;
+		return NUM_MALFORMED;
+	bool overflow = false;
 	for (; *s; s++) {
 		unsigned d;
 		if (*s >= '0' && *s <= '9')
@@ -392,25 +432,23 @@ bool parse_u64(const char *s, uint64_t *out)
 			d = (unsigned)(*s - 'a' + 10);
 		else if (base == 16 && *s >= 'A' && *s <= 'F')
 			d = (unsigned)(*s - 'A' + 10);
-		else if (*s == '_')
-			continue;
 		else
-			return false;
+			return NUM_MALFORMED;
 		if (v > (UINT64_MAX - d) / base)
-			return false;
+			overflow = true;
 		v = v * base + d;
 	}
 	*out = v;
-	return true;
+	return overflow ? NUM_OVERFLOW : NUM_OK;
 }
 
-bool parse_size(const char *s, uint64_t *out)
+enum num_parse parse_size(const char *s, uint64_t *out)
 {
 	char num[64];
 	size_t len = strlen(s);
 	unsigned shift = 0;
 	if (len == 0 || len >= sizeof(num))
-		return false;
+		return len ? NUM_OVERFLOW : NUM_MALFORMED;
 	memcpy(num, s, len + 1);
 	char last = num[len - 1];
 	bool hex = len > 2 && num[0] == '0' && (num[1] == 'x' || num[1] == 'X');
@@ -421,12 +459,13 @@ bool parse_size(const char *s, uint64_t *out)
 		num[--len] = '\0';
 	}
 	uint64_t v;
-	if (!parse_u64(num, &v))
-		return false;
+	enum num_parse r = parse_u64(num, &v);
+	if (r != NUM_OK)
+		return r;
 	if (shift && v > (UINT64_MAX >> shift))
-		return false;
+		return NUM_OVERFLOW;
 	*out = v << shift;
-	return true;
+	return NUM_OK;
 }
 
 int yget_u64(const struct ydoc *doc, const struct ynode *n, const char *what,
@@ -435,11 +474,12 @@ int yget_u64(const struct ydoc *doc, const struct ynode *n, const char *what,
 	int ret = yexpect(doc, n, Y_SCALAR, what, err);
 	if (ret)
 		return ret;
-	uint64_t v;
-	if (!parse_u64(n->str, &v))
+	uint64_t v = 0;
+	enum num_parse r = parse_u64(n->str, &v);
+	if (r == NUM_MALFORMED)
 		return yerr(doc, n, err, "%s: expected a number (decimal or 0x hex), found '%s'",
 			    what, n->str);
-	if (v < min || v > max)
+	if (r == NUM_OVERFLOW || v < min || v > max)
 		return yerr(doc, n, err, "%s: %s is out of range [%llu, %llu]", what, n->str,
 			    (unsigned long long)min, (unsigned long long)max);
 	*out = v;
@@ -452,7 +492,10 @@ int yget_size(const struct ydoc *doc, const struct ynode *n, const char *what,
 	int ret = yexpect(doc, n, Y_SCALAR, what, err);
 	if (ret)
 		return ret;
-	if (!parse_size(n->str, out))
+	enum num_parse r = parse_size(n->str, out);
+	if (r == NUM_OVERFLOW)
+		return yerr(doc, n, err, "%s: %s does not fit in 64 bits", what, n->str);
+	if (r != NUM_OK)
 		return yerr(doc, n, err,
 			    "%s: expected a size (a number with an optional K, M, G, T or P suffix), found '%s'",
 			    what, n->str);

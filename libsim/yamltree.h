@@ -41,6 +41,10 @@ void ydoc_free(struct ydoc *doc);
 int yerr(const struct ydoc *doc, const struct ynode *node, struct mhp_err *err,
 	 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* The same at an explicit 1-based line and column. */
+int yerr_at(const struct ydoc *doc, unsigned line, unsigned col, struct mhp_err *err,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 const char *ykind_name(enum ynode_kind k);
 int yexpect(const struct ydoc *doc, const struct ynode *node, enum ynode_kind kind,
 	    const char *what, struct mhp_err *err);
@@ -66,8 +70,11 @@ int yget_bool(const struct ydoc *doc, const struct ynode *n, const char *what,
 int yget_enum(const struct ydoc *doc, const struct ynode *n, const char *what,
 	      const char *const *words, int *out, struct mhp_err *err);
 
-/* Parses the size syntax above from plain text; returns false if malformed. */
-bool parse_size(const char *s, uint64_t *out);
-bool parse_u64(const char *s, uint64_t *out);
+/* Results of parsing a number from text. */
+enum num_parse { NUM_OK, NUM_MALFORMED, NUM_OVERFLOW };
+/* The size syntax above (decimal or 0x hex, optional suffix). */
+enum num_parse parse_size(const char *s, uint64_t *out);
+/* Decimal or 0x hex digits only, at least one. */
+enum num_parse parse_u64(const char *s, uint64_t *out);
 
 #endif
