@@ -325,6 +325,7 @@ void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_
 struct strbuf { char *buf; size_t cap, len; };
 void sb_init(struct strbuf *sb, char *buf, size_t cap);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_put(struct strbuf *sb, const char *s, size_t len);
 
 /* error.c */
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -22,19 +22,24 @@ struct mhp_trace_field TF_S(const char *key, const char *s)
 	return (struct mhp_trace_field){ .key = key, .str = s ? s : "" };
 }
 
+/* A JSON string: plain runs are copied whole, only quotes, backslashes and controls escaped. */
 static void json_string(struct strbuf *sb, const char *s)
 {
-	sb_printf(sb, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	sb_put(sb, "\"", 1);
+	while (*s) {
+		size_t run = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+				 "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+		sb_put(sb, s, run);
+		s += run;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
 		if (c == '"' || c == '\\')
 			sb_printf(sb, "\\%c", c);
-		else if (c < 0x20)
-			sb_printf(sb, "\\u%04x", c);
 		else
-			sb_printf(sb, "%c", c);
+			sb_printf(sb, "\\u%04x", c);
 	}
-	sb_printf(sb, "\"");
+	sb_put(sb, "\"", 1);
 }
 
 int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap)
@@ -61,10 +66,25 @@ int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t ca
 	return (int)sb.len;
 }
 
+/* Folds an event into the trace hash: type, each field (key and value), text. */
+static uint64_t hash_event(uint64_t h, const struct mhp_trace_event *ev)
+{
+	h = fnv1a64(h, ev->type, strlen(ev->type) + 1);
+	for (unsigned i = 0; i < ev->nfields; i++) {
+		const struct mhp_trace_field *f = &ev->fields[i];
+		h = fnv1a64(h, f->key, strlen(f->key) + 1);
+		if (f->str)
+			h = fnv1a64(h, f->str, strlen(f->str) + 1);
+		else
+			h = fnv1a64(h, &f->num, sizeof(f->num));
+	}
+	return fnv1a64(h, ev->text, strlen(ev->text) + 1);
+}
+
 void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f,
 		unsigned n, const char *fmt, ...)
 {
-	char text[512], json[2048];
+	char text[512];
 	struct mhp_trace_event ev = { .seq = m->trace.seq++, .type = type, .text = text };
 	va_list ap;
 
@@ -74,11 +94,7 @@ void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_
 	va_end(ap);
 	ev.nfields = n;
 	memcpy(ev.fields, f, n * sizeof(*f));
-
-	int len = mhp_trace_format_json(&ev, json, sizeof(json));
-	if ((size_t)len >= sizeof(json))
-		len = (int)sizeof(json) - 1;
-	m->trace.hash = fnv1a64(m->trace.hash, json, (size_t)len);
+	m->trace.hash = hash_event(m->trace.hash, &ev);
 	if (m->trace.sink)
 		m->trace.sink(&ev, m->trace.ctx);
 }

@@ -73,6 +73,18 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 		sb->len += (size_t)n;
 }
 
+/* Appends len bytes without format parsing (the hot path of JSON and logs). */
+void sb_put(struct strbuf *sb, const char *s, size_t len)
+{
+	if (sb->len < sb->cap) {
+		size_t room = sb->cap - sb->len - 1;
+		size_t n = len < room ? len : room;
+		memcpy(sb->buf + sb->len, s, n);
+		sb->buf[sb->len + n] = '\0';
+	}
+	sb->len += len;
+}
+
 uint64_t fnv1a64(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;

@@ -31,7 +31,7 @@ struct mhp_trace_event {
 typedef void (*mhp_trace_sink)(const struct mhp_trace_event *ev, void *ctx);
 
 void mhp_trace_set_sink(struct mhp_machine *m, mhp_trace_sink sink, void *ctx);
-/* Hash of every event emitted so far (their JSON form). */
+/* Hash of every event emitted so far: type, fields and text, in order. */
 uint64_t mhp_trace_hash(const struct mhp_machine *m);
 /* Formats one event as a JSON object (no newline). Returns the length. */
 int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap);
