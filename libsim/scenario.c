@@ -504,7 +504,9 @@ static void sink(const struct mhp_trace_event *ev, void *ctx)
 		fprintf(r->opt->out, "%s\n", json);
 		return;
 	}
-	fprintf(r->opt->out, "    %s\n", ev->text);
+	/* Steps flush left, their results under them, the events they caused indented. */
+	const char *indent = strcmp(ev->type, "step") == 0 ? "" : strcmp(ev->type, "step_result") == 0 ? "  " : "    ";
+	fprintf(r->opt->out, "%s%s\n", indent, ev->text);
 }
 
 /* A step failure: "file:line:col: step N (kind): <what>". */
@@ -658,27 +660,34 @@ static int check_log(struct run *r, const struct step *st, uint64_t first)
 	return 0;
 }
 
-static void announce(struct run *r, const struct step *st)
+/* Says what a step does, in the words of a shell session or a driver. */
+static void describe(const struct step *st, char *buf, size_t cap)
 {
-	FILE *out = r->opt->out;
-	if (r->opt->output != MHP_OUT_TEXT || !out)
-		return;
-	fprintf(out, "step %u (line %u): ", r->step, st->line);
 	switch (st->kind) {
-	case STEP_SAY: fprintf(out, "# %s\n", st->text); break;
-	case STEP_WRITE: fprintf(out, "echo %s%s > %s\n", st->newline ? "" : "-n ", st->text, st->path); break;
-	case STEP_READ: fprintf(out, "cat %s\n", st->path); break;
-	case STEP_LIST: fprintf(out, "ls %s\n", st->path); break;
-	case STEP_READLINK: fprintf(out, "readlink %s\n", st->path); break;
+	case STEP_SAY: snprintf(buf, cap, "# %s", st->text); break;
+	case STEP_WRITE: snprintf(buf, cap, "echo %s%s > %s", st->newline ? "" : "-n ", st->text, st->path); break;
+	case STEP_READ: snprintf(buf, cap, "cat %s", st->path); break;
+	case STEP_LIST: snprintf(buf, cap, "ls %s", st->path); break;
+	case STEP_READLINK: snprintf(buf, cap, "readlink %s", st->path); break;
 	case STEP_ADD:
-		fprintf(out, "driver adds %#llx+%#llx on node %d as \"%s\"\n", (unsigned long long)st->start,
-			(unsigned long long)st->size, st->nid, st->resource);
+		snprintf(buf, cap, "driver adds %#llx+%#llx on node %d as \"%s\"", (unsigned long long)st->start,
+			 (unsigned long long)st->size, st->nid, st->resource);
 		break;
 	case STEP_REMOVE:
-		fprintf(out, "driver removes %#llx+%#llx\n", (unsigned long long)st->start, (unsigned long long)st->size);
+		snprintf(buf, cap, "driver removes %#llx+%#llx", (unsigned long long)st->start,
+			 (unsigned long long)st->size);
 		break;
-	default: fprintf(out, "check %s\n", step_words[st->kind]); break;
+	default: snprintf(buf, cap, "check %s", step_words[st->kind]); break;
 	}
+}
+
+/* A step begins: one trace event, so JSON readers see step boundaries too. */
+static void announce(struct run *r, const struct step *st)
+{
+	char what[600];
+	describe(st, what, sizeof(what));
+	struct mhp_trace_field f[] = { TF_U("step", r->step), TF_U("line", st->line), TF_S("kind", step_words[st->kind]) };
+	TRACE(r->m, "step", f, "step %u (line %u): %s", r->step, st->line, what);
 }
 
 static int run_step(struct run *r, const struct step *st)
@@ -710,9 +719,9 @@ static int run_step(struct run *r, const struct step *st)
 	default:
 		return run_counters(r, st);
 	}
-	if (r->opt->output == MHP_OUT_TEXT && r->opt->out)
-		fprintf(r->opt->out, "  => %s%s%s\n", result_name(ret), ret && opErr.msg[0] ? ": " : "",
-			ret ? opErr.msg : "");
+	struct mhp_trace_field f[] = { TF_U("step", r->step), TF_S("result", result_name(ret)) };
+	TRACE(r->m, "step_result", f, "=> %s%s%s", result_name(ret), ret && opErr.msg[0] ? ": " : "",
+	      ret ? opErr.msg : "");
 	return check_result(r, st, ret);
 }
 
