@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-typedef int (*check_fn)(const struct mhp_machine *m, struct mhp_err *err);
+typedef int (*check_fn)(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
 struct invariant {
 	struct mhp_invariant pub;
@@ -49,8 +49,9 @@ static int section_state_cb(const struct mhp_machine *m, uint64_t nr, const stru
 }
 
 /* Present sections carry a memmap and subsections, and are online exactly when their block is. */
-static int check_section_state(const struct mhp_machine *m, struct mhp_err *err)
+static int check_section_state(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
+	(void)lo, (void)hi;
 	struct section_walk w = { .err = err };
 	for_each_present_section(m, 0, UINT64_MAX, section_state_cb, &w);
 	if (w.ret)
@@ -71,8 +72,9 @@ static int check_section_state(const struct mhp_machine *m, struct mhp_err *err)
 /* ---- BLOCK-ZONE ------------------------------------------------------------ */
 
 /* An online block lies in one zone of its node, the one it records; an offline block records none. */
-static int check_block_zone(const struct mhp_machine *m, struct mhp_err *err)
+static int check_block_zone(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
+	(void)lo, (void)hi;
 	for (size_t i = 0; i < m->nr_blocks; i++) {
 		const struct memory_block *mem = m->blocks[i];
 		if (mem->state != MEM_ONLINE) {
@@ -128,8 +130,9 @@ static int zone_span_cb(const struct mhp_machine *m, uint64_t nr, const struct m
 }
 
 /* Online pages lie within their zone's and node's spans; a zone without them spans nothing. */
-static int check_zone_span(const struct mhp_machine *m, struct mhp_err *err)
+static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
+	(void)lo, (void)hi;
 	struct span_walk w = { .err = err };
 	for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
 	if (w.ret)
@@ -152,8 +155,9 @@ static int check_zone_span(const struct mhp_machine *m, struct mhp_err *err)
 /* ---- COUNTERS -------------------------------------------------------------- */
 
 /* MemTotal is the sum of managed pages; present counts match online sections; free <= managed. */
-static int check_counters(const struct mhp_machine *m, struct mhp_err *err)
+static int check_counters(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
+	(void)lo, (void)hi;
 	struct span_walk w = { .err = err };
 	uint64_t managed = 0;
 	for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
@@ -183,6 +187,33 @@ static int check_counters(const struct mhp_machine *m, struct mhp_err *err)
 	return 0;
 }
 
+/* Adapters for the checks that look at the whole machine whatever the range. */
+static int check_pt_dangling_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	return check_pt_dangling(m, err);
+}
+
+static int check_pt_leak_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	return check_pt_leak(m, err);
+}
+
+static int check_tlb_stale_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	if (m->tlb_stale[0])   /* seen when an arch operation returned, even if a later flush hid it */
+		return mhp_err_set(err, -EUCLEAN, "%s (when an arch operation returned)", m->tlb_stale);
+	return check_tlb_stale(m, err);
+}
+
+static int check_page_owner_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	return check_page_owner(m, err);
+}
+
 static const struct invariant invariants[] = {
 	{ { "SECTION-STATE",
 	    "every present section has a memmap and subsections, belongs to a memory block, and is online exactly when its block is",
@@ -200,6 +231,37 @@ static const struct invariant invariants[] = {
 	    "MemTotal equals the zones' managed pages; zone and node present pages equal their online sections; free <= managed <= present",
 	    "mm/page_alloc.c: adjust_managed_page_count; mm/memory_hotplug.c: adjust_present_page_count; fs/proc/meminfo.c" },
 	  check_counters },
+	{ { "PT-DANGLING",
+	    "every valid table descriptor points to a live table one level down, and no table has two parents",
+	    "arch/arm64/mm/mmu.c: free_empty_pte_table (pmd_clear before the free)" },
+	  check_pt_dangling_r },
+	{ { "PT-LEAK",
+	    "every table is linked below the PGD, and no empty table stays that the alignment rule lets go",
+	    "arch/arm64/mm/mmu.c: free_empty_tables, pgtable_range_aligned" },
+	  check_pt_leak_r },
+	{ { "PT-COVER",
+	    "each present page is mapped once in the linear map at its own address; nothing else is",
+	    "arch/arm64/mm/mmu.c: arch_add_memory, __remove_pgd_mapping" },
+	  check_linear_map },
+	{ { "PT-ATTR",
+	    "linear-map leaves carry PXN, UXN, AF, inner-shareable, Normal-Tagged; no blocks or contiguous runs in "
+	    "hot-added memory when the direct map can change",
+	    "arch/arm64/mm/mmu.c: arch_add_memory (NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS), pgprot_mhp" },
+	  check_linear_map },
+	{ { "VMEMMAP-COVER",
+	    "the struct pages of every present section are mapped, backed by vmemmap pages; no absent section's are",
+	    "arch/arm64/mm/mmu.c: vmemmap_populate, vmemmap_free; mm/sparse-vmemmap.c" },
+	  check_vmemmap },
+	{ { "TLB-STALE",
+	    "once an arch operation returns, no cached translation or walk leads to a freed table or an unmapped page",
+	    "arch/arm64/mm/mmu.c: unmap_hotplug_range (flush_tlb_kernel_range), free_empty_*_table "
+	    "(__flush_tlb_kernel_pgtable)" },
+	  check_tlb_stale_r },
+	{ { "PAGE-OWNER",
+	    "page-table pages are exactly the live tables, vmemmap pages exactly what the vmemmap maps; no page is freed "
+	    "as something it does not hold",
+	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page" },
+	  check_page_owner_r },
 };
 
 size_t mhp_invariant_count(void)
@@ -212,14 +274,22 @@ const struct mhp_invariant *mhp_invariant_get(size_t i)
 	return i < ARRAY_SIZE(invariants) ? &invariants[i].pub : NULL;
 }
 
-int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err)
+int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(invariants); i++) {
-		int ret = invariants[i].check(m, err);
+		/* PT-COVER and PT-ATTR share one walk. */
+		if (i > 0 && invariants[i].check == invariants[i - 1].check)
+			continue;
+		int ret = invariants[i].check(m, lo, hi, err);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err)
+{
+	return mhp_check_range(m, 0, UINT64_MAX, err);
 }
 
 /* ---- mutants --------------------------------------------------------------- */
@@ -238,6 +308,22 @@ static const struct mhp_mutant mutants[NR_MUTANTS] = {
 		"adjust_managed_page_count lowers the zone but not totalram (MemTotal)", "COUNTERS" },
 	[MUTANT_REMOVE_KEEPS_SECTION_PRESENT] = { "remove-keeps-section-present",
 		"sparse_remove_section leaves an emptied section marked present", "SECTION-STATE" },
+	[MUTANT_FREE_TABLE_KEEP_PARENT] = { "free-table-keep-parent",
+		"free_empty_*_table frees a table while its parent entry still points to it", "PT-DANGLING" },
+	[MUTANT_NO_LEAF_FLUSH] = { "no-leaf-flush",
+		"unmap_hotplug_range clears leaves without flush_tlb_kernel_range", "TLB-STALE" },
+	[MUTANT_NO_TABLE_FLUSH] = { "no-table-flush",
+		"free_empty_*_table frees a table without __flush_tlb_kernel_pgtable", "TLB-STALE" },
+	[MUTANT_TABLES_NEVER_FREED] = { "tables-never-freed",
+		"pgtable_range_aligned never lets a table go", "PT-LEAK" },
+	[MUTANT_FREE_LINEAR_PAGES] = { "free-linear-pages",
+		"__remove_pgd_mapping frees the mapped pages of the linear map as if they were vmemmap", "PAGE-OWNER" },
+	[MUTANT_LINEAR_MAP_SHORT] = { "linear-map-short",
+		"arch_add_memory maps one page less than it adds", "PT-COVER" },
+	[MUTANT_HOTPLUG_BLOCKS] = { "hotplug-blocks",
+		"arch_add_memory uses block mappings although rodata=full lets the direct map change", "PT-ATTR" },
+	[MUTANT_VMEMMAP_NOT_FREED] = { "vmemmap-not-freed",
+		"section_deactivate forgets vmemmap_free", "VMEMMAP-COVER" },
 };
 
 size_t mhp_mutant_count(void)

@@ -17,6 +17,9 @@
 #include <mhpsim/mhpsim.h>
 #include <mhpsim/testing.h>
 
+#include "pgtable.h"
+#include "tlb.h"
+
 #define MAX_NUMNODES 16             /* Debian arm64: NODES_SHIFT 4 */
 #define MODEL_MAX_RANGES 64         /* boot RAM, hotplug and reserved ranges per model */
 #define MODEL_MAX_SIMPLIFICATIONS 32
@@ -49,6 +52,7 @@ enum memory_block_state {
 #define SECTION_HAS_MEM_MAP    (1u << 1)
 #define SECTION_IS_ONLINE      (1u << 2)
 #define SECTION_IS_EARLY       (1u << 3)
+#define SECTION_ORPHAN         (1u << 8)   /* model only: left by a failed __add_pages */
 
 /* ---- model (models/NAME.yaml) ---------------------------------------------- */
 
@@ -57,8 +61,11 @@ struct model_range {
 	int nid;
 	char name[96];      /* reserved: what holds it; hotplug: driver */
 	bool cma;           /* reserved: a CMA area (managed, but unmovable to isolation) */
+	int pool;           /* reserved: boot allocations of this kind come from here (POOL_*) */
 	unsigned line, col; /* where the model file gives it */
 };
+
+enum { POOL_NONE, POOL_PGTABLE, POOL_MEMMAP };
 
 struct mhp_model {
 	char name[64];
@@ -88,7 +95,14 @@ struct mem_section {
 	int16_t nid;                /* node of its pages (page_to_nid) */
 	int8_t zone;                /* zone of its pages while online, NO_ZONE otherwise */
 	uint8_t pad;
+	uint32_t nr_alloc;          /* pages allocated (kind != PG_FREE) */
+	uint8_t *kinds;             /* per page kind, allocated with the first allocation */
 	uint64_t subsection_map[4]; /* 64 bits (4K/16K) or 256 bits (64K) */
+};
+
+/* What an allocated page holds (the page layer of the design; more kinds come with issue 5). */
+enum page_kind {
+	PG_FREE = 0, PG_PGTABLE, PG_PGTABLE_BOOT, PG_VMEMMAP, PG_VMEMMAP_BOOT, NR_PAGE_KINDS,
 };
 
 /* One root: a fixed-size array of sections, allocated when first needed. */
@@ -115,6 +129,7 @@ struct zone {
 	uint64_t managed_pages;
 	uint64_t cma_pages;
 	uint64_t free_pages;        /* NR_FREE_PAGES */
+	uint64_t alloc_hint;        /* the allocator searches from here */
 };
 
 struct pglist_data {
@@ -166,6 +181,8 @@ struct trace_state {
 	void *ctx;
 };
 
+enum teardown_strategy { TEARDOWN_ARM64, TEARDOWN_X86, TEARDOWN_GENERIC };
+
 /* ---- mutants (testing.h) --------------------------------------------------- */
 
 enum mutant {
@@ -176,6 +193,14 @@ enum mutant {
 	MUTANT_OFFLINE_SHRINK_WHOLE_ZONE,
 	MUTANT_OFFLINE_FORGETS_TOTALRAM,
 	MUTANT_REMOVE_KEEPS_SECTION_PRESENT,
+	MUTANT_FREE_TABLE_KEEP_PARENT,
+	MUTANT_NO_LEAF_FLUSH,
+	MUTANT_NO_TABLE_FLUSH,
+	MUTANT_TABLES_NEVER_FREED,
+	MUTANT_FREE_LINEAR_PAGES,
+	MUTANT_LINEAR_MAP_SHORT,
+	MUTANT_HOTPLUG_BLOCKS,
+	MUTANT_VMEMMAP_NOT_FREED,
 	NR_MUTANTS,
 };
 
@@ -213,6 +238,20 @@ struct mhp_machine {
 	uint64_t totalram_pages;        /* totalram_pages(): MemTotal */
 	uint64_t nr_memmap_pages;       /* vmstat nr_memmap_pages */
 	uint64_t nr_memmap_boot_pages;
+
+	/* arm64 page tables (pgtable.c, mmu.c) and the TLB (tlb.c). */
+	struct pt_geom pt_geom;
+	struct pt_store pt;
+	struct tlb tlb;
+	bool can_set_direct_map;        /* rodata=full, or KFENCE without an early pool */
+	bool rodata_full, kfence_early, debug_pagealloc;
+	int teardown;                   /* enum teardown_strategy */
+	uint64_t nr_pgtable_pages;      /* live table pages */
+	uint64_t nr_bad_frees;          /* frees of pages that were not allocated as claimed */
+	int64_t fail_alloc_after;       /* fault injection: the Nth allocation fails (-1: never) */
+	uint64_t check_lo, check_hi;    /* PA range touched since the last range check */
+	char tlb_stale[MHP_ERR_MSG_MAX]; /* the first TLB-STALE seen when an arch operation returned */
+	uint64_t pool_used[MODEL_MAX_RANGES]; /* pages memblock handed out of each reserved range */
 
 	struct printk_ring log;
 	struct trace_state trace;
@@ -265,6 +304,12 @@ void resize_zone_range(struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
 void resize_pgdat_range(struct pglist_data *pgdat, uint64_t start_pfn, uint64_t nr_pages);
 void adjust_managed_page_count(struct mhp_machine *m, struct zone *z, int64_t nr);
 
+int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
+void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind);
+enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn);
+int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
+bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1);
+
 /* page_isolation.c */
 int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 
@@ -293,6 +338,13 @@ int memory_notify(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_
 
 /* mmu.c (arm64) */
 void arm64_memory_layout_init(struct mhp_machine *m);
+int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err);
+int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
+int arch_add_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
+void arch_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
+int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
+void vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
+
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 
 /* resource.c */
@@ -326,6 +378,14 @@ struct strbuf { char *buf; size_t cap, len; };
 void sb_init(struct strbuf *sb, char *buf, size_t cap);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_put(struct strbuf *sb, const char *s, size_t len);
+
+/* check_pgtable.c */
+int check_pt_dangling(const struct mhp_machine *m, struct mhp_err *err);
+int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err);
+int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+int check_vmemmap(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+int check_tlb_stale(const struct mhp_machine *m, struct mhp_err *err);
+int check_page_owner(const struct mhp_machine *m, struct mhp_err *err);
 
 /* error.c */
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

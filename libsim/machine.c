@@ -60,6 +60,22 @@ static int boot_param(struct mhp_machine *m, const char *word, const char *value
 		return mhp_err_set(err, -EOPNOTSUPP, "memory_hotplug.memmap_on_memory=%s is not modelled yet",
 				   value ? value : "");
 	}
+	if (strcmp(word, "rodata") == 0) {
+		/* arm64 parse_rodata(): "full", or a boolean that turns rodata_full off. */
+		if (value && strcmp(value, "full") == 0)
+			m->rodata_full = true;
+		else if (value && strchr("yYtT1nNfF0oO", value[0]))
+			m->rodata_full = false;
+		return 0;
+	}
+	if (strcmp(word, "kfence.sample_interval") == 0) {
+		m->kfence_early = value && strtoull(value, NULL, 0) != 0;
+		return 0;
+	}
+	if (strcmp(word, "debug_pagealloc") == 0) {
+		m->debug_pagealloc = value && (strcmp(value, "on") == 0 || value[0] == '1');
+		return 0;
+	}
 	if (strcmp(word, "movablecore") == 0 || strcmp(word, "kernelcore") == 0)
 		return mhp_err_set(err, -EOPNOTSUPP, "%s= is not modelled yet", word);
 	return 0;   /* the kernel ignores words it does not know (they go to init) */
@@ -168,9 +184,14 @@ static int boot(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
 	derive_geometry(m);
 	m->default_online_type = m->model.default_online_type;
 	m->online_policy = ONLINE_POLICY_CONTIG_ZONES;
+	m->rodata_full = true;          /* Debian: RODATA_FULL_DEFAULT_ENABLED=y */
+	m->fail_alloc_after = -1;
+	m->check_lo = UINT64_MAX;
 	int ret = parse_cmdline(m, cmdline ? cmdline : m->model.cmdline, err);
 	if (ret)
 		return ret;
+	/* can_set_direct_map(): rodata=full, debug_pagealloc, or KFENCE without an early pool. */
+	m->can_set_direct_map = m->rodata_full || m->debug_pagealloc || !m->kfence_early;
 	arm64_memory_layout_init(m);
 	for (unsigned i = 0; i < m->model.nr_nodes; i++) {
 		struct pglist_data *pgdat = &m->nodes[m->model.nodes[i].nid];
@@ -182,6 +203,8 @@ static int boot(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
 	free_area_init(m);
 	log_zone_ranges(m);
 	if ((ret = link_boot_sections(m, err)))
+		return ret;
+	if ((ret = arm64_paging_init(m, err)) || (ret = arm64_boot_vmemmap(m, err)))
 		return ret;
 	for (unsigned i = 0; i < m->model.nr_ram; i++) {
 		const struct model_range *r = &m->model.ram[i];
@@ -230,6 +253,7 @@ void mhp_machine_free(struct mhp_machine *m)
 		return;
 	memory_blocks_free(m);
 	resources_free(m);
+	pt_store_free(m);
 	sparse_free(m);
 	free(m->log.lines);
 	free(m);
@@ -242,14 +266,26 @@ static void hash_u64(uint64_t *h, uint64_t v)
 
 static int hash_section(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
 {
-	(void)m;
 	uint64_t *h = arg;
 	hash_u64(h, nr);
 	hash_u64(h, ms->flags);
+	hash_u64(h, ms->nr_alloc);
+	if (ms->kinds)
+		*h = fnv1a64(*h, ms->kinds, m->pages_per_section);
 	hash_u64(h, (uint64_t)(int64_t)ms->nid);
 	hash_u64(h, (uint64_t)(int64_t)ms->zone);
 	for (int i = 0; i < 4; i++)
 		hash_u64(h, ms->subsection_map[i]);
+	return 0;
+}
+
+/* Each table hashed alone, the hashes summed: independent of the store's slot order. */
+static int hash_table(const struct mhp_machine *m, const struct pt_table *t, void *arg)
+{
+	uint64_t *sum = arg;
+	uint64_t h = fnv1a64(FNV1A64_INIT, &t->pfn, sizeof(t->pfn));
+	h = fnv1a64(h, &t->depth, sizeof(t->depth));
+	*sum += fnv1a64(h, t->e, m->pt_geom.ptrs[t->depth] * sizeof(*t->e));
 	return 0;
 }
 
@@ -280,7 +316,33 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 		hash_u64(&h, m->resources[i].end);
 		h = fnv1a64(h, m->resources[i].name, strlen(m->resources[i].name));
 	}
+	uint64_t tables = 0;
+	pt_for_each(m, hash_table, &tables);
+	hash_u64(&h, tables);
+	for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+		const struct tlb_entry *e = &m->tlb.e[i];
+		uint64_t v[] = { e->valid, e->va, e->span, e->target, e->depth, e->leaf };
+		h = fnv1a64(h, v, sizeof(v));
+	}
 	uint64_t g[] = { m->totalram_pages, m->nr_memmap_pages, m->nr_memmap_boot_pages, m->max_pfn,
 			 (uint64_t)m->default_online_type, m->log.next, m->prng };
 	return fnv1a64(h, g, sizeof(g));
+}
+
+int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)
+{
+	static const char *const names[] = { [TEARDOWN_ARM64] = "arm64", [TEARDOWN_X86] = "x86",
+					     [TEARDOWN_GENERIC] = "generic" };
+	for (int i = 0; i < (int)ARRAY_SIZE(names); i++) {
+		if (strcmp(names[i], name) == 0) {
+			m->teardown = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth)
+{
+	m->fail_alloc_after = nth ? (int64_t)nth - 1 : -1;
 }

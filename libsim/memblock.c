@@ -6,6 +6,8 @@
  * (kernel image, memmap, page tables, FDT, CMA) are given as fixed ranges,
  * not computed. Their pages are PageReserved, or MIGRATE_CMA for CMA areas.
  */
+#include <stdlib.h>
+
 #include "internal.h"
 
 static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
@@ -55,4 +57,47 @@ bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, u
 		}
 	}
 	return false;
+}
+
+/* The node whose boot RAM holds pfn (memblock's nid of a region). */
+static int pfn_boot_nid(const struct mhp_machine *m, uint64_t pfn)
+{
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		if (pfn >= PHYS_PFN(m, r->start) && pfn < PHYS_PFN(m, r->start + r->size))
+			return r->nid;
+	}
+	return -1;
+}
+
+/*
+ * Models memblock_alloc_try_nid() for boot page tables and the boot memmap:
+ * top-down inside the reserved ranges the model marks as that kind's pool,
+ * on the requested node first. The pages stay reserved (never in the buddy).
+ */
+int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn)
+{
+	int pool = kind == PG_PGTABLE_BOOT ? POOL_PGTABLE : POOL_MEMMAP;
+	uint64_t n = 1ull << order;
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < m->model.nr_reserved; i++) {
+			const struct model_range *r = &m->model.reserved[i];
+			uint64_t lo = PHYS_PFN(m, r->start), hi = PHYS_PFN(m, r->start + r->size) - m->pool_used[i];
+			if (r->pool != pool || (pass == 0 && pfn_boot_nid(m, lo) != nid))
+				continue;
+			uint64_t p = (hi - n) & ~(n - 1);
+			if (hi < n || p < lo)
+				continue;
+			m->pool_used[i] = PHYS_PFN(m, r->start + r->size) - p;
+			*pfn = p;
+			struct mem_section *ms = __pfn_to_section(m, p);
+			if (!ms->kinds && !(ms->kinds = calloc(m->pages_per_section, 1)))
+				return -ENOMEM;
+			for (uint64_t k = 0; k < n; k++)
+				ms->kinds[(p + k) & (m->pages_per_section - 1)] = (uint8_t)kind;
+			ms->nr_alloc += (uint32_t)n;
+			return 0;
+		}
+	}
+	return -ENOMEM;
 }

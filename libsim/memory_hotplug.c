@@ -362,23 +362,48 @@ static int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr
 	return 0;
 }
 
-/* Models arch_add_memory() of arch/arm64/mm/mmu.c (linear map: issue 4). */
-static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size)
+/* Models __remove_pages(): section by section, each taking its vmemmap along. */
+static void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 {
+	for (uint64_t p = pfn; p < pfn + nr; p += m->pages_per_section)
+		sparse_remove_section(m, p, m->pages_per_section);
+}
+
+/*
+ * Models arch_add_memory() of arch/arm64/mm/mmu.c: the linear map, then the
+ * sections. If a section fails, only the linear map is undone: the sections
+ * added before it stay present, as in 6.12 (we mark them orphans so the
+ * invariants can tell this kernel behaviour from a bug of the model).
+ */
+static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
+{
+	m->check_lo = start < m->check_lo ? start : m->check_lo;
+	m->check_hi = start + size > m->check_hi ? start + size : m->check_hi;
+	if (arch_add_linear_map(m, start, size))
+		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in __create_pgd_mapping "
+				   "(the kernel would crash here)");
 	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
-	if (ret)
-		return ret;
+	if (ret) {
+		arch_remove_linear_map(m, start, size);
+		for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
+			struct mem_section *ms = __pfn_to_section(m, PHYS_PFN(m, pa));
+			if (present_section(ms))
+				ms->flags |= SECTION_ORPHAN;
+		}
+		return mhp_err_set(err, ret, "arch_add_memory failed: %s", mhp_errno_name(ret));
+	}
 	if (PHYS_PFN(m, start + size) > m->max_pfn)
 		m->max_pfn = PHYS_PFN(m, start + size);
 	return 0;
 }
 
-/* Models arch_remove_memory() -> __remove_pages(). */
+/* Models arch_remove_memory(): the sections (and vmemmap), then the linear map. */
 static void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	uint64_t pfn = PHYS_PFN(m, start), nr = PHYS_PFN(m, size);
-	for (uint64_t p = pfn; p < pfn + nr; p += m->pages_per_section)
-		sparse_remove_section(m, p, m->pages_per_section);
+	m->check_lo = start < m->check_lo ? start : m->check_lo;
+	m->check_hi = start + size > m->check_hi ? start + size : m->check_hi;
+	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
+	arch_remove_linear_map(m, start, size);
 }
 
 /* Models __try_online_node(): a node without a pgdat gets one at add. */
@@ -407,11 +432,9 @@ static int add_memory_resource(struct mhp_machine *m, int nid, uint64_t start, u
 		return mhp_err_set(err, -EINVAL, "node %d is not possible (the kernel WARNs: absent from node_possible_map)", nid);
 
 	bool new_node = try_online_node(m, nid);
-	ret = arch_add_memory(m, nid, start, size);
-	if (ret) {
-		/* The sections __add_pages managed to add before failing stay, as in 6.12. */
-		return mhp_err_set(err, ret, "arch_add_memory failed: %s", mhp_errno_name(ret));
-	}
+	ret = arch_add_memory(m, nid, start, size, err);
+	if (ret)
+		return ret;
 	ret = create_memory_block_devices(m, start, size, nid, false);
 	if (ret) {
 		arch_remove_memory(m, start, size);

@@ -1,11 +1,22 @@
 /*
- * mmu.c - the arm64 memory layout that hotplug depends on.
- * Kernel twin: arch/arm64/mm/mmu.c (and asm/memory.h, mm/init.c).
+ * mmu.c - the arm64 kernel page tables that memory hotplug builds and tears
+ * down: the linear map and the vmemmap. Kernel twin: arch/arm64/mm/mmu.c
+ * (with mm/sparse-vmemmap.c for vmemmap_populate_{hugepages,basepages}).
  *
- * The page tables themselves (linear map, vmemmap) arrive with issue 4; here
- * is the geometry: where the linear map starts, what it can map.
+ * Teardown strategies are pluggable: the arm64 one is the reference (6.12);
+ * x86 frees tables as they empty during the walk (arch/x86/mm/init_64.c:
+ * remove_pagetable); generic gathers empty tables in one pass and frees them
+ * after a single flush (the mmu_gather shape of mm/memory.c: free_pgd_range).
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
+
+/* __create_pgd_mapping() flags. */
+#define NO_BLOCK_MAPPINGS (1u << 0)
+#define NO_CONT_MAPPINGS  (1u << 1)
+#define NO_EXEC_MAPPINGS  (1u << 2)
 
 /* Lowest boot RAM address: memblock_start_of_DRAM(). */
 static uint64_t dram_start(const struct mhp_model *mo)
@@ -20,7 +31,7 @@ static uint64_t dram_start(const struct mhp_model *mo)
 /*
  * Sets memstart_addr (arm64_memblock_init: DRAM start rounded down to
  * ARM64_MEMSTART_ALIGN, no KASLR) and arch_get_mappable_range(): the linear
- * map covers 2^(VA_BITS-1) bytes from PAGE_OFFSET, i.e. from memstart_addr.
+ * map [PAGE_OFFSET, PAGE_END) maps [memstart_addr, memstart_addr + size).
  */
 void arm64_memory_layout_init(struct mhp_machine *m)
 {
@@ -30,7 +41,453 @@ void arm64_memory_layout_init(struct mhp_machine *m)
 	m->mappable_start = m->memstart_addr;
 	m->mappable_end = m->memstart_addr + linear_size - 1;
 	/* The model also stops at its physical address width (MAX_PHYSMEM_BITS). */
-	uint64_t pa_end = (mo->pa_bits >= 64 ? UINT64_MAX : (1ull << mo->pa_bits) - 1);
+	uint64_t pa_end = (1ull << mo->pa_bits) - 1;
 	if (m->mappable_end > pa_end)
 		m->mappable_end = pa_end;
+}
+
+/* ---- building ------------------------------------------------------------- */
+
+struct map_req {
+	uint64_t leaf_bits;     /* page descriptor bits; blocks drop PTE_TABLE_BIT */
+	uint64_t table_bits;
+	unsigned flags;
+	bool boot;
+	int nid;
+};
+
+/* The table a descriptor slot points to, allocated and linked if none (p?d_populate). */
+static struct pt_table *next_table(struct mhp_machine *m, struct pt_table *t, uint64_t idx,
+				   const struct map_req *r)
+{
+	uint64_t d = t->e[idx];
+	if (d)   /* NULL if it points to a freed table (a mutant's doing): the caller fails */
+		return desc_type(m, t->depth, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
+	struct pt_table *child = pt_alloc(m, t->depth + 1u, r->boot, r->nid);
+	if (!child)
+		return NULL;
+	pt_set(m, t, idx, mk_desc(m, child->pfn << m->page_shift, r->table_bits));
+	return child;
+}
+
+/* A contiguous hint when the run is aligned to the CONT size (alloc_init_cont_{pte,pmd}). */
+static uint64_t cont_bit(const struct mhp_machine *m, unsigned depth, uint64_t va, uint64_t pa, const struct map_req *r)
+{
+	bool last = depth == m->pt_geom.levels - 1;
+	uint64_t span = pt_span(m, depth) * (last ? m->pt_geom.cont_ptes : m->pt_geom.cont_pmds);
+	if (r->flags & NO_CONT_MAPPINGS || ((va | pa) & (span - 1)))
+		return 0;
+	return PTE_CONT;
+}
+
+/*
+ * Models __create_pgd_mapping() -> alloc_init_{pud,cont_pmd,cont_pte}: blocks
+ * where allowed and aligned, contiguous runs where allowed, tables otherwise.
+ * A table allocation failure is a BUG in the kernel; here it returns -ENOMEM.
+ */
+static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uint64_t end, uint64_t pa,
+		     const struct map_req *r)
+{
+	unsigned depth = t->depth;
+	bool last = depth == m->pt_geom.levels - 1;
+	for (uint64_t next; va < end; pa += next - va, va = next) {
+		next = pt_addr_end(m, depth, va, end);
+		uint64_t idx = pt_index(m, depth, va), span = pt_span(m, depth);
+		if (last || (m->pt_geom.block_ok[depth] && !(r->flags & NO_BLOCK_MAPPINGS) &&
+			     !((va | next | pa) & (span - 1)))) {
+			assert(t->e[idx] == 0);   /* pgattr_change_is_safe: only none -> valid here */
+			uint64_t bits = last ? r->leaf_bits : r->leaf_bits & ~PTE_TABLE_BIT;
+			/* A PUD block never carries CONT; PMD and PTE runs may. */
+			bool may_cont = last || depth == m->pt_geom.levels - 2;
+			pt_set(m, t, idx, mk_desc(m, pa, bits | (may_cont ? cont_bit(m, depth, va, pa, r) : 0)));
+			continue;
+		}
+		struct pt_table *child = next_table(m, t, idx, r);
+		if (!child)
+			return -ENOMEM;
+		int ret = map_range(m, child, va, next, pa, r);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, unsigned flags, bool boot)
+{
+	struct map_req r = {
+		.leaf_bits = PAGE_KERNEL_TAGGED_BITS,   /* pgprot_tagged(PAGE_KERNEL), as pgprot_mhp() */
+		.table_bits = PTE_VALID | PTE_TABLE_BIT | PMD_TABLE_UXN |
+			      (flags & NO_EXEC_MAPPINGS ? PMD_TABLE_PXN : 0),
+		.flags = flags, .boot = boot, .nid = 0,
+	};
+	uint64_t va = linear_va(m, pa);
+	struct mhp_trace_field f[] = { TF_X("start", va), TF_X("end", va + size), TF_X("pa", pa),
+				       TF_S("granularity", flags & NO_BLOCK_MAPPINGS ? "pages" : "blocks") };
+	TRACE(m, "linear_map", f, "linear map [%#llx-%#llx) -> pa %#llx, %s", (unsigned long long)va,
+	      (unsigned long long)(va + size), (unsigned long long)pa,
+	      flags & NO_BLOCK_MAPPINGS ? "page by page (the direct map can change)" : "with blocks");
+	return map_range(m, pt_pgd(m), va, va + size, pa, &r);
+}
+
+/* ---- TLB maintenance, with the mutants that break it ------------------------ */
+
+static void leaf_flush(struct mhp_machine *m, uint64_t start, uint64_t end)
+{
+	if (m->mutant != MUTANT_NO_LEAF_FLUSH)
+		flush_tlb_kernel_range(m, start, end);
+}
+
+static void table_flush(struct mhp_machine *m, uint64_t addr)
+{
+	if (m->mutant != MUTANT_NO_TABLE_FLUSH)
+		__flush_tlb_kernel_pgtable(m, addr);
+}
+
+/* ---- unmapping ------------------------------------------------------------- */
+
+/* Models free_hotplug_page_range(): the backing of a vmemmap leaf goes back to the buddy. */
+static void free_hotplug_page_range(struct mhp_machine *m, uint64_t pa, uint64_t size)
+{
+	uint64_t pfn = pa >> m->page_shift;
+	unsigned order = 0;
+	while ((1ull << order) < size >> m->page_shift)
+		order++;
+	enum page_kind kind = page_kind_of(m, pfn);
+	if (kind == PG_VMEMMAP_BOOT || kind == PG_PGTABLE_BOOT) {
+		/* The kernel WARNs on PageReserved here and frees it anyway. */
+		struct mhp_trace_field f[] = { TF_X("pfn", pfn) };
+		TRACE(m, "kernel_warn", f, "WARN: free_hotplug_page_range of a reserved page (pfn %#llx)",
+		      (unsigned long long)pfn);
+	}
+	free_pages_kind(m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
+}
+
+/*
+ * Models unmap_hotplug_{pte,pmd,pud,p4d}_range(): clear every leaf. With
+ * free_mapped (the vmemmap), flush that one address and free the backing;
+ * without it (the linear map), the caller flushes the whole range once.
+ */
+static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint64_t addr, uint64_t end,
+				bool free_mapped)
+{
+	unsigned depth = t->depth;
+	for (uint64_t next; addr < end; addr = next) {
+		next = pt_addr_end(m, depth, addr, end);
+		uint64_t idx = pt_index(m, depth, addr), d = t->e[idx];
+		enum desc_type type = desc_type(m, depth, d);
+		if (type == DESC_NONE)
+			continue;
+		if (type == DESC_TABLE) {
+			struct pt_table *child = pt_lookup(m, desc_pa(m, d) >> m->page_shift);
+			if (child)   /* a descriptor to a freed table is PT-DANGLING's to report */
+				unmap_hotplug_level(m, child, addr, next, free_mapped);
+			continue;
+		}
+		pt_set(m, t, idx, 0);
+		if (free_mapped) {
+			leaf_flush(m, addr, addr + m->page_size);
+			free_hotplug_page_range(m, desc_pa(m, d), pt_span(m, depth));
+		}
+	}
+}
+
+static void unmap_hotplug_range(struct mhp_machine *m, uint64_t addr, uint64_t end, bool free_mapped)
+{
+	unmap_hotplug_level(m, pt_pgd(m), addr, end, free_mapped);
+	if (!free_mapped)
+		leaf_flush(m, addr, end);
+	struct mhp_trace_field f[] = { TF_X("start", addr), TF_X("end", end) };
+	TRACE(m, "unmap", f, "leaves of [%#llx-%#llx) cleared%s", (unsigned long long)addr, (unsigned long long)end,
+	      free_mapped ? ", each flushed and its backing freed" : ", then one TLB flush of the range");
+}
+
+/* Models pgtable_range_aligned(): may the table under [start, end) be freed? */
+static bool pgtable_range_aligned(const struct mhp_machine *m, uint64_t start, uint64_t end, uint64_t floor,
+				  uint64_t ceiling, uint64_t mask)
+{
+	if (m->mutant == MUTANT_TABLES_NEVER_FREED)
+		return false;   /* the bug: an alignment rule that never lets a table go */
+	start &= mask;
+	if (start < floor)
+		return false;
+	if (ceiling) {
+		ceiling &= mask;
+		if (!ceiling)
+			return false;
+	}
+	return end - 1 <= ceiling - 1;
+}
+
+/* Tables freed in one pass are gathered and freed after one flush (generic strategy). */
+#define GATHER_MAX 512
+
+struct teardown {
+	uint64_t floor, ceiling;
+	bool free_mapped;
+	struct pt_table *gather[GATHER_MAX];
+	unsigned nr_gather;
+};
+
+static void gather_flush(struct mhp_machine *m, struct teardown *td)
+{
+	if (!td->nr_gather)
+		return;
+	flush_tlb_all(m);
+	for (unsigned i = 0; i < td->nr_gather; i++)
+		pt_release(m, td->gather[i]);
+	td->nr_gather = 0;
+}
+
+/* Unlinks an empty table from its parent and frees it, as each strategy does. */
+static void free_table(struct mhp_machine *m, struct pt_table *parent, uint64_t idx, struct pt_table *t,
+		       uint64_t addr, struct teardown *td)
+{
+	assert(t->used == 0);
+	if (m->mutant != MUTANT_FREE_TABLE_KEEP_PARENT)
+		pt_set(m, parent, idx, 0);
+	switch (m->teardown) {
+	case TEARDOWN_ARM64:
+		table_flush(m, addr);
+		pt_release(m, t);
+		break;
+	case TEARDOWN_X86:
+		pt_release(m, t);      /* flushed once, with flush_tlb_all, at the end */
+		break;
+	case TEARDOWN_GENERIC:
+		if (td->nr_gather == GATHER_MAX)
+			gather_flush(m, td);
+		td->gather[td->nr_gather++] = t;
+		break;
+	}
+}
+
+/*
+ * Models free_empty_{pte,pmd,pud,p4d}_table(): recurse into the tables under
+ * [addr, end), then free this one if the alignment rule allows and every
+ * entry is none. x86 has no alignment rule: an empty table goes.
+ */
+static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uint64_t pidx, struct pt_table *t,
+			     uint64_t addr, uint64_t end, struct teardown *td)
+{
+	unsigned depth = t->depth;
+	uint64_t start = addr;
+	for (uint64_t next; depth < m->pt_geom.levels - 1 && addr < end; addr = next) {
+		next = pt_addr_end(m, depth, addr, end);
+		uint64_t idx = pt_index(m, depth, addr), d = t->e[idx];
+		struct pt_table *child = desc_type(m, depth, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
+		if (child)
+			free_empty_level(m, t, idx, child, addr, next, td);
+	}
+	uint64_t span = pt_span(m, depth - 1u);
+	if (m->teardown != TEARDOWN_X86 &&
+	    !pgtable_range_aligned(m, start, end, td->floor, td->ceiling, ~(span - 1)))
+		return;
+	if (t->used == 0)
+		free_table(m, parent, pidx, t, start, td);
+}
+
+/* Models free_empty_tables(): the PGD itself is never freed. */
+static void free_empty_tables(struct mhp_machine *m, uint64_t addr, uint64_t end, struct teardown *td)
+{
+	struct pt_table *pgd = pt_pgd(m);
+	for (uint64_t next; addr < end; addr = next) {
+		next = pt_addr_end(m, 0, addr, end);
+		uint64_t idx = pt_index(m, 0, addr), d = pgd->e[idx];
+		struct pt_table *child = desc_type(m, 0, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
+		if (child)
+			free_empty_level(m, pgd, idx, child, addr, next, td);
+	}
+}
+
+/* x86's remove_pagetable(): clear leaves (no flush), then the tables as they empty, one flush at the end. */
+static void remove_pagetable_x86(struct mhp_machine *m, uint64_t start, uint64_t end, struct teardown *td)
+{
+	unmap_hotplug_level(m, pt_pgd(m), start, end, td->free_mapped);
+	free_empty_tables(m, start, end, td);
+	flush_tlb_all(m);
+}
+
+/*
+ * An arch operation (vmemmap_free, __remove_pgd_mapping) returns here: the
+ * TLB must hold nothing stale now, not only at the end of the whole step.
+ */
+static void arch_op_returns(struct mhp_machine *m)
+{
+	struct mhp_err err = { 0 };
+	if (!m->tlb_stale[0] && check_tlb_stale(m, &err))
+		snprintf(m->tlb_stale, sizeof(m->tlb_stale), "%s", err.msg);
+}
+
+/* One teardown of [start, end) in a region bounded by floor and ceiling, by the machine's strategy. */
+static void teardown_range(struct mhp_machine *m, uint64_t start, uint64_t end, bool free_mapped,
+			   uint64_t floor, uint64_t ceiling)
+{
+	struct teardown *td = calloc(1, sizeof(*td));
+	assert(td);   /* a few KiB; an allocation failure here is the host's, not the model's */
+	td->floor = floor;
+	td->ceiling = ceiling;
+	td->free_mapped = free_mapped;
+	if (m->teardown == TEARDOWN_X86) {
+		remove_pagetable_x86(m, start, end, td);
+	} else {
+		unmap_hotplug_range(m, start, end, free_mapped);
+		free_empty_tables(m, start, end, td);
+		gather_flush(m, td);
+	}
+	free(td);
+	arch_op_returns(m);
+}
+
+/* Models __remove_pgd_mapping(): the linear map of [pa, pa + size). */
+static void remove_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size)
+{
+	uint64_t va = linear_va(m, pa);
+	/* The mutant frees the memory itself as if it were vmemmap backing. */
+	bool free_mapped = m->mutant == MUTANT_FREE_LINEAR_PAGES;
+	teardown_range(m, va, va + size, free_mapped, m->pt_geom.page_offset, m->pt_geom.page_end);
+}
+
+/* ---- vmemmap ------------------------------------------------------------------ */
+
+/* Models vmemmap_alloc_block_buf(): from memblock at boot, else the buddy of the node. */
+static int vmemmap_alloc_block(struct mhp_machine *m, unsigned order, int nid, bool boot, uint64_t *pfn)
+{
+	return boot ? memblock_alloc_pages(m, nid, order, PG_VMEMMAP_BOOT, pfn)
+		    : alloc_pages_node(m, nid, order, PG_VMEMMAP, pfn);
+}
+
+/* The table at depth that maps va, populating missing ones (vmemmap_p?d_populate). */
+static struct pt_table *vmemmap_table(struct mhp_machine *m, uint64_t va, unsigned depth, const struct map_req *r)
+{
+	struct pt_table *t = pt_pgd(m);
+	while (t && t->depth < depth) {
+		uint64_t idx = pt_index(m, t->depth, va);
+		assert(desc_type(m, t->depth, t->e[idx]) != DESC_BLOCK);
+		t = next_table(m, t, idx, r);
+	}
+	return t;
+}
+
+/* Models vmemmap_populate_basepages(): one page of struct pages per PTE. */
+static int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct map_req *r)
+{
+	unsigned last = m->pt_geom.levels - 1;
+	for (uint64_t va = start; va < end; va += m->page_size) {
+		struct pt_table *pte = vmemmap_table(m, va, last, r);
+		uint64_t pfn, idx = pt_index(m, last, va);
+		if (!pte)
+			return -ENOMEM;
+		if (pte->e[idx])
+			continue;
+		if (vmemmap_alloc_block(m, 0, r->nid, r->boot, &pfn))
+			return -ENOMEM;
+		pt_set(m, pte, idx, mk_desc(m, pfn << m->page_shift, PAGE_KERNEL_BITS));
+	}
+	return 0;
+}
+
+/* Models vmemmap_populate_hugepages(): a PMD block per 2 MiB, base pages if the block allocation fails. */
+static int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct map_req *r)
+{
+	unsigned pmd_depth = m->pt_geom.levels - 2;
+	unsigned order = m->pt_geom.shift[pmd_depth] - m->page_shift;
+	for (uint64_t next, va = start; va < end; va = next) {
+		next = pt_addr_end(m, pmd_depth, va, end);
+		struct pt_table *pmd = vmemmap_table(m, va, pmd_depth, r);
+		uint64_t pfn, idx = pt_index(m, pmd_depth, va);
+		if (!pmd)
+			return -ENOMEM;
+		if (pmd->e[idx])
+			continue;
+		if (!vmemmap_alloc_block(m, order, r->nid, r->boot, &pfn)) {
+			pt_set(m, pmd, idx, mk_desc(m, pfn << m->page_shift, PROT_SECT_NORMAL_BITS));
+			continue;
+		}
+		if (vmemmap_populate_basepages(m, va, next, r))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Models vmemmap_populate(): PMD blocks only with 4K pages and only for a full
+ * section's memmap; base pages otherwise. Tables are never altmap pages.
+ */
+int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot)
+{
+	uint64_t start = vmemmap_va(m, pfn), end = vmemmap_va(m, pfn + nr_pages);
+	struct map_req r = { .table_bits = VMEMMAP_TABLE_BITS, .boot = boot, .nid = nid };
+	bool huge = m->page_shift == 12 && nr_pages == m->pages_per_section;
+	int ret = huge ? vmemmap_populate_hugepages(m, start, end, &r) : vmemmap_populate_basepages(m, start, end, &r);
+	if (!boot) {
+		struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("result", ret ? "ENOMEM" : "ok") };
+		TRACE(m, "vmemmap_populate", f, "vmemmap [%#llx-%#llx) populated with %s: %s", (unsigned long long)start,
+		      (unsigned long long)end, huge ? "PMD blocks" : "base pages", ret ? "ENOMEM" : "ok");
+	}
+	return ret;
+}
+
+/* Models vmemmap_free(). */
+void vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
+{
+	if (m->mutant == MUTANT_VMEMMAP_NOT_FREED)
+		return;
+	teardown_range(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), true, m->pt_geom.vmemmap_start,
+		       m->pt_geom.vmemmap_end);
+}
+
+/* ---- arch hooks ------------------------------------------------------------------ */
+
+/* Models can_set_direct_map(): rodata=full, or KFENCE allocated late (sample interval 0). */
+static unsigned linear_map_flags(const struct mhp_machine *m)
+{
+	return NO_EXEC_MAPPINGS | (m->can_set_direct_map ? NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS : 0);
+}
+
+/* Models arch_add_memory(): the linear map first, then sections (and their vmemmap). */
+int arch_add_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	unsigned flags = linear_map_flags(m);
+	if (m->mutant == MUTANT_HOTPLUG_BLOCKS)
+		flags &= ~(NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
+	if (m->mutant == MUTANT_LINEAR_MAP_SHORT)
+		size -= m->page_size;
+	return create_pgd_mapping(m, start, size, flags, false);
+}
+
+void arch_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	remove_pgd_mapping(m, start, size);
+}
+
+/* Models paging_init() -> map_mem() and the boot memmap: all from memblock. */
+int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err)
+{
+	int ret = pt_geom_init(m, err);
+	if (ret)
+		return ret;
+	struct pt_table *pgd = pt_alloc(m, 0, true, 0);   /* swapper_pg_dir */
+	if (!pgd)
+		return mhp_err_set(err, -ENOMEM, "model %s: no memblock page-table pool for the PGD", m->model.name);
+	m->pt.pgd_pfn = pgd->pfn;
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		if (create_pgd_mapping(m, r->start, r->size, linear_map_flags(m), true))
+			return mhp_err_set(err, -ENOMEM, "model %s: the memblock page-table pool is too small for "
+					   "the boot linear map", m->model.name);
+	}
+	return 0;
+}
+
+int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		for (uint64_t pfn = PHYS_PFN(m, r->start); pfn < PHYS_PFN(m, r->start + r->size);
+		     pfn += m->pages_per_section)
+			if (vmemmap_populate(m, pfn, m->pages_per_section, r->nid, true))
+				return mhp_err_set(err, -ENOMEM, "model %s: the memblock pools are too small for the "
+						   "boot memmap at pfn %#llx", m->model.name, (unsigned long long)pfn);
+	}
+	return 0;
 }

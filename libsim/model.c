@@ -70,6 +70,11 @@ static int parse_range(struct model_ctx *c, struct ynode *n, const char *what,
 			return ret;
 		snprintf(r->name, sizeof(r->name), "%s", drivers[d]);
 	}
+	if ((v = ymap_get(n, "pool"))) {
+		static const char *const pools[] = { "none", "pgtable", "memmap", NULL };
+		if ((ret = yget_enum(c->doc, v, "pool", pools, &r->pool, c->err)))
+			return ret;
+	}
 	if ((v = ymap_get(n, "cma")))
 		return yget_bool(c->doc, v, "cma", &r->cma, c->err);
 	return 0;
@@ -322,7 +327,7 @@ static int parse_model(struct model_ctx *c)
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
 	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", NULL };
-	static const char *const reserved_keys[] = { "start", "size", "name", "cma", NULL };
+	static const char *const reserved_keys[] = { "start", "size", "name", "cma", "pool", NULL };
 	struct ynode *root = c->doc->root, *v;
 	struct mhp_model *mo = c->model;
 

@@ -20,12 +20,12 @@
 
 enum step_kind {
 	STEP_SAY, STEP_READ, STEP_WRITE, STEP_LIST, STEP_READLINK, STEP_ADD, STEP_REMOVE,
-	STEP_ZONEINFO, STEP_MEMINFO, STEP_VMSTAT, NR_STEP_KINDS,
+	STEP_ZONEINFO, STEP_MEMINFO, STEP_VMSTAT, STEP_TOUCH, STEP_PAGETABLES, STEP_FAIL_ALLOC, NR_STEP_KINDS,
 };
 
 static const char *const step_words[NR_STEP_KINDS + 1] = {
 	"say", "read", "write", "list", "readlink", "add_memory", "remove_memory",
-	"zoneinfo", "meminfo", "vmstat", NULL,
+	"zoneinfo", "meminfo", "vmstat", "touch", "pagetables", "fail_alloc", NULL,
 };
 
 #define EXPECT_ANY 1   /* expect_err value meaning "do not check" */
@@ -51,11 +51,15 @@ struct step {
 	uint64_t start, size;
 	int nid, zone;
 	char resource[48];
+	int touch_kind;         /* touch: TOUCH_PHYS, TOUCH_STRUCT_PAGE, TOUCH_VA */
 	struct kv kv[STEP_MAX_KV];
 	unsigned nkv;
 };
 
+enum { TOUCH_PHYS, TOUCH_STRUCT_PAGE, TOUCH_VA };
+
 struct mhp_scenario {
+	char teardown[16];
 	char file[512];
 	char name[64];
 	char cmdline[512];
@@ -192,9 +196,11 @@ static int parse_counters(struct parse_ctx *c, const struct ynode *n, struct ste
 						 "cma", "start_pfn", NULL };
 	static const char *const meminfo_keys[] = { "MemTotal", "MemFree", "CmaTotal", "CmaFree", NULL };
 	static const char *const vmstat_keys[] = { "nr_free_pages", "nr_memmap_pages", "nr_memmap_boot_pages", NULL };
+	static const char *const pagetable_keys[] = { "tables", "PGD", "P4D", "PUD", "PMD", "PTE", NULL };
 	const char *what = step_words[st->kind];
 	const char *const *keys = st->kind == STEP_ZONEINFO ? zone_keys :
-				  st->kind == STEP_MEMINFO ? meminfo_keys : vmstat_keys;
+				  st->kind == STEP_MEMINFO ? meminfo_keys :
+				  st->kind == STEP_VMSTAT ? vmstat_keys : pagetable_keys;
 	int ret = yexpect(c->doc, n, Y_MAP, what, c->err);
 	if (!ret)
 		ret = ymap_check_keys(c->doc, n, what, keys, c->err);
@@ -229,6 +235,24 @@ static int parse_counters(struct parse_ctx *c, const struct ynode *n, struct ste
 	return 0;
 }
 
+/* touch: {phys: PA} (its linear-map address), {struct_page: PFN} (its vmemmap address) or {va: VA}. */
+static int parse_touch(struct parse_ctx *c, const struct ynode *n, struct step *st)
+{
+	static const char *const keys[] = { "phys", "struct_page", "va", NULL };
+	int ret = yexpect(c->doc, n, Y_MAP, "touch", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, n, "touch", keys, c->err);
+	if (ret)
+		return ret;
+	if (n->n != 1)
+		return yerr(c->doc, n, c->err, "touch: expected exactly one of phys, struct_page or va");
+	const struct ynode *k = n->items[0], *v = n->items[1];
+	for (int i = 0; keys[i]; i++)
+		if (strcmp(k->str, keys[i]) == 0)
+			st->touch_kind = i;
+	return yget_size(c->doc, v, k->str, &st->start, c->err);
+}
+
 /* Which keys each step kind accepts besides its own. */
 static const char *const *step_keys(enum step_kind kind)
 {
@@ -242,8 +266,11 @@ static const char *const *step_keys(enum step_kind kind)
 	static const char *const zoneinfo[] = { "zoneinfo", NULL };
 	static const char *const meminfo[] = { "meminfo", NULL };
 	static const char *const vmstat[] = { "vmstat", NULL };
+	static const char *const touch[] = { "touch", "expect", NULL };
+	static const char *const pagetables[] = { "pagetables", NULL };
+	static const char *const fail_alloc[] = { "fail_alloc", NULL };
 	static const char *const *const table[NR_STEP_KINDS] = {
-		say, read, write, list, readlink, add, remove, zoneinfo, meminfo, vmstat,
+		say, read, write, list, readlink, add, remove, zoneinfo, meminfo, vmstat, touch, pagetables, fail_alloc,
 	};
 	return table[kind];
 }
@@ -267,7 +294,7 @@ static int step_kind_of(struct parse_ctx *c, const struct ynode *n, enum step_ki
 	if (found < 0)
 		return yerr(c->doc, n, c->err,
 			    "step has no action; expected one of: say, read, write, list, readlink, add_memory, "
-			    "remove_memory, zoneinfo, meminfo, vmstat");
+			    "remove_memory, zoneinfo, meminfo, vmstat, touch, pagetables, fail_alloc");
 	*kind = (enum step_kind)found;
 	return 0;
 }
@@ -291,6 +318,7 @@ static int parse_step_expect(struct parse_ctx *c, const struct ynode *n, struct 
 	case STEP_WRITE:
 	case STEP_ADD:
 	case STEP_REMOVE:
+	case STEP_TOUCH:
 		if (v)
 			ret = parse_expect_errno(c, v, &st->expect_err);
 		return ret;
@@ -333,6 +361,12 @@ static int parse_step(struct parse_ctx *c, const struct ynode *n, struct step *s
 	case STEP_ADD:
 	case STEP_REMOVE:
 		ret = parse_range_action(c, action, st);
+		break;
+	case STEP_TOUCH:
+		ret = parse_touch(c, action, st);
+		break;
+	case STEP_FAIL_ALLOC:
+		ret = yget_u64(c->doc, action, "fail_alloc", 1, 1000000, &st->start, c->err);
 		break;
 	default:
 		ret = parse_counters(c, action, st);
@@ -386,7 +420,9 @@ static int find_model(struct parse_ctx *c, const struct ynode *n, const char *mo
 
 static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 {
-	static const char *const top_keys[] = { "scenario", "description", "model", "cmdline", "seed", "steps", NULL };
+	static const char *const top_keys[] = { "scenario", "description", "model", "cmdline", "seed", "teardown",
+						"steps", NULL };
+	static const char *const teardowns[] = { "arm64", "x86", "generic", NULL };
 	struct ynode *root = c->doc->root, *v, *steps;
 	struct mhp_scenario *sc = c->sc;
 	char model_path[1200];
@@ -406,6 +442,12 @@ static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 	}
 	if (!ret && (v = ymap_get(root, "seed")))
 		ret = yget_u64(c->doc, v, "seed", 0, UINT64_MAX, &sc->seed, c->err);
+	snprintf(sc->teardown, sizeof(sc->teardown), "arm64");
+	if (!ret && (v = ymap_get(root, "teardown"))) {
+		int t;
+		if (!(ret = yget_enum(c->doc, v, "teardown", teardowns, &t, c->err)))
+			snprintf(sc->teardown, sizeof(sc->teardown), "%s", teardowns[t]);
+	}
 	if (!ret)
 		ret = ymap_need(c->doc, root, "scenario", "model", &v, c->err);
 	if (!ret)
@@ -677,6 +719,15 @@ static void describe(const struct step *st, char *buf, size_t cap)
 		snprintf(buf, cap, "driver removes %#llx+%#llx", (unsigned long long)st->start,
 			 (unsigned long long)st->size);
 		break;
+	case STEP_TOUCH:
+		snprintf(buf, cap, "load from the %s %#llx", st->touch_kind == TOUCH_PHYS ? "linear map of pa" :
+			 st->touch_kind == TOUCH_STRUCT_PAGE ? "struct page of pfn" : "address",
+			 (unsigned long long)st->start);
+		break;
+	case STEP_FAIL_ALLOC:
+		snprintf(buf, cap, "fault injection: page allocation number %llu from now fails",
+			 (unsigned long long)st->start);
+		break;
 	default: snprintf(buf, cap, "check %s", step_words[st->kind]); break;
 	}
 }
@@ -690,6 +741,52 @@ static void announce(struct run *r, const struct step *st)
 	TRACE(r->m, "step", f, "step %u (line %u): %s", r->step, st->line, what);
 }
 
+/* Live tables by level name, and in all. */
+struct table_count {
+	uint64_t by_depth[PT_MAX_DEPTH], all;
+};
+
+static int count_table(const struct mhp_machine *m, const struct pt_table *t, void *arg)
+{
+	struct table_count *c = arg;
+	(void)m;
+	c->by_depth[t->depth]++;
+	c->all++;
+	return 0;
+}
+
+static int run_pagetables(struct run *r, const struct step *st)
+{
+	struct table_count c = { 0 };
+	pt_for_each(r->m, count_table, &c);
+	for (unsigned i = 0; i < st->nkv; i++) {
+		const struct kv *kv = &st->kv[i];
+		uint64_t v = UINT64_MAX;
+		if (strcmp(kv->key, "tables") == 0)
+			v = c.all;
+		for (unsigned d = 0; d < r->m->pt_geom.levels; d++)
+			if (strcmp(kv->key, pt_level_name(r->m, d)) == 0)
+				v = c.by_depth[d];
+		if (v == UINT64_MAX)
+			return mhp_err_set(r->err, -EUCLEAN, "%s:%u:%u: step %u (pagetables): this machine has no %s level",
+					   r->sc->file, kv->line, kv->col, r->step, kv->key);
+		if (v != kv->value)
+			return mhp_err_set(r->err, -EUCLEAN, "%s:%u:%u: step %u (pagetables): %s: expected %llu, got %llu",
+					   r->sc->file, kv->line, kv->col, r->step, kv->key,
+					   (unsigned long long)kv->value, (unsigned long long)v);
+	}
+	return 0;
+}
+
+static uint64_t touch_address(const struct run *r, const struct step *st)
+{
+	switch (st->touch_kind) {
+	case TOUCH_PHYS: return linear_va(r->m, st->start);
+	case TOUCH_STRUCT_PAGE: return vmemmap_va(r->m, st->start);
+	default: return st->start;
+	}
+}
+
 static int run_step(struct run *r, const struct step *st)
 {
 	struct mhp_err opErr = { 0 };
@@ -697,6 +794,14 @@ static int run_step(struct run *r, const struct step *st)
 	switch (st->kind) {
 	case STEP_SAY:
 		return 0;
+	case STEP_PAGETABLES:
+		return run_pagetables(r, st);
+	case STEP_FAIL_ALLOC:
+		mhp_machine_fail_alloc(r->m, (unsigned)st->start);
+		return 0;
+	case STEP_TOUCH:
+		ret = tlb_touch(r->m, touch_address(r, st));
+		break;
 	case STEP_READ:
 	case STEP_READLINK:
 		return run_read(r, st);
@@ -731,12 +836,13 @@ static int boot_machine(struct run *r)
 	const struct mhp_scenario *sc = r->sc;
 	const char *cmdline = sc->has_cmdline ? sc->cmdline : sc->model->cmdline;
 	if (r->opt->output == MHP_OUT_TEXT && r->opt->out)
-		fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\"\nboot:\n", sc->name,
-			mhp_model_name(sc->model), cmdline);
+		fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\", teardown %s\nboot:\n", sc->name,
+			mhp_model_name(sc->model), cmdline, sc->teardown);
 	struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r };
 	int ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
 	if (ret)
 		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, err_copy(r->err, inner));
+	mhp_machine_set_teardown(r->m, sc->teardown);
 	if (r->opt->mutant && mhp_machine_set_mutant(r->m, r->opt->mutant))
 		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
 	ret = mhp_check_all(r->m, r->err);
@@ -763,12 +869,18 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 		ret = run_step(&r, st);
 		if (!ret && st->has_log)
 			ret = check_log(&r, st, first_log);
-		if (!ret && (ret = mhp_check_all(r.m, err)))
+		/* The cheap check: memory walks limited to what the step touched. */
+		if (!ret && (ret = mhp_check_range(r.m, r.m->check_lo, r.m->check_hi, err)))
 			ret = step_fail(&r, st, "invariant %s", err_copy(err, inner));
+		r.m->check_lo = UINT64_MAX;
+		r.m->check_hi = 0;
 		res->steps_run = r.step;
 		if (ret)
 			res->failed_step = r.step;
 	}
+	/* The full check once at the end: every walk over the whole machine. */
+	if (!ret && r.m && (ret = mhp_check_all(r.m, err)))
+		ret = mhp_err_set(err, ret, "%s: after the last step: invariant %s", sc->file, err_copy(err, inner));
 	if (r.m) {
 		res->state_hash = mhp_machine_state_hash(r.m);
 		res->trace_hash = mhp_trace_hash(r.m);

@@ -25,11 +25,17 @@ int sparse_init(struct mhp_machine *m)
 
 void sparse_free(struct mhp_machine *m)
 {
-	for (size_t i = 0; i < m->sparse.nr_roots; i++)
+	for (size_t i = 0; i < m->sparse.nr_roots; i++) {
+		for (uint64_t k = 0; k < sections_per_root(m); k++)
+			free(m->sparse.roots[i].sections[k].kinds);
 		free(m->sparse.roots[i].sections);
+	}
 	free(m->sparse.roots);
 	memset(&m->sparse, 0, sizeof(m->sparse));
 }
+
+static void sparse_put_root(struct mhp_machine *m, uint64_t nr);
+static struct section_root *root_of(struct mhp_machine *m, uint64_t nr);
 
 /* Binary search for a root; returns its index or where it would be inserted. */
 static size_t root_search(const struct sparse_table *t, uint64_t root_nr, bool *found)
@@ -99,6 +105,14 @@ struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr)
 	return &t->roots[i].sections[nr % per];
 }
 
+static struct section_root *root_of(struct mhp_machine *m, uint64_t nr)
+{
+	bool found;
+	size_t i = root_search(&m->sparse, nr / sections_per_root(m), &found);
+	assert(found);
+	return &m->sparse.roots[i];
+}
+
 /* Frees a root whose sections are all gone (the kernel keeps roots; we bound memory). */
 static void sparse_put_root(struct mhp_machine *m, uint64_t nr)
 {
@@ -108,6 +122,9 @@ static void sparse_put_root(struct mhp_machine *m, uint64_t nr)
 	assert(found);
 	if (t->roots[i].nr_present)
 		return;
+	for (uint64_t k = 0; k < sections_per_root(m); k++)
+		if (t->roots[i].sections[k].nr_alloc)
+			return;   /* boot allocations still live in it */
 	free(t->roots[i].sections);
 	memmove(&t->roots[i], &t->roots[i + 1], (t->nr_roots - i - 1) * sizeof(*t->roots));
 	t->nr_roots--;
@@ -169,6 +186,13 @@ int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr
 		if (ms->subsection_map[i] & mask[i])
 			return -EEXIST;
 	bool was_present = present_section(ms);
+	/* section_activate(): the memmap first; on failure nothing of this section stays. */
+	if (!early && vmemmap_populate(m, pfn, nr_pages, nid, false)) {
+		vmemmap_free(m, pfn, nr_pages);
+		if (!was_present && !ms->nr_alloc)
+			sparse_put_root(m, nr);
+		return -ENOMEM;
+	}
 	for (int i = 0; i < 4; i++)
 		ms->subsection_map[i] |= mask[i];
 	ms->flags |= SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP;
@@ -177,8 +201,7 @@ int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr
 	ms->nid = (int16_t)nid;
 	if (!was_present) {
 		m->sparse.nr_present++;
-		struct section_root *root = &m->sparse.roots[m->sparse.last];
-		root->nr_present++;
+		root_of(m, nr)->nr_present++;
 	}
 	if (early)
 		m->nr_memmap_boot_pages += memmap_pages(m, nr_pages);
@@ -209,6 +232,7 @@ void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_page
 		m->nr_memmap_boot_pages -= memmap_pages(m, nr_pages);
 	else
 		m->nr_memmap_pages -= memmap_pages(m, nr_pages);
+	vmemmap_free(m, pfn, nr_pages);
 	struct mhp_trace_field f[] = { TF_U("section", nr), TF_X("pfn", pfn), TF_U("pages", nr_pages) };
 	TRACE(m, "section_remove", f, "section %llu: %llu pages from pfn %#llx removed, memmap freed",
 	      (unsigned long long)nr, (unsigned long long)nr_pages, (unsigned long long)pfn);
@@ -216,9 +240,10 @@ void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_page
 		return;
 	if (m->mutant == MUTANT_REMOVE_KEEPS_SECTION_PRESENT)
 		return;   /* the bug: the emptied section still claims to be present */
+	assert(!ms->nr_alloc && !ms->kinds);
 	*ms = (struct mem_section){ .nid = -1, .zone = NO_ZONE };
 	m->sparse.nr_present--;
-	m->sparse.roots[m->sparse.last].nr_present--;
+	root_of(m, nr)->nr_present--;
 	sparse_put_root(m, nr);
 }
 

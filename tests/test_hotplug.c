@@ -84,7 +84,7 @@ static void test_bad_memhp_default_state_is_ignored(void **state)
 	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=sometimes");
 	assert_string_equal(sysfs_read(m, MEM "auto_online_blocks"), "online\n");
 	mhp_machine_free(m);
-	m = boot_model("server-2node-arm64-4k", "");
+	m = boot_model("server-2node-arm64-4k", NULL);
 	assert_string_equal(sysfs_read(m, MEM "auto_online_blocks"), "offline\n");
 	mhp_machine_free(m);
 }
@@ -185,7 +185,7 @@ static void test_remove_of_unadded_range_is_refused(void **state)
 static void test_hot_add_on_second_node(void **state)
 {
 	(void)state;
-	struct mhp_machine *m = boot_model("server-2node-arm64-4k", "");
+	struct mhp_machine *m = boot_model("server-2node-arm64-4k", NULL);
 	struct mhp_err err = { 0 };
 	assert_string_equal(sysfs_read(m, "/sys/devices/system/node/has_memory"), "0-1\n");
 	assert_int_equal(mhp_add_memory(m, 1, 0x400000000000ull, 1ull << 30, "System RAM (kmem)", &err), 0);

@@ -23,7 +23,7 @@ static void test_qemu_model_geometry(void **state)
 static void test_server_zones(void **state)
 {
 	(void)state;
-	struct mhp_machine *m = boot_model("server-2node-arm64-4k", "");
+	struct mhp_machine *m = boot_model("server-2node-arm64-4k", NULL);
 	assert_int_equal(m->nodes[0].zones[ZONE_DMA].zone_start_pfn, 0x40000);
 	assert_int_equal(zone_end_pfn(&m->nodes[0].zones[ZONE_DMA]), 0x100000);
 	assert_int_equal(m->nodes[0].zones[ZONE_DMA32].spanned_pages, 0);

@@ -12,7 +12,7 @@
 static void test_section_table_grows_with_population(void **state)
 {
 	(void)state;
-	struct mhp_machine *m = boot_model("server-2node-arm64-4k", "");
+	struct mhp_machine *m = boot_model("server-2node-arm64-4k", NULL);
 	struct mhp_err err = { 0 };
 	uint64_t base = sparse_memory_bytes(m);
 	size_t roots = m->sparse.nr_roots;

@@ -5,6 +5,7 @@
 #define MHPSIM_CHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <mhpsim/error.h>
 
 struct mhp_machine;
@@ -23,5 +24,12 @@ const struct mhp_invariant *mhp_invariant_get(size_t i);
  * id of the first invariant that failed ("ZONE-SPAN: ...").
  */
 int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err);
+
+/*
+ * The same, with the checks that walk memory (PT-COVER, PT-ATTR,
+ * VMEMMAP-COVER) limited to physical [lo, hi): the cheap check after a step
+ * that touched only that range. An empty range (lo >= hi) skips them.
+ */
+int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
 #endif

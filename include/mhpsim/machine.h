@@ -32,6 +32,13 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 		     struct mhp_machine **out, struct mhp_err *err);
 void mhp_machine_free(struct mhp_machine *m);
 
+/*
+ * How hot-remove tears down kernel page tables: "arm64" (Linux 6.12, the
+ * default), "x86" (tables freed as they empty, one flush at the end) or
+ * "generic" (one gathered free pass after a single flush). -EINVAL otherwise.
+ */
+int mhp_machine_set_teardown(struct mhp_machine *m, const char *name);
+
 /* A hash of the whole simulated state, independent of host addresses. */
 uint64_t mhp_machine_state_hash(const struct mhp_machine *m);
 

@@ -1,0 +1,306 @@
+/*
+ * check_pgtable.c - invariants of the kernel page tables and the TLB.
+ * What arch/arm64/mm/mmu.c must guarantee when memory comes and goes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define FAIL(err, id, ...) mhp_err_set((err), -EUCLEAN, id ": " __VA_ARGS__)
+
+/* ---- PT-DANGLING and PT-LEAK: the table graph ------------------------------ */
+
+struct graph {
+	struct mhp_err *err;
+	uint64_t *targets;        /* pfns that table descriptors point to */
+	uint64_t n;
+	int ret;
+};
+
+static int collect_targets(const struct mhp_machine *m, const struct pt_table *t, void *arg)
+{
+	struct graph *g = arg;
+	for (uint64_t i = 0; i < m->pt_geom.ptrs[t->depth]; i++) {
+		uint64_t d = t->e[i];
+		enum desc_type type = desc_type(m, t->depth, d);
+		if (type == DESC_INVALID)
+			return g->ret = FAIL(g->err, "PT-DANGLING", "%s table at pfn %#llx entry %llu holds an invalid "
+					     "descriptor %#llx", pt_level_name(m, t->depth), (unsigned long long)t->pfn,
+					     (unsigned long long)i, (unsigned long long)d);
+		if (type != DESC_TABLE)
+			continue;
+		uint64_t pfn = desc_pa(m, d) >> m->page_shift;
+		const struct pt_table *child = pt_lookup(m, pfn);
+		if (!child || child->depth != t->depth + 1)
+			return g->ret = FAIL(g->err, "PT-DANGLING", "%s table at pfn %#llx entry %llu points to pfn %#llx, "
+					     "which is %s", pt_level_name(m, t->depth), (unsigned long long)t->pfn,
+					     (unsigned long long)i, (unsigned long long)pfn,
+					     child ? "a table of another level" : "not a live table (freed?)");
+		if (g->n == m->pt.count)
+			return g->ret = FAIL(g->err, "PT-DANGLING", "more table descriptors than tables");
+		g->targets[g->n++] = pfn;
+	}
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Every table descriptor points to a live table one level down, and no table has two parents. */
+int check_pt_dangling(const struct mhp_machine *m, struct mhp_err *err)
+{
+	struct graph g = { .err = err, .targets = malloc((m->pt.count + 1) * sizeof(uint64_t)) };
+	if (!g.targets)
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	pt_for_each(m, collect_targets, &g);
+	if (!g.ret) {
+		qsort(g.targets, g.n, sizeof(uint64_t), cmp_u64);
+		for (uint64_t i = 1; i < g.n && !g.ret; i++)
+			if (g.targets[i] == g.targets[i - 1])
+				g.ret = FAIL(err, "PT-DANGLING", "the table at pfn %#llx has two parents",
+					     (unsigned long long)g.targets[i]);
+		if (!g.ret && g.n + 1 != m->pt.count)
+			g.ret = FAIL(err, "PT-LEAK", "%llu live tables but only %llu are linked below the PGD",
+				     (unsigned long long)m->pt.count, (unsigned long long)g.n + 1);
+	}
+	free(g.targets);
+	return g.ret;
+}
+
+struct leak_walk {
+	struct mhp_err *err;
+	int ret;
+};
+
+/*
+ * The alignment rule of pgtable_range_aligned(), stated here on its own: a
+ * check that called mmu.c's copy could not catch a bug in it.
+ */
+static bool rule_allows_free(const struct mhp_machine *m, const struct pt_table *t, uint64_t base, uint64_t floor,
+			     uint64_t ceiling)
+{
+	uint64_t mask = ~(pt_span(m, t->depth - 1u) - 1);
+	uint64_t end = base + pt_span(m, t->depth - 1u);
+	if ((base & mask) < floor)
+		return false;
+	if (ceiling && !(ceiling & mask))
+		return false;
+	return end - 1 <= (ceiling & mask) - 1;
+}
+
+/* Recurses from the PGD with each table's base address. */
+static int leak_dfs(const struct mhp_machine *m, const struct pt_table *t, uint64_t base, struct leak_walk *w)
+{
+	const struct pt_geom *g = &m->pt_geom;
+	if (t->depth > 0 && t->used == 0) {
+		bool linear = base >= g->page_offset && base < g->page_end;
+		uint64_t floor = linear ? g->page_offset : g->vmemmap_start;
+		uint64_t ceiling = linear ? g->page_end : g->vmemmap_end;
+		if (rule_allows_free(m, t, base, floor, ceiling))
+			return w->ret = FAIL(w->err, "PT-LEAK", "empty %s table at pfn %#llx (va %#llx) was left although "
+					     "the alignment rule lets it go", pt_level_name(m, t->depth),
+					     (unsigned long long)t->pfn, (unsigned long long)base);
+	}
+	for (uint64_t i = 0; t->depth + 1u < g->levels && i < g->ptrs[t->depth]; i++) {
+		if (desc_type(m, t->depth, t->e[i]) != DESC_TABLE)
+			continue;
+		const struct pt_table *child = pt_lookup(m, desc_pa(m, t->e[i]) >> m->page_shift);
+		uint64_t va = base + i * pt_span(m, t->depth);
+		if (child && leak_dfs(m, child, va, w))
+			return w->ret;
+	}
+	return 0;
+}
+
+/* No empty table stays that free_empty_tables() would have freed. */
+int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err)
+{
+	struct leak_walk w = { .err = err };
+	/* The PGD covers the upper half: index 0 is PAGE_OFFSET rounded down to the PGD's reach. */
+	uint64_t base = 0 - (m->pt_geom.ptrs[0] << m->pt_geom.shift[0]);
+	leak_dfs(m, pt_pgd(m), base, &w);
+	return w.ret;
+}
+
+/* ---- PT-COVER, PT-ATTR, VMEMMAP-COVER: what is mapped -------------------------- */
+
+struct cover {
+	struct mhp_err *err;
+	const char *id;
+	uint64_t expect_pa;       /* PT-COVER: the PA the next VA must map */
+	bool hot;                 /* the section is hot-added */
+	int ret;
+};
+
+static bool present_pfn(const struct mhp_machine *m, uint64_t pfn)
+{
+	return present_section(__pfn_to_section(m, pfn)) && pfn_valid(m, pfn);
+}
+
+/* Linear-map leaves: identity, arm64's attributes, never executable, pages only where the direct map can change. */
+static int linear_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end, unsigned depth, enum desc_type type,
+			  uint64_t d, void *arg)
+{
+	struct cover *c = arg;
+	uint64_t pa = m->memstart_addr + (va - m->pt_geom.page_offset);
+	if (type == DESC_NONE || type == DESC_INVALID) {
+		for (uint64_t p = pa; p < pa + (end - va); p += m->pages_per_section << m->page_shift)
+			if (present_pfn(m, p >> m->page_shift))
+				return c->ret = FAIL(c->err, "PT-COVER", "present pa %#llx is not in the linear map "
+						     "(%s at va %#llx)", (unsigned long long)p,
+						     type == DESC_NONE ? "none" : "invalid descriptor",
+						     (unsigned long long)va);
+		return 0;
+	}
+	uint64_t span = pt_span(m, depth), base = va & ~(span - 1);
+	uint64_t mapped = desc_pa(m, d) + (va - base);
+	if (mapped != pa)
+		return c->ret = FAIL(c->err, "PT-COVER", "va %#llx maps pa %#llx, not %#llx", (unsigned long long)va,
+				     (unsigned long long)mapped, (unsigned long long)pa);
+	if (!present_pfn(m, pa >> m->page_shift))
+		return c->ret = FAIL(c->err, "PT-COVER", "va %#llx maps pa %#llx, which is not present memory",
+				     (unsigned long long)va, (unsigned long long)pa);
+	uint64_t must = PTE_VALID | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | PTE_ATTRINDX(MT_NORMAL_TAGGED);
+	if ((d & (must | PTE_ATTRINDX_MASK)) != must)
+		return c->ret = FAIL(c->err, "PT-ATTR", "va %#llx: descriptor %#llx lacks arm64's linear-map attributes "
+				     "(or is executable)", (unsigned long long)va, (unsigned long long)d);
+	bool early = early_section(__pfn_to_section(m, pa >> m->page_shift));
+	if (!early && m->can_set_direct_map && (type == DESC_BLOCK || (d & PTE_CONT)))
+		return c->ret = FAIL(c->err, "PT-ATTR", "hot-added va %#llx uses a %s mapping although the direct map "
+				     "can change (rodata=full)", (unsigned long long)va,
+				     type == DESC_BLOCK ? "block" : "contiguous");
+	return 0;
+}
+
+/* vmemmap leaves: struct pages of present sections only, backed by vmemmap pages. */
+static int vmemmap_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end, unsigned depth, enum desc_type type,
+			   uint64_t d, void *arg)
+{
+	struct cover *c = arg;
+	uint64_t first_pfn = ((va - m->pt_geom.vmemmap_start) >> 6) + (m->memstart_addr >> m->page_shift);
+	uint64_t last_pfn = ((end - 1 - m->pt_geom.vmemmap_start) >> 6) + (m->memstart_addr >> m->page_shift);
+	if (type == DESC_NONE || type == DESC_INVALID) {
+		for (uint64_t p = first_pfn; p <= last_pfn; p += m->pages_per_section)
+			if (present_section(__pfn_to_section(m, p)))
+				return c->ret = FAIL(c->err, "VMEMMAP-COVER", "struct page of present pfn %#llx is not mapped "
+						     "(va %#llx)", (unsigned long long)p, (unsigned long long)va);
+		return 0;
+	}
+	(void)depth;
+	if (!present_section(__pfn_to_section(m, first_pfn)))
+		return c->ret = FAIL(c->err, "VMEMMAP-COVER", "vmemmap va %#llx is mapped for pfn %#llx, which is not present",
+				     (unsigned long long)va, (unsigned long long)first_pfn);
+	enum page_kind k = page_kind_of(m, desc_pa(m, d) >> m->page_shift);
+	if (k != PG_VMEMMAP && k != PG_VMEMMAP_BOOT)
+		return c->ret = FAIL(c->err, "VMEMMAP-COVER", "vmemmap va %#llx is backed by pfn %#llx, which is not a "
+				     "vmemmap page", (unsigned long long)va, (unsigned long long)(desc_pa(m, d) >> m->page_shift));
+	return 0;
+}
+
+/* Clips [lo, hi) of physical memory to what the model can map, section aligned. */
+static void clip_range(const struct mhp_machine *m, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t sec = m->pages_per_section << m->page_shift;
+	*lo = (*lo < m->mappable_start ? m->mappable_start : *lo) & ~(sec - 1);
+	uint64_t top = m->mappable_end + 1;
+	*hi = *hi > top ? top : *hi;
+	*hi = (*hi + sec - 1) & ~(sec - 1);
+}
+
+/* PT-COVER and PT-ATTR over the linear map of physical [lo, hi). */
+int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	struct cover c = { .err = err };
+	clip_range(m, &lo, &hi);
+	if (lo < hi)
+		pt_walk_range(m, linear_va(m, lo), linear_va(m, hi), linear_leaf_cb, &c);
+	return c.ret;
+}
+
+/* VMEMMAP-COVER over the struct pages of physical [lo, hi). */
+int check_vmemmap(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	struct cover c = { .err = err };
+	clip_range(m, &lo, &hi);
+	if (lo < hi)
+		pt_walk_range(m, vmemmap_va(m, lo >> m->page_shift), vmemmap_va(m, hi >> m->page_shift),
+			      vmemmap_leaf_cb, &c);
+	return c.ret;
+}
+
+/* ---- TLB-STALE --------------------------------------------------------------- */
+
+/* No cached translation or walk leads where the tables no longer do. */
+int check_tlb_stale(const struct mhp_machine *m, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+		const struct tlb_entry *e = &m->tlb.e[i];
+		if (!e->valid)
+			continue;
+		struct pt_walk w;
+		pt_walk_va(m, e->va, &w);
+		bool same;
+		if (e->leaf)
+			same = w.depth == e->depth && (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
+			       desc_pa(m, w.desc[w.depth]) == e->target;
+		else
+			same = w.depth > e->depth && desc_pa(m, w.desc[e->depth]) >> m->page_shift == e->target &&
+			       pt_lookup(m, e->target);
+		if (!same)
+			return FAIL(err, "TLB-STALE", "a cached %s for va %#llx still leads to %s %#llx, which the tables "
+				    "no longer map there", e->leaf ? "translation" : "walk (page-table entry)",
+				    (unsigned long long)e->va, e->leaf ? "pa" : "table pfn",
+				    (unsigned long long)(e->leaf ? e->target : e->target));
+	}
+	return 0;
+}
+
+/* ---- PAGE-OWNER ---------------------------------------------------------------- */
+
+struct owner_count {
+	uint64_t kinds[NR_PAGE_KINDS];
+	uint64_t vmemmap_backing;
+};
+
+static int count_kinds(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	struct owner_count *c = arg;
+	(void)nr;
+	for (uint64_t i = 0; ms->kinds && i < m->pages_per_section; i++)
+		c->kinds[ms->kinds[i]]++;
+	return 0;
+}
+
+static int count_vmemmap(const struct mhp_machine *m, uint64_t va, uint64_t end, unsigned depth, enum desc_type type,
+			 uint64_t d, void *arg)
+{
+	struct owner_count *c = arg;
+	(void)va, (void)end, (void)d;
+	if (type == DESC_PAGE || type == DESC_BLOCK)
+		c->vmemmap_backing += pt_span(m, depth) >> m->page_shift;
+	return 0;
+}
+
+/* Tables are pgtable pages, vmemmap backing is vmemmap pages, and nothing is freed as what it is not. */
+int check_page_owner(const struct mhp_machine *m, struct mhp_err *err)
+{
+	struct owner_count c = { 0 };
+	if (m->nr_bad_frees)
+		return FAIL(err, "PAGE-OWNER", "%llu page(s) freed as something they did not hold",
+			    (unsigned long long)m->nr_bad_frees);
+	for_each_present_section(m, 0, UINT64_MAX, count_kinds, &c);
+	if (c.kinds[PG_PGTABLE] + c.kinds[PG_PGTABLE_BOOT] != m->pt.count)
+		return FAIL(err, "PAGE-OWNER", "%llu pages hold page tables but %llu tables are live",
+			    (unsigned long long)(c.kinds[PG_PGTABLE] + c.kinds[PG_PGTABLE_BOOT]),
+			    (unsigned long long)m->pt.count);
+	pt_walk_range(m, m->pt_geom.vmemmap_start, m->pt_geom.vmemmap_end, count_vmemmap, &c);
+	if (c.kinds[PG_VMEMMAP] + c.kinds[PG_VMEMMAP_BOOT] != c.vmemmap_backing)
+		return FAIL(err, "PAGE-OWNER", "%llu pages hold struct pages but the vmemmap maps %llu",
+			    (unsigned long long)(c.kinds[PG_VMEMMAP] + c.kinds[PG_VMEMMAP_BOOT]),
+			    (unsigned long long)c.vmemmap_backing);
+	return 0;
+}

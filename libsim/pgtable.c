@@ -1,0 +1,300 @@
+/*
+ * pgtable.c - page-table pages, descriptors and walks.
+ * Kernel twins: arch/arm64/include/asm/pgtable{,-hwdef,-prot}.h, asm/memory.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * Geometry from granule and VA size (pgtable-hwdef.h): levels =
+ * (VA - 4) / (PAGE_SHIFT - 3); the bits one level resolves are PAGE_SHIFT - 3,
+ * except the PGD, which takes what is left of the VA.
+ */
+int pt_geom_init(struct mhp_machine *m, struct mhp_err *err)
+{
+	struct pt_geom *g = &m->pt_geom;
+	unsigned p = m->page_shift, va = m->model.va_bits;
+	memset(g, 0, sizeof(*g));
+	g->levels = (va - 4) / (p - 3);
+	if (g->levels > 4 || va > 48)
+		return mhp_err_set(err, -EOPNOTSUPP, "%u-bit VA (LPA2 or 52-bit VA) is not modelled yet", va);
+	for (unsigned d = 0; d < g->levels; d++) {
+		unsigned level = d + 4 - g->levels;          /* arm64 level number: 3 is the PTE level */
+		g->shift[d] = (p - 3) * (4 - level) + 3;
+		g->ptrs[d] = d == 0 ? 1ull << (va - g->shift[0]) : 1ull << (p - 3);
+		/* Blocks: PMD on every granule, PUD with 4K pages only. */
+		g->block_ok[d] = level == 2 || (level == 1 && p == 12);
+	}
+	g->cont_ptes = p == 12 ? 16 : p == 14 ? 128 : 32;
+	g->cont_pmds = p == 12 ? 16 : 32;
+	/* asm/memory.h without KASAN: PAGE_OFFSET = -2^VA, PAGE_END = -2^(VA-1). */
+	g->page_offset = 0 - (1ull << va);
+	g->page_end = 0 - (1ull << (va - 1));
+	/* VMEMMAP_END = -1 GiB; the vmemmap has 64 bytes per page of the linear map. */
+	g->vmemmap_end = 0 - (1ull << 30);
+	g->vmemmap_start = g->vmemmap_end - (((g->page_end - g->page_offset) >> p) << 6);
+	return 0;
+}
+
+/* The kernel's names: the top table is the PGD, the last holds PTEs. */
+const char *pt_level_name(const struct mhp_machine *m, unsigned depth)
+{
+	static const char *const from_bottom[] = { "PTE", "PMD", "PUD", "P4D" };
+	unsigned up = m->pt_geom.levels - 1 - depth;
+	return depth == 0 ? "PGD" : from_bottom[up];
+}
+
+uint64_t pt_index(const struct mhp_machine *m, unsigned depth, uint64_t va)
+{
+	return (va >> m->pt_geom.shift[depth]) & (m->pt_geom.ptrs[depth] - 1);
+}
+
+uint64_t pt_span(const struct mhp_machine *m, unsigned depth)
+{
+	return 1ull << m->pt_geom.shift[depth];
+}
+
+/* Models p?d_addr_end(): the next boundary of this level, or end. */
+uint64_t pt_addr_end(const struct mhp_machine *m, unsigned depth, uint64_t addr, uint64_t end)
+{
+	uint64_t boundary = (addr + pt_span(m, depth)) & ~(pt_span(m, depth) - 1);
+	return boundary - 1 < end - 1 ? boundary : end;
+}
+
+enum desc_type desc_type(const struct mhp_machine *m, unsigned depth, uint64_t d)
+{
+	if (d == 0)
+		return DESC_NONE;
+	if (!(d & PTE_VALID))
+		return DESC_INVALID;
+	bool last = depth == m->pt_geom.levels - 1;
+	if (d & PTE_TABLE_BIT)
+		return last ? DESC_PAGE : DESC_TABLE;
+	return !last && m->pt_geom.block_ok[depth] ? DESC_BLOCK : DESC_INVALID;
+}
+
+/* Output address bits [47:PAGE_SHIFT]; 64K pages with 52-bit PA keep PA[51:48] in [15:12]. */
+uint64_t desc_pa(const struct mhp_machine *m, uint64_t d)
+{
+	uint64_t pa = d & ((1ull << 48) - 1) & ~((1ull << m->page_shift) - 1);
+	if (m->page_shift == 16 && m->model.pa_bits == 52)
+		pa |= ((d >> 12) & 0xf) << 48;
+	return pa;
+}
+
+uint64_t mk_desc(const struct mhp_machine *m, uint64_t pa, uint64_t bits)
+{
+	uint64_t d = (pa & ((1ull << 48) - 1)) | bits;
+	if (m->page_shift == 16 && m->model.pa_bits == 52)
+		d |= ((pa >> 48) & 0xf) << 12;
+	return d;
+}
+
+/* ---- the store ------------------------------------------------------------ */
+
+static uint64_t slot_of(uint64_t pfn, uint64_t cap)
+{
+	return (pfn * 0x9e3779b97f4a7c15ull) >> 11 & (cap - 1);
+}
+
+struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct pt_store *s = &m->pt;
+	if (!s->cap)
+		return NULL;
+	for (uint64_t i = slot_of(pfn, s->cap);; i = (i + 1) & (s->cap - 1)) {
+		struct pt_table *t = s->slots[i];
+		if (!t || t->pfn == pfn)
+			return t;
+	}
+}
+
+struct pt_table *pt_pgd(const struct mhp_machine *m)
+{
+	return pt_lookup(m, m->pt.pgd_pfn);
+}
+
+static void slot_insert(struct pt_table **slots, uint64_t cap, struct pt_table *t)
+{
+	uint64_t i = slot_of(t->pfn, cap);
+	while (slots[i])
+		i = (i + 1) & (cap - 1);
+	slots[i] = t;
+}
+
+static int store_grow(struct pt_store *s)
+{
+	uint64_t ncap = s->cap ? s->cap * 2 : 1024;
+	struct pt_table **slots = calloc(ncap, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < s->cap; i++)
+		if (s->slots[i])
+			slot_insert(slots, ncap, s->slots[i]);
+	free(s->slots);
+	s->slots = slots;
+	s->cap = ncap;
+	return 0;
+}
+
+/* Deletes by shifting later members of the probe run back (no tombstones). */
+static void store_delete(struct pt_store *s, uint64_t pfn)
+{
+	uint64_t i = slot_of(pfn, s->cap);
+	while (s->slots[i]->pfn != pfn)
+		i = (i + 1) & (s->cap - 1);
+	s->slots[i] = NULL;
+	for (uint64_t j = (i + 1) & (s->cap - 1); s->slots[j]; j = (j + 1) & (s->cap - 1)) {
+		struct pt_table *t = s->slots[j];
+		s->slots[j] = NULL;
+		slot_insert(s->slots, s->cap, t);
+	}
+	s->count--;
+}
+
+struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid)
+{
+	struct pt_store *s = &m->pt;
+	uint64_t pfn;
+	if ((s->count + 1) * 2 > s->cap && store_grow(s))
+		return NULL;
+	int ret = boot ? memblock_alloc_pages(m, nid, 0, PG_PGTABLE_BOOT, &pfn)
+		       : alloc_pages_node(m, nid, 0, PG_PGTABLE, &pfn);
+	if (ret)
+		return NULL;
+	struct pt_table *t = calloc(1, sizeof(*t));
+	uint64_t *e = calloc(m->pt_geom.ptrs[depth], sizeof(*e));
+	if (!t || !e) {
+		free(t);
+		free(e);
+		free_pages_kind(m, pfn, 0, PG_PGTABLE);
+		return NULL;
+	}
+	*t = (struct pt_table){ .pfn = pfn, .e = e, .depth = (uint8_t)depth, .boot = boot };
+	slot_insert(s->slots, s->cap, t);
+	s->count++;
+	s->nr_allocated++;
+	m->nr_pgtable_pages++;
+	if (!boot) {
+		struct mhp_trace_field f[] = { TF_S("level", pt_level_name(m, depth)), TF_X("pfn", pfn) };
+		TRACE(m, "pgtable_alloc", f, "%s table allocated at pfn %#llx", pt_level_name(m, depth),
+		      (unsigned long long)pfn);
+	}
+	return t;
+}
+
+/* Frees a table page (free_hotplug_pgtable_page): the caller cleared the parent first. */
+void pt_release(struct mhp_machine *m, struct pt_table *t)
+{
+	uint64_t pfn = t->pfn;
+	unsigned depth = t->depth;
+	bool boot = t->boot;
+	store_delete(&m->pt, pfn);
+	free(t->e);
+	free(t);
+	m->pt.nr_freed++;
+	m->nr_pgtable_pages--;
+	/* A boot table came from memblock: freeing it hands the page to the buddy (free_reserved_page). */
+	free_pages_kind(m, pfn, 0, boot ? PG_PGTABLE_BOOT : PG_PGTABLE);
+	struct mhp_trace_field f[] = { TF_S("level", pt_level_name(m, depth)), TF_X("pfn", pfn) };
+	TRACE(m, "pgtable_free", f, "%s table at pfn %#llx freed", pt_level_name(m, depth), (unsigned long long)pfn);
+}
+
+void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d)
+{
+	(void)m;
+	assert(idx < m->pt_geom.ptrs[t->depth]);
+	t->used += (d != 0) - (t->e[idx] != 0);
+	t->e[idx] = d;
+}
+
+void pt_store_free(struct mhp_machine *m)
+{
+	struct pt_store *s = &m->pt;
+	for (uint64_t i = 0; i < s->cap; i++) {
+		if (s->slots[i]) {
+			free(s->slots[i]->e);
+			free(s->slots[i]);
+		}
+	}
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
+int pt_for_each(const struct mhp_machine *m, int (*fn)(const struct mhp_machine *, const struct pt_table *, void *),
+		void *arg)
+{
+	for (uint64_t i = 0; i < m->pt.cap; i++) {
+		if (!m->pt.slots[i])
+			continue;
+		int ret = fn(m, m->pt.slots[i], arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void pt_walk_va(const struct mhp_machine *m, uint64_t va, struct pt_walk *w)
+{
+	const struct pt_table *t = pt_pgd(m);
+	memset(w, 0, sizeof(*w));
+	for (unsigned d = 0; t; d++) {
+		uint64_t desc = t->e[pt_index(m, d, va)];
+		w->table[d] = t;
+		w->desc[d] = desc;
+		w->depth = d;
+		w->type = desc_type(m, d, desc);
+		if (w->type != DESC_TABLE)
+			return;
+		t = pt_lookup(m, desc_pa(m, desc) >> m->page_shift);
+		if (!t || t->depth != d + 1) {
+			w->type = DESC_INVALID;   /* a table descriptor to no live table */
+			return;
+		}
+	}
+}
+
+/* __phys_to_virt(): the linear map starts at PAGE_OFFSET for memstart_addr. */
+uint64_t linear_va(const struct mhp_machine *m, uint64_t pa)
+{
+	return m->pt_geom.page_offset + (pa - m->memstart_addr);
+}
+
+/* The struct page of pfn: vmemmap + pfn, 64 bytes each. */
+uint64_t vmemmap_va(const struct mhp_machine *m, uint64_t pfn)
+{
+	return m->pt_geom.vmemmap_start + ((pfn - (m->memstart_addr >> m->page_shift)) << 6);
+}
+
+/* ---- range walks ----------------------------------------------------------- */
+
+static int walk_level(const struct mhp_machine *m, const struct pt_table *t, uint64_t addr, uint64_t end,
+		      pt_visit_fn fn, void *arg)
+{
+	unsigned depth = t->depth;
+	for (uint64_t next; addr - 1 < end - 1; addr = next) {
+		next = pt_addr_end(m, depth, addr, end);
+		uint64_t d = t->e[pt_index(m, depth, addr)];
+		enum desc_type type = desc_type(m, depth, d);
+		const struct pt_table *child = type == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
+		int ret = child ? walk_level(m, child, addr, next, fn, arg)
+				: fn(m, addr, next, depth, type == DESC_TABLE ? DESC_INVALID : type, d, arg);
+		if (ret)
+			return ret;
+		if (next == 0)
+			break;   /* the walk reached the top of the address space */
+	}
+	return 0;
+}
+
+/*
+ * Visits [start, end) in address order: every leaf (page or block), every
+ * hole (a none entry, at the depth it was found) and every descriptor that
+ * is invalid or points to no live table. end 0 means the top of the space.
+ */
+int pt_walk_range(const struct mhp_machine *m, uint64_t start, uint64_t end, pt_visit_fn fn, void *arg)
+{
+	return walk_level(m, pt_pgd(m), start, end, fn, arg);
+}

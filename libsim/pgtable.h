@@ -1,0 +1,118 @@
+/*
+ * pgtable.h - the kernel page tables of the simulated machine, as real data.
+ *
+ * Kernel twins: arch/arm64/include/asm/pgtable-hwdef.h (descriptor layout and
+ * level geometry), asm/pgtable-prot.h (the attribute values the kernel writes).
+ *
+ * A table is a simulated page (kind pgtable) whose 2^(PAGE_SHIFT-3) 64-bit
+ * descriptors live in host memory, found by the pfn of that page. Depth 0 is
+ * the PGD; depth levels-1 holds PTEs. Folded levels do not exist at all.
+ */
+#ifndef MHPSIM_PGTABLE_H
+#define MHPSIM_PGTABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <mhpsim/error.h>
+
+struct mhp_machine;
+
+#define PT_MAX_DEPTH 5
+
+/* Descriptor bits (pgtable-hwdef.h). */
+#define PTE_VALID        (1ull << 0)
+#define PTE_TABLE_BIT    (1ull << 1)   /* table (upper levels) or page (last level) */
+#define PTE_ATTRINDX(t)  ((uint64_t)(t) << 2)
+#define PTE_ATTRINDX_MASK (7ull << 2)
+#define PTE_USER         (1ull << 6)
+#define PTE_RDONLY       (1ull << 7)
+#define PTE_SHARED       (3ull << 8)
+#define PTE_AF           (1ull << 10)
+#define PTE_NG           (1ull << 11)
+#define PTE_GP           (1ull << 50)
+#define PTE_WRITE        (1ull << 51)  /* DBM */
+#define PTE_CONT         (1ull << 52)
+#define PTE_PXN          (1ull << 53)
+#define PTE_UXN          (1ull << 54)
+#define PTE_DIRTY        (1ull << 55)
+#define PMD_TABLE_PXN    (1ull << 59)
+#define PMD_TABLE_UXN    (1ull << 60)
+
+/* Memory types (AttrIndx), asm/memory.h. */
+enum { MT_NORMAL = 0, MT_NORMAL_TAGGED = 1, MT_NORMAL_NC = 2, MT_DEVICE_nGnRnE = 3, MT_DEVICE_nGnRE = 4 };
+
+/* The values the kernel writes (asm/pgtable-prot.h, 4K without LPA2 or KPTI). */
+#define PROT_NORMAL_BITS  (PTE_VALID | PTE_TABLE_BIT | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | PTE_WRITE)
+#define PAGE_KERNEL_BITS  (PROT_NORMAL_BITS | PTE_DIRTY | PTE_ATTRINDX(MT_NORMAL))
+#define PAGE_KERNEL_TAGGED_BITS (PROT_NORMAL_BITS | PTE_DIRTY | PTE_ATTRINDX(MT_NORMAL_TAGGED))
+#define PROT_SECT_NORMAL_BITS (PTE_VALID | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | PTE_WRITE | PTE_ATTRINDX(MT_NORMAL))
+#define LINEAR_TABLE_BITS (PTE_VALID | PTE_TABLE_BIT | PMD_TABLE_UXN | PMD_TABLE_PXN)
+#define VMEMMAP_TABLE_BITS (PTE_VALID | PTE_TABLE_BIT | PMD_TABLE_UXN)
+
+enum desc_type { DESC_NONE, DESC_TABLE, DESC_BLOCK, DESC_PAGE, DESC_INVALID };
+
+struct pt_geom {
+	unsigned levels;                  /* 3, 4 (5 with LPA2: not modelled) */
+	unsigned shift[PT_MAX_DEPTH];     /* VA bits below each depth's index */
+	uint64_t ptrs[PT_MAX_DEPTH];      /* entries per table at each depth */
+	bool block_ok[PT_MAX_DEPTH];      /* may a block descriptor live here */
+	unsigned cont_ptes, cont_pmds;    /* entries per contiguous run */
+	uint64_t page_offset, page_end;   /* the linear map */
+	uint64_t vmemmap_start, vmemmap_end;
+};
+
+struct pt_table {
+	uint64_t pfn;                     /* the page that holds it */
+	uint64_t *e;                      /* ptrs[depth] descriptors */
+	uint32_t used;                    /* descriptors that are not none */
+	uint8_t depth;
+	bool boot;                        /* allocated from memblock at boot */
+};
+
+/* The store: pfn -> table, open addressing; memory grows with tables in use. */
+struct pt_store {
+	struct pt_table **slots;
+	uint64_t cap, count;
+	uint64_t pgd_pfn;
+	uint64_t nr_freed, nr_allocated;  /* since boot, for benchmarks and traces */
+};
+
+int pt_geom_init(struct mhp_machine *m, struct mhp_err *err);
+const char *pt_level_name(const struct mhp_machine *m, unsigned depth);
+uint64_t pt_index(const struct mhp_machine *m, unsigned depth, uint64_t va);
+uint64_t pt_span(const struct mhp_machine *m, unsigned depth);   /* bytes one entry maps */
+uint64_t pt_addr_end(const struct mhp_machine *m, unsigned depth, uint64_t addr, uint64_t end);
+
+enum desc_type desc_type(const struct mhp_machine *m, unsigned depth, uint64_t d);
+uint64_t desc_pa(const struct mhp_machine *m, uint64_t d);
+uint64_t mk_desc(const struct mhp_machine *m, uint64_t pa, uint64_t bits);
+
+struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn);
+struct pt_table *pt_pgd(const struct mhp_machine *m);
+/* Allocates and zeroes a table page: from memblock at boot, else from the buddy. */
+struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
+void pt_release(struct mhp_machine *m, struct pt_table *t);
+void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d);
+void pt_store_free(struct mhp_machine *m);
+/* Visits every live table (in slot order); stops when fn returns non-zero. */
+int pt_for_each(const struct mhp_machine *m, int (*fn)(const struct mhp_machine *, const struct pt_table *, void *),
+		void *arg);
+
+/* Walks va down to the leaf or the first none entry; returns the depth reached. */
+struct pt_walk {
+	const struct pt_table *table[PT_MAX_DEPTH];
+	uint64_t desc[PT_MAX_DEPTH];
+	unsigned depth;           /* depth of the last descriptor read */
+	enum desc_type type;      /* its type */
+};
+void pt_walk_va(const struct mhp_machine *m, uint64_t va, struct pt_walk *w);
+
+typedef int (*pt_visit_fn)(const struct mhp_machine *m, uint64_t va, uint64_t end, unsigned depth,
+			   enum desc_type type, uint64_t desc, void *arg);
+int pt_walk_range(const struct mhp_machine *m, uint64_t start, uint64_t end, pt_visit_fn fn, void *arg);
+
+uint64_t linear_va(const struct mhp_machine *m, uint64_t pa);
+uint64_t vmemmap_va(const struct mhp_machine *m, uint64_t pfn);
+
+#endif

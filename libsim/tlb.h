@@ -1,0 +1,41 @@
+/*
+ * tlb.h - a model of the TLB and the page-walk cache.
+ *
+ * Kernel twins: arch/arm64/include/asm/tlbflush.h (flush_tlb_kernel_range,
+ * __flush_tlb_kernel_pgtable, flush_tlb_all).
+ *
+ * Touching an address walks the tables and caches what the walk used: one
+ * walk-cache entry per table descriptor, one TLB entry for the leaf. A
+ * last-level flush (TLBI VAALE1IS) drops leaf entries only; a flush by VA of
+ * all levels (TLBI VAAE1IS) drops both; flush_tlb_all drops everything.
+ */
+#ifndef MHPSIM_TLB_H
+#define MHPSIM_TLB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TLB_ENTRIES 256   /* bounded; the oldest entry is evicted first */
+
+struct tlb_entry {
+	uint64_t va;        /* aligned to the span of the entry */
+	uint64_t span;      /* bytes it covers */
+	uint64_t target;    /* leaf: PA of the page or block; walk: pfn of the next table */
+	uint8_t depth;      /* depth of the descriptor it caches */
+	bool leaf;
+	bool valid;
+};
+
+struct tlb {
+	struct tlb_entry e[TLB_ENTRIES];
+	unsigned next;      /* FIFO replacement */
+	uint64_t nr_flush_range, nr_flush_pgtable, nr_flush_all;
+};
+
+struct mhp_machine;
+int tlb_touch(struct mhp_machine *m, uint64_t va);
+void flush_tlb_kernel_range(struct mhp_machine *m, uint64_t start, uint64_t end);
+void __flush_tlb_kernel_pgtable(struct mhp_machine *m, uint64_t addr);
+void flush_tlb_all(struct mhp_machine *m);
+
+#endif
