@@ -11,7 +11,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mhpsim run [--json|--quiet] [--models DIR] [--mutant NAME] SCENARIO.yaml\n"
+		"usage: mhpsim run [--json|--quiet] [--models DIR] [--teardown arm64|x86|generic] [--mutant NAME] SCENARIO.yaml\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
@@ -35,6 +35,8 @@ static int cmd_run(int argc, char **argv)
 			models = argv[++i];
 		else if (strcmp(argv[i], "--mutant") == 0 && i + 1 < argc)
 			opt.mutant = argv[++i];
+		else if (strcmp(argv[i], "--teardown") == 0 && i + 1 < argc)
+			opt.teardown = argv[++i];
 		else if (argv[i][0] != '-' && !file)
 			file = argv[i];
 		else {

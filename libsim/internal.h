@@ -379,6 +379,9 @@ void sb_init(struct strbuf *sb, char *buf, size_t cap);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_put(struct strbuf *sb, const char *s, size_t len);
 
+/* ptdump.c */
+void ptdump_show(const struct mhp_machine *m, struct strbuf *sb);
+
 /* check_pgtable.c */
 int check_pt_dangling(const struct mhp_machine *m, struct mhp_err *err);
 int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err);

@@ -837,12 +837,14 @@ static int boot_machine(struct run *r)
 	const char *cmdline = sc->has_cmdline ? sc->cmdline : sc->model->cmdline;
 	if (r->opt->output == MHP_OUT_TEXT && r->opt->out)
 		fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\", teardown %s\nboot:\n", sc->name,
-			mhp_model_name(sc->model), cmdline, sc->teardown);
+			mhp_model_name(sc->model), cmdline, r->opt->teardown ? r->opt->teardown : sc->teardown);
 	struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r };
 	int ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
 	if (ret)
 		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, err_copy(r->err, inner));
-	mhp_machine_set_teardown(r->m, sc->teardown);
+	const char *teardown = r->opt->teardown ? r->opt->teardown : sc->teardown;
+	if (mhp_machine_set_teardown(r->m, teardown))
+		return mhp_err_set(r->err, -EINVAL, "unknown teardown strategy '%s' (arm64, x86 or generic)", teardown);
 	if (r->opt->mutant && mhp_machine_set_mutant(r->m, r->opt->mutant))
 		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
 	ret = mhp_check_all(r->m, r->err);

@@ -13,7 +13,7 @@
 
 enum fs_what {
 	MEM_DIR, MEM_BLOCK_SIZE, MEM_AUTO_ONLINE, BLOCK_DIR, BLOCK_ATTR, BLOCK_NODE_LINK,
-	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE,
+	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE, DEBUG_PTDUMP,
 };
 
 struct fs_node {
@@ -147,6 +147,11 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 	int skip = n > 0 && strcmp(comp[0], "sys") == 0 ? 1 : 0;
 	char **c = comp + skip;
 	int k = n - skip;
+	if (k == 3 && strcmp(c[0], "kernel") == 0 && strcmp(c[1], "debug") == 0 &&
+	    strcmp(c[2], "kernel_page_tables") == 0) {
+		fn->what = DEBUG_PTDUMP;   /* arm64 CONFIG_PTDUMP_DEBUGFS, mode 0400 */
+		return 0;
+	}
 	if (k >= 3 && strcmp(c[0], "devices") == 0 && strcmp(c[1], "system") == 0 && strcmp(c[2], "memory") == 0)
 		return resolve_memory(m, c + 3, k - 3, fn);
 	if (k >= 3 && strcmp(c[0], "bus") == 0 && strcmp(c[1], "memory") == 0 && strcmp(c[2], "devices") == 0 &&
@@ -286,6 +291,9 @@ ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_
 		break;
 	case PROC_FILE:
 		proc_show(m, fn.name, &sb);
+		break;
+	case DEBUG_PTDUMP:
+		ptdump_show(m, &sb);
 		break;
 	case BLOCK_NODE_LINK:
 	case NODE_MEM_LINK:

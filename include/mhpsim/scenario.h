@@ -25,6 +25,7 @@ struct mhp_run_options {
 	enum mhp_output output;
 	FILE *out;                /* where the trace goes */
 	const char *mutant;       /* NULL, or a mutant name (tests only) */
+	const char *teardown;     /* NULL, or a teardown strategy that overrides the scenario's */
 };
 
 struct mhp_run_result {
