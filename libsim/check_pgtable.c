@@ -136,9 +136,11 @@ struct cover {
 	int ret;
 };
 
+/* Memory the linear map must cover: present, valid, and not an orphan of a failed add. */
 static bool present_pfn(const struct mhp_machine *m, uint64_t pfn)
 {
-	return present_section(__pfn_to_section(m, pfn)) && pfn_valid(m, pfn);
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	return present_section(ms) && !(ms->flags & SECTION_ORPHAN) && pfn_valid(m, pfn);
 }
 
 /* Linear-map leaves: identity, arm64's attributes, never executable, pages only where the direct map can change. */

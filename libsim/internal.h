@@ -248,7 +248,8 @@ struct mhp_machine {
 	int teardown;                   /* enum teardown_strategy */
 	uint64_t nr_pgtable_pages;      /* live table pages */
 	uint64_t nr_bad_frees;          /* frees of pages that were not allocated as claimed */
-	int64_t fail_alloc_after;       /* fault injection: the Nth allocation fails (-1: never) */
+	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
+	uint32_t fail_alloc_count;      /* then this many fail */
 	uint64_t check_lo, check_hi;    /* PA range touched since the last range check */
 	char tlb_stale[MHP_ERR_MSG_MAX]; /* the first TLB-STALE seen when an arch operation returned */
 	uint64_t pool_used[MODEL_MAX_RANGES]; /* pages memblock handed out of each reserved range */

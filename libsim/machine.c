@@ -342,7 +342,8 @@ int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)
 	return -EINVAL;
 }
 
-void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth)
+void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count)
 {
 	m->fail_alloc_after = nth ? (int64_t)nth - 1 : -1;
+	m->fail_alloc_count = nth ? count : 0;
 }

@@ -264,8 +264,12 @@ static bool injected_failure(struct mhp_machine *m)
 {
 	if (m->fail_alloc_after < 0)
 		return false;
-	if (m->fail_alloc_after-- > 0)
+	if (m->fail_alloc_after > 0) {
+		m->fail_alloc_after--;
 		return false;
+	}
+	if (--m->fail_alloc_count == 0)
+		m->fail_alloc_after = -1;
 	struct mhp_trace_field f[] = { TF_S("what", "page allocation") };
 	TRACE(m, "fault_injected", f, "injected failure: this page allocation fails");
 	return true;

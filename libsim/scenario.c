@@ -253,6 +253,26 @@ static int parse_touch(struct parse_ctx *c, const struct ynode *n, struct step *
 	return yget_size(c->doc, v, k->str, &st->start, c->err);
 }
 
+/* fail_alloc: N (the Nth page allocation from now fails) or {at: N, count: K}. */
+static int parse_fail_alloc(struct parse_ctx *c, const struct ynode *n, struct step *st)
+{
+	static const char *const keys[] = { "at", "count", NULL };
+	struct ynode *v;
+	st->size = 1;
+	if (n->kind == Y_SCALAR)
+		return yget_u64(c->doc, n, "fail_alloc", 1, 1000000, &st->start, c->err);
+	int ret = yexpect(c->doc, n, Y_MAP, "fail_alloc", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, n, "fail_alloc", keys, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, n, "fail_alloc", "at", &v, c->err);
+	if (!ret)
+		ret = yget_u64(c->doc, v, "at", 1, 1000000, &st->start, c->err);
+	if (!ret && (v = ymap_get(n, "count")))
+		ret = yget_u64(c->doc, v, "count", 1, 1000000, &st->size, c->err);
+	return ret;
+}
+
 /* Which keys each step kind accepts besides its own. */
 static const char *const *step_keys(enum step_kind kind)
 {
@@ -366,7 +386,7 @@ static int parse_step(struct parse_ctx *c, const struct ynode *n, struct step *s
 		ret = parse_touch(c, action, st);
 		break;
 	case STEP_FAIL_ALLOC:
-		ret = yget_u64(c->doc, action, "fail_alloc", 1, 1000000, &st->start, c->err);
+		ret = parse_fail_alloc(c, action, st);
 		break;
 	default:
 		ret = parse_counters(c, action, st);
@@ -601,6 +621,9 @@ static int run_read(struct run *r, const struct step *st)
 		return step_fail(r, st, "%s failed: %s", st->path, mhp_errno_name((int)n));
 	if (strcmp(r->buf, st->text) != 0) {
 		char want[160], got[160];
+		/* The whole text goes to the trace: a long file is hard to read in one error line. */
+		if (r->opt->output == MHP_OUT_TEXT && r->opt->out)
+			fprintf(r->opt->out, "  => %s reads:\n%s", st->path, r->buf);
 		escape(st->text, want, sizeof(want));
 		escape(r->buf, got, sizeof(got));
 		return step_fail(r, st, "%s: expected \"%s\", read \"%s\"", st->path, want, got);
@@ -725,8 +748,8 @@ static void describe(const struct step *st, char *buf, size_t cap)
 			 (unsigned long long)st->start);
 		break;
 	case STEP_FAIL_ALLOC:
-		snprintf(buf, cap, "fault injection: page allocation number %llu from now fails",
-			 (unsigned long long)st->start);
+		snprintf(buf, cap, "fault injection: page allocations %llu to %llu from now fail",
+			 (unsigned long long)st->start, (unsigned long long)(st->start + st->size - 1));
 		break;
 	default: snprintf(buf, cap, "check %s", step_words[st->kind]); break;
 	}
@@ -797,7 +820,7 @@ static int run_step(struct run *r, const struct step *st)
 	case STEP_PAGETABLES:
 		return run_pagetables(r, st);
 	case STEP_FAIL_ALLOC:
-		mhp_machine_fail_alloc(r->m, (unsigned)st->start);
+		mhp_machine_fail_alloc(r->m, (unsigned)st->start, (unsigned)st->size);
 		return 0;
 	case STEP_TOUCH:
 		ret = tlb_touch(r->m, touch_address(r, st));

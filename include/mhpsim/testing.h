@@ -19,8 +19,8 @@ struct mhp_mutant {
 
 size_t mhp_mutant_count(void);
 const struct mhp_mutant *mhp_mutant_get(size_t i);
-/* Fault injection: the nth page allocation from now fails with -ENOMEM (0: none). */
-void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth);
+/* Fault injection: page allocations nth .. nth+count-1 from now fail with -ENOMEM (nth 0: none). */
+void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count);
 
 /* Switches a mutant on (NULL: none). Returns -EINVAL for an unknown name. */
 int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
