@@ -347,3 +347,15 @@ void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count)
 	m->fail_alloc_after = nth ? (int64_t)nth - 1 : -1;
 	m->fail_alloc_count = nth ? count : 0;
 }
+
+uint64_t mhp_pgtable_count(const struct mhp_machine *m)
+{
+	return m->pt.count;
+}
+
+void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3])
+{
+	counts[0] = m->tlb.nr_flush_range;
+	counts[1] = m->tlb.nr_flush_pgtable;
+	counts[2] = m->tlb.nr_flush_all;
+}

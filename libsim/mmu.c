@@ -85,11 +85,33 @@ static uint64_t cont_bit(const struct mhp_machine *m, unsigned depth, uint64_t v
  * where allowed and aligned, contiguous runs where allowed, tables otherwise.
  * A table allocation failure is a BUG in the kernel; here it returns -ENOMEM.
  */
+/* The PTE level in one tight loop: the bulk of a page-granular linear map. */
+static void map_ptes(struct mhp_machine *m, struct pt_table *t, uint64_t va, uint64_t end, uint64_t pa,
+		     const struct map_req *r)
+{
+	uint64_t idx = pt_index(m, t->depth, va), n = (end - va) >> m->page_shift;
+	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes;
+	assert(idx + n <= m->pt_geom.ptrs[t->depth]);
+	for (uint64_t i = 0; i < n; i++, va += m->page_size, pa += m->page_size) {
+		assert(t->e[idx + i] == 0);   /* pgattr_change_is_safe: only none -> valid here */
+		/* A run is contiguous when it starts CONT-aligned and is wholly inside [va, end). */
+		uint64_t run = va & ~(cont_span - 1);
+		bool cont = !(r->flags & NO_CONT_MAPPINGS) && !((va ^ pa) & (cont_span - 1)) && run + cont_span <= end &&
+			    run >= end - (n << m->page_shift);
+		t->e[idx + i] = mk_desc(m, pa, r->leaf_bits | (cont ? PTE_CONT : 0));
+	}
+	t->used += (uint32_t)n;
+}
+
 static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uint64_t end, uint64_t pa,
 		     const struct map_req *r)
 {
 	unsigned depth = t->depth;
 	bool last = depth == m->pt_geom.levels - 1;
+	if (last) {
+		map_ptes(m, t, va, end, pa, r);
+		return 0;
+	}
 	for (uint64_t next; va < end; pa += next - va, va = next) {
 		next = pt_addr_end(m, depth, va, end);
 		uint64_t idx = pt_index(m, depth, va), span = pt_span(m, depth);
@@ -171,6 +193,15 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 				bool free_mapped)
 {
 	unsigned depth = t->depth;
+	if (depth == m->pt_geom.levels - 1 && !free_mapped) {
+		/* The linear map's PTEs: clear them all; one flush of the range follows. */
+		uint64_t idx = pt_index(m, depth, addr), n = (end - addr) >> m->page_shift;
+		for (uint64_t i = 0; i < n; i++) {
+			t->used -= t->e[idx + i] != 0;
+			t->e[idx + i] = 0;
+		}
+		return;
+	}
 	for (uint64_t next; addr < end; addr = next) {
 		next = pt_addr_end(m, depth, addr, end);
 		uint64_t idx = pt_index(m, depth, addr), d = t->e[idx];

@@ -39,6 +39,12 @@ void mhp_machine_free(struct mhp_machine *m);
  */
 int mhp_machine_set_teardown(struct mhp_machine *m, const char *name);
 
+/* TLB maintenance so far: [0] range flushes (last level), [1] page-table flushes by VA, [2] full flushes. */
+void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3]);
+
+/* Pages that hold kernel page tables now (the PGD included). */
+uint64_t mhp_pgtable_count(const struct mhp_machine *m);
+
 /* A hash of the whole simulated state, independent of host addresses. */
 uint64_t mhp_machine_state_hash(const struct mhp_machine *m);
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Benchmarks, optimised build: the 64 GiB hotplug cycle for each teardown strategy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DMHPSIM_TESTS=OFF >/dev/null
+cmake --build build-release -j"$(nproc)" >/dev/null
+build-release/bench/bench_cycle models
+
+# Instruction counts of the removal alone (mhp_remove_memory), repeatable where
+# wall time is not: a 16 GiB cycle under callgrind for each strategy.
+if command -v valgrind >/dev/null; then
+  echo
+  echo "callgrind: instructions inside mhp_remove_memory, 16 GiB cycle"
+  base=""
+  for s in arm64 x86 generic; do
+    out=$(mktemp)
+    valgrind --tool=callgrind --toggle-collect=mhp_remove_memory --callgrind-out-file="$out" \
+      build-release/bench/bench_cycle models "$s" 16 >/dev/null 2>&1
+    ir=$(grep -m1 '^summary:' "$out" | awk '{print $2}')
+    rm -f "$out"
+    [ -n "$base" ] || base=$ir
+    awk -v s="$s" -v ir="$ir" -v b="$base" 'BEGIN { printf "%-8s %14d Ir   %.2f x arm64\n", s, ir, ir / b }'
+  done
+fi
