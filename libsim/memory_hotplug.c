@@ -379,9 +379,12 @@ static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint6
 {
 	m->check_lo = start < m->check_lo ? start : m->check_lo;
 	m->check_hi = start + size > m->check_hi ? start + size : m->check_hi;
-	if (arch_add_linear_map(m, start, size))
+	if (arch_add_linear_map(m, start, size)) {
+		/* The kernel stops here (BUG); the model reports it and takes the partial map down again. */
+		arch_remove_linear_map(m, start, size);
 		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in __create_pgd_mapping "
 				   "(the kernel would crash here)");
+	}
 	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	if (ret) {
 		arch_remove_linear_map(m, start, size);

@@ -1,0 +1,170 @@
+/*
+ * test_pgtable.c - arm64 kernel page tables as arch/arm64/mm/mmu.c builds them.
+ */
+#include "helpers.h"
+#include "internal.h"
+
+#include <string.h>
+
+#define MiB (1ull << 20)
+
+static uint64_t desc_at(struct mhp_machine *m, uint64_t va, enum desc_type *type, unsigned *depth)
+{
+	struct pt_walk w;
+	pt_walk_va(m, va, &w);
+	*type = w.type;
+	*depth = w.depth;
+	return w.desc[w.depth];
+}
+
+/* Levels and layout follow the granule (pgtable-hwdef.h, memory.h). */
+static void test_geometry_per_granule(void **state)
+{
+	(void)state;
+	struct { const char *model; unsigned levels; uint64_t ptrs_last, vmemmap_start; } cases[] = {
+		{ "qemu-virt-arm64-4k", 4, 512, 0xfffffdffc0000000ull },
+		{ "qemu-virt-arm64-16k", 4, 2048, 0xffffff7fc0000000ull },
+		{ "qemu-virt-arm64-64k", 3, 8192, 0xffffffdfc0000000ull },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mhp_machine *m = boot_model(cases[i].model, NULL);
+		assert_int_equal(m->pt_geom.levels, cases[i].levels);
+		assert_int_equal(m->pt_geom.ptrs[cases[i].levels - 1], cases[i].ptrs_last);
+		assert_int_equal(m->pt_geom.vmemmap_start, cases[i].vmemmap_start);
+		assert_int_equal(m->pt_geom.page_offset, 0xffff000000000000ull);
+		assert_string_equal(pt_level_name(m, 0), "PGD");
+		assert_string_equal(pt_level_name(m, cases[i].levels - 1), "PTE");
+		mhp_machine_free(m);
+	}
+}
+
+/* The descriptor values 6.12 writes for hot-added memory (4K, no LPA2, no KPTI). */
+static void test_hot_added_descriptors_are_the_kernels(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline");
+	enum desc_type type;
+	unsigned depth;
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	uint64_t d = desc_at(m, linear_va(m, 0x80001000), &type, &depth);
+	assert_int_equal(type, DESC_PAGE);
+	assert_int_equal(d, 0x80001000ull | 0x00E8000000000707ull);
+	d = desc_at(m, vmemmap_va(m, 0x80000), &type, &depth);
+	assert_int_equal(type, DESC_BLOCK);
+	assert_int_equal(d & ~0xfffffffff000ull, 0x0068000000000701ull);
+	/* The PMD entry that holds the new linear PTE table: TABLE | UXNTable | PXNTable. */
+	struct pt_walk w;
+	pt_walk_va(m, linear_va(m, 0x80000000), &w);
+	assert_int_equal(w.desc[2] & ~0xfffffffff000ull, 0x1800000000000003ull);
+	/* A vmemmap table descriptor: TABLE | UXNTable only. */
+	pt_walk_va(m, vmemmap_va(m, 0x80000), &w);
+	assert_int_equal(w.desc[1] & ~0xfffffffff000ull, 0x1000000000000003ull);
+	mhp_machine_free(m);
+}
+
+/* Without rodata=full (and with an early KFENCE pool) hot-added memory gets blocks and CONT runs. */
+static void test_blocks_when_the_direct_map_cannot_change(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline rodata=on "
+				       "kfence.sample_interval=100");
+	enum desc_type type;
+	unsigned depth;
+	assert_false(m->can_set_direct_map);
+	add_virtio_mem(m, 0x80000000, 256 * MiB);
+	uint64_t d = desc_at(m, linear_va(m, 0x80000000), &type, &depth);
+	assert_int_equal(type, DESC_BLOCK);
+	assert_true(d & PTE_CONT);   /* 16 PMD blocks of 2 MiB, 32 MiB aligned */
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+	/* rodata=on alone: KFENCE may still be set up late, so the direct map must stay splittable. */
+	m = boot_model("qemu-virt-arm64-4k", "rodata=on");
+	assert_true(m->can_set_direct_map);
+	mhp_machine_free(m);
+}
+
+/* A range flush above one PTE table's worth of pages becomes a full flush (MAX_DVM_OPS). */
+static void test_big_range_flush_is_a_full_flush(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	uint64_t before[3], after[3];
+	assert_int_equal(tlb_touch(m, linear_va(m, 0x40000000)), 0);
+	mhp_machine_tlb_flushes(m, before);
+	flush_tlb_kernel_range(m, linear_va(m, 0x40000000), linear_va(m, 0x40000000) + 512 * 4096);
+	mhp_machine_tlb_flushes(m, after);
+	assert_int_equal(after[0], before[0] + 1);
+	flush_tlb_kernel_range(m, linear_va(m, 0x40000000), linear_va(m, 0x40000000) + 513 * 4096);
+	mhp_machine_tlb_flushes(m, after);
+	assert_int_equal(after[2], before[2] + 1);
+	mhp_machine_free(m);
+}
+
+/* A last-level flush keeps cached walks; a page-table flush drops them (TLBI VAALE1IS vs VAAE1IS). */
+static void test_leaf_flush_keeps_the_walk_cache(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	uint64_t va = linear_va(m, 0x40000000);
+	unsigned walks = 0;
+	assert_int_equal(tlb_touch(m, va), 0);
+	flush_tlb_kernel_range(m, va, va + 4096);
+	for (unsigned i = 0; i < TLB_ENTRIES; i++)
+		walks += m->tlb.e[i].valid && !m->tlb.e[i].leaf;
+	assert_int_equal(walks, 3);   /* PGD, PUD and PMD entries of the walk */
+	__flush_tlb_kernel_pgtable(m, va);
+	for (unsigned i = 0; i < TLB_ENTRIES; i++)
+		assert_false(m->tlb.e[i].valid);
+	mhp_machine_free(m);
+}
+
+/* A table allocation failure in the linear map is a kernel BUG: reported, nothing added. */
+static void test_linear_map_allocation_failure_is_reported(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline");
+	struct mhp_err err = { 0 };
+	mhp_machine_fail_alloc(m, 3, 1);
+	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 * MiB, "System RAM (virtio_mem)", &err), -ENOMEM);
+	assert_non_null(strstr(err.msg, "BUG"));
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* Each strategy leaves the same tables after an aligned add/remove cycle. */
+static void test_strategies_agree_on_what_is_left(void **state)
+{
+	(void)state;
+	const char *names[] = { "arm64", "x86", "generic" };
+	uint64_t counts[3];
+	for (int i = 0; i < 3; i++) {
+		struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline");
+		struct mhp_err err = { 0 };
+		assert_int_equal(mhp_machine_set_teardown(m, names[i]), 0);
+		uint64_t boot = mhp_pgtable_count(m);
+		add_virtio_mem(m, 0x80000000, 512 * MiB);
+		assert_int_equal(mhp_remove_memory(m, 0x80000000, 512 * MiB, &err), 0);
+		counts[i] = mhp_pgtable_count(m);
+		assert_int_equal(counts[i], boot);
+		assert_int_equal(mhp_check_all(m, &err), 0);
+		mhp_machine_free(m);
+	}
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	assert_int_equal(mhp_machine_set_teardown(m, "riscv"), -EINVAL);
+	mhp_machine_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_geometry_per_granule),
+		cmocka_unit_test(test_hot_added_descriptors_are_the_kernels),
+		cmocka_unit_test(test_blocks_when_the_direct_map_cannot_change),
+		cmocka_unit_test(test_big_range_flush_is_a_full_flush),
+		cmocka_unit_test(test_leaf_flush_keeps_the_walk_cache),
+		cmocka_unit_test(test_linear_map_allocation_failure_is_reported),
+		cmocka_unit_test(test_strategies_agree_on_what_is_left),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
