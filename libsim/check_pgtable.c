@@ -197,7 +197,7 @@ static int vmemmap_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t en
 		return c->ret = FAIL(c->err, "VMEMMAP-COVER", "vmemmap va %#llx is mapped for pfn %#llx, which is not present",
 				     (unsigned long long)va, (unsigned long long)first_pfn);
 	enum page_kind k = page_kind_of(m, desc_pa(m, d) >> m->page_shift);
-	if (k != PG_VMEMMAP && k != PG_VMEMMAP_BOOT)
+	if (k != PG_VMEMMAP && k != PG_VMEMMAP_BOOT && k != PG_VMEMMAP_ALTMAP)
 		return c->ret = FAIL(c->err, "VMEMMAP-COVER", "vmemmap va %#llx is backed by pfn %#llx, which is not a "
 				     "vmemmap page", (unsigned long long)va, (unsigned long long)(desc_pa(m, d) >> m->page_shift));
 	return 0;
@@ -300,9 +300,10 @@ int check_page_owner(const struct mhp_machine *m, struct mhp_err *err)
 			    (unsigned long long)(c.kinds[PG_PGTABLE] + c.kinds[PG_PGTABLE_BOOT]),
 			    (unsigned long long)m->pt.count);
 	pt_walk_range(m, m->pt_geom.vmemmap_start, m->pt_geom.vmemmap_end, count_vmemmap, &c);
-	if (c.kinds[PG_VMEMMAP] + c.kinds[PG_VMEMMAP_BOOT] != c.vmemmap_backing)
+	uint64_t vmemmap_pages = c.kinds[PG_VMEMMAP] + c.kinds[PG_VMEMMAP_BOOT] + c.kinds[PG_VMEMMAP_ALTMAP];
+	if (vmemmap_pages != c.vmemmap_backing)
 		return FAIL(err, "PAGE-OWNER", "%llu pages hold struct pages but the vmemmap maps %llu",
-			    (unsigned long long)(c.kinds[PG_VMEMMAP] + c.kinds[PG_VMEMMAP_BOOT]),
+			    (unsigned long long)vmemmap_pages,
 			    (unsigned long long)c.vmemmap_backing);
 	return 0;
 }

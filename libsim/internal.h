@@ -38,6 +38,9 @@ enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, M
 /* Online types of drivers/base/memory.c (enum mmop). */
 enum mmop { MMOP_OFFLINE = 0, MMOP_ONLINE, MMOP_ONLINE_KERNEL, MMOP_ONLINE_MOVABLE };
 
+/* memory_hotplug.memmap_on_memory */
+enum { MEMMAP_ON_MEMORY_DISABLE, MEMMAP_ON_MEMORY_ENABLE, MEMMAP_ON_MEMORY_FORCE };
+
 /* memory_hotplug.online_policy */
 enum online_policy { ONLINE_POLICY_CONTIG_ZONES = 0, ONLINE_POLICY_AUTO_MOVABLE };
 
@@ -102,7 +105,7 @@ struct mem_section {
 
 /* What an allocated page holds (the page layer of the design; more kinds come with issue 5). */
 enum page_kind {
-	PG_FREE = 0, PG_PGTABLE, PG_PGTABLE_BOOT, PG_VMEMMAP, PG_VMEMMAP_BOOT, NR_PAGE_KINDS,
+	PG_FREE = 0, PG_PGTABLE, PG_PGTABLE_BOOT, PG_VMEMMAP, PG_VMEMMAP_BOOT, PG_VMEMMAP_ALTMAP, NR_PAGE_KINDS,
 };
 
 /* One root: a fixed-size array of sections, allocated when first needed. */
@@ -151,6 +154,12 @@ struct memory_block {
 	int zone;                   /* zone while online, NO_ZONE if it spans several */
 	bool dev_offline;           /* struct device's offline flag */
 	bool early;                 /* created at boot */
+	uint64_t nr_vmemmap_pages;  /* memmap_on_memory: its first pages hold its memmap (altmap->free) */
+};
+
+/* A vmem_altmap: the vmemmap of a block carved from the block itself. */
+struct vmem_altmap {
+	uint64_t base_pfn, free, alloc;
 };
 
 /* ---- iomem resources (kernel/resource.c) ----------------------------------- */
@@ -227,6 +236,8 @@ struct mhp_machine {
 	int default_online_type;        /* memhp_default_state / auto_online_blocks */
 	int online_policy;
 	bool movable_node;
+	int memmap_mode;                /* memory_hotplug.memmap_on_memory: 0 off, 1 on, 2 force */
+	struct vmem_altmap *altmap;     /* the altmap of the block being added, if any */
 
 	struct pglist_data nodes[MAX_NUMNODES];
 	struct sparse_table sparse;
@@ -308,6 +319,7 @@ void adjust_managed_page_count(struct mhp_machine *m, struct zone *z, int64_t nr
 int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind);
 enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn);
+int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
 int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1);
 
@@ -315,6 +327,9 @@ bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, ui
 int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 
 /* memory_hotplug.c */
+void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int zid, int64_t nr);
+void mhp_init_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
+void mhp_deinit_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
 int zone_for_pfn_range(const struct mhp_machine *m, int online_type, int nid,
 		       uint64_t start_pfn, uint64_t nr_pages);
 int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
@@ -325,7 +340,8 @@ const char *online_type_name(int online_type);
 
 /* memory.c (memory block devices) */
 struct memory_block *find_memory_block_by_id(const struct mhp_machine *m, uint64_t id);
-int create_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size, int nid, bool early);
+int create_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size, int nid, bool early,
+				uint64_t nr_vmemmap_pages);
 void remove_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size);
 int device_online(struct mhp_machine *m, struct memory_block *mem);
 int device_offline(struct mhp_machine *m, struct memory_block *mem);

@@ -54,11 +54,19 @@ static int boot_param(struct mhp_machine *m, const char *word, const char *value
 				   value ? value : "");
 	}
 	if (strcmp(word, "memory_hotplug.memmap_on_memory") == 0) {
-		bool off = value && (value[0] == '0' || value[0] == 'n' || value[0] == 'N');
-		if (off)
-			return 0;
-		return mhp_err_set(err, -EOPNOTSUPP, "memory_hotplug.memmap_on_memory=%s is not modelled yet",
-				   value ? value : "");
+		/* set_memmap_mode(): "force"/"FORCE" or a boolean; anything else keeps the old mode. */
+		if (value && (strcmp(value, "force") == 0 || strcmp(value, "FORCE") == 0)) {
+			m->memmap_mode = MEMMAP_ON_MEMORY_FORCE;
+			uint64_t bytes = m->pages_per_block * 64, pages = (bytes + m->page_size - 1) / m->page_size;
+			uint64_t pb = 1ull << m->pageblock_order;
+			pr_info(m, "Memory hotplug will waste %lld pages in each memory block",
+				(long long)(((pages + pb - 1) & ~(pb - 1)) - pages));
+		} else if (value && strchr("yYtT1", value[0])) {
+			m->memmap_mode = MEMMAP_ON_MEMORY_ENABLE;
+		} else if (value && strchr("nNfF0", value[0])) {
+			m->memmap_mode = MEMMAP_ON_MEMORY_DISABLE;
+		}
+		return 0;
 	}
 	if (strcmp(word, "rodata") == 0) {
 		/* arm64 parse_rodata(): "full", or a boolean that turns rodata_full off. */
@@ -210,7 +218,7 @@ static int boot(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
 		const struct model_range *r = &m->model.ram[i];
 		if (request_region(m, r->start, r->size, "System RAM", false, false))
 			return mhp_err_set(err, -EEXIST, "boot: overlapping RAM at %#llx", (unsigned long long)r->start);
-		ret = create_memory_block_devices(m, r->start, r->size, r->nid, true);
+		ret = create_memory_block_devices(m, r->start, r->size, r->nid, true, 0);
 		if (ret)
 			return mhp_err_set(err, ret, "boot: cannot create memory blocks");
 	}

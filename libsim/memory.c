@@ -51,7 +51,7 @@ static int early_node_zone_for_memory_block(const struct mhp_machine *m, const s
 }
 
 /* Models add_memory_block(): a boot block is online, a hot-added one offline. */
-static int add_memory_block(struct mhp_machine *m, uint64_t id, int nid, bool early)
+static int add_memory_block(struct mhp_machine *m, uint64_t id, int nid, bool early, uint64_t nr_vmemmap_pages)
 {
 	bool found;
 	size_t i = block_search(m, id, &found);
@@ -76,6 +76,7 @@ static int add_memory_block(struct mhp_machine *m, uint64_t id, int nid, bool ea
 	mem->dev_offline = !early;
 	mem->online_type = MMOP_OFFLINE;
 	mem->early = early;
+	mem->nr_vmemmap_pages = nr_vmemmap_pages;
 	mem->nid = nid;    /* linked to its node right after creation */
 	mem->zone = early ? early_node_zone_for_memory_block(m, mem, nid) : NO_ZONE;
 	memmove(&m->blocks[i + 1], &m->blocks[i], (m->nr_blocks - i) * sizeof(*m->blocks));
@@ -90,11 +91,12 @@ static int add_memory_block(struct mhp_machine *m, uint64_t id, int nid, bool ea
 }
 
 /* Models create_memory_block_devices(); on failure the blocks it made are removed. */
-int create_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size, int nid, bool early)
+int create_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size, int nid, bool early,
+				uint64_t nr_vmemmap_pages)
 {
 	uint64_t first = start / m->model.block_size, end = (start + size) / m->model.block_size;
 	for (uint64_t id = first; id < end; id++) {
-		int ret = add_memory_block(m, id, nid, early);
+		int ret = add_memory_block(m, id, nid, early, nr_vmemmap_pages);
 		if (ret) {
 			if (id > first)
 				remove_memory_block_devices(m, start, (id - first) * m->model.block_size);
@@ -130,36 +132,53 @@ void memory_blocks_free(struct mhp_machine *m)
 	m->nr_blocks = m->cap_blocks = 0;
 }
 
-/* Models memory_block_online(). */
+/* Models memory_block_online(): the block's own memmap pages (memmap_on_memory) join the zone first. */
 static int memory_block_online(struct mhp_machine *m, struct memory_block *mem)
 {
 	uint64_t start_pfn = memory_block_start_pfn(m, mem), nr_pages = m->pages_per_block;
+	uint64_t nr_vmemmap = mem->nr_vmemmap_pages;
 	int zid = zone_for_pfn_range(m, mem->online_type, mem->nid, start_pfn, nr_pages);
 
-	int ret = memory_notify(m, MEM_PREPARE_ONLINE, start_pfn, nr_pages);
+	int ret = memory_notify(m, MEM_PREPARE_ONLINE, start_pfn + nr_vmemmap, nr_pages - nr_vmemmap);
 	if (ret)
 		return ret;
-	ret = online_pages(m, start_pfn, nr_pages, mem->nid, zid);
+	if (nr_vmemmap)
+		mhp_init_memmap_on_memory(m, start_pfn, nr_vmemmap, mem->nid, zid);
+	ret = online_pages(m, start_pfn + nr_vmemmap, nr_pages - nr_vmemmap, mem->nid, zid);
 	if (ret) {
-		memory_notify(m, MEM_FINISH_OFFLINE, start_pfn, nr_pages);
+		if (nr_vmemmap)
+			mhp_deinit_memmap_on_memory(m, start_pfn, nr_vmemmap, mem->nid, zid);
+		memory_notify(m, MEM_FINISH_OFFLINE, start_pfn + nr_vmemmap, nr_pages - nr_vmemmap);
 		return ret;
 	}
+	if (nr_vmemmap)
+		adjust_present_page_count(m, start_pfn, mem->nid, zid, (int64_t)nr_vmemmap);
 	mem->zone = zid;
 	if (m->mutant == MUTANT_ONLINE_BLOCK_WRONG_ZONE)
 		mem->zone = zid == ZONE_MOVABLE ? ZONE_NORMAL : ZONE_MOVABLE;
 	return 0;
 }
 
-/* Models memory_block_offline(): a block that spans zones cannot go. */
+/* Models memory_block_offline(): a block that spans zones cannot go; its memmap pages are unaccounted first. */
 static int memory_block_offline(struct mhp_machine *m, struct memory_block *mem)
 {
-	if (mem->zone == NO_ZONE)
+	uint64_t start_pfn = memory_block_start_pfn(m, mem), nr_pages = m->pages_per_block;
+	uint64_t nr_vmemmap = mem->nr_vmemmap_pages;
+	int zid = mem->zone;
+	if (zid == NO_ZONE)
 		return -EINVAL;
-	int ret = offline_pages(m, memory_block_start_pfn(m, mem), m->pages_per_block, mem->nid, mem->zone);
-	if (ret)
+	if (nr_vmemmap)
+		adjust_present_page_count(m, start_pfn, mem->nid, zid, -(int64_t)nr_vmemmap);
+	int ret = offline_pages(m, start_pfn + nr_vmemmap, nr_pages - nr_vmemmap, mem->nid, zid);
+	if (ret) {
+		if (nr_vmemmap)
+			adjust_present_page_count(m, start_pfn, mem->nid, zid, (int64_t)nr_vmemmap);
 		return ret;
+	}
+	if (nr_vmemmap)
+		mhp_deinit_memmap_on_memory(m, start_pfn, nr_vmemmap, mem->nid, zid);
 	mem->zone = NO_ZONE;
-	memory_notify(m, MEM_FINISH_OFFLINE, memory_block_start_pfn(m, mem), m->pages_per_block);
+	memory_notify(m, MEM_FINISH_OFFLINE, start_pfn + nr_vmemmap, nr_pages - nr_vmemmap);
 	return 0;
 }
 

@@ -218,13 +218,27 @@ static void remove_pfn_range_from_zone(struct mhp_machine *m, int nid, int zid, 
 }
 
 /* Models adjust_present_page_count() (no memory groups yet). */
-static void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int zid, int64_t nr)
+void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int zid, int64_t nr)
 {
 	struct zone *z = &m->nodes[nid].zones[zid];
 	if (early_section(__pfn_to_section(m, pfn)))
 		z->present_early_pages += (uint64_t)nr;
 	z->present_pages += (uint64_t)nr;
 	m->nodes[nid].node_present_pages += (uint64_t)nr;
+}
+
+/* Models mhp_init_memmap_on_memory(): the block's memmap pages join the zone, never the buddy. */
+void mhp_init_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid)
+{
+	move_pfn_range_to_zone(m, nid, zid, pfn, nr_pages);
+	/* Whole sections of memmap would be marked online here; a block's memmap is less than a section. */
+	assert(nr_pages < m->pages_per_section);
+}
+
+/* Models mhp_deinit_memmap_on_memory(). */
+void mhp_deinit_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid)
+{
+	remove_pfn_range_from_zone(m, nid, zid, pfn, nr_pages);
 }
 
 /*
@@ -423,8 +437,67 @@ static void node_set_online(struct mhp_machine *m, int nid)
 }
 
 /* Models add_memory_resource() after register_memory_resource(). */
+/* arch_add_memory() then create_memory_block_devices() for one range, with an optional altmap. */
+static int add_pages_and_blocks(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+				struct vmem_altmap *altmap, struct mhp_err *err)
+{
+	m->altmap = altmap;
+	int ret = arch_add_memory(m, nid, start, size, err);
+	m->altmap = NULL;
+	if (ret)
+		return ret;
+	ret = create_memory_block_devices(m, start, size, nid, false, altmap ? altmap->free : 0);
+	if (ret) {
+		arch_remove_memory(m, start, size);
+		return mhp_err_set(err, ret, "cannot create memory block devices: %s", mhp_errno_name(ret));
+	}
+	return 0;
+}
+
+/* memory_block_memmap_on_memory_pages(): the block's memmap, padded to pageblocks when forced. */
+static uint64_t memory_block_memmap_on_memory_pages(const struct mhp_machine *m)
+{
+	uint64_t pages = (m->pages_per_block * 64 + m->page_size - 1) / m->page_size;
+	uint64_t pb = 1ull << m->pageblock_order;
+	return m->memmap_mode == MEMMAP_ON_MEMORY_FORCE ? (pages + pb - 1) & ~(pb - 1) : pages;
+}
+
+/*
+ * Models mhp_supports_memmap_on_memory(): enabled, the memmap a whole number
+ * of pages and of pageblocks, smaller than the block, and (arm64 keeps the
+ * generic arch check) a multiple of PMD_SIZE: with 4K pages only.
+ */
+static bool mhp_supports_memmap_on_memory(const struct mhp_machine *m)
+{
+	uint64_t vmemmap_size = m->pages_per_block * 64;
+	uint64_t memmap_pages = memory_block_memmap_on_memory_pages(m);
+	uint64_t pmd_size = pt_span(m, m->pt_geom.levels - 2);
+	return m->memmap_mode != MEMMAP_ON_MEMORY_DISABLE && is_aligned(vmemmap_size, m->page_size) &&
+	       is_aligned(memmap_pages, 1ull << m->pageblock_order) && memmap_pages != m->pages_per_block &&
+	       is_aligned(vmemmap_size, pmd_size);
+}
+
+/* Models create_altmaps_and_memory_blocks(): block by block, each with its own altmap. */
+static int create_altmaps_and_memory_blocks(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+					    struct mhp_err *err)
+{
+	uint64_t bs = m->model.block_size;
+	for (uint64_t cur = start; cur < start + size; cur += bs) {
+		struct vmem_altmap altmap = { .base_pfn = PHYS_PFN(m, cur), .free = memory_block_memmap_on_memory_pages(m) };
+		int ret = add_pages_and_blocks(m, nid, cur, bs, &altmap, err);
+		if (ret) {
+			if (cur != start) {
+				remove_memory_block_devices(m, start, cur - start);
+				arch_remove_memory(m, start, cur - start);
+			}
+			return ret;
+		}
+	}
+	return 0;
+}
+
 static int add_memory_resource(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
-			       bool merge, struct mhp_err *err)
+			       bool merge, bool memmap_on_memory, struct mhp_err *err)
 {
 	int ret = check_hotplug_memory_range(m, start, size);
 	if (ret)
@@ -435,14 +508,12 @@ static int add_memory_resource(struct mhp_machine *m, int nid, uint64_t start, u
 		return mhp_err_set(err, -EINVAL, "node %d is not possible (the kernel WARNs: absent from node_possible_map)", nid);
 
 	bool new_node = try_online_node(m, nid);
-	ret = arch_add_memory(m, nid, start, size, err);
+	if (memmap_on_memory && mhp_supports_memmap_on_memory(m))
+		ret = create_altmaps_and_memory_blocks(m, nid, start, size, err);
+	else
+		ret = add_pages_and_blocks(m, nid, start, size, NULL, err);
 	if (ret)
 		return ret;
-	ret = create_memory_block_devices(m, start, size, nid, false);
-	if (ret) {
-		arch_remove_memory(m, start, size);
-		return mhp_err_set(err, ret, "cannot create memory block devices: %s", mhp_errno_name(ret));
-	}
 	if (new_node)
 		node_set_online(m, nid);
 	if (merge)
@@ -472,6 +543,12 @@ static bool driver_merges(const char *name)
 int mhp_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
 		   const char *resource_name, struct mhp_err *err)
 {
+	return mhp_add_memory_flags(m, nid, start, size, resource_name, 0, err);
+}
+
+int mhp_add_memory_flags(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+			 const char *resource_name, unsigned flags, struct mhp_err *err)
+{
 	const char *name = resource_name ? resource_name : "System RAM";
 	bool driver_managed = strcmp(name, "System RAM") != 0;
 
@@ -493,7 +570,7 @@ int mhp_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size
 		return mhp_err_set(err, ret, "[%#llx-%#llx] overlaps a busy resource", (unsigned long long)start,
 				   (unsigned long long)(start + size - 1));
 	}
-	ret = add_memory_resource(m, nid, start, size, driver_merges(name), err);
+	ret = add_memory_resource(m, nid, start, size, driver_merges(name), flags & MHP_MEMMAP_ON_MEMORY, err);
 	if (ret)
 		release_mem_region_adjustable(m, start, size);
 	return ret;
@@ -543,6 +620,20 @@ static bool range_fully_added(struct mhp_machine *m, uint64_t start, uint64_t si
 	return true;
 }
 
+/* Models memory_blocks_have_altmaps(): 1 all, 0 none, -EINVAL some. */
+static int memory_blocks_have_altmaps(const struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t with = 0, all = 0;
+	for (uint64_t id = start / m->model.block_size; id < (start + size) / m->model.block_size; id++) {
+		const struct memory_block *mem = find_memory_block_by_id(m, id);
+		if (!mem)
+			continue;
+		all++;
+		with += mem->nr_vmemmap_pages != 0;
+	}
+	return with == 0 ? 0 : with == all ? 1 : -EINVAL;
+}
+
 /* Models remove_memory() -> try_remove_memory(). */
 int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size, struct mhp_err *err)
 {
@@ -563,6 +654,13 @@ int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size, stru
 		return mhp_err_set(err, -EINVAL,
 				   "[%#llx-%#llx] was not hot-added (the kernel would WARN in __remove_pages); refused",
 				   (unsigned long long)start, (unsigned long long)(start + size - 1));
+	int altmaps = memory_blocks_have_altmaps(m, start, size);
+	if (altmaps < 0) {
+		pr_warn(m, "WARNING: memory_blocks_have_altmaps: only some blocks of the range have an altmap");
+		return mhp_err_set(err, -EINVAL, "[%#llx-%#llx] mixes blocks with and without memmap_on_memory",
+				   (unsigned long long)start, (unsigned long long)(start + size - 1));
+	}
+	/* With altmaps the kernel goes block by block (remove_memory_blocks_and_altmaps): the same end state. */
 	remove_memory_block_devices(m, start, size);
 	arch_remove_memory(m, start, size);
 	release_mem_region_adjustable(m, start, size);

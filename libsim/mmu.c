@@ -175,6 +175,10 @@ static void free_hotplug_page_range(struct mhp_machine *m, uint64_t pa, uint64_t
 	while ((1ull << order) < size >> m->page_shift)
 		order++;
 	enum page_kind kind = page_kind_of(m, pfn);
+	if (kind == PG_VMEMMAP_ALTMAP) {
+		set_page_kinds(m, pfn, 1ull << order, PG_FREE);   /* vmem_altmap_free(): back to the block, not the buddy */
+		return;
+	}
 	if (kind == PG_VMEMMAP_BOOT || kind == PG_PGTABLE_BOOT) {
 		/* The kernel WARNs on PageReserved here and frees it anyway. */
 		struct mhp_trace_field f[] = { TF_X("pfn", pfn) };
@@ -380,11 +384,26 @@ static void remove_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size
 
 /* ---- vmemmap ------------------------------------------------------------------ */
 
-/* Models vmemmap_alloc_block_buf(): from memblock at boot, else the buddy of the node. */
+/* Models altmap_alloc_block_buf(): the next pages of the block's own memmap area, or nothing. */
+static int altmap_alloc(struct mhp_machine *m, unsigned order, uint64_t *pfn)
+{
+	struct vmem_altmap *a = m->altmap;
+	uint64_t n = 1ull << order, p = (a->base_pfn + a->alloc + n - 1) & ~(n - 1);
+	if (p + n > a->base_pfn + a->free)
+		return -ENOMEM;
+	a->alloc = p + n - a->base_pfn;
+	*pfn = p;
+	return set_page_kinds(m, p, n, PG_VMEMMAP_ALTMAP);
+}
+
+/* Models vmemmap_alloc_block_buf(): memblock at boot, the altmap if there is one, else the node's buddy. */
 static int vmemmap_alloc_block(struct mhp_machine *m, unsigned order, int nid, bool boot, uint64_t *pfn)
 {
-	return boot ? memblock_alloc_pages(m, nid, order, PG_VMEMMAP_BOOT, pfn)
-		    : alloc_pages_node(m, nid, order, PG_VMEMMAP, pfn);
+	if (boot)
+		return memblock_alloc_pages(m, nid, order, PG_VMEMMAP_BOOT, pfn);
+	if (m->altmap)
+		return altmap_alloc(m, order, pfn);
+	return alloc_pages_node(m, nid, order, PG_VMEMMAP, pfn);
 }
 
 /* The table at depth that maps va, populating missing ones (vmemmap_p?d_populate). */
@@ -434,6 +453,8 @@ static int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uin
 			pt_set(m, pmd, idx, mk_desc(m, pfn << m->page_shift, PROT_SECT_NORMAL_BITS));
 			continue;
 		}
+		if (m->altmap)
+			return -ENOMEM;   /* no fallback to base pages from an altmap */
 		if (vmemmap_populate_basepages(m, va, next, r))
 			return -ENOMEM;
 	}

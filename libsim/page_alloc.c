@@ -179,7 +179,7 @@ enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
 }
 
 /* Marks [pfn, pfn + n) as kind (or free); the per-page array exists only while needed. */
-static int set_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)
+int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
 	assert(ms && pfn_to_section_nr(m, pfn + n - 1) == pfn_to_section_nr(m, pfn));
@@ -293,7 +293,7 @@ int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_k
 			struct zone *zone = &m->nodes[n].zones[zonelist[z]];
 			if (zone->free_pages < (1ull << order) || !zone_alloc(m, n, zonelist[z], order, pfn))
 				continue;
-			if (set_kinds(m, *pfn, 1ull << order, kind))
+			if (set_page_kinds(m, *pfn, 1ull << order, kind))
 				return -ENOMEM;
 			zone->free_pages -= 1ull << order;
 			return 0;
@@ -319,7 +319,7 @@ void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum p
 			return;
 		}
 	}
-	set_kinds(m, pfn, n, PG_FREE);
+	set_page_kinds(m, pfn, n, PG_FREE);
 	assert(ms && ms->zone != NO_ZONE);
 	struct zone *z = &m->nodes[ms->nid].zones[ms->zone];
 	if (kind == PG_PGTABLE_BOOT || kind == PG_VMEMMAP_BOOT)

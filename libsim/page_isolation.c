@@ -15,6 +15,31 @@ static void dump_page(struct mhp_machine *m, uint64_t pfn, const char *reason)
 	pr_warn(m, "page dumped because: %s", reason);
 }
 
+/* The first page in [start_pfn, end_pfn) that something holds (page tables, memmap): not movable. */
+static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, uint64_t *pfn,
+			    const char **what)
+{
+	static const char *const names[NR_PAGE_KINDS] = {
+		[PG_PGTABLE] = "page table", [PG_PGTABLE_BOOT] = "boot page table", [PG_VMEMMAP] = "memmap",
+		[PG_VMEMMAP_BOOT] = "boot memmap", [PG_VMEMMAP_ALTMAP] = "memmap on memory",
+	};
+	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
+		const struct mem_section *ms = __pfn_to_section(m, s);
+		if (!ms || !ms->nr_alloc)
+			continue;
+		uint64_t e = (s | (m->pages_per_section - 1)) + 1 < end_pfn ? (s | (m->pages_per_section - 1)) + 1 : end_pfn;
+		for (uint64_t p = s; p < e; p++) {
+			enum page_kind k = page_kind_of(m, p);
+			if (k != PG_FREE) {
+				*pfn = p;
+				*what = names[k];
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /*
  * Models start_isolate_page_range(MEMORY_OFFLINE | REPORT_FAILURE): every
  * pageblock must be free of unmovable pages; the first offender is dumped
@@ -22,9 +47,16 @@ static void dump_page(struct mhp_machine *m, uint64_t pfn, const char *reason)
  */
 int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {
-	uint64_t pfn;
-	const char *what = "";
-	if (memblock_first_unmovable(m, start_pfn, end_pfn, &pfn, &what)) {
+	uint64_t pfn = UINT64_MAX, apfn;
+	const char *what = "", *awhat = "";
+	bool reserved = memblock_first_unmovable(m, start_pfn, end_pfn, &pfn, &what);
+	/* has_unmovable_pages() scans pageblock by pageblock: the lowest offender is reported. */
+	if (first_allocated(m, start_pfn, end_pfn, &apfn, &awhat) && apfn < pfn) {
+		pfn = apfn;
+		what = awhat;
+		reserved = true;
+	}
+	if (reserved) {
 		struct mhp_trace_field f[] = { TF_X("pfn", pfn), TF_S("holder", what) };
 		TRACE(m, "isolate_failed", f, "pfn %#llx is unmovable (%s): the range cannot be isolated",
 		      (unsigned long long)pfn, what);

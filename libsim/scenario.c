@@ -52,6 +52,7 @@ struct step {
 	int nid, zone;
 	char resource[48];
 	int touch_kind;         /* touch: TOUCH_PHYS, TOUCH_STRUCT_PAGE, TOUCH_VA */
+	unsigned flags;         /* add_memory: MHP_* */
 	struct kv kv[STEP_MAX_KV];
 	unsigned nkv;
 };
@@ -154,7 +155,7 @@ static const char *const driver_resources[] = { "System RAM", "System RAM (virti
 /* add_memory / remove_memory: {start, size, node, driver} */
 static int parse_range_action(struct parse_ctx *c, const struct ynode *n, struct step *st)
 {
-	static const char *const add_keys[] = { "start", "size", "node", "driver", NULL };
+	static const char *const add_keys[] = { "start", "size", "node", "driver", "memmap_on_memory", NULL };
 	static const char *const remove_keys[] = { "start", "size", NULL };
 	const char *what = step_words[st->kind];
 	struct ynode *v;
@@ -183,6 +184,12 @@ static int parse_range_action(struct parse_ctx *c, const struct ynode *n, struct
 		if ((ret = yget_enum(c->doc, v, "driver", driver_words, &d, c->err)))
 			return ret;
 		snprintf(st->resource, sizeof(st->resource), "%s", driver_resources[d]);
+	}
+	if ((v = ymap_get(n, "memmap_on_memory"))) {
+		bool on;
+		if ((ret = yget_bool(c->doc, v, "memmap_on_memory", &on, c->err)))
+			return ret;
+		st->flags = on ? MHP_MEMMAP_ON_MEMORY : 0;
 	}
 	return 0;
 }
@@ -839,7 +846,7 @@ static int run_step(struct run *r, const struct step *st)
 		break;
 	}
 	case STEP_ADD:
-		ret = mhp_add_memory(r->m, st->nid, st->start, st->size, st->resource, &opErr);
+		ret = mhp_add_memory_flags(r->m, st->nid, st->start, st->size, st->resource, st->flags, &opErr);
 		break;
 	case STEP_REMOVE:
 		ret = mhp_remove_memory(r->m, st->start, st->size, &opErr);

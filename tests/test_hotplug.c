@@ -205,8 +205,7 @@ static void test_unmodelled_boot_parameters_are_refused(void **state)
 	struct mhp_machine *m = NULL;
 	struct mhp_err err = { 0 };
 	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err), 0);
-	const char *refused[] = { "movablecore=1G", "kernelcore=512M", "memory_hotplug.online_policy=auto-movable",
-				  "memory_hotplug.memmap_on_memory=1" };
+	const char *refused[] = { "movablecore=1G", "kernelcore=512M", "memory_hotplug.online_policy=auto-movable" };
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		struct mhp_boot_args args = { .cmdline = refused[i] };
 		assert_int_equal(mhp_machine_boot(model, &args, &m, &err), -EOPNOTSUPP);
@@ -215,6 +214,46 @@ static void test_unmodelled_boot_parameters_are_refused(void **state)
 	struct mhp_boot_args bad = { .cmdline = "memory_hotplug.online_policy=zigzag" };
 	assert_int_equal(mhp_machine_boot(model, &bad, &m, &err), -EINVAL);
 	mhp_model_free(model);
+}
+
+/* memmap_on_memory=force pads the memmap to pageblocks and says what it wastes (set_memmap_mode). */
+static void test_memmap_on_memory_force_logs_its_waste(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memory_hotplug.memmap_on_memory=force");
+	bool found = false;
+	for (uint64_t i = 0; i < mhp_log_count(m); i++)
+		found |= strcmp(mhp_log_line(m, i, NULL), "Memory hotplug will waste 0 pages in each memory block") == 0;
+	assert_true(found);
+	mhp_machine_free(m);
+}
+
+/* With 16K pages the memmap of a block is no multiple of PMD_SIZE: the flag is ignored. */
+static void test_memmap_on_memory_needs_4k_pages(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-16k", "memhp_default_state=online memory_hotplug.memmap_on_memory=1");
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_add_memory_flags(m, 0, 0x80000000, 128 * MiB, "System RAM", MHP_MEMMAP_ON_MEMORY, &err), 0);
+	assert_int_equal(zoneinfo_value(m, "Normal", "managed"), zoneinfo_value(m, "Normal", "present"));
+	mhp_machine_free(m);
+	m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online memory_hotplug.memmap_on_memory=1");
+	assert_int_equal(mhp_add_memory_flags(m, 0, 0x80000000, 128 * MiB, "System RAM", MHP_MEMMAP_ON_MEMORY, &err), 0);
+	assert_int_equal(zoneinfo_value(m, "Normal", "managed"), 32768 - 512);
+	mhp_machine_free(m);
+}
+
+/* A block holding page tables is unmovable: its offline is EBUSY (has_unmovable_pages). */
+static void test_block_holding_page_tables_cannot_go(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct mhp_err err = { 0 };
+	add_virtio_mem(m, 0x80000000, 128 * MiB);   /* online, Normal: the next tables come from here */
+	assert_int_equal(mhp_add_memory(m, 0, 0x88000000, 128 * MiB, "System RAM (virtio_mem)", &err), 0);
+	assert_int_equal(sysfs_write(m, MEM "memory16/state", "offline"), -EBUSY);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
 }
 
 int main(void)
@@ -234,6 +273,9 @@ int main(void)
 		cmocka_unit_test(test_remove_of_unadded_range_is_refused),
 		cmocka_unit_test(test_hot_add_on_second_node),
 		cmocka_unit_test(test_unmodelled_boot_parameters_are_refused),
+		cmocka_unit_test(test_memmap_on_memory_force_logs_its_waste),
+		cmocka_unit_test(test_memmap_on_memory_needs_4k_pages),
+		cmocka_unit_test(test_block_holding_page_tables_cannot_go),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,13 @@ struct mhp_machine;
 int mhp_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
 		   const char *resource_name, struct mhp_err *err);
 
+/* mhp_t flags a driver may pass. */
+#define MHP_MEMMAP_ON_MEMORY (1u << 1)   /* the memmap of each block lives in the block (if supported) */
+
+/* The same with flags (add_memory_driver_managed's mhp_flags). */
+int mhp_add_memory_flags(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+			 const char *resource_name, unsigned flags, struct mhp_err *err);
+
 /* remove_memory(): every block in the range must be offline, else -EBUSY. */
 int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size,
 		      struct mhp_err *err);
