@@ -13,11 +13,13 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mhpsim run [--json|--quiet] [--models DIR] [--teardown arm64|x86|generic] [--mutant NAME] SCENARIO.yaml\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
+		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
 		"run         replay a scenario: narrated trace (or JSON lines), then state-hash: <hex>\n"
 		"cat         boot MODEL and print simulated files (/sys/..., /proc/...)\n"
+		"ptdump      the kernel page tables (kernel_page_tables format) after a scenario, or at boot\n"
 		"invariants  list the invariants checked after every step\n"
 		"mutants     list the deliberately broken variants the tests use\n");
 }
@@ -114,6 +116,80 @@ static int cmd_cat(int argc, char **argv)
 	return ret;
 }
 
+struct dump_range {
+	uint64_t start, end;
+	int ret;
+};
+
+static void print_ptdump(struct mhp_machine *m, void *ctx)
+{
+	struct dump_range *r = ctx;
+	static char buf[1 << 22];
+	ssize_t n = mhp_ptdump(m, r->start, r->end, buf, sizeof(buf));
+	if (n < 0 || (size_t)n >= sizeof(buf)) {
+		fprintf(stderr, "ptdump: bad range or too large\n");
+		r->ret = 1;
+		return;
+	}
+	fputs(buf, stdout);
+}
+
+/* mhpsim ptdump: replay a scenario quietly (or boot a model), then dump the tables. */
+static int cmd_ptdump(int argc, char **argv)
+{
+	struct mhp_run_options opt = { .output = MHP_OUT_QUIET, .out = stdout, .after = print_ptdump };
+	struct dump_range range = { 0 };
+	const char *models = NULL, *what = NULL;
+	int i = 0;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
+			models = argv[++i];
+		else if (strcmp(argv[i], "--teardown") == 0 && i + 1 < argc)
+			opt.teardown = argv[++i];
+		else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i >= argc || (argc - i != 1 && argc - i != 3)) {
+		usage(stderr);
+		return 2;
+	}
+	what = argv[i];
+	if (argc - i == 3) {
+		range.start = strtoull(argv[i + 1], NULL, 0);
+		range.end = strtoull(argv[i + 2], NULL, 0);
+	}
+	opt.after_ctx = &range;
+	struct mhp_err err = { 0 };
+	size_t len = strlen(what);
+	if (len > 5 && strcmp(what + len - 5, ".yaml") == 0) {
+		struct mhp_scenario *sc;
+		struct mhp_run_result res;
+		if (mhp_scenario_load(what, models, &sc, &err)) {
+			fprintf(stderr, "%s\n", err.msg);
+			return 2;
+		}
+		int ret = mhp_scenario_run(sc, &opt, &res, &err);
+		mhp_scenario_free(sc);
+		if (ret)
+			fprintf(stderr, "FAIL: %s\n", err.msg);
+		return ret ? 1 : range.ret;
+	}
+	char path[1024];
+	struct mhp_model *model;
+	struct mhp_machine *m;
+	snprintf(path, sizeof(path), "%s/%s.yaml", models ? models : "models", what);
+	if (mhp_model_load(path, &model, &err) || mhp_machine_boot(model, NULL, &m, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	mhp_model_free(model);
+	print_ptdump(m, &range);
+	mhp_machine_free(m);
+	return range.ret;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -124,6 +200,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 2, argv + 2);
 	if (strcmp(argv[1], "cat") == 0)
 		return cmd_cat(argc - 2, argv + 2);
+	if (strcmp(argv[1], "ptdump") == 0)
+		return cmd_ptdump(argc - 2, argv + 2);
 	if (strcmp(argv[1], "invariants") == 0) {
 		for (size_t i = 0; i < mhp_invariant_count(); i++) {
 			const struct mhp_invariant *inv = mhp_invariant_get(i);

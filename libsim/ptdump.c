@@ -116,14 +116,24 @@ static int note_cb(const struct mhp_machine *m, uint64_t va, uint64_t end, unsig
 	return 0;
 }
 
-static void dump_region(const struct mhp_machine *m, struct strbuf *sb, const struct marker *markers)
+/* One region between its markers, limited to [start, end) (the whole region: 0, 0). */
+static void dump_region(const struct mhp_machine *m, struct strbuf *sb, const struct marker *markers,
+			uint64_t start, uint64_t end)
 {
-	struct dump_state st = { .sb = sb, .marker = markers, .level = -1 };
-	pt_walk_range(m, markers[0].start, markers[1].start, note_cb, &st);
-	note_page(&st, markers[1].start, -1, 0);   /* note_page_flush() */
+	uint64_t lo = markers[0].start, hi = markers[1].start;
+	if (start || end) {
+		lo = start > lo ? start : lo;
+		hi = end - 1 < hi - 1 ? end : hi;
+		if (lo >= hi)
+			return;
+	}
+	struct marker clipped[3] = { { lo, markers[0].name }, { hi, markers[1].name }, { UINT64_MAX, NULL } };
+	struct dump_state st = { .sb = sb, .marker = clipped, .level = -1 };
+	pt_walk_range(m, lo, hi, note_cb, &st);
+	note_page(&st, hi, -1, 0);   /* note_page_flush() */
 }
 
-void ptdump_show(const struct mhp_machine *m, struct strbuf *sb)
+static void ptdump_range(const struct mhp_machine *m, struct strbuf *sb, uint64_t start, uint64_t end)
 {
 	const struct pt_geom *g = &m->pt_geom;
 	const struct marker linear[] = {
@@ -132,6 +142,21 @@ void ptdump_show(const struct mhp_machine *m, struct strbuf *sb)
 	const struct marker vmemmap[] = {
 		{ g->vmemmap_start, "vmemmap start" }, { g->vmemmap_end, "vmemmap end" }, { UINT64_MAX, NULL },
 	};
-	dump_region(m, sb, linear);
-	dump_region(m, sb, vmemmap);
+	dump_region(m, sb, linear, start, end);
+	dump_region(m, sb, vmemmap, start, end);
+}
+
+void ptdump_show(const struct mhp_machine *m, struct strbuf *sb)
+{
+	ptdump_range(m, sb, 0, 0);
+}
+
+ssize_t mhp_ptdump(const struct mhp_machine *m, uint64_t start, uint64_t end, char *buf, size_t cap)
+{
+	struct strbuf sb;
+	if (start >= end && end != 0)
+		return -EINVAL;
+	sb_init(&sb, buf, cap);
+	ptdump_range(m, &sb, start, end);
+	return (ssize_t)sb.len;
 }

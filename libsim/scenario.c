@@ -913,6 +913,8 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 	/* The full check once at the end: every walk over the whole machine. */
 	if (!ret && r.m && (ret = mhp_check_all(r.m, err)))
 		ret = mhp_err_set(err, ret, "%s: after the last step: invariant %s", sc->file, err_copy(err, inner));
+	if (!ret && r.m && opt->after)
+		opt->after(r.m, opt->after_ctx);
 	if (r.m) {
 		res->state_hash = mhp_machine_state_hash(r.m);
 		res->trace_hash = mhp_trace_hash(r.m);

@@ -155,6 +155,22 @@ static void test_strategies_agree_on_what_is_left(void **state)
 	mhp_machine_free(m);
 }
 
+/* A VA range of kernel_page_tables: the lines of that range, between its region's markers. */
+static void test_ptdump_of_a_range(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	char buf[1024];
+	assert_true(mhp_ptdump(m, 0xffff000000000000ull, 0xffff000080000000ull, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf,
+		"---[ Linear Mapping start ]---\n"
+		"0xffff000000000000-0xffff000040000000           1G PTE       RW NX SHD AF            UXN    MEM/NORMAL-TAGGED\n"
+		"0xffff000040000000-0xffff000080000000           1G PUD\n"
+		"---[ Linear Mapping end ]---\n");
+	assert_int_equal(mhp_ptdump(m, 2, 1, buf, sizeof(buf)), -EINVAL);
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_leaf_flush_keeps_the_walk_cache),
 		cmocka_unit_test(test_linear_map_allocation_failure_is_reported),
 		cmocka_unit_test(test_strategies_agree_on_what_is_left),
+		cmocka_unit_test(test_ptdump_of_a_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

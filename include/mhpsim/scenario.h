@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 
+struct mhp_machine;
+
 struct mhp_scenario;
 
 /*
@@ -26,6 +28,9 @@ struct mhp_run_options {
 	FILE *out;                /* where the trace goes */
 	const char *mutant;       /* NULL, or a mutant name (tests only) */
 	const char *teardown;     /* NULL, or a teardown strategy that overrides the scenario's */
+	/* Called with the machine after the last step (e.g. to dump its state), unless a step failed. */
+	void (*after)(struct mhp_machine *m, void *ctx);
+	void *after_ctx;
 };
 
 struct mhp_run_result {

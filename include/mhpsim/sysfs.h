@@ -9,6 +9,7 @@
 #define MHPSIM_SYSFS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct mhp_machine;
@@ -31,6 +32,13 @@ int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, 
  * locale. Links (memoryN/node0) are listed by name; mhp_sysfs_readlink reads them.
  */
 ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+
+/*
+ * The kernel page tables between VAs start and end, in the format of arm64's
+ * /sys/kernel/debug/kernel_page_tables (the linear map and the vmemmap only;
+ * 0, 0 for both whole). Returns the length (as mhp_sysfs_read) or -EINVAL.
+ */
+ssize_t mhp_ptdump(const struct mhp_machine *m, uint64_t start, uint64_t end, char *buf, size_t cap);
 
 /* Reads a symbolic link's target ("../../node/node0"); -EINVAL if not a link. */
 ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, size_t cap);
