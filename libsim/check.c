@@ -190,6 +190,24 @@ static int check_counters(const struct mhp_machine *m, uint64_t lo, uint64_t hi,
 }
 
 /* Adapters for the checks that look at the whole machine whatever the range. */
+static int check_buddy_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	return check_buddy(m, err);
+}
+
+static int check_isolation_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	return check_isolation_clean(m, err);
+}
+
+static int check_pages_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	return check_pages(m, err);
+}
+
 static int check_pt_dangling_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
 	(void)lo, (void)hi;
@@ -265,6 +283,23 @@ static const struct invariant invariants[] = {
 	    "as something it does not hold",
 	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page" },
 	  check_page_owner_r },
+	{ { "BUDDY",
+	    "the free lists are consistent: blocks aligned, on the list of their pageblock's type, inside the zone's "
+	    "online memory, disjoint from each other and from allocated pages, adding up to NR_FREE_PAGES",
+	    "mm/page_alloc.c: __free_one_page, expand, move_freepages_block" },
+	  check_buddy_r },
+	{ { "ISOLATION-CLEAN",
+	    "no pageblock is left MIGRATE_ISOLATE once an operation returns",
+	    "mm/page_isolation.c: undo_isolate_page_range; mm/memory_hotplug.c: offline_pages (failed_removal_isolated)" },
+	  check_isolation_r },
+	{ { "ZONE-MOVABLE",
+	    "ZONE_MOVABLE holds no unmovable and no long-term pinned page (a block's own memmap excepted)",
+	    "mm/page_alloc.c: gfp_zone (GFP_KERNEL never reaches ZONE_MOVABLE); mm/gup.c: folio_is_longterm_pinnable" },
+	  check_pages_r },
+	{ { "DATA-LOST",
+	    "every live content tag is on exactly one present online page, the one the workload's record says",
+	    "mm/migrate.c: migrate_folio (content copied, source freed); mm/memory_hotplug.c: offline_pages" },
+	  check_pages_r },
 };
 
 size_t mhp_invariant_count(void)
@@ -327,6 +362,17 @@ static const struct mhp_mutant mutants[NR_MUTANTS] = {
 		"arch_add_memory uses block mappings although rodata=full lets the direct map change", "PT-ATTR" },
 	[MUTANT_VMEMMAP_NOT_FREED] = { "vmemmap-not-freed",
 		"section_deactivate forgets vmemmap_free", "VMEMMAP-COVER" },
+	[MUTANT_CANCEL_KEEPS_ISOLATION] = { "cancel-keeps-isolation",
+		"undo_isolate_page_range leaves a pageblock MIGRATE_ISOLATE", "ISOLATION-CLEAN" },
+	[MUTANT_OFFLINE_LEAVES_FREE_BLOCKS] = { "offline-leaves-free-blocks",
+		"__offline_isolated_pages leaves the range's free blocks on the free lists (NR_FREE_PAGES then passes "
+		"managed_pages)", "COUNTERS" },
+	[MUTANT_FREE_TO_WRONG_LIST] = { "free-to-wrong-list",
+		"__free_one_page lists every freed block as MIGRATE_MOVABLE, whatever its pageblock", "BUDDY" },
+	[MUTANT_MIGRATE_DROPS_TAG] = { "migrate-drops-tag",
+		"migration copies a page without its content", "DATA-LOST" },
+	[MUTANT_KERNEL_ALLOC_FROM_MOVABLE] = { "kernel-alloc-from-movable",
+		"GFP_KERNEL allocations may come from ZONE_MOVABLE", "ZONE-MOVABLE" },
 };
 
 size_t mhp_mutant_count(void)

@@ -272,8 +272,8 @@ static int count_kinds(const struct mhp_machine *m, uint64_t nr, const struct me
 {
 	struct owner_count *c = arg;
 	(void)nr;
-	for (uint64_t i = 0; ms->kinds && i < m->pages_per_section; i++)
-		c->kinds[ms->kinds[i]]++;
+	for (uint64_t i = 0; ms->pages && i < m->pages_per_section; i++)
+		c->kinds[ms->pages[i].kind]++;
 	return 0;
 }
 

@@ -99,13 +99,35 @@ struct mem_section {
 	int8_t zone;                /* zone of its pages while online, NO_ZONE otherwise */
 	uint8_t pad;
 	uint32_t nr_alloc;          /* pages allocated (kind != PG_FREE) */
-	uint8_t *kinds;             /* per page kind, allocated with the first allocation */
+	struct page_state *pages;   /* per page state, allocated with the first allocation */
+	uint8_t *pb_mt;             /* migratetype of each pageblock (get_pfnblock_migratetype) */
 	uint64_t subsection_map[4]; /* 64 bits (4K/16K) or 256 bits (64K) */
+};
+
+/* The page layer: what struct page says about an allocated page that the model needs. */
+struct page_state {
+	uint32_t tag;               /* content tag of a workload page (0: none) */
+	uint8_t kind;               /* enum page_kind */
+	uint8_t pin;                /* long-term pins (FOLL_LONGTERM) */
+	uint8_t order;              /* order of the allocation this page heads (hugetlb, blocks) */
+	uint8_t head;               /* 1 on the first page of an allocation */
+};
+
+/* Migrate types, in the order of /proc/pagetypeinfo. */
+enum { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_HIGHATOMIC, MIGRATE_CMA, MIGRATE_ISOLATE,
+       MIGRATE_TYPES };
+#define MAX_ORDER_LIMIT 13         /* the largest MAX_PAGE_ORDER (64K pages) */
+
+/* One buddy free list, kept sorted by pfn in descending order: the lowest block pops from the end. */
+struct free_list {
+	uint64_t *pfn;
+	uint32_t n, cap;
 };
 
 /* What an allocated page holds (the page layer of the design; more kinds come with issue 5). */
 enum page_kind {
-	PG_FREE = 0, PG_PGTABLE, PG_PGTABLE_BOOT, PG_VMEMMAP, PG_VMEMMAP_BOOT, PG_VMEMMAP_ALTMAP, NR_PAGE_KINDS,
+	PG_FREE = 0, PG_PGTABLE, PG_PGTABLE_BOOT, PG_VMEMMAP, PG_VMEMMAP_BOOT, PG_VMEMMAP_ALTMAP,
+	PG_ANON, PG_FILE, PG_KERNEL, PG_USER_PGTABLE, PG_HUGETLB, NR_PAGE_KINDS,
 };
 
 /* One root: a fixed-size array of sections, allocated when first needed. */
@@ -132,7 +154,7 @@ struct zone {
 	uint64_t managed_pages;
 	uint64_t cma_pages;
 	uint64_t free_pages;        /* NR_FREE_PAGES */
-	uint64_t alloc_hint;        /* the allocator searches from here */
+	struct free_list free_area[MAX_ORDER_LIMIT + 1][MIGRATE_TYPES];
 };
 
 struct pglist_data {
@@ -210,7 +232,18 @@ enum mutant {
 	MUTANT_LINEAR_MAP_SHORT,
 	MUTANT_HOTPLUG_BLOCKS,
 	MUTANT_VMEMMAP_NOT_FREED,
+	MUTANT_CANCEL_KEEPS_ISOLATION,
+	MUTANT_OFFLINE_LEAVES_FREE_BLOCKS,
+	MUTANT_MIGRATE_DROPS_TAG,
+	MUTANT_KERNEL_ALLOC_FROM_MOVABLE,
+	MUTANT_FREE_TO_WRONG_LIST,
 	NR_MUTANTS,
+};
+
+/* Content tags of workload pages: tag -> pfn, open addressing. */
+struct tag_map {
+	struct { uint32_t tag; uint64_t pfn; } *slots;
+	uint64_t cap, count;
 };
 
 /* ---- the machine ----------------------------------------------------------- */
@@ -259,6 +292,13 @@ struct mhp_machine {
 	int teardown;                   /* enum teardown_strategy */
 	uint64_t nr_pgtable_pages;      /* live table pages */
 	uint64_t nr_bad_frees;          /* frees of pages that were not allocated as claimed */
+	uint32_t offline_retry_budget;  /* migrate passes before the "signal" (EINTR) */
+	struct { int id, priority; } notifiers[8]; /* the memory notifier chain, in call order */
+	unsigned nr_notifiers;
+	bool inject_loaded;             /* memory-notifier-error-inject is loaded */
+	int inject_going_online, inject_going_offline;  /* its debugfs "error" values */
+	uint64_t nr_migrated;           /* pages migrated since boot */
+	struct tag_map tags;            /* live content tags -> pfn */
 	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
 	uint32_t fail_alloc_count;      /* then this many fail */
 	uint64_t check_lo, check_hi;    /* PA range touched since the last range check */
@@ -318,10 +358,33 @@ void adjust_managed_page_count(struct mhp_machine *m, struct zone *z, int64_t nr
 
 int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind);
+void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order);
+void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+void memblock_free_all(struct mhp_machine *m);
+uint64_t move_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt);
+uint64_t take_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn);
+void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt);
+void zone_free_lists_free(struct zone *z);
+bool page_is_free(const struct mhp_machine *m, uint64_t pfn);
 enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn);
+struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn);
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
+bool kind_is_movable(enum page_kind kind);
+bool kind_is_kernel(enum page_kind kind);
 int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1);
+
+/* workload.c */
+void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn);
+bool tag_lookup(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
+void tags_free(struct mhp_machine *m);
+
+/* migrate.c */
+int scan_movable_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, uint64_t *pfn);
+void do_migrate_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, unsigned *warned);
+int alloc_pages_like(struct mhp_machine *m, int nid, int skip_nid, unsigned order, enum page_kind kind, bool pinned,
+		     uint64_t *pfn);
 
 /* page_isolation.c */
 int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
@@ -352,6 +415,10 @@ int memory_block_sysfs_read(struct mhp_machine *m, struct memory_block *mem, con
 int memory_block_sysfs_write(struct mhp_machine *m, struct memory_block *mem, const char *attr,
 			     const char *value, size_t len);
 int memory_notify(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
+enum { NOTIFIER_ARM64_BOOTMEM, NOTIFIER_ERROR_INJECT };
+int register_memory_notifier(struct mhp_machine *m, int id, int priority);
+void unregister_memory_notifier(struct mhp_machine *m, int id);
+int *inject_error_slot(struct mhp_machine *m, const char *event);
 
 /* mmu.c (arm64) */
 void arm64_memory_layout_init(struct mhp_machine *m);
@@ -406,6 +473,11 @@ int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, stru
 int check_vmemmap(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 int check_tlb_stale(const struct mhp_machine *m, struct mhp_err *err);
 int check_page_owner(const struct mhp_machine *m, struct mhp_err *err);
+
+/* check_page.c */
+int check_buddy(const struct mhp_machine *m, struct mhp_err *err);
+int check_isolation_clean(const struct mhp_machine *m, struct mhp_err *err);
+int check_pages(const struct mhp_machine *m, struct mhp_err *err);
 
 /* error.c */
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

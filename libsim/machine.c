@@ -187,13 +187,14 @@ static void log_zone_ranges(struct mhp_machine *m)
 			(unsigned long long)(m->model.ram[i].start + m->model.ram[i].size - 1));
 }
 
-static int boot(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
+static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_notifier, struct mhp_err *err)
 {
 	derive_geometry(m);
 	m->default_online_type = m->model.default_online_type;
 	m->online_policy = ONLINE_POLICY_CONTIG_ZONES;
 	m->rodata_full = true;          /* Debian: RODATA_FULL_DEFAULT_ENABLED=y */
 	m->fail_alloc_after = -1;
+	m->offline_retry_budget = 1000;
 	m->check_lo = UINT64_MAX;
 	int ret = parse_cmdline(m, cmdline ? cmdline : m->model.cmdline, err);
 	if (ret)
@@ -214,6 +215,10 @@ static int boot(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
 		return ret;
 	if ((ret = arm64_paging_init(m, err)) || (ret = arm64_boot_vmemmap(m, err)))
 		return ret;
+	memblock_free_all(m);
+	/* early_initcall(prevent_bootmem_remove_init): priority 0 on the memory chain. */
+	if (!no_bootmem_notifier)
+		register_memory_notifier(m, NOTIFIER_ARM64_BOOTMEM, 0);
 	for (unsigned i = 0; i < m->model.nr_ram; i++) {
 		const struct model_range *r = &m->model.ram[i];
 		if (request_region(m, r->start, r->size, "System RAM", false, false))
@@ -246,7 +251,7 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 	m->trace.sink = args->sink;
 	m->trace.ctx = args->sink_ctx;
 	sparse_init(m);
-	int ret = boot(m, args->cmdline, err);
+	int ret = boot(m, args->cmdline, args->no_bootmem_notifier, err);
 	if (ret) {
 		mhp_machine_free(m);
 		return ret;
@@ -263,6 +268,10 @@ void mhp_machine_free(struct mhp_machine *m)
 	resources_free(m);
 	pt_store_free(m);
 	sparse_free(m);
+	tags_free(m);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+			zone_free_lists_free(&m->nodes[nid].zones[zid]);
 	free(m->log.lines);
 	free(m);
 }
@@ -278,8 +287,10 @@ static int hash_section(const struct mhp_machine *m, uint64_t nr, const struct m
 	hash_u64(h, nr);
 	hash_u64(h, ms->flags);
 	hash_u64(h, ms->nr_alloc);
-	if (ms->kinds)
-		*h = fnv1a64(*h, ms->kinds, m->pages_per_section);
+	if (ms->pages)
+		*h = fnv1a64(*h, ms->pages, m->pages_per_section * sizeof(*ms->pages));
+	if (ms->pb_mt)
+		*h = fnv1a64(*h, ms->pb_mt, m->pages_per_section >> m->pageblock_order);
 	hash_u64(h, (uint64_t)(int64_t)ms->nid);
 	hash_u64(h, (uint64_t)(int64_t)ms->zone);
 	for (int i = 0; i < 4; i++)

@@ -6,8 +6,6 @@
  * (kernel image, memmap, page tables, FDT, CMA) are given as fixed ranges,
  * not computed. Their pages are PageReserved, or MIGRATE_CMA for CMA areas.
  */
-#include <stdlib.h>
-
 #include "internal.h"
 
 static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
@@ -90,13 +88,7 @@ int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum pa
 				continue;
 			m->pool_used[i] = PHYS_PFN(m, r->start + r->size) - p;
 			*pfn = p;
-			struct mem_section *ms = __pfn_to_section(m, p);
-			if (!ms->kinds && !(ms->kinds = calloc(m->pages_per_section, 1)))
-				return -ENOMEM;
-			for (uint64_t k = 0; k < n; k++)
-				ms->kinds[(p + k) & (m->pages_per_section - 1)] = (uint8_t)kind;
-			ms->nr_alloc += (uint32_t)n;
-			return 0;
+			return set_page_kinds(m, p, n, kind);
 		}
 	}
 	return -ENOMEM;

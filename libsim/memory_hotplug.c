@@ -85,10 +85,13 @@ static void set_section_zone(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pa
 }
 
 /* Models move_pfn_range_to_zone(): grow zone and node spans, link the pages. */
-static void move_pfn_range_to_zone(struct mhp_machine *m, int nid, int zid, uint64_t pfn, uint64_t nr_pages)
+static void move_pfn_range_to_zone(struct mhp_machine *m, int nid, int zid, uint64_t pfn, uint64_t nr_pages, int mt)
 {
 	struct pglist_data *pgdat = &m->nodes[nid];
 	struct zone *z = &pgdat->zones[zid];
+	/* memmap_init_range(): every pageblock of the range gets the requested type. */
+	for (uint64_t p = pfn; p < pfn + nr_pages; p += 1ull << m->pageblock_order)
+		set_pageblock_migratetype(m, p, mt);
 
 	if (m->mutant != MUTANT_ONLINE_NO_SPAN_GROW)
 		resize_zone_range(z, pfn, nr_pages);
@@ -230,7 +233,7 @@ void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int
 /* Models mhp_init_memmap_on_memory(): the block's memmap pages join the zone, never the buddy. */
 void mhp_init_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid)
 {
-	move_pfn_range_to_zone(m, nid, zid, pfn, nr_pages);
+	move_pfn_range_to_zone(m, nid, zid, pfn, nr_pages, MIGRATE_UNMOVABLE);
 	/* Whole sections of memmap would be marked online here; a block's memmap is less than a section. */
 	assert(nr_pages < m->pages_per_section);
 }
@@ -241,9 +244,22 @@ void mhp_deinit_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t n
 	remove_pfn_range_from_zone(m, nid, zid, pfn, nr_pages);
 }
 
+/* Models undo_isolate_page_range(): the pageblocks become mt again, with their free blocks. */
+static void undo_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt)
+{
+	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)
+		if (get_pageblock_migratetype(m, p) == MIGRATE_ISOLATE)
+			set_pageblock_migratetype(m, p, mt);
+	move_free_blocks(m, start_pfn, end_pfn, mt);
+	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_X("end_pfn", end_pfn) };
+	TRACE(m, "undo_isolate", f, "pageblocks of pfn %#llx-%#llx back to MIGRATE_MOVABLE",
+	      (unsigned long long)start_pfn, (unsigned long long)end_pfn);
+}
+
 /*
- * Models online_pages(): link the range to the zone, ask the notifiers, hand
- * the pages to the buddy allocator, and count them.
+ * Models online_pages(): link the range to the zone with its pageblocks
+ * isolated, ask the notifiers, free every page to the buddy, count them,
+ * then undo the isolation so the pages become MIGRATE_MOVABLE.
  */
 int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid)
 {
@@ -252,7 +268,7 @@ int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid
 	if (!nr_pages || !is_aligned(pfn, 1ull << m->pageblock_order) ||
 	    !is_aligned(pfn + nr_pages, m->pages_per_section))
 		return -EINVAL;
-	move_pfn_range_to_zone(m, nid, zid, pfn, nr_pages);
+	move_pfn_range_to_zone(m, nid, zid, pfn, nr_pages, MIGRATE_ISOLATE);
 
 	int ret = memory_notify(m, MEM_GOING_ONLINE, pfn, nr_pages);
 	if (ret) {
@@ -260,14 +276,17 @@ int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid
 			 (unsigned long long)PFN_PHYS(m, pfn),
 			 (unsigned long long)PFN_PHYS(m, pfn + nr_pages) - 1);
 		memory_notify(m, MEM_CANCEL_ONLINE, pfn, nr_pages);
+		for (uint64_t p = pfn; p < pfn + nr_pages; p += 1ull << m->pageblock_order)
+			set_pageblock_migratetype(m, p, MIGRATE_MOVABLE);
 		remove_pfn_range_from_zone(m, nid, zid, pfn, nr_pages);
 		return ret;
 	}
-	/* online_pages_range(): every page goes free to the buddy and counts as managed. */
+	/* online_pages_range(): the sections go online, the pages to the buddy in max-order chunks. */
 	online_mem_sections(m, pfn, pfn + nr_pages);
-	z->free_pages += nr_pages;
+	free_range_to_buddy(m, pfn, pfn + nr_pages);
 	adjust_managed_page_count(m, z, (int64_t)nr_pages);
 	adjust_present_page_count(m, pfn, nid, zid, (int64_t)nr_pages);
+	undo_isolate_page_range(m, pfn, pfn + nr_pages, MIGRATE_MOVABLE);
 
 	struct mhp_trace_field f[] = { TF_X("start_pfn", pfn), TF_U("pages", nr_pages),
 				       TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)) };
@@ -291,22 +310,66 @@ static int offline_failed(struct mhp_machine *m, uint64_t start_pfn, uint64_t en
 static int offline_cancel(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
 			  const char *reason, int ret)
 {
-	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_X("end_pfn", end_pfn) };
-	TRACE(m, "undo_isolate", f, "pageblocks of pfn %#llx-%#llx back to MIGRATE_MOVABLE",
-	      (unsigned long long)start_pfn, (unsigned long long)end_pfn);
+	/* The mutant forgets the first pageblock: it stays isolated, its free pages out of reach. */
+	uint64_t from = m->mutant == MUTANT_CANCEL_KEEPS_ISOLATION ? start_pfn + (1ull << m->pageblock_order) : start_pfn;
+	undo_isolate_page_range(m, from, end_pfn, MIGRATE_MOVABLE);
 	memory_notify(m, MEM_CANCEL_OFFLINE, start_pfn, end_pfn - start_pfn);
 	return offline_failed(m, start_pfn, end_pfn, reason, ret);
 }
 
+/* Models test_pages_isolated(MEMORY_OFFLINE): every page of the range free in the buddy. */
+static bool test_pages_isolated(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
+		if (!__pfn_to_section(m, s)->nr_alloc)
+			continue;
+		uint64_t e = (s | (m->pages_per_section - 1)) + 1;
+		for (uint64_t p = s; p < e && p < end_pfn; p++)
+			if (page_kind_of(m, p) != PG_FREE)
+				return false;
+	}
+	return true;
+}
+
 /*
- * Models offline_pages(): range and zone checks, isolation, notifiers, the
- * migration loop, then the commit. Nothing is allocated in a block until the
- * allocator arrives (issue 5), so the loop finds nothing to migrate.
+ * The migrate loop of offline_pages(): scan for movable pages, migrate them,
+ * again, until none is left. The kernel loops until a signal arrives; the
+ * model's signal is the machine's retry budget (-EINTR once it is spent).
+ */
+static int offline_migrate_loop(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, const char **reason)
+{
+	unsigned warned = 0;
+	for (uint32_t pass = 0;; pass++) {
+		if (pass >= m->offline_retry_budget) {
+			*reason = "signal backoff";
+			return -EINTR;
+		}
+		uint64_t pfn;
+		int ret = scan_movable_pages(m, start_pfn, end_pfn, &pfn);
+		if (ret == 0) {
+			do_migrate_range(m, pfn, end_pfn, &warned);
+			continue;
+		}
+		if (ret != -ENOENT) {
+			*reason = "unmovable page";
+			return ret;
+		}
+		/* dissolve_free_hugetlb_folios(): the model keeps no free hugetlb pool. */
+		if (test_pages_isolated(m, start_pfn, end_pfn))
+			return 0;
+	}
+}
+
+/*
+ * Models offline_pages(): the range and zone checks, isolation, the
+ * notifiers, the migrate loop, then the commit: in the kernel's order, with
+ * its reasons and errnos.
  */
 int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, int nid, int zid)
 {
 	const uint64_t end_pfn = start_pfn + nr_pages;
 	struct zone *z = &m->nodes[nid].zones[zid];
+	const char *reason = NULL;
 
 	if (!nr_pages || !is_aligned(start_pfn, 1ull << m->pageblock_order) ||
 	    !is_aligned(end_pfn, m->pages_per_section))
@@ -322,14 +385,20 @@ int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, 
 	ret = memory_notify(m, MEM_GOING_OFFLINE, start_pfn, nr_pages);
 	if (ret)
 		return offline_cancel(m, start_pfn, end_pfn, "notifier failure", ret);
+	ret = offline_migrate_loop(m, start_pfn, end_pfn, &reason);
+	if (ret)
+		return offline_cancel(m, start_pfn, end_pfn, reason, ret);
 
 	/* __offline_isolated_pages(): the free pages leave the buddy, the sections go offline. */
 	if (m->mutant != MUTANT_OFFLINE_KEEPS_SECTION_ONLINE)
 		offline_mem_sections(m, start_pfn, end_pfn);
-	assert(z->free_pages >= nr_pages);
-	z->free_pages -= nr_pages;
+	uint64_t taken = m->mutant == MUTANT_OFFLINE_LEAVES_FREE_BLOCKS ? nr_pages : take_free_blocks(m, start_pfn, end_pfn);
+	assert(taken == nr_pages);
+	(void)taken, (void)z;
 	pr_debug(m, "Offlined Pages %llu", (unsigned long long)nr_pages);
-	adjust_managed_page_count(m, z, -(int64_t)nr_pages);
+	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)
+		set_pageblock_migratetype(m, p, MIGRATE_MOVABLE);   /* the memmap is poisoned; types reset at online */
+	adjust_managed_page_count(m, &m->nodes[nid].zones[zid], -(int64_t)nr_pages);
 	adjust_present_page_count(m, start_pfn, nid, zid, -(int64_t)nr_pages);
 
 	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_U("pages", nr_pages),
@@ -614,7 +683,7 @@ static bool range_fully_added(struct mhp_machine *m, uint64_t start, uint64_t si
 {
 	for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
 		const struct mem_section *ms = __pfn_to_section(m, PHYS_PFN(m, pa));
-		if (!present_section(ms) || early_section(ms))
+		if (!present_section(ms))
 			return false;
 	}
 	return true;
@@ -652,7 +721,7 @@ int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size, stru
 				   (unsigned long long)start, (unsigned long long)(start + size - 1));
 	if (!range_fully_added(m, start, size))
 		return mhp_err_set(err, -EINVAL,
-				   "[%#llx-%#llx] was not hot-added (the kernel would WARN in __remove_pages); refused",
+				   "[%#llx-%#llx] is not all present (the kernel would WARN in __remove_pages); refused",
 				   (unsigned long long)start, (unsigned long long)(start + size - 1));
 	int altmaps = memory_blocks_have_altmaps(m, start, size);
 	if (altmaps < 0) {

@@ -113,8 +113,7 @@ static void init_zone(struct mhp_machine *m, int nid, int zid, uint64_t zone_lo,
 	z->cma_pages = memblock_reserved_pages(m, lo, hi, true);
 	/* Boot reservations never reach the buddy; CMA areas do (as MIGRATE_CMA). */
 	z->managed_pages = z->present_pages - memblock_reserved_pages(m, lo, hi, false);
-	z->free_pages = z->managed_pages;
-	m->totalram_pages += z->managed_pages;
+	m->totalram_pages += z->managed_pages;   /* the pages reach the buddy in memblock_free_all() */
 }
 
 /* Models free_area_init(): node spans from memblock, then each zone's share. */
@@ -147,119 +146,257 @@ int free_area_init(struct mhp_machine *m)
 	return 0;
 }
 
-/* ---- page allocation -------------------------------------------------------
- * A first-fit allocator over the online sections of a zone, lowest pfn first,
- * that keeps what each allocated page holds. It gives the page tables and the
- * vmemmap their pages; the buddy allocator of issue 5 replaces its search
- * with free lists and keeps this interface.
+
+/* ---- the buddy allocator ----------------------------------------------------
+ * Free lists per zone, order and migrate type, as in mm/page_alloc.c. A list
+ * is a sorted array of block pfns: allocation takes the lowest block, which
+ * makes placement deterministic and easy to follow in a trace.
  */
 
-/* The first reserved range (boot allocations, CMA) overlapping [lo, hi). */
-bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1)
+static unsigned max_order(const struct mhp_machine *m)
 {
-	bool found = false;
-	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
-		const struct model_range *r = &m->model.reserved[i];
-		uint64_t a = PHYS_PFN(m, r->start), b = PHYS_PFN(m, r->start + r->size);
-		if (a < hi && b > lo && (!found || a < *r0)) {
-			*r0 = a;
-			*r1 = b;
-			found = true;
-		}
-	}
-	return found;
+	return m->max_page_order;
 }
 
-enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
+static struct zone *pfn_zone(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	if (!ms || !ms->kinds)
-		return PG_FREE;
-	return (enum page_kind)ms->kinds[pfn & (m->pages_per_section - 1)];
+	assert(ms && ms->zone != NO_ZONE && ms->nid >= 0);
+	return (struct zone *)&m->nodes[ms->nid].zones[ms->zone];
 }
 
-/* Marks [pfn, pfn + n) as kind (or free); the per-page array exists only while needed. */
-int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)
+int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	assert(ms && ms->pb_mt);
+	return ms->pb_mt[(pfn & (m->pages_per_section - 1)) >> m->pageblock_order];
+}
+
+void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
-	assert(ms && pfn_to_section_nr(m, pfn + n - 1) == pfn_to_section_nr(m, pfn));
-	if (!ms->kinds) {
-		if (kind == PG_FREE)
-			return 0;
-		ms->kinds = calloc(m->pages_per_section, 1);
-		if (!ms->kinds)
-			return -ENOMEM;
-	}
-	for (uint64_t i = 0; i < n; i++) {
-		uint8_t *k = &ms->kinds[(pfn + i) & (m->pages_per_section - 1)];
-		ms->nr_alloc += (kind != PG_FREE) - (*k != PG_FREE);
-		*k = (uint8_t)kind;
-	}
-	if (!ms->nr_alloc) {
-		free(ms->kinds);
-		ms->kinds = NULL;
-	}
-	return 0;
+	assert(ms && ms->pb_mt);
+	ms->pb_mt[(pfn & (m->pages_per_section - 1)) >> m->pageblock_order] = (uint8_t)mt;
 }
 
-/* A free, unreserved, aligned run of 2^order pages in [lo, hi), or false. */
-static bool find_free_run(const struct mhp_machine *m, uint64_t lo, uint64_t hi, unsigned order, uint64_t *out)
+/* Index of pfn in a descending list, or where it would go. */
+static uint32_t fl_search(const struct free_list *fl, uint64_t pfn, bool *found)
 {
-	uint64_t n = 1ull << order, r0, r1;
-	const struct mem_section *ms = __pfn_to_section(m, lo);
-	for (uint64_t p = (lo + n - 1) & ~(n - 1); p + n <= hi;) {
-		if (first_reserved_in(m, p, p + n, &r0, &r1)) {
-			p = (r1 + n - 1) & ~(n - 1);
+	uint32_t lo = 0, hi = fl->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (fl->pfn[mid] > pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < fl->n && fl->pfn[lo] == pfn;
+	return lo;
+}
+
+static void fl_add(struct free_list *fl, uint64_t pfn)
+{
+	bool found;
+	uint32_t i = fl_search(fl, pfn, &found);
+	assert(!found);
+	if (fl->n == fl->cap) {
+		uint32_t ncap = fl->cap ? fl->cap * 2 : 16;
+		uint64_t *a = realloc(fl->pfn, ncap * sizeof(*a));
+		assert(a);   /* host memory for free lists is bounded by the pages the model holds */
+		fl->pfn = a;
+		fl->cap = ncap;
+	}
+	memmove(&fl->pfn[i + 1], &fl->pfn[i], (fl->n - i) * sizeof(*fl->pfn));
+	fl->pfn[i] = pfn;
+	fl->n++;
+}
+
+static bool fl_del(struct free_list *fl, uint64_t pfn)
+{
+	bool found;
+	uint32_t i = fl_search(fl, pfn, &found);
+	if (!found)
+		return false;
+	memmove(&fl->pfn[i], &fl->pfn[i + 1], (fl->n - i - 1) * sizeof(*fl->pfn));
+	fl->n--;
+	return true;
+}
+
+void zone_free_lists_free(struct zone *z)
+{
+	for (unsigned o = 0; o <= MAX_ORDER_LIMIT; o++)
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+			free(z->free_area[o][mt].pfn);
+}
+
+static void add_to_free_list(struct zone *z, uint64_t pfn, unsigned order, int mt)
+{
+	fl_add(&z->free_area[order][mt], pfn);
+	z->free_pages += 1ull << order;
+}
+
+static bool del_from_free_list(struct zone *z, uint64_t pfn, unsigned order, int mt)
+{
+	if (!fl_del(&z->free_area[order][mt], pfn))
+		return false;
+	z->free_pages -= 1ull << order;
+	return true;
+}
+
+/* migratetype_is_mergeable(): the per-cpu types only. */
+static bool mt_mergeable(int mt)
+{
+	return mt < MIGRATE_HIGHATOMIC;
+}
+
+/* The buddy of a block must be in a present section of the same zone. */
+static bool buddy_in_zone(const struct mhp_machine *m, uint64_t buddy, const struct zone *z)
+{
+	const struct mem_section *ms = __pfn_to_section(m, buddy);
+	return ms && present_section(ms) && ms->zone != NO_ZONE && ms->nid >= 0 &&
+	       &m->nodes[ms->nid].zones[ms->zone] == z && pfn_valid(m, buddy);
+}
+
+/* Models __free_one_page(): merge with free buddies as far as they go, then list the block. */
+static void __free_one_page(struct mhp_machine *m, uint64_t pfn, unsigned order, int mt)
+{
+	struct zone *z = pfn_zone(m, pfn);
+	while (order < max_order(m)) {
+		uint64_t buddy = pfn ^ (1ull << order);
+		if (!buddy_in_zone(m, buddy, z))
+			break;
+		int buddy_mt = order >= m->pageblock_order ? get_pageblock_migratetype(m, buddy) : mt;
+		if (buddy_mt != mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
+			break;
+		if (!del_from_free_list(z, buddy, order, buddy_mt))
+			break;
+		if (buddy_mt != mt)
+			set_pageblock_migratetype(m, buddy, mt);
+		pfn &= ~(1ull << order);
+		order++;
+	}
+	add_to_free_list(z, pfn, order, mt);
+}
+
+/*
+ * Frees [start_pfn, end_pfn) to the buddy in the largest aligned chunks
+ * (memblock_free_all at boot, online_pages_range at online). Each chunk goes
+ * to the list of its pageblock's type.
+ */
+void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	for (uint64_t pfn = start_pfn; pfn < end_pfn;) {
+		unsigned order = max_order(m);
+		while (order && (!is_aligned(pfn, 1ull << order) || pfn + (1ull << order) > end_pfn))
+			order--;
+		__free_one_page(m, pfn, order, get_pageblock_migratetype(m, pfn));
+		pfn += 1ull << order;
+	}
+}
+
+/* Models expand(): split a block down to order, the upper halves back on the lists. */
+static void expand(struct zone *z, uint64_t pfn, unsigned low, unsigned high, int mt)
+{
+	while (high > low) {
+		high--;
+		add_to_free_list(z, pfn + (1ull << high), high, mt);
+	}
+}
+
+/* Models __rmqueue_smallest(): the lowest block of the smallest order that fits. */
+static bool rmqueue_smallest(struct mhp_machine *m, struct zone *z, unsigned order, int mt, uint64_t *pfn)
+{
+	for (unsigned o = order; o <= max_order(m); o++) {
+		struct free_list *fl = &z->free_area[o][mt];
+		if (!fl->n)
 			continue;
-		}
-		uint64_t busy = UINT64_MAX;
-		for (uint64_t i = 0; ms->kinds && i < n && busy == UINT64_MAX; i++)
-			if (ms->kinds[(p + i) & (m->pages_per_section - 1)] != PG_FREE)
-				busy = p + i;
-		if (busy == UINT64_MAX) {
-			*out = p;
-			return true;
-		}
-		p = (busy + n) & ~(n - 1);
+		*pfn = fl->pfn[fl->n - 1];
+		del_from_free_list(z, *pfn, o, mt);
+		expand(z, *pfn, order, o, mt);
+		return true;
 	}
 	return false;
 }
 
-struct zone_search {
-	int nid, zid;
-	unsigned order;
-	uint64_t from, pfn;
+/* Moves the free blocks of one pageblock to another type's lists (move_freepages_block). */
+static void move_freepages_block(struct mhp_machine *m, uint64_t pfn, int mt)
+{
+	uint64_t pb = 1ull << m->pageblock_order, start = pfn & ~(pb - 1);
+	move_free_blocks(m, start, start + pb, mt);
+	set_pageblock_migratetype(m, start, mt);
+}
+
+/*
+ * Models __rmqueue_fallback(), simplified: the largest block of the first
+ * fallback type; one of at least half a pageblock claims its pageblock.
+ */
+static bool rmqueue_fallback(struct mhp_machine *m, struct zone *z, unsigned order, int mt, uint64_t *pfn)
+{
+	static const int fallbacks[3][2] = {
+		[MIGRATE_UNMOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE },
+		[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
+		[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
+	};
+	for (int o = (int)max_order(m); o >= (int)order; o--) {
+		for (int i = 0; i < 2; i++) {
+			int from = fallbacks[mt][i];
+			struct free_list *fl = &z->free_area[o][from];
+			if (!fl->n)
+				continue;
+			uint64_t block = fl->pfn[fl->n - 1];
+			if ((unsigned)o >= m->pageblock_order / 2 && o < (int)m->pageblock_order) {
+				move_freepages_block(m, block, mt);
+				return rmqueue_smallest(m, z, order, mt, pfn);
+			}
+			if ((unsigned)o >= m->pageblock_order) {
+				for (uint64_t p = block; p < block + (1ull << o); p += 1ull << m->pageblock_order)
+					set_pageblock_migratetype(m, p, mt);
+				del_from_free_list(z, block, (unsigned)o, from);
+				add_to_free_list(z, block, (unsigned)o, mt);
+				return rmqueue_smallest(m, z, order, mt, pfn);
+			}
+			*pfn = block;
+			del_from_free_list(z, block, (unsigned)o, from);
+			expand(z, block, order, (unsigned)o, from);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* What a kind of page asks of the allocator (its GFP flags). */
+struct alloc_class {
+	int mt;              /* the migratetype it wants */
+	bool movable_zone;   /* may come from ZONE_MOVABLE (__GFP_MOVABLE) */
+	bool cma;            /* may come from CMA pageblocks */
 };
 
-static int zone_search_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+static struct alloc_class alloc_class_of(const struct mhp_machine *m, enum page_kind kind, bool pinned)
 {
-	struct zone_search *s = arg;
-	uint64_t base = section_nr_to_pfn(m, nr);
-	if (!online_section(ms) || ms->nid != s->nid || ms->zone != s->zid ||
-	    ms->nr_alloc + (1ull << s->order) > m->pages_per_section)
-		return 0;
-	return find_free_run(m, base > s->from ? base : s->from, base + m->pages_per_section, s->order, &s->pfn);
-}
-
-/* Models the search of one zone: its online sections from the hint upward, then from the start. */
-static bool zone_alloc(struct mhp_machine *m, int nid, int zid, unsigned order, uint64_t *pfn)
-{
-	struct zone *z = &m->nodes[nid].zones[zid];
-	uint64_t start = z->zone_start_pfn, end = zone_end_pfn(z);
-	uint64_t hint = z->alloc_hint > start && z->alloc_hint < end ? z->alloc_hint : start;
-	for (int pass = 0; pass < 2; pass++) {
-		struct zone_search s = { .nid = nid, .zid = zid, .order = order, .from = pass ? start : hint };
-		uint64_t hi = pass ? pfn_to_section_nr(m, hint) + 1 : pfn_to_section_nr(m, end - 1) + 1;
-		if (for_each_present_section(m, pfn_to_section_nr(m, s.from), hi, zone_search_cb, &s)) {
-			*pfn = s.pfn;
-			z->alloc_hint = s.pfn;
-			return true;
-		}
+	if (m->mutant == MUTANT_KERNEL_ALLOC_FROM_MOVABLE && !kind_is_movable(kind))
+		return (struct alloc_class){ MIGRATE_UNMOVABLE, true, false };   /* the bug */
+	switch (kind) {
+	case PG_ANON:
+	case PG_FILE:
+	case PG_HUGETLB:
+		/* Long-term pinned pages never stay in ZONE_MOVABLE or CMA (folio_is_longterm_pinnable). */
+		return (struct alloc_class){ MIGRATE_MOVABLE, !pinned, !pinned };
+	default:
+		return (struct alloc_class){ MIGRATE_UNMOVABLE, false, false };
 	}
-	return false;
 }
 
-/* Fault injection: the armed allocation fails once (scenario step fail_alloc). */
+bool kind_is_movable(enum page_kind kind)
+{
+	return kind == PG_ANON || kind == PG_FILE || kind == PG_HUGETLB;
+}
+
+bool kind_is_kernel(enum page_kind kind)
+{
+	return kind != PG_FREE && !kind_is_movable(kind);
+}
+
+/* Fault injection: the armed allocations fail (scenario step fail_alloc). */
 static bool injected_failure(struct mhp_machine *m)
 {
 	if (m->fail_alloc_after < 0)
@@ -275,42 +412,88 @@ static bool injected_failure(struct mhp_machine *m)
 	return true;
 }
 
-/*
- * Models alloc_pages_node(nid, GFP_KERNEL, order): the node first, then the
- * others; in each node the zonelist order Normal, DMA32, DMA. Kernel
- * allocations never come from ZONE_MOVABLE.
- */
-int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn)
+/* One zone: the wanted type, then CMA for movable pages, then the fallbacks. */
+static bool zone_alloc(struct mhp_machine *m, struct zone *z, unsigned order, struct alloc_class c, uint64_t *pfn)
 {
-	static const int zonelist[] = { ZONE_NORMAL, ZONE_DMA32, ZONE_DMA };
+	if (z->free_pages < (1ull << order))
+		return false;
+	if (rmqueue_smallest(m, z, order, c.mt, pfn))
+		return true;
+	if (c.cma && rmqueue_smallest(m, z, order, MIGRATE_CMA, pfn))
+		return true;
+	return rmqueue_fallback(m, z, order, c.mt, pfn);
+}
+
+/* The node's zones from the highest the class may use down to DMA (the zonelist). */
+static bool node_alloc(struct mhp_machine *m, int nid, unsigned order, struct alloc_class c, uint64_t skip_lo,
+		       uint64_t skip_hi, uint64_t *pfn)
+{
+	for (int zid = c.movable_zone ? ZONE_MOVABLE : ZONE_NORMAL; zid >= ZONE_DMA; zid--) {
+		struct zone *z = &m->nodes[nid].zones[zid];
+		if (!zone_alloc(m, z, order, c, pfn))
+			continue;
+		if (*pfn + (1ull << order) > skip_lo && *pfn < skip_hi) {
+			/* Isolated pageblocks are never on these lists; a target inside the range is a bug. */
+			assert(!"allocation inside an isolated range");
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Models __alloc_pages(): the preferred node first, then the others in
+ * order (distances are not modelled); no watermarks, no reclaim. Returns
+ * -ENOMEM when no zone has a block.
+ */
+static int alloc_pages_class(struct mhp_machine *m, int nid, unsigned order, struct alloc_class c, int skip_nid,
+			     uint64_t *pfn)
+{
 	if (injected_failure(m))
 		return -ENOMEM;
-	for (int i = 0; i <= MAX_NUMNODES; i++) {
-		int n = i == 0 ? nid : i - 1;
-		if (n < 0 || n >= MAX_NUMNODES || (i > 0 && n == nid) || !m->nodes[n].online)
+	for (int i = -1; i < MAX_NUMNODES; i++) {
+		int n = i < 0 ? nid : i;
+		if (n < 0 || (i >= 0 && n == nid) || n == skip_nid || !m->nodes[n].online)
 			continue;
-		for (size_t z = 0; z < ARRAY_SIZE(zonelist); z++) {
-			struct zone *zone = &m->nodes[n].zones[zonelist[z]];
-			if (zone->free_pages < (1ull << order) || !zone_alloc(m, n, zonelist[z], order, pfn))
-				continue;
-			if (set_page_kinds(m, *pfn, 1ull << order, kind))
-				return -ENOMEM;
-			zone->free_pages -= 1ull << order;
+		if (node_alloc(m, n, order, c, 0, 0, pfn))
 			return 0;
-		}
 	}
 	return -ENOMEM;
 }
 
+/* Marks an allocation's pages: the first is the head and carries the order. */
+static int mark_allocated(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind)
+{
+	int ret = set_page_kinds(m, pfn, 1ull << order, kind);
+	if (!ret) {
+		struct page_state *p = page_state_of(m, pfn);
+		p->head = 1;
+		p->order = (uint8_t)order;
+	}
+	return ret;
+}
+
+int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn)
+{
+	int ret = alloc_pages_class(m, nid, order, alloc_class_of(m, kind, false), -1, pfn);
+	return ret ? ret : mark_allocated(m, *pfn, order, kind);
+}
+
+/* Allocates a page like an existing one (migration target): same kind, never on skip_nid unless alone. */
+int alloc_pages_like(struct mhp_machine *m, int nid, int skip_nid, unsigned order, enum page_kind kind, bool pinned,
+		     uint64_t *pfn)
+{
+	int ret = alloc_pages_class(m, nid, order, alloc_class_of(m, kind, pinned), skip_nid, pfn);
+	return ret ? ret : mark_allocated(m, *pfn, order, kind);
+}
+
 /*
- * Models free_pages(): the pages must hold what the caller says (a page-table
- * free of a page that is no table is a bug the invariants report). A page
- * from memblock becomes an ordinary managed page (free_reserved_page).
+ * Models free_pages(): the pages must hold what the caller says (freeing a
+ * page as something it is not is a bug the invariants report).
  */
 void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind)
 {
 	uint64_t n = 1ull << order;
-	struct mem_section *ms = __pfn_to_section(m, pfn);
 	for (uint64_t i = 0; i < n; i++) {
 		if (page_kind_of(m, pfn + i) != kind) {
 			m->nr_bad_frees++;
@@ -319,12 +502,135 @@ void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum p
 			return;
 		}
 	}
+	/* A memblock page freed this way (free_hotplug_page_range) joins the buddy uncounted, as in 6.12. */
 	set_page_kinds(m, pfn, n, PG_FREE);
-	assert(ms && ms->zone != NO_ZONE);
-	struct zone *z = &m->nodes[ms->nid].zones[ms->zone];
-	if (kind == PG_PGTABLE_BOOT || kind == PG_VMEMMAP_BOOT)
-		adjust_managed_page_count(m, z, (int64_t)n);
-	z->free_pages += n;
-	if (pfn < z->alloc_hint)
-		z->alloc_hint = pfn;
+	int mt = m->mutant == MUTANT_FREE_TO_WRONG_LIST ? MIGRATE_MOVABLE : get_pageblock_migratetype(m, pfn);
+	__free_one_page(m, pfn, order, mt);
+}
+
+/* Frees an allocation by its head page, whatever it holds. */
+void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order)
+{
+	free_pages_kind(m, pfn, order, page_kind_of(m, pfn));
+}
+
+struct block_walk {
+	uint64_t lo, hi;
+	int to_mt;                   /* MIGRATE_TYPES: take the blocks out */
+	uint64_t pages;
+};
+
+/* Moves (or takes) the free blocks of [lo, hi) of one zone: each list is searched by binary search. */
+static void zone_blocks(struct mhp_machine *m, struct zone *z, struct block_walk *w)
+{
+	for (unsigned o = 0; o <= max_order(m); o++) {
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			struct free_list *fl = &z->free_area[o][mt];
+			bool found;
+			/* Descending: blocks below hi start at index of hi-1 and run while >= lo. */
+			uint32_t i = fl_search(fl, w->hi - 1, &found);
+			uint32_t j = i;
+			while (j < fl->n && fl->pfn[j] >= w->lo)
+				j++;
+			if (j == i || mt == w->to_mt)
+				continue;
+			uint32_t count = j - i;
+			uint64_t moved[64];
+			for (uint32_t k = 0; k < count;) {
+				uint32_t batch = count - k < 64 ? count - k : 64;
+				memcpy(moved, &fl->pfn[i], batch * sizeof(uint64_t));
+				for (uint32_t b = 0; b < batch; b++) {
+					del_from_free_list(z, moved[b], o, mt);
+					w->pages += 1ull << o;
+					if (w->to_mt < MIGRATE_TYPES)
+						add_to_free_list(z, moved[b], o, w->to_mt);
+				}
+				k += batch;
+			}
+		}
+	}
+}
+
+static uint64_t walk_zone_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int to_mt)
+{
+	struct block_walk w = { .lo = start_pfn, .hi = end_pfn, .to_mt = to_mt };
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+			if (zone_intersects(&m->nodes[nid].zones[zid], start_pfn, end_pfn - start_pfn))
+				zone_blocks(m, &m->nodes[nid].zones[zid], &w);
+	return w.pages;
+}
+
+/* Models move_freepages(): every free block inside [start, end) to the lists of mt. */
+uint64_t move_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt)
+{
+	return walk_zone_blocks(m, start_pfn, end_pfn, mt);
+}
+
+/* Takes every free block inside [start, end) out of the buddy (__offline_isolated_pages). */
+uint64_t take_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	return walk_zone_blocks(m, start_pfn, end_pfn, MIGRATE_TYPES);
+}
+
+/* True if pfn lies in a free buddy block of its zone. */
+bool page_is_free(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	if (!ms || ms->zone == NO_ZONE || !online_section(ms))
+		return false;
+	const struct zone *z = &m->nodes[ms->nid].zones[ms->zone];
+	for (unsigned o = 0; o <= max_order(m); o++) {
+		uint64_t start = pfn & ~((1ull << o) - 1);
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			bool found;
+			fl_search(&z->free_area[o][mt], start, &found);
+			if (found)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The first reserved range that is not CMA overlapping [lo, hi) (CMA pages go to the buddy). */
+static bool first_noncma_reserved(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1)
+{
+	bool found = false;
+	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
+		const struct model_range *r = &m->model.reserved[i];
+		uint64_t a = PHYS_PFN(m, r->start), b = PHYS_PFN(m, r->start + r->size);
+		if (!r->cma && a < hi && b > lo && (!found || a < *r0)) {
+			*r0 = a;
+			*r1 = b;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/*
+ * Models memblock_free_all() and the CMA setup: every boot page that is not
+ * reserved goes to the buddy; CMA areas get MIGRATE_CMA pageblocks first.
+ */
+void memblock_free_all(struct mhp_machine *m)
+{
+	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
+		const struct model_range *r = &m->model.reserved[i];
+		for (uint64_t p = PHYS_PFN(m, r->start); r->cma && p < PHYS_PFN(m, r->start + r->size);
+		     p += 1ull << m->pageblock_order)
+			set_pageblock_migratetype(m, p, MIGRATE_CMA);
+	}
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		uint64_t pfn = PHYS_PFN(m, r->start), end = PHYS_PFN(m, r->start + r->size), r0 = 0, r1 = 0;
+		while (pfn < end) {
+			if (!first_noncma_reserved(m, pfn, end, &r0, &r1)) {
+				free_range_to_buddy(m, pfn, end);
+				break;
+			}
+			if (r0 > pfn)
+				free_range_to_buddy(m, pfn, r0);
+			pfn = r1;
+		}
+	}
 }

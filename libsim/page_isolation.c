@@ -15,13 +15,14 @@ static void dump_page(struct mhp_machine *m, uint64_t pfn, const char *reason)
 	pr_warn(m, "page dumped because: %s", reason);
 }
 
-/* The first page in [start_pfn, end_pfn) that something holds (page tables, memmap): not movable. */
+/* The first page in [start_pfn, end_pfn) the kernel holds (page tables, memmap, slab): not movable. */
 static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, uint64_t *pfn,
 			    const char **what)
 {
 	static const char *const names[NR_PAGE_KINDS] = {
 		[PG_PGTABLE] = "page table", [PG_PGTABLE_BOOT] = "boot page table", [PG_VMEMMAP] = "memmap",
 		[PG_VMEMMAP_BOOT] = "boot memmap", [PG_VMEMMAP_ALTMAP] = "memmap on memory",
+		[PG_KERNEL] = "kernel allocation", [PG_USER_PGTABLE] = "user page table",
 	};
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
 		const struct mem_section *ms = __pfn_to_section(m, s);
@@ -30,7 +31,7 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 		uint64_t e = (s | (m->pages_per_section - 1)) + 1 < end_pfn ? (s | (m->pages_per_section - 1)) + 1 : end_pfn;
 		for (uint64_t p = s; p < e; p++) {
 			enum page_kind k = page_kind_of(m, p);
-			if (k != PG_FREE) {
+			if (kind_is_kernel(k)) {
 				*pfn = p;
 				*what = names[k];
 				return true;
@@ -63,6 +64,10 @@ int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t
 		dump_page(m, pfn, "unmovable page");
 		return -EBUSY;
 	}
+	/* set_migratetype_isolate() on each pageblock: its free pages leave the allocator's reach. */
+	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)
+		set_pageblock_migratetype(m, p, MIGRATE_ISOLATE);
+	move_free_blocks(m, start_pfn, end_pfn, MIGRATE_ISOLATE);
 	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_X("end_pfn", end_pfn) };
 	TRACE(m, "isolate", f, "pageblocks of pfn %#llx-%#llx set to MIGRATE_ISOLATE",
 	      (unsigned long long)start_pfn, (unsigned long long)end_pfn);

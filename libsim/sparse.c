@@ -26,8 +26,10 @@ int sparse_init(struct mhp_machine *m)
 void sparse_free(struct mhp_machine *m)
 {
 	for (size_t i = 0; i < m->sparse.nr_roots; i++) {
-		for (uint64_t k = 0; k < sections_per_root(m); k++)
-			free(m->sparse.roots[i].sections[k].kinds);
+		for (uint64_t k = 0; k < sections_per_root(m); k++) {
+			free(m->sparse.roots[i].sections[k].pages);
+			free(m->sparse.roots[i].sections[k].pb_mt);
+		}
 		free(m->sparse.roots[i].sections);
 	}
 	free(m->sparse.roots);
@@ -186,6 +188,13 @@ int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr
 		if (ms->subsection_map[i] & mask[i])
 			return -EEXIST;
 	bool was_present = present_section(ms);
+	/* The usage struct with the pageblock flags: every pageblock starts MIGRATE_MOVABLE (memmap_init). */
+	if (!ms->pb_mt) {
+		ms->pb_mt = malloc(m->pages_per_section >> m->pageblock_order);
+		if (!ms->pb_mt)
+			return -ENOMEM;
+		memset(ms->pb_mt, MIGRATE_MOVABLE, m->pages_per_section >> m->pageblock_order);
+	}
 	/* section_activate(): the memmap first; on failure nothing of this section stays. */
 	if (!early && vmemmap_populate(m, pfn, nr_pages, nid, false)) {
 		vmemmap_free(m, pfn, nr_pages);
@@ -240,7 +249,8 @@ void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_page
 		return;
 	if (m->mutant == MUTANT_REMOVE_KEEPS_SECTION_PRESENT)
 		return;   /* the bug: the emptied section still claims to be present */
-	assert(!ms->nr_alloc && !ms->kinds);
+	assert(!ms->nr_alloc && !ms->pages);
+	free(ms->pb_mt);
 	*ms = (struct mem_section){ .nid = -1, .zone = NO_ZONE };
 	m->sparse.nr_present--;
 	root_of(m, nr)->nr_present--;

@@ -13,7 +13,7 @@
 
 enum fs_what {
 	MEM_DIR, MEM_BLOCK_SIZE, MEM_AUTO_ONLINE, BLOCK_DIR, BLOCK_ATTR, BLOCK_NODE_LINK,
-	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE, DEBUG_PTDUMP,
+	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE, DEBUG_PTDUMP, DEBUG_INJECT,
 };
 
 struct fs_node {
@@ -150,6 +150,13 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 	if (k == 3 && strcmp(c[0], "kernel") == 0 && strcmp(c[1], "debug") == 0 &&
 	    strcmp(c[2], "kernel_page_tables") == 0) {
 		fn->what = DEBUG_PTDUMP;   /* arm64 CONFIG_PTDUMP_DEBUGFS, mode 0400 */
+		return 0;
+	}
+	if (k == 7 && strcmp(c[0], "kernel") == 0 && strcmp(c[1], "debug") == 0 &&
+	    strcmp(c[2], "notifier-error-inject") == 0 && strcmp(c[3], "memory") == 0 &&
+	    strcmp(c[4], "actions") == 0 && strcmp(c[6], "error") == 0 && inject_error_slot(m, c[5])) {
+		fn->what = DEBUG_INJECT;
+		snprintf(fn->name, sizeof(fn->name), "%s", c[5]);
 		return 0;
 	}
 	if (k >= 3 && strcmp(c[0], "devices") == 0 && strcmp(c[1], "system") == 0 && strcmp(c[2], "memory") == 0)
@@ -295,6 +302,9 @@ ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_
 	case DEBUG_PTDUMP:
 		ptdump_show(m, &sb);
 		break;
+	case DEBUG_INJECT:
+		sb_printf(&sb, "%d\n", *inject_error_slot(m, fn.name));
+		break;
 	case BLOCK_NODE_LINK:
 	case NODE_MEM_LINK:
 	case MEM_DIR:
@@ -316,6 +326,24 @@ static int auto_online_blocks_store(struct mhp_machine *m, const char *value, si
 	return 0;
 }
 
+/* debugfs_create_errno()'s write: kstrtoint, clamped to [-MAX_ERRNO, 0]. */
+static int inject_error_store(int *slot, const char *value, size_t len)
+{
+	char buf[24];
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, value, len);
+	buf[len] = '\0';
+	if (buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	char *end;
+	long v = strtol(buf, &end, 0);
+	if (end == buf || *end)
+		return -EINVAL;
+	*slot = v < -4095 ? -4095 : v > 0 ? 0 : (int)v;
+	return 0;
+}
+
 int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, size_t len)
 {
 	struct fs_node fn;
@@ -332,6 +360,8 @@ int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, 
 	switch (fn.what) {
 	case MEM_AUTO_ONLINE:
 		return auto_online_blocks_store(m, value, len);
+	case DEBUG_INJECT:
+		return inject_error_store(inject_error_slot(m, fn.name), value, len);
 	case BLOCK_ATTR:
 		return memory_block_sysfs_write(m, fn.mem, fn.name, value, len);
 	case MEM_DIR:

@@ -19,6 +19,11 @@ static const char *scenario_for(const char *mutant)
 		{ "linear-map-short", "scenarios/11-pgtable-teardown.yaml" },
 		{ "hotplug-blocks", "scenarios/11-pgtable-teardown.yaml" },
 		{ "vmemmap-not-freed", "scenarios/11-pgtable-teardown.yaml" },
+		{ "cancel-keeps-isolation", "scenarios/21-offline-interrupted.yaml" },
+		{ "offline-leaves-free-blocks", "scenarios/19-offline-migrates-movable-pages.yaml" },
+		{ "migrate-drops-tag", "scenarios/19-offline-migrates-movable-pages.yaml" },
+		{ "kernel-alloc-from-movable", "scenarios/24-movable-zone-keeps-kernel-out.yaml" },
+		{ "free-to-wrong-list", "scenarios/20-offline-blocked-by-kernel-allocation.yaml" },
 	};
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
 		if (strcmp(special[i].mutant, mutant) == 0)
@@ -42,7 +47,8 @@ static int run(const char *file, const char *mutant, struct mhp_err *err)
 static void test_registry_is_complete(void **state)
 {
 	(void)state;
-	const char *required[] = { "SECTION-STATE", "BLOCK-ZONE", "ZONE-SPAN", "COUNTERS" };
+	const char *required[] = { "SECTION-STATE", "BLOCK-ZONE", "ZONE-SPAN", "COUNTERS", "BUDDY", "ISOLATION-CLEAN",
+				   "ZONE-MOVABLE", "DATA-LOST" };
 	for (size_t r = 0; r < sizeof(required) / sizeof(required[0]); r++) {
 		bool found = false;
 		for (size_t i = 0; i < mhp_invariant_count(); i++) {
@@ -60,7 +66,8 @@ static void test_unbroken_model_passes(void **state)
 {
 	(void)state;
 	const char *files[] = { "scenarios/01-flagship-tour.yaml", "scenarios/11-pgtable-teardown.yaml",
-				"scenarios/12-tlb-and-table-flushes.yaml" };
+				"scenarios/12-tlb-and-table-flushes.yaml", "scenarios/19-offline-migrates-movable-pages.yaml",
+				"scenarios/21-offline-interrupted.yaml", "scenarios/24-movable-zone-keeps-kernel-out.yaml" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct mhp_err err = { 0 };
 		if (run(files[i], NULL, &err))

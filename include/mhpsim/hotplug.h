@@ -29,4 +29,13 @@ int mhp_add_memory_flags(struct mhp_machine *m, int nid, uint64_t start, uint64_
 int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size,
 		      struct mhp_err *err);
 
+/*
+ * modprobe (remove false) or modprobe -r of a module the model knows:
+ * "memory-notifier-error-inject", with its priority parameter. Loaded, it
+ * adds /sys/kernel/debug/notifier-error-inject/memory/actions/{MEM_GOING_ONLINE,
+ * MEM_GOING_OFFLINE}/error. Any other module is -ENOENT.
+ */
+#include <stdbool.h>
+int mhp_modprobe(struct mhp_machine *m, const char *module, int priority, bool remove, struct mhp_err *err);
+
 #endif

@@ -20,6 +20,12 @@ struct mhp_boot_args {
 	uint64_t seed;            /* seeds the machine's PRNG; 0 picks a fixed default */
 	mhp_trace_sink sink;      /* optional: sees boot events too */
 	void *sink_ctx;
+	/*
+	 * Leave out arm64's prevent_bootmem_remove_notifier (the change proposed on
+	 * the arm64 list in 2020): boot memory that holds only movable pages can
+	 * then go offline and be removed.
+	 */
+	int no_bootmem_notifier;
 };
 
 /*

@@ -9,4 +9,5 @@
 #include <mhpsim/check.h>
 #include <mhpsim/trace.h>
 #include <mhpsim/scenario.h>
+#include <mhpsim/workload.h>
 #endif

@@ -1,0 +1,25 @@
+/*
+ * workload.h - pages a workload allocates and frees, each with a content tag.
+ */
+#ifndef MHPSIM_WORKLOAD_H
+#define MHPSIM_WORKLOAD_H
+
+#include <stdint.h>
+#include <mhpsim/error.h>
+
+struct mhp_machine;
+
+/*
+ * Allocates nr allocations of kind ("anon", "file", "kernel", "pgtable",
+ * "hugetlb" or "pinned") preferring node nid, tagged first_tag, first_tag + 1...
+ * Placement is deterministic: the lowest free block of the highest zone the
+ * kind may use. -ENOMEM when memory runs out (what was allocated stays).
+ */
+int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_t nr, uint32_t first_tag,
+		       struct mhp_err *err);
+/* Frees the allocations tagged first_tag .. first_tag + nr - 1. */
+int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err);
+/* The pfn that holds a tag now (it moves when its page migrates). */
+int mhp_workload_where(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
+
+#endif

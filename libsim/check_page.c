@@ -1,0 +1,174 @@
+/*
+ * check_page.c - invariants of the page allocator and of the pages workloads own.
+ * What mm/page_alloc.c, mm/page_isolation.c and mm/migrate.c must keep true.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+#define FAIL(err, id, ...) mhp_err_set((err), -EUCLEAN, id ": " __VA_ARGS__)
+
+/* ---- BUDDY ------------------------------------------------------------------- */
+
+struct block {
+	uint64_t pfn, end;
+};
+
+static int cmp_block(const void *a, const void *b)
+{
+	uint64_t x = ((const struct block *)a)->pfn, y = ((const struct block *)b)->pfn;
+	return (x > y) - (x < y);
+}
+
+/* Every block of one zone: aligned, inside online sections of the zone, in the list of its pageblock's type. */
+static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struct block **out, uint64_t *nout,
+			    struct mhp_err *err)
+{
+	const struct zone *z = &m->nodes[nid].zones[zid];
+	uint64_t pages = 0, n = 0, cap = 64;
+	struct block *bl = malloc(cap * sizeof(*bl));
+	if (!bl)
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	for (unsigned o = 0; o <= m->max_page_order; o++) {
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			const struct free_list *fl = &z->free_area[o][mt];
+			for (uint32_t i = 0; i < fl->n; i++) {
+				uint64_t pfn = fl->pfn[i];
+				const struct mem_section *ms = __pfn_to_section(m, pfn);
+				int ret = 0;
+				if (!is_aligned(pfn, 1ull << o))
+					ret = FAIL(err, "BUDDY", "node %d zone %s: order-%u block at pfn %#llx is not aligned", nid,
+						   zone_name(zid), o, (unsigned long long)pfn);
+				else if (!online_section(ms) || ms->zone != zid || ms->nid != nid)
+					ret = FAIL(err, "BUDDY", "node %d zone %s: free block at pfn %#llx lies outside the zone's "
+						   "online memory", nid, zone_name(zid), (unsigned long long)pfn);
+				else if (get_pageblock_migratetype(m, pfn) != mt)
+					ret = FAIL(err, "BUDDY", "node %d zone %s: block at pfn %#llx is on list %d but its pageblock "
+						   "is type %d", nid, zone_name(zid), (unsigned long long)pfn, mt,
+						   get_pageblock_migratetype(m, pfn));
+				if (ret) {
+					free(bl);
+					return ret;
+				}
+				if (n == cap) {
+					struct block *nb = realloc(bl, (cap *= 2) * sizeof(*bl));
+					if (!nb) {
+						free(bl);
+						return mhp_err_set(err, -ENOMEM, "out of memory");
+					}
+					bl = nb;
+				}
+				bl[n++] = (struct block){ pfn, pfn + (1ull << o) };
+				pages += 1ull << o;
+			}
+		}
+	}
+	if (pages != z->free_pages) {
+		free(bl);
+		return FAIL(err, "BUDDY", "node %d zone %s: the free lists hold %llu pages but NR_FREE_PAGES says %llu", nid,
+			    zone_name(zid), (unsigned long long)pages, (unsigned long long)z->free_pages);
+	}
+	*out = bl;
+	*nout = n;
+	return 0;
+}
+
+/* Free blocks never overlap one another or an allocated page. */
+static int check_blocks_disjoint(const struct mhp_machine *m, struct block *bl, uint64_t n, struct mhp_err *err)
+{
+	qsort(bl, n, sizeof(*bl), cmp_block);
+	for (uint64_t i = 0; i < n; i++) {
+		if (i && bl[i].pfn < bl[i - 1].end)
+			return FAIL(err, "BUDDY", "free blocks at pfn %#llx and %#llx overlap", (unsigned long long)bl[i - 1].pfn,
+				    (unsigned long long)bl[i].pfn);
+		const struct mem_section *ms = __pfn_to_section(m, bl[i].pfn);
+		for (uint64_t p = bl[i].pfn; ms->pages && p < bl[i].end; p++)
+			if (page_kind_of(m, p) != PG_FREE)
+				return FAIL(err, "BUDDY", "pfn %#llx is both free and allocated", (unsigned long long)p);
+	}
+	return 0;
+}
+
+/* The free lists are consistent: aligned, typed, disjoint, in the zone, and they add up. */
+int check_buddy(const struct mhp_machine *m, struct mhp_err *err)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct block *bl = NULL;
+			uint64_t n = 0;
+			int ret = check_zone_lists(m, nid, zid, &bl, &n, err);
+			if (!ret)
+				ret = check_blocks_disjoint(m, bl, n, err);
+			free(bl);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* ---- ISOLATION-CLEAN --------------------------------------------------------------- */
+
+struct iso_walk {
+	struct mhp_err *err;
+	int ret;
+};
+
+static int isolation_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	struct iso_walk *w = arg;
+	for (uint64_t b = 0; ms->pb_mt && b < m->pages_per_section >> m->pageblock_order; b++)
+		if (ms->pb_mt[b] == MIGRATE_ISOLATE)
+			return w->ret = FAIL(w->err, "ISOLATION-CLEAN", "the pageblock at pfn %#llx is still isolated",
+					     (unsigned long long)(section_nr_to_pfn(m, nr) + (b << m->pageblock_order)));
+	return 0;
+}
+
+/* No pageblock stays MIGRATE_ISOLATE once an operation has returned. */
+int check_isolation_clean(const struct mhp_machine *m, struct mhp_err *err)
+{
+	struct iso_walk w = { .err = err };
+	for_each_present_section(m, 0, UINT64_MAX, isolation_cb, &w);
+	return w.ret;
+}
+
+/* ---- ZONE-MOVABLE and DATA-LOST ------------------------------------------------------ */
+
+struct page_walk {
+	struct mhp_err *err;
+	uint64_t tagged;
+	int ret;
+};
+
+static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	struct page_walk *w = arg;
+	for (uint64_t i = 0; ms->pages && i < m->pages_per_section; i++) {
+		const struct page_state *p = &ms->pages[i];
+		uint64_t pfn = section_nr_to_pfn(m, nr) + i;
+		bool unmovable = kind_is_kernel((enum page_kind)p->kind) && p->kind != PG_VMEMMAP_ALTMAP;
+		if (ms->zone == ZONE_MOVABLE && (unmovable || p->pin))
+			return w->ret = FAIL(w->err, "ZONE-MOVABLE", "pfn %#llx in ZONE_MOVABLE holds %s",
+					     (unsigned long long)pfn, p->pin ? "a long-term pinned page" : "an unmovable page");
+		if (!p->tag)
+			continue;
+		uint64_t where;
+		if (!online_section(ms) || !tag_lookup(m, p->tag, &where) || where != pfn)
+			return w->ret = FAIL(w->err, "DATA-LOST", "pfn %#llx holds tag %u, which should be %s",
+					     (unsigned long long)pfn, p->tag,
+					     !online_section(ms) ? "on an online page" : "elsewhere (a copy)");
+		w->tagged++;
+	}
+	return 0;
+}
+
+/* Pages in ZONE_MOVABLE can move; every live tag is on exactly one online page. */
+int check_pages(const struct mhp_machine *m, struct mhp_err *err)
+{
+	struct page_walk w = { .err = err };
+	for_each_present_section(m, 0, UINT64_MAX, pages_cb, &w);
+	if (!w.ret && w.tagged != m->tags.count)
+		w.ret = FAIL(err, "DATA-LOST", "%llu tags are live but %llu pages carry one",
+			     (unsigned long long)m->tags.count, (unsigned long long)w.tagged);
+	return w.ret;
+}
