@@ -6,6 +6,8 @@ bash scripts/setup.sh
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DMHPSIM_TESTS=OFF >/dev/null
 cmake --build build-release -j"$(nproc)" >/dev/null
 build-release/bench/bench_cycle models
+echo
+build-release/bench/bench_migrate models
 
 # Instruction counts of the removal alone (mhp_remove_memory), repeatable where
 # wall time is not: a 16 GiB cycle under callgrind for each strategy.
