@@ -268,6 +268,8 @@ struct mhp_machine {
 	/* Boot parameters and run-time tunables. */
 	int default_online_type;        /* memhp_default_state / auto_online_blocks */
 	int online_policy;
+	uint32_t auto_movable_ratio;    /* memory_hotplug.auto_movable_ratio, percent */
+	bool auto_movable_numa_aware;
 	bool movable_node;
 	int memmap_mode;                /* memory_hotplug.memmap_on_memory: 0 off, 1 on, 2 force */
 	struct vmem_altmap *altmap;     /* the altmap of the block being added, if any */
@@ -415,6 +417,10 @@ int memory_block_sysfs_read(struct mhp_machine *m, struct memory_block *mem, con
 int memory_block_sysfs_write(struct mhp_machine *m, struct memory_block *mem, const char *attr,
 			     const char *value, size_t len);
 int memory_notify(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
+int kstrtobool(const char *s, size_t len, bool *res);
+int memory_hotplug_param_set(struct mhp_machine *m, const char *name, const char *value, size_t len);
+struct strbuf;
+int memory_hotplug_param_show(const struct mhp_machine *m, const char *name, struct strbuf *sb);
 enum { NOTIFIER_ARM64_BOOTMEM, NOTIFIER_ERROR_INJECT };
 int register_memory_notifier(struct mhp_machine *m, int id, int priority);
 void unregister_memory_notifier(struct mhp_machine *m, int id);

@@ -44,14 +44,14 @@ static int boot_param(struct mhp_machine *m, const char *word, const char *value
 		m->movable_node = true;
 		return 0;
 	}
-	if (strcmp(word, "memory_hotplug.online_policy") == 0) {
-		if (value && strcmp(value, "contig-zones") == 0)
-			return 0;
-		if (value && strcmp(value, "auto-movable") == 0)
-			return mhp_err_set(err, -EOPNOTSUPP,
-					   "memory_hotplug.online_policy=auto-movable is not modelled yet");
-		return mhp_err_set(err, -EINVAL, "memory_hotplug.online_policy=%s: the kernel refuses it (EINVAL)",
-				   value ? value : "");
+	if (strcmp(word, "memory_hotplug.online_policy") == 0 || strcmp(word, "memory_hotplug.auto_movable_ratio") == 0 ||
+	    strcmp(word, "memory_hotplug.auto_movable_numa_aware") == 0) {
+		/* A module parameter: an invalid value is refused and the default stays. */
+		int ret = memory_hotplug_param_set(m, word + strlen("memory_hotplug."), value ? value : "",
+						   value ? strlen(value) : 0);
+		if (ret)   /* parse_args() of kernel/params.c */
+			pr_err(m, "Booting kernel: `%s' invalid for parameter `%s'", value ? value : "", word);
+		return 0;
 	}
 	if (strcmp(word, "memory_hotplug.memmap_on_memory") == 0) {
 		/* set_memmap_mode(): "force"/"FORCE" or a boolean; anything else keeps the old mode. */
@@ -65,6 +65,8 @@ static int boot_param(struct mhp_machine *m, const char *word, const char *value
 			m->memmap_mode = MEMMAP_ON_MEMORY_ENABLE;
 		} else if (value && strchr("nNfF0", value[0])) {
 			m->memmap_mode = MEMMAP_ON_MEMORY_DISABLE;
+		} else {
+			pr_err(m, "Booting kernel: `%s' invalid for parameter `%s'", value ? value : "", word);
 		}
 		return 0;
 	}
@@ -192,6 +194,8 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	derive_geometry(m);
 	m->default_online_type = m->model.default_online_type;
 	m->online_policy = ONLINE_POLICY_CONTIG_ZONES;
+	m->auto_movable_ratio = 301;
+	m->auto_movable_numa_aware = true;
 	m->rodata_full = true;          /* Debian: RODATA_FULL_DEFAULT_ENABLED=y */
 	m->fail_alloc_after = -1;
 	m->offline_retry_budget = 1000;

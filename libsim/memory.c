@@ -285,7 +285,7 @@ int memory_block_sysfs_read(struct mhp_machine *m, struct memory_block *mem, con
 }
 
 /* Models kstrtobool(): the first character decides; "on"/"off" need two. */
-static int kstrtobool(const char *s, size_t len, bool *res)
+int kstrtobool(const char *s, size_t len, bool *res)
 {
 	if (!len)
 		return -EINVAL;

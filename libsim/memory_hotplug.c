@@ -3,6 +3,7 @@
  * Kernel twin: mm/memory_hotplug.c (Linux 6.12).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -60,7 +61,45 @@ static int default_zone_for_pfn(const struct mhp_machine *m, int nid, uint64_t s
 	return m->movable_node ? ZONE_MOVABLE : kernel_zone;
 }
 
-/* Models zone_for_pfn_range(). The auto-movable policy arrives with issue 5. */
+/*
+ * Models auto_movable_can_online_movable() without memory groups: MOVABLE
+ * (ZONE_MOVABLE and CMA) may grow by nr_pages if it stays within
+ * auto_movable_ratio percent of the early kernel memory, system-wide
+ * (nid < 0) or on one node.
+ */
+static bool auto_movable_can_online_movable(const struct mhp_machine *m, int nid, uint64_t nr_pages)
+{
+	uint64_t kernel_early = 0, movable = 0;
+	for (int n = 0; n < MAX_NUMNODES; n++) {
+		if (nid >= 0 && n != nid)
+			continue;
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			const struct zone *z = &m->nodes[n].zones[zid];
+			if (!populated_zone(z))
+				continue;
+			if (zid == ZONE_MOVABLE) {
+				movable += z->present_pages;
+			} else {
+				kernel_early += z->present_early_pages - z->cma_pages;
+				movable += z->cma_pages;   /* CMA behaves like ZONE_MOVABLE */
+			}
+		}
+	}
+	if (!kernel_early)
+		return false;
+	return movable + nr_pages <= m->auto_movable_ratio * kernel_early / 100;
+}
+
+/* Models auto_movable_zone_for_pfn() for memory added without a memory group. */
+static int auto_movable_zone_for_pfn(const struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages)
+{
+	if (m->auto_movable_ratio && auto_movable_can_online_movable(m, -1, nr_pages) &&
+	    (!m->auto_movable_numa_aware || auto_movable_can_online_movable(m, nid, nr_pages)))
+		return ZONE_MOVABLE;
+	return default_kernel_zone_for_pfn(m, nid, pfn, nr_pages);
+}
+
+/* Models zone_for_pfn_range(). */
 int zone_for_pfn_range(const struct mhp_machine *m, int online_type, int nid,
 		       uint64_t start_pfn, uint64_t nr_pages)
 {
@@ -69,7 +108,8 @@ int zone_for_pfn_range(const struct mhp_machine *m, int online_type, int nid,
 		return default_kernel_zone_for_pfn(m, nid, start_pfn, nr_pages);
 	if (online_type == MMOP_ONLINE_MOVABLE)
 		return ZONE_MOVABLE;
-	assert(m->online_policy == ONLINE_POLICY_CONTIG_ZONES);
+	if (m->online_policy == ONLINE_POLICY_AUTO_MOVABLE)
+		return auto_movable_zone_for_pfn(m, nid, start_pfn, nr_pages);
 	return default_zone_for_pfn(m, nid, start_pfn, nr_pages);
 }
 
@@ -735,5 +775,60 @@ int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size, stru
 	release_mem_region_adjustable(m, start, size);
 	if (nid >= 0)
 		try_offline_node(m, nid);
+	return 0;
+}
+
+/* ---- module parameters: /sys/module/memory_hotplug/parameters ------------- */
+
+static const char *const online_policy_names[] = { "contig-zones", "auto-movable" };
+
+/*
+ * Models the parameters' set callbacks: online_policy by sysfs_match_string,
+ * auto_movable_ratio by kstrtouint, auto_movable_numa_aware by kstrtobool.
+ * memmap_on_memory is 0444: set at boot only. -EINVAL leaves the value.
+ */
+int memory_hotplug_param_set(struct mhp_machine *m, const char *name, const char *value, size_t len)
+{
+	char buf[32];
+	if (len && value[len - 1] == '\n')
+		len--;
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, value, len);
+	buf[len] = '\0';
+	if (strcmp(name, "online_policy") == 0) {
+		for (int i = 0; i < 2; i++) {
+			if (strcmp(buf, online_policy_names[i]) == 0) {
+				m->online_policy = i;
+				return 0;
+			}
+		}
+		return -EINVAL;
+	}
+	if (strcmp(name, "auto_movable_ratio") == 0) {
+		char *end;
+		unsigned long long v = strtoull(buf, &end, 0);
+		if (!len || *end || buf[0] == '-' || v > UINT32_MAX)
+			return -EINVAL;
+		m->auto_movable_ratio = (uint32_t)v;
+		return 0;
+	}
+	if (strcmp(name, "auto_movable_numa_aware") == 0)
+		return kstrtobool(buf, len, &m->auto_movable_numa_aware);
+	return strcmp(name, "memmap_on_memory") == 0 ? -EACCES : -ENOENT;
+}
+
+int memory_hotplug_param_show(const struct mhp_machine *m, const char *name, struct strbuf *sb)
+{
+	if (strcmp(name, "online_policy") == 0)
+		sb_printf(sb, "%s\n", online_policy_names[m->online_policy]);
+	else if (strcmp(name, "auto_movable_ratio") == 0)
+		sb_printf(sb, "%u\n", m->auto_movable_ratio);
+	else if (strcmp(name, "auto_movable_numa_aware") == 0)
+		sb_printf(sb, "%c\n", m->auto_movable_numa_aware ? 'Y' : 'N');
+	else if (strcmp(name, "memmap_on_memory") == 0)
+		sb_printf(sb, "%s\n", m->memmap_mode == MEMMAP_ON_MEMORY_FORCE ? "force" : m->memmap_mode ? "Y" : "N");
+	else
+		return -ENOENT;
 	return 0;
 }

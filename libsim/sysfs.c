@@ -13,7 +13,7 @@
 
 enum fs_what {
 	MEM_DIR, MEM_BLOCK_SIZE, MEM_AUTO_ONLINE, BLOCK_DIR, BLOCK_ATTR, BLOCK_NODE_LINK,
-	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE, DEBUG_PTDUMP, DEBUG_INJECT,
+	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE, DEBUG_PTDUMP, DEBUG_INJECT, MODULE_PARAM,
 };
 
 struct fs_node {
@@ -28,6 +28,9 @@ static const char *const block_attrs[] = {
 };
 static const char *const node_masks[] = {
 	"has_cpu", "has_memory", "has_normal_memory", "online", "possible", NULL
+};
+static const char *const module_params[] = {
+	"auto_movable_numa_aware", "auto_movable_ratio", "memmap_on_memory", "online_policy", NULL
 };
 static const char *const proc_files[] = { "iomem", "meminfo", "vmstat", "zoneinfo", NULL };
 
@@ -147,6 +150,12 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 	int skip = n > 0 && strcmp(comp[0], "sys") == 0 ? 1 : 0;
 	char **c = comp + skip;
 	int k = n - skip;
+	if (k == 4 && strcmp(c[0], "module") == 0 && strcmp(c[1], "memory_hotplug") == 0 &&
+	    strcmp(c[2], "parameters") == 0 && in_list(module_params, c[3])) {
+		fn->what = MODULE_PARAM;
+		snprintf(fn->name, sizeof(fn->name), "%s", c[3]);
+		return 0;
+	}
 	if (k == 3 && strcmp(c[0], "kernel") == 0 && strcmp(c[1], "debug") == 0 &&
 	    strcmp(c[2], "kernel_page_tables") == 0) {
 		fn->what = DEBUG_PTDUMP;   /* arm64 CONFIG_PTDUMP_DEBUGFS, mode 0400 */
@@ -305,6 +314,9 @@ ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_
 	case DEBUG_INJECT:
 		sb_printf(&sb, "%d\n", *inject_error_slot(m, fn.name));
 		break;
+	case MODULE_PARAM:
+		memory_hotplug_param_show(m, fn.name, &sb);
+		break;
 	case BLOCK_NODE_LINK:
 	case NODE_MEM_LINK:
 	case MEM_DIR:
@@ -362,6 +374,8 @@ int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, 
 		return auto_online_blocks_store(m, value, len);
 	case DEBUG_INJECT:
 		return inject_error_store(inject_error_slot(m, fn.name), value, len);
+	case MODULE_PARAM:
+		return memory_hotplug_param_set(m, fn.name, value, len);
 	case BLOCK_ATTR:
 		return memory_block_sysfs_write(m, fn.mem, fn.name, value, len);
 	case MEM_DIR:
