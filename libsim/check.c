@@ -293,7 +293,8 @@ static const struct invariant invariants[] = {
 	    "mm/page_isolation.c: undo_isolate_page_range; mm/memory_hotplug.c: offline_pages (failed_removal_isolated)" },
 	  check_isolation_r },
 	{ { "ZONE-MOVABLE",
-	    "ZONE_MOVABLE holds no unmovable and no long-term pinned page (a block's own memmap excepted)",
+	    "ZONE_MOVABLE holds no unmovable and no long-term pinned page from the page allocator (memblock's boot "
+	    "allocations and a block's own memmap are placed, not allocated)",
 	    "mm/page_alloc.c: gfp_zone (GFP_KERNEL never reaches ZONE_MOVABLE); mm/gup.c: folio_is_longterm_pinnable" },
 	  check_pages_r },
 	{ { "DATA-LOST",

@@ -269,6 +269,10 @@ struct mhp_machine {
 	int default_online_type;        /* memhp_default_state / auto_online_blocks */
 	int online_policy;
 	uint32_t auto_movable_ratio;    /* memory_hotplug.auto_movable_ratio, percent */
+	uint64_t required_kernelcore, required_movablecore;   /* kernelcore=, movablecore= in pages */
+	uint64_t kernelcore_percent, movablecore_percent;
+	uint64_t zone_movable_pfn[MAX_NUMNODES];
+	uint64_t arch_zone_lo[MAX_NR_ZONES], arch_zone_hi[MAX_NR_ZONES];
 	bool auto_movable_numa_aware;
 	bool movable_node;
 	int memmap_mode;                /* memory_hotplug.memmap_on_memory: 0 off, 1 on, 2 force */

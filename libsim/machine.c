@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "yamltree.h"
 
 static void derive_geometry(struct mhp_machine *m)
 {
@@ -86,8 +87,28 @@ static int boot_param(struct mhp_machine *m, const char *word, const char *value
 		m->debug_pagealloc = value && (strcmp(value, "on") == 0 || value[0] == '1');
 		return 0;
 	}
-	if (strcmp(word, "movablecore") == 0 || strcmp(word, "kernelcore") == 0)
-		return mhp_err_set(err, -EOPNOTSUPP, "%s= is not modelled yet", word);
+	if (strcmp(word, "movablecore") == 0 || strcmp(word, "kernelcore") == 0) {
+		/* cmdline_parse_core(): a percentage of memory, or a size (memparse). */
+		bool movable = word[0] == 'm';
+		uint64_t *core = movable ? &m->required_movablecore : &m->required_kernelcore;
+		uint64_t *percent = movable ? &m->movablecore_percent : &m->kernelcore_percent;
+		char *end;
+		if (!value)
+			return 0;
+		if (!movable && strcmp(value, "mirror") == 0)
+			return mhp_err_set(err, -EOPNOTSUPP, "kernelcore=mirror is not modelled (no mirrored memory)");
+		uint64_t v = strtoull(value, &end, 0);
+		if (*end == '%') {
+			*percent = v > 100 ? 100 : v;
+			return 0;
+		}
+		uint64_t bytes;
+		if (parse_size(value, &bytes) != NUM_OK)
+			bytes = v;
+		*core = bytes >> m->page_shift;
+		*percent = 0;
+		return 0;
+	}
 	return 0;   /* the kernel ignores words it does not know (they go to init) */
 }
 
@@ -167,21 +188,17 @@ static void log_zone_ranges(struct mhp_machine *m)
 	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 		if (zid == ZONE_MOVABLE)
 			continue;
-		uint64_t lo = UINT64_MAX, hi = 0;
-		for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-			const struct zone *z = &m->nodes[nid].zones[zid];
-			if (zone_is_empty(z))
-				continue;
-			lo = z->zone_start_pfn < lo ? z->zone_start_pfn : lo;
-			hi = zone_end_pfn(z) > hi ? zone_end_pfn(z) : hi;
-		}
-		if (lo >= hi)
+		uint64_t lo = m->arch_zone_lo[zid], hi = m->arch_zone_hi[zid];
+		if (lo == hi)
 			pr_info(m, "  %-8s empty", zone_name(zid));
 		else
 			pr_info(m, "  %-8s [mem %#018llx-%#018llx]", zone_name(zid),
 				(unsigned long long)PFN_PHYS(m, lo), (unsigned long long)PFN_PHYS(m, hi) - 1);
 	}
 	pr_info(m, "Movable zone start for each node");
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (m->zone_movable_pfn[nid])
+			pr_info(m, "  Node %d: %#018llx", nid, (unsigned long long)PFN_PHYS(m, m->zone_movable_pfn[nid]));
 	pr_info(m, "Early memory node ranges");
 	for (unsigned i = 0; i < m->model.nr_ram; i++)
 		pr_info(m, "  node %3d: [mem %#018llx-%#018llx]", m->model.ram[i].nid,
@@ -215,6 +232,11 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 		return ret;
 	free_area_init(m);
 	log_zone_ranges(m);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (!is_aligned(m->zone_movable_pfn[nid], m->pages_per_section))
+			return mhp_err_set(err, -EOPNOTSUPP, "kernelcore=/movablecore= put the start of ZONE_MOVABLE on node %d "
+					   "at pfn %#llx, inside a section: not modelled", nid,
+					   (unsigned long long)m->zone_movable_pfn[nid]);
 	if ((ret = link_boot_sections(m, err)))
 		return ret;
 	if ((ret = arm64_paging_init(m, err)) || (ret = arm64_boot_vmemmap(m, err)))

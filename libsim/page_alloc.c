@@ -116,7 +116,114 @@ static void init_zone(struct mhp_machine *m, int nid, int zid, uint64_t zone_lo,
 	m->totalram_pages += z->managed_pages;   /* the pages reach the buddy in memblock_free_all() */
 }
 
-/* Models free_area_init(): node spans from memblock, then each zone's share. */
+/* RAM pages of all nodes (early_calculate_totalpages). */
+static uint64_t early_calculate_totalpages(const struct mhp_machine *m)
+{
+	uint64_t total = 0;
+	for (unsigned i = 0; i < m->model.nr_ram; i++)
+		total += PHYS_PFN(m, m->model.ram[i].size);
+	return total;
+}
+
+/* Models find_usable_zone_for_movable(): the highest populated kernel zone. */
+static int find_usable_zone_for_movable(const uint64_t lo[MAX_NR_ZONES], const uint64_t hi[MAX_NR_ZONES])
+{
+	for (int zid = ZONE_NORMAL; zid > ZONE_DMA; zid--)
+		if (hi[zid] > lo[zid])
+			return zid;
+	return ZONE_DMA;
+}
+
+/*
+ * Models find_zone_movable_pfns_for_nodes() for kernelcore= and movablecore=
+ * (neither mirror nor movable_node): spread the kernel's share over the
+ * nodes, lowest memory first; ZONE_MOVABLE starts where it ends, rounded up
+ * to MAX_ORDER_NR_PAGES.
+ */
+static void find_zone_movable_pfns_for_nodes(struct mhp_machine *m, uint64_t usable_startpfn)
+{
+	uint64_t totalpages = early_calculate_totalpages(m), order_pages = 1ull << m->max_page_order;
+	uint64_t kernelcore = m->required_kernelcore, movablecore = m->required_movablecore;
+	int usable_nodes = 0;
+	if (m->movable_node)
+		return;   /* movable_node wins and uses hotpluggable memblock regions: the model has none at boot */
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		usable_nodes += m->nodes[nid].node_present_pages != 0;
+	if (m->kernelcore_percent)
+		kernelcore = totalpages * 100 * m->kernelcore_percent / 10000;
+	if (m->movablecore_percent)
+		movablecore = totalpages * 100 * m->movablecore_percent / 10000;
+	if (movablecore) {
+		movablecore = (movablecore + order_pages - 1) / order_pages * order_pages;
+		movablecore = movablecore < totalpages ? movablecore : totalpages;
+		kernelcore = kernelcore > totalpages - movablecore ? kernelcore : totalpages - movablecore;
+	}
+	if (!kernelcore || kernelcore >= totalpages)
+		return;
+	while (usable_nodes) {
+		uint64_t per_node = kernelcore / (uint64_t)usable_nodes;
+		for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+			if (!m->nodes[nid].node_present_pages)
+				continue;
+			if (kernelcore < per_node)
+				per_node = kernelcore / (uint64_t)usable_nodes;
+			uint64_t remaining = per_node;
+			for (unsigned i = 0; i < m->model.nr_ram && remaining; i++) {
+				const struct model_range *r = &m->model.ram[i];
+				uint64_t start = PHYS_PFN(m, r->start), end = PHYS_PFN(m, r->start + r->size);
+				if (r->nid != nid)
+					continue;
+				start = start > m->zone_movable_pfn[nid] ? start : m->zone_movable_pfn[nid];
+				if (start >= end)
+					continue;
+				if (start < usable_startpfn) {
+					uint64_t kernel_pages = (end < usable_startpfn ? end : usable_startpfn) - start;
+					remaining -= kernel_pages < remaining ? kernel_pages : remaining;
+					kernelcore -= kernel_pages < kernelcore ? kernel_pages : kernelcore;
+					if (end <= usable_startpfn) {
+						m->zone_movable_pfn[nid] = end;
+						continue;
+					}
+					start = usable_startpfn;
+				}
+				uint64_t size = end - start < remaining ? end - start : remaining;
+				m->zone_movable_pfn[nid] = start + size;
+				kernelcore -= size < kernelcore ? size : kernelcore;
+				remaining -= size;
+			}
+		}
+		usable_nodes--;
+		if (!usable_nodes || kernelcore <= (uint64_t)usable_nodes)
+			break;
+	}
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		const struct pglist_data *p = &m->nodes[nid];
+		uint64_t z = (m->zone_movable_pfn[nid] + order_pages - 1) / order_pages * order_pages;
+		m->zone_movable_pfn[nid] = z >= p->node_start_pfn + p->node_spanned_pages ? 0 : z;
+	}
+}
+
+/* Models adjust_zone_range_for_zone_movable(). */
+static void adjust_zone_range_for_zone_movable(const struct mhp_machine *m, int nid, int zid, int movable_zone,
+					       uint64_t movable_zone_hi, uint64_t *lo, uint64_t *hi)
+{
+	uint64_t zmp = m->zone_movable_pfn[nid];
+	const struct pglist_data *p = &m->nodes[nid];
+	if (!zmp)
+		return;
+	if (zid == ZONE_MOVABLE) {
+		uint64_t node_end = p->node_start_pfn + p->node_spanned_pages;
+		*lo = zmp;
+		*hi = node_end < movable_zone_hi ? node_end : movable_zone_hi;
+	} else if (*lo < zmp && *hi > zmp) {
+		*hi = zmp;
+	} else if (*lo >= zmp) {
+		*lo = *hi;
+	}
+	(void)movable_zone;
+}
+
+/* Models free_area_init(): node spans from memblock, the arch zone limits, ZONE_MOVABLE, each zone's share. */
 int free_area_init(struct mhp_machine *m)
 {
 	uint64_t dram_start = UINT64_MAX, dram_end = 0, max_zone_pfn[MAX_NR_ZONES];
@@ -134,18 +241,28 @@ int free_area_init(struct mhp_machine *m)
 	m->max_pfn = PHYS_PFN(m, dram_end);
 	zone_sizes_init(m, dram_start, dram_end, max_zone_pfn);
 
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		uint64_t lo = PHYS_PFN(m, dram_start);
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			/* Movable and Device are empty at boot; each other zone starts where the last ended. */
-			uint64_t hi = zid <= ZONE_NORMAL ? (max_zone_pfn[zid] > lo ? max_zone_pfn[zid] : lo) : lo;
-			init_zone(m, nid, zid, lo, zid <= ZONE_NORMAL ? hi : lo);
+	/* arch_zone_{lowest,highest}_possible_pfn: each zone starts where the last ended. */
+	uint64_t lo = PHYS_PFN(m, dram_start);
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		uint64_t hi = zid <= ZONE_NORMAL ? (max_zone_pfn[zid] > lo ? max_zone_pfn[zid] : lo) : lo;
+		m->arch_zone_lo[zid] = zid == ZONE_MOVABLE ? 0 : lo;
+		m->arch_zone_hi[zid] = zid == ZONE_MOVABLE ? 0 : hi;
+		if (zid != ZONE_MOVABLE)
 			lo = hi;
+	}
+	int movable_zone = find_usable_zone_for_movable(m->arch_zone_lo, m->arch_zone_hi);
+	find_zone_movable_pfns_for_nodes(m, m->arch_zone_lo[movable_zone]);
+
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			uint64_t zlo = m->arch_zone_lo[zid], zhi = m->arch_zone_hi[zid];
+			adjust_zone_range_for_zone_movable(m, nid, zid, movable_zone, m->arch_zone_hi[movable_zone],
+							   &zlo, &zhi);
+			init_zone(m, nid, zid, zlo, zhi);
 		}
 	}
 	return 0;
 }
-
 
 /* ---- the buddy allocator ----------------------------------------------------
  * Free lists per zone, order and migrate type, as in mm/page_alloc.c. A list

@@ -205,7 +205,7 @@ static void test_unmodelled_boot_parameters_are_refused(void **state)
 	struct mhp_machine *m = NULL;
 	struct mhp_err err = { 0 };
 	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err), 0);
-	const char *refused[] = { "movablecore=1G", "kernelcore=512M" };
+	const char *refused[] = { "kernelcore=mirror", "movablecore=100M" };
 	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		struct mhp_boot_args args = { .cmdline = refused[i] };
 		assert_int_equal(mhp_machine_boot(model, &args, &m, &err), -EOPNOTSUPP);
