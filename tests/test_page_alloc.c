@@ -1,0 +1,124 @@
+/*
+ * test_page_alloc.c - the buddy allocator and workloads (mm/page_alloc.c, mm/migrate.c).
+ */
+#include "helpers.h"
+#include "internal.h"
+
+#include <string.h>
+
+#define MiB (1ull << 20)
+
+static uint64_t free_of(struct mhp_machine *m, int zid)
+{
+	return m->nodes[0].zones[zid].free_pages;
+}
+
+/* Freed pages merge with their buddies back into max-order blocks (__free_one_page). */
+static void test_free_merges_back_to_max_order(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online_movable");
+	struct mhp_err err = { 0 };
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	struct zone *z = &m->nodes[0].zones[ZONE_MOVABLE];
+	assert_int_equal(z->free_area[10][MIGRATE_MOVABLE].n, 32);   /* 128 MiB = 32 blocks of 4 MiB */
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 3, 1, &err), 0);
+	assert_int_equal(z->free_area[10][MIGRATE_MOVABLE].n, 31);    /* one block split for three pages */
+	assert_int_equal(free_of(m, ZONE_MOVABLE), 32768 - 3);
+	assert_int_equal(mhp_workload_free(m, 1, 3, &err), 0);
+	assert_int_equal(z->free_area[10][MIGRATE_MOVABLE].n, 32);
+	for (unsigned o = 0; o < 10; o++)
+		assert_int_equal(z->free_area[o][MIGRATE_MOVABLE].n, 0);
+	mhp_machine_free(m);
+}
+
+/* The lowest free block goes first: placement is deterministic. */
+static void test_placement_is_lowest_first(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online_movable");
+	struct mhp_err err = { 0 };
+	uint64_t a, b;
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	assert_int_equal(mhp_workload_alloc(m, "file", 0, 2, 7, &err), 0);
+	assert_int_equal(mhp_workload_where(m, 7, &a), 0);
+	assert_int_equal(mhp_workload_where(m, 8, &b), 0);
+	assert_int_equal(a, 0x80000);
+	assert_int_equal(b, 0x80001);
+	mhp_machine_free(m);
+}
+
+/* An unmovable allocation from MOVABLE pageblocks claims a pageblock (fallback, simplified). */
+static void test_unmovable_fallback_claims_a_pageblock(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online");
+	struct mhp_err err = { 0 };
+	uint64_t pfn;
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	assert_int_equal(mhp_workload_alloc(m, "kernel", 0, 1, 1, &err), 0);
+	assert_int_equal(mhp_workload_where(m, 1, &pfn), 0);
+	assert_int_equal(get_pageblock_migratetype(m, pfn), MIGRATE_UNMOVABLE);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* Kernel allocations never come from ZONE_MOVABLE; when nothing else is left they fail. */
+static void test_kernel_pages_never_in_movable(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online_movable");
+	struct mhp_err err = { 0 };
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	uint64_t dma_free = free_of(m, ZONE_DMA) - m->nodes[0].zones[ZONE_DMA].cma_pages;
+	assert_int_equal(mhp_workload_alloc(m, "kernel", 0, dma_free + 1, 1, &err), -ENOMEM);
+	assert_int_equal(free_of(m, ZONE_MOVABLE), 32768);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* Tags are unique; freeing an unknown tag is ENOENT; an unknown kind is EINVAL. */
+static void test_workload_errors(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 1, 5, &err), 0);
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 1, 5, &err), -EEXIST);
+	assert_int_equal(mhp_workload_free(m, 6, 1, &err), -ENOENT);
+	assert_int_equal(mhp_workload_alloc(m, "slab", 0, 1, 9, &err), -EINVAL);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* Isolation moves a range's free blocks to MIGRATE_ISOLATE; undo brings them back. */
+static void test_isolation_moves_free_blocks(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online_movable");
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	struct zone *z = &m->nodes[0].zones[ZONE_MOVABLE];
+	assert_int_equal(start_isolate_page_range(m, 0x80000, 0x88000), 0);
+	assert_int_equal(z->free_area[10][MIGRATE_ISOLATE].n, 32);
+	assert_int_equal(z->free_area[10][MIGRATE_MOVABLE].n, 0);
+	assert_int_equal(get_pageblock_migratetype(m, 0x80000), MIGRATE_ISOLATE);
+	assert_int_equal(move_free_blocks(m, 0x80000, 0x88000, MIGRATE_MOVABLE), 32768);
+	for (uint64_t p = 0x80000; p < 0x88000; p += 512)
+		set_pageblock_migratetype(m, p, MIGRATE_MOVABLE);
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_free_merges_back_to_max_order),
+		cmocka_unit_test(test_placement_is_lowest_first),
+		cmocka_unit_test(test_unmovable_fallback_claims_a_pageblock),
+		cmocka_unit_test(test_kernel_pages_never_in_movable),
+		cmocka_unit_test(test_workload_errors),
+		cmocka_unit_test(test_isolation_moves_free_blocks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
