@@ -9,9 +9,11 @@
 
 typedef int (*check_fn)(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
+/* A check limited to a physical range, or one that always looks at the whole machine. */
 struct invariant {
 	struct mhp_invariant pub;
 	check_fn check;
+	int (*whole)(const struct mhp_machine *m, struct mhp_err *err);
 };
 
 #define FAIL(err, id, ...) mhp_err_set((err), -EUCLEAN, id ": " __VA_ARGS__)
@@ -189,118 +191,73 @@ static int check_counters(const struct mhp_machine *m, uint64_t lo, uint64_t hi,
 	return 0;
 }
 
-/* Adapters for the checks that look at the whole machine whatever the range. */
-static int check_buddy_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
-{
-	(void)lo, (void)hi;
-	return check_buddy(m, err);
-}
-
-static int check_isolation_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
-{
-	(void)lo, (void)hi;
-	return check_isolation_clean(m, err);
-}
-
-static int check_pages_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
-{
-	(void)lo, (void)hi;
-	return check_pages(m, err);
-}
-
-static int check_pt_dangling_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
-{
-	(void)lo, (void)hi;
-	return check_pt_dangling(m, err);
-}
-
-static int check_pt_leak_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
-{
-	(void)lo, (void)hi;
-	return check_pt_leak(m, err);
-}
-
-static int check_tlb_stale_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
-{
-	(void)lo, (void)hi;
-	if (m->tlb_stale[0])   /* seen when an arch operation returned, even if a later flush hid it */
-		return mhp_err_set(err, -EUCLEAN, "%s (when an arch operation returned)", m->tlb_stale);
-	return check_tlb_stale(m, err);
-}
-
-static int check_page_owner_r(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
-{
-	(void)lo, (void)hi;
-	return check_page_owner(m, err);
-}
-
 static const struct invariant invariants[] = {
 	{ { "SECTION-STATE",
 	    "every present section has a memmap and subsections, belongs to a memory block (unless a failed add left it, "
 	    "as 6.12 does), and is online exactly when its block is",
 	    "mm/sparse.c: sparse_add_section, online_mem_sections; drivers/base/memory.c: memory_block_change_state" },
-	  check_section_state },
+	  check_section_state, NULL },
 	{ { "BLOCK-ZONE",
 	    "an online memory block lies in one zone of its node, the zone it records; an offline block records none",
 	    "drivers/base/memory.c: memory_block_online, early_node_zone_for_memory_block; mm/memory_hotplug.c: move_pfn_range_to_zone" },
-	  check_block_zone },
+	  check_block_zone, NULL },
 	{ { "ZONE-SPAN",
 	    "every online page lies within its zone's and node's span; a zone with no online page spans nothing",
 	    "mm/memory_hotplug.c: resize_zone_range, shrink_zone_span, update_pgdat_span" },
-	  check_zone_span },
+	  check_zone_span, NULL },
 	{ { "COUNTERS",
 	    "MemTotal equals the zones' managed pages; zone and node present pages equal their online sections; free <= managed <= present",
 	    "mm/page_alloc.c: adjust_managed_page_count; mm/memory_hotplug.c: adjust_present_page_count; fs/proc/meminfo.c" },
-	  check_counters },
+	  check_counters, NULL },
 	{ { "PT-DANGLING",
 	    "every valid table descriptor points to a live table one level down, and no table has two parents",
 	    "arch/arm64/mm/mmu.c: free_empty_pte_table (pmd_clear before the free)" },
-	  check_pt_dangling_r },
+	  NULL, check_pt_dangling },
 	{ { "PT-LEAK",
 	    "every table is linked below the PGD, and no empty table stays that the alignment rule lets go",
 	    "arch/arm64/mm/mmu.c: free_empty_tables, pgtable_range_aligned" },
-	  check_pt_leak_r },
+	  NULL, check_pt_leak },
 	{ { "PT-COVER",
 	    "each present page is mapped once in the linear map at its own address; nothing else is",
 	    "arch/arm64/mm/mmu.c: arch_add_memory, __remove_pgd_mapping" },
-	  check_linear_map },
+	  check_linear_map, NULL },
 	{ { "PT-ATTR",
 	    "linear-map leaves carry PXN, UXN, AF, inner-shareable, Normal-Tagged; no blocks or contiguous runs in "
 	    "hot-added memory when the direct map can change",
 	    "arch/arm64/mm/mmu.c: arch_add_memory (NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS), pgprot_mhp" },
-	  check_linear_map },
+	  check_linear_map, NULL },
 	{ { "VMEMMAP-COVER",
 	    "the struct pages of every present section are mapped, backed by vmemmap pages; no absent section's are",
 	    "arch/arm64/mm/mmu.c: vmemmap_populate, vmemmap_free; mm/sparse-vmemmap.c" },
-	  check_vmemmap },
+	  check_vmemmap, NULL },
 	{ { "TLB-STALE",
 	    "once an arch operation returns, no cached translation or walk leads to a freed table or an unmapped page",
 	    "arch/arm64/mm/mmu.c: unmap_hotplug_range (flush_tlb_kernel_range), free_empty_*_table "
 	    "(__flush_tlb_kernel_pgtable)" },
-	  check_tlb_stale_r },
+	  NULL, check_tlb_stale_returned },
 	{ { "PAGE-OWNER",
 	    "page-table pages are exactly the live tables, vmemmap pages exactly what the vmemmap maps; no page is freed "
 	    "as something it does not hold",
 	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page" },
-	  check_page_owner_r },
+	  NULL, check_page_owner },
 	{ { "BUDDY",
 	    "the free lists are consistent: blocks aligned, on the list of their pageblock's type, inside the zone's "
 	    "online memory, disjoint from each other and from allocated pages, adding up to NR_FREE_PAGES",
 	    "mm/page_alloc.c: __free_one_page, expand, move_freepages_block" },
-	  check_buddy_r },
+	  NULL, check_buddy },
 	{ { "ISOLATION-CLEAN",
 	    "no pageblock is left MIGRATE_ISOLATE once an operation returns",
 	    "mm/page_isolation.c: undo_isolate_page_range; mm/memory_hotplug.c: offline_pages (failed_removal_isolated)" },
-	  check_isolation_r },
+	  NULL, check_isolation_clean },
 	{ { "ZONE-MOVABLE",
 	    "ZONE_MOVABLE holds no unmovable and no long-term pinned page from the page allocator (memblock's boot "
 	    "allocations and a block's own memmap are placed, not allocated)",
 	    "mm/page_alloc.c: gfp_zone (GFP_KERNEL never reaches ZONE_MOVABLE); mm/gup.c: folio_is_longterm_pinnable" },
-	  check_pages_r },
+	  NULL, check_pages },
 	{ { "DATA-LOST",
 	    "every live content tag is on exactly one present online page, the one the workload's record says",
 	    "mm/migrate.c: migrate_folio (content copied, source freed); mm/memory_hotplug.c: offline_pages" },
-	  check_pages_r },
+	  NULL, check_pages },
 };
 
 size_t mhp_invariant_count(void)
@@ -316,10 +273,11 @@ const struct mhp_invariant *mhp_invariant_get(size_t i)
 int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(invariants); i++) {
-		/* PT-COVER and PT-ATTR share one walk. */
-		if (i > 0 && invariants[i].check == invariants[i - 1].check)
+		const struct invariant *inv = &invariants[i];
+		/* Invariants that share one walk (PT-COVER and PT-ATTR, ZONE-MOVABLE and DATA-LOST) run it once. */
+		if (i > 0 && inv->check == invariants[i - 1].check && inv->whole == invariants[i - 1].whole)
 			continue;
-		int ret = invariants[i].check(m, lo, hi, err);
+		int ret = inv->check ? inv->check(m, lo, hi, err) : inv->whole(m, err);
 		if (ret)
 			return ret;
 	}

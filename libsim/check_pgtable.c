@@ -261,6 +261,14 @@ int check_tlb_stale(const struct mhp_machine *m, struct mhp_err *err)
 	return 0;
 }
 
+/* TLB-STALE as the registry runs it: a staleness seen when a teardown returned counts too. */
+int check_tlb_stale_returned(const struct mhp_machine *m, struct mhp_err *err)
+{
+	if (m->tlb_stale[0])   /* a later full flush may have hidden it since */
+		return mhp_err_set(err, -EUCLEAN, "%s (when an arch operation returned)", m->tlb_stale);
+	return check_tlb_stale(m, err);
+}
+
 /* ---- PAGE-OWNER ---------------------------------------------------------------- */
 
 struct owner_count {

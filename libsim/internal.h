@@ -482,6 +482,7 @@ int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err);
 int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 int check_vmemmap(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 int check_tlb_stale(const struct mhp_machine *m, struct mhp_err *err);
+int check_tlb_stale_returned(const struct mhp_machine *m, struct mhp_err *err);
 int check_page_owner(const struct mhp_machine *m, struct mhp_err *err);
 
 /* check_page.c */
