@@ -9,12 +9,60 @@
 
 typedef int (*check_fn)(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
-/* A check limited to a physical range, or one that always looks at the whole machine. */
+/* [lo, hi) of physical memory as section numbers; the full check is [0, UINT64_MAX). */
+static bool full_range(uint64_t lo, uint64_t hi)
+{
+	return lo == 0 && hi == UINT64_MAX;
+}
+
+static void section_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *s0, uint64_t *s1)
+{
+	if (full_range(lo, hi) || lo >= hi) {
+		*s0 = 0;
+		*s1 = full_range(lo, hi) ? UINT64_MAX : 0;
+		return;
+	}
+	*s0 = pfn_to_section_nr(m, PHYS_PFN(m, lo));
+	*s1 = pfn_to_section_nr(m, PHYS_PFN(m, hi - 1)) + 1;
+}
+
+/*
+ * An invariant has a check limited to a physical range (run after each step
+ * on what the step touched), and may have a different one for the whole
+ * machine (run at the end). A cheap range check may check less.
+ */
 struct invariant {
 	struct mhp_invariant pub;
 	check_fn check;
 	int (*whole)(const struct mhp_machine *m, struct mhp_err *err);
 };
+
+static int isolation_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	uint64_t s0, s1;
+	section_range(m, lo, hi, &s0, &s1);
+	return check_isolation_clean(m, s0, s1, err);
+}
+
+static int pages_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	uint64_t s0, s1;
+	section_range(m, lo, hi, &s0, &s1);
+	return check_pages(m, s0, s1, err);
+}
+
+/* Checks cheap enough for every step whatever it touched. */
+static int tlb_any_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	return check_tlb_stale_returned(m, err);
+}
+
+static int bad_frees_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	(void)lo, (void)hi;
+	return check_bad_frees(m, err);
+}
 
 #define FAIL(err, id, ...) mhp_err_set((err), -EUCLEAN, id ": " __VA_ARGS__)
 
@@ -55,10 +103,11 @@ static int section_state_cb(const struct mhp_machine *m, uint64_t nr, const stru
 /* Present sections carry a memmap and subsections, and are online exactly when their block is. */
 static int check_section_state(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
-	(void)lo, (void)hi;
 	struct section_walk w = { .err = err };
-	for_each_present_section(m, 0, UINT64_MAX, section_state_cb, &w);
-	if (w.ret)
+	uint64_t s0, s1;
+	section_range(m, lo, hi, &s0, &s1);
+	for_each_present_section(m, s0, s1, section_state_cb, &w);
+	if (w.ret || !full_range(lo, hi))
 		return w.ret;
 	if (w.present != m->sparse.nr_present)
 		return FAIL(err, "SECTION-STATE", "%llu present sections found, %llu counted",
@@ -78,9 +127,12 @@ static int check_section_state(const struct mhp_machine *m, uint64_t lo, uint64_
 /* An online block lies in one zone of its node, the one it records; an offline block records none. */
 static int check_block_zone(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
-	(void)lo, (void)hi;
+	uint64_t s0, s1;
+	section_range(m, lo, hi, &s0, &s1);
 	for (size_t i = 0; i < m->nr_blocks; i++) {
 		const struct memory_block *mem = m->blocks[i];
+		if (mem->start_section_nr < s0 || mem->start_section_nr >= s1)
+			continue;
 		if (mem->state != MEM_ONLINE) {
 			if (mem->zone != NO_ZONE)
 				return FAIL(err, "BLOCK-ZONE", "offline memory%llu still records zone %s",
@@ -136,11 +188,13 @@ static int zone_span_cb(const struct mhp_machine *m, uint64_t nr, const struct m
 /* Online pages lie within their zone's and node's spans; a zone without them spans nothing. */
 static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
-	(void)lo, (void)hi;
 	struct span_walk w = { .err = err };
-	for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
+	uint64_t s0, s1;
+	section_range(m, lo, hi, &s0, &s1);
+	for_each_present_section(m, s0, s1, zone_span_cb, &w);
 	if (w.ret)
 		return w.ret;
+	bool full = full_range(lo, hi);   /* "a zone without online pages spans nothing" needs every section */
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &m->nodes[nid].zones[zid];
@@ -148,7 +202,7 @@ static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi
 				return FAIL(err, "ZONE-SPAN", "node %d zone %s: present %llu exceeds spanned %llu", nid,
 					    zone_name(zid), (unsigned long long)z->present_pages,
 					    (unsigned long long)z->spanned_pages);
-			if (!w.present[nid][zid] && z->spanned_pages)
+			if (full && !w.present[nid][zid] && z->spanned_pages)
 				return FAIL(err, "ZONE-SPAN", "node %d zone %s spans %llu pages but none is online", nid,
 					    zone_name(zid), (unsigned long long)z->spanned_pages);
 		}
@@ -161,10 +215,11 @@ static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi
 /* MemTotal is the sum of managed pages; present counts match online sections; free <= managed. */
 static int check_counters(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
-	(void)lo, (void)hi;
 	struct span_walk w = { .err = err };
 	uint64_t managed = 0;
-	for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
+	bool full = full_range(lo, hi);   /* present == online sections needs every section */
+	if (full)
+		for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		const struct pglist_data *p = &m->nodes[nid];
 		uint64_t node_present = 0;
@@ -172,7 +227,7 @@ static int check_counters(const struct mhp_machine *m, uint64_t lo, uint64_t hi,
 			const struct zone *z = &p->zones[zid];
 			managed += z->managed_pages;
 			node_present += z->present_pages;
-			if (z->present_pages != w.present[nid][zid])
+			if (full && z->present_pages != w.present[nid][zid])
 				return FAIL(err, "COUNTERS", "node %d zone %s: present %llu but online sections hold %llu",
 					    nid, zone_name(zid), (unsigned long long)z->present_pages,
 					    (unsigned long long)w.present[nid][zid]);
@@ -212,11 +267,11 @@ static const struct invariant invariants[] = {
 	{ { "PT-DANGLING",
 	    "every valid table descriptor points to a live table one level down, and no table has two parents",
 	    "arch/arm64/mm/mmu.c: free_empty_pte_table (pmd_clear before the free)" },
-	  NULL, check_pt_dangling },
+	  check_pt_dangling_range, check_pt_dangling },
 	{ { "PT-LEAK",
 	    "every table is linked below the PGD, and no empty table stays that the alignment rule lets go",
 	    "arch/arm64/mm/mmu.c: free_empty_tables, pgtable_range_aligned" },
-	  NULL, check_pt_leak },
+	  check_pt_leak_range, check_pt_leak },
 	{ { "PT-COVER",
 	    "each present page is mapped once in the linear map at its own address; nothing else is",
 	    "arch/arm64/mm/mmu.c: arch_add_memory, __remove_pgd_mapping" },
@@ -234,30 +289,30 @@ static const struct invariant invariants[] = {
 	    "once an arch operation returns, no cached translation or walk leads to a freed table or an unmapped page",
 	    "arch/arm64/mm/mmu.c: unmap_hotplug_range (flush_tlb_kernel_range), free_empty_*_table "
 	    "(__flush_tlb_kernel_pgtable)" },
-	  NULL, check_tlb_stale_returned },
+	  tlb_any_range, NULL },
 	{ { "PAGE-OWNER",
 	    "page-table pages are exactly the live tables, vmemmap pages exactly what the vmemmap maps; no page is freed "
 	    "as something it does not hold",
 	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page" },
-	  NULL, check_page_owner },
+	  bad_frees_range, check_page_owner },
 	{ { "BUDDY",
 	    "the free lists are consistent: blocks aligned, on the list of their pageblock's type, inside the zone's "
 	    "online memory, disjoint from each other and from allocated pages, adding up to NR_FREE_PAGES",
 	    "mm/page_alloc.c: __free_one_page, expand, move_freepages_block" },
-	  NULL, check_buddy },
+	  check_buddy_range, check_buddy },
 	{ { "ISOLATION-CLEAN",
 	    "no pageblock is left MIGRATE_ISOLATE once an operation returns",
 	    "mm/page_isolation.c: undo_isolate_page_range; mm/memory_hotplug.c: offline_pages (failed_removal_isolated)" },
-	  NULL, check_isolation_clean },
+	  isolation_range, NULL },
 	{ { "ZONE-MOVABLE",
 	    "ZONE_MOVABLE holds no unmovable and no long-term pinned page from the page allocator (memblock's boot "
 	    "allocations and a block's own memmap are placed, not allocated)",
 	    "mm/page_alloc.c: gfp_zone (GFP_KERNEL never reaches ZONE_MOVABLE); mm/gup.c: folio_is_longterm_pinnable" },
-	  NULL, check_pages },
+	  pages_range, NULL },
 	{ { "DATA-LOST",
 	    "every live content tag is on exactly one present online page, the one the workload's record says",
 	    "mm/migrate.c: migrate_folio (content copied, source freed); mm/memory_hotplug.c: offline_pages" },
-	  NULL, check_pages },
+	  pages_range, NULL },
 };
 
 size_t mhp_invariant_count(void)
@@ -277,7 +332,8 @@ int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struc
 		/* Invariants that share one walk (PT-COVER and PT-ATTR, ZONE-MOVABLE and DATA-LOST) run it once. */
 		if (i > 0 && inv->check == invariants[i - 1].check && inv->whole == invariants[i - 1].whole)
 			continue;
-		int ret = inv->check ? inv->check(m, lo, hi, err) : inv->whole(m, err);
+		bool full = full_range(lo, hi);
+		int ret = full && inv->whole ? inv->whole(m, err) : inv->check ? inv->check(m, lo, hi, err) : 0;
 		if (ret)
 			return ret;
 	}

@@ -89,6 +89,68 @@ static int check_blocks_disjoint(const struct mhp_machine *m, struct block *bl, 
 	return 0;
 }
 
+/* The cheap part: each zone's lists add up to NR_FREE_PAGES. */
+int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			const struct zone *z = &m->nodes[nid].zones[zid];
+			uint64_t pages = 0;
+			for (unsigned o = 0; o <= m->max_page_order; o++)
+				for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+					pages += (uint64_t)z->free_area[o][mt].n << o;
+			if (pages != z->free_pages)
+				return FAIL(err, "BUDDY", "node %d zone %s: the free lists hold %llu pages but NR_FREE_PAGES "
+					    "says %llu", nid, zone_name(zid), (unsigned long long)pages,
+					    (unsigned long long)z->free_pages);
+		}
+	}
+	return 0;
+}
+
+/* One listed block: aligned, in the zone's online memory, on its pageblock's list, not allocated. */
+static int check_block(const struct mhp_machine *m, int nid, int zid, uint64_t pfn, unsigned o, int mt,
+		       struct mhp_err *err)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	if (!is_aligned(pfn, 1ull << o))
+		return FAIL(err, "BUDDY", "node %d zone %s: order-%u block at pfn %#llx is not aligned", nid, zone_name(zid),
+			    o, (unsigned long long)pfn);
+	if (!online_section(ms) || ms->zone != zid || ms->nid != nid)
+		return FAIL(err, "BUDDY", "node %d zone %s: free block at pfn %#llx lies outside the zone's online memory",
+			    nid, zone_name(zid), (unsigned long long)pfn);
+	if (get_pageblock_migratetype(m, pfn) != mt)
+		return FAIL(err, "BUDDY", "node %d zone %s: block at pfn %#llx is on list %d but its pageblock is type %d",
+			    nid, zone_name(zid), (unsigned long long)pfn, mt, get_pageblock_migratetype(m, pfn));
+	for (uint64_t p = pfn; ms->pages && p < pfn + (1ull << o); p++)
+		if (page_kind_of(m, p) != PG_FREE)
+			return FAIL(err, "BUDDY", "pfn %#llx is both free and allocated", (unsigned long long)p);
+	return 0;
+}
+
+/* The cheap part of BUDDY: the counts, and the blocks listed inside physical [lo, hi). */
+int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	int ret = check_buddy_counts(m, err);
+	uint64_t plo = PHYS_PFN(m, lo), phi = hi == UINT64_MAX ? UINT64_MAX : PHYS_PFN(m, hi);
+	for (int nid = 0; !ret && lo < hi && nid < MAX_NUMNODES; nid++) {
+		for (int zid = 0; !ret && zid < MAX_NR_ZONES; zid++) {
+			const struct zone *z = &m->nodes[nid].zones[zid];
+			if (!zone_intersects(z, plo, phi - plo))
+				continue;
+			for (unsigned o = 0; !ret && o <= m->max_page_order; o++) {
+				for (int mt = 0; !ret && mt < MIGRATE_TYPES; mt++) {
+					const struct free_list *fl = &z->free_area[o][mt];
+					for (uint32_t i = 0; !ret && i < fl->n; i++)   /* descending: stop below lo */
+						if (fl->pfn[i] < phi && fl->pfn[i] >= plo)
+							ret = check_block(m, nid, zid, fl->pfn[i], o, mt, err);
+				}
+			}
+		}
+	}
+	return ret;
+}
+
 /* The free lists are consistent: aligned, typed, disjoint, in the zone, and they add up. */
 int check_buddy(const struct mhp_machine *m, struct mhp_err *err)
 {
@@ -124,11 +186,11 @@ static int isolation_cb(const struct mhp_machine *m, uint64_t nr, const struct m
 	return 0;
 }
 
-/* No pageblock stays MIGRATE_ISOLATE once an operation has returned. */
-int check_isolation_clean(const struct mhp_machine *m, struct mhp_err *err)
+/* No pageblock stays MIGRATE_ISOLATE once an operation has returned (sections s0..s1). */
+int check_isolation_clean(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err)
 {
 	struct iso_walk w = { .err = err };
-	for_each_present_section(m, 0, UINT64_MAX, isolation_cb, &w);
+	for_each_present_section(m, s0, s1, isolation_cb, &w);
 	return w.ret;
 }
 
@@ -164,12 +226,12 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 	return 0;
 }
 
-/* Pages in ZONE_MOVABLE can move; every live tag is on exactly one online page. */
-int check_pages(const struct mhp_machine *m, struct mhp_err *err)
+/* Pages in ZONE_MOVABLE can move; every live tag is on exactly one online page (sections s0..s1). */
+int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err)
 {
 	struct page_walk w = { .err = err };
-	for_each_present_section(m, 0, UINT64_MAX, pages_cb, &w);
-	if (!w.ret && w.tagged != m->tags.count)
+	for_each_present_section(m, s0, s1, pages_cb, &w);
+	if (!w.ret && s0 == 0 && s1 == UINT64_MAX && w.tagged != m->tags.count)
 		w.ret = FAIL(err, "DATA-LOST", "%llu tags are live but %llu pages carry one",
 			     (unsigned long long)m->tags.count, (unsigned long long)w.tagged);
 	return w.ret;

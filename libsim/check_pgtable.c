@@ -9,6 +9,8 @@
 
 #define FAIL(err, id, ...) mhp_err_set((err), -EUCLEAN, id ": " __VA_ARGS__)
 
+static void clip_range(const struct mhp_machine *m, uint64_t *lo, uint64_t *hi);
+
 /* ---- PT-DANGLING and PT-LEAK: the table graph ------------------------------ */
 
 struct graph {
@@ -73,8 +75,17 @@ int check_pt_dangling(const struct mhp_machine *m, struct mhp_err *err)
 
 struct leak_walk {
 	struct mhp_err *err;
+	uint64_t win[2][2];       /* VA windows the walk keeps to ([0] linear, [1] vmemmap) */
 	int ret;
 };
+
+static bool in_window(const struct leak_walk *w, uint64_t va, uint64_t span)
+{
+	for (int i = 0; i < 2; i++)
+		if (va < w->win[i][1] && va + span > w->win[i][0])
+			return true;
+	return false;
+}
 
 /*
  * The alignment rule of pgtable_range_aligned(), stated here on its own: a
@@ -110,16 +121,31 @@ static int leak_dfs(const struct mhp_machine *m, const struct pt_table *t, uint6
 			continue;
 		const struct pt_table *child = pt_lookup(m, desc_pa(m, t->e[i]) >> m->page_shift);
 		uint64_t va = base + i * pt_span(m, t->depth);
-		if (child && leak_dfs(m, child, va, w))
+		if (child && in_window(w, va, pt_span(m, t->depth)) && leak_dfs(m, child, va, w))
 			return w->ret;
 	}
 	return 0;
 }
 
+/* The cheap part of PT-LEAK: the tables over the linear map and vmemmap of physical [lo, hi). */
+int check_pt_leak_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	struct leak_walk w = { .err = err };
+	clip_range(m, &lo, &hi);
+	if (lo >= hi)
+		return 0;
+	w.win[0][0] = linear_va(m, lo);
+	w.win[0][1] = linear_va(m, hi);
+	w.win[1][0] = vmemmap_va(m, lo >> m->page_shift);
+	w.win[1][1] = vmemmap_va(m, hi >> m->page_shift);
+	leak_dfs(m, pt_pgd(m), 0 - (m->pt_geom.ptrs[0] << m->pt_geom.shift[0]), &w);
+	return w.ret;
+}
+
 /* No empty table stays that free_empty_tables() would have freed. */
 int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err)
 {
-	struct leak_walk w = { .err = err };
+	struct leak_walk w = { .err = err, .win = { { 0, UINT64_MAX }, { 0, UINT64_MAX } } };
 	/* The PGD covers the upper half: index 0 is PAGE_OFFSET rounded down to the PGD's reach. */
 	uint64_t base = 0 - (m->pt_geom.ptrs[0] << m->pt_geom.shift[0]);
 	leak_dfs(m, pt_pgd(m), base, &w);
@@ -270,6 +296,39 @@ int check_tlb_stale_returned(const struct mhp_machine *m, struct mhp_err *err)
 }
 
 /* ---- PAGE-OWNER ---------------------------------------------------------------- */
+
+/* The cheap part of PAGE-OWNER: no page was ever freed as something it did not hold. */
+int check_bad_frees(const struct mhp_machine *m, struct mhp_err *err)
+{
+	if (m->nr_bad_frees)
+		return FAIL(err, "PAGE-OWNER", "%llu page(s) freed as something they did not hold",
+			    (unsigned long long)m->nr_bad_frees);
+	return 0;
+}
+
+static int dangling_cb(const struct mhp_machine *m, uint64_t va, uint64_t end, unsigned depth, enum desc_type type,
+		       uint64_t d, void *arg)
+{
+	(void)end;
+	if (type != DESC_INVALID)
+		return 0;
+	return mhp_err_set(arg, -EUCLEAN, "PT-DANGLING: the %s entry for va %#llx holds %#llx, which is no valid "
+			   "descriptor or points to no live table", pt_level_name(m, depth), (unsigned long long)va,
+			   (unsigned long long)d);
+}
+
+/* The cheap part of PT-DANGLING: the walks over the linear map and vmemmap of physical [lo, hi). */
+int check_pt_dangling_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	clip_range(m, &lo, &hi);
+	if (lo >= hi)
+		return 0;
+	int ret = pt_walk_range(m, linear_va(m, lo), linear_va(m, hi), dangling_cb, err);
+	if (!ret)
+		ret = pt_walk_range(m, vmemmap_va(m, lo >> m->page_shift), vmemmap_va(m, hi >> m->page_shift),
+				    dangling_cb, err);
+	return ret;
+}
 
 struct owner_count {
 	uint64_t kinds[NR_PAGE_KINDS];

@@ -479,6 +479,7 @@ void ptdump_show(const struct mhp_machine *m, struct strbuf *sb);
 /* check_pgtable.c */
 int check_pt_dangling(const struct mhp_machine *m, struct mhp_err *err);
 int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err);
+int check_pt_leak_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 int check_vmemmap(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 int check_tlb_stale(const struct mhp_machine *m, struct mhp_err *err);
@@ -487,8 +488,19 @@ int check_page_owner(const struct mhp_machine *m, struct mhp_err *err);
 
 /* check_page.c */
 int check_buddy(const struct mhp_machine *m, struct mhp_err *err);
-int check_isolation_clean(const struct mhp_machine *m, struct mhp_err *err);
-int check_pages(const struct mhp_machine *m, struct mhp_err *err);
+int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err);
+int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+int check_isolation_clean(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err);
+int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err);
+int check_bad_frees(const struct mhp_machine *m, struct mhp_err *err);
+int check_pt_dangling_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+
+/* Widens the physical range the next range check looks at. */
+static inline void touch_check_range(struct mhp_machine *m, uint64_t start, uint64_t end)
+{
+	m->check_lo = start < m->check_lo ? start : m->check_lo;
+	m->check_hi = end > m->check_hi ? end : m->check_hi;
+}
 
 /* error.c */
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

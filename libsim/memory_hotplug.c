@@ -500,8 +500,7 @@ static void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
  */
 static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
-	m->check_lo = start < m->check_lo ? start : m->check_lo;
-	m->check_hi = start + size > m->check_hi ? start + size : m->check_hi;
+	touch_check_range(m, start, start + size);
 	if (arch_add_linear_map(m, start, size)) {
 		/* The kernel stops here (BUG); the model reports it and takes the partial map down again. */
 		arch_remove_linear_map(m, start, size);
@@ -526,8 +525,7 @@ static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint6
 /* Models arch_remove_memory(): the sections (and vmemmap), then the linear map. */
 static void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	m->check_lo = start < m->check_lo ? start : m->check_lo;
-	m->check_hi = start + size > m->check_hi ? start + size : m->check_hi;
+	touch_check_range(m, start, start + size);
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	arch_remove_linear_map(m, start, size);
 }
