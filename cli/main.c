@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <mhpsim/mhpsim.h>
 #include <mhpsim/testing.h>
@@ -14,12 +16,15 @@ static void usage(FILE *f)
 		"usage: mhpsim run [--json|--quiet] [--models DIR] [--teardown arm64|x86|generic] [--mutant NAME] SCENARIO.yaml\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
 		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
+		"       mhpsim fuzz --seed S --steps N [--model M] [--models DIR] [--strategy X] [--mutant NAME]\n"
+		"                   [--check-every K] [--out DIR]\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
 		"run         replay a scenario: narrated trace (or JSON lines), then state-hash: <hex>\n"
 		"cat         boot MODEL and print simulated files (/sys/..., /proc/...)\n"
 		"ptdump      the kernel page tables (kernel_page_tables format) after a scenario, or at boot\n"
+		"fuzz        random operations, invariants after every step; a violation is shrunk to a scenario\n"
 		"invariants  list the invariants checked after every step\n"
 		"mutants     list the deliberately broken variants the tests use\n");
 }
@@ -134,6 +139,92 @@ static void print_ptdump(struct mhp_machine *m, void *ctx)
 	fputs(buf, stdout);
 }
 
+struct progress {
+	struct timespec start;
+	int tty;
+};
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The progress bar, on a terminal only: output that is captured stays free of it. */
+static void show_progress(uint64_t done, uint64_t total, void *ctx)
+{
+	struct progress *p = ctx;
+	if (!p->tty)
+		return;
+	double s = seconds_since(&p->start);
+	int width = 40, filled = total ? (int)(done * (uint64_t)width / total) : width;
+	fprintf(stderr, "\r[%.*s%*s] %llu/%llu steps, %.0f steps/s", filled,
+		"########################################", width - filled, "", (unsigned long long)done,
+		(unsigned long long)total, s > 0 ? (double)done / s : 0.0);
+	fflush(stderr);
+}
+
+static int cmd_fuzz(int argc, char **argv)
+{
+	struct mhp_fuzz_options opt = { .steps = 10000 };
+	struct progress prog = { .tty = isatty(2) };
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v) {
+			usage(stderr);
+			return 2;
+		}
+		if (strcmp(a, "--seed") == 0)
+			opt.seed = strtoull(v, NULL, 0);
+		else if (strcmp(a, "--steps") == 0)
+			opt.steps = strtoull(v, NULL, 0);
+		else if (strcmp(a, "--model") == 0)
+			opt.model = v;
+		else if (strcmp(a, "--models") == 0)
+			opt.models_dir = v;
+		else if (strcmp(a, "--strategy") == 0)
+			opt.teardown = v;
+		else if (strcmp(a, "--mutant") == 0)
+			opt.mutant = v;
+		else if (strcmp(a, "--check-every") == 0)
+			opt.full_check_every = (unsigned)strtoul(v, NULL, 0);
+		else if (strcmp(a, "--out") == 0)
+			opt.out_dir = v;
+		else if (strcmp(a, "--cmdline") == 0)
+			opt.cmdline = v;
+		else {
+			usage(stderr);
+			return 2;
+		}
+		i++;
+	}
+	opt.progress = show_progress;
+	opt.progress_ctx = &prog;
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	struct mhp_fuzz_result res;
+	struct mhp_err err = { 0 };
+	int ret = mhp_fuzz(&opt, &res, &err);
+	double s = seconds_since(&prog.start);
+	if (prog.tty)
+		fprintf(stderr, "\n");
+	if (ret) {
+		fprintf(stderr, "fuzz: %s\n", err.msg);
+		return 2;
+	}
+	printf("%llu steps in %.2f s: %.0f steps/s (seed %llu)\n", (unsigned long long)res.steps_run, s,
+	       s > 0 ? (double)res.steps_run / s : 0.0, (unsigned long long)opt.seed);
+	if (!res.violation) {
+		printf("no invariant violated\n");
+		return 0;
+	}
+	printf("violation at step %llu: %s\n", (unsigned long long)res.found_at, res.message);
+	printf("shrunk to %u steps in %u replays: %s\n", res.shrunk_steps, res.replays, res.scenario_path);
+	if (err.code)
+		fprintf(stderr, "fuzz: %s\n", err.msg);
+	return 1;
+}
+
 /* mhpsim ptdump: replay a scenario quietly (or boot a model), then dump the tables. */
 static int cmd_ptdump(int argc, char **argv)
 {
@@ -202,6 +293,8 @@ int main(int argc, char **argv)
 		return cmd_cat(argc - 2, argv + 2);
 	if (strcmp(argv[1], "ptdump") == 0)
 		return cmd_ptdump(argc - 2, argv + 2);
+	if (strcmp(argv[1], "fuzz") == 0)
+		return cmd_fuzz(argc - 2, argv + 2);
 	if (strcmp(argv[1], "invariants") == 0) {
 		for (size_t i = 0; i < mhp_invariant_count(); i++) {
 			const struct mhp_invariant *inv = mhp_invariant_get(i);

@@ -35,6 +35,7 @@ struct invariant {
 	struct mhp_invariant pub;
 	check_fn check;
 	int (*whole)(const struct mhp_machine *m, struct mhp_err *err);
+	int touched;    /* which touched range limits the check after a step (TOUCHED_*) */
 };
 
 static int isolation_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
@@ -48,7 +49,8 @@ static int pages_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, st
 {
 	uint64_t s0, s1;
 	section_range(m, lo, hi, &s0, &s1);
-	return check_pages(m, s0, s1, err);
+	bool full = full_range(lo, hi);
+	return check_pages(m, s0, s1, full ? 0 : PHYS_PFN(m, lo), full ? UINT64_MAX : PHYS_PFN(m, hi), err);
 }
 
 /* Checks cheap enough for every step whatever it touched. */
@@ -251,68 +253,68 @@ static const struct invariant invariants[] = {
 	    "every present section has a memmap and subsections, belongs to a memory block (unless a failed add left it, "
 	    "as 6.12 does), and is online exactly when its block is",
 	    "mm/sparse.c: sparse_add_section, online_mem_sections; drivers/base/memory.c: memory_block_change_state" },
-	  check_section_state, NULL },
+	  check_section_state, NULL, TOUCHED_SECTIONS },
 	{ { "BLOCK-ZONE",
 	    "an online memory block lies in one zone of its node, the zone it records; an offline block records none",
 	    "drivers/base/memory.c: memory_block_online, early_node_zone_for_memory_block; mm/memory_hotplug.c: move_pfn_range_to_zone" },
-	  check_block_zone, NULL },
+	  check_block_zone, NULL, TOUCHED_SECTIONS },
 	{ { "ZONE-SPAN",
 	    "every online page lies within its zone's and node's span; a zone with no online page spans nothing",
 	    "mm/memory_hotplug.c: resize_zone_range, shrink_zone_span, update_pgdat_span" },
-	  check_zone_span, NULL },
+	  check_zone_span, NULL, TOUCHED_SECTIONS },
 	{ { "COUNTERS",
 	    "MemTotal equals the zones' managed pages; zone and node present pages equal their online sections; free <= managed <= present",
 	    "mm/page_alloc.c: adjust_managed_page_count; mm/memory_hotplug.c: adjust_present_page_count; fs/proc/meminfo.c" },
-	  check_counters, NULL },
+	  check_counters, NULL, TOUCHED_SECTIONS },
 	{ { "PT-DANGLING",
 	    "every valid table descriptor points to a live table one level down, and no table has two parents",
 	    "arch/arm64/mm/mmu.c: free_empty_pte_table (pmd_clear before the free)" },
-	  check_pt_dangling_range, check_pt_dangling },
+	  check_pt_dangling_range, check_pt_dangling, TOUCHED_PT },
 	{ { "PT-LEAK",
 	    "every table is linked below the PGD, and no empty table stays that the alignment rule lets go",
 	    "arch/arm64/mm/mmu.c: free_empty_tables, pgtable_range_aligned" },
-	  check_pt_leak_range, check_pt_leak },
+	  check_pt_leak_range, check_pt_leak, TOUCHED_PT },
 	{ { "PT-COVER",
 	    "each present page is mapped once in the linear map at its own address; nothing else is",
 	    "arch/arm64/mm/mmu.c: arch_add_memory, __remove_pgd_mapping" },
-	  check_linear_map, NULL },
+	  check_linear_map, NULL, TOUCHED_PT },
 	{ { "PT-ATTR",
 	    "linear-map leaves carry PXN, UXN, AF, inner-shareable, Normal-Tagged; no blocks or contiguous runs in "
 	    "hot-added memory when the direct map can change",
 	    "arch/arm64/mm/mmu.c: arch_add_memory (NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS), pgprot_mhp" },
-	  check_linear_map, NULL },
+	  check_linear_map, NULL, TOUCHED_PT },
 	{ { "VMEMMAP-COVER",
 	    "the struct pages of every present section are mapped, backed by vmemmap pages; no absent section's are",
 	    "arch/arm64/mm/mmu.c: vmemmap_populate, vmemmap_free; mm/sparse-vmemmap.c" },
-	  check_vmemmap, NULL },
+	  check_vmemmap, NULL, TOUCHED_PT },
 	{ { "TLB-STALE",
 	    "once an arch operation returns, no cached translation or walk leads to a freed table or an unmapped page",
 	    "arch/arm64/mm/mmu.c: unmap_hotplug_range (flush_tlb_kernel_range), free_empty_*_table "
 	    "(__flush_tlb_kernel_pgtable)" },
-	  tlb_any_range, NULL },
+	  tlb_any_range, NULL, TOUCHED_PT },
 	{ { "PAGE-OWNER",
 	    "page-table pages are exactly the live tables, vmemmap pages exactly what the vmemmap maps; no page is freed "
 	    "as something it does not hold",
 	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page" },
-	  bad_frees_range, check_page_owner },
+	  bad_frees_range, check_page_owner, TOUCHED_PT },
 	{ { "BUDDY",
 	    "the free lists are consistent: blocks aligned, on the list of their pageblock's type, inside the zone's "
 	    "online memory, disjoint from each other and from allocated pages, adding up to NR_FREE_PAGES",
 	    "mm/page_alloc.c: __free_one_page, expand, move_freepages_block" },
-	  check_buddy_range, check_buddy },
+	  check_buddy_range, check_buddy, TOUCHED_PAGES },
 	{ { "ISOLATION-CLEAN",
 	    "no pageblock is left MIGRATE_ISOLATE once an operation returns",
 	    "mm/page_isolation.c: undo_isolate_page_range; mm/memory_hotplug.c: offline_pages (failed_removal_isolated)" },
-	  isolation_range, NULL },
+	  isolation_range, NULL, TOUCHED_PAGES },
 	{ { "ZONE-MOVABLE",
 	    "ZONE_MOVABLE holds no unmovable and no long-term pinned page from the page allocator (memblock's boot "
 	    "allocations and a block's own memmap are placed, not allocated)",
 	    "mm/page_alloc.c: gfp_zone (GFP_KERNEL never reaches ZONE_MOVABLE); mm/gup.c: folio_is_longterm_pinnable" },
-	  pages_range, NULL },
+	  pages_range, NULL, TOUCHED_PAGES },
 	{ { "DATA-LOST",
 	    "every live content tag is on exactly one present online page, the one the workload's record says",
 	    "mm/migrate.c: migrate_folio (content copied, source freed); mm/memory_hotplug.c: offline_pages" },
-	  pages_range, NULL },
+	  pages_range, NULL, TOUCHED_PAGES },
 };
 
 size_t mhp_invariant_count(void)
@@ -334,6 +336,21 @@ int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struc
 			continue;
 		bool full = full_range(lo, hi);
 		int ret = full && inv->whole ? inv->whole(m, err) : inv->check ? inv->check(m, lo, hi, err) : 0;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* After a step: each invariant limited to the range of the state it is about that the step changed. */
+int check_touched(const struct mhp_machine *m, struct mhp_err *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(invariants); i++) {
+		const struct invariant *inv = &invariants[i];
+		if (i > 0 && inv->check == invariants[i - 1].check && inv->whole == invariants[i - 1].whole)
+			continue;
+		const uint64_t *r = m->touched.range[inv->touched];
+		int ret = inv->check ? inv->check(m, r[0], r[1], err) : 0;
 		if (ret)
 			return ret;
 	}

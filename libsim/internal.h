@@ -246,6 +246,16 @@ struct tag_map {
 	uint64_t cap, count;
 };
 
+/*
+ * What a step changed, as physical ranges per kind of state, so that the
+ * check after it walks only that: sections and blocks (add, remove, online,
+ * offline), page tables (add, remove), pages (allocations, frees, online, offline).
+ */
+enum { TOUCHED_SECTIONS, TOUCHED_PT, TOUCHED_PAGES, NR_TOUCHED };
+struct touched {
+	uint64_t range[NR_TOUCHED][2];
+};
+
 /* ---- the machine ----------------------------------------------------------- */
 
 struct mhp_machine {
@@ -307,7 +317,7 @@ struct mhp_machine {
 	struct tag_map tags;            /* live content tags -> pfn */
 	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
 	uint32_t fail_alloc_count;      /* then this many fail */
-	uint64_t check_lo, check_hi;    /* PA range touched since the last range check */
+	struct touched touched;         /* what changed since the last range check */
 	char tlb_stale[MHP_ERR_MSG_MAX]; /* the first TLB-STALE seen when an arch operation returned */
 	uint64_t pool_used[MODEL_MAX_RANGES]; /* pages memblock handed out of each reserved range */
 
@@ -491,16 +501,28 @@ int check_buddy(const struct mhp_machine *m, struct mhp_err *err);
 int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err);
 int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 int check_isolation_clean(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err);
-int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err);
+int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, uint64_t lo_pfn, uint64_t hi_pfn,
+		struct mhp_err *err);
 int check_bad_frees(const struct mhp_machine *m, struct mhp_err *err);
 int check_pt_dangling_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
-/* Widens the physical range the next range check looks at. */
-static inline void touch_check_range(struct mhp_machine *m, uint64_t start, uint64_t end)
+/* Widens one of the physical ranges the next range check looks at. */
+static inline void touch_range(struct mhp_machine *m, int what, uint64_t start, uint64_t end)
 {
-	m->check_lo = start < m->check_lo ? start : m->check_lo;
-	m->check_hi = end > m->check_hi ? end : m->check_hi;
+	uint64_t *r = m->touched.range[what];
+	r[0] = start < r[0] ? start : r[0];
+	r[1] = end > r[1] ? end : r[1];
 }
+
+static inline void touched_reset(struct mhp_machine *m)
+{
+	for (int i = 0; i < NR_TOUCHED; i++) {
+		m->touched.range[i][0] = UINT64_MAX;
+		m->touched.range[i][1] = 0;
+	}
+}
+
+int check_touched(const struct mhp_machine *m, struct mhp_err *err);
 
 /* error.c */
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

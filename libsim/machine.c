@@ -216,7 +216,7 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	m->rodata_full = true;          /* Debian: RODATA_FULL_DEFAULT_ENABLED=y */
 	m->fail_alloc_after = -1;
 	m->offline_retry_budget = 1000;
-	m->check_lo = UINT64_MAX;
+	touched_reset(m);
 	int ret = parse_cmdline(m, cmdline ? cmdline : m->model.cmdline, err);
 	if (ret)
 		return ret;

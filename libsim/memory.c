@@ -188,7 +188,8 @@ static int memory_block_change_state(struct mhp_machine *m, struct memory_block 
 	if (mem->state != from)
 		return -EINVAL;
 	uint64_t start = PFN_PHYS(m, memory_block_start_pfn(m, mem));
-	touch_check_range(m, start, start + m->model.block_size);
+	touch_range(m, TOUCHED_SECTIONS, start, start + m->model.block_size);
+	touch_range(m, TOUCHED_PAGES, start, start + m->model.block_size);
 	if (to == MEM_OFFLINE)
 		mem->state = MEM_GOING_OFFLINE;
 	int ret = to == MEM_ONLINE ? memory_block_online(m, mem) : memory_block_offline(m, mem);

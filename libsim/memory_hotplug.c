@@ -500,7 +500,8 @@ static void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
  */
 static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
-	touch_check_range(m, start, start + size);
+	for (int i = 0; i < NR_TOUCHED; i++)
+		touch_range(m, i, start, start + size);
 	if (arch_add_linear_map(m, start, size)) {
 		/* The kernel stops here (BUG); the model reports it and takes the partial map down again. */
 		arch_remove_linear_map(m, start, size);
@@ -525,7 +526,8 @@ static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint6
 /* Models arch_remove_memory(): the sections (and vmemmap), then the linear map. */
 static void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	touch_check_range(m, start, start + size);
+	for (int i = 0; i < NR_TOUCHED; i++)
+		touch_range(m, i, start, start + size);
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	arch_remove_linear_map(m, start, size);
 }

@@ -66,6 +66,7 @@ enum { TOUCH_PHYS, TOUCH_STRUCT_PAGE, TOUCH_VA };
 
 struct mhp_scenario {
 	char teardown[16];
+	char mutant[40];
 	char file[512];
 	char name[64];
 	char cmdline[512];
@@ -545,7 +546,7 @@ static int find_model(struct parse_ctx *c, const struct ynode *n, const char *mo
 static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 {
 	static const char *const top_keys[] = { "scenario", "description", "model", "cmdline", "seed", "teardown",
-						"bootmem_notifier", "steps", NULL };
+						"bootmem_notifier", "mutant", "steps", NULL };
 	static const char *const teardowns[] = { "arm64", "x86", "generic", NULL };
 	struct ynode *root = c->doc->root, *v, *steps;
 	struct mhp_scenario *sc = c->sc;
@@ -567,6 +568,8 @@ static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 	if (!ret && (v = ymap_get(root, "seed")))
 		ret = yget_u64(c->doc, v, "seed", 0, UINT64_MAX, &sc->seed, c->err);
 	snprintf(sc->teardown, sizeof(sc->teardown), "arm64");
+	if (!ret && (v = ymap_get(root, "mutant")))
+		ret = yget_str(c->doc, v, "mutant", sc->mutant, sizeof(sc->mutant), c->err);
 	if (!ret && (v = ymap_get(root, "bootmem_notifier"))) {
 		bool on = true;
 		ret = yget_bool(c->doc, v, "bootmem_notifier", &on, c->err);
@@ -1039,8 +1042,9 @@ static int boot_machine(struct run *r)
 	const char *teardown = r->opt->teardown ? r->opt->teardown : sc->teardown;
 	if (mhp_machine_set_teardown(r->m, teardown))
 		return mhp_err_set(r->err, -EINVAL, "unknown teardown strategy '%s' (arm64, x86 or generic)", teardown);
-	if (r->opt->mutant && mhp_machine_set_mutant(r->m, r->opt->mutant))
-		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
+	const char *mutant = r->opt->mutant ? r->opt->mutant : sc->mutant[0] ? sc->mutant : NULL;
+	if (mutant && mhp_machine_set_mutant(r->m, mutant))
+		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", mutant);
 	ret = mhp_check_all(r->m, r->err);
 	if (ret)
 		return mhp_err_set(r->err, ret, "%s:1:1: after boot: invariant %s", sc->file, err_copy(r->err, inner));
@@ -1068,7 +1072,7 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 			ret = check_log(&r, st, first_log);
 		/* The cheap check: memory walks limited to what the step touched. */
 		if (!ret) {
-			int inv = mhp_check_range(r.m, r.m->check_lo, r.m->check_hi, err);
+			int inv = check_touched(r.m, err);
 			size_t n = strlen(st->violates);
 			if (!n && inv)
 				ret = step_fail(&r, st, "invariant %s", err_copy(err, inner));
@@ -1085,8 +1089,7 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 				break;
 			}
 		}
-		r.m->check_lo = UINT64_MAX;
-		r.m->check_hi = 0;
+		touched_reset(r.m);
 		res->steps_run = r.step;
 		if (ret)
 			res->failed_step = r.step;

@@ -10,4 +10,5 @@
 #include <mhpsim/trace.h>
 #include <mhpsim/scenario.h>
 #include <mhpsim/workload.h>
+#include <mhpsim/fuzz.h>
 #endif

@@ -1,0 +1,467 @@
+/*
+ * fuzz.c - random operation sequences over a model, invariant checks after
+ * every step, and shrinking of any violation into a replayable scenario.
+ *
+ * Everything is a function of the seed: the generator's PRNG is seeded from
+ * it, the machine is deterministic, so a seed names a run and its findings.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum fuzz_opcode { F_ADD, F_ONLINE, F_OFFLINE, F_REMOVE, F_ALLOC, F_FREE, F_TOUCH, F_INJECT, F_FAIL_ALLOC };
+
+/* One operation, with absolute arguments so that it replays on any state. */
+struct fuzz_op {
+	uint8_t op;
+	uint8_t arg;     /* add: driver | 4 memmap; online: type; alloc: kind; touch: 1 struct page; inject: event */
+	uint32_t n;      /* blocks, pages, errno, nth */
+	uint64_t a;      /* address, block id, tag, pfn */
+};
+
+#define FUZZ_MAX_OPS (1u << 22)
+#define FUZZ_OFFLINE_RETRIES 3
+#define SHRINK_BUDGET 400
+
+static const char *const kinds[] = { "anon", "file", "kernel", "pgtable", "hugetlb", "pinned" };
+static const char *const drivers[] = { "System RAM", "System RAM (virtio_mem)", "System RAM (kmem)" };
+static const char *const driver_words[] = { "acpi", "virtio_mem", "dax_kmem" };
+static const char *const online_words[] = { "offline", "online", "online_kernel", "online_movable" };
+
+/* xorshift64*: the generator's only source of randomness. */
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+static uint64_t below(uint64_t *s, uint64_t n)
+{
+	return n ? rnd(s) % n : 0;
+}
+
+struct fuzz_run {
+	const struct mhp_fuzz_options *opt;
+	const struct mhp_model *model;
+	struct mhp_machine *m;
+	uint64_t rng;
+	uint32_t next_tag;
+	uint64_t live_tags;        /* tags below next_tag that may be live */
+};
+
+/* ---- executing --------------------------------------------------------------- */
+
+static int apply(struct mhp_machine *m, const struct fuzz_op *op)
+{
+	struct mhp_err err;
+	char path[128], value[24];
+	switch (op->op) {
+	case F_ADD:
+		return mhp_add_memory_flags(m, 0, op->a, (uint64_t)op->n * m->model.block_size, drivers[op->arg & 3],
+					    op->arg & 4 ? MHP_MEMMAP_ON_MEMORY : 0, &err);
+	case F_ONLINE:
+	case F_OFFLINE:
+		snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%llu/state", (unsigned long long)op->a);
+		snprintf(value, sizeof(value), "%s", online_words[op->op == F_OFFLINE ? 0 : op->arg]);
+		return mhp_sysfs_write(m, path, value, strlen(value));
+	case F_REMOVE:
+		return mhp_remove_memory(m, op->a, (uint64_t)op->n * m->model.block_size, &err);
+	case F_ALLOC:
+		return mhp_workload_alloc(m, kinds[op->arg], 0, op->n, (uint32_t)op->a, &err);
+	case F_FREE:
+		return mhp_workload_free(m, (uint32_t)op->a, op->n, &err);
+	case F_TOUCH:
+		return tlb_touch(m, op->arg ? vmemmap_va(m, op->a) : linear_va(m, PFN_PHYS(m, op->a)));
+	case F_INJECT:
+		snprintf(path, sizeof(path), "/sys/kernel/debug/notifier-error-inject/memory/actions/%s/error",
+			 op->arg ? "MEM_GOING_OFFLINE" : "MEM_GOING_ONLINE");
+		snprintf(value, sizeof(value), "%d", -(int)op->n);
+		return mhp_sysfs_write(m, path, value, strlen(value));
+	case F_FAIL_ALLOC:
+		mhp_machine_fail_alloc(m, op->n, 1);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The machine every run starts from: boot, the injection module, a short offline budget. */
+static int boot(const struct fuzz_run *r, struct mhp_machine **out, struct mhp_err *err)
+{
+	struct mhp_boot_args args = { .cmdline = r->opt->cmdline };
+	int ret = mhp_machine_boot(r->model, &args, out, err);
+	if (ret)
+		return ret;
+	struct mhp_machine *m = *out;
+	m->offline_retry_budget = FUZZ_OFFLINE_RETRIES;
+	if (r->opt->teardown && mhp_machine_set_teardown(m, r->opt->teardown))
+		ret = mhp_err_set(err, -EINVAL, "unknown teardown strategy '%s'", r->opt->teardown);
+	if (!ret && r->opt->mutant && mhp_machine_set_mutant(m, r->opt->mutant))
+		ret = mhp_err_set(err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
+	if (!ret)
+		ret = mhp_modprobe(m, "memory-notifier-error-inject", 0, false, err);
+	if (ret) {
+		mhp_machine_free(m);
+		*out = NULL;
+	}
+	return ret;
+}
+
+/* Checks after one step: the touched range, and everything every K steps. */
+static int check_step(struct mhp_machine *m, uint64_t step, unsigned every, struct mhp_err *err)
+{
+	int ret = step % every == 0 ? mhp_check_all(m, err) : check_touched(m, err);
+	touched_reset(m);
+	return ret;
+}
+
+/*
+ * Replays ops on a fresh machine. Returns the 1-based step of the first
+ * violation (its message in err), or 0 if none; results[i] gets each errno.
+ */
+static uint64_t replay(const struct fuzz_run *r, const struct fuzz_op *ops, uint64_t n, int *results,
+		       struct mhp_err *err)
+{
+	struct mhp_machine *m;
+	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
+	if (boot(r, &m, err))
+		return 0;
+	uint64_t found = 0;
+	for (uint64_t i = 0; i < n && !found; i++) {
+		int ret = apply(m, &ops[i]);
+		if (results)
+			results[i] = ret;
+		if (check_step(m, i + 1, every, err))
+			found = i + 1;
+	}
+	if (!found && mhp_check_all(m, err))
+		found = n;
+	mhp_machine_free(m);
+	return found;
+}
+
+/* ---- generating ------------------------------------------------------------------ */
+
+/* A block of the model's hot-pluggable regions (or next to one already added). */
+static uint64_t pick_hot_block(struct fuzz_run *r)
+{
+	const struct mhp_model *mo = r->model;
+	struct mhp_machine *m = r->m;
+	if (m->nr_blocks && below(&r->rng, 2)) {
+		/* Bias: a neighbour of a block that exists, to share tables. */
+		const struct memory_block *b = m->blocks[below(&r->rng, m->nr_blocks)];
+		if (!b->early)
+			return b->id + (below(&r->rng, 2) ? 1 : (uint64_t)-1);
+	}
+	const struct model_range *h = &mo->hotplug[below(&r->rng, mo->nr_hotplug)];
+	uint64_t nblocks = h->size / mo->block_size;
+	/* Bias: the first blocks of a region, where neighbours meet. */
+	uint64_t off = below(&r->rng, 4) ? below(&r->rng, nblocks < 16 ? nblocks : 16) : below(&r->rng, nblocks);
+	return h->start / mo->block_size + off;
+}
+
+/* Any memory block of the machine, hot-added ones first. */
+static uint64_t pick_block(struct fuzz_run *r)
+{
+	struct mhp_machine *m = r->m;
+	if (!m->nr_blocks)
+		return 0;
+	for (int tries = 0; tries < 4; tries++) {
+		const struct memory_block *b = m->blocks[below(&r->rng, m->nr_blocks)];
+		if (!b->early || tries == 3)
+			return b->id;
+	}
+	return 0;
+}
+
+/* A pfn of a present block, for touches. */
+static uint64_t pick_pfn(struct fuzz_run *r)
+{
+	uint64_t id = pick_block(r);
+	return id * r->m->pages_per_block + below(&r->rng, r->m->pages_per_block);
+}
+
+static struct fuzz_op generate(struct fuzz_run *r)
+{
+	struct fuzz_op op = { 0 };
+	uint64_t roll = below(&r->rng, 100);
+	uint64_t bs = r->model->block_size;
+	if (roll < 10) {
+		op.op = F_ADD;
+		op.a = pick_hot_block(r) * bs;
+		op.n = 1 + (uint32_t)below(&r->rng, below(&r->rng, 4) ? 2 : 4);
+		op.arg = (uint8_t)(below(&r->rng, 3) | (below(&r->rng, 4) ? 0 : 4));
+	} else if (roll < 24) {
+		op.op = F_ONLINE;
+		op.a = pick_block(r);
+		op.arg = (uint8_t)(1 + below(&r->rng, 3));
+	} else if (roll < 36) {
+		op.op = F_OFFLINE;
+		op.a = pick_block(r);
+	} else if (roll < 44) {
+		op.op = F_REMOVE;
+		op.a = pick_hot_block(r) * bs;
+		op.n = 1 + (uint32_t)below(&r->rng, 2);
+	} else if (roll < 64) {
+		static const uint8_t weights[] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 4, 5 };
+		op.op = F_ALLOC;
+		op.arg = weights[below(&r->rng, sizeof(weights))];
+		/* Bias: sometimes a lot, to fill zones nearly up. */
+		op.n = 1 + (uint32_t)(below(&r->rng, 8) ? below(&r->rng, 64) : below(&r->rng, r->m->pages_per_block));
+		if (op.arg == 4)
+			op.n = 1 + (uint32_t)below(&r->rng, 4);
+		op.a = r->next_tag;
+		r->next_tag += op.n;
+	} else if (roll < 76) {
+		op.op = F_FREE;
+		op.a = 1 + below(&r->rng, r->next_tag > 1 ? r->next_tag - 1 : 1);
+		op.n = 1 + (uint32_t)below(&r->rng, 32);
+	} else if (roll < 94) {
+		op.op = F_TOUCH;
+		op.arg = (uint8_t)below(&r->rng, 2);
+		op.a = pick_pfn(r);
+	} else if (roll < 98) {
+		op.op = F_INJECT;
+		op.arg = (uint8_t)below(&r->rng, 2);
+		op.n = below(&r->rng, 3) ? 0 : (below(&r->rng, 2) ? ENOMEM : EBUSY);
+	} else {
+		op.op = F_FAIL_ALLOC;
+		op.n = 1 + (uint32_t)below(&r->rng, 200);
+	}
+	return op;
+}
+
+/* ---- shrinking --------------------------------------------------------------------- */
+
+/* The invariant id at the front of a message ("ZONE-SPAN: ..."). */
+static void invariant_of(const char *msg, char *id, size_t cap)
+{
+	size_t n = strcspn(msg, ":");
+	snprintf(id, cap, "%.*s", (int)(n < cap ? n : cap - 1), msg);
+}
+
+struct shrink {
+	const struct fuzz_run *r;
+	const char *want;          /* the invariant to keep breaking */
+	unsigned replays;
+};
+
+static bool reproduces(struct shrink *s, const struct fuzz_op *ops, uint64_t n)
+{
+	struct mhp_err err = { 0 };
+	char id[32];
+	if (s->replays >= SHRINK_BUDGET)
+		return false;
+	s->replays++;
+	if (!replay(s->r, ops, n, NULL, &err))
+		return false;
+	invariant_of(err.msg, id, sizeof(id));
+	return strcmp(id, s->want) == 0;
+}
+
+/* ddmin over the operations: drop chunks while the same invariant still breaks. */
+static uint64_t shrink_ops(struct shrink *s, struct fuzz_op *ops, uint64_t n)
+{
+	struct fuzz_op *tmp = malloc(n * sizeof(*ops));
+	if (!tmp)
+		return n;
+	for (uint64_t chunks = 2; n > 1 && s->replays < SHRINK_BUDGET;) {
+		uint64_t size = (n + chunks - 1) / chunks;
+		bool removed = false;
+		for (uint64_t start = 0; start < n && s->replays < SHRINK_BUDGET; start += size) {
+			uint64_t end = start + size < n ? start + size : n, k = 0;
+			for (uint64_t i = 0; i < n; i++)
+				if (i < start || i >= end)
+					tmp[k++] = ops[i];
+			if (k && reproduces(s, tmp, k)) {
+				memcpy(ops, tmp, k * sizeof(*ops));
+				n = k;
+				chunks = chunks > 2 ? chunks - 1 : 2;
+				removed = true;
+				break;
+			}
+		}
+		if (!removed) {
+			if (size == 1)
+				break;
+			chunks = chunks * 2 < n ? chunks * 2 : n;
+		}
+	}
+	free(tmp);
+	return n;
+}
+
+/* Then smaller counts: halve each operation's size while the violation stays. */
+static void shrink_sizes(struct shrink *s, struct fuzz_op *ops, uint64_t n)
+{
+	for (uint64_t i = 0; i < n && s->replays < SHRINK_BUDGET; i++) {
+		while (ops[i].n > 1 && ops[i].op != F_INJECT && s->replays < SHRINK_BUDGET) {
+			uint32_t old = ops[i].n;
+			ops[i].n = old / 2;
+			if (!reproduces(s, ops, n)) {
+				ops[i].n = old;
+				break;
+			}
+		}
+	}
+}
+
+/* ---- the scenario file ---------------------------------------------------------------- */
+
+static void write_step(FILE *f, const struct mhp_machine *m, const struct fuzz_op *op, int result)
+{
+	const char *res = result ? mhp_errno_name(result) : "ok";
+	switch (op->op) {
+	case F_ADD:
+		fprintf(f, "  - add_memory: { start: %#llx, size: %lluM, driver: %s%s }\n", (unsigned long long)op->a,
+			(unsigned long long)((uint64_t)op->n * m->model.block_size >> 20), driver_words[op->arg & 3],
+			op->arg & 4 ? ", memmap_on_memory: true" : "");
+		break;
+	case F_ONLINE:
+	case F_OFFLINE:
+		fprintf(f, "  - write: /sys/devices/system/memory/memory%llu/state\n    value: %s\n",
+			(unsigned long long)op->a, online_words[op->op == F_OFFLINE ? 0 : op->arg]);
+		break;
+	case F_REMOVE:
+		fprintf(f, "  - remove_memory: { start: %#llx, size: %lluM }\n", (unsigned long long)op->a,
+			(unsigned long long)((uint64_t)op->n * m->model.block_size >> 20));
+		break;
+	case F_ALLOC:
+		fprintf(f, "  - alloc: { kind: %s, pages: %u, tag: %llu }\n", kinds[op->arg], op->n,
+			(unsigned long long)op->a);
+		break;
+	case F_FREE:
+		fprintf(f, "  - free: { tag: %llu, pages: %u }\n", (unsigned long long)op->a, op->n);
+		break;
+	case F_TOUCH:
+		fprintf(f, "  - touch: { %s: %#llx }\n", op->arg ? "struct_page" : "phys",
+			(unsigned long long)(op->arg ? op->a : PFN_PHYS(m, op->a)));
+		break;
+	case F_INJECT:
+		fprintf(f, "  - write: /sys/kernel/debug/notifier-error-inject/memory/actions/%s/error\n    value: \"%d\"\n",
+			op->arg ? "MEM_GOING_OFFLINE" : "MEM_GOING_ONLINE", -(int)op->n);
+		break;
+	case F_FAIL_ALLOC:
+		fprintf(f, "  - fail_alloc: %u\n", op->n);
+		return;
+	}
+	if (op->op != F_FAIL_ALLOC)
+		fprintf(f, "    expect: %s\n", res);
+}
+
+/* Writes the shrunk run as a scenario: the last step breaks the invariant. */
+static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, uint64_t n, const char *invariant,
+			  char *path, size_t cap, struct mhp_err *err)
+{
+	int *results = calloc(n ? n : 1, sizeof(int));
+	struct mhp_err rerr = { 0 };
+	if (!results)
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	replay(r, ops, n, results, &rerr);
+	snprintf(path, cap, "%s/fuzz-%s-seed%llu.yaml", r->opt->out_dir ? r->opt->out_dir : ".",
+		 r->opt->mutant ? r->opt->mutant : "real", (unsigned long long)r->opt->seed);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		free(results);
+		return mhp_err_set(err, -errno, "%s: cannot write: %s", path, strerror(errno));
+	}
+	struct mhp_machine *m;
+	if (boot(r, &m, err)) {
+		fclose(f);
+		free(results);
+		return err->code;
+	}
+	fprintf(f, "# Found by mhpsim fuzz --seed %llu%s%s%s%s, shrunk to %llu steps.\n", (unsigned long long)r->opt->seed,
+		r->opt->mutant ? " --mutant " : "", r->opt->mutant ? r->opt->mutant : "",
+		r->opt->teardown ? " --strategy " : "", r->opt->teardown ? r->opt->teardown : "", (unsigned long long)n);
+	fprintf(f, "# Replay: mhpsim run %s  (breaks %s)\n", path, invariant);
+	fprintf(f, "scenario: fuzz-seed-%llu\nmodel: %s\n", (unsigned long long)r->opt->seed, r->model->name);
+	if (r->opt->cmdline)
+		fprintf(f, "cmdline: \"%s\"\n", r->opt->cmdline);
+	fprintf(f, "teardown: %s\n", r->opt->teardown ? r->opt->teardown : "arm64");
+	if (r->opt->mutant)
+		fprintf(f, "mutant: %s\n", r->opt->mutant);
+	fprintf(f, "steps:\n  - offline_retries: %d\n  - modprobe: { module: memory-notifier-error-inject }\n",
+		FUZZ_OFFLINE_RETRIES);
+	for (uint64_t i = 0; i < n; i++)
+		write_step(f, m, &ops[i], results[i]);
+	mhp_machine_free(m);
+	free(results);
+	if (fclose(f))
+		return mhp_err_set(err, -EIO, "%s: write failed", path);
+	return 0;
+}
+
+/* ---- the run ---------------------------------------------------------------------------- */
+
+static int load_model(const struct mhp_fuzz_options *opt, struct mhp_model **model, struct mhp_err *err)
+{
+	char path[1024];
+	snprintf(path, sizeof(path), "%s/%s.yaml", opt->models_dir ? opt->models_dir : "models",
+		 opt->model ? opt->model : "qemu-virt-arm64-4k");
+	int ret = mhp_model_load(path, model, err);
+	if (!ret && !(*model)->nr_hotplug) {
+		mhp_model_free(*model);
+		ret = mhp_err_set(err, -EINVAL, "model %s has no hot-pluggable region to fuzz", opt->model);
+	}
+	return ret;
+}
+
+static void found_violation(struct fuzz_run *r, struct fuzz_op *ops, uint64_t n, const struct mhp_err *verr,
+			    struct mhp_fuzz_result *res, struct mhp_err *err)
+{
+	res->violation = 1;
+	res->found_at = n;
+	snprintf(res->message, sizeof(res->message), "%s", verr->msg);
+	invariant_of(verr->msg, res->invariant, sizeof(res->invariant));
+	struct shrink s = { .r = r, .want = res->invariant };
+	n = shrink_ops(&s, ops, n);
+	shrink_sizes(&s, ops, n);
+	res->shrunk_steps = (unsigned)n;
+	res->replays = s.replays;
+	write_scenario(r, ops, n, res->invariant, res->scenario_path, sizeof(res->scenario_path), err);
+}
+
+int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, struct mhp_err *err)
+{
+	struct fuzz_run r = { .opt = opt, .rng = opt->seed * 0x9e3779b97f4a7c15ull + 1, .next_tag = 1 };
+	struct mhp_model *model;
+	memset(res, 0, sizeof(*res));
+	if (opt->steps > FUZZ_MAX_OPS)
+		return mhp_err_set(err, -E2BIG, "at most %u steps per run", FUZZ_MAX_OPS);
+	int ret = load_model(opt, &model, err);
+	if (ret)
+		return ret;
+	r.model = model;
+	struct fuzz_op *ops = malloc((opt->steps ? opt->steps : 1) * sizeof(*ops));
+	if (!ops || (ret = boot(&r, &r.m, err))) {
+		free(ops);
+		mhp_model_free(model);
+		return ops ? ret : mhp_err_set(err, -ENOMEM, "out of memory");
+	}
+	unsigned every = opt->full_check_every ? opt->full_check_every : 1000;
+	struct mhp_err verr = { 0 };
+	uint64_t found = 0, i = 0;
+	for (; i < opt->steps && !found; i++) {
+		if (r.next_tag > UINT32_MAX - (1u << 20))
+			break;   /* tags are 32-bit: a run this long stops here */
+		ops[i] = generate(&r);
+		apply(r.m, &ops[i]);
+		if (check_step(r.m, i + 1, every, &verr))
+			found = i + 1;
+		if (opt->progress && (i + 1) % 1024 == 0)
+			opt->progress(i + 1, opt->steps, opt->progress_ctx);
+	}
+	if (!found && i && mhp_check_all(r.m, &verr))
+		found = i;   /* the final full check */
+	res->steps_run = i;
+	mhp_machine_free(r.m);
+	if (found)
+		found_violation(&r, ops, found, &verr, res, err);
+	free(ops);
+	mhp_model_free(model);
+	return 0;
+}
