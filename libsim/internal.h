@@ -442,6 +442,16 @@ int *inject_error_slot(struct mhp_machine *m, const char *event);
 
 /* mmu.c (arm64) */
 void arm64_memory_layout_init(struct mhp_machine *m);
+void derive_geometry(struct mhp_machine *m);
+struct mhp_machine *machine_alloc(const struct mhp_model *model, mhp_trace_sink sink, void *ctx);
+bool model_geometry_valid(const struct mhp_model *mo);
+/* Snapshots (snapshot.c); extra is the caller's own state (the fuzzer's generator). */
+int snapshot_encode(const struct mhp_machine *m, const void *extra, size_t extra_len, uint8_t **buf, size_t *len,
+		    struct mhp_err *err);
+int snapshot_decode(const uint8_t *buf, size_t len, const char *name, mhp_trace_sink sink, void *ctx,
+		    struct mhp_machine **out, void *extra, size_t extra_cap, size_t *extra_len, struct mhp_err *err);
+int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, struct mhp_err *err);
+int snapshot_read_file(const char *path, uint8_t **buf, size_t *len, struct mhp_err *err);
 int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err);
 int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
 int arch_add_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);

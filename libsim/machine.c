@@ -11,7 +11,7 @@
 #include "internal.h"
 #include "yamltree.h"
 
-static void derive_geometry(struct mhp_machine *m)
+void derive_geometry(struct mhp_machine *m)
 {
 	const struct mhp_model *mo = &m->model;
 	m->page_shift = mo->page_shift;
@@ -256,6 +256,25 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	return 0;
 }
 
+/* An empty machine of a model: booting or loading a snapshot fills it. */
+struct mhp_machine *machine_alloc(const struct mhp_model *model, mhp_trace_sink sink, void *ctx)
+{
+	struct mhp_machine *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->log.lines = calloc(LOG_RING_LINES, sizeof(*m->log.lines));
+	if (!m->log.lines) {
+		free(m);
+		return NULL;
+	}
+	m->model = *model;
+	m->trace.hash = FNV1A64_INIT;
+	m->trace.sink = sink;
+	m->trace.ctx = ctx;
+	sparse_init(m);
+	return m;
+}
+
 int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *args,
 		     struct mhp_machine **out, struct mhp_err *err)
 {
@@ -263,20 +282,10 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 	if (!args)
 		args = &defaults;
 	*out = NULL;
-	struct mhp_machine *m = calloc(1, sizeof(*m));
+	struct mhp_machine *m = machine_alloc(model, args->sink, args->sink_ctx);
 	if (!m)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
-	m->log.lines = calloc(LOG_RING_LINES, sizeof(*m->log.lines));
-	if (!m->log.lines) {
-		free(m);
-		return mhp_err_set(err, -ENOMEM, "out of memory");
-	}
-	m->model = *model;
 	m->prng = args->seed ? args->seed : 0x6d687073696d0001ull;
-	m->trace.hash = FNV1A64_INIT;
-	m->trace.sink = args->sink;
-	m->trace.ctx = args->sink_ctx;
-	sparse_init(m);
 	int ret = boot(m, args->cmdline, args->no_bootmem_notifier, err);
 	if (ret) {
 		mhp_machine_free(m);

@@ -17,6 +17,12 @@ static const unsigned granule_section_bits[] = { 27, 27, 29 };
 /* ARM64_MEMSTART_ALIGN: 1 GiB for 4K and 16K, 512 MiB for 64K (asm/kernel-pgtable.h). */
 static const uint64_t granule_memstart_align[] = { 1ull << 30, 1ull << 30, 1ull << 29 };
 
+/* The ARM64_VA_BITS_* choices each granule allows (arch/arm64/Kconfig). */
+static const char *const va_words[3][5] = {
+	{ "39", "48", "52", NULL }, { "36", "47", "48", "52", NULL }, { "42", "48", "52", NULL },
+};
+static const char *const pa_words[] = { "48", "52", NULL };
+
 static const char *const online_type_words[] = {
 	"offline", "online", "online_kernel", "online_movable", NULL
 };
@@ -271,11 +277,6 @@ static int parse_geometry(struct model_ctx *c, struct ynode *root)
 	/* arm64 keeps the generic memory_block_size_bytes(): one section per block. */
 	mo->block_size = 1ull << mo->section_size_bits;
 
-	/* The ARM64_VA_BITS_* choices each granule allows (arch/arm64/Kconfig). */
-	static const char *const va_words[3][5] = {
-		{ "39", "48", "52", NULL }, { "36", "47", "48", "52", NULL }, { "42", "48", "52", NULL },
-	};
-	static const char *const pa_words[] = { "48", "52", NULL };
 	int va, pa;
 	ret = ymap_need(c->doc, root, "model", "va_bits", &v, c->err);
 	if (!ret)
@@ -404,4 +405,43 @@ void mhp_model_free(struct mhp_model *model)
 const char *mhp_model_name(const struct mhp_model *model)
 {
 	return model->name;
+}
+
+static bool word_listed(const char *const *words, unsigned v)
+{
+	for (; *words; words++)
+		if ((unsigned)atoi(*words) == v)
+			return true;
+	return false;
+}
+
+static bool ranges_valid(const struct mhp_model *mo, const struct model_range *r, unsigned n, bool aligned)
+{
+	uint64_t align = aligned ? 1ull << mo->section_size_bits : 1ull << mo->page_shift;
+	for (unsigned i = 0; i < n; i++)
+		if (!is_aligned(r[i].start | r[i].size, align) || r[i].start >= 1ull << mo->pa_bits ||
+		    r[i].size > (1ull << mo->pa_bits) - r[i].start || (aligned && !model_has_node(mo, r[i].nid)))
+			return false;
+	return true;
+}
+
+/* The geometry a parsed model can have; a snapshot's model must pass this too. */
+bool model_geometry_valid(const struct mhp_model *mo)
+{
+	if (mo->nr_nodes < 1 || mo->nr_nodes > MAX_NUMNODES || mo->nr_ram > MODEL_MAX_RANGES ||
+	    mo->nr_hotplug > MODEL_MAX_RANGES || mo->nr_reserved > MODEL_MAX_RANGES ||
+	    mo->nr_simplifications > MODEL_MAX_SIMPLIFICATIONS)
+		return false;
+	for (unsigned i = 0; i < mo->nr_nodes; i++)
+		if (mo->nodes[i].nid < 0 || mo->nodes[i].nid >= MAX_NUMNODES)
+			return false;
+	for (int g = 0; g < 3; g++)
+		if (mo->page_shift == granule_shift[g])
+			return mo->section_size_bits == granule_section_bits[g] &&
+			       mo->memstart_align == granule_memstart_align[g] &&
+			       mo->block_size == 1ull << mo->section_size_bits && word_listed(va_words[g], mo->va_bits) &&
+			       word_listed(pa_words, mo->pa_bits) && ranges_valid(mo, mo->ram, mo->nr_ram, true) &&
+			       ranges_valid(mo, mo->hotplug, mo->nr_hotplug, true) &&
+			       ranges_valid(mo, mo->reserved, mo->nr_reserved, false);
+	return false;
 }

@@ -11,4 +11,5 @@
 #include <mhpsim/scenario.h>
 #include <mhpsim/workload.h>
 #include <mhpsim/fuzz.h>
+#include <mhpsim/snapshot.h>
 #endif

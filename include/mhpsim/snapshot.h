@@ -1,0 +1,31 @@
+/*
+ * snapshot.h - save a whole machine to a file and load it back.
+ *
+ * A loaded machine continues exactly where the saved one stopped: the same
+ * state hash, the same trace sequence and trace hash, the same PRNG, so the
+ * same operations give the same bytes. Snapshots are versioned and
+ * checksummed; a corrupt, truncated or inconsistent one is refused with
+ * -EBADMSG and a message naming what is wrong.
+ */
+#ifndef MHPSIM_SNAPSHOT_H
+#define MHPSIM_SNAPSHOT_H
+
+#include <stddef.h>
+#include <mhpsim/error.h>
+#include <mhpsim/trace.h>
+
+struct mhp_machine;
+
+/* Saves between operations (never from inside a trace sink). */
+int mhp_machine_save(const struct mhp_machine *m, const char *path, struct mhp_err *err);
+/* The same bytes in memory; free *buf with free(). */
+int mhp_machine_save_buffer(const struct mhp_machine *m, void **buf, size_t *len, struct mhp_err *err);
+
+/* Loads a snapshot; sink (may be NULL) sees the trace events that follow. */
+int mhp_machine_load(const char *path, mhp_trace_sink sink, void *ctx, struct mhp_machine **out,
+		     struct mhp_err *err);
+/* name is what error messages call the buffer (NULL: "snapshot"). */
+int mhp_machine_load_buffer(const void *buf, size_t len, const char *name, mhp_trace_sink sink, void *ctx,
+			    struct mhp_machine **out, struct mhp_err *err);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * test_snapshot.c - a saved machine loads back and continues byte for byte;
+ * corrupt, truncated and inconsistent snapshots are refused.
+ */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define HOT 0x80000000ull
+#define BLOCK (128ull << 20)
+
+/* The trace events a machine emits, as JSON lines. */
+struct collected {
+	char *text;
+	size_t len;
+	FILE *f;
+};
+
+static void collect(const struct mhp_trace_event *ev, void *ctx)
+{
+	struct collected *c = ctx;
+	char line[2048];
+	mhp_trace_format_json(ev, line, sizeof(line));
+	fprintf(c->f, "%s\n", line);
+}
+
+/* A machine with hot-added memory, a workload, cached translations and log lines. */
+static struct mhp_machine *busy_machine(void)
+{
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline");
+	struct mhp_err err = { 0 };
+	add_virtio_mem(m, HOT, 4 * BLOCK);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory16/state", "online_movable"), 0);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory17/state", "online_movable"), 0);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory18/state", "online_kernel"), 0);
+	if (mhp_workload_alloc(m, "anon", 0, 5000, 1, &err) || mhp_workload_alloc(m, "kernel", 0, 300, 10000, &err))
+		fail_msg("%s", err.msg);
+	return m;
+}
+
+/* What happens next: the same operations on the original and on the loaded copy. */
+static void phase_two(struct mhp_machine *m, struct collected *c)
+{
+	struct mhp_err err = { 0 };
+	c->f = open_memstream(&c->text, &c->len);
+	mhp_trace_set_sink(m, collect, c);
+	sysfs_write(m, "/sys/devices/system/memory/memory16/state", "offline");
+	sysfs_write(m, "/sys/devices/system/memory/memory17/state", "offline");
+	sysfs_write(m, "/sys/devices/system/memory/memory18/state", "offline");
+	mhp_workload_free(m, 1, 2000, &err);
+	sysfs_write(m, "/sys/devices/system/memory/memory16/state", "offline");
+	mhp_remove_memory(m, HOT, BLOCK, &err);
+	add_virtio_mem(m, HOT, BLOCK);
+	sysfs_write(m, "/sys/devices/system/memory/memory16/state", "online");
+	mhp_workload_alloc(m, "file", 0, 700, 20000, &err);
+	fclose(c->f);
+}
+
+static void assert_same_machine(struct mhp_machine *a, struct mhp_machine *b)
+{
+	static const char *const paths[] = {
+		"/proc/meminfo", "/proc/zoneinfo", "/proc/iomem", "/proc/vmstat",
+		"/sys/devices/system/memory/memory16/state", "/sys/devices/system/memory/memory17/valid_zones",
+		"/sys/kernel/debug/kernel_page_tables",
+	};
+	assert_int_equal(mhp_machine_state_hash(a), mhp_machine_state_hash(b));
+	assert_int_equal(mhp_trace_hash(a), mhp_trace_hash(b));
+	assert_int_equal(mhp_log_count(a), mhp_log_count(b));
+	static char x[1 << 20], y[1 << 20];
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		ssize_t nx = mhp_sysfs_read(a, paths[i], x, sizeof(x)), ny = mhp_sysfs_read(b, paths[i], y, sizeof(y));
+		assert_int_equal(nx, ny);
+		if (nx > 0)
+			assert_memory_equal(x, y, (size_t)nx);
+	}
+	enum mhp_loglevel la, lb;
+	assert_string_equal(mhp_log_line(a, mhp_log_count(a) - 1, &la), mhp_log_line(b, mhp_log_count(b) - 1, &lb));
+	assert_int_equal(la, lb);
+}
+
+static void load_ok(const void *buf, size_t len, struct mhp_machine **out)
+{
+	struct mhp_err err = { 0 };
+	if (mhp_machine_load_buffer(buf, len, "t", NULL, NULL, out, &err))
+		fail_msg("%s", err.msg);
+}
+
+/* Saved mid-run, loaded, run on: the same events, hashes and files as the machine never saved. */
+static void test_loaded_machine_continues_identically(void **state)
+{
+	(void)state;
+	struct mhp_machine *a = busy_machine();
+	void *buf;
+	size_t len;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	struct mhp_machine *b;
+	load_ok(buf, len, &b);
+	assert_same_machine(a, b);
+
+	struct collected ca = { 0 }, cb = { 0 };
+	phase_two(a, &ca);
+	phase_two(b, &cb);
+	assert_true(ca.len > 1000);
+	assert_string_equal(ca.text, cb.text);
+	assert_same_machine(a, b);
+
+	/* Saving the loaded machine gives the bytes the original gives. */
+	void *x, *y;
+	size_t lx, ly;
+	assert_int_equal(mhp_machine_save_buffer(a, &x, &lx, &err), 0);
+	assert_int_equal(mhp_machine_save_buffer(b, &y, &ly, &err), 0);
+	assert_int_equal(lx, ly);
+	assert_memory_equal(x, y, lx);
+	free(x);
+	free(y);
+	free(ca.text);
+	free(cb.text);
+	free(buf);
+	mhp_machine_free(a);
+	mhp_machine_free(b);
+}
+
+/* Every granule and the two-node model round-trip. */
+static void test_every_model_round_trips(void **state)
+{
+	(void)state;
+	static const char *const models[] = { "qemu-virt-arm64-16k", "qemu-virt-arm64-64k", "server-2node-arm64-4k" };
+	for (size_t i = 0; i < ARRAY_SIZE(models); i++) {
+		struct mhp_machine *a = boot_model(models[i], NULL), *b;
+		void *buf;
+		size_t len;
+		struct mhp_err err = { 0 };
+		assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+		load_ok(buf, len, &b);
+		assert_same_machine(a, b);
+		free(buf);
+		mhp_machine_free(a);
+		mhp_machine_free(b);
+	}
+}
+
+static int load_err(const void *buf, size_t len, struct mhp_err *err)
+{
+	struct mhp_machine *m = (struct mhp_machine *)1;
+	int ret = mhp_machine_load_buffer(buf, len, "snap", NULL, NULL, &m, err);
+	assert_null(m);
+	return ret;
+}
+
+/* Cut anywhere: refused, saying it is truncated (or not a snapshot at all). */
+static void test_truncated_snapshot_refused(void **state)
+{
+	(void)state;
+	struct mhp_machine *a = busy_machine();
+	void *buf;
+	size_t len;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	for (size_t cut = 0; cut < len; cut += cut < 64 ? 1 : len / 97) {
+		assert_int_equal(load_err(buf, cut, &err), -EBADMSG);
+		if (cut < 8)
+			assert_string_equal(err.msg, "snap: not an mhpsim snapshot (no MHPSIMSS header)");
+		else
+			assert_non_null(strstr(err.msg, "snap: truncated: "));
+	}
+	assert_int_equal(load_err(buf, len - 1, &err), -EBADMSG);
+	char want[128];
+	snprintf(want, sizeof(want), "snap: truncated: the header promises %zu bytes, the file holds %zu", len, len - 1);
+	assert_string_equal(err.msg, want);
+	free(buf);
+	mhp_machine_free(a);
+}
+
+/* One flipped bit anywhere: refused by the checksum (or the header checks before it). */
+static void test_corrupt_snapshot_refused(void **state)
+{
+	(void)state;
+	struct mhp_machine *a = busy_machine();
+	uint8_t *buf;
+	size_t len;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_machine_save_buffer(a, (void **)&buf, &len, &err), 0);
+	unsigned by_checksum = 0;
+	for (size_t at = 0; at < len; at += at < 64 ? 1 : len / 211) {
+		buf[at] ^= 0x10;
+		assert_int_equal(load_err(buf, len, &err), -EBADMSG);
+		by_checksum += strstr(err.msg, "snap: corrupt: checksum") != NULL;
+		buf[at] ^= 0x10;
+	}
+	assert_true(by_checksum > 200);
+	buf[8] = 9;   /* the version */
+	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
+	assert_string_equal(err.msg, "snap: snapshot format version 9; this mhpsim reads version 1");
+	free(buf);
+	mhp_machine_free(a);
+}
+
+/* Well formed and checksummed, but a counter disagrees with the pages: the invariants refuse it. */
+static void test_inconsistent_snapshot_refused(void **state)
+{
+	(void)state;
+	struct mhp_machine *a = busy_machine();
+	void *buf;
+	size_t len;
+	struct mhp_err err = { 0 };
+	a->totalram_pages += 1;
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "snap: inconsistent state: "));
+	assert_non_null(strstr(err.msg, "COUNTERS"));
+	free(buf);
+	a->totalram_pages -= 1;
+	/* A value out of its range is named, with where it sits. */
+	a->blocks[0]->state = 99;
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "snap: corrupt: bad block state at offset "));
+	a->blocks[0]->state = MEM_ONLINE;
+	free(buf);
+	mhp_machine_free(a);
+}
+
+/* Files: save and load; a missing file and trailing bytes are named. */
+static void test_snapshot_files(void **state)
+{
+	(void)state;
+	struct mhp_machine *a = busy_machine(), *b;
+	struct mhp_err err = { 0 };
+	const char *path = MHPSIM_BINARY_DIR "/test.snapshot";
+	if (mhp_machine_save(a, path, &err) || mhp_machine_load(path, NULL, NULL, &b, &err))
+		fail_msg("%s", err.msg);
+	assert_same_machine(a, b);
+	mhp_machine_free(b);
+	FILE *f = fopen(path, "ab");
+	fputs("junk", f);
+	fclose(f);
+	assert_int_equal(mhp_machine_load(path, NULL, NULL, &b, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "test.snapshot: 4 unexpected bytes after the end of the snapshot"));
+	assert_int_equal(mhp_machine_load(MHPSIM_BINARY_DIR "/no-such.snapshot", NULL, NULL, &b, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "no-such.snapshot: cannot open: No such file or directory"));
+	remove(path);
+	mhp_machine_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_loaded_machine_continues_identically),
+		cmocka_unit_test(test_every_model_round_trips),
+		cmocka_unit_test(test_truncated_snapshot_refused),
+		cmocka_unit_test(test_corrupt_snapshot_refused),
+		cmocka_unit_test(test_inconsistent_snapshot_refused),
+		cmocka_unit_test(test_snapshot_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
