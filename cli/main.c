@@ -13,25 +13,42 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mhpsim run [--json|--quiet] [--models DIR] [--teardown arm64|x86|generic] [--mutant NAME] SCENARIO.yaml\n"
+		"usage: mhpsim run [--json|--quiet] [--models DIR] [--teardown arm64|x86|generic] [--mutant NAME]\n"
+		"                  [--save SNAPSHOT] SCENARIO.yaml\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
+		"       mhpsim cat --snapshot FILE PATH...\n"
 		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
 		"       mhpsim fuzz --seed S --steps N [--model M] [--models DIR] [--strategy X] [--mutant NAME]\n"
-		"                   [--check-every K] [--out DIR]\n"
+		"                   [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
 		"run         replay a scenario: narrated trace (or JSON lines), then state-hash: <hex>\n"
-		"cat         boot MODEL and print simulated files (/sys/..., /proc/...)\n"
+		"cat         boot MODEL (or load a snapshot) and print simulated files (/sys/..., /proc/...)\n"
 		"ptdump      the kernel page tables (kernel_page_tables format) after a scenario, or at boot\n"
 		"fuzz        random operations, invariants after every step; a violation is shrunk to a scenario\n"
 		"invariants  list the invariants checked after every step\n"
 		"mutants     list the deliberately broken variants the tests use\n");
 }
 
+struct save_ctx {
+	const char *path;
+	int ret;
+};
+
+/* After the last step of a scenario: the machine goes to a snapshot file. */
+static void save_after(struct mhp_machine *m, void *ctx)
+{
+	struct save_ctx *s = ctx;
+	struct mhp_err err = { 0 };
+	if ((s->ret = mhp_machine_save(m, s->path, &err)))
+		fprintf(stderr, "save: %s\n", err.msg);
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct mhp_run_options opt = { .output = MHP_OUT_TEXT, .out = stdout };
+	struct save_ctx save = { 0 };
 	const char *models = NULL, *file = NULL;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -44,7 +61,11 @@ static int cmd_run(int argc, char **argv)
 			opt.mutant = argv[++i];
 		else if (strcmp(argv[i], "--teardown") == 0 && i + 1 < argc)
 			opt.teardown = argv[++i];
-		else if (argv[i][0] != '-' && !file)
+		else if (strcmp(argv[i], "--save") == 0 && i + 1 < argc) {
+			save.path = argv[++i];
+			opt.after = save_after;
+			opt.after_ctx = &save;
+		} else if (argv[i][0] != '-' && !file)
 			file = argv[i];
 		else {
 			usage(stderr);
@@ -68,27 +89,67 @@ static int cmd_run(int argc, char **argv)
 	if (ret)
 		fprintf(stderr, "FAIL: %s\n", err.msg);
 	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
-	return ret ? 1 : 0;
+	if (!ret && save.path && !save.ret)
+		printf("snapshot: %s\n", save.path);
+	return ret || save.ret ? 1 : 0;
+}
+
+/* A machine from a snapshot file, or NULL after saying why not. */
+static struct mhp_machine *load_snapshot(const char *path)
+{
+	struct mhp_machine *m;
+	struct mhp_err err = { 0 };
+	if (mhp_machine_load(path, NULL, NULL, &m, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return NULL;
+	}
+	return m;
+}
+
+/* Prints each file (a directory: its listing), then frees the machine. */
+static int cat_files(struct mhp_machine *m, int n, char **paths)
+{
+	static char buf[1 << 20];
+	int ret = 0;
+	if (!m)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		ssize_t len = mhp_sysfs_read(m, paths[i], buf, sizeof(buf));
+		if (len == -21) /* EISDIR: list the directory instead */
+			len = mhp_sysfs_list(m, paths[i], buf, sizeof(buf));
+		if (len < 0) {
+			fprintf(stderr, "%s: %s\n", paths[i], mhp_errno_name((int)len));
+			ret = 1;
+			continue;
+		}
+		fputs(buf, stdout);
+	}
+	mhp_machine_free(m);
+	return ret;
 }
 
 static int cmd_cat(int argc, char **argv)
 {
-	const char *models = "models", *cmdline = NULL;
+	const char *models = "models", *cmdline = NULL, *snapshot = NULL;
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
 			models = argv[++i];
 		else if (strcmp(argv[i], "--cmdline") == 0 && i + 1 < argc)
 			cmdline = argv[++i];
+		else if (strcmp(argv[i], "--snapshot") == 0 && i + 1 < argc)
+			snapshot = argv[++i];
 		else {
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (argc - i < 2) {
+	if (argc - i < (snapshot ? 1 : 2)) {
 		usage(stderr);
 		return 2;
 	}
+	if (snapshot)
+		return cat_files(load_snapshot(snapshot), argc - i, argv + i);
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/%s.yaml", models, argv[i]);
 	struct mhp_err err = { 0 };
@@ -105,20 +166,7 @@ static int cmd_cat(int argc, char **argv)
 		fprintf(stderr, "boot: %s\n", err.msg);
 		return 2;
 	}
-	static char buf[1 << 20];
-	for (i++; i < argc; i++) {
-		ssize_t n = mhp_sysfs_read(m, argv[i], buf, sizeof(buf));
-		if (n == -21) /* EISDIR: list the directory instead */
-			n = mhp_sysfs_list(m, argv[i], buf, sizeof(buf));
-		if (n < 0) {
-			fprintf(stderr, "%s: %s\n", argv[i], mhp_errno_name((int)n));
-			ret = 1;
-			continue;
-		}
-		fputs(buf, stdout);
-	}
-	mhp_machine_free(m);
-	return ret;
+	return cat_files(m, argc - i - 1, argv + i + 1);
 }
 
 struct dump_range {
@@ -193,6 +241,10 @@ static int cmd_fuzz(int argc, char **argv)
 			opt.out_dir = v;
 		else if (strcmp(a, "--cmdline") == 0)
 			opt.cmdline = v;
+		else if (strcmp(a, "--save") == 0)
+			opt.save_snapshot = v;
+		else if (strcmp(a, "--load") == 0)
+			opt.load_snapshot = v;
 		else {
 			usage(stderr);
 			return 2;
@@ -213,7 +265,10 @@ static int cmd_fuzz(int argc, char **argv)
 		return 2;
 	}
 	printf("%llu steps in %.2f s: %.0f steps/s (seed %llu)\n", (unsigned long long)res.steps_run, s,
-	       s > 0 ? (double)res.steps_run / s : 0.0, (unsigned long long)opt.seed);
+	       s > 0 ? (double)res.steps_run / s : 0.0, (unsigned long long)res.seed);
+	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
+	if (opt.save_snapshot)
+		printf("snapshot: %s%s\n", opt.save_snapshot, res.violation ? " (the state before the violating step)" : "");
 	if (!res.violation) {
 		printf("no invariant violated\n");
 		return 0;

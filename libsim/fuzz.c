@@ -48,9 +48,20 @@ struct fuzz_run {
 	const struct mhp_fuzz_options *opt;
 	const struct mhp_model *model;
 	struct mhp_machine *m;
+	uint64_t seed;             /* names the run: given, or from the snapshot it started from */
 	uint64_t rng;
 	uint32_t next_tag;
 	uint64_t live_tags;        /* tags below next_tag that may be live */
+	uint64_t base;             /* steps run before the snapshot this run started from */
+	const uint8_t *snap;       /* that snapshot, or NULL: every machine of the run starts from it */
+	size_t snap_len;
+};
+
+/* The generator's state, kept in a snapshot's caller section so a loaded run goes on as it would have. */
+#define FUZZ_STATE_MAGIC 0x31325a5a5546504dull   /* "MPFUZZ21" */
+struct fuzz_state {
+	uint64_t magic, seed, rng, live_tags, base;
+	uint32_t next_tag, pad;
 };
 
 /* ---- executing --------------------------------------------------------------- */
@@ -89,25 +100,35 @@ static int apply(struct mhp_machine *m, const struct fuzz_op *op)
 }
 
 /* The machine every run starts from: boot, the injection module, a short offline budget. */
-static int boot(const struct fuzz_run *r, struct mhp_machine **out, struct mhp_err *err)
+static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct fuzz_state *st,
+		      struct mhp_err *err)
 {
 	struct mhp_boot_args args = { .cmdline = r->opt->cmdline };
-	int ret = mhp_machine_boot(r->model, &args, out, err);
+	int ret = r->snap ? snapshot_decode(r->snap, r->snap_len, r->opt->load_snapshot, NULL, NULL, out, st,
+					    sizeof(*st), NULL, err)
+			  : mhp_machine_boot(r->model, &args, out, err);
 	if (ret)
 		return ret;
 	struct mhp_machine *m = *out;
-	m->offline_retry_budget = FUZZ_OFFLINE_RETRIES;
 	if (r->opt->teardown && mhp_machine_set_teardown(m, r->opt->teardown))
 		ret = mhp_err_set(err, -EINVAL, "unknown teardown strategy '%s'", r->opt->teardown);
 	if (!ret && r->opt->mutant && mhp_machine_set_mutant(m, r->opt->mutant))
 		ret = mhp_err_set(err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
-	if (!ret)
+	if (!ret && !r->snap) {
+		m->offline_retry_budget = FUZZ_OFFLINE_RETRIES;
 		ret = mhp_modprobe(m, "memory-notifier-error-inject", 0, false, err);
+	}
 	if (ret) {
 		mhp_machine_free(m);
 		*out = NULL;
 	}
 	return ret;
+}
+
+static int boot(const struct fuzz_run *r, struct mhp_machine **out, struct mhp_err *err)
+{
+	struct fuzz_state st;
+	return boot_state(r, out, &st, err);
 }
 
 /* Checks after one step: the touched range, and everything every K steps. */
@@ -134,7 +155,7 @@ static uint64_t replay(const struct fuzz_run *r, const struct fuzz_op *ops, uint
 		int ret = apply(m, &ops[i]);
 		if (results)
 			results[i] = ret;
-		if (check_step(m, i + 1, every, err))
+		if (check_step(m, r->base + i + 1, every, err))
 			found = i + 1;
 	}
 	if (!found && mhp_check_all(m, err))
@@ -362,7 +383,7 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	replay(r, ops, n, results, &rerr);
 	snprintf(path, cap, "%s/fuzz-%s-seed%llu.yaml", r->opt->out_dir ? r->opt->out_dir : ".",
-		 r->opt->mutant ? r->opt->mutant : "real", (unsigned long long)r->opt->seed);
+		 r->opt->mutant ? r->opt->mutant : "real", (unsigned long long)r->seed);
 	FILE *f = fopen(path, "w");
 	if (!f) {
 		free(results);
@@ -374,18 +395,25 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		free(results);
 		return err->code;
 	}
-	fprintf(f, "# Found by mhpsim fuzz --seed %llu%s%s%s%s, shrunk to %llu steps.\n", (unsigned long long)r->opt->seed,
+	fprintf(f, "# Found by mhpsim fuzz --seed %llu%s%s%s%s, shrunk to %llu steps.\n", (unsigned long long)r->seed,
 		r->opt->mutant ? " --mutant " : "", r->opt->mutant ? r->opt->mutant : "",
 		r->opt->teardown ? " --strategy " : "", r->opt->teardown ? r->opt->teardown : "", (unsigned long long)n);
 	fprintf(f, "# Replay: mhpsim run %s  (breaks %s)\n", path, invariant);
-	fprintf(f, "scenario: fuzz-seed-%llu\nmodel: %s\n", (unsigned long long)r->opt->seed, r->model->name);
-	if (r->opt->cmdline)
+	fprintf(f, "scenario: fuzz-seed-%llu\n", (unsigned long long)r->seed);
+	if (r->snap)   /* the run started from a snapshot: so does its replay */
+		fprintf(f, "snapshot: %s\n", r->opt->load_snapshot);
+	else
+		fprintf(f, "model: %s\n", r->model->name);
+	if (r->opt->cmdline && !r->snap)
 		fprintf(f, "cmdline: \"%s\"\n", r->opt->cmdline);
-	fprintf(f, "teardown: %s\n", r->opt->teardown ? r->opt->teardown : "arm64");
+	if (r->opt->teardown || !r->snap)
+		fprintf(f, "teardown: %s\n", r->opt->teardown ? r->opt->teardown : "arm64");
 	if (r->opt->mutant)
 		fprintf(f, "mutant: %s\n", r->opt->mutant);
-	fprintf(f, "steps:\n  - offline_retries: %d\n  - modprobe: { module: memory-notifier-error-inject }\n",
-		FUZZ_OFFLINE_RETRIES);
+	fprintf(f, "steps:\n");
+	if (!r->snap)
+		fprintf(f, "  - offline_retries: %d\n  - modprobe: { module: memory-notifier-error-inject }\n",
+			FUZZ_OFFLINE_RETRIES);
 	for (uint64_t i = 0; i < n; i++)
 		write_step(f, m, &ops[i], results[i]);
 	mhp_machine_free(m);
@@ -410,11 +438,113 @@ static int load_model(const struct mhp_fuzz_options *opt, struct mhp_model **mod
 	return ret;
 }
 
+/* Generates and runs steps until limit or a violation (its 1-based step, else 0); *ran counts them. */
+static uint64_t fuzz_loop(struct fuzz_run *r, struct fuzz_op *ops, uint64_t limit, bool progress, uint64_t *ran,
+			  struct mhp_err *verr)
+{
+	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
+	uint64_t i = 0, found = 0;
+	for (; i < limit && !found; i++) {
+		if (r->next_tag > UINT32_MAX - (1u << 20))
+			break;   /* tags are 32-bit: a run this long stops here */
+		ops[i] = generate(r);
+		apply(r->m, &ops[i]);
+		if (check_step(r->m, r->base + i + 1, every, verr))
+			found = i + 1;
+		if (progress && r->opt->progress && (i + 1) % 1024 == 0)
+			r->opt->progress(i + 1, r->opt->steps, r->opt->progress_ctx);
+	}
+	*ran = i;
+	return found;
+}
+
+/* The machine a run starts from, and the generator's state: a fresh boot, or a snapshot. */
+static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, struct mhp_err *err)
+{
+	*r = (struct fuzz_run){ .opt = opt, .seed = opt->seed, .rng = opt->seed * 0x9e3779b97f4a7c15ull + 1,
+				.next_tag = 1 };
+	if (!opt->load_snapshot) {
+		int ret = load_model(opt, (struct mhp_model **)&r->model, err);
+		if (!ret && (ret = boot(r, &r->m, err)))
+			mhp_model_free((struct mhp_model *)r->model);
+		return ret;
+	}
+	uint8_t *buf;
+	size_t len;
+	struct fuzz_state st = { 0 };
+	int ret = snapshot_read_file(opt->load_snapshot, &buf, &len, err);
+	if (ret)
+		return ret;
+	r->snap = buf;
+	r->snap_len = len;
+	ret = boot_state(r, &r->m, &st, err);
+	struct mhp_model *model = malloc(sizeof(*model));
+	if (!ret && !model)
+		ret = mhp_err_set(err, -ENOMEM, "out of memory");
+	if (!ret && st.magic != FUZZ_STATE_MAGIC)
+		ret = mhp_err_set(err, -EINVAL, "%s: a machine snapshot, but not one saved by mhpsim fuzz",
+				  opt->load_snapshot);
+	if (ret) {
+		mhp_machine_free(r->m);
+		free(model);
+		free(buf);
+		return ret;
+	}
+	*model = r->m->model;
+	r->model = model;
+	r->seed = st.seed;
+	r->rng = st.rng;
+	r->next_tag = st.next_tag;
+	r->live_tags = st.live_tags;
+	r->base = st.base;
+	return 0;
+}
+
+static void end_run(struct fuzz_run *r)
+{
+	mhp_machine_free(r->m);
+	mhp_model_free((struct mhp_model *)r->model);
+	free((void *)r->snap);
+}
+
+/* Saves the machine with the generator's state, steps_done after the run's start. */
+static int save_run(const struct fuzz_run *r, uint64_t steps_done, struct mhp_err *err)
+{
+	struct fuzz_state st = { .magic = FUZZ_STATE_MAGIC, .seed = r->seed, .rng = r->rng,
+				 .live_tags = r->live_tags, .base = r->base + steps_done, .next_tag = r->next_tag };
+	uint8_t *buf = NULL;
+	size_t len;
+	int ret = snapshot_encode(r->m, &st, sizeof(st), &buf, &len, err);
+	if (!ret)
+		ret = snapshot_write_file(r->opt->save_snapshot, buf, len, err);
+	free(buf);
+	return ret;
+}
+
+/* The state just before the step that broke an invariant: the same run again, one step short. */
+static int save_before(const struct mhp_fuzz_options *opt, uint64_t found, struct mhp_err *err)
+{
+	struct fuzz_run r;
+	struct mhp_err verr = { 0 };
+	uint64_t ran;
+	struct fuzz_op *ops = malloc((found ? found : 1) * sizeof(*ops));
+	int ret = ops ? start_run(&r, opt, err) : mhp_err_set(err, -ENOMEM, "out of memory");
+	if (!ret) {
+		if (fuzz_loop(&r, ops, found - 1, false, &ran, &verr))
+			ret = mhp_err_set(err, -EINVAL, "the run did not repeat itself: %s", verr.msg);
+		else
+			ret = save_run(&r, ran, err);
+		end_run(&r);
+	}
+	free(ops);
+	return ret;
+}
+
 static void found_violation(struct fuzz_run *r, struct fuzz_op *ops, uint64_t n, const struct mhp_err *verr,
 			    struct mhp_fuzz_result *res, struct mhp_err *err)
 {
 	res->violation = 1;
-	res->found_at = n;
+	res->found_at = r->base + n;
 	snprintf(res->message, sizeof(res->message), "%s", verr->msg);
 	invariant_of(verr->msg, res->invariant, sizeof(res->invariant));
 	struct shrink s = { .r = r, .want = res->invariant };
@@ -427,41 +557,32 @@ static void found_violation(struct fuzz_run *r, struct fuzz_op *ops, uint64_t n,
 
 int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, struct mhp_err *err)
 {
-	struct fuzz_run r = { .opt = opt, .rng = opt->seed * 0x9e3779b97f4a7c15ull + 1, .next_tag = 1 };
-	struct mhp_model *model;
+	struct fuzz_run r;
 	memset(res, 0, sizeof(*res));
 	if (opt->steps > FUZZ_MAX_OPS)
 		return mhp_err_set(err, -E2BIG, "at most %u steps per run", FUZZ_MAX_OPS);
-	int ret = load_model(opt, &model, err);
-	if (ret)
-		return ret;
-	r.model = model;
 	struct fuzz_op *ops = malloc((opt->steps ? opt->steps : 1) * sizeof(*ops));
-	if (!ops || (ret = boot(&r, &r.m, err))) {
+	if (!ops)
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	int ret = start_run(&r, opt, err);
+	if (ret) {
 		free(ops);
-		mhp_model_free(model);
-		return ops ? ret : mhp_err_set(err, -ENOMEM, "out of memory");
+		return ret;
 	}
-	unsigned every = opt->full_check_every ? opt->full_check_every : 1000;
 	struct mhp_err verr = { 0 };
-	uint64_t found = 0, i = 0;
-	for (; i < opt->steps && !found; i++) {
-		if (r.next_tag > UINT32_MAX - (1u << 20))
-			break;   /* tags are 32-bit: a run this long stops here */
-		ops[i] = generate(&r);
-		apply(r.m, &ops[i]);
-		if (check_step(r.m, i + 1, every, &verr))
-			found = i + 1;
-		if (opt->progress && (i + 1) % 1024 == 0)
-			opt->progress(i + 1, opt->steps, opt->progress_ctx);
-	}
-	if (!found && i && mhp_check_all(r.m, &verr))
-		found = i;   /* the final full check */
-	res->steps_run = i;
-	mhp_machine_free(r.m);
+	uint64_t ran;
+	uint64_t found = fuzz_loop(&r, ops, opt->steps, true, &ran, &verr);
+	if (!found && ran && mhp_check_all(r.m, &verr))
+		found = ran;   /* the final full check */
+	res->steps_run = ran;
+	res->seed = r.seed;
+	res->state_hash = mhp_machine_state_hash(r.m);
+	res->trace_hash = mhp_trace_hash(r.m);
+	if (opt->save_snapshot)
+		ret = found ? save_before(opt, found, err) : save_run(&r, ran, err);
 	if (found)
 		found_violation(&r, ops, found, &verr, res, err);
+	end_run(&r);
 	free(ops);
-	mhp_model_free(model);
-	return 0;
+	return ret;
 }

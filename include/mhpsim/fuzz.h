@@ -18,6 +18,13 @@ struct mhp_fuzz_options {
 	const char *mutant;         /* NULL: none */
 	unsigned full_check_every;  /* 0: 1000 */
 	const char *out_dir;        /* where the shrunk scenario goes; NULL: "." */
+	/*
+	 * Save the machine and the generator when the run stops: at its end, or
+	 * just before the step that broke an invariant. NULL: no snapshot.
+	 */
+	const char *save_snapshot;
+	/* Start from a snapshot saved by a fuzz run (model, strategy and seed come from it). */
+	const char *load_snapshot;
 	/* Called every 1024 steps with the steps done (the caller keeps time). */
 	void (*progress)(uint64_t done, uint64_t total, void *ctx);
 	void *progress_ctx;
@@ -25,10 +32,13 @@ struct mhp_fuzz_options {
 
 struct mhp_fuzz_result {
 	uint64_t steps_run;
+	uint64_t seed;              /* the run's seed (from the snapshot, after --load) */
 	int violation;              /* 1 when an invariant failed */
 	char invariant[32];         /* its id */
 	char message[512];
-	uint64_t found_at;          /* step that broke it (1-based) */
+	uint64_t found_at;          /* step that broke it (1-based, counting steps before a loaded snapshot) */
+	uint64_t state_hash;        /* of the machine when the run stopped */
+	uint64_t trace_hash;
 	unsigned shrunk_steps;      /* operations in the shrunk scenario */
 	unsigned replays;           /* replays spent shrinking */
 	char scenario_path[512];
