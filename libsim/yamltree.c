@@ -1,5 +1,5 @@
 /*
- * yamltree.c - load a YAML file into a bounded tree that remembers positions.
+ * yamltree.c - load a YAML file or buffer into a bounded tree that remembers positions.
  */
 #include "yamltree.h"
 
@@ -324,27 +324,41 @@ static int load_stream(struct loader *ld)
 	return 0;
 }
 
+int ydoc_load_buffer(const void *buf, size_t len, const char *name, struct ydoc *doc,
+		     struct mhp_err *err)
+{
+	memset(doc, 0, sizeof(*doc));
+	snprintf(doc->file, sizeof(doc->file), "%s", name ? name : "<buffer>");
+	/* The same cap as for files, so a buffer cannot make the parser work harder. */
+	if (len > YAML_MAX_FILE_BYTES)
+		return mhp_err_set(err, -EFBIG, "%s: error: input larger than %u bytes", doc->file,
+				   YAML_MAX_FILE_BYTES);
+	if (!buf && len)
+		return mhp_err_set(err, -EINVAL, "%s: error: no input", doc->file);
+	/* libyaml insists on a non-NULL input even when it is empty. */
+	static const unsigned char empty[1];
+	struct loader ld = { .doc = doc, .err = err, .data = buf ? buf : empty, .len = len };
+	if (!yaml_parser_initialize(&ld.parser))
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	/* libyaml reads exactly len bytes: the buffer needs no terminating NUL. */
+	yaml_parser_set_input_string(&ld.parser, ld.data, len);
+	int ret = load_stream(&ld);
+	yaml_parser_delete(&ld.parser);
+	if (ret)
+		ydoc_free(doc);
+	return ret;
+}
+
 int ydoc_load(const char *path, struct ydoc *doc, struct mhp_err *err)
 {
 	unsigned char *data = NULL;
 	size_t len = 0;
 	memset(doc, 0, sizeof(*doc));
-	snprintf(doc->file, sizeof(doc->file), "%s", path);
-
 	int ret = read_file(path, &data, &len, err);
 	if (ret)
 		return ret;
-	struct loader ld = { .doc = doc, .err = err, .data = data, .len = len };
-	if (!yaml_parser_initialize(&ld.parser)) {
-		free(data);
-		return mhp_err_set(err, -ENOMEM, "out of memory");
-	}
-	yaml_parser_set_input_string(&ld.parser, data, len);
-	ret = load_stream(&ld);
-	yaml_parser_delete(&ld.parser);
+	ret = ydoc_load_buffer(data, len, path, doc, err);
 	free(data);
-	if (ret)
-		ydoc_free(doc);
 	return ret;
 }
 

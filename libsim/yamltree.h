@@ -9,6 +9,7 @@
 #define MHPSIM_YAMLTREE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
 
@@ -35,6 +36,9 @@ struct ydoc {
 };
 
 int ydoc_load(const char *path, struct ydoc *doc, struct mhp_err *err);
+/* The same from len bytes in memory; name (NULL: "<buffer>") is what errors call it. */
+int ydoc_load_buffer(const void *buf, size_t len, const char *name, struct ydoc *doc,
+		     struct mhp_err *err);
 void ydoc_free(struct ydoc *doc);
 
 /* Error at a node: "file:line:col: error: <fmt>". Returns -EINVAL. */
