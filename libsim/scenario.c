@@ -611,6 +611,27 @@ static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 	return 0;
 }
 
+/* Builds a scenario from a loaded document, which it frees; the file or buffer name comes from it. */
+static int scenario_from_doc(struct ydoc *doc, const char *models_dir, struct mhp_scenario **out,
+			     struct mhp_err *err)
+{
+	struct mhp_scenario *sc = calloc(1, sizeof(*sc));
+	if (!sc) {
+		ydoc_free(doc);
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	}
+	snprintf(sc->file, sizeof(sc->file), "%s", doc->file);
+	struct parse_ctx c = { .doc = doc, .sc = sc, .err = err };
+	int ret = parse_scenario(&c, models_dir);
+	ydoc_free(doc);
+	if (ret) {
+		mhp_scenario_free(sc);
+		return ret;
+	}
+	*out = sc;
+	return 0;
+}
+
 int mhp_scenario_load(const char *path, const char *models_dir, struct mhp_scenario **out, struct mhp_err *err)
 {
 	struct ydoc doc;
@@ -618,21 +639,18 @@ int mhp_scenario_load(const char *path, const char *models_dir, struct mhp_scena
 	int ret = ydoc_load(path, &doc, err);
 	if (ret)
 		return ret;
-	struct mhp_scenario *sc = calloc(1, sizeof(*sc));
-	if (!sc) {
-		ydoc_free(&doc);
-		return mhp_err_set(err, -ENOMEM, "out of memory");
-	}
-	snprintf(sc->file, sizeof(sc->file), "%s", path);
-	struct parse_ctx c = { .doc = &doc, .sc = sc, .err = err };
-	ret = parse_scenario(&c, models_dir);
-	ydoc_free(&doc);
-	if (ret) {
-		mhp_scenario_free(sc);
+	return scenario_from_doc(&doc, models_dir, out, err);
+}
+
+int mhp_scenario_load_buffer(const void *buf, size_t len, const char *name, const char *models_dir,
+			     struct mhp_scenario **out, struct mhp_err *err)
+{
+	struct ydoc doc;
+	*out = NULL;
+	int ret = ydoc_load_buffer(buf, len, name ? name : "<scenario>", &doc, err);
+	if (ret)
 		return ret;
-	}
-	*out = sc;
-	return 0;
+	return scenario_from_doc(&doc, models_dir, out, err);
 }
 
 static void free_list(char **list, unsigned n)

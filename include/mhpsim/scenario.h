@@ -4,6 +4,7 @@
 #ifndef MHPSIM_SCENARIO_H
 #define MHPSIM_SCENARIO_H
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
@@ -19,6 +20,13 @@ struct mhp_scenario;
  */
 int mhp_scenario_load(const char *path, const char *models_dir,
 		      struct mhp_scenario **out, struct mhp_err *err);
+/*
+ * The same from len bytes in memory (no NUL needed). name (NULL: "<scenario>")
+ * stands for the file in messages ("name:line:column: error: ...") and, when
+ * it holds a '/', for the directory the models may lie beside.
+ */
+int mhp_scenario_load_buffer(const void *buf, size_t len, const char *name, const char *models_dir,
+			     struct mhp_scenario **out, struct mhp_err *err);
 void mhp_scenario_free(struct mhp_scenario *sc);
 
 enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET };
