@@ -107,6 +107,61 @@ static void test_real_strategies_survive(void **state)
 	}
 }
 
+static void fuzz_opt(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res)
+{
+	struct mhp_err err = { 0 };
+	if (mhp_fuzz(opt, res, &err))
+		fail_msg("fuzz: %s", err.msg);
+}
+
+/* Run 1500 steps, or 600, save, load and run 900: the same machine, the same trace. */
+static void test_snapshot_continues_the_run(void **state)
+{
+	(void)state;
+	const char *snap = MHPSIM_BINARY_DIR "/fuzz-continue.snapshot";
+	struct mhp_fuzz_options opt = { .seed = 11, .steps = 1500, .full_check_every = 100, .out_dir = MHPSIM_BINARY_DIR };
+	struct mhp_fuzz_result whole, first, rest;
+	fuzz_opt(&opt, &whole);
+	opt.steps = 600;
+	opt.save_snapshot = snap;
+	fuzz_opt(&opt, &first);
+	assert_int_not_equal(first.state_hash, whole.state_hash);
+	struct mhp_fuzz_options next = { .steps = 900, .full_check_every = 100, .load_snapshot = snap };
+	fuzz_opt(&next, &rest);
+	assert_false(whole.violation || first.violation || rest.violation);
+	assert_int_equal(rest.seed, 11);
+	assert_int_equal(rest.state_hash, whole.state_hash);
+	assert_int_equal(rest.trace_hash, whole.trace_hash);
+	remove(snap);
+}
+
+/* A violation found late: the snapshot holds the state one step before it, and a loaded run breaks at once. */
+static void test_snapshot_hands_over_a_violation(void **state)
+{
+	(void)state;
+	const char *snap = MHPSIM_BINARY_DIR "/fuzz-violation.snapshot";
+	struct mhp_fuzz_options opt = { .seed = 1, .steps = GAUNTLET_STEPS, .mutant = "offline-forgets-totalram",
+					.save_snapshot = snap, .out_dir = MHPSIM_BINARY_DIR };
+	struct mhp_fuzz_result found, again;
+	fuzz_opt(&opt, &found);
+	assert_true(found.violation && found.found_at > 10);
+	struct mhp_fuzz_options next = { .steps = 1, .load_snapshot = snap, .out_dir = MHPSIM_BINARY_DIR };
+	fuzz_opt(&next, &again);
+	assert_true(again.violation);
+	assert_int_equal(again.found_at, found.found_at);
+	assert_string_equal(again.message, found.message);
+	assert_int_equal(again.state_hash, found.state_hash);
+	assert_int_equal(again.shrunk_steps, 1);
+	/* A snapshot that is not a fuzz run's is named as such. */
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_machine_save(m, snap, &err), 0);
+	mhp_machine_free(m);
+	assert_int_equal(mhp_fuzz(&next, &again, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "fuzz-violation.snapshot: a machine snapshot, but not one saved by mhpsim fuzz"));
+	remove(snap);
+}
+
 /* Bad options are refused with a reason. */
 static void test_bad_options(void **state)
 {
@@ -126,6 +181,8 @@ int main(void)
 		cmocka_unit_test(test_mutant_gauntlet),
 		cmocka_unit_test(test_shrinking_is_deterministic),
 		cmocka_unit_test(test_real_strategies_survive),
+		cmocka_unit_test(test_snapshot_continues_the_run),
+		cmocka_unit_test(test_snapshot_hands_over_a_violation),
 		cmocka_unit_test(test_bad_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
