@@ -25,3 +25,14 @@ if command -v valgrind >/dev/null; then
     awk -v s="$s" -v ir="$ir" -v b="$base" 'BEGIN { printf "%-8s %14d Ir   %.2f x arm64\n", s, ir, ir / b }'
   done
 fi
+
+# Fuzz throughput on the 16 GiB 4K model: incremental checks (full every 1000
+# steps) against a full check after every step, same seed, side by side.
+echo
+echo "fuzz throughput, fuzz-arm64-4k (16 GiB, 4K), seed 1, 400 steps"
+inc=$(build-release/mhpsim fuzz --seed 1 --steps 400 --model fuzz-arm64-4k --check-every 1000 --out /tmp | head -1)
+full=$(build-release/mhpsim fuzz --seed 1 --steps 400 --model fuzz-arm64-4k --check-every 1 --out /tmp | head -1)
+echo "incremental checks: $inc"
+echo "full check per step: $full"
+awk -v a="$inc" -v b="$full" 'BEGIN { split(a, x, " "); split(b, y, " ");
+  printf "incremental / full: %.1f x faster\n", (x[1] / x[4]) / (y[1] / y[4]) }'
