@@ -384,6 +384,16 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 	replay(r, ops, n, results, &rerr);
 	snprintf(path, cap, "%s/fuzz-%s-seed%llu.yaml", r->opt->out_dir ? r->opt->out_dir : ".",
 		 r->opt->mutant ? r->opt->mutant : "real", (unsigned long long)r->seed);
+	char snap_path[600];
+	const char *snap_name = NULL;
+	if (r->snap) {
+		snprintf(snap_path, sizeof(snap_path), "%.*s.snap", (int)(strlen(path) - 5), path);
+		snap_name = strrchr(snap_path, '/') ? strrchr(snap_path, '/') + 1 : snap_path;
+		if (snapshot_write_file(snap_path, r->snap, r->snap_len, err)) {
+			free(results);
+			return err->code;
+		}
+	}
 	FILE *f = fopen(path, "w");
 	if (!f) {
 		free(results);
@@ -400,8 +410,8 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		r->opt->teardown ? " --strategy " : "", r->opt->teardown ? r->opt->teardown : "", (unsigned long long)n);
 	fprintf(f, "# Replay: mhpsim run %s  (breaks %s)\n", path, invariant);
 	fprintf(f, "scenario: fuzz-seed-%llu\n", (unsigned long long)r->seed);
-	if (r->snap)   /* the run started from a snapshot: so does its replay */
-		fprintf(f, "snapshot: %s\n", r->opt->load_snapshot);
+	if (r->snap)   /* the run started from a snapshot: so does its replay, from a copy beside it */
+		fprintf(f, "snapshot: %s\n", snap_name);
 	else
 		fprintf(f, "model: %s\n", r->model->name);
 	if (r->opt->cmdline && !r->snap)

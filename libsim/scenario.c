@@ -70,8 +70,10 @@ struct mhp_scenario {
 	char file[512];
 	char name[64];
 	char cmdline[512];
-	bool has_cmdline;
+	bool has_cmdline, has_teardown;
 	bool no_bootmem_notifier;
+	uint8_t *snap;              /* snapshot: the machine starts from these bytes instead of a boot */
+	size_t snap_len;
 	uint64_t seed;
 	struct mhp_model *model;
 	struct step *steps;
@@ -506,6 +508,17 @@ static int parse_step(struct parse_ctx *c, const struct ynode *n, struct step *s
 	return ret;
 }
 
+/* The directory of the scenario file, for paths it gives relative to itself. */
+static void scenario_dir(const struct mhp_scenario *sc, char *dir, size_t cap)
+{
+	snprintf(dir, cap, "%s", sc->file);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(dir, cap, ".");
+}
+
 /* Finds models/<name>.yaml: in models_dir, else beside the scenario's directory, else ./models. */
 static int find_model(struct parse_ctx *c, const struct ynode *n, const char *models_dir, char *path, size_t cap)
 {
@@ -516,12 +529,7 @@ static int find_model(struct parse_ctx *c, const struct ynode *n, const char *mo
 		return yerr(c->doc, n, c->err, "model: expected a model name (letters, digits, - and _), found '%s'",
 			    name);
 	char dir[512];
-	snprintf(dir, sizeof(dir), "%s", c->sc->file);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
+	scenario_dir(c->sc, dir, sizeof(dir));
 	char candidates[3][1200];
 	unsigned nc = 0;
 	if (models_dir)
@@ -543,10 +551,41 @@ static int find_model(struct parse_ctx *c, const struct ynode *n, const char *mo
 	return yerr(c->doc, n, c->err, "model '%s' not found (looked for %s)", name, looked);
 }
 
+/*
+ * snapshot: FILE (relative to the scenario's directory): the steps start from
+ * a saved machine, which also gives the model; a boot's keys make no sense then.
+ */
+static int parse_snapshot(struct parse_ctx *c, const struct ynode *root, const struct ynode *v)
+{
+	static const char *const boot_keys[] = { "model", "cmdline", "seed", "bootmem_notifier" };
+	struct mhp_scenario *sc = c->sc;
+	char name[400], dir[512], path[1000];
+	for (size_t i = 0; i < ARRAY_SIZE(boot_keys); i++)
+		if (ymap_get(root, boot_keys[i]))
+			return yerr(c->doc, ymap_get(root, boot_keys[i]), c->err,
+				    "%s: a scenario that starts from a snapshot boots nothing; remove '%s'", boot_keys[i],
+				    boot_keys[i]);
+	int ret = yget_str(c->doc, v, "snapshot", name, sizeof(name), c->err);
+	if (ret)
+		return ret;
+	scenario_dir(sc, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s%s%s", name[0] == '/' ? "" : dir, name[0] == '/' ? "" : "/", name);
+	struct mhp_err lerr;
+	struct mhp_machine *m = NULL;
+	if (snapshot_read_file(path, &sc->snap, &sc->snap_len, &lerr) ||
+	    mhp_machine_load_buffer(sc->snap, sc->snap_len, path, NULL, NULL, &m, &lerr))
+		return yerr(c->doc, v, c->err, "snapshot: %s", lerr.msg);
+	sc->model = malloc(sizeof(*sc->model));
+	if (sc->model)
+		*sc->model = m->model;
+	mhp_machine_free(m);
+	return sc->model ? 0 : mhp_err_set(c->err, -ENOMEM, "out of memory");
+}
+
 static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 {
 	static const char *const top_keys[] = { "scenario", "description", "model", "cmdline", "seed", "teardown",
-						"bootmem_notifier", "mutant", "steps", NULL };
+						"bootmem_notifier", "mutant", "snapshot", "steps", NULL };
 	static const char *const teardowns[] = { "arm64", "x86", "generic", NULL };
 	struct ynode *root = c->doc->root, *v, *steps;
 	struct mhp_scenario *sc = c->sc;
@@ -579,14 +618,17 @@ static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 		int t;
 		if (!(ret = yget_enum(c->doc, v, "teardown", teardowns, &t, c->err)))
 			snprintf(sc->teardown, sizeof(sc->teardown), "%s", teardowns[t]);
+		sc->has_teardown = true;
 	}
-	if (!ret)
+	if (!ret && (v = ymap_get(root, "snapshot")))
+		ret = parse_snapshot(c, root, v);
+	else if (!ret)
 		ret = ymap_need(c->doc, root, "scenario", "model", &v, c->err);
-	if (!ret)
+	if (!ret && !sc->snap)
 		ret = yexpect(c->doc, v, Y_SCALAR, "model", c->err);
-	if (!ret)
+	if (!ret && !sc->snap)
 		ret = find_model(c, v, models_dir, model_path, sizeof(model_path));
-	if (!ret)
+	if (!ret && !sc->snap)
 		ret = mhp_model_load(model_path, &sc->model, c->err);
 	if (!ret)
 		ret = ymap_need(c->doc, root, "scenario", "steps", &steps, c->err);
@@ -672,6 +714,7 @@ void mhp_scenario_free(struct mhp_scenario *sc)
 		free_list(st->log, st->nlog);
 	}
 	free(sc->steps);
+	free(sc->snap);
 	mhp_model_free(sc->model);
 	free(sc);
 }
@@ -1049,16 +1092,25 @@ static int boot_machine(struct run *r)
 	char inner[MHP_ERR_MSG_MAX];
 	const struct mhp_scenario *sc = r->sc;
 	const char *cmdline = sc->has_cmdline ? sc->cmdline : sc->model->cmdline;
-	if (r->opt->output == MHP_OUT_TEXT && r->opt->out)
-		fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\", teardown %s\nboot:\n", sc->name,
-			mhp_model_name(sc->model), cmdline, r->opt->teardown ? r->opt->teardown : sc->teardown);
-	struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r,
-				      .no_bootmem_notifier = sc->no_bootmem_notifier };
-	int ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
+	bool text = r->opt->output == MHP_OUT_TEXT && r->opt->out;
+	int ret;
+	if (sc->snap) {
+		if (text)
+			fprintf(r->opt->out, "scenario %s: from a snapshot of model %s\n", sc->name, mhp_model_name(sc->model));
+		ret = mhp_machine_load_buffer(sc->snap, sc->snap_len, sc->file, sink, r, &r->m, r->err);
+	} else {
+		if (text)
+			fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\", teardown %s\nboot:\n", sc->name,
+				mhp_model_name(sc->model), cmdline, r->opt->teardown ? r->opt->teardown : sc->teardown);
+		struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r,
+					      .no_bootmem_notifier = sc->no_bootmem_notifier };
+		ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
+	}
 	if (ret)
 		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, err_copy(r->err, inner));
 	const char *teardown = r->opt->teardown ? r->opt->teardown : sc->teardown;
-	if (mhp_machine_set_teardown(r->m, teardown))
+	/* A snapshot keeps its own strategy unless the scenario or the caller names one. */
+	if ((!sc->snap || r->opt->teardown || sc->has_teardown) && mhp_machine_set_teardown(r->m, teardown))
 		return mhp_err_set(r->err, -EINVAL, "unknown teardown strategy '%s' (arm64, x86 or generic)", teardown);
 	const char *mutant = r->opt->mutant ? r->opt->mutant : sc->mutant[0] ? sc->mutant : NULL;
 	if (mutant && mhp_machine_set_mutant(r->m, mutant))

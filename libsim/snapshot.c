@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -668,32 +669,31 @@ int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, struct
 	return ok ? 0 : mhp_err_set(err, -EIO, "%s: write failed", path);
 }
 
+/* Reads a whole regular file of at most SNAPSHOT_MAX_BYTES (never a pipe or a device). */
 int snapshot_read_file(const char *path, uint8_t **buf, size_t *len, struct mhp_err *err)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return mhp_err_set(err, -errno, "%s: cannot open: %s", path, strerror(errno));
-	size_t cap = 1 << 16, n = 0;
-	uint8_t *b = malloc(cap);
-	while (b) {
-		n += fread(b + n, 1, cap - n, f);
-		if (n < cap || cap >= SNAPSHOT_MAX_BYTES)
-			break;
-		uint8_t *nb = realloc(b, cap * 2);
-		if (!nb)
-			free(b);
-		b = nb;
-		cap *= 2;
-	}
-	int ret = !b ? mhp_err_set(err, -ENOMEM, "%s: out of memory", path)
-		: ferror(f) || n >= SNAPSHOT_MAX_BYTES ? mhp_err_set(err, -EFBIG, "%s: too large or unreadable", path) : 0;
+	struct stat st;
+	int ret = 0;
+	uint8_t *b = NULL;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
+		ret = mhp_err_set(err, -EINVAL, "%s: not a regular file", path);
+	else if ((uint64_t)st.st_size > SNAPSHOT_MAX_BYTES)
+		ret = mhp_err_set(err, -EFBIG, "%s: %lld bytes, more than a snapshot may hold", path,
+				  (long long)st.st_size);
+	else if (!(b = malloc(st.st_size ? (size_t)st.st_size : 1)))
+		ret = mhp_err_set(err, -ENOMEM, "%s: out of memory", path);
+	else if (fread(b, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
+		ret = mhp_err_set(err, -EIO, "%s: read failed", path);
 	fclose(f);
 	if (ret) {
 		free(b);
 		return ret;
 	}
 	*buf = b;
-	*len = n;
+	*len = (size_t)st.st_size;
 	return 0;
 }
 

@@ -152,6 +152,7 @@ static void test_snapshot_hands_over_a_violation(void **state)
 	assert_string_equal(again.message, found.message);
 	assert_int_equal(again.state_hash, found.state_hash);
 	assert_int_equal(again.shrunk_steps, 1);
+	assert_replays(&again);   /* a scenario that starts from the copy of the snapshot beside it */
 	/* A snapshot that is not a fuzz run's is named as such. */
 	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
 	struct mhp_err err = { 0 };
