@@ -30,6 +30,9 @@ const char *ykind_name(enum ynode_kind k)
 	return "?";
 }
 
+/* The format attribute lets clang's -Wformat-nonliteral trust fmt (its callers are checked). */
+static int yverr_at(const struct ydoc *doc, unsigned line, unsigned col, struct mhp_err *err,
+		    const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 static int yverr_at(const struct ydoc *doc, unsigned line, unsigned col, struct mhp_err *err,
 		    const char *fmt, va_list ap)
 {
