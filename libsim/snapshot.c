@@ -54,7 +54,7 @@ static bool ser_room(struct ser *s, uint64_t n, size_t sz)
 
 static void ser_raw(struct ser *s, void *p, size_t n)
 {
-	if (s->err)
+	if (s->err || !n)
 		return;
 	if (s->load) {
 		if (!ser_room(s, n, 1)) {
