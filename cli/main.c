@@ -217,7 +217,7 @@ static int cmd_fuzz(int argc, char **argv)
 {
 	struct mhp_fuzz_options opt = { .steps = 10000 };
 	struct progress prog = { .tty = isatty(2) };
-	for (int i = 0; i < argc; i++) {
+	for (int i = 0; i < argc; i += 2) {   /* every option takes a value */
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v) {
 			usage(stderr);
@@ -249,7 +249,6 @@ static int cmd_fuzz(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
-		i++;
 	}
 	opt.progress = show_progress;
 	opt.progress_ctx = &prog;

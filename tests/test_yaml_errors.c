@@ -51,6 +51,22 @@ static void expected_message(const char *path, char *buf, size_t cap)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
+/* The same bytes loaded from memory under the file's name fail the same way. */
+static void assert_buffer_load_agrees(const char *path, int ret, const char *msg)
+{
+	FILE *f = fopen(path, "rb");
+	static char buf[1 << 20];
+	assert_non_null(f);
+	size_t len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	struct mhp_scenario *sc = NULL;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_scenario_load_buffer(buf, len, path, "models", &sc, &err), ret);
+	mhp_scenario_free(sc);
+	if (strcmp(err.msg, msg) != 0)
+		fail_msg("%s from a buffer:\n  expected: %s\n  got:      %s", path, msg, err.msg);
+}
+
 static size_t check_dir(const char *dir, bool models)
 {
 	char *files[MAX_FILES];
@@ -68,6 +84,7 @@ static size_t check_dir(const char *dir, bool models)
 			struct mhp_scenario *sc = NULL;
 			ret = mhp_scenario_load(files[i], "models", &sc, &err);
 			mhp_scenario_free(sc);
+			assert_buffer_load_agrees(files[i], ret, err.msg);
 		}
 		if (ret == 0)
 			fail_msg("%s: loaded without error", files[i]);
