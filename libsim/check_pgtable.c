@@ -160,6 +160,9 @@ struct cover {
 	uint64_t expect_pa;       /* PT-COVER: the PA the next VA must map */
 	bool hot;                 /* the section is hot-added */
 	int ret;
+	/* Linear-map walks: what the last subsection looked up said (the walk changes nothing). */
+	uint64_t memo_sub;
+	bool memo_valid, memo_present, memo_early;
 };
 
 /* Memory the linear map must cover: present, valid, and not an orphan of a failed add. */
@@ -167,6 +170,20 @@ static bool present_pfn(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
 	return present_section(ms) && !(ms->flags & SECTION_ORPHAN) && pfn_valid(m, pfn);
+}
+
+/* present_pfn() and early_section() of pa, looked up once per subsection. */
+static void lookup_pa(const struct mhp_machine *m, struct cover *c, uint64_t pa, bool *present, bool *early)
+{
+	uint64_t pfn = pa >> m->page_shift, sub = pfn / m->pages_per_subsection;
+	if (!c->memo_valid || c->memo_sub != sub) {
+		c->memo_present = present_pfn(m, pfn);
+		c->memo_early = c->memo_present && early_section(__pfn_to_section(m, pfn));
+		c->memo_sub = sub;
+		c->memo_valid = true;
+	}
+	*present = c->memo_present;
+	*early = c->memo_early;
 }
 
 /* Linear-map leaves: identity, arm64's attributes, never executable, pages only where the direct map can change. */
@@ -189,14 +206,15 @@ static int linear_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end
 	if (mapped != pa)
 		return c->ret = FAIL(c->err, "PT-COVER", "va %#llx maps pa %#llx, not %#llx", (unsigned long long)va,
 				     (unsigned long long)mapped, (unsigned long long)pa);
-	if (!present_pfn(m, pa >> m->page_shift))
+	bool present, early;
+	lookup_pa(m, c, pa, &present, &early);
+	if (!present)
 		return c->ret = FAIL(c->err, "PT-COVER", "va %#llx maps pa %#llx, which is not present memory",
 				     (unsigned long long)va, (unsigned long long)pa);
 	uint64_t must = PTE_VALID | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | PTE_ATTRINDX(MT_NORMAL_TAGGED);
 	if ((d & (must | PTE_ATTRINDX_MASK)) != must)
 		return c->ret = FAIL(c->err, "PT-ATTR", "va %#llx: descriptor %#llx lacks arm64's linear-map attributes "
 				     "(or is executable)", (unsigned long long)va, (unsigned long long)d);
-	bool early = early_section(__pfn_to_section(m, pa >> m->page_shift));
 	if (!early && m->can_set_direct_map && (type == DESC_BLOCK || (d & PTE_CONT)))
 		return c->ret = FAIL(c->err, "PT-ATTR", "hot-added va %#llx uses a %s mapping although the direct map "
 				     "can change (rodata=full)", (unsigned long long)va,
