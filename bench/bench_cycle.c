@@ -18,6 +18,8 @@
 
 #include <mhpsim/mhpsim.h>
 
+#include "bench_boot.h"
+
 #define GiB (1ull << 30)
 #define ADD_START 0x400000000ull
 static unsigned long long ADD_SIZE = 64 * GiB;
@@ -52,15 +54,9 @@ static int write_all_blocks(struct mhp_machine *m, const char *value)
 static void run_strategy(const char *models, const char *strategy, struct result *r)
 {
 	struct mhp_err err = { 0 };
-	struct mhp_model *model;
-	struct mhp_machine *m;
-	char path[512];
-	snprintf(path, sizeof(path), "%s/bench-arm64-4k.yaml", models);
-	if (mhp_model_load(path, &model, &err) || mhp_machine_boot(model, NULL, &m, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
+	struct mhp_machine *m = bench_boot(models);
+	if (!m)
 		return;
-	}
-	mhp_model_free(model);
 	mhp_machine_set_teardown(m, strategy);
 	double t0 = now();
 	if (mhp_add_memory(m, 0, ADD_START, ADD_SIZE, "System RAM (kmem)", &err)) {

@@ -11,6 +11,8 @@
 
 #include <mhpsim/mhpsim.h>
 
+#include "bench_boot.h"
+
 #define BLOCK_START 0x400000000ull
 #define BLOCK (128ull << 20)
 #define REPS 5
@@ -32,15 +34,9 @@ static int cmp(const void *a, const void *b)
 static double run_once(const char *models, uint64_t *pages)
 {
 	struct mhp_err err = { 0 };
-	struct mhp_model *model;
-	struct mhp_machine *m;
-	char path[512];
-	snprintf(path, sizeof(path), "%s/bench-arm64-4k.yaml", models);
-	if (mhp_model_load(path, &model, &err) || mhp_machine_boot(model, NULL, &m, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
+	struct mhp_machine *m = bench_boot(models);
+	if (!m)
 		return -1;
-	}
-	mhp_model_free(model);
 	const char *state = "/sys/devices/system/memory/memory128/state";
 	if (mhp_add_memory(m, 0, BLOCK_START, BLOCK, "System RAM (kmem)", &err) ||
 	    mhp_sysfs_write(m, state, "online_movable", 14) ||
