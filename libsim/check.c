@@ -342,17 +342,55 @@ int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struc
 	return 0;
 }
 
-/* After a step: each invariant limited to the range of the state it is about that the step changed. */
+/*
+ * Merges [start, end) into one kind's sorted list of touched ranges. When the
+ * list is full, the two neighbours with the smallest gap become one range:
+ * the check then walks a little more, never less.
+ */
+void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
+{
+	const uint64_t(*r)[2] = t->range[what];
+	uint64_t out[TOUCHED_MAX + 1][2];
+	uint32_t i = 0, n = 0, cnt = t->n[what];
+	assert(start < end && cnt <= TOUCHED_MAX);
+	for (; i < cnt && r[i][1] < start; i++, n++)
+		memcpy(out[n], r[i], sizeof(out[n]));
+	out[n][0] = start, out[n][1] = end;
+	for (; i < cnt && r[i][0] <= end; i++) {   /* every range it overlaps or touches */
+		out[n][0] = r[i][0] < out[n][0] ? r[i][0] : out[n][0];
+		out[n][1] = r[i][1] > out[n][1] ? r[i][1] : out[n][1];
+	}
+	for (n++; i < cnt; i++, n++)
+		memcpy(out[n], r[i], sizeof(out[n]));
+	if (n > TOUCHED_MAX) {
+		uint32_t best = 0;
+		for (uint32_t k = 1; k + 1 < n; k++)
+			if (out[k + 1][0] - out[k][1] < out[best + 1][0] - out[best][1])
+				best = k;
+		out[best][1] = out[best + 1][1];
+		memmove(&out[best + 1], &out[best + 2], (n - best - 2) * sizeof(out[0]));
+		n--;
+	}
+	memcpy(t->range[what], out, n * sizeof(out[0]));
+	t->n[what] = n;
+}
+
+/* After a step: each invariant limited to the ranges of the state it is about that the step changed. */
 int check_touched(const struct mhp_machine *m, struct mhp_err *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(invariants); i++) {
 		const struct invariant *inv = &invariants[i];
 		if (i > 0 && inv->check == invariants[i - 1].check && inv->whole == invariants[i - 1].whole)
 			continue;
-		const uint64_t *r = m->touched.range[inv->touched];
-		int ret = inv->check ? inv->check(m, r[0], r[1], err) : 0;
-		if (ret)
-			return ret;
+		const struct touched *t = &m->touched;
+		uint32_t n = t->n[inv->touched];
+		/* Untouched, a check still runs on the empty range: its whole-machine parts are cheap and kept. */
+		for (uint32_t k = 0; inv->check && k < (n ? n : 1); k++) {
+			int ret = n ? inv->check(m, t->range[inv->touched][k][0], t->range[inv->touched][k][1], err)
+				    : inv->check(m, UINT64_MAX, 0, err);
+			if (ret)
+				return ret;
+		}
 	}
 	return 0;
 }

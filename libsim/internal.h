@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <mhpsim/mhpsim.h>
 #include <mhpsim/testing.h>
@@ -240,10 +241,25 @@ enum mutant {
 	NR_MUTANTS,
 };
 
-/* Content tags of workload pages: tag -> pfn, open addressing. */
+/*
+ * Content tags of workload pages: tag -> pfn, a three-level radix tree on
+ * the tag. Tags are handed out in runs, so a run fills leaves in order and a
+ * lookup is three loads; nodes exist only where tags are live.
+ */
+#define TAG_LEAF_BITS 10
+#define TAG_MID_BITS 10
+#define TAG_TOP_BITS (32 - TAG_MID_BITS - TAG_LEAF_BITS)
+struct tag_leaf {
+	uint32_t count;
+	uint64_t pfn1[1u << TAG_LEAF_BITS];   /* pfn + 1; 0: no such tag */
+};
+struct tag_mid {
+	uint32_t count;
+	struct tag_leaf *leaf[1u << TAG_MID_BITS];
+};
 struct tag_map {
-	struct { uint32_t tag; uint64_t pfn; } *slots;
-	uint64_t cap, count;
+	struct tag_mid **top;                 /* 1 << TAG_TOP_BITS entries, allocated on first use */
+	uint64_t count;
 };
 
 /*
@@ -252,8 +268,10 @@ struct tag_map {
  * offline), page tables (add, remove), pages (allocations, frees, online, offline).
  */
 enum { TOUCHED_SECTIONS, TOUCHED_PT, TOUCHED_PAGES, NR_TOUCHED };
+#define TOUCHED_MAX 8   /* ranges kept per kind; past that the two closest merge */
 struct touched {
-	uint64_t range[NR_TOUCHED][2];
+	uint64_t range[NR_TOUCHED][TOUCHED_MAX][2];   /* sorted, disjoint, not adjacent */
+	uint32_t n[NR_TOUCHED];
 };
 
 /* ---- the machine ----------------------------------------------------------- */
@@ -393,6 +411,8 @@ bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, ui
 
 /* workload.c */
 void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn);
+int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn);
+void tags_for_each(const struct tag_map *t, void (*fn)(uint32_t tag, uint64_t pfn, void *arg), void *arg);
 bool tag_lookup(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
 void tags_free(struct mhp_machine *m);
 
@@ -516,20 +536,25 @@ int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, uint64_t 
 int check_bad_frees(const struct mhp_machine *m, struct mhp_err *err);
 int check_pt_dangling_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
-/* Widens one of the physical ranges the next range check looks at. */
+void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end);
+
+/* Adds [start, end) to the physical ranges of one kind that the next range check looks at. */
 static inline void touch_range(struct mhp_machine *m, int what, uint64_t start, uint64_t end)
 {
-	uint64_t *r = m->touched.range[what];
-	r[0] = start < r[0] ? start : r[0];
-	r[1] = end > r[1] ? end : r[1];
+	struct touched *t = &m->touched;
+	uint32_t n = t->n[what];
+	/* The common case: growing the last range (consecutive pages of one allocation). */
+	if (n && start >= t->range[what][n - 1][0] && start <= t->range[what][n - 1][1]) {
+		if (end > t->range[what][n - 1][1])
+			t->range[what][n - 1][1] = end;
+		return;
+	}
+	touch_range_slow(t, what, start, end);
 }
 
 static inline void touched_reset(struct mhp_machine *m)
 {
-	for (int i = 0; i < NR_TOUCHED; i++) {
-		m->touched.range[i][0] = UINT64_MAX;
-		m->touched.range[i][1] = 0;
-	}
+	memset(m->touched.n, 0, sizeof(m->touched.n));
 }
 
 int check_touched(const struct mhp_machine *m, struct mhp_err *err);

@@ -19,7 +19,7 @@
 #include "internal.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 1u
+#define SNAPSHOT_VERSION 2u   /* 2: touched state is a list of ranges */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -425,28 +425,36 @@ static void ser_tlb(struct ser *s, struct tlb *tlb)
 
 /* ---- workload tags, log, and the rest --------------------------------------------- */
 
+static void save_tag(uint32_t tag, uint64_t pfn, void *arg)
+{
+	struct ser *s = arg;
+	SER(s, tag);
+	SER(s, pfn);
+}
+
+/* Live tags as (tag, pfn) pairs in ascending tag order; loading rebuilds the map. */
 static void ser_tags(struct ser *s, struct mhp_machine *m)
 {
-	struct tag_map *t = &m->tags;
-	SER(s, t->cap);
-	if (s->load && (t->cap & (t->cap - 1) || !ser_room(s, t->cap, 12))) {
-		t->cap = 0;
-		return ser_fail(s, "bad tag map size");
+	uint64_t count = m->tags.count;
+	SER(s, count);
+	if (!s->load)
+		return tags_for_each(&m->tags, save_tag, s);
+	if (!ser_room(s, count, sizeof(uint32_t) + sizeof(uint64_t)))
+		return;
+	uint32_t prev = 0;
+	for (uint64_t i = 0; i < count && !s->err; i++) {
+		uint32_t tag = 0;
+		uint64_t pfn = 0;
+		SER(s, tag);
+		SER(s, pfn);
+		if (s->err)
+			break;
+		if (tag <= prev || pfn == UINT64_MAX)
+			return ser_fail(s, "tags out of order");
+		if (tag_insert(&m->tags, tag, pfn))
+			return ser_fail(s, "out of memory");
+		prev = tag;
 	}
-	if (s->load && t->cap && !(t->slots = calloc(t->cap, sizeof(*t->slots))))
-		return ser_fail(s, "out of memory");
-	for (uint64_t i = 0; i < t->cap && !s->err; i++) {
-		SER(s, t->slots[i].tag);
-		SER(s, t->slots[i].pfn);
-		if (s->load && t->slots[i].tag)
-			t->count++;
-	}
-	if (s->load && t->count * 2 > t->cap)
-		ser_fail(s, "tag map overfull");
-	uint64_t pfn;
-	for (uint64_t i = 0; s->load && i < t->cap && !s->err; i++)
-		if (t->slots[i].tag && (!tag_lookup(m, t->slots[i].tag, &pfn) || pfn != t->slots[i].pfn))
-			ser_fail(s, "tag slot does not match its tag");
 }
 
 static void ser_log(struct ser *s, struct mhp_machine *m)
@@ -506,9 +514,13 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->nr_migrated);
 	SER(s, m->fail_alloc_after);
 	SER(s, m->fail_alloc_count);
-	for (int k = 0; k < NR_TOUCHED; k++) {
-		SER(s, m->touched.range[k][0]);
-		SER(s, m->touched.range[k][1]);
+	for (int k = 0; k < NR_TOUCHED && !s->err; k++) {
+		SER(s, m->touched.n[k]);
+		ser_range(s, m->touched.n[k], 0, TOUCHED_MAX, "too many touched ranges");
+		for (uint32_t i = 0; i < m->touched.n[k] && !s->err; i++) {
+			SER(s, m->touched.range[k][i][0]);
+			SER(s, m->touched.range[k][i][1]);
+		}
 	}
 	ser_str(s, m->tlb_stale, sizeof(m->tlb_stale));
 	for (int i = 0; i < MODEL_MAX_RANGES; i++)

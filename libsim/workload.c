@@ -13,82 +13,111 @@
 
 #include "internal.h"
 
-static uint64_t tag_slot(uint32_t tag, uint64_t cap)
+static uint32_t tag_top(uint32_t tag)
 {
-	return ((uint64_t)tag * 0x9e3779b97f4a7c15ull) >> 17 & (cap - 1);
+	return tag >> (TAG_MID_BITS + TAG_LEAF_BITS);
+}
+
+static uint32_t tag_mid(uint32_t tag)
+{
+	return tag >> TAG_LEAF_BITS & ((1u << TAG_MID_BITS) - 1);
+}
+
+static uint32_t tag_idx(uint32_t tag)
+{
+	return tag & ((1u << TAG_LEAF_BITS) - 1);
+}
+
+/* The slot of a tag, or NULL when its leaf does not exist. */
+static uint64_t *tag_slot(const struct tag_map *t, uint32_t tag)
+{
+	struct tag_mid *mid = t->top ? t->top[tag_top(tag)] : NULL;
+	struct tag_leaf *leaf = mid ? mid->leaf[tag_mid(tag)] : NULL;
+	return leaf ? &leaf->pfn1[tag_idx(tag)] : NULL;
 }
 
 bool tag_lookup(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn)
 {
-	const struct tag_map *t = &m->tags;
-	if (!t->cap)
+	const uint64_t *slot = tag_slot(&m->tags, tag);
+	if (!slot || !*slot)
 		return false;
-	for (uint64_t i = tag_slot(tag, t->cap);; i = (i + 1) & (t->cap - 1)) {
-		if (!t->slots[i].tag)
-			return false;
-		if (t->slots[i].tag == tag) {
-			*pfn = t->slots[i].pfn;
-			return true;
-		}
-	}
+	*pfn = *slot - 1;
+	return true;
 }
 
-static void tag_put(struct tag_map *t, uint32_t tag, uint64_t pfn)
+/* Records a new live tag; -ENOMEM leaves the map as it was. */
+int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 {
-	uint64_t i = tag_slot(tag, t->cap);
-	while (t->slots[i].tag && t->slots[i].tag != tag)
-		i = (i + 1) & (t->cap - 1);
-	if (!t->slots[i].tag)
-		t->count++;
-	t->slots[i].tag = tag;
-	t->slots[i].pfn = pfn;
-}
-
-static int tag_insert(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
-{
-	struct tag_map *t = &m->tags;
-	if ((t->count + 1) * 2 > t->cap) {
-		uint64_t ncap = t->cap ? t->cap * 2 : 1024;
-		struct tag_map n = { .cap = ncap };
-		n.slots = calloc(ncap, sizeof(*n.slots));
-		if (!n.slots)
-			return -ENOMEM;
-		for (uint64_t i = 0; i < t->cap; i++)
-			if (t->slots[i].tag)
-				tag_put(&n, t->slots[i].tag, t->slots[i].pfn);
-		free(t->slots);
-		*t = n;
+	assert(tag && pfn != UINT64_MAX);
+	if (!t->top && !(t->top = calloc(1u << TAG_TOP_BITS, sizeof(*t->top))))
+		return -ENOMEM;
+	struct tag_mid **midp = &t->top[tag_top(tag)];
+	if (!*midp && !(*midp = calloc(1, sizeof(**midp))))
+		return -ENOMEM;
+	struct tag_leaf **leafp = &(*midp)->leaf[tag_mid(tag)];
+	if (!*leafp) {
+		if (!(*leafp = calloc(1, sizeof(**leafp))))
+			return -ENOMEM;   /* an empty mid stays: it is reused or freed with the map */
+		(*midp)->count++;
 	}
-	tag_put(t, tag, pfn);
+	uint64_t *slot = &(*leafp)->pfn1[tag_idx(tag)];
+	assert(!*slot);
+	*slot = pfn + 1;
+	(*leafp)->count++;
+	t->count++;
 	return 0;
 }
 
 /* Records where a tag lives now (after a migration). */
 void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
 {
-	tag_put(&m->tags, tag, pfn);
+	uint64_t *slot = tag_slot(&m->tags, tag);
+	assert(slot && *slot);
+	*slot = pfn + 1;
 }
 
+/* Forgets a live tag; a leaf or mid that empties is freed, so memory follows the live tags. */
 static void tag_delete(struct tag_map *t, uint32_t tag)
 {
-	uint64_t i = tag_slot(tag, t->cap);
-	while (t->slots[i].tag != tag)
-		i = (i + 1) & (t->cap - 1);
-	t->slots[i].tag = 0;
+	struct tag_mid *mid = t->top[tag_top(tag)];
+	struct tag_leaf *leaf = mid->leaf[tag_mid(tag)];
+	assert(leaf->pfn1[tag_idx(tag)]);
+	leaf->pfn1[tag_idx(tag)] = 0;
 	t->count--;
-	for (uint64_t j = (i + 1) & (t->cap - 1); t->slots[j].tag; j = (j + 1) & (t->cap - 1)) {
-		uint32_t tg = t->slots[j].tag;
-		uint64_t p = t->slots[j].pfn;
-		t->slots[j].tag = 0;
-		t->count--;
-		tag_put(t, tg, p);
+	if (--leaf->count)
+		return;
+	free(leaf);
+	mid->leaf[tag_mid(tag)] = NULL;
+	if (--mid->count)
+		return;
+	free(mid);
+	t->top[tag_top(tag)] = NULL;
+}
+
+/* Calls fn for every live tag, in ascending order. */
+void tags_for_each(const struct tag_map *t, void (*fn)(uint32_t tag, uint64_t pfn, void *arg), void *arg)
+{
+	for (uint32_t i = 0; t->top && i < 1u << TAG_TOP_BITS; i++) {
+		for (uint32_t j = 0; t->top[i] && j < 1u << TAG_MID_BITS; j++) {
+			const struct tag_leaf *leaf = t->top[i]->leaf[j];
+			for (uint32_t k = 0; leaf && k < 1u << TAG_LEAF_BITS; k++)
+				if (leaf->pfn1[k])
+					fn(i << (TAG_MID_BITS + TAG_LEAF_BITS) | j << TAG_LEAF_BITS | k, leaf->pfn1[k] - 1,
+					   arg);
+		}
 	}
 }
 
 void tags_free(struct mhp_machine *m)
 {
-	free(m->tags.slots);
-	memset(&m->tags, 0, sizeof(m->tags));
+	struct tag_map *t = &m->tags;
+	for (uint32_t i = 0; t->top && i < 1u << TAG_TOP_BITS; i++) {
+		for (uint32_t j = 0; t->top[i] && j < 1u << TAG_MID_BITS; j++)
+			free(t->top[i]->leaf[j]);
+		free(t->top[i]);
+	}
+	free(t->top);
+	memset(t, 0, sizeof(*t));
 }
 
 static const struct { const char *name; enum page_kind kind; bool pinned; } kinds[] = {
@@ -119,7 +148,7 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 		struct page_state *p = page_state_of(m, pfn);
 		p->tag = tag;
 		p->pin = kinds[k].pinned;
-		if (tag_insert(m, tag, pfn))
+		if (tag_insert(&m->tags, tag, pfn))
 			return mhp_err_set(err, -ENOMEM, "out of memory");
 		if (!done)
 			first = pfn;

@@ -110,6 +110,71 @@ static void test_isolation_moves_free_blocks(void **state)
 	mhp_machine_free(m);
 }
 
+/* Touched ranges stay sorted and disjoint; neighbours merge; past the cap the closest two merge. */
+static void test_touched_ranges(void **state)
+{
+	(void)state;
+	struct touched t = { 0 };
+	touch_range_slow(&t, TOUCHED_PAGES, 100, 200);
+	touch_range_slow(&t, TOUCHED_PAGES, 10, 20);
+	touch_range_slow(&t, TOUCHED_PAGES, 20, 30);     /* adjacent: merges */
+	touch_range_slow(&t, TOUCHED_PAGES, 150, 400);   /* overlapping: merges */
+	assert_int_equal(t.n[TOUCHED_PAGES], 2);
+	assert_int_equal(t.range[TOUCHED_PAGES][0][0], 10);
+	assert_int_equal(t.range[TOUCHED_PAGES][0][1], 30);
+	assert_int_equal(t.range[TOUCHED_PAGES][1][0], 100);
+	assert_int_equal(t.range[TOUCHED_PAGES][1][1], 400);
+	touch_range_slow(&t, TOUCHED_PAGES, 5, 1000);    /* swallows both */
+	assert_int_equal(t.n[TOUCHED_PAGES], 1);
+	for (uint64_t i = 0; i < TOUCHED_MAX; i++)
+		touch_range_slow(&t, TOUCHED_PAGES, i == 3 ? 2215 : 2000 + i * 100, 2010 + i * 100);
+	assert_int_equal(t.n[TOUCHED_PAGES], TOUCHED_MAX);
+	/* The smallest gap was 2210..2215: those two ranges became one. */
+	assert_int_equal(t.range[TOUCHED_PAGES][3][0], 2200);
+	assert_int_equal(t.range[TOUCHED_PAGES][3][1], 2310);
+	for (uint32_t i = 1; i < t.n[TOUCHED_PAGES]; i++)
+		assert_true(t.range[TOUCHED_PAGES][i - 1][1] < t.range[TOUCHED_PAGES][i][0]);
+	assert_int_equal(t.n[TOUCHED_SECTIONS], 0);
+}
+
+static void count_tag(uint32_t tag, uint64_t pfn, void *arg)
+{
+	uint64_t *acc = arg;
+	assert_true(tag > acc[1]);   /* ascending */
+	acc[0] += pfn;
+	acc[1] = tag;
+}
+
+/* The tag map: runs, far-apart tags, moves, and leaves freed as they empty. */
+static void test_tag_map(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	uint64_t pfn = 0, acc[2] = { 0, 0 };
+	for (uint32_t tag = 1000; tag < 3100; tag++)
+		assert_int_equal(tag_insert(&m->tags, tag, tag * 2), 0);
+	assert_int_equal(tag_insert(&m->tags, UINT32_MAX, 7), 0);
+	assert_int_equal(m->tags.count, 2101);
+	assert_true(tag_lookup(m, 3099, &pfn) && pfn == 6198);
+	assert_true(tag_lookup(m, UINT32_MAX, &pfn) && pfn == 7);
+	assert_false(tag_lookup(m, 999, &pfn) || tag_lookup(m, 3100, &pfn) || tag_lookup(m, 1u << 31, &pfn));
+	tag_moved(m, 1000, 5);
+	tags_for_each(&m->tags, count_tag, acc);
+	assert_int_equal(acc[1], UINT32_MAX);
+	assert_int_equal(acc[0], (1000ull + 3099) * 2100 - 2000 + 5 + 7);
+	mhp_machine_free(m);
+
+	/* Tags freed by the workload take their leaves and mids with them. */
+	struct mhp_err err = { 0 };
+	m = boot_model("qemu-virt-arm64-4k", NULL);
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 2100, 1, &err), 0);
+	assert_non_null(m->tags.top[0]->leaf[2]);
+	assert_int_equal(mhp_workload_free(m, 1, 2100, &err), 0);
+	assert_int_equal(m->tags.count, 0);
+	assert_null(m->tags.top[0]);
+	mhp_machine_free(m);   /* frees the map; ASan reports a leak otherwise */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +184,8 @@ int main(void)
 		cmocka_unit_test(test_kernel_pages_never_in_movable),
 		cmocka_unit_test(test_workload_errors),
 		cmocka_unit_test(test_isolation_moves_free_blocks),
+		cmocka_unit_test(test_touched_ranges),
+		cmocka_unit_test(test_tag_map),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
