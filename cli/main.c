@@ -199,6 +199,19 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* What the steps were and how much page work they did: what a steps/s figure depends on. */
+static void print_fuzz_work(const struct mhp_fuzz_result *res)
+{
+	printf("ops (ok/tried):");
+	for (unsigned k = 0; k < MHP_FUZZ_OP_KINDS; k++)
+		printf(" %s %llu/%llu", mhp_fuzz_op_name(k), (unsigned long long)res->ops_ok[k],
+		       (unsigned long long)res->ops_tried[k]);
+	double steps = res->steps_run ? (double)res->steps_run : 1.0;
+	printf("\nwork: %llu page-state writes (%.0f per step), %llu pages migrated (%.0f per step)\n",
+	       (unsigned long long)res->page_writes, (double)res->page_writes / steps,
+	       (unsigned long long)res->pages_migrated, (double)res->pages_migrated / steps);
+}
+
 /* The progress bar, on a terminal only: output that is captured stays free of it. */
 static void show_progress(uint64_t done, uint64_t total, void *ctx)
 {
@@ -266,6 +279,7 @@ static int cmd_fuzz(int argc, char **argv)
 	printf("%llu steps in %.2f s: %.0f steps/s (seed %llu)\n", (unsigned long long)res.steps_run, s,
 	       s > 0 ? (double)res.steps_run / s : 0.0, (unsigned long long)res.seed);
 	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
+	print_fuzz_work(&res);
 	if (opt.save_snapshot)
 		printf("snapshot: %s%s\n", opt.save_snapshot, res.violation ? " (the state before the violating step)" : "");
 	if (!res.violation) {

@@ -172,10 +172,43 @@ static bool present_pfn(const struct mhp_machine *m, uint64_t pfn)
 	return present_section(ms) && !(ms->flags & SECTION_ORPHAN) && pfn_valid(m, pfn);
 }
 
+struct hole {
+	uint64_t pfn, end_pfn;    /* the hole */
+	bool strict;              /* present_pfn(), not just a present section */
+	uint64_t found;
+};
+
+static int hole_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	struct hole *h = arg;
+	/* The one pfn of this section the old per-section stride would test: the hole's offset in it. */
+	uint64_t p = section_nr_to_pfn(m, nr) + (h->pfn & (m->pages_per_section - 1));
+	(void)ms;
+	if (p < h->pfn || p >= h->end_pfn || (h->strict && !present_pfn(m, p)))
+		return 0;
+	h->found = p;
+	return 1;
+}
+
+/*
+ * Whether a hole of a walk [pfn, end_pfn) holds memory that should be mapped,
+ * one pfn per section at the hole's offset; only present sections are looked at.
+ */
+static bool present_in_hole(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn, bool strict, uint64_t *found)
+{
+	struct hole h = { .pfn = pfn, .end_pfn = end_pfn, .strict = strict };
+	if (pfn >= end_pfn)
+		return false;
+	int hit = for_each_present_section(m, pfn_to_section_nr(m, pfn), pfn_to_section_nr(m, end_pfn - 1) + 1, hole_cb,
+					   &h);
+	*found = h.found;
+	return hit != 0;
+}
+
 /* present_pfn() and early_section() of pa, looked up once per subsection. */
 static void lookup_pa(const struct mhp_machine *m, struct cover *c, uint64_t pa, bool *present, bool *early)
 {
-	uint64_t pfn = pa >> m->page_shift, sub = pfn / m->pages_per_subsection;
+	uint64_t pfn = pa >> m->page_shift, sub = pa >> 21;   /* subsections are 2 MiB */
 	if (!c->memo_valid || c->memo_sub != sub) {
 		c->memo_present = present_pfn(m, pfn);
 		c->memo_early = c->memo_present && early_section(__pfn_to_section(m, pfn));
@@ -193,12 +226,11 @@ static int linear_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end
 	struct cover *c = arg;
 	uint64_t pa = m->memstart_addr + (va - m->pt_geom.page_offset);
 	if (type == DESC_NONE || type == DESC_INVALID) {
-		for (uint64_t p = pa; p < pa + (end - va); p += m->pages_per_section << m->page_shift)
-			if (present_pfn(m, p >> m->page_shift))
-				return c->ret = FAIL(c->err, "PT-COVER", "present pa %#llx is not in the linear map "
-						     "(%s at va %#llx)", (unsigned long long)p,
-						     type == DESC_NONE ? "none" : "invalid descriptor",
-						     (unsigned long long)va);
+		uint64_t pfn;
+		if (present_in_hole(m, pa >> m->page_shift, (pa + (end - va)) >> m->page_shift, true, &pfn))
+			return c->ret = FAIL(c->err, "PT-COVER", "present pa %#llx is not in the linear map "
+					     "(%s at va %#llx)", (unsigned long long)PFN_PHYS(m, pfn),
+					     type == DESC_NONE ? "none" : "invalid descriptor", (unsigned long long)va);
 		return 0;
 	}
 	uint64_t span = pt_span(m, depth), base = va & ~(span - 1);
@@ -222,6 +254,38 @@ static int linear_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end
 	return 0;
 }
 
+/*
+ * A last-level table of the linear map without a call per entry: the usual
+ * leaf (a page at its own address, arm64's attributes, present memory) is
+ * checked here, anything else by linear_leaf_cb, which says what is wrong.
+ */
+static int linear_last_cb(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t end,
+			  void *arg)
+{
+	struct cover *c = arg;
+	uint64_t must = PTE_VALID | PTE_TABLE_BIT | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN |
+			PTE_ATTRINDX(MT_NORMAL_TAGGED);
+	uint64_t pa = m->memstart_addr + (va - m->pt_geom.page_offset);
+	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
+	bool cont_ok = !m->can_set_direct_map;
+	for (uint64_t i = 0; i < n; i++, pa += m->page_size) {
+		uint64_t d = t->e[first + i];
+		if ((d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa) {
+			if (!c->memo_valid || c->memo_sub != pa >> 21) {
+				bool present, early;
+				lookup_pa(m, c, pa, &present, &early);
+			}
+			if (c->memo_present && (cont_ok || c->memo_early || !(d & PTE_CONT)))
+				continue;
+		}
+		uint64_t at = va + (i << m->page_shift);
+		int ret = linear_leaf_cb(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* vmemmap leaves: struct pages of present sections only, backed by vmemmap pages. */
 static int vmemmap_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end, unsigned depth, enum desc_type type,
 			   uint64_t d, void *arg)
@@ -230,10 +294,10 @@ static int vmemmap_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t en
 	uint64_t first_pfn = ((va - m->pt_geom.vmemmap_start) >> 6) + (m->memstart_addr >> m->page_shift);
 	uint64_t last_pfn = ((end - 1 - m->pt_geom.vmemmap_start) >> 6) + (m->memstart_addr >> m->page_shift);
 	if (type == DESC_NONE || type == DESC_INVALID) {
-		for (uint64_t p = first_pfn; p <= last_pfn; p += m->pages_per_section)
-			if (present_section(__pfn_to_section(m, p)))
-				return c->ret = FAIL(c->err, "VMEMMAP-COVER", "struct page of present pfn %#llx is not mapped "
-						     "(va %#llx)", (unsigned long long)p, (unsigned long long)va);
+		uint64_t p;
+		if (present_in_hole(m, first_pfn, last_pfn + 1, false, &p))
+			return c->ret = FAIL(c->err, "VMEMMAP-COVER", "struct page of present pfn %#llx is not mapped "
+					     "(va %#llx)", (unsigned long long)p, (unsigned long long)va);
 		return 0;
 	}
 	(void)depth;
@@ -263,7 +327,7 @@ int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, stru
 	struct cover c = { .err = err };
 	clip_range(m, &lo, &hi);
 	if (lo < hi)
-		pt_walk_range(m, linear_va(m, lo), linear_va(m, hi), linear_leaf_cb, &c);
+		pt_walk_range_last(m, linear_va(m, lo), linear_va(m, hi), linear_leaf_cb, linear_last_cb, &c);
 	return c.ret;
 }
 

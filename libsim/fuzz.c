@@ -25,6 +25,8 @@ struct fuzz_op {
 #define FUZZ_OFFLINE_RETRIES 3
 #define SHRINK_BUDGET 400
 
+static const char *const op_names[MHP_FUZZ_OP_KINDS] = { "add", "online", "offline", "remove", "alloc", "free",
+								 "touch", "inject", "fail_alloc" };
 static const char *const kinds[] = { "anon", "file", "kernel", "pgtable", "hugetlb", "pinned" };
 static const char *const drivers[] = { "System RAM", "System RAM (virtio_mem)", "System RAM (kmem)" };
 static const char *const driver_words[] = { "acpi", "virtio_mem", "dax_kmem" };
@@ -63,6 +65,11 @@ struct fuzz_state {
 	uint64_t magic, seed, rng, live_tags, base;
 	uint32_t next_tag, pad;
 };
+
+const char *mhp_fuzz_op_name(unsigned kind)
+{
+	return kind < MHP_FUZZ_OP_KINDS ? op_names[kind] : NULL;
+}
 
 /* ---- executing --------------------------------------------------------------- */
 
@@ -449,8 +456,8 @@ static int load_model(const struct mhp_fuzz_options *opt, struct mhp_model **mod
 }
 
 /* Generates and runs steps until limit or a violation (its 1-based step, else 0); *ran counts them. */
-static uint64_t fuzz_loop(struct fuzz_run *r, struct fuzz_op *ops, uint64_t limit, bool progress, uint64_t *ran,
-			  struct mhp_err *verr)
+static uint64_t fuzz_loop(struct fuzz_run *r, struct fuzz_op *ops, uint64_t limit, struct mhp_fuzz_result *res,
+			  uint64_t *ran, struct mhp_err *verr)
 {
 	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
 	uint64_t i = 0, found = 0;
@@ -458,10 +465,14 @@ static uint64_t fuzz_loop(struct fuzz_run *r, struct fuzz_op *ops, uint64_t limi
 		if (r->next_tag > UINT32_MAX - (1u << 20))
 			break;   /* tags are 32-bit: a run this long stops here */
 		ops[i] = generate(r);
-		apply(r->m, &ops[i]);
+		int ret = apply(r->m, &ops[i]);
+		if (res) {
+			res->ops_tried[ops[i].op]++;
+			res->ops_ok[ops[i].op] += ret == 0;
+		}
 		if (check_step(r->m, r->base + i + 1, every, verr))
 			found = i + 1;
-		if (progress && r->opt->progress && (i + 1) % 1024 == 0)
+		if (res && r->opt->progress && (i + 1) % 1024 == 0)
 			r->opt->progress(i + 1, r->opt->steps, r->opt->progress_ctx);
 	}
 	*ran = i;
@@ -540,7 +551,7 @@ static int save_before(const struct mhp_fuzz_options *opt, uint64_t found, struc
 	struct fuzz_op *ops = malloc((found ? found : 1) * sizeof(*ops));
 	int ret = ops ? start_run(&r, opt, err) : mhp_err_set(err, -ENOMEM, "out of memory");
 	if (!ret) {
-		if (fuzz_loop(&r, ops, found - 1, false, &ran, &verr))
+		if (fuzz_loop(&r, ops, found - 1, NULL, &ran, &verr))
 			ret = mhp_err_set(err, -EINVAL, "the run did not repeat itself: %s", verr.msg);
 		else
 			ret = save_run(&r, ran, err);
@@ -581,7 +592,10 @@ int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, st
 	}
 	struct mhp_err verr = { 0 };
 	uint64_t ran;
-	uint64_t found = fuzz_loop(&r, ops, opt->steps, true, &ran, &verr);
+	uint64_t writes0 = r.m->nr_page_writes, migrated0 = r.m->nr_migrated;
+	uint64_t found = fuzz_loop(&r, ops, opt->steps, res, &ran, &verr);
+	res->page_writes = r.m->nr_page_writes - writes0;
+	res->pages_migrated = r.m->nr_migrated - migrated0;
 	if (!found && ran && mhp_check_all(r.m, &verr))
 		found = ran;   /* the final full check */
 	res->steps_run = ran;

@@ -332,6 +332,7 @@ struct mhp_machine {
 	bool inject_loaded;             /* memory-notifier-error-inject is loaded */
 	int inject_going_online, inject_going_offline;  /* its debugfs "error" values */
 	uint64_t nr_migrated;           /* pages migrated since boot */
+	uint64_t nr_page_writes;        /* page states written since boot: a statistic for benchmarks, not state */
 	struct tag_map tags;            /* live content tags -> pfn */
 	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
 	uint32_t fail_alloc_count;      /* then this many fail */

@@ -36,6 +36,7 @@ int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_ki
 			return -ENOMEM;
 	}
 	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
+	m->nr_page_writes += n;
 	for (uint64_t i = 0; i < n; i++) {
 		struct page_state *p = &ms->pages[(pfn + i) & (m->pages_per_section - 1)];
 		ms->nr_alloc += (kind != PG_FREE) - (p->kind != PG_FREE);

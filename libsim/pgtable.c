@@ -271,15 +271,17 @@ uint64_t vmemmap_va(const struct mhp_machine *m, uint64_t pfn)
 /* ---- range walks ----------------------------------------------------------- */
 
 static int walk_level(const struct mhp_machine *m, const struct pt_table *t, uint64_t addr, uint64_t end,
-		      pt_visit_fn fn, void *arg)
+		      pt_visit_fn fn, pt_last_fn last, void *arg)
 {
 	unsigned depth = t->depth;
+	if (last && depth == m->pt_geom.levels - 1)
+		return last(m, t, addr, end, arg);
 	for (uint64_t next; addr - 1 < end - 1; addr = next) {
 		next = pt_addr_end(m, depth, addr, end);
 		uint64_t d = t->e[pt_index(m, depth, addr)];
 		enum desc_type type = desc_type(m, depth, d);
 		const struct pt_table *child = type == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
-		int ret = child ? walk_level(m, child, addr, next, fn, arg)
+		int ret = child ? walk_level(m, child, addr, next, fn, last, arg)
 				: fn(m, addr, next, depth, type == DESC_TABLE ? DESC_INVALID : type, d, arg);
 		if (ret)
 			return ret;
@@ -296,5 +298,11 @@ static int walk_level(const struct mhp_machine *m, const struct pt_table *t, uin
  */
 int pt_walk_range(const struct mhp_machine *m, uint64_t start, uint64_t end, pt_visit_fn fn, void *arg)
 {
-	return walk_level(m, pt_pgd(m), start, end, fn, arg);
+	return walk_level(m, pt_pgd(m), start, end, fn, NULL, arg);
+}
+
+int pt_walk_range_last(const struct mhp_machine *m, uint64_t start, uint64_t end, pt_visit_fn fn, pt_last_fn last,
+		       void *arg)
+{
+	return walk_level(m, pt_pgd(m), start, end, fn, last, arg);
 }

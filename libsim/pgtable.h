@@ -111,6 +111,11 @@ void pt_walk_va(const struct mhp_machine *m, uint64_t va, struct pt_walk *w);
 typedef int (*pt_visit_fn)(const struct mhp_machine *m, uint64_t va, uint64_t end, unsigned depth,
 			   enum desc_type type, uint64_t desc, void *arg);
 int pt_walk_range(const struct mhp_machine *m, uint64_t start, uint64_t end, pt_visit_fn fn, void *arg);
+/* Like pt_walk_range, but each last-level table's part of [start, end) goes to last in one call. */
+typedef int (*pt_last_fn)(const struct mhp_machine *m, const struct pt_table *t, uint64_t start, uint64_t end,
+			  void *arg);
+int pt_walk_range_last(const struct mhp_machine *m, uint64_t start, uint64_t end, pt_visit_fn fn, pt_last_fn last,
+		       void *arg);
 
 uint64_t linear_va(const struct mhp_machine *m, uint64_t pa);
 uint64_t vmemmap_va(const struct mhp_machine *m, uint64_t pfn);

@@ -12,9 +12,15 @@
 #include "internal.h"
 
 /* SECTIONS_PER_ROOT: a page of 16-byte struct mem_section, as in the kernel. */
+/* A root is one page of mem_section pointers' worth: PAGE_SIZE / 16 sections, a power of two. */
+static unsigned root_shift(const struct mhp_machine *m)
+{
+	return m->page_shift - 4;
+}
+
 static uint64_t sections_per_root(const struct mhp_machine *m)
 {
-	return m->page_size / 16;
+	return 1ull << root_shift(m);
 }
 
 int sparse_init(struct mhp_machine *m)
@@ -61,13 +67,12 @@ static size_t root_search(const struct sparse_table *t, uint64_t root_nr, bool *
 /* Models __nr_to_section(): NULL when the section's root was never allocated. */
 struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr)
 {
-	uint64_t per = sections_per_root(m);
 	bool found;
-	size_t i = root_search(&m->sparse, nr / per, &found);
+	size_t i = root_search(&m->sparse, nr >> root_shift(m), &found);
 	if (!found)
 		return NULL;
 	((struct mhp_machine *)m)->sparse.last = i;  /* a lookup cache, not state */
-	return &m->sparse.roots[i].sections[nr % per];
+	return &m->sparse.roots[i].sections[nr & (sections_per_root(m) - 1)];
 }
 
 struct mem_section *__pfn_to_section(const struct mhp_machine *m, uint64_t pfn)

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 
+#define MHP_FUZZ_OP_KINDS 9
+
 struct mhp_fuzz_options {
 	const char *models_dir;     /* NULL: "models" */
 	const char *model;          /* NULL: qemu-virt-arm64-4k */
@@ -42,7 +44,14 @@ struct mhp_fuzz_result {
 	unsigned shrunk_steps;      /* operations in the shrunk scenario */
 	unsigned replays;           /* replays spent shrinking */
 	char scenario_path[512];
+	/* What the run did (for benchmarks): operations tried and succeeded by kind, and page work. */
+	uint64_t ops_tried[MHP_FUZZ_OP_KINDS], ops_ok[MHP_FUZZ_OP_KINDS];
+	uint64_t page_writes;       /* struct page states written (allocations, frees, add, remove) */
+	uint64_t pages_migrated;
 };
+
+/* The name of an operation kind (0 .. MHP_FUZZ_OP_KINDS - 1): "add", "online", ... */
+const char *mhp_fuzz_op_name(unsigned kind);
 
 /*
  * Runs opt->steps random operations. Returns 0 whether or not a violation
