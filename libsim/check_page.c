@@ -32,6 +32,11 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 	for (unsigned o = 0; o <= m->max_page_order; o++) {
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 			const struct free_list *fl = &z->free_area[o][mt];
+			if (!fl->n != !(z->nonempty[mt] >> o & 1)) {
+				free(bl);
+				return FAIL(err, "BUDDY", "node %d zone %s: the order-%u list of type %d holds %u blocks but is "
+					    "marked %s", nid, zone_name(zid), o, mt, fl->n, fl->n ? "empty" : "non-empty");
+			}
 			for (uint32_t i = 0; i < fl->n; i++) {
 				uint64_t pfn = fl->pfn[i];
 				const struct mem_section *ms = __pfn_to_section(m, pfn);
@@ -210,6 +215,9 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 	uint64_t base = section_nr_to_pfn(m, nr);
 	uint64_t first = w->lo > base ? w->lo - base : 0;
 	uint64_t last = w->hi - base < m->pages_per_section ? w->hi - base : m->pages_per_section;
+	/* Outside ZONE_MOVABLE an online section's pages have nothing to show a range check. */
+	if (!w->full && ms->zone != ZONE_MOVABLE && online_section(ms))
+		return 0;
 	for (uint64_t i = first; ms->pages && i < last; i++) {
 		const struct page_state *p = &ms->pages[i];
 		uint64_t pfn = section_nr_to_pfn(m, nr) + i;

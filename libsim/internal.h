@@ -156,6 +156,7 @@ struct zone {
 	uint64_t cma_pages;
 	uint64_t free_pages;        /* NR_FREE_PAGES */
 	struct free_list free_area[MAX_ORDER_LIMIT + 1][MIGRATE_TYPES];
+	uint16_t nonempty[MIGRATE_TYPES]; /* bit o: free_area[o][mt] has a block (a cache, rebuilt on load) */
 };
 
 struct pglist_data {
@@ -268,7 +269,7 @@ struct tag_map {
  * offline), page tables (add, remove), pages (allocations, frees, online, offline).
  */
 enum { TOUCHED_SECTIONS, TOUCHED_PT, TOUCHED_PAGES, NR_TOUCHED };
-#define TOUCHED_MAX 8   /* ranges kept per kind; past that the two closest merge */
+#define TOUCHED_MAX 32   /* ranges kept per kind; past that the two closest merge */
 struct touched {
 	uint64_t range[NR_TOUCHED][TOUCHED_MAX][2];   /* sorted, disjoint, not adjacent */
 	uint32_t n[NR_TOUCHED];

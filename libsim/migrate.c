@@ -70,33 +70,70 @@ static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 	return 0;
 }
 
-/*
- * Models do_migrate_range(): every movable folio from pfn to the end is
- * isolated and migrated; each failure is reported as the kernel does, ten
- * times at most per offline (its ratelimit), and the folio put back.
- */
-void do_migrate_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, unsigned *warned)
+/* One pass of do_migrate_range() over [start_pfn, end_pfn): hugetlb folios, or the others. */
+struct migrate_pass {
+	uint64_t moved, failed;      /* pages moved; folios that would not */
+	int enomem_at;               /* the pass that ran out of memory, or -1 */
+};
+
+static bool is_hugetlb_head(const struct mhp_machine *m, uint64_t pfn)
 {
-	uint64_t moved = 0, failed = 0, first_failed = 0;
+	return page_state_of(m, pfn)->kind == PG_HUGETLB;
+}
+
+static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool hugetlb,
+			 struct migrate_pass *mp)
+{
 	for (uint64_t pfn = start_pfn; scan_movable_pages(m, pfn, end_pfn, &pfn) == 0; pfn++) {
 		const struct page_state *p = page_state_of(m, pfn);
 		uint64_t n = 1ull << p->order;
-		if (migrate_folio(m, pfn)) {
-			if (!failed++)
-				first_failed = pfn;
+		if (is_hugetlb_head(m, pfn) != hugetlb) {
 			pfn += n - 1;
 			continue;
 		}
-		moved += n;
+		int ret = migrate_folio(m, pfn);
+		if (ret == -ENOMEM) {
+			mp->enomem_at = hugetlb ? 0 : 1;
+			return;   /* migrate_pages gives up on the whole list when memory runs out */
+		}
+		if (ret)
+			mp->failed++;
+		else
+			mp->moved += n;
 		pfn += n - 1;
 	}
-	/* The kernel follows this line with dump_page(); its refcounts are not modelled, so it is left out. */
-	if (failed && *warned < 10) {
+}
+
+/*
+ * Models do_migrate_range(): every movable folio from pfn to the end is
+ * isolated and handed to migrate_pages(), which moves hugetlb folios first,
+ * then the rest in order. A folio that cannot move (pinned: -EAGAIN) is
+ * counted and skipped; the first target allocation that fails (-ENOMEM) ends
+ * the whole call, as migrate_pages does when memory is low. Each folio left
+ * is reported as the kernel does, ten times at most per offline (its
+ * ratelimit), and put back.
+ */
+void do_migrate_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, unsigned *warned)
+{
+	struct migrate_pass mp = { .enomem_at = -1 };
+	migrate_pass(m, start_pfn, end_pfn, true, &mp);
+	if (mp.enomem_at < 0)
+		migrate_pass(m, start_pfn, end_pfn, false, &mp);
+	/*
+	 * What is left in the range is what migrate_pages put back: the folios
+	 * that failed and, out of memory, all it did not reach. Each gets the
+	 * warning (in pfn order here); the kernel follows it with dump_page(),
+	 * whose refcounts are not modelled.
+	 */
+	long long ret = mp.enomem_at >= 0 ? -ENOMEM : (long long)mp.failed;
+	for (uint64_t pfn = start_pfn; ret && *warned < 10 && scan_movable_pages(m, pfn, end_pfn, &pfn) == 0; pfn++) {
 		(*warned)++;
-		pr_warn(m, "migrating pfn %llx failed ret:%llu", (unsigned long long)first_failed,
-			(unsigned long long)failed);
+		pr_warn(m, "migrating pfn %llx failed ret:%lld", (unsigned long long)pfn, ret);
+		pfn += (1ull << page_state_of(m, pfn)->order) - 1;
 	}
-	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_U("moved", moved), TF_U("failed", failed) };
-	TRACE(m, "migrate", f, "migrated %llu pages out of [%#llx...), %llu folio(s) would not move",
-	      (unsigned long long)moved, (unsigned long long)start_pfn, (unsigned long long)failed);
+	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_U("moved", mp.moved), TF_U("failed", mp.failed),
+				       TF_U("enomem", mp.enomem_at >= 0) };
+	TRACE(m, "migrate", f, "migrated %llu pages out of [%#llx...), %llu folio(s) would not move%s",
+	      (unsigned long long)mp.moved, (unsigned long long)start_pfn, (unsigned long long)mp.failed,
+	      mp.enomem_at >= 0 ? ", then no target memory was left" : "");
 }

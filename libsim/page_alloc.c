@@ -349,6 +349,7 @@ void zone_free_lists_free(struct zone *z)
 static void add_to_free_list(struct zone *z, uint64_t pfn, unsigned order, int mt)
 {
 	fl_add(&z->free_area[order][mt], pfn);
+	z->nonempty[mt] |= (uint16_t)(1u << order);
 	z->free_pages += 1ull << order;
 }
 
@@ -356,6 +357,8 @@ static bool del_from_free_list(struct zone *z, uint64_t pfn, unsigned order, int
 {
 	if (!fl_del(&z->free_area[order][mt], pfn))
 		return false;
+	if (!z->free_area[order][mt].n)
+		z->nonempty[mt] &= (uint16_t)~(1u << order);
 	z->free_pages -= 1ull << order;
 	return true;
 }
@@ -421,12 +424,12 @@ static void expand(struct zone *z, uint64_t pfn, unsigned low, unsigned high, in
 }
 
 /* Models __rmqueue_smallest(): the lowest block of the smallest order that fits. */
-static bool rmqueue_smallest(struct mhp_machine *m, struct zone *z, unsigned order, int mt, uint64_t *pfn)
+static bool rmqueue_smallest(struct zone *z, unsigned order, int mt, uint64_t *pfn)
 {
-	for (unsigned o = order; o <= max_order(m); o++) {
+	unsigned avail = z->nonempty[mt] >> order;
+	if (avail) {
+		unsigned o = order + (unsigned)__builtin_ctz(avail);
 		struct free_list *fl = &z->free_area[o][mt];
-		if (!fl->n)
-			continue;
 		*pfn = fl->pfn[fl->n - 1];
 		del_from_free_list(z, *pfn, o, mt);
 		expand(z, *pfn, order, o, mt);
@@ -454,31 +457,30 @@ static bool rmqueue_fallback(struct mhp_machine *m, struct zone *z, unsigned ord
 		[MIGRATE_MOVABLE] = { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE },
 		[MIGRATE_RECLAIMABLE] = { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE },
 	};
-	for (int o = (int)max_order(m); o >= (int)order; o--) {
-		for (int i = 0; i < 2; i++) {
-			int from = fallbacks[mt][i];
-			struct free_list *fl = &z->free_area[o][from];
-			if (!fl->n)
-				continue;
-			uint64_t block = fl->pfn[fl->n - 1];
-			if ((unsigned)o >= m->pageblock_order / 2 && o < (int)m->pageblock_order) {
-				move_freepages_block(m, block, mt);
-				return rmqueue_smallest(m, z, order, mt, pfn);
-			}
-			if ((unsigned)o >= m->pageblock_order) {
-				for (uint64_t p = block; p < block + (1ull << o); p += 1ull << m->pageblock_order)
-					set_pageblock_migratetype(m, p, mt);
-				del_from_free_list(z, block, (unsigned)o, from);
-				add_to_free_list(z, block, (unsigned)o, mt);
-				return rmqueue_smallest(m, z, order, mt, pfn);
-			}
-			*pfn = block;
-			del_from_free_list(z, block, (unsigned)o, from);
-			expand(z, block, order, (unsigned)o, from);
-			return true;
-		}
+	/* The highest order that either fallback type has, the first type on a tie. */
+	const int *fb = fallbacks[mt];
+	uint32_t both = (uint32_t)(z->nonempty[fb[0]] | z->nonempty[fb[1]]) >> order << order;
+	if (!both)
+		return false;
+	unsigned o = 31u - (unsigned)__builtin_clz(both);
+	int from = z->nonempty[fb[0]] >> o & 1 ? fb[0] : fb[1];
+	const struct free_list *fl = &z->free_area[o][from];
+	uint64_t block = fl->pfn[fl->n - 1];
+	if (o >= m->pageblock_order / 2 && o < m->pageblock_order) {
+		move_freepages_block(m, block, mt);
+		return rmqueue_smallest(z, order, mt, pfn);
 	}
-	return false;
+	if (o >= m->pageblock_order) {
+		for (uint64_t p = block; p < block + (1ull << o); p += 1ull << m->pageblock_order)
+			set_pageblock_migratetype(m, p, mt);
+		del_from_free_list(z, block, o, from);
+		add_to_free_list(z, block, o, mt);
+		return rmqueue_smallest(z, order, mt, pfn);
+	}
+	*pfn = block;
+	del_from_free_list(z, block, o, from);
+	expand(z, block, order, o, from);
+	return true;
 }
 
 /* What a kind of page asks of the allocator (its GFP flags). */
@@ -534,9 +536,9 @@ static bool zone_alloc(struct mhp_machine *m, struct zone *z, unsigned order, st
 {
 	if (z->free_pages < (1ull << order))
 		return false;
-	if (rmqueue_smallest(m, z, order, c.mt, pfn))
+	if (rmqueue_smallest(z, order, c.mt, pfn))
 		return true;
-	if (c.cma && rmqueue_smallest(m, z, order, MIGRATE_CMA, pfn))
+	if (c.cma && rmqueue_smallest(z, order, MIGRATE_CMA, pfn))
 		return true;
 	return rmqueue_fallback(m, z, order, c.mt, pfn);
 }

@@ -270,9 +270,13 @@ static void ser_zone(struct ser *s, struct mhp_machine *m, struct zone *z)
 	SER(s, z->managed_pages);
 	SER(s, z->cma_pages);
 	SER(s, z->free_pages);
-	for (unsigned o = 0; o <= m->max_page_order; o++)
-		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
+	for (unsigned o = 0; o <= m->max_page_order; o++) {
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 			ser_free_list(s, &z->free_area[o][mt]);
+			if (s->load && z->free_area[o][mt].n)
+				z->nonempty[mt] |= (uint16_t)(1u << o);
+		}
+	}
 }
 
 static void ser_nodes(struct ser *s, struct mhp_machine *m)
