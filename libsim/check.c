@@ -27,15 +27,17 @@ static void section_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi,
 }
 
 /*
- * An invariant has a check limited to a physical range (run after each step
- * on what the step touched), and may have a different one for the whole
- * machine (run at the end). A cheap range check may check less.
+ * An invariant is checked in up to three parts: over a physical range (after
+ * each step, on each range the step touched), once per step whatever it
+ * touched (the cheap whole-machine part), and over the whole machine (every
+ * K steps and at the end) when that differs from step plus the full range.
  */
 struct invariant {
 	struct mhp_invariant pub;
-	check_fn check;
+	check_fn range;
+	int (*step)(const struct mhp_machine *m, struct mhp_err *err);
 	int (*whole)(const struct mhp_machine *m, struct mhp_err *err);
-	int touched;    /* which touched range limits the check after a step (TOUCHED_*) */
+	int touched;    /* which touched ranges limit the range part after a step (TOUCHED_*) */
 };
 
 static int isolation_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
@@ -53,17 +55,12 @@ static int pages_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, st
 	return check_pages(m, s0, s1, full ? 0 : PHYS_PFN(m, lo), full ? UINT64_MAX : PHYS_PFN(m, hi), err);
 }
 
-/* Checks cheap enough for every step whatever it touched. */
-static int tlb_any_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+/* Tables change only where a step touched page tables; a walk of the TLB is needed only then. */
+static int tlb_step(const struct mhp_machine *m, struct mhp_err *err)
 {
-	(void)lo, (void)hi;
-	return check_tlb_stale_returned(m, err);
-}
-
-static int bad_frees_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
-{
-	(void)lo, (void)hi;
-	return check_bad_frees(m, err);
+	if (m->tlb_stale[0] || m->touched.n[TOUCHED_PT])
+		return check_tlb_stale_returned(m, err);
+	return 0;
 }
 
 #define FAIL(err, id, ...) mhp_err_set((err), -EUCLEAN, id ": " __VA_ARGS__)
@@ -215,12 +212,11 @@ static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi
 /* ---- COUNTERS -------------------------------------------------------------- */
 
 /* MemTotal is the sum of managed pages; present counts match online sections; free <= managed. */
-static int check_counters(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+static int check_counters(const struct mhp_machine *m, bool full, struct mhp_err *err)
 {
 	struct span_walk w = { .err = err };
 	uint64_t managed = 0;
-	bool full = full_range(lo, hi);   /* present == online sections needs every section */
-	if (full)
+	if (full)   /* present == online sections needs every section */
 		for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		const struct pglist_data *p = &m->nodes[nid];
@@ -248,73 +244,83 @@ static int check_counters(const struct mhp_machine *m, uint64_t lo, uint64_t hi,
 	return 0;
 }
 
+static int counters_step(const struct mhp_machine *m, struct mhp_err *err)
+{
+	return check_counters(m, false, err);
+}
+
+static int counters_whole(const struct mhp_machine *m, struct mhp_err *err)
+{
+	return check_counters(m, true, err);
+}
+
 static const struct invariant invariants[] = {
 	{ { "SECTION-STATE",
 	    "every present section has a memmap and subsections, belongs to a memory block (unless a failed add left it, "
 	    "as 6.12 does), and is online exactly when its block is",
 	    "mm/sparse.c: sparse_add_section, online_mem_sections; drivers/base/memory.c: memory_block_change_state" },
-	  check_section_state, NULL, TOUCHED_SECTIONS },
+	  check_section_state, NULL, NULL, TOUCHED_SECTIONS },
 	{ { "BLOCK-ZONE",
 	    "an online memory block lies in one zone of its node, the zone it records; an offline block records none",
 	    "drivers/base/memory.c: memory_block_online, early_node_zone_for_memory_block; mm/memory_hotplug.c: move_pfn_range_to_zone" },
-	  check_block_zone, NULL, TOUCHED_SECTIONS },
+	  check_block_zone, NULL, NULL, TOUCHED_SECTIONS },
 	{ { "ZONE-SPAN",
 	    "every online page lies within its zone's and node's span; a zone with no online page spans nothing",
 	    "mm/memory_hotplug.c: resize_zone_range, shrink_zone_span, update_pgdat_span" },
-	  check_zone_span, NULL, TOUCHED_SECTIONS },
+	  check_zone_span, NULL, NULL, TOUCHED_SECTIONS },
 	{ { "COUNTERS",
 	    "MemTotal equals the zones' managed pages; zone and node present pages equal their online sections; free <= managed <= present",
 	    "mm/page_alloc.c: adjust_managed_page_count; mm/memory_hotplug.c: adjust_present_page_count; fs/proc/meminfo.c" },
-	  check_counters, NULL, TOUCHED_SECTIONS },
+	  NULL, counters_step, counters_whole, TOUCHED_SECTIONS },
 	{ { "PT-DANGLING",
 	    "every valid table descriptor points to a live table one level down, and no table has two parents",
 	    "arch/arm64/mm/mmu.c: free_empty_pte_table (pmd_clear before the free)" },
-	  check_pt_dangling_range, check_pt_dangling, TOUCHED_PT },
+	  check_pt_dangling_range, NULL, check_pt_dangling, TOUCHED_PT },
 	{ { "PT-LEAK",
 	    "every table is linked below the PGD, and no empty table stays that the alignment rule lets go",
 	    "arch/arm64/mm/mmu.c: free_empty_tables, pgtable_range_aligned" },
-	  check_pt_leak_range, check_pt_leak, TOUCHED_PT },
+	  check_pt_leak_range, NULL, check_pt_leak, TOUCHED_PT },
 	{ { "PT-COVER",
 	    "each present page is mapped once in the linear map at its own address; nothing else is",
 	    "arch/arm64/mm/mmu.c: arch_add_memory, __remove_pgd_mapping" },
-	  check_linear_map, NULL, TOUCHED_PT },
+	  check_linear_map, NULL, NULL, TOUCHED_PT },
 	{ { "PT-ATTR",
 	    "linear-map leaves carry PXN, UXN, AF, inner-shareable, Normal-Tagged; no blocks or contiguous runs in "
 	    "hot-added memory when the direct map can change",
 	    "arch/arm64/mm/mmu.c: arch_add_memory (NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS), pgprot_mhp" },
-	  check_linear_map, NULL, TOUCHED_PT },
+	  check_linear_map, NULL, NULL, TOUCHED_PT },
 	{ { "VMEMMAP-COVER",
 	    "the struct pages of every present section are mapped, backed by vmemmap pages; no absent section's are",
 	    "arch/arm64/mm/mmu.c: vmemmap_populate, vmemmap_free; mm/sparse-vmemmap.c" },
-	  check_vmemmap, NULL, TOUCHED_PT },
+	  check_vmemmap, NULL, NULL, TOUCHED_PT },
 	{ { "TLB-STALE",
 	    "once an arch operation returns, no cached translation or walk leads to a freed table or an unmapped page",
 	    "arch/arm64/mm/mmu.c: unmap_hotplug_range (flush_tlb_kernel_range), free_empty_*_table "
 	    "(__flush_tlb_kernel_pgtable)" },
-	  tlb_any_range, NULL, TOUCHED_PT },
+	  NULL, tlb_step, check_tlb_stale_returned, TOUCHED_PT },
 	{ { "PAGE-OWNER",
 	    "page-table pages are exactly the live tables, vmemmap pages exactly what the vmemmap maps; no page is freed "
 	    "as something it does not hold",
 	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page" },
-	  bad_frees_range, check_page_owner, TOUCHED_PT },
+	  NULL, check_bad_frees, check_page_owner, TOUCHED_PT },
 	{ { "BUDDY",
 	    "the free lists are consistent: blocks aligned, on the list of their pageblock's type, inside the zone's "
 	    "online memory, disjoint from each other and from allocated pages, adding up to NR_FREE_PAGES",
 	    "mm/page_alloc.c: __free_one_page, expand, move_freepages_block" },
-	  check_buddy_range, check_buddy, TOUCHED_PAGES },
+	  check_buddy_range, check_buddy_counts, check_buddy, TOUCHED_PAGES },
 	{ { "ISOLATION-CLEAN",
 	    "no pageblock is left MIGRATE_ISOLATE once an operation returns",
 	    "mm/page_isolation.c: undo_isolate_page_range; mm/memory_hotplug.c: offline_pages (failed_removal_isolated)" },
-	  isolation_range, NULL, TOUCHED_PAGES },
+	  isolation_range, NULL, NULL, TOUCHED_PAGES },
 	{ { "ZONE-MOVABLE",
 	    "ZONE_MOVABLE holds no unmovable and no long-term pinned page from the page allocator (memblock's boot "
 	    "allocations and a block's own memmap are placed, not allocated)",
 	    "mm/page_alloc.c: gfp_zone (GFP_KERNEL never reaches ZONE_MOVABLE); mm/gup.c: folio_is_longterm_pinnable" },
-	  pages_range, NULL, TOUCHED_PAGES },
+	  pages_range, NULL, NULL, TOUCHED_PAGES },
 	{ { "DATA-LOST",
 	    "every live content tag is on exactly one present online page, the one the workload's record says",
 	    "mm/migrate.c: migrate_folio (content copied, source freed); mm/memory_hotplug.c: offline_pages" },
-	  pages_range, NULL, TOUCHED_PAGES },
+	  pages_range, NULL, NULL, TOUCHED_PAGES },
 };
 
 size_t mhp_invariant_count(void)
@@ -327,15 +333,24 @@ const struct mhp_invariant *mhp_invariant_get(size_t i)
 	return i < ARRAY_SIZE(invariants) ? &invariants[i].pub : NULL;
 }
 
+/* Two invariants sharing one walk (PT-COVER and PT-ATTR, ZONE-MOVABLE and DATA-LOST) run it once. */
+static bool same_walk_as_previous(size_t i)
+{
+	return i > 0 && invariants[i].range == invariants[i - 1].range && invariants[i].step == invariants[i - 1].step &&
+	       invariants[i].whole == invariants[i - 1].whole;
+}
+
 int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(invariants); i++) {
 		const struct invariant *inv = &invariants[i];
-		/* Invariants that share one walk (PT-COVER and PT-ATTR, ZONE-MOVABLE and DATA-LOST) run it once. */
-		if (i > 0 && inv->check == invariants[i - 1].check && inv->whole == invariants[i - 1].whole)
+		if (same_walk_as_previous(i))
 			continue;
-		bool full = full_range(lo, hi);
-		int ret = full && inv->whole ? inv->whole(m, err) : inv->check ? inv->check(m, lo, hi, err) : 0;
+		int ret = 0;
+		if (full_range(lo, hi) && inv->whole)
+			ret = inv->whole(m, err);
+		else if (!(ret = inv->step ? inv->step(m, err) : 0) && inv->range)
+			ret = inv->range(m, lo, hi, err);
 		if (ret)
 			return ret;
 	}
@@ -349,48 +364,59 @@ int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struc
  */
 void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 {
-	const uint64_t(*r)[2] = t->range[what];
-	uint64_t out[TOUCHED_MAX + 1][2];
-	uint32_t i = 0, n = 0, cnt = t->n[what];
-	assert(start < end && cnt <= TOUCHED_MAX);
-	for (; i < cnt && r[i][1] < start; i++, n++)
-		memcpy(out[n], r[i], sizeof(out[n]));
-	out[n][0] = start, out[n][1] = end;
-	for (; i < cnt && r[i][0] <= end; i++) {   /* every range it overlaps or touches */
-		out[n][0] = r[i][0] < out[n][0] ? r[i][0] : out[n][0];
-		out[n][1] = r[i][1] > out[n][1] ? r[i][1] : out[n][1];
+	uint64_t(*r)[2] = t->range[what];
+	uint32_t n = t->n[what], lo = 0, hi = n;
+	assert(start < end && n <= TOUCHED_MAX);
+	while (lo < hi) {   /* the first range that ends at or after start */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (r[mid][1] < start)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	for (n++; i < cnt; i++, n++)
-		memcpy(out[n], r[i], sizeof(out[n]));
-	if (n > TOUCHED_MAX) {
+	uint32_t last = lo;   /* past the ranges the new one overlaps or touches */
+	while (last < n && r[last][0] <= end)
+		last++;
+	if (last > lo) {   /* merge into r[lo], dropping the others it swallowed */
+		r[lo][0] = r[lo][0] < start ? r[lo][0] : start;
+		r[lo][1] = r[last - 1][1] > end ? r[last - 1][1] : end;
+		memmove(&r[lo + 1], &r[last], (n - last) * sizeof(r[0]));
+		t->n[what] = n - (last - lo - 1);
+		return;
+	}
+	if (n == TOUCHED_MAX) {
+		/* Full: the two neighbours with the smallest gap become one, the new range among them. */
+		uint64_t tmp[TOUCHED_MAX + 1][2];
+		memcpy(tmp, r, lo * sizeof(r[0]));
+		tmp[lo][0] = start, tmp[lo][1] = end;
+		memcpy(&tmp[lo + 1], &r[lo], (n - lo) * sizeof(r[0]));
 		uint32_t best = 0;
-		for (uint32_t k = 1; k + 1 < n; k++)
-			if (out[k + 1][0] - out[k][1] < out[best + 1][0] - out[best][1])
+		for (uint32_t k = 1; k < n; k++)
+			if (tmp[k + 1][0] - tmp[k][1] < tmp[best + 1][0] - tmp[best][1])
 				best = k;
-		out[best][1] = out[best + 1][1];
-		memmove(&out[best + 1], &out[best + 2], (n - best - 2) * sizeof(out[0]));
-		n--;
+		tmp[best][1] = tmp[best + 1][1];
+		memmove(&tmp[best + 1], &tmp[best + 2], (n - best - 1) * sizeof(tmp[0]));
+		memcpy(r, tmp, n * sizeof(r[0]));
+		return;
 	}
-	memcpy(t->range[what], out, n * sizeof(out[0]));
-	t->n[what] = n;
+	memmove(&r[lo + 1], &r[lo], (n - lo) * sizeof(r[0]));
+	r[lo][0] = start, r[lo][1] = end;
+	t->n[what] = n + 1;
 }
 
-/* After a step: each invariant limited to the ranges of the state it is about that the step changed. */
+/* After a step: each invariant's step part, and its range part on each range of its kind the step touched. */
 int check_touched(const struct mhp_machine *m, struct mhp_err *err)
 {
+	const struct touched *t = &m->touched;
 	for (size_t i = 0; i < ARRAY_SIZE(invariants); i++) {
 		const struct invariant *inv = &invariants[i];
-		if (i > 0 && inv->check == invariants[i - 1].check && inv->whole == invariants[i - 1].whole)
+		if (same_walk_as_previous(i))
 			continue;
-		const struct touched *t = &m->touched;
-		uint32_t n = t->n[inv->touched];
-		/* Untouched, a check still runs on the empty range: its whole-machine parts are cheap and kept. */
-		for (uint32_t k = 0; inv->check && k < (n ? n : 1); k++) {
-			int ret = n ? inv->check(m, t->range[inv->touched][k][0], t->range[inv->touched][k][1], err)
-				    : inv->check(m, UINT64_MAX, 0, err);
-			if (ret)
-				return ret;
-		}
+		int ret = inv->step ? inv->step(m, err) : 0;
+		for (uint32_t k = 0; !ret && inv->range && k < t->n[inv->touched]; k++)
+			ret = inv->range(m, t->range[inv->touched][k][0], t->range[inv->touched][k][1], err);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }

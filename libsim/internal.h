@@ -406,8 +406,16 @@ bool page_is_free(const struct mhp_machine *m, uint64_t pfn);
 enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn);
 struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn);
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
-bool kind_is_movable(enum page_kind kind);
-bool kind_is_kernel(enum page_kind kind);
+/* What the offline path can move: LRU pages (anon, file) and hugetlb folios. */
+static inline bool kind_is_movable(enum page_kind kind)
+{
+	return kind == PG_ANON || kind == PG_FILE || kind == PG_HUGETLB;
+}
+
+static inline bool kind_is_kernel(enum page_kind kind)
+{
+	return kind != PG_FREE && !kind_is_movable(kind);
+}
 int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1);
 

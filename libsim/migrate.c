@@ -5,26 +5,21 @@
  */
 #include "internal.h"
 
-/* A page the offline path can move: on the LRU (anon, file) or hugetlb, counted by its head. */
-static bool movable_head(const struct mhp_machine *m, uint64_t pfn)
-{
-	const struct page_state *p = page_state_of(m, pfn);
-	return p && p->head && kind_is_movable((enum page_kind)p->kind);
-}
-
 /*
- * Models scan_movable_pages(): 0 and the first movable page, or -ENOENT when
- * none is left. Kernel pages cannot be here: isolation refused them.
+ * Models scan_movable_pages(): 0 and the first movable page (the head of an
+ * LRU or hugetlb folio), or -ENOENT when none is left. Kernel pages cannot be
+ * here: isolation refused them.
  */
 int scan_movable_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, uint64_t *pfn)
 {
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
 		const struct mem_section *ms = __pfn_to_section(m, s);
-		if (!ms || !ms->nr_alloc)
+		if (!ms || !ms->nr_alloc || !ms->pages)
 			continue;
-		uint64_t e = (s | (m->pages_per_section - 1)) + 1;
+		uint64_t base = s & ~(m->pages_per_section - 1), e = base + m->pages_per_section;
 		for (uint64_t p = s; p < e && p < end_pfn; p++) {
-			if (movable_head(m, p)) {
+			const struct page_state *ps = &ms->pages[p - base];
+			if (ps->head && kind_is_movable((enum page_kind)ps->kind)) {
 				*pfn = p;
 				return 0;
 			}

@@ -505,15 +505,6 @@ static struct alloc_class alloc_class_of(const struct mhp_machine *m, enum page_
 	}
 }
 
-bool kind_is_movable(enum page_kind kind)
-{
-	return kind == PG_ANON || kind == PG_FILE || kind == PG_HUGETLB;
-}
-
-bool kind_is_kernel(enum page_kind kind)
-{
-	return kind != PG_FREE && !kind_is_movable(kind);
-}
 
 /* Fault injection: the armed allocations fail (scenario step fail_alloc). */
 static bool injected_failure(struct mhp_machine *m)
