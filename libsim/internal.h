@@ -363,8 +363,22 @@ const char *zone_name(int zid);
 /* sparse.c */
 int sparse_init(struct mhp_machine *m);
 void sparse_free(struct mhp_machine *m);
-struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr);
-struct mem_section *__pfn_to_section(const struct mhp_machine *m, uint64_t pfn);
+struct mem_section *__nr_to_section_slow(const struct mhp_machine *m, uint64_t nr);
+
+/* Models __nr_to_section(): NULL when the section's root was never allocated. The last root hit is tried first. */
+static inline struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr)
+{
+	const struct sparse_table *t = &m->sparse;
+	unsigned shift = m->page_shift - 4;   /* a root holds PAGE_SIZE / 16 sections */
+	if (t->last < t->nr_roots && t->roots[t->last].root_nr == nr >> shift)
+		return &t->roots[t->last].sections[nr & ((1ull << shift) - 1)];
+	return __nr_to_section_slow(m, nr);
+}
+
+static inline struct mem_section *__pfn_to_section(const struct mhp_machine *m, uint64_t pfn)
+{
+	return __nr_to_section(m, pfn >> m->pfn_section_shift);
+}
 struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr); /* allocates */
 bool present_section(const struct mem_section *ms);
 bool online_section(const struct mem_section *ms);
@@ -403,8 +417,20 @@ int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn);
 void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt);
 void zone_free_lists_free(struct zone *z);
 bool page_is_free(const struct mhp_machine *m, uint64_t pfn);
-enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn);
-struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn);
+/* The state of a page, or NULL when its section keeps none (nothing allocated in it). */
+static inline struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	if (!ms || !ms->pages)
+		return NULL;
+	return &ms->pages[pfn & (m->pages_per_section - 1)];
+}
+
+static inline enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct page_state *p = page_state_of(m, pfn);
+	return p ? (enum page_kind)p->kind : PG_FREE;
+}
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
 /* What the offline path can move: LRU pages (anon, file) and hugetlb folios. */
 static inline bool kind_is_movable(enum page_kind kind)

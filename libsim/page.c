@@ -9,20 +9,6 @@
 
 #include "internal.h"
 
-struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn)
-{
-	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	if (!ms || !ms->pages)
-		return NULL;
-	return &ms->pages[pfn & (m->pages_per_section - 1)];
-}
-
-enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
-{
-	const struct page_state *p = page_state_of(m, pfn);
-	return p ? (enum page_kind)p->kind : PG_FREE;
-}
-
 /* Marks [pfn, pfn + n) (within one section) as kind; PG_FREE clears the pages' state. */
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)
 {

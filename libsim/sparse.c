@@ -64,8 +64,8 @@ static size_t root_search(const struct sparse_table *t, uint64_t root_nr, bool *
 	return lo;
 }
 
-/* Models __nr_to_section(): NULL when the section's root was never allocated. */
-struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr)
+/* __nr_to_section() when the last root looked up is not the section's: a binary search. */
+struct mem_section *__nr_to_section_slow(const struct mhp_machine *m, uint64_t nr)
 {
 	bool found;
 	size_t i = root_search(&m->sparse, nr >> root_shift(m), &found);
@@ -75,10 +75,6 @@ struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr)
 	return &m->sparse.roots[i].sections[nr & (sections_per_root(m) - 1)];
 }
 
-struct mem_section *__pfn_to_section(const struct mhp_machine *m, uint64_t pfn)
-{
-	return __nr_to_section(m, pfn_to_section_nr(m, pfn));
-}
 
 /* Models sparse_index_init(): allocates the root that holds section nr. */
 struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr)
