@@ -212,6 +212,30 @@ static uint64_t pick_pfn(struct fuzz_run *r)
 	return id * r->m->pages_per_block + below(&r->rng, r->m->pages_per_block);
 }
 
+/* A tag held in a block picked as pick_block does, from a random page onwards; false if none. */
+static bool tag_in_block(struct fuzz_run *r, uint32_t *tag)
+{
+	uint64_t pfn = pick_pfn(r), end = (pfn / r->m->pages_per_block + 1) * r->m->pages_per_block;
+	for (; pfn < end; pfn++) {
+		const struct page_state *p = page_state_of(r->m, pfn);
+		if (p && p->tag) {
+			*tag = p->tag;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Less than an eighth of the managed pages is free. */
+static bool memory_tight(const struct mhp_machine *m)
+{
+	uint64_t free = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+			free += m->nodes[nid].zones[zid].free_pages;
+	return free * 8 < m->totalram_pages;
+}
+
 static struct fuzz_op generate(struct fuzz_run *r)
 {
 	struct fuzz_op op = { 0 };
@@ -223,9 +247,10 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		op.n = 1 + (uint32_t)below(&r->rng, below(&r->rng, 4) ? 2 : 4);
 		op.arg = (uint8_t)(below(&r->rng, 3) | (below(&r->rng, 4) ? 0 : 4));
 	} else if (roll < 24) {
+		static const uint8_t types[] = { 1, 2, 3, 3 };   /* online, online_kernel, online_movable twice */
 		op.op = F_ONLINE;
 		op.a = pick_block(r);
-		op.arg = (uint8_t)(1 + below(&r->rng, 3));
+		op.arg = types[below(&r->rng, sizeof(types))];
 	} else if (roll < 36) {
 		op.op = F_OFFLINE;
 		op.a = pick_block(r);
@@ -244,9 +269,21 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		op.a = r->next_tag;
 		r->next_tag += op.n;
 	} else if (roll < 76) {
+		/*
+		 * A run of live tags, often one held in a hot-added block (its workload
+		 * exits, and the block can go offline again); when memory is tight,
+		 * often a long run, so that offline and remove go on.
+		 */
+		uint32_t from = 1 + (uint32_t)below(&r->rng, r->next_tag > 1 ? r->next_tag - 1 : 1), live;
 		op.op = F_FREE;
-		op.a = 1 + below(&r->rng, r->next_tag > 1 ? r->next_tag - 1 : 1);
-		op.n = 1 + (uint32_t)below(&r->rng, 32);
+		if (below(&r->rng, 2) && tag_in_block(r, &live)) {
+			op.a = live;
+			op.n = (uint32_t)r->m->pages_per_block;   /* the whole run: it stops at the first tag not live */
+		} else {
+			op.a = tag_next_live(&r->m->tags, from, &live) || tag_next_live(&r->m->tags, 1, &live) ? live : from;
+			op.n = 1 + (uint32_t)(memory_tight(r->m) && below(&r->rng, 2) ? below(&r->rng, r->m->pages_per_block)
+											  : below(&r->rng, 32));
+		}
 	} else if (roll < 94) {
 		op.op = F_TOUCH;
 		op.arg = (uint8_t)below(&r->rng, 2);

@@ -448,6 +448,7 @@ bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, ui
 /* workload.c */
 void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn);
 int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn);
+bool tag_next_live(const struct tag_map *t, uint32_t from, uint32_t *tag);
 void tags_for_each(const struct tag_map *t, void (*fn)(uint32_t tag, uint64_t pfn, void *arg), void *arg);
 bool tag_lookup(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
 void tags_free(struct mhp_machine *m);

@@ -124,9 +124,9 @@ static void slot_insert(struct pt_table **slots, uint64_t cap, struct pt_table *
 	slots[i] = t;
 }
 
-static int store_grow(struct pt_store *s)
+/* Rehashes into ncap slots: doubled when half full, halved when under a quarter (never below 1024). */
+static int store_resize(struct pt_store *s, uint64_t ncap)
 {
-	uint64_t ncap = s->cap ? s->cap * 2 : 1024;
 	struct pt_table **slots = calloc(ncap, sizeof(*slots));
 	if (!slots)
 		return -ENOMEM;
@@ -152,13 +152,16 @@ static void store_delete(struct pt_store *s, uint64_t pfn)
 		slot_insert(s->slots, s->cap, t);
 	}
 	s->count--;
+	/* Shrinking keeps memory with the tables in use, and a saved store's size checkable on load. */
+	if (s->cap > 1024 && s->count * 4 < s->cap)
+		(void)store_resize(s, s->cap / 2);   /* out of memory: the larger store stays, still correct */
 }
 
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid)
 {
 	struct pt_store *s = &m->pt;
 	uint64_t pfn;
-	if ((s->count + 1) * 2 > s->cap && store_grow(s))
+	if ((s->count + 1) * 2 > s->cap && store_resize(s, s->cap ? s->cap * 2 : 1024))
 		return NULL;
 	int ret = boot ? memblock_alloc_pages(m, nid, 0, PG_PGTABLE_BOOT, &pfn)
 		       : alloc_pages_node(m, nid, 0, PG_PGTABLE, &pfn);

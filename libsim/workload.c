@@ -94,6 +94,24 @@ static void tag_delete(struct tag_map *t, uint32_t tag)
 	t->top[tag_top(tag)] = NULL;
 }
 
+/* The first live tag at or above from: true and *tag, or false when there is none. */
+bool tag_next_live(const struct tag_map *t, uint32_t from, uint32_t *tag)
+{
+	for (uint32_t i = tag_top(from); t->top && i < 1u << TAG_TOP_BITS; i++) {
+		for (uint32_t j = i == tag_top(from) ? tag_mid(from) : 0; t->top[i] && j < 1u << TAG_MID_BITS; j++) {
+			const struct tag_leaf *leaf = t->top[i]->leaf[j];
+			bool first = i == tag_top(from) && j == tag_mid(from);
+			for (uint32_t k = first ? tag_idx(from) : 0; leaf && k < 1u << TAG_LEAF_BITS; k++) {
+				if (leaf->pfn1[k]) {
+					*tag = i << (TAG_MID_BITS + TAG_LEAF_BITS) | j << TAG_LEAF_BITS | k;
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
 /* Calls fn for every live tag, in ascending order. */
 void tags_for_each(const struct tag_map *t, void (*fn)(uint32_t tag, uint64_t pfn, void *arg), void *arg)
 {
