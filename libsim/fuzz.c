@@ -212,6 +212,19 @@ static uint64_t pick_pfn(struct fuzz_run *r)
 	return id * r->m->pages_per_block + below(&r->rng, r->m->pages_per_block);
 }
 
+/* How many of n blocks from start lie in the resource that holds start (n when none does). */
+static uint64_t blocks_in_resource(const struct mhp_machine *m, uint64_t start, uint64_t n)
+{
+	for (size_t i = 0; i < m->nr_resources; i++) {
+		const struct resource *res = &m->resources[i];
+		if (res->start <= start && start <= res->end) {
+			uint64_t fit = (res->end - start + 1) / m->model.block_size;
+			return fit && fit < n ? fit : n;
+		}
+	}
+	return n;
+}
+
 /* A tag held in a block picked as pick_block does, from a random page onwards; false if none. */
 static bool tag_in_block(struct fuzz_run *r, uint32_t *tag)
 {
@@ -258,6 +271,13 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		op.op = F_REMOVE;
 		op.a = pick_hot_block(r) * bs;
 		op.n = 1 + (uint32_t)below(&r->rng, 2);
+		/*
+		 * Drivers remove what they added: keep inside one resource. A range over
+		 * two is refused nothing but keeps both resources (6.12 releases only a
+		 * single holder), and the range can never be added again: rarely.
+		 */
+		if (below(&r->rng, 16))
+			op.n = (uint32_t)blocks_in_resource(r->m, op.a, op.n);
 	} else if (roll < 64) {
 		static const uint8_t weights[] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 4, 5 };
 		op.op = F_ALLOC;
