@@ -1003,6 +1003,9 @@ static int run_where(struct run *r, const struct step *st)
 		if (mhp_workload_where(r->m, tag, &pfn))
 			return step_fail(r, st, "no page holds tag %u", tag);
 		const struct mem_section *ms = __pfn_to_section(r->m, pfn);
+		if (!present_section(ms))   /* only a broken model (a mutant) records a tag there */
+			return step_fail(r, st, "tag %u is recorded at pfn %#llx, which is not present", tag,
+					 (unsigned long long)pfn);
 		uint64_t block = PFN_PHYS(r->m, pfn) / r->m->model.block_size;
 		if (st->zone_expect >= 0 && ms->zone != st->zone_expect)
 			return step_fail(r, st, "tag %u is at pfn %#llx in zone %s, not %s", tag, (unsigned long long)pfn,
@@ -1084,6 +1087,8 @@ static int run_step(struct run *r, const struct step *st)
 	struct mhp_trace_field f[] = { TF_U("step", r->step), TF_S("result", result_name(ret)) };
 	TRACE(r->m, "step_result", f, "=> %s%s%s", result_name(ret), ret && opErr.msg[0] ? ": " : "",
 	      ret ? opErr.msg : "");
+	if (ret == -EUCLEAN)   /* the model caught its own inconsistency mid-step: an invariant, not a result */
+		return step_fail(r, st, "invariant %s", opErr.msg);
 	return check_result(r, st, ret);
 }
 

@@ -189,6 +189,9 @@ int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, st
 		if (!tag_lookup(m, tag, &pfn))
 			return mhp_err_set(err, -ENOENT, "no page holds tag %u", tag);
 		struct page_state *p = page_state_of(m, pfn);
+		if (!p || p->tag != tag)   /* only a broken model (a mutant) gets here; DATA-LOST says so */
+			return mhp_err_set(err, -EUCLEAN, "DATA-LOST: tag %u is recorded at pfn %#llx, which does not hold it",
+					   tag, (unsigned long long)pfn);
 		tag_delete(&m->tags, tag);
 		p->pin = 0;
 		free_pages_owned(m, pfn, p->order);
