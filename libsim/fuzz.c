@@ -117,8 +117,9 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 	if (ret)
 		return ret;
 	struct mhp_machine *m = *out;
-	if (r->opt->teardown && mhp_machine_set_teardown(m, r->opt->teardown))
-		ret = mhp_err_set(err, -EINVAL, "unknown teardown strategy '%s'", r->opt->teardown);
+	int tret = r->opt->teardown ? mhp_machine_set_teardown(m, r->opt->teardown) : 0;
+	if (tret)
+		ret = teardown_error(err, tret, r->opt->teardown);
 	if (!ret && r->opt->mutant && mhp_machine_set_mutant(m, r->opt->mutant))
 		ret = mhp_err_set(err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
 	if (!ret && !r->snap) {

@@ -214,7 +214,7 @@ struct trace_state {
 	void *ctx;
 };
 
-enum teardown_strategy { TEARDOWN_ARM64, TEARDOWN_X86, TEARDOWN_GENERIC };
+enum teardown_strategy { TEARDOWN_ARM64, TEARDOWN_X86, TEARDOWN_GENERIC, TEARDOWN_KERNEL };
 
 /* ---- mutants (testing.h) --------------------------------------------------- */
 
@@ -334,6 +334,7 @@ struct mhp_machine {
 	int inject_going_online, inject_going_offline;  /* its debugfs "error" values */
 	uint64_t nr_migrated;           /* pages migrated since boot */
 	uint64_t nr_page_writes;        /* page states written since boot: a statistic for benchmarks, not state */
+	uint64_t nr_kernel_warns;       /* WARN_ONs the kernel strategy's code hit */
 	struct tag_map tags;            /* live content tags -> pfn */
 	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
 	uint32_t fail_alloc_count;      /* then this many fail */
@@ -515,6 +516,13 @@ int arch_add_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
 void arch_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
 int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
 void vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
+void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order);
+
+/* kernel_loop.c: the "kernel" strategy, the tree's arch/arm64/mm/mmu.c (built with MHPSIM_KERNEL_TREE) */
+bool kernel_teardown_built(void);
+int teardown_error(struct mhp_err *err, int ret, const char *name);
+void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size);
+void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap);
 
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 

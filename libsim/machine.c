@@ -386,14 +386,25 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)
 {
 	static const char *const names[] = { [TEARDOWN_ARM64] = "arm64", [TEARDOWN_X86] = "x86",
-					     [TEARDOWN_GENERIC] = "generic" };
+					     [TEARDOWN_GENERIC] = "generic", [TEARDOWN_KERNEL] = "kernel" };
 	for (int i = 0; i < (int)ARRAY_SIZE(names); i++) {
 		if (strcmp(names[i], name) == 0) {
+			if (i == TEARDOWN_KERNEL && !kernel_teardown_built())
+				return -ENOTSUP;
 			m->teardown = i;
 			return 0;
 		}
 	}
 	return -EINVAL;
+}
+
+/* The message for mhp_machine_set_teardown()'s errno. */
+int teardown_error(struct mhp_err *err, int ret, const char *name)
+{
+	if (ret == -ENOTSUP)
+		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree "
+				   "(cmake -DMHPSIM_KERNEL_TREE=DIR)", name);
+	return mhp_err_set(err, ret, "unknown teardown strategy '%s' (arm64, x86, generic or kernel)", name);
 }
 
 void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count)

@@ -167,6 +167,23 @@ static void table_flush(struct mhp_machine *m, uint64_t addr)
 
 /* ---- unmapping ------------------------------------------------------------- */
 
+/* free_pages() of a vmemmap leaf's backing: to the buddy, as what the page holds. */
+void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order)
+{
+	enum page_kind kind = page_kind_of(m, pfn);
+	free_pages_kind(m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
+}
+
+/* free_hotplug_page_range() WARNs on a PageReserved page (memblock's) and frees it anyway. */
+static void warn_if_reserved(struct mhp_machine *m, uint64_t pfn, enum page_kind kind)
+{
+	if (kind != PG_VMEMMAP_BOOT && kind != PG_PGTABLE_BOOT)
+		return;
+	struct mhp_trace_field f[] = { TF_X("pfn", pfn) };
+	TRACE(m, "kernel_warn", f, "WARN: free_hotplug_page_range of a reserved page (pfn %#llx)", (unsigned long long)pfn);
+	m->nr_kernel_warns++;
+}
+
 /* Models free_hotplug_page_range(): the backing of a vmemmap leaf goes back to the buddy. */
 static void free_hotplug_page_range(struct mhp_machine *m, uint64_t pa, uint64_t size)
 {
@@ -179,13 +196,8 @@ static void free_hotplug_page_range(struct mhp_machine *m, uint64_t pa, uint64_t
 		set_page_kinds(m, pfn, 1ull << order, PG_FREE);   /* vmem_altmap_free(): back to the block, not the buddy */
 		return;
 	}
-	if (kind == PG_VMEMMAP_BOOT || kind == PG_PGTABLE_BOOT) {
-		/* The kernel WARNs on PageReserved here and frees it anyway. */
-		struct mhp_trace_field f[] = { TF_X("pfn", pfn) };
-		TRACE(m, "kernel_warn", f, "WARN: free_hotplug_page_range of a reserved page (pfn %#llx)",
-		      (unsigned long long)pfn);
-	}
-	free_pages_kind(m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
+	warn_if_reserved(m, pfn, kind);
+	vmemmap_backing_free(m, pfn, order);
 }
 
 /*
@@ -280,6 +292,8 @@ static void free_table(struct mhp_machine *m, struct pt_table *parent, uint64_t 
 	assert(t->used == 0);
 	if (m->mutant != MUTANT_FREE_TABLE_KEEP_PARENT)
 		pt_set(m, parent, idx, 0);
+	if (m->teardown != TEARDOWN_X86)   /* free_hotplug_pgtable_page(); x86 hands bootmem back quietly */
+		warn_if_reserved(m, t->pfn, t->boot ? PG_PGTABLE_BOOT : PG_PGTABLE);
 	switch (m->teardown) {
 	case TEARDOWN_ARM64:
 		table_flush(m, addr);
@@ -377,6 +391,11 @@ static void teardown_range(struct mhp_machine *m, uint64_t start, uint64_t end, 
 static void remove_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size)
 {
 	uint64_t va = linear_va(m, pa);
+	if (m->teardown == TEARDOWN_KERNEL) {
+		kernel_remove_pgd_mapping(m, va, size);   /* the tree's own code */
+		arch_op_returns(m);
+		return;
+	}
 	/* The mutant frees the memory itself as if it were vmemmap backing. */
 	bool free_mapped = m->mutant == MUTANT_FREE_LINEAR_PAGES;
 	teardown_range(m, va, va + size, free_mapped, m->pt_geom.page_offset, m->pt_geom.page_end);
@@ -482,6 +501,16 @@ int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int
 /* Models vmemmap_free(). */
 void vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
 {
+	if (m->teardown == TEARDOWN_KERNEL) {
+		/* The block's altmap goes along when its memmap came from the block itself. */
+		struct pt_walk w;
+		pt_walk_va(m, vmemmap_va(m, pfn), &w);
+		bool altmap = (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
+			      page_kind_of(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift) == PG_VMEMMAP_ALTMAP;
+		kernel_vmemmap_free(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), altmap);
+		arch_op_returns(m);
+		return;
+	}
 	if (m->mutant == MUTANT_VMEMMAP_NOT_FREED)
 		return;
 	teardown_range(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), true, m->pt_geom.vmemmap_start,

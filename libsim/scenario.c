@@ -586,7 +586,7 @@ static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 {
 	static const char *const top_keys[] = { "scenario", "description", "model", "cmdline", "seed", "teardown",
 						"bootmem_notifier", "mutant", "snapshot", "steps", NULL };
-	static const char *const teardowns[] = { "arm64", "x86", "generic", NULL };
+	static const char *const teardowns[] = { "arm64", "x86", "generic", "kernel", NULL };
 	struct ynode *root = c->doc->root, *v, *steps;
 	struct mhp_scenario *sc = c->sc;
 	char model_path[1200];
@@ -1115,8 +1115,9 @@ static int boot_machine(struct run *r)
 		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, err_copy(r->err, inner));
 	const char *teardown = r->opt->teardown ? r->opt->teardown : sc->teardown;
 	/* A snapshot keeps its own strategy unless the scenario or the caller names one. */
-	if ((!sc->snap || r->opt->teardown || sc->has_teardown) && mhp_machine_set_teardown(r->m, teardown))
-		return mhp_err_set(r->err, -EINVAL, "unknown teardown strategy '%s' (arm64, x86 or generic)", teardown);
+	int tret = (!sc->snap || r->opt->teardown || sc->has_teardown) ? mhp_machine_set_teardown(r->m, teardown) : 0;
+	if (tret)
+		return teardown_error(r->err, tret, teardown);
 	const char *mutant = r->opt->mutant ? r->opt->mutant : sc->mutant[0] ? sc->mutant : NULL;
 	if (mutant && mhp_machine_set_mutant(r->m, mutant))
 		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", mutant);
@@ -1148,6 +1149,8 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 		/* The cheap check: memory walks limited to what the step touched. */
 		if (!ret) {
 			int inv = check_touched(r.m, err);
+			if (opt->after_step)
+				opt->after_step(r.m, r.step, inv, opt->after_ctx);
 			size_t n = strlen(st->violates);
 			if (!n && inv)
 				ret = step_fail(&r, st, "invariant %s", err_copy(err, inner));

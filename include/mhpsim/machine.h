@@ -39,9 +39,11 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 void mhp_machine_free(struct mhp_machine *m);
 
 /*
- * How hot-remove tears down kernel page tables: "arm64" (Linux 6.12, the
- * default), "x86" (tables freed as they empty, one flush at the end) or
- * "generic" (one gathered free pass after a single flush). -EINVAL otherwise.
+ * How hot-remove tears down kernel page tables: "arm64" (the model of Linux
+ * 6.12, the default), "x86" (tables freed as they empty, one flush at the
+ * end), "generic" (one gathered free pass after a single flush), or "kernel"
+ * (arch/arm64/mm/mmu.c of the kernel tree the library was built with:
+ * -ENOTSUP when it was built without one). -EINVAL otherwise.
  */
 int mhp_machine_set_teardown(struct mhp_machine *m, const char *name);
 

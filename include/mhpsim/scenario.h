@@ -39,6 +39,8 @@ struct mhp_run_options {
 	/* Called with the machine after the last step (e.g. to dump its state), unless a step failed. */
 	void (*after)(struct mhp_machine *m, void *ctx);
 	void *after_ctx;
+	/* Called after each step and its checks (invariant: 0, or the errno of the violation), with after_ctx. */
+	void (*after_step)(struct mhp_machine *m, unsigned step, int invariant, void *ctx);
 };
 
 struct mhp_run_result {

@@ -1,0 +1,204 @@
+/*
+ * kernel_loop.c - the "kernel" teardown strategy: arch/arm64/mm/mmu.c's own
+ * hot-remove functions, taken from a kernel tree at build time
+ * (kernel/extract-mmu.sh), run against this machine's page tables through
+ * the hooks kernel/kshim.h declares.
+ *
+ * The kernel code has no machine argument: during one call the machine it
+ * works on is km. The library is single-threaded, so one pointer is enough.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#ifdef MHPSIM_HAVE_KERNEL
+
+#include "kshim.h"
+/* Those two name the simulator's own models here, not the shim's hooks. */
+#undef flush_tlb_kernel_range
+#undef __flush_tlb_kernel_pgtable
+
+void kshim_tree_remove_pgd_mapping(unsigned long start, u64 size);
+
+static struct mhp_machine *km;
+static struct pt_table *recent[PT_MAX_DEPTH];   /* the last table handed out at each depth */
+static struct mm_struct km_init_mm;
+
+unsigned kshim_levels(void) { return km->pt_geom.levels; }
+unsigned kshim_page_shift(void) { return km->page_shift; }
+unsigned kshim_shift(unsigned depth) { return km->pt_geom.shift[depth]; }
+uint64_t kshim_ptrs(unsigned depth) { return km->pt_geom.ptrs[depth]; }
+uint64_t kshim_page_offset(void) { return km->pt_geom.page_offset; }
+uint64_t kshim_page_end(void) { return km->pt_geom.page_end; }
+uint64_t kshim_vmemmap_start(void) { return km->pt_geom.vmemmap_start; }
+uint64_t kshim_vmemmap_end(void) { return km->pt_geom.vmemmap_end; }
+uint64_t kshim_desc_pfn(uint64_t desc) { return desc_pa(km, desc) >> km->page_shift; }
+unsigned long kshim_page_address(uint64_t pfn) { return linear_va(km, PFN_PHYS(km, pfn)); }
+
+bool kshim_warn(bool cond, const char *file, int line)
+{
+	if (!cond)
+		return false;
+	const char *at = strstr(file, "arch/");
+	struct mhp_trace_field f[] = { TF_S("file", at ? at : file), TF_U("line", (uint64_t)line) };
+	TRACE(km, "kernel_warn", f, "WARNING: at %s:%d (the tree's own WARN_ON)", at ? at : file, line);
+	km->nr_kernel_warns++;
+	return true;
+}
+
+uint64_t *kshim_table(uint64_t desc, unsigned depth)
+{
+	static uint64_t none[1u << 13];   /* a freed table reads as none here (the kernel would read the freed page) */
+	struct pt_table *t = pt_lookup(km, desc_pa(km, desc) >> km->page_shift);
+	if (kshim_warn(!t || t->depth != depth, __FILE__, __LINE__))
+		return none;
+	recent[depth] = t;
+	return t->e;
+}
+
+uint64_t *kshim_pgd(void)
+{
+	recent[0] = pt_pgd(km);
+	return recent[0]->e;
+}
+
+struct mm_struct *kshim_init_mm(void)
+{
+	km_init_mm.pgd = (pgd_t *)pt_pgd(km)->e;
+	return &km_init_mm;
+}
+
+static bool holds(const struct pt_table *t, const uint64_t *entry)
+{
+	return t && entry >= t->e && entry < t->e + km->pt_geom.ptrs[t->depth];
+}
+
+struct holder {
+	const uint64_t *entry;
+	const struct pt_table *t;
+};
+
+static int find_holder(const struct mhp_machine *m, const struct pt_table *t, void *arg)
+{
+	struct holder *h = arg;
+	(void)m;
+	if (!holds(t, h->entry))
+		return 0;
+	h->t = t;
+	return 1;
+}
+
+/* The table an entry pointer points into: one the walk just handed out, else a search of the store. */
+static struct pt_table *table_of(const uint64_t *entry)
+{
+	for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
+		if (holds(recent[d], entry))
+			return recent[d];
+	struct holder h = { .entry = entry };
+	pt_for_each(km, find_holder, &h);
+	return (struct pt_table *)h.t;   /* the store owns its tables; the walk only lends them */
+}
+
+void kshim_set(uint64_t *entry, uint64_t value)
+{
+	struct pt_table *t = table_of(entry);
+	if (t)   /* none: a store into the stand-in for a freed table, which kshim_table() warned about */
+		pt_set(km, t, (uint64_t)(entry - t->e), value);
+}
+
+uint64_t kshim_table_pfn(const void *first_entry)
+{
+	const struct pt_table *t = table_of(first_entry);
+	assert(t && first_entry == t->e);
+	return t->pfn;
+}
+
+bool kshim_page_reserved(uint64_t pfn)
+{
+	enum page_kind k = page_kind_of(km, pfn);
+	return k == PG_PGTABLE_BOOT || k == PG_VMEMMAP_BOOT;   /* memblock's pages are PageReserved */
+}
+
+void kshim_free_pages(unsigned long va, unsigned order)
+{
+	uint64_t pfn = PHYS_PFN(km, va - km->pt_geom.page_offset + km->memstart_addr);
+	struct pt_table *t = order == 0 ? pt_lookup(km, pfn) : NULL;
+	if (t) {
+		for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
+			recent[d] = recent[d] == t ? NULL : recent[d];
+		pt_release(km, t);   /* free_hotplug_pgtable_page(): the table leaves the store with its page */
+		return;
+	}
+	vmemmap_backing_free(km, pfn, order);
+}
+
+void kshim_altmap_free(struct vmem_altmap *altmap, uint64_t pfn, unsigned long nr)
+{
+	(void)altmap;
+	if (!kshim_warn(page_kind_of(km, pfn) != PG_VMEMMAP_ALTMAP, __FILE__, __LINE__))
+		set_page_kinds(km, pfn, nr, PG_FREE);   /* back to the block's memmap area, not the buddy */
+}
+
+void kshim_flush_tlb_kernel_range(unsigned long start, unsigned long end)
+{
+	flush_tlb_kernel_range(km, start, end);
+}
+
+void kshim_flush_tlb_kernel_pgtable(unsigned long addr)
+{
+	__flush_tlb_kernel_pgtable(km, addr);
+}
+
+static void enter(struct mhp_machine *m)
+{
+	assert(!km);
+	km = m;
+	memset(recent, 0, sizeof(recent));
+}
+
+static void leave(void)
+{
+	km = NULL;
+}
+
+void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size)
+{
+	enter(m);
+	kshim_tree_remove_pgd_mapping(va, size);
+	leave();
+}
+
+void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap)
+{
+	static struct mhp_machine *token;   /* any non-NULL altmap: the shim never looks inside */
+	enter(m);
+	kshim_tree_vmemmap_free(start, end, altmap ? (struct vmem_altmap *)&token : NULL);
+	leave();
+}
+
+bool kernel_teardown_built(void)
+{
+	return true;
+}
+
+#else /* !MHPSIM_HAVE_KERNEL */
+
+void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size)
+{
+	(void)m, (void)va, (void)size;
+	assert(!"built without a kernel tree");
+}
+
+void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap)
+{
+	(void)m, (void)start, (void)end, (void)altmap;
+	assert(!"built without a kernel tree");
+}
+
+bool kernel_teardown_built(void)
+{
+	return false;
+}
+
+#endif
