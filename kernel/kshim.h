@@ -184,6 +184,7 @@ static inline pte_t *pte_offset_kernel(pmd_t *pmdp, unsigned long addr)
 
 static inline pte_t __ptep_get(pte_t *ptep) { return *ptep; }
 #define __pte_clear(mm, addr, ptep) kshim_set(&(ptep)->pte, 0)
+#define pte_clear(mm, addr, ptep) __pte_clear(mm, addr, ptep)   /* its name before 6.9 */
 #define pmd_clear(pmdp) kshim_set(&(pmdp)->pmd, 0)
 #define pud_clear(pudp) kshim_set(&(pudp)->pud, 0)
 /* The PUD table hangs off the (folded) P4D, that is the PGD entry; with 3 levels there is none to clear. */

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/kernel-tree.sh   # Debian's linux-source-6.12: the "kernel" strategy and its differential test
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs" >/dev/null
@@ -15,10 +16,17 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 
 # A short fuzz run per granule and strategy, fixed seeds: a violation fails the run.
 for model in qemu-virt-arm64-4k qemu-virt-arm64-16k qemu-virt-arm64-64k; do
-  for strategy in arm64 x86 generic; do
+  for strategy in arm64 x86 generic kernel; do
     build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --strategy "$strategy" --out build
   done
 done
+
+# The extraction works on an older tree too: Debian's linux-source-6.1, its
+# hot-remove code run against the same scenarios by the differential test.
+bash scripts/kernel-tree.sh 6.1
+cmake -S . -B build-k61 -DMHPSIM_KERNEL_TREE="$PWD/.deps/linux-source-6.1" >/dev/null
+cmake --build build-k61 -j"$jobs" >/dev/null
+ctest --test-dir build-k61 --output-on-failure -R 'test_kernel_loop|_kernel$'
 
 # Line coverage of libsim/ by the whole suite: at least 85%, with an HTML report.
 cmake -S . -B build-cov -DMHPSIM_COVERAGE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs Debian's linux-source-VERSION (default 6.12) and unpacks the files
+# the "kernel" teardown strategy reads into .deps/linux-source-VERSION, where
+# CMake's MHPSIM_KERNEL_TREE looks by default. Idempotent.
+#
+#   bash scripts/kernel-tree.sh [6.12|6.1]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=${1:-6.12}
+dest=.deps/linux-source-$version
+files=(arch/arm64/mm/mmu.c Makefile)
+[ -f "$dest/arch/arm64/mm/mmu.c" ] && exit 0
+tarball=/usr/src/linux-source-$version.tar.xz
+if [ ! -f "$tarball" ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "linux-source-$version" >/dev/null
+fi
+mkdir -p .deps
+tar -xJf "$tarball" -C .deps "${files[@]/#/linux-source-$version/}"
+echo "kernel tree: $dest ($(sed -n 's/^SUBLEVEL = //p' "$dest/Makefile" | sed "s/^/$version./"))"
