@@ -143,12 +143,22 @@ int check_pt_leak_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, s
 }
 
 /* No empty table stays that free_empty_tables() would have freed. */
+static int sum_mix(const struct mhp_machine *m, const struct pt_table *t, void *arg)
+{
+	*(uint64_t *)arg += pt_table_mix(m, t);
+	return 0;
+}
+
 int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err)
 {
 	struct leak_walk w = { .err = err, .win = { { 0, UINT64_MAX }, { 0, UINT64_MAX } } };
 	/* The PGD covers the upper half: index 0 is PAGE_OFFSET rounded down to the PGD's reach. */
 	uint64_t base = 0 - (m->pt_geom.ptrs[0] << m->pt_geom.shift[0]);
 	leak_dfs(m, pt_pgd(m), base, &w);
+	uint64_t digest = 0;
+	if (!w.ret && (pt_for_each(m, sum_mix, &digest), digest != m->pt.digest))
+		w.ret = FAIL(err, "PT-LEAK", "the store's digest %#llx does not sum its tables (%#llx): a write bypassed pt_set",
+			     (unsigned long long)m->pt.digest, (unsigned long long)digest);
 	return w.ret;
 }
 

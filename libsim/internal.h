@@ -521,6 +521,16 @@ void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order);
 /* kernel_loop.c: the "kernel" strategy, the tree's arch/arm64/mm/mmu.c (built with MHPSIM_KERNEL_TREE) */
 bool kernel_teardown_built(void);
 int teardown_error(struct mhp_err *err, int ret, const char *name);
+
+/* differential.c: what must agree between two strategies after a step */
+struct diff_digest {
+	uint64_t tables, count, allocated, freed, flushes[3], tlb, warns;
+	int result, invariant;
+};
+void diff_digest_of(const struct mhp_machine *m, int result, int invariant, struct diff_digest *d);
+bool diff_digest_equal(const struct diff_digest *a, const struct diff_digest *b);
+void diff_explain(const struct mhp_machine *a, const struct mhp_machine *b, const char *na, const char *nb,
+		  const struct diff_digest *x, const struct diff_digest *y, char *why, size_t cap);
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size);
 void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap);
 

@@ -99,6 +99,7 @@ static void map_ptes(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 		bool cont = !(r->flags & NO_CONT_MAPPINGS) && !((va ^ pa) & (cont_span - 1)) && run + cont_span <= end &&
 			    run >= end - (n << m->page_shift);
 		t->e[idx + i] = mk_desc(m, pa, r->leaf_bits | (cont ? PTE_CONT : 0));
+		m->pt.digest += pt_mix(t->pfn, idx + i, t->e[idx + i]);
 	}
 	t->used += (uint32_t)n;
 }
@@ -214,6 +215,7 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 		uint64_t idx = pt_index(m, depth, addr), n = (end - addr) >> m->page_shift;
 		for (uint64_t i = 0; i < n; i++) {
 			t->used -= t->e[idx + i] != 0;
+			m->pt.digest -= pt_mix(t->pfn, idx + i, t->e[idx + i]);
 			t->e[idx + i] = 0;
 		}
 		return;

@@ -176,6 +176,7 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 		return NULL;
 	}
 	*t = (struct pt_table){ .pfn = pfn, .e = e, .depth = (uint8_t)depth, .boot = boot };
+	s->digest += pt_table_mix(m, t);
 	slot_insert(s->slots, s->cap, t);
 	s->count++;
 	s->nr_allocated++;
@@ -194,6 +195,7 @@ void pt_release(struct mhp_machine *m, struct pt_table *t)
 	uint64_t pfn = t->pfn;
 	unsigned depth = t->depth;
 	bool boot = t->boot;
+	m->pt.digest -= pt_table_mix(m, t);
 	store_delete(&m->pt, pfn);
 	free(t->e);
 	free(t);
@@ -207,10 +209,18 @@ void pt_release(struct mhp_machine *m, struct pt_table *t)
 
 void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d)
 {
-	(void)m;
 	assert(idx < m->pt_geom.ptrs[t->depth]);
 	t->used += (d != 0) - (t->e[idx] != 0);
+	m->pt.digest += pt_mix(t->pfn, idx, d) - pt_mix(t->pfn, idx, t->e[idx]);
 	t->e[idx] = d;
+}
+
+uint64_t pt_table_mix(const struct mhp_machine *m, const struct pt_table *t)
+{
+	uint64_t sum = pt_mix(t->pfn, UINT64_MAX, t->depth + 1u);
+	for (uint64_t i = 0; t->used && i < m->pt_geom.ptrs[t->depth]; i++)
+		sum += pt_mix(t->pfn, i, t->e[i]);
+	return sum;
 }
 
 void pt_store_free(struct mhp_machine *m)

@@ -76,7 +76,23 @@ struct pt_store {
 	uint64_t cap, count;
 	uint64_t pgd_pfn;
 	uint64_t nr_freed, nr_allocated;  /* since boot, for benchmarks and traces */
+	uint64_t digest;                  /* pt_mix() summed over live tables and their entries: see pt_digest() */
 };
+
+/*
+ * One table's or one entry's share of the store's digest, which every write
+ * keeps up to date, so two machines' page tables compare in O(1) (the
+ * differential fuzzer does, every step). A none entry weighs nothing.
+ */
+static inline uint64_t pt_mix(uint64_t pfn, uint64_t idx, uint64_t d)
+{
+	if (!d)
+		return 0;
+	uint64_t x = pfn * 0x9e3779b97f4a7c15ull ^ (idx + 1) * 0xc2b2ae3d27d4eb4full ^ d;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	return x ^ x >> 29;
+}
 
 int pt_geom_init(struct mhp_machine *m, struct mhp_err *err);
 const char *pt_level_name(const struct mhp_machine *m, unsigned depth);
@@ -94,6 +110,8 @@ struct pt_table *pt_pgd(const struct mhp_machine *m);
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
 void pt_release(struct mhp_machine *m, struct pt_table *t);
 void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d);
+/* A table's identity and contents as the digest counts them (its depth stands in at index -1). */
+uint64_t pt_table_mix(const struct mhp_machine *m, const struct pt_table *t);
 void pt_store_free(struct mhp_machine *m);
 /* Visits every live table (in slot order); stops when fn returns non-zero. */
 int pt_for_each(const struct mhp_machine *m, int (*fn)(const struct mhp_machine *, const struct pt_table *, void *),

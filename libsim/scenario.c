@@ -1127,6 +1127,11 @@ static int boot_machine(struct run *r)
 	return 0;
 }
 
+unsigned mhp_scenario_steps(const struct mhp_scenario *sc)
+{
+	return sc->nsteps;
+}
+
 int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
 		     struct mhp_run_result *res, struct mhp_err *err)
 {

@@ -401,6 +401,8 @@ static void ser_pt_store(struct ser *s, struct mhp_machine *m)
 				return ser_fail(s, "out of memory");
 		}
 		ser_table(s, m, st->slots[slot]);
+		if (s->load && !s->err)
+			st->digest += pt_table_mix(m, st->slots[slot]);
 		if (s->load && !s->err && pt_lookup(m, st->slots[slot]->pfn) != st->slots[slot])
 			return ser_fail(s, "page-table slot does not match its pfn");
 	}

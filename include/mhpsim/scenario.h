@@ -58,4 +58,28 @@ struct mhp_run_result {
 int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
 		     struct mhp_run_result *res, struct mhp_err *err);
 
+/* The number of steps in a scenario. */
+unsigned mhp_scenario_steps(const struct mhp_scenario *sc);
+
+/* Two teardown strategies, one scenario: see mhp_scenario_diff(). */
+struct mhp_diff_options {
+	const char *a, *b;        /* strategies, e.g. "arm64" (the model) and "kernel" (the tree's code) */
+	const char *mutant_a;     /* NULL, or a mutant for a's run only (to show the comparison can fail) */
+};
+
+struct mhp_diff_result {
+	unsigned steps;           /* steps compared */
+	unsigned differs_at;      /* the first step that differs (1-based), or 0 */
+	char why[512];            /* what differs there: the table and entry, or the counts */
+};
+
+/*
+ * Replays the scenario with strategy a and with strategy b and compares,
+ * after every step, the page tables, tables allocated and freed, the TLB and
+ * its flushes, the kernel's WARNs and the invariants' verdict. Returns 0
+ * (res says whether and where they differ) or a negative errno.
+ */
+int mhp_scenario_diff(const struct mhp_scenario *sc, const struct mhp_diff_options *opt, struct mhp_diff_result *res,
+		      struct mhp_err *err);
+
 #endif
