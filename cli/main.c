@@ -13,13 +13,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mhpsim run [--json|--quiet] [--models DIR] [--teardown arm64|x86|generic] [--mutant NAME]\n"
+		"usage: mhpsim run [--json|--quiet] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
 		"                  [--save SNAPSHOT] SCENARIO.yaml\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
 		"       mhpsim cat --snapshot FILE PATH...\n"
 		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
 		"       mhpsim fuzz --seed S --steps N [--model M] [--models DIR] [--strategy X] [--mutant NAME]\n"
-		"                   [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
+		"                   [--differential Y] [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
+		"       mhpsim diff [--models DIR] [--mutant NAME] SCENARIO.yaml [A B]\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
@@ -27,6 +28,7 @@ static void usage(FILE *f)
 		"cat         boot MODEL (or load a snapshot) and print simulated files (/sys/..., /proc/...)\n"
 		"ptdump      the kernel page tables (kernel_page_tables format) after a scenario, or at boot\n"
 		"fuzz        random operations, invariants after every step; a violation is shrunk to a scenario\n"
+		"diff        a scenario with two teardown strategies (default arm64 and kernel), compared after every step\n"
 		"invariants  list the invariants checked after every step\n"
 		"mutants     list the deliberately broken variants the tests use\n");
 }
@@ -246,6 +248,8 @@ static int cmd_fuzz(int argc, char **argv)
 			opt.models_dir = v;
 		else if (strcmp(a, "--strategy") == 0)
 			opt.teardown = v;
+		else if (strcmp(a, "--differential") == 0)
+			opt.differential = v;
 		else if (strcmp(a, "--mutant") == 0)
 			opt.mutant = v;
 		else if (strcmp(a, "--check-every") == 0)
@@ -290,6 +294,46 @@ static int cmd_fuzz(int argc, char **argv)
 	printf("shrunk to %u steps in %u replays: %s\n", res.shrunk_steps, res.replays, res.scenario_path);
 	if (err.code)
 		fprintf(stderr, "fuzz: %s\n", err.msg);
+	return 1;
+}
+
+/* mhpsim diff: the first step at which two strategies disagree on a scenario (exit 1), or none (exit 0). */
+static int cmd_diff(int argc, char **argv)
+{
+	const char *models = NULL, *mutant = NULL;
+	int i = 0;
+	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+		if (strcmp(argv[i], "--models") == 0)
+			models = argv[i + 1];
+		else if (strcmp(argv[i], "--mutant") == 0)
+			mutant = argv[i + 1];
+		else
+			break;
+	}
+	if (argc - i != 1 && argc - i != 3) {
+		usage(stderr);
+		return 2;
+	}
+	struct mhp_diff_options opt = { .a = argc - i == 3 ? argv[i + 1] : "arm64",
+					.b = argc - i == 3 ? argv[i + 2] : "kernel", .mutant_a = mutant };
+	struct mhp_scenario *sc;
+	struct mhp_err err = { 0 };
+	if (mhp_scenario_load(argv[i], models ? models : "models", &sc, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 2;
+	}
+	struct mhp_diff_result res;
+	int ret = mhp_scenario_diff(sc, &opt, &res, &err);
+	mhp_scenario_free(sc);
+	if (ret) {
+		fprintf(stderr, "diff: %s\n", err.msg);
+		return 2;
+	}
+	if (!res.differs_at) {
+		printf("%u steps: %s and %s agree after every step\n", res.steps, opt.a, opt.b);
+		return 0;
+	}
+	printf("step %u: %s and %s disagree: %s\n", res.differs_at, opt.a, opt.b, res.why);
 	return 1;
 }
 
@@ -361,6 +405,8 @@ int main(int argc, char **argv)
 		return cmd_cat(argc - 2, argv + 2);
 	if (strcmp(argv[1], "ptdump") == 0)
 		return cmd_ptdump(argc - 2, argv + 2);
+	if (strcmp(argv[1], "diff") == 0)
+		return cmd_diff(argc - 2, argv + 2);
 	if (strcmp(argv[1], "fuzz") == 0)
 		return cmd_fuzz(argc - 2, argv + 2);
 	if (strcmp(argv[1], "invariants") == 0) {

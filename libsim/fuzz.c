@@ -50,6 +50,7 @@ struct fuzz_run {
 	const struct mhp_fuzz_options *opt;
 	const struct mhp_model *model;
 	struct mhp_machine *m;
+	struct mhp_machine *m2;    /* --differential: the same steps with the other strategy, or NULL */
 	uint64_t seed;             /* names the run: given, or from the snapshot it started from */
 	uint64_t rng;
 	uint32_t next_tag;
@@ -107,9 +108,11 @@ static int apply(struct mhp_machine *m, const struct fuzz_op *op)
 }
 
 /* The machine every run starts from: boot, the injection module, a short offline budget. */
-static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct fuzz_state *st,
+static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct fuzz_state *st, bool second,
 		      struct mhp_err *err)
 {
+	const char *teardown = second ? r->opt->differential : r->opt->teardown;
+	const char *mutant = second ? NULL : r->opt->mutant;   /* a mutant breaks the first machine only */
 	struct mhp_boot_args args = { .cmdline = r->opt->cmdline };
 	int ret = r->snap ? snapshot_decode(r->snap, r->snap_len, r->opt->load_snapshot, NULL, NULL, out, st,
 					    sizeof(*st), NULL, err)
@@ -117,11 +120,11 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 	if (ret)
 		return ret;
 	struct mhp_machine *m = *out;
-	int tret = r->opt->teardown ? mhp_machine_set_teardown(m, r->opt->teardown) : 0;
+	int tret = teardown ? mhp_machine_set_teardown(m, teardown) : 0;
 	if (tret)
-		ret = teardown_error(err, tret, r->opt->teardown);
-	if (!ret && r->opt->mutant && mhp_machine_set_mutant(m, r->opt->mutant))
-		ret = mhp_err_set(err, -EINVAL, "unknown mutant '%s'", r->opt->mutant);
+		ret = teardown_error(err, tret, teardown);
+	if (!ret && mutant && mhp_machine_set_mutant(m, mutant))
+		ret = mhp_err_set(err, -EINVAL, "unknown mutant '%s'", mutant);
 	if (!ret && !r->snap) {
 		m->offline_retry_budget = FUZZ_OFFLINE_RETRIES;
 		ret = mhp_modprobe(m, "memory-notifier-error-inject", 0, false, err);
@@ -133,10 +136,17 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 	return ret;
 }
 
-static int boot(const struct fuzz_run *r, struct mhp_machine **out, struct mhp_err *err)
+/* The run's machine, and with --differential its twin under the other strategy. */
+static int boot(const struct fuzz_run *r, struct mhp_machine **out, struct mhp_machine **twin, struct mhp_err *err)
 {
 	struct fuzz_state st;
-	return boot_state(r, out, &st, err);
+	*twin = NULL;
+	int ret = boot_state(r, out, &st, false, err);
+	if (!ret && r->opt->differential && (ret = boot_state(r, twin, &st, true, err))) {
+		mhp_machine_free(*out);
+		*out = NULL;
+	}
+	return ret;
 }
 
 /* Checks after one step: the touched range, and everything every K steps. */
@@ -148,27 +158,55 @@ static int check_step(struct mhp_machine *m, uint64_t step, unsigned every, stru
 }
 
 /*
- * Replays ops on a fresh machine. Returns the 1-based step of the first
- * violation (its message in err), or 0 if none; results[i] gets each errno.
+ * One step on the machine and, with --differential, on its twin: the
+ * invariants on both, then the two compared. Returns the step's errno in
+ * *result and non-zero on a violation (DIFFERENTIAL when they disagree).
+ */
+static int run_step(const struct fuzz_run *r, struct mhp_machine *m, struct mhp_machine *twin, const struct fuzz_op *op,
+		    uint64_t step, int *result, struct mhp_err *err)
+{
+	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
+	*result = apply(m, op);
+	int inv = check_step(m, step, every, err);
+	if (!twin || inv)
+		return inv;
+	struct mhp_err terr = { 0 };
+	int tresult = apply(twin, op), tinv = check_step(twin, step, every, &terr);
+	if (tinv)
+		return mhp_err_set(err, tinv, "%s (with %s only)", terr.msg, r->opt->differential);
+	struct diff_digest x, y;
+	diff_digest_of(m, *result, 0, &x);
+	diff_digest_of(twin, tresult, 0, &y);
+	if (diff_digest_equal(&x, &y))
+		return 0;
+	char why[512];
+	const char *a = r->opt->teardown ? r->opt->teardown : "arm64";
+	diff_explain(m, twin, a, r->opt->differential, &x, &y, why, sizeof(why));
+	return mhp_err_set(err, -EUCLEAN, "DIFFERENTIAL: %s and %s disagree: %s", a, r->opt->differential, why);
+}
+
+/*
+ * Replays ops on a fresh machine (and twin). Returns the 1-based step of the
+ * first violation (its message in err), or 0 if none; results[i] gets each errno.
  */
 static uint64_t replay(const struct fuzz_run *r, const struct fuzz_op *ops, uint64_t n, int *results,
 		       struct mhp_err *err)
 {
-	struct mhp_machine *m;
-	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
-	if (boot(r, &m, err))
+	struct mhp_machine *m, *twin;
+	if (boot(r, &m, &twin, err))
 		return 0;
 	uint64_t found = 0;
 	for (uint64_t i = 0; i < n && !found; i++) {
-		int ret = apply(m, &ops[i]);
+		int ret;
+		if (run_step(r, m, twin, &ops[i], r->base + i + 1, &ret, err))
+			found = i + 1;
 		if (results)
 			results[i] = ret;
-		if (check_step(m, r->base + i + 1, every, err))
-			found = i + 1;
 	}
-	if (!found && mhp_check_all(m, err))
+	if (!found && (mhp_check_all(m, err) || (twin && mhp_check_all(twin, err))))
 		found = n;
 	mhp_machine_free(m);
+	mhp_machine_free(twin);
 	return found;
 }
 
@@ -464,16 +502,23 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		free(results);
 		return mhp_err_set(err, -errno, "%s: cannot write: %s", path, strerror(errno));
 	}
-	struct mhp_machine *m;
-	if (boot(r, &m, err)) {
+	struct mhp_machine *m, *twin;
+	if (boot(r, &m, &twin, err)) {
 		fclose(f);
 		free(results);
 		return err->code;
 	}
-	fprintf(f, "# Found by mhpsim fuzz --seed %llu%s%s%s%s, shrunk to %llu steps.\n", (unsigned long long)r->seed,
+	mhp_machine_free(twin);
+	const char *diff = r->opt->differential;
+	fprintf(f, "# Found by mhpsim fuzz --seed %llu%s%s%s%s%s%s, shrunk to %llu steps.\n", (unsigned long long)r->seed,
 		r->opt->mutant ? " --mutant " : "", r->opt->mutant ? r->opt->mutant : "",
-		r->opt->teardown ? " --strategy " : "", r->opt->teardown ? r->opt->teardown : "", (unsigned long long)n);
-	fprintf(f, "# Replay: mhpsim run %s  (breaks %s)\n", path, invariant);
+		r->opt->teardown ? " --strategy " : "", r->opt->teardown ? r->opt->teardown : "",
+		diff ? " --differential " : "", diff ? diff : "", (unsigned long long)n);
+	if (diff && strcmp(invariant, "DIFFERENTIAL") == 0)
+		fprintf(f, "# Replay: mhpsim diff%s%s %s %s %s  (they disagree)\n", r->opt->mutant ? " --mutant " : "",
+			r->opt->mutant ? r->opt->mutant : "", path, r->opt->teardown ? r->opt->teardown : "arm64", diff);
+	else
+		fprintf(f, "# Replay: mhpsim run %s  (breaks %s)\n", path, invariant);
 	fprintf(f, "scenario: fuzz-seed-%llu\n", (unsigned long long)r->seed);
 	if (r->snap)   /* the run started from a snapshot: so does its replay, from a copy beside it */
 		fprintf(f, "snapshot: %s\n", snap_name);
@@ -483,7 +528,7 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		fprintf(f, "cmdline: \"%s\"\n", r->opt->cmdline);
 	if (r->opt->teardown || !r->snap)
 		fprintf(f, "teardown: %s\n", r->opt->teardown ? r->opt->teardown : "arm64");
-	if (r->opt->mutant)
+	if (r->opt->mutant && !diff)   /* differential: the mutant breaks one side only, given to mhpsim diff */
 		fprintf(f, "mutant: %s\n", r->opt->mutant);
 	fprintf(f, "steps:\n");
 	if (!r->snap)
@@ -517,19 +562,18 @@ static int load_model(const struct mhp_fuzz_options *opt, struct mhp_model **mod
 static uint64_t fuzz_loop(struct fuzz_run *r, struct fuzz_op *ops, uint64_t limit, struct mhp_fuzz_result *res,
 			  uint64_t *ran, struct mhp_err *verr)
 {
-	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
 	uint64_t i = 0, found = 0;
 	for (; i < limit && !found; i++) {
 		if (r->next_tag > UINT32_MAX - (1u << 20))
 			break;   /* tags are 32-bit: a run this long stops here */
 		ops[i] = generate(r);
-		int ret = apply(r->m, &ops[i]);
+		int ret;
+		if (run_step(r, r->m, r->m2, &ops[i], r->base + i + 1, &ret, verr))
+			found = i + 1;
 		if (res) {
 			res->ops_tried[ops[i].op]++;
 			res->ops_ok[ops[i].op] += ret == 0;
 		}
-		if (check_step(r->m, r->base + i + 1, every, verr))
-			found = i + 1;
 		if (res && r->opt->progress && (i + 1) % 1024 == 0)
 			r->opt->progress(i + 1, r->opt->steps, r->opt->progress_ctx);
 	}
@@ -544,7 +588,7 @@ static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, str
 				.next_tag = 1 };
 	if (!opt->load_snapshot) {
 		int ret = load_model(opt, (struct mhp_model **)&r->model, err);
-		if (!ret && (ret = boot(r, &r->m, err)))
+		if (!ret && (ret = boot(r, &r->m, &r->m2, err)))
 			mhp_model_free((struct mhp_model *)r->model);
 		return ret;
 	}
@@ -556,7 +600,9 @@ static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, str
 		return ret;
 	r->snap = buf;
 	r->snap_len = len;
-	ret = boot_state(r, &r->m, &st, err);
+	ret = boot_state(r, &r->m, &st, false, err);
+	if (!ret && opt->differential && (ret = boot_state(r, &r->m2, &st, true, err)))
+		mhp_machine_free(r->m), r->m = NULL;
 	struct mhp_model *model = malloc(sizeof(*model));
 	if (!ret && !model)
 		ret = mhp_err_set(err, -ENOMEM, "out of memory");
@@ -565,6 +611,7 @@ static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, str
 				  opt->load_snapshot);
 	if (ret) {
 		mhp_machine_free(r->m);
+		mhp_machine_free(r->m2);
 		free(model);
 		free(buf);
 		return ret;
@@ -582,6 +629,7 @@ static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, str
 static void end_run(struct fuzz_run *r)
 {
 	mhp_machine_free(r->m);
+	mhp_machine_free(r->m2);
 	mhp_model_free((struct mhp_model *)r->model);
 	free((void *)r->snap);
 }

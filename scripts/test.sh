@@ -19,6 +19,8 @@ for model in qemu-virt-arm64-4k qemu-virt-arm64-16k qemu-virt-arm64-64k; do
   for strategy in arm64 x86 generic kernel; do
     build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --strategy "$strategy" --out build
   done
+  # The model against the tree's own code, step by step: any difference fails the run.
+  build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --differential kernel --out build
 done
 
 # The extraction works on an older tree too: Debian's linux-source-6.1, its

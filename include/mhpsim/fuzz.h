@@ -18,6 +18,13 @@ struct mhp_fuzz_options {
 	uint64_t steps;
 	const char *teardown;       /* NULL: arm64 */
 	const char *mutant;         /* NULL: none */
+	/*
+	 * Another teardown strategy (e.g. "kernel") run on a twin machine with the
+	 * same steps; after each step the two are compared, and a difference is a
+	 * DIFFERENTIAL violation, shrunk like any other. The mutant breaks the
+	 * first machine only. NULL: none.
+	 */
+	const char *differential;
 	unsigned full_check_every;  /* 0: 1000 */
 	const char *out_dir;        /* where the shrunk scenario goes; NULL: "." */
 	/*
