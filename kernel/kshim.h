@@ -64,7 +64,11 @@ struct mm_struct *kshim_init_mm(void);
 #define __init
 #define __meminit
 #define READ_ONCE(x) (x)
-#define WARN_ON(cond) kshim_warn(!!(cond), __FILE__, __LINE__)
+static inline bool kshim_warn_on(bool cond, const char *file, int line)
+{
+	return cond ? kshim_warn(cond, file, line) : false;
+}
+#define WARN_ON(cond) kshim_warn_on(!!(cond), __FILE__, __LINE__)
 #define WARN_ON_ONCE(cond) WARN_ON(cond)
 #define init_mm (*kshim_init_mm())
 

@@ -23,6 +23,7 @@ void kshim_tree_remove_pgd_mapping(unsigned long start, u64 size);
 
 static struct mhp_machine *km;
 static struct pt_table *recent[PT_MAX_DEPTH];   /* the last table handed out at each depth */
+static uint64_t recent_desc[PT_MAX_DEPTH];       /* the descriptor it was reached by */
 static struct mm_struct km_init_mm;
 
 unsigned kshim_levels(void) { return km->pt_geom.levels; }
@@ -50,16 +51,20 @@ bool kshim_warn(bool cond, const char *file, int line)
 uint64_t *kshim_table(uint64_t desc, unsigned depth)
 {
 	static uint64_t none[1u << 13];   /* a freed table reads as none here (the kernel would read the freed page) */
+	if (recent[depth] && recent_desc[depth] == desc)
+		return recent[depth]->e;   /* the walk asks again for each entry of a table: the common case */
 	struct pt_table *t = pt_lookup(km, desc_pa(km, desc) >> km->page_shift);
 	if (kshim_warn(!t || t->depth != depth, __FILE__, __LINE__))
 		return none;
 	recent[depth] = t;
+	recent_desc[depth] = desc;
 	return t->e;
 }
 
 uint64_t *kshim_pgd(void)
 {
 	recent[0] = pt_pgd(km);
+	recent_desc[0] = 0;
 	return recent[0]->e;
 }
 
