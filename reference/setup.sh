@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The reference lane's set-up on Debian bookworm (docs/reference.md):
+#  - QEMU 10 (qemu-system-arm from bookworm-backports: 7.2 lacks virtio-mem on arm64);
+#  - Debian's arm64 kernel 6.12 (4K and 16K flavours) and busybox-static for arm64,
+#    downloaded, not installed, through a private apt configuration with arm64 added;
+#  - virtio_mem.ko and the notifier-error-inject modules taken out of the kernel package;
+#  - one busybox initramfs per flavour, with reference/guest-init as its /init.
+# Everything lands in .deps/reference/. Idempotent; TCG only, no KVM needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=.deps/reference
+mkdir -p "$out"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+# QEMU 10 and the host tools the driver uses.
+if ! qemu-system-aarch64 --version 2>/dev/null | grep -q "version 10\."; then
+  echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/mhpsim-backports.list >/dev/null
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    -t bookworm-backports qemu-system-arm >/dev/null
+fi
+for p in python3 cpio xz-utils zstd; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
+done
+
+# A private apt root for arm64 downloads: the host's apt is left as it is.
+apt_root=$PWD/$out/apt
+mkdir -p "$apt_root"/{lists/partial,archives/partial,etc}
+cat > "$apt_root/etc/sources.list" <<SRC
+deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-backports main
+SRC
+: > "$apt_root/status"
+apt_opts=(-o "Dir::State=$apt_root" -o "Dir::State::Lists=$apt_root/lists" -o "Dir::State::status=$apt_root/status"
+  -o "Dir::Cache=$apt_root" -o "Dir::Cache::archives=$apt_root/archives" -o "Dir::Etc::SourceList=$apt_root/etc/sources.list"
+  -o "Dir::Etc::SourceParts=/nonexistent" -o "APT::Architecture=arm64" -o "APT::Architectures=arm64"
+  -o "Debug::NoLocking=1")
+if [ ! -f "$out/kernel-version" ]; then
+  apt-get "${apt_opts[@]}" update -qq
+  # The newest 6.12 arm64 image in backports, 4K pages and the 16K flavour.
+  ver=$(apt-cache "${apt_opts[@]}" search '^linux-image-6\.12\.[0-9.]+\+deb12-arm64-unsigned$' | awk '{print $1}' |
+        sed 's/^linux-image-//; s/-arm64-unsigned$//' | sort -V | tail -1)
+  [ -n "$ver" ] || { echo "reference/setup.sh: no linux-image-6.12 for arm64 found" >&2; exit 1; }
+  (cd "$out" && apt-get "${apt_opts[@]}" download -qq "linux-image-$ver-arm64-unsigned" \
+     "linux-image-$ver-arm64-16k-unsigned" "busybox-static:arm64")
+  echo "$ver" > "$out/kernel-version"
+fi
+ver=$(cat "$out/kernel-version")
+
+# One initramfs per flavour: busybox, the init, and the modules uncompressed (busybox insmod reads plain .ko).
+for flavour in arm64 arm64-16k; do
+  dir=$out/$flavour
+  [ -f "$dir/initramfs.cpio.gz" ] && [ "$dir/initramfs.cpio.gz" -nt reference/guest-init ] && continue
+  rm -rf "$dir" && mkdir -p "$dir/pkg" "$dir/root"/{bin,dev,proc,sys,mnt,lib/modules}
+  dpkg-deb -x "$out"/linux-image-"$ver"-"$flavour"-unsigned_*.deb "$dir/pkg"
+  cp "$dir/pkg/boot/vmlinuz-$ver-$flavour" "$dir/vmlinuz"
+  cp "$dir/pkg/boot/config-$ver-$flavour" "$dir/config"
+  for m in virtio_mem notifier-error-inject memory-notifier-error-inject; do
+    f=$(find "$dir/pkg/lib/modules" -name "$m.ko*" | head -1)
+    [ -n "$f" ] || { echo "reference/setup.sh: $m.ko not in the $flavour image" >&2; exit 1; }
+    case $f in
+      *.xz) xz -dc "$f" > "$dir/root/lib/modules/$m.ko" ;;
+      *.zst) zstd -qdc "$f" > "$dir/root/lib/modules/$m.ko" ;;
+      *) cp "$f" "$dir/root/lib/modules/$m.ko" ;;
+    esac
+  done
+  bb=$dir/bb
+  mkdir -p "$bb" && dpkg-deb -x "$out"/busybox-static_*_arm64.deb "$bb"
+  cp "$bb/bin/busybox" "$dir/root/bin/busybox"
+  cp reference/guest-init "$dir/root/init"
+  chmod +x "$dir/root/init"
+  (cd "$dir/root" && find . | cpio -o -H newc --quiet | gzip -9) > "$dir/initramfs.cpio.gz"
+  rm -rf "$dir/pkg" "$bb"
+done
+echo "reference lane: QEMU $(qemu-system-aarch64 --version | head -1 | awk '{print $4}'), kernel $ver (arm64, arm64-16k) in $out"
