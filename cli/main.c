@@ -2,6 +2,7 @@
  * mhpsim - command-line front end: replay scenarios, read simulated files.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,7 +14,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mhpsim run [--json|--quiet] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
+		"usage: mhpsim run [--json|--quiet|--observe] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
 		"                  [--save SNAPSHOT] SCENARIO.yaml\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
 		"       mhpsim cat --snapshot FILE PATH...\n"
@@ -21,6 +22,7 @@ static void usage(FILE *f)
 		"       mhpsim fuzz --seed S --steps N [--model M] [--models DIR] [--strategy X] [--mutant NAME]\n"
 		"                   [--differential Y] [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
 		"       mhpsim diff [--models DIR] [--mutant NAME] SCENARIO.yaml [A B]\n"
+		"       mhpsim observe [--boot] RAW\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
@@ -28,6 +30,7 @@ static void usage(FILE *f)
 		"cat         boot MODEL (or load a snapshot) and print simulated files (/sys/..., /proc/...)\n"
 		"ptdump      the kernel page tables (kernel_page_tables format) after a scenario, or at boot\n"
 		"fuzz        random operations, invariants after every step; a violation is shrunk to a scenario\n"
+		"observe     the canonical text of a raw observation (the reference lane's, or the guest's)\n"
 		"diff        a scenario with two teardown strategies (default arm64 and kernel), compared after every step\n"
 		"invariants  list the invariants checked after every step\n"
 		"mutants     list the deliberately broken variants the tests use\n");
@@ -57,6 +60,8 @@ static int cmd_run(int argc, char **argv)
 			opt.output = MHP_OUT_JSON;
 		else if (strcmp(argv[i], "--quiet") == 0)
 			opt.output = MHP_OUT_QUIET;
+		else if (strcmp(argv[i], "--observe") == 0)
+			opt.output = MHP_OUT_OBSERVE;
 		else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
 			models = argv[++i];
 		else if (strcmp(argv[i], "--mutant") == 0 && i + 1 < argc)
@@ -297,6 +302,35 @@ static int cmd_fuzz(int argc, char **argv)
 	return 1;
 }
 
+/* mhpsim observe RAW: the canonical text of a raw observation (the reference lane's formatter). */
+static int cmd_observe(int argc, char **argv)
+{
+	bool boot = argc == 2 && strcmp(argv[0], "--boot") == 0;
+	argc -= boot;
+	argv += boot;
+	if (argc != 1) {
+		usage(stderr);
+		return 2;
+	}
+	FILE *f = strcmp(argv[0], "-") == 0 ? stdin : fopen(argv[0], "r");
+	if (!f) {
+		fprintf(stderr, "observe: %s: %s\n", argv[0], strerror(errno));
+		return 2;
+	}
+	size_t cap = 1u << 24, len = 0;   /* 16 MiB: far above one observation */
+	char *raw = malloc(cap);
+	if (raw)
+		len = fread(raw, 1, cap, f);
+	if (f != stdin)
+		fclose(f);
+	int ret = !raw ? -ENOMEM : len == cap ? -EFBIG : (boot ? mhp_observe_format_boot : mhp_observe_format)(raw, len, stdout);
+	free(raw);
+	if (ret)
+		fprintf(stderr, "observe: %s: %s\n", argv[0],
+			ret == -EINVAL ? "not a raw observation (no @@end-observe)" : strerror(-ret));
+	return ret ? 2 : 0;
+}
+
 /* mhpsim diff: the first step at which two strategies disagree on a scenario (exit 1), or none (exit 0). */
 static int cmd_diff(int argc, char **argv)
 {
@@ -405,6 +439,8 @@ int main(int argc, char **argv)
 		return cmd_cat(argc - 2, argv + 2);
 	if (strcmp(argv[1], "ptdump") == 0)
 		return cmd_ptdump(argc - 2, argv + 2);
+	if (strcmp(argv[1], "observe") == 0)
+		return cmd_observe(argc - 2, argv + 2);
 	if (strcmp(argv[1], "diff") == 0)
 		return cmd_diff(argc - 2, argv + 2);
 	if (strcmp(argv[1], "fuzz") == 0)

@@ -728,12 +728,14 @@ struct run {
 	struct mhp_err *err;
 	char *buf;              /* READ_BUF_MAX bytes for file contents */
 	unsigned step;          /* 1-based number of the step running */
+	int result;             /* the errno of the step's action (0: ok, or no action) */
+	uint64_t log_mark;      /* MHP_OUT_OBSERVE: the first log line not yet observed */
 };
 
 static void sink(const struct mhp_trace_event *ev, void *ctx)
 {
 	struct run *r = ctx;
-	if (r->opt->output == MHP_OUT_QUIET || !r->opt->out)
+	if (r->opt->output == MHP_OUT_QUIET || r->opt->output == MHP_OUT_OBSERVE || !r->opt->out)
 		return;
 	if (r->opt->output == MHP_OUT_JSON) {
 		char json[4096];
@@ -1087,6 +1089,7 @@ static int run_step(struct run *r, const struct step *st)
 	struct mhp_trace_field f[] = { TF_U("step", r->step), TF_S("result", result_name(ret)) };
 	TRACE(r->m, "step_result", f, "=> %s%s%s", result_name(ret), ret && opErr.msg[0] ? ": " : "",
 	      ret ? opErr.msg : "");
+	r->result = ret;
 	if (ret == -EUCLEAN)   /* the model caught its own inconsistency mid-step: an invariant, not a result */
 		return step_fail(r, st, "invariant %s", opErr.msg);
 	return check_result(r, st, ret);
@@ -1127,6 +1130,25 @@ static int boot_machine(struct run *r)
 	return 0;
 }
 
+/* MHP_OUT_OBSERVE: the step's heading and result, then the machine as the reference lane observes it. */
+static void observe_step(struct run *r, const struct step *st)
+{
+	char *raw = NULL, what[600];
+	size_t len = 0;
+	FILE *f = open_memstream(&raw, &len);
+	if (!f)
+		return;
+	mhp_observe_raw(r->m, &r->log_mark, f);
+	fclose(f);
+	if (st)
+		describe(st, what, sizeof(what));
+	fprintf(r->opt->out, "### step %u: %s\nresult: %s\n", st ? r->step : 0, st ? what : "boot",
+		r->result ? mhp_errno_name(r->result) : "ok");
+	(st ? mhp_observe_format : mhp_observe_format_boot)(raw, len, r->opt->out);
+	fputc('\n', r->opt->out);
+	free(raw);
+}
+
 unsigned mhp_scenario_steps(const struct mhp_scenario *sc)
 {
 	return sc->nsteps;
@@ -1143,9 +1165,13 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 	char inner[MHP_ERR_MSG_MAX];
 	bool ended_by_violation = false;
 	int ret = boot_machine(&r);
+	bool observe = opt->output == MHP_OUT_OBSERVE && opt->out;
+	if (!ret && observe)
+		observe_step(&r, NULL);
 	for (unsigned i = 0; !ret && i < sc->nsteps; i++) {
 		const struct step *st = &sc->steps[i];
 		r.step = i + 1;
+		r.result = 0;
 		announce(&r, st);
 		uint64_t first_log = mhp_log_count(r.m);
 		ret = run_step(&r, st);
@@ -1156,6 +1182,8 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 			int inv = check_touched(r.m, err);
 			if (opt->after_step)
 				opt->after_step(r.m, r.step, inv, opt->after_ctx);
+			if (observe)
+				observe_step(&r, st);
 			size_t n = strlen(st->violates);
 			if (!n && inv)
 				ret = step_fail(&r, st, "invariant %s", err_copy(err, inner));

@@ -12,4 +12,5 @@
 #include <mhpsim/workload.h>
 #include <mhpsim/fuzz.h>
 #include <mhpsim/snapshot.h>
+#include <mhpsim/observe.h>
 #endif

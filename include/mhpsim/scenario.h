@@ -29,7 +29,8 @@ int mhp_scenario_load_buffer(const void *buf, size_t len, const char *name, cons
 			     struct mhp_scenario **out, struct mhp_err *err);
 void mhp_scenario_free(struct mhp_scenario *sc);
 
-enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET };
+/* MHP_OUT_OBSERVE: after boot and each step, its result and the canonical observation (mhpsim/observe.h). */
+enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET, MHP_OUT_OBSERVE };
 
 struct mhp_run_options {
 	enum mhp_output output;
