@@ -53,6 +53,7 @@ int mhp_observe_raw(struct mhp_machine *m, uint64_t *log_mark, FILE *out)
 		return -ENOMEM;
 	}
 	char path[256];
+	fprintf(out, "@@file pagesize\n%llu\n", (unsigned long long)m->page_size);
 	snprintf(path, sizeof(path), "%s/block_size_bytes", memory_dir);
 	dump_file(m, path, buf, out);
 	snprintf(path, sizeof(path), "%s/auto_online_blocks", memory_dir);
@@ -274,7 +275,7 @@ static void keyed(const struct obs *o, const char *path, const char *key, char *
 }
 
 /* One log line: no timestamp, and the values that differ from boot to boot replaced. */
-static void format_log_line(const char *l, size_t n, FILE *out)
+static void format_log_line(const struct obs *o, const char *l, size_t n, FILE *out)
 {
 	char line[512];
 	if (n && l[0] == '[') {
@@ -287,12 +288,26 @@ static void format_log_line(const char *l, size_t n, FILE *out)
 		}
 	}
 	snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), l);
+	/* dump_page()'s flags and raw words depend on the page-flags layout, which the model does not keep. */
+	if (strncmp(line, "flags: 0x", 9) == 0 || strncmp(line, "raw: ", 5) == 0 || strncmp(line, "page_type: ", 11) == 0)
+		return;
 	unsigned long long a, b;
 	char rest[400];
 	if (sscanf(line, "Memory: %lluK/%lluK%399[^\n]", &a, &b, rest) == 3)
 		snprintf(line, sizeof(line), "Memory: <avail>K/%lluK%s", b, rest);
 	else if (sscanf(line, "Freeing initrd memory: %lluK", &a) == 1)
 		snprintf(line, sizeof(line), "Freeing initrd memory: <n>K");
+	else if (strncmp(line, "page: refcount:", 15) == 0 && strstr(line, " pfn:0x")) {
+		/* Which unmovable page isolation meets first differs between boots; its block does not. */
+		char v[64];
+		unsigned long long pfn = strtoull(strstr(line, " pfn:0x") + 7, NULL, 16), page, block;
+		obs_get(o, "pagesize", v, sizeof(v));
+		page = strtoull(v, NULL, 10);
+		obs_get(o, "/sys/devices/system/memory/block_size_bytes", v, sizeof(v));
+		block = strtoull(v, NULL, 16);
+		if (page && block)
+			snprintf(line, sizeof(line), "page: <first unmovable page> in memory%llu", pfn * page / block);
+	}
 	fprintf(out, "  %s\n", line);
 }
 
@@ -362,7 +377,7 @@ static int observe_format(const char *raw, size_t len, bool boot, FILE *out)
 	for (const char *p = o->dmesg, *end = o->dmesg ? o->dmesg + o->dmesg_len : NULL; p && p < end;) {
 		const char *e = line_end(p, end);
 		if (e > p && (!boot || boot_line_kept(p, (size_t)(e - p))))
-			format_log_line(p, (size_t)(e - p), out);
+			format_log_line(o, p, (size_t)(e - p), out);
 		p = e < end ? e + 1 : e;
 	}
 	free(o);
