@@ -205,6 +205,8 @@ static void format_blocks(const struct obs *o, FILE *out)
 		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
 			snprintf(path, sizeof(path), "%s/memory%llu/%s", memory_dir, (unsigned long long)ids[i], keys[k]);
 			obs_get(o, path, v, sizeof(v));
+			for (char *c = v; k == 1 && *c; c++)   /* valid_zones: "Normal Movable" as one word */
+				*c = *c == ' ' ? ',' : *c;
 			fprintf(out, " %s=%s", keys[k], v);
 		}
 		snprintf(path, sizeof(path), "%s/memory%llu/node", memory_dir, (unsigned long long)ids[i]);

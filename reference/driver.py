@@ -5,7 +5,11 @@ boot and after each step the write's result and the raw observation the
 guest's /init prints (reference/guest-init). The canonical text comes from
 the simulator's own formatter (`mhpsim observe`), so both sides share it.
 
-    reference/driver.py record STEPS OUT.obs [--flavour arm64|arm64-16k] [--cmdline TEXT]
+    reference/driver.py record STEPS OUT.obs [--flavour arm64|arm64-16k] [--cmdline TEXT] [--smp N]
+
+The machine is the one ../shared/reference-observations was recorded on:
+-M virt, cortex-a72, 2 CPUs (their percpu areas show in MemTotal), 1 GiB of
+boot RAM, a 1 GiB virtio-mem device on node 0.
 
 Step words (one a line, # comments), as in ../shared/reference-observations:
   plug SIZE               virtio-mem requested-size (QMP qom-set); waits for the guest
@@ -30,6 +34,7 @@ DEPS = os.path.join(ROOT, ".deps", "reference")
 MEM = "/sys/devices/system/memory"
 CMDLINE = "console=ttyAMA0 quiet panic=-1 nokaslr norandmaps memhp_default_state=online"
 ERRNO_BY_TEXT = {os.strerror(code): name for code, name in errno.errorcode.items()}
+ERRNO_BY_TEXT["nonexistent directory"] = "ENOENT"   # busybox sh's word for a missing path
 
 
 class Guest:
@@ -151,7 +156,7 @@ def step(guest, words):
         return write(guest, "%s/%s" % (MEM, w[1]), w[2])
     if w[0] == "cat":
         out, status = guest.run("cat %s/%s" % (MEM, w[1]))
-        return ("ok: " + " | ".join(out)) if status == 0 else "error"
+        return ("ok\noutput: " + " | ".join(out)) if status == 0 else "error (%s)" % " ".join(out)
     raise ValueError("unknown step: %s" % words)
 
 
@@ -188,7 +193,7 @@ def main():
     if len(a) < 3 or a[0] != "record":
         print(__doc__, file=sys.stderr)
         return 2
-    opts = {"--flavour": "arm64", "--cmdline": CMDLINE, "--smp": "1"}
+    opts = {"--flavour": "arm64", "--cmdline": CMDLINE, "--smp": "2"}
     rest = a[3:]
     for k, v in zip(rest[::2], rest[1::2]):
         if k not in opts:
