@@ -23,6 +23,8 @@ static void usage(FILE *f)
 		"                   [--differential Y] [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
 		"       mhpsim diff [--models DIR] [--mutant NAME] SCENARIO.yaml [A B]\n"
 		"       mhpsim observe [--boot] RAW\n"
+		"       mhpsim reference-steps [--models DIR] SCENARIO.yaml\n"
+		"       mhpsim reference-diff [--models DIR] [--gaps FILE] SCENARIO.yaml GOLDEN.obs\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
@@ -30,6 +32,8 @@ static void usage(FILE *f)
 		"cat         boot MODEL (or load a snapshot) and print simulated files (/sys/..., /proc/...)\n"
 		"ptdump      the kernel page tables (kernel_page_tables format) after a scenario, or at boot\n"
 		"fuzz        random operations, invariants after every step; a violation is shrunk to a scenario\n"
+		"reference-steps  a scenario as the reference lane's guest actions (reference/driver.py)\n"
+		"reference-diff   a scenario's observations against the real kernel's recorded ones\n"
 		"observe     the canonical text of a raw observation (the reference lane's, or the guest's)\n"
 		"diff        a scenario with two teardown strategies (default arm64 and kernel), compared after every step\n"
 		"invariants  list the invariants checked after every step\n"
@@ -302,6 +306,101 @@ static int cmd_fuzz(int argc, char **argv)
 	return 1;
 }
 
+/* A whole text file (at most cap bytes), NUL-terminated; NULL with a message on error. */
+static char *slurp(const char *path, size_t cap)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = f ? malloc(cap + 1) : NULL;
+	size_t n = buf ? fread(buf, 1, cap + 1, f) : 0;
+	if (f)
+		fclose(f);
+	if (!buf || n > cap) {
+		fprintf(stderr, "%s: %s\n", path, !f ? strerror(errno) : !buf ? "out of memory" : "too large");
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
+/* mhpsim reference-diff SCENARIO GOLDEN: the simulator's observations against the kernel's. */
+static int cmd_reference_diff(int argc, char **argv)
+{
+	const char *models = "models", *gaps_path = NULL;
+	int i = 0;
+	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+		if (strcmp(argv[i], "--models") == 0)
+			models = argv[i + 1];
+		else if (strcmp(argv[i], "--gaps") == 0)
+			gaps_path = argv[i + 1];
+		else
+			break;
+	}
+	if (argc - i != 2) {
+		usage(stderr);
+		return 2;
+	}
+	char *golden = slurp(argv[i + 1], 1u << 24), *gaps = gaps_path ? slurp(gaps_path, 1u << 20) : NULL;
+	struct mhp_scenario *sc = NULL;
+	struct mhp_err err = { 0 };
+	char *sim = NULL;
+	size_t sim_len = 0;
+	int ret = !golden || (gaps_path && !gaps) ? 2 : 0;
+	if (!ret && mhp_scenario_load(argv[i], models, &sc, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		ret = 2;
+	}
+	if (!ret) {
+		FILE *f = open_memstream(&sim, &sim_len);
+		struct mhp_run_options opt = { .output = MHP_OUT_OBSERVE, .out = f };
+		struct mhp_run_result res;
+		mhp_scenario_run(sc, &opt, &res, &err);
+		fclose(f);
+		struct mhp_fidelity fid;
+		char name[256];
+		const char *base = strrchr(argv[i], '/');
+		snprintf(name, sizeof(name), "%s", base ? base + 1 : argv[i]);
+		if (strlen(name) > 5 && strcmp(name + strlen(name) - 5, ".yaml") == 0)
+			name[strlen(name) - 5] = 0;
+		if (mhp_fidelity_compare(golden, sim, gaps, name, stdout, &fid)) {
+			fprintf(stderr, "reference-diff: out of memory\n");
+			ret = 2;
+		} else {
+			if (fid.departs_at)
+				printf("%s: the kernel's run departs at step %u (%s): steps 0-%u compared\n", argv[i],
+				       fid.departs_at, fid.departs_why, fid.departs_at - 1);
+			printf("%s: %u fields equal, %u different, %u known gaps, %u steps the guest skipped\n", argv[i],
+			       fid.equal, fid.different, fid.known, fid.skipped);
+			ret = fid.different ? 1 : 0;
+		}
+	}
+	mhp_scenario_free(sc);
+	free(sim);
+	free(golden);
+	free(gaps);
+	return ret;
+}
+
+/* mhpsim reference-steps SCENARIO: the scenario as the reference lane's guest actions. */
+static int cmd_reference_steps(int argc, char **argv)
+{
+	const char *models = argc == 3 && strcmp(argv[0], "--models") == 0 ? argv[1] : "models";
+	if (argc != 1 && argc != 3) {
+		usage(stderr);
+		return 2;
+	}
+	struct mhp_scenario *sc;
+	struct mhp_err err = { 0 };
+	int ret = mhp_scenario_load(argv[argc - 1], models, &sc, &err);
+	if (!ret) {
+		ret = mhp_scenario_reference_steps(sc, stdout, &err);
+		mhp_scenario_free(sc);
+	}
+	if (ret)
+		fprintf(stderr, "reference-steps: %s\n", err.msg);
+	return ret ? 2 : 0;
+}
+
 /* mhpsim observe RAW: the canonical text of a raw observation (the reference lane's formatter). */
 static int cmd_observe(int argc, char **argv)
 {
@@ -439,6 +538,10 @@ int main(int argc, char **argv)
 		return cmd_cat(argc - 2, argv + 2);
 	if (strcmp(argv[1], "ptdump") == 0)
 		return cmd_ptdump(argc - 2, argv + 2);
+	if (strcmp(argv[1], "reference-diff") == 0)
+		return cmd_reference_diff(argc - 2, argv + 2);
+	if (strcmp(argv[1], "reference-steps") == 0)
+		return cmd_reference_steps(argc - 2, argv + 2);
 	if (strcmp(argv[1], "observe") == 0)
 		return cmd_observe(argc - 2, argv + 2);
 	if (strcmp(argv[1], "diff") == 0)

@@ -291,7 +291,11 @@ static void format_log_line(const struct obs *o, const char *l, size_t n, FILE *
 	}
 	snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), l);
 	/* dump_page()'s flags and raw words depend on the page-flags layout, which the model does not keep. */
-	if (strncmp(line, "flags: 0x", 9) == 0 || strncmp(line, "raw: ", 5) == 0 || strncmp(line, "page_type: ", 11) == 0)
+	/* "flags: 0x...", or one word first ("anon flags: 0x...", "file flags: 0x..."). */
+	const char *flags = strstr(line, "flags: 0x");
+	size_t before = flags ? (size_t)(flags - line) : 0;
+	bool flag_words = flags && (before == 0 || (line[before - 1] == ' ' && !memchr(line, ' ', before - 1)));
+	if (flag_words || strncmp(line, "raw: ", 5) == 0 || strncmp(line, "page_type: ", 11) == 0)
 		return;
 	unsigned long long a, b;
 	char rest[400];

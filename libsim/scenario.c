@@ -1130,6 +1130,23 @@ static int boot_machine(struct run *r)
 	return 0;
 }
 
+/* What a read step read, its lines joined by " | ", as the reference lane's driver prints it. */
+static void observe_output(struct run *r, const struct step *st)
+{
+	ssize_t n = st->kind == STEP_LIST ? mhp_sysfs_list(r->m, st->path, r->buf, READ_BUF_MAX)
+		    : st->kind == STEP_READLINK ? mhp_sysfs_readlink(r->m, st->path, r->buf, READ_BUF_MAX)
+						 : mhp_sysfs_read(r->m, st->path, r->buf, READ_BUF_MAX);
+	if (n < 0) {
+		fprintf(r->opt->out, "output: error %s\n", mhp_errno_name((int)n));
+		return;
+	}
+	fprintf(r->opt->out, "output:");
+	const char *sep = " ";
+	for (char *save = NULL, *l = strtok_r(r->buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save), sep = " | ")
+		fprintf(r->opt->out, "%s%s", sep, l);
+	fputc('\n', r->opt->out);
+}
+
 /* MHP_OUT_OBSERVE: the step's heading and result, then the machine as the reference lane observes it. */
 static void observe_step(struct run *r, const struct step *st)
 {
@@ -1142,11 +1159,88 @@ static void observe_step(struct run *r, const struct step *st)
 	fclose(f);
 	if (st)
 		describe(st, what, sizeof(what));
-	fprintf(r->opt->out, "### step %u: %s\nresult: %s\n", st ? r->step : 0, st ? what : "boot",
-		r->result ? mhp_errno_name(r->result) : "ok");
+	fprintf(r->opt->out, "### step %u: %s\n", st ? r->step : 0, st ? what : "boot");
+	if (r->result)
+		fprintf(r->opt->out, "result: error %s (%s)\n", mhp_errno_name(r->result), strerror(-r->result));
+	else
+		fprintf(r->opt->out, "result: ok\n");
+	if (st && (st->kind == STEP_READ || st->kind == STEP_LIST || st->kind == STEP_READLINK))
+		observe_output(r, st);
 	(st ? mhp_observe_format : mhp_observe_format_boot)(raw, len, r->opt->out);
 	fputc('\n', r->opt->out);
 	free(raw);
+}
+
+/* The model's one virtio-mem region, or NULL: the device the reference lane plugs through. */
+static const struct model_range *virtio_mem_region(const struct mhp_model *mo)
+{
+	for (unsigned i = 0; i < mo->nr_hotplug; i++)
+		if (strcmp(mo->hotplug[i].name, "virtio_mem") == 0)
+			return &mo->hotplug[i];
+	return NULL;
+}
+
+/*
+ * One step as reference/driver.py words, or what a real guest cannot do,
+ * marked, never faked: "skip REASON" when the step changes nothing the
+ * observations see, "depart REASON" when it does (the kernel's run then
+ * leaves the scenario, and the diff stops there).
+ */
+static void reference_step(const struct step *st, const struct model_range *vm, uint64_t *plugged, FILE *out)
+{
+	static const char *const sim_only[NR_STEP_KINDS] = {
+		[STEP_SAY] = "skip narration", [STEP_ZONEINFO] = "skip a check of the model",
+		[STEP_MEMINFO] = "skip a check of the model", [STEP_VMSTAT] = "skip a check of the model",
+		[STEP_TOUCH] = "skip the TLB model", [STEP_PAGETABLES] = "skip a check of the model",
+		[STEP_WHERE] = "skip a check of the model", [STEP_MODPROBE] = "skip the guest loads its modules at boot",
+		[STEP_RETRIES] = "skip the guest's writes are interrupted after 10 s instead",
+		[STEP_FAIL_ALLOC] = "depart fault injection into the model's allocator",
+		[STEP_ALLOC] = "depart workloads are not mapped to the guest yet",
+		[STEP_FREE] = "depart workloads are not mapped to the guest yet",
+		[STEP_RMMOD] = "depart the guest keeps its modules",
+	};
+	switch (st->kind) {
+	case STEP_WRITE:
+		fprintf(out, "echo %s %s\n", st->path, st->text[0] ? st->text : "\"\"");
+		return;
+	case STEP_READ:
+	case STEP_LIST:
+	case STEP_READLINK:
+		fprintf(out, "read %s\n", st->path);
+		return;
+	case STEP_ADD:
+		if (vm && strcmp(st->resource, "System RAM (virtio_mem)") == 0 && st->start == vm->start + *plugged &&
+		    *plugged + st->size <= vm->size) {
+			*plugged += st->size;
+			fprintf(out, "plug %lluM\n", (unsigned long long)(*plugged >> 20));
+		} else {
+			fprintf(out, "depart only virtio-mem adds memory in the guest, at the end of what it plugged\n");
+		}
+		return;
+	case STEP_REMOVE:
+		/* virtio-mem unplugs by its own rules (it offlines online blocks itself): issue 12 models them. */
+		fprintf(out, "depart remove_memory has no virtio-mem equivalent until the driver is modelled\n");
+		return;
+	default:
+		fprintf(out, "%s\n", sim_only[st->kind] ? sim_only[st->kind] : "depart not mapped");
+	}
+}
+
+int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struct mhp_err *err)
+{
+	const struct mhp_model *mo = sc->model;
+	if (!mo || sc->snap)
+		return mhp_err_set(err, -EINVAL, "%s: a scenario that starts from a snapshot has no real machine", sc->file);
+	const char *flavour = mo->page_shift == 12 ? "arm64" : mo->page_shift == 14 ? "arm64-16k" : NULL;
+	const struct model_range *vm = virtio_mem_region(mo);
+	if (!flavour || !vm || strncmp(mo->name, "qemu-virt-", 10) != 0)
+		return mhp_err_set(err, -EINVAL, "%s: model %s is not one the reference lane boots "
+				   "(qemu-virt-arm64-4k or -16k, with a virtio-mem region)", sc->file, mo->name);
+	fprintf(out, "# flavour %s\n# cmdline %s\n", flavour, sc->has_cmdline ? sc->cmdline : mo->cmdline);
+	uint64_t plugged = 0;
+	for (unsigned i = 0; i < sc->nsteps; i++)
+		reference_step(&sc->steps[i], vm, &plugged, out);
+	return 0;
 }
 
 unsigned mhp_scenario_steps(const struct mhp_scenario *sc)

@@ -6,6 +6,7 @@ guest's /init prints (reference/guest-init). The canonical text comes from
 the simulator's own formatter (`mhpsim observe`), so both sides share it.
 
     reference/driver.py record STEPS OUT.obs [--flavour arm64|arm64-16k] [--cmdline TEXT] [--smp N]
+    reference/driver.py record-scenario SCENARIO.yaml OUT.obs   (our scenarios, via mhpsim reference-steps)
 
 The machine is the one ../shared/reference-observations was recorded on:
 -M virt, cortex-a72, 2 CPUs (their percpu areas show in MemTotal), 1 GiB of
@@ -42,7 +43,9 @@ class Guest:
         d = os.path.join(DEPS, flavour)
         self.tmp = tempfile.mkdtemp(prefix="mhpsim-ref-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
-        args = ["qemu-system-aarch64", "-M", "virt", "-cpu", "cortex-a72", "-smp", str(smp),
+        # Cortex-A72 has no 16K translation granule: the 16K kernel runs on QEMU's "max" CPU.
+        cpu = "max" if flavour.endswith("16k") else "cortex-a72"
+        args = ["qemu-system-aarch64", "-M", "virt", "-cpu", cpu, "-smp", str(smp),
                 "-m", "1G,maxmem=4G", "-nic", "none", "-object", "memory-backend-ram,id=vmem0,size=1G",
                 "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=0,requested-size=0",
                 "-display", "none", "-monitor", "none", "-serial", "stdio",
@@ -106,9 +109,16 @@ class Guest:
         while time.monotonic() - since < 3:
             now = self.command("qom-get", path="/machine/peripheral/vm0", property="size")
             if now == size:
-                return
+                break
             if now != last:
                 last, since = now, time.monotonic()
+            time.sleep(0.2)
+        # The device's size moves before the guest's memory blocks do: wait until their states stop changing.
+        before, since = None, time.monotonic()
+        while time.monotonic() - since < 1:
+            out, _ = self.run("cat /sys/devices/system/memory/memory*/state | tr '\\n' ' '; ls -d /sys/devices/system/memory/memory* | wc -l")
+            if out != before:
+                before, since = out, time.monotonic()
             time.sleep(0.2)
 
     def sizes(self):
@@ -160,6 +170,72 @@ def step(guest, words):
     raise ValueError("unknown step: %s" % words)
 
 
+def scenario_step(guest, words):
+    """One line of `mhpsim reference-steps`: the result (and output) lines the simulator prints too."""
+    w = words.split(" ", 2)
+    if w[0] == "skip":
+        return "skipped: " + words[5:]
+    if w[0] == "depart":
+        return "departs: " + words[7:]
+    if w[0] == "plug":
+        guest.plug(size_bytes(w[1]))
+        return "ok"
+    if w[0] == "echo":
+        value = w[2] if len(w) > 2 and w[2] != '""' else ""
+        # The kernel retries an offline until a signal: after 10 s, as ^C would (the model's offline_retries).
+        out, status = guest.run("timeout 10 sh -c 'echo %s > %s'" % (value, w[1]))
+        if status == 0:
+            return "ok"
+        if status in (124, 143):
+            return "error EINTR (%s)" % os.strerror(errno.EINTR)
+        text = out[-1].rsplit(": ", 1)[-1] if out else ""
+        name = ERRNO_BY_TEXT.get(text)
+        return "error %s (%s)" % (name, os.strerror(errno.__dict__[name])) if name else "error (%s)" % " ".join(out)
+    if w[0] == "read":
+        out, status = guest.run("if [ -L %s ]; then readlink %s; elif [ -d %s ]; then ls -1 %s; else cat %s; fi"
+                                % ((w[1],) * 5))
+        if status != 0:
+            return "ok\noutput: error %s" % ERRNO_BY_TEXT.get(out[-1].rsplit(": ", 1)[-1] if out else "", "?")
+        return "ok\noutput: " + " | ".join(out)
+    raise ValueError("unknown reference step: %s" % words)
+
+
+def run_recording(title, steps, run_step, out_path, flavour, cmdline, smp):
+    """Boots, runs the steps, writes the observations: the boot's and the steps' seconds."""
+    t0 = time.monotonic()
+    guest = Guest(flavour, cmdline, smp)
+    boot_s = time.monotonic() - t0
+    kernel = open(os.path.join(DEPS, "kernel-version")).read().strip()
+    times = []
+    with open(out_path, "w") as f:
+        f.write("# reference record: %s\n# kernel: linux-image %s-%s\n# cmdline: %s\n\n" % (title, kernel, flavour, cmdline))
+        f.write("### step 0: boot\nresult: ok\n%s\n%s\n" % (guest.sizes(), observe(guest, True)))
+        for i, words in enumerate(steps, 1):
+            t = time.monotonic()
+            result = run_step(guest, words)
+            times.append(time.monotonic() - t)
+            f.write("### step %d: %s\nresult: %s\n%s\n%s\n" % (i, words, result, guest.sizes(), observe(guest, False)))
+    guest.close()
+    return boot_s, times
+
+
+def record_scenario(scenario, out_path, smp):
+    """Records a scenario of ours: its steps as `mhpsim reference-steps` translates them."""
+    mhpsim = os.path.join(ROOT, "build", "mhpsim")
+    lines = subprocess.run([mhpsim, "reference-steps", scenario], stdout=subprocess.PIPE, check=True,
+                           cwd=ROOT).stdout.decode().splitlines()
+    flavour = lines[0].split(" ", 2)[2]
+    cmdline = lines[1].split(" ", 2)[2]
+    boot_s, times = run_recording(os.path.relpath(scenario, ROOT), lines[2:], scenario_step, out_path, flavour,
+                                  cmdline, smp)
+    sim = time.monotonic()
+    subprocess.run([mhpsim, "run", "--quiet", scenario], stdout=subprocess.DEVNULL, cwd=ROOT)
+    sim = time.monotonic() - sim
+    kern = boot_s + sum(times)
+    print("%s: real kernel %.2f s (boot %.1f s), simulator %.3f s: %.0f x" % (os.path.basename(scenario), kern, boot_s,
+                                                                          sim, kern / sim if sim else 0))
+
+
 def observe(guest, boot):
     out, _ = guest.run("observe")
     raw = "\n".join(out) + "\n"
@@ -169,27 +245,17 @@ def observe(guest, boot):
 
 
 def record(steps_path, out_path, flavour, cmdline, smp):
+    """Records a step list in the words of ../shared/reference-observations."""
     steps = [l.strip() for l in open(steps_path) if l.strip() and not l.startswith("#")]
-    t0 = time.monotonic()
-    guest = Guest(flavour, cmdline, smp)
-    boot_s = time.monotonic() - t0
-    kernel = open(os.path.join(DEPS, "kernel-version")).read().strip()
-    with open(out_path, "w") as f:
-        f.write("# reference record: %s\n# kernel: linux-image %s-%s\n# cmdline: %s\n\n"
-                % (os.path.basename(steps_path), kernel, flavour, cmdline))
-        f.write("### step 0: boot\nresult: ok\n%s\n%s\n" % (guest.sizes(), observe(guest, True)))
-        times = []
-        for i, words in enumerate(steps, 1):
-            t = time.monotonic()
-            result = step(guest, words)
-            times.append(time.monotonic() - t)
-            f.write("### step %d: %s\nresult: %s\n%s\n%s\n" % (i, words, result, guest.sizes(), observe(guest, False)))
-    guest.close()
+    boot_s, times = run_recording(os.path.basename(steps_path), steps, step, out_path, flavour, cmdline, smp)
     print("%s: boot %.1f s, %d steps in %.1f s (kernel under TCG)" % (out_path, boot_s, len(steps), sum(times)))
 
 
 def main():
     a = sys.argv[1:]
+    if len(a) == 3 and a[0] == "record-scenario":
+        record_scenario(a[1], a[2], 2)
+        return 0
     if len(a) < 3 or a[0] != "record":
         print(__doc__, file=sys.stderr)
         return 2

@@ -35,4 +35,27 @@ int mhp_observe_format(const char *raw, size_t len, FILE *out);
  */
 int mhp_observe_format_boot(const char *raw, size_t len, FILE *out);
 
+/* What a comparison of two observation texts found, field by field (a field: one keyed line of a step). */
+struct mhp_fidelity {
+	unsigned equal;      /* fields the same on both sides */
+	unsigned different;  /* fields that differ and no known gap explains: a fidelity bug */
+	unsigned known;      /* fields that differ as a known modelling gap says */
+	unsigned skipped;    /* results of steps the real guest could not take */
+	unsigned departs_at; /* the first step that changes what the guest cannot (nothing after it compared), or 0 */
+	char departs_why[160];
+};
+
+/*
+ * Compares the kernel's observations (golden, as reference/driver.py records
+ * them) with the simulator's (mhpsim run --observe), step by step. gaps (may
+ * be NULL) lists known modelling gaps, one a line: "PATTERN | reason", where
+ * PATTERN is a field key (MemTotal, zones/node0/DMA, virtio-mem, ...) or the
+ * start of "dmesg: <log line>", for every scenario or, as "@SCENARIO PATTERN",
+ * for one (its file name without .yaml); or "@SCENARIO:STEP | reason", where
+ * that scenario stops being comparable at STEP. Each difference goes to
+ * report (may be NULL).
+ */
+int mhp_fidelity_compare(const char *golden, const char *simulated, const char *gaps, const char *scenario,
+			 FILE *report, struct mhp_fidelity *res);
+
 #endif

@@ -59,6 +59,14 @@ struct mhp_run_result {
 int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
 		     struct mhp_run_result *res, struct mhp_err *err);
 
+/*
+ * The reference lane's words for a scenario (reference/driver.py): a header
+ * with the kernel flavour and command line, then one line per step, the
+ * guest action or "skip REASON" for a step a real guest cannot take.
+ * -EINVAL when the scenario's model is not one the lane boots.
+ */
+int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struct mhp_err *err);
+
 /* The number of steps in a scenario. */
 unsigned mhp_scenario_steps(const struct mhp_scenario *sc);
 

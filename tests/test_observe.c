@@ -1,0 +1,134 @@
+/*
+ * test_observe.c - the reference lane's observation format and its diff.
+ */
+#include "helpers.h"
+
+#include <mhpsim/observe.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A raw dump as the guest prints it: timestamps, dump_page's flag words, a per-boot memory banner. */
+static const char guest_raw[] =
+	"@@file pagesize\n4096\n"
+	"@@file /sys/devices/system/memory/block_size_bytes\n8000000\n"
+	"@@file /sys/devices/system/memory/auto_online_blocks\nonline\n"
+	"@@file /sys/devices/system/memory/memory16/state\nonline\n"
+	"@@file /sys/devices/system/memory/memory16/valid_zones\nNormal Movable\n"
+	"@@file /sys/devices/system/memory/memory16/phys_device\n0\n"
+	"@@file /sys/devices/system/memory/memory16/removable\n1\n"
+	"@@file /sys/devices/system/memory/memory16/phys_index\n00000010\n"
+	"@@file /sys/devices/system/memory/memory16/node\nnode0\n"
+	"@@file /sys/devices/system/memory/memory8/state\nonline\n"
+	"@@file /proc/zoneinfo\nNode 0, zone      DMA\n  pages free 1\n        spanned  262144\n        present  262144\n"
+	"        managed  247904\n  start_pfn:           262144\nNode 0, zone   Normal\n        spanned  0\n"
+	"        present  0\n        managed  0\n"
+	"@@file /proc/meminfo\nMemTotal:         991616 kB\nMemFree: 1 kB\n"
+	"@@file /proc/vmstat\nnr_memmap_pages 512\nnr_memmap_boot_pages 4096\n"
+	"@@dmesg\n"
+	"[    0.189337] Memory: 912576K/1048576K available (15552K kernel code)\n"
+	"[    2.5] page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x80010\n"
+	"[    2.5] anon flags: 0x5ffff0000000000(node=0|zone=2)\n"
+	"[    2.5] raw: 05ffff0000000000 0000000000000000\n"
+	"[    2.6] page dumped because: unmovable page\n"
+	"@@end-observe\n";
+
+static char *format(const char *raw, bool boot)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal((boot ? mhp_observe_format_boot : mhp_observe_format)(raw, strlen(raw), f), 0);
+	fclose(f);
+	return out;
+}
+
+/* The canonical text: blocks by number, zones, counters, the log normalised. */
+static void test_format_of_a_guest_dump(void **state)
+{
+	(void)state;
+	char *t = format(guest_raw, false);
+	assert_non_null(strstr(t, "  memory8: state=online valid_zones=? "));   /* what the dump lacks shows as ? */
+	assert_non_null(strstr(t, "  memory16: state=online valid_zones=Normal,Movable phys_device=0 removable=1 "
+				  "phys_index=00000010 node=0\n"));
+	assert_true(strstr(t, "memory8:") < strstr(t, "memory16:"));
+	assert_non_null(strstr(t, "  DMA     start_pfn=262144 spanned=262144 present=262144 managed=247904\n"));
+	assert_non_null(strstr(t, "  Normal  start_pfn=- spanned=0 present=0 managed=0\n"));
+	assert_non_null(strstr(t, "MemTotal: 991616 kB\n"));
+	assert_non_null(strstr(t, "vmstat: nr_memmap_pages=512 nr_memmap_boot_pages=4096\n"));
+	assert_non_null(strstr(t, "  Memory: <avail>K/1048576K available (15552K kernel code)\n"));
+	assert_non_null(strstr(t, "  page: <first unmovable page> in memory16\n"));
+	assert_null(strstr(t, "flags:"));
+	assert_null(strstr(t, "raw:"));
+	assert_null(strstr(t, "[ "));
+	free(t);
+	/* Boot keeps only the memory lines of the log. */
+	t = format(guest_raw, true);
+	assert_non_null(strstr(t, "Memory: <avail>K"));
+	assert_null(strstr(t, "page dumped because"));
+	free(t);
+	/* Not an observation: refused. */
+	FILE *f = fopen("/dev/null", "w");
+	assert_int_equal(mhp_observe_format("@@file x\nabc\n", 14, f), -EINVAL);
+	fclose(f);
+}
+
+/* The simulator's dump goes through the same formatter. */
+static void test_simulator_observation(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	char *raw = NULL;
+	size_t len = 0;
+	uint64_t mark = 0;
+	FILE *f = open_memstream(&raw, &len);
+	assert_int_equal(mhp_observe_raw(m, &mark, f), 0);
+	fclose(f);
+	assert_true(mark > 0);   /* the boot log was shown, and will not be again */
+	char *t = format(raw, true);
+	assert_non_null(strstr(t, "  memory15: state=online valid_zones=DMA phys_device=0 removable=1 "
+				  "phys_index=0000000f node=0\n"));
+	assert_non_null(strstr(t, "MemTotal: 991616 kB\n"));
+	free(t);
+	free(raw);
+	mhp_machine_free(m);
+}
+
+static const char kernel_obs[] = "### step 0: boot\nresult: ok\nMemTotal: 100 kB\n"
+				 "### step 1: echo\nresult: ok\nblocks:\n  memory16: state=online\ndmesg:\n  hello\n"
+				 "### step 2: alloc\nresult: departs: workloads\n  memory16: state=offline\n";
+static const char sim_obs[] = "### step 0: boot\nresult: ok\nMemTotal: 104 kB\n"
+			      "### step 1: write\nresult: ok\nblocks:\n  memory16: state=offline\ndmesg:\n  hello\n"
+			      "### step 2: alloc\nresult: ok\n  memory16: state=online\n";
+
+/* The diff finds what differs, explains it by a known gap or not, and stops where the kernel's run departs. */
+static void test_fidelity_compare(void **state)
+{
+	(void)state;
+	struct mhp_fidelity r;
+	assert_int_equal(mhp_fidelity_compare(kernel_obs, kernel_obs, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.different, 0);
+	assert_int_equal(r.departs_at, 2);
+	assert_int_equal(mhp_fidelity_compare(kernel_obs, sim_obs, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.different, 4);   /* MemTotal and memory16, each on both sides; step 2 is not compared */
+	assert_int_equal(r.equal, 3);       /* two results and the log line */
+	assert_string_equal(r.departs_why, "workloads");
+	assert_int_equal(mhp_fidelity_compare(kernel_obs, sim_obs, "MemTotal | a reason\n", NULL, NULL, &r), 0);
+	assert_int_equal(r.different, 2);
+	assert_int_equal(r.known, 2);
+	/* A scenario's own departure, earlier than the guest's. */
+	assert_int_equal(mhp_fidelity_compare(kernel_obs, sim_obs, "@s:1 | the kernel's own allocations\n", "s", NULL, &r), 0);
+	assert_int_equal(r.departs_at, 1);
+	assert_string_equal(r.departs_why, "the kernel's own allocations");
+	assert_int_equal(r.different, 2);   /* MemTotal of step 0 only */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_of_a_guest_dump),
+		cmocka_unit_test(test_simulator_observation),
+		cmocka_unit_test(test_fidelity_compare),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
