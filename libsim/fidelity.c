@@ -194,7 +194,8 @@ static void scenario_departure(const struct gap *g, size_t ng, const char *scena
 		unsigned step = (unsigned)strtoul(colon + 1, NULL, 10);
 		if (step && (!res->departs_at || step < res->departs_at)) {
 			res->departs_at = step;
-			snprintf(res->departs_why, sizeof(res->departs_why), "%s", g[i].reason);
+			snprintf(res->departs_why, sizeof(res->departs_why), "%.*s", (int)sizeof(res->departs_why) - 1,
+				 g[i].reason);
 		}
 	}
 }
