@@ -200,6 +200,57 @@ static void scenario_departure(const struct gap *g, size_t ng, const char *scena
 	}
 }
 
+/*
+ * "~KEY NAME DELTA | reason": the kernel's line of KEY equals the simulator's
+ * once DELTA is taken from the number after NAME ("~MemTotal MemTotal: 4"):
+ * a known, exact offset, not a licence for any value.
+ */
+static bool within_tolerance(const struct gap *gap, const struct fline *kl, const struct fline *sl)
+{
+	char key[160], name[64];
+	long long delta;
+	if (sscanf(gap->pattern, "~%159s %63s %lld", key, name, &delta) != 3 || strcmp(key, kl->key) != 0)
+		return false;
+	char line[512];
+	snprintf(line, sizeof(line), "%.*s", (int)(kl->len < sizeof(line) ? kl->len : sizeof(line) - 1), kl->value);
+	char *at = strstr(line, name);
+	if (!at)
+		return false;
+	at += strlen(name);
+	while (*at == ' ')
+		at++;
+	char *end;
+	long long v = strtoll(at, &end, 10);
+	if (end == at)
+		return false;
+	char fixed[600];
+	snprintf(fixed, sizeof(fixed), "%.*s%lld%s", (int)(at - line), line, v - delta, end);
+	return strlen(fixed) == sl->len && memcmp(fixed, sl->value, sl->len) == 0;
+}
+
+/* Pairs the kernel's and the simulator's line of a field that differ only by a listed offset. */
+static void tolerance_pass(struct fside *k, struct fside *s, const struct gap *g, size_t ng, struct mhp_fidelity *res,
+			   FILE *report)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		struct fline *a = &k->v[i];
+		for (size_t j = 0; j < s->n && !a->matched; j++) {
+			struct fline *b = &s->v[j];
+			if (b->matched || b->step != a->step || strcmp(a->key, b->key) != 0)
+				continue;
+			for (size_t x = 0; x < ng && !a->matched; x++) {
+				if (g[x].pattern[0] != '~' || !within_tolerance(&g[x], a, b))
+					continue;
+				a->matched = b->matched = true;
+				res->known++;
+				if (report)
+					fprintf(report, "step %u %s: \"%.*s\" against \"%.*s\" (known gap: %s)\n", a->step, a->key,
+						(int)a->len, a->value, (int)b->len, b->value, g[x].reason);
+			}
+		}
+	}
+}
+
 int mhp_fidelity_compare(const char *golden, const char *simulated, const char *gaps, const char *scenario,
 			 FILE *report, struct mhp_fidelity *res)
 {
@@ -243,6 +294,7 @@ int mhp_fidelity_compare(const char *golden, const char *simulated, const char *
 			}
 		}
 	}
+	tolerance_pass(&k, &s, g, ng, res, report);
 	unmatched(&k, &s, "kernel", g, ng, scenario, res, report);
 	unmatched(&s, &k, "simulator", g, ng, scenario, res, report);
 out:
