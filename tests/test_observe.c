@@ -121,6 +121,16 @@ static void test_fidelity_compare(void **state)
 	assert_int_equal(r.departs_at, 1);
 	assert_string_equal(r.departs_why, "the kernel's own allocations");
 	assert_int_equal(r.different, 2);   /* MemTotal of step 0 only */
+	/* An exact offset is known; any other difference is not. */
+	const char *gap = "~MemTotal MemTotal: 4 | one page\n";
+	assert_int_equal(mhp_fidelity_compare("### step 0\nMemTotal: 104 kB\n", "### step 0\nMemTotal: 100 kB\n", gap, NULL,
+					      NULL, &r), 0);
+	assert_int_equal(r.known, 1);
+	assert_int_equal(r.different, 0);
+	assert_int_equal(mhp_fidelity_compare("### step 0\nMemTotal: 104 kB\n", "### step 0\nMemTotal: 96 kB\n", gap, NULL,
+					      NULL, &r), 0);
+	assert_int_equal(r.known, 0);
+	assert_int_equal(r.different, 2);
 }
 
 int main(void)
