@@ -276,19 +276,23 @@ static void keyed(const struct obs *o, const char *path, const char *key, char *
 	free(text);
 }
 
+/* Steps past a log line's "[    2.027509] " timestamp, if it has one. */
+static void skip_timestamp(const char **l, size_t *n)
+{
+	const char *close = *n && **l == '[' ? memchr(*l, ']', *n) : NULL;
+	if (!close)
+		return;
+	*n -= (size_t)(close + 1 - *l);
+	*l = close + 1;
+	if (*n && **l == ' ')   /* the one separating space: the message's own indent stays */
+		(*l)++, (*n)--;
+}
+
 /* One log line: no timestamp, and the values that differ from boot to boot replaced. */
 static void format_log_line(const struct obs *o, const char *l, size_t n, FILE *out)
 {
 	char line[512];
-	if (n && l[0] == '[') {
-		const char *close = memchr(l, ']', n);
-		if (close) {
-			n -= (size_t)(close + 1 - l);
-			l = close + 1;
-			if (n && *l == ' ')
-				l++, n--;
-		}
-	}
+	skip_timestamp(&l, &n);
 	snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), l);
 	/* dump_page()'s flags and raw words depend on the page-flags layout, which the model does not keep. */
 	/* "flags: 0x...", or one word first ("anon flags: 0x...", "file flags: 0x..."). */
@@ -322,15 +326,9 @@ static bool boot_line_kept(const char *l, size_t n)
 {
 	static const char *const kept[] = { "Early memory node ranges", "Memory: ", "Freeing initrd memory",
 					    "Freeing unused kernel memory", "virtio_mem " };
-	if (n && l[0] == '[') {   /* past the timestamp */
-		const char *close = memchr(l, ']', n);
-		if (close) {
-			n -= (size_t)(close + 1 - l);
-			l = close + 1;
-			while (n && *l == ' ')
-				l++, n--;
-		}
-	}
+	skip_timestamp(&l, &n);
+	while (n && *l == ' ')
+		l++, n--;
 	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
 		if (n >= strlen(kept[i]) && strncmp(l, kept[i], strlen(kept[i])) == 0)
 			return true;
