@@ -306,13 +306,13 @@ static int cmd_fuzz(int argc, char **argv)
 	return 1;
 }
 
-/* A whole text file (at most cap bytes), NUL-terminated; NULL with a message on error. */
-static char *slurp(const char *path, size_t cap)
+/* A whole text file ("-": standard input), at most cap bytes, NUL-terminated; NULL with a message on error. */
+static char *slurp(const char *path, size_t cap, size_t *len)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	char *buf = f ? malloc(cap + 1) : NULL;
 	size_t n = buf ? fread(buf, 1, cap + 1, f) : 0;
-	if (f)
+	if (f && f != stdin)
 		fclose(f);
 	if (!buf || n > cap) {
 		fprintf(stderr, "%s: %s\n", path, !f ? strerror(errno) : !buf ? "out of memory" : "too large");
@@ -320,6 +320,8 @@ static char *slurp(const char *path, size_t cap)
 		return NULL;
 	}
 	buf[n] = 0;
+	if (len)
+		*len = n;
 	return buf;
 }
 
@@ -340,7 +342,7 @@ static int cmd_reference_diff(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	char *golden = slurp(argv[i + 1], 1u << 24), *gaps = gaps_path ? slurp(gaps_path, 1u << 20) : NULL;
+	char *golden = slurp(argv[i + 1], 1u << 24, NULL), *gaps = gaps_path ? slurp(gaps_path, 1u << 20, NULL) : NULL;
 	struct mhp_scenario *sc = NULL;
 	struct mhp_err err = { 0 };
 	char *sim = NULL;
@@ -411,18 +413,11 @@ static int cmd_observe(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	FILE *f = strcmp(argv[0], "-") == 0 ? stdin : fopen(argv[0], "r");
-	if (!f) {
-		fprintf(stderr, "observe: %s: %s\n", argv[0], strerror(errno));
+	size_t len;
+	char *raw = slurp(argv[0], 1u << 24, &len);   /* 16 MiB: far above one observation */
+	if (!raw)
 		return 2;
-	}
-	size_t cap = 1u << 24, len = 0;   /* 16 MiB: far above one observation */
-	char *raw = malloc(cap);
-	if (raw)
-		len = fread(raw, 1, cap, f);
-	if (f != stdin)
-		fclose(f);
-	int ret = !raw ? -ENOMEM : len == cap ? -EFBIG : (boot ? mhp_observe_format_boot : mhp_observe_format)(raw, len, stdout);
+	int ret = (boot ? mhp_observe_format_boot : mhp_observe_format)(raw, len, stdout);
 	free(raw);
 	if (ret)
 		fprintf(stderr, "observe: %s: %s\n", argv[0],
