@@ -1186,7 +1186,55 @@ static const struct model_range *virtio_mem_region(const struct mhp_model *mo)
  * observations see, "depart REASON" when it does (the kernel's run then
  * leaves the scenario, and the diff stops there).
  */
-static void reference_step(const struct step *st, const struct model_range *vm, uint64_t *plugged, FILE *out)
+/* What the translator remembers across steps: the device's plugged size and the workload's files. */
+struct reference_state {
+	uint64_t plugged;
+	uint64_t boot_ram, page_size, filled;   /* bytes: what the guest has, and what its tmpfs holds */
+	unsigned nfiles;
+	struct { uint64_t tag, pages; } files[64];
+};
+
+/*
+ * Movable workload pages become a tmpfs file on the guest (shmem: movable,
+ * on the LRU, migrated by an offline like the model's anon and file pages),
+ * one file per alloc step, named by its first tag. The kernel places them by
+ * its own allocator; the observation sees no free counts, only what an offline
+ * then does. Kernel, pinned and hugetlb pages have no guest-side equivalent.
+ * A fill past half of the guest's memory departs: tmpfs pages cannot be
+ * swapped out here, so the guest would OOM-kill its own shell where the
+ * model's allocations fail one by one.
+ */
+static void reference_workload(const struct step *st, struct reference_state *rs, FILE *out)
+{
+	if (st->kind == STEP_ALLOC) {
+		bool movable = strcmp(st->kind_name, "anon") == 0 || strcmp(st->kind_name, "file") == 0;
+		if (!movable || st->nid != 0 || rs->nfiles == sizeof(rs->files) / sizeof(rs->files[0])) {
+			fprintf(out, "depart %s pages have no guest-side workload (only anon and file map to tmpfs)\n",
+				st->kind_name);
+			return;
+		}
+		if ((rs->filled + st->size * rs->page_size) * 2 > rs->boot_ram + rs->plugged) {
+			fprintf(out, "depart tmpfs past half of the guest's memory: the guest would OOM-kill its shell\n");
+			return;
+		}
+		rs->filled += st->size * rs->page_size;
+		rs->files[rs->nfiles].tag = st->start;
+		rs->files[rs->nfiles++].pages = st->size;
+		fprintf(out, "fill %llu %llu\n", (unsigned long long)st->start, (unsigned long long)st->size);
+		return;
+	}
+	for (unsigned i = 0; i < rs->nfiles; i++)
+		if (rs->files[i].tag == st->start && rs->files[i].pages == st->size) {
+			rs->filled -= st->size * rs->page_size;
+			rs->files[i] = rs->files[--rs->nfiles];
+			fprintf(out, "drop %llu\n", (unsigned long long)st->start);
+			return;
+		}
+	fprintf(out, "depart the free is not one whole tmpfs file the guest wrote\n");
+}
+
+static void reference_step(const struct step *st, const struct model_range *vm, struct reference_state *rs,
+			   FILE *out)
 {
 	static const char *const sim_only[NR_STEP_KINDS] = {
 		[STEP_SAY] = "skip narration", [STEP_ZONEINFO] = "skip a check of the model",
@@ -1195,8 +1243,6 @@ static void reference_step(const struct step *st, const struct model_range *vm, 
 		[STEP_WHERE] = "skip a check of the model", [STEP_MODPROBE] = "skip the guest loads its modules at boot",
 		[STEP_RETRIES] = "skip the guest's writes are interrupted after 10 s instead",
 		[STEP_FAIL_ALLOC] = "depart fault injection into the model's allocator",
-		[STEP_ALLOC] = "depart workloads are not mapped to the guest yet",
-		[STEP_FREE] = "depart workloads are not mapped to the guest yet",
 		[STEP_RMMOD] = "depart the guest keeps its modules",
 	};
 	switch (st->kind) {
@@ -1208,11 +1254,15 @@ static void reference_step(const struct step *st, const struct model_range *vm, 
 	case STEP_READLINK:
 		fprintf(out, "read %s\n", st->path);
 		return;
+	case STEP_ALLOC:
+	case STEP_FREE:
+		reference_workload(st, rs, out);
+		return;
 	case STEP_ADD:
-		if (vm && strcmp(st->resource, "System RAM (virtio_mem)") == 0 && st->start == vm->start + *plugged &&
-		    *plugged + st->size <= vm->size) {
-			*plugged += st->size;
-			fprintf(out, "plug %lluM\n", (unsigned long long)(*plugged >> 20));
+		if (vm && strcmp(st->resource, "System RAM (virtio_mem)") == 0 && st->start == vm->start + rs->plugged &&
+		    rs->plugged + st->size <= vm->size) {
+			rs->plugged += st->size;
+			fprintf(out, "plug %lluM\n", (unsigned long long)(rs->plugged >> 20));
 		} else {
 			fprintf(out, "depart only virtio-mem adds memory in the guest, at the end of what it plugged\n");
 		}
@@ -1237,9 +1287,15 @@ int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struc
 		return mhp_err_set(err, -EINVAL, "%s: model %s is not one the reference lane boots "
 				   "(qemu-virt-arm64-4k or -16k, with a virtio-mem region)", sc->file, mo->name);
 	fprintf(out, "# flavour %s\n# cmdline %s\n", flavour, sc->has_cmdline ? sc->cmdline : mo->cmdline);
-	uint64_t plugged = 0;
-	for (unsigned i = 0; i < sc->nsteps; i++)
-		reference_step(&sc->steps[i], vm, &plugged, out);
+	struct reference_state rs = { .page_size = 1ull << mo->page_shift };
+	for (unsigned i = 0; i < mo->nr_ram; i++)
+		rs.boot_ram += mo->ram[i].size;
+	for (unsigned i = 0; i < sc->nsteps; i++) {
+		if (sc->no_bootmem_notifier)   /* the change proposed in 2020 is not in any kernel the lane boots */
+			fprintf(out, "depart the real 6.12 kernel has arm64's prevent_bootmem_remove_notifier\n");
+		else
+			reference_step(&sc->steps[i], vm, &rs, out);
+	}
 	return 0;
 }
 

@@ -7,6 +7,7 @@ the simulator's own formatter (`mhpsim observe`), so both sides share it.
 
     reference/driver.py record STEPS OUT.obs [--flavour arm64|arm64-16k] [--cmdline TEXT] [--smp N]
     reference/driver.py record-scenario SCENARIO.yaml OUT.obs   (our scenarios, via mhpsim reference-steps)
+    reference/driver.py drift GOLDEN.obs NEW.obs               (what reference/record.sh --drift reports)
 
 The machine is the one ../shared/reference-observations was recorded on:
 -M virt, cortex-a72, 2 CPUs (their percpu areas show in MemTotal), 1 GiB of
@@ -180,6 +181,9 @@ def scenario_step(guest, words):
     if w[0] == "plug":
         guest.plug(size_bytes(w[1]))
         return "ok"
+    if w[0] in ("fill", "drop"):
+        out, status = guest.run(words)
+        return "ok" if status == 0 else "error (%s)" % " ".join(out)
     if w[0] == "echo":
         value = w[2] if len(w) > 2 and w[2] != '""' else ""
         # The kernel retries an offline until a signal: after 10 s, as ^C would (the model's offline_retries).
@@ -251,8 +255,43 @@ def record(steps_path, out_path, flavour, cmdline, smp):
     print("%s: boot %.1f s, %d steps in %.1f s (kernel under TCG)" % (out_path, boot_s, len(steps), sum(times)))
 
 
+def drift(golden_path, new_path):
+    """Compares a new recording with its golden: 0 when the kernel shows the same, 1 when it drifted.
+
+    The real boot differs from boot to boot by one page of reserved memory
+    (MemTotal by 4 kB, a zone's managed by 1, the banner's reserved by 4K):
+    lines that differ only so are counted as that noise, not as drift."""
+    import difflib
+    import re
+    body = lambda p: [l.rstrip("\n") for l in open(p) if not l.startswith("# ")]
+    old, new = body(golden_path), body(new_path)
+    num = re.compile(r"\d+")
+    noise, changed = 0, []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        a, b = old[i1:i2], new[j1:j2]
+        if op == "replace" and len(a) == len(b) and all(
+                num.sub("#", x) == num.sub("#", y) and
+                all(abs(int(p) - int(q)) <= 4 for p, q in zip(num.findall(x), num.findall(y))) for x, y in zip(a, b)):
+            noise += len(a)
+            continue
+        changed += ["- " + x for x in a] + ["+ " + y for y in b]
+    name = os.path.basename(golden_path)[:-4]
+    extra = " (%d lines within one boot page, the boot-to-boot noise)" % noise if noise else ""
+    if not changed:
+        print("%s: no drift%s" % (name, extra))
+        return 0
+    print("%s: DRIFT: %d lines differ from the golden%s:" % (name, len(changed), extra))
+    for line in changed[:20]:
+        print("    " + line)
+    return 1
+
+
 def main():
     a = sys.argv[1:]
+    if len(a) == 3 and a[0] == "drift":
+        return drift(a[1], a[2])
     if len(a) == 3 and a[0] == "record-scenario":
         record_scenario(a[1], a[2], 2)
         return 0

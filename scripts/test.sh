@@ -61,3 +61,15 @@ for h in ops scenario sysfs; do
   rm -rf "$scratch"
   echo "fuzz_$h: $(grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$log" | tr '\n' ' ')"
 done
+
+# The live reference lane, where it is set up (bash reference/setup.sh: QEMU 10
+# and the arm64 kernels): every scenario re-recorded on the real kernel and
+# compared with its committed golden. Drift fails the run (docs/reference.md).
+# A fresh machine has no lane: the goldens are still diffed by ctest above.
+if [ "${MHPSIM_SKIP_DRIFT:-}" = 1 ]; then
+  echo "reference drift: skipped (MHPSIM_SKIP_DRIFT=1)"
+elif [ -f .deps/reference/arm64/initramfs.cpio.gz ] && command -v qemu-system-aarch64 >/dev/null; then
+  bash reference/record.sh --drift
+else
+  echo "reference drift: skipped (the live lane is not set up here: bash reference/setup.sh)"
+fi

@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include <mhpsim/observe.h>
+#include <mhpsim/scenario.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,7 @@ static const char guest_raw[] =
 	"[    2.5] anon flags: 0x5ffff0000000000(node=0|zone=2)\n"
 	"[    2.5] raw: 05ffff0000000000 0000000000000000\n"
 	"[    2.6] page dumped because: unmovable page\n"
+	"[    2.7] hrtimer: interrupt took 16766624 ns\n"
 	"@@end-observe\n";
 
 static char *format(const char *raw, bool boot)
@@ -58,6 +60,7 @@ static void test_format_of_a_guest_dump(void **state)
 	assert_non_null(strstr(t, "vmstat: nr_memmap_pages=512 nr_memmap_boot_pages=4096\n"));
 	assert_non_null(strstr(t, "  Memory: <avail>K/1048576K available (15552K kernel code)\n"));
 	assert_non_null(strstr(t, "  page: <first unmovable page> in memory16\n"));
+	assert_null(strstr(t, "hrtimer"));   /* the host's timing, not the kernel's memory */
 	assert_null(strstr(t, "flags:"));
 	assert_null(strstr(t, "raw:"));
 	assert_null(strstr(t, "[ "));
@@ -133,12 +136,48 @@ static void test_fidelity_compare(void **state)
 	assert_int_equal(r.different, 2);
 }
 
+/* The translation to guest words: movable workloads become tmpfs files, the rest is marked, never faked. */
+static void test_reference_steps_of_workloads(void **state)
+{
+	(void)state;
+	static const char yaml[] =
+		"scenario: t\nmodel: qemu-virt-arm64-4k\nsteps:\n"
+		"  - add_memory: { start: 0x80000000, size: 128M, driver: virtio_mem }\n"
+		"  - alloc: { kind: anon, pages: 10, tag: 1 }\n"
+		"  - alloc: { kind: file, pages: 5, tag: 100 }\n"
+		"  - free: { tag: 1, pages: 10 }\n"
+		"  - free: { tag: 100, pages: 2 }\n"
+		"  - alloc: { kind: file, pages: 200000, tag: 500 }\n"
+		"  - alloc: { kind: kernel, pages: 1, tag: 200 }\n"
+		"  - alloc: { kind: hugetlb, pages: 1, tag: 300 }\n"
+		"  - free: { tag: 1, pages: 10 }\n";
+	struct mhp_scenario *sc = NULL;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_scenario_load_buffer(yaml, strlen(yaml), MHPSIM_SOURCE_DIR "/scenarios/t.yaml", NULL, &sc,
+						  &err), 0);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	assert_int_equal(mhp_scenario_reference_steps(sc, f, &err), 0);
+	fclose(f);
+	assert_string_equal(strchr(strchr(out, '\n') + 1, '\n') + 1,
+			    "plug 128M\nfill 1 10\nfill 100 5\ndrop 1\n"
+			    "depart the free is not one whole tmpfs file the guest wrote\n"
+			    "depart tmpfs past half of the guest's memory: the guest would OOM-kill its shell\n"
+			    "depart kernel pages have no guest-side workload (only anon and file map to tmpfs)\n"
+			    "depart hugetlb pages have no guest-side workload (only anon and file map to tmpfs)\n"
+			    "depart the free is not one whole tmpfs file the guest wrote\n");
+	free(out);
+	mhp_scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_of_a_guest_dump),
 		cmocka_unit_test(test_simulator_observation),
 		cmocka_unit_test(test_fidelity_compare),
+		cmocka_unit_test(test_reference_steps_of_workloads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
