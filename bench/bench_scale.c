@@ -1,188 +1,246 @@
 /*
- * bench_cycle.c - an add/online/offline/remove cycle of 64 GiB with a
- * page-granular linear map (4K pages), for each teardown strategy side by
- * side, each in its own process so that its peak memory is its own.
+ * bench_scale.c - how the simulator scales: an add / online_movable / offline
+ * / remove cycle of 1 GiB up to 1 TiB of hot-added memory (doubling), with a
+ * page-granular and a block-mapped linear map, each cycle in its own process
+ * so that its peak memory is its own; then the throughput of scenario replay
+ * and of fuzzing, in steps per second.
  *
- * Reports wall time per phase, the ratio of each strategy to arm64's, and
- * peak resident memory against the bytes of page tables the kernel would
- * hold at the peak. Timing lives here only: the library has no clock.
+ *   bench_scale [--smoke] [--reps N] [--max-size GIB] [--mapping page|block] [--strategies] [--json FILE]
+ *               [--profile FILE]
+ *
+ * Peak memory is set beside the bytes the real kernel would hold for the same
+ * machine at the same moment: its page tables and its memmap (64 bytes a page).
+ * --strategies also runs the 64 GiB page-granular cycle with every strategy.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <mhpsim/mhpsim.h>
 
-#include "bench_boot.h"
+#include "bench_common.h"
+#include "bench_profile.h"
 
-#define GiB (1ull << 30)
-#define ADD_START 0x400000000ull
-static unsigned long long ADD_SIZE = 64 * GiB;
-#define BLOCK (128ull << 20)
+struct cycle_arg {
+	uint64_t size;
+	bool block;
+	const char *strategy;
+};
 
-struct result {
-	double add, online, offline, remove, total;
-	long peak_rss_kib;
-	unsigned long long peak_tables;
-	unsigned long long flushes[3];   /* during the removal: range, page-table, all */
+struct cycle {
+	double add, online, offline, remove;
+	uint64_t peak_tables;
 	int ok;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int write_all_blocks(struct mhp_machine *m, const char *value)
+static int write_all_blocks(struct mhp_machine *m, uint64_t size, const char *value)
 {
 	char path[128];
-	for (unsigned long long id = ADD_START / BLOCK; id < (ADD_START + ADD_SIZE) / BLOCK; id++) {
-		snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%llu/state", id);
+	uint64_t block = bench_block_size(4);
+	for (uint64_t id = BENCH_HOT_START / block; id < (BENCH_HOT_START + size) / block; id++) {
+		snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%llu/state", (unsigned long long)id);
 		if (mhp_sysfs_write(m, path, value, strlen(value)))
 			return -1;
 	}
 	return 0;
 }
 
-static void run_strategy(const char *models, const char *strategy, struct result *r)
+/* One cycle, in the child: each phase timed, then every invariant checked (not timed). */
+static void run_cycle(void *argp, void *outp)
 {
+	const struct cycle_arg *a = argp;
+	struct cycle *c = outp;
 	struct mhp_err err = { 0 };
-	struct mhp_machine *m = bench_boot(models);
-	if (!m)
+	struct mhp_machine *m = bench_machine(4, a->size, a->block);
+	if (!m || mhp_machine_set_teardown(m, a->strategy))
 		return;
-	mhp_machine_set_teardown(m, strategy);
-	double t0 = now();
-	if (mhp_add_memory(m, 0, ADD_START, ADD_SIZE, "System RAM (kmem)", &err)) {
-		fprintf(stderr, "add: %s\n", err.msg);
-		return;
+	struct mhp_pt_stats st;
+	mhp_machine_pt_stats(m, &st);
+	double t0 = bench_now();
+	int ret = mhp_add_memory(m, 0, BENCH_HOT_START, a->size, "System RAM (kmem)", &err);
+	double t1 = bench_now();
+	mhp_machine_pt_stats(m, &st);
+	c->peak_tables = st.tables;
+	ret = ret ? ret : write_all_blocks(m, a->size, "online_movable");
+	double t2 = bench_now();
+	ret = ret ? ret : write_all_blocks(m, a->size, "offline");
+	double t3 = bench_now();
+	ret = ret ? ret : mhp_remove_memory(m, BENCH_HOT_START, a->size, &err);
+	double t4 = bench_now();
+	if (ret || mhp_check_all(m, &err)) {
+		fprintf(stderr, "cycle of %llu MiB: %d %s\n", (unsigned long long)(a->size / MiB), ret, err.msg);
+	} else {
+		*c = (struct cycle){ .add = t1 - t0, .online = t2 - t1, .offline = t3 - t2, .remove = t4 - t3,
+				     .peak_tables = c->peak_tables, .ok = 1 };
 	}
-	double t1 = now();
-	r->peak_tables = mhp_pgtable_count(m);
-	if (write_all_blocks(m, "online_movable"))
-		return;
-	double t2 = now();
-	if (write_all_blocks(m, "offline"))
-		return;
-	double t3 = now();
-	uint64_t before[3], after[3];
-	mhp_machine_tlb_flushes(m, before);
-	if (mhp_remove_memory(m, ADD_START, ADD_SIZE, &err)) {
-		fprintf(stderr, "remove: %s\n", err.msg);
-		return;
-	}
-	double t4 = now();
-	mhp_machine_tlb_flushes(m, after);
-	for (int k = 0; k < 3; k++)
-		r->flushes[k] = after[k] - before[k];
-	r->ok = mhp_check_all(m, &err) == 0;   /* not timed: the cycle must also be right */
-	if (!r->ok)
-		fprintf(stderr, "%s: %s\n", strategy, err.msg);
-	r->add = t1 - t0;
-	r->online = t2 - t1;
-	r->offline = t3 - t2;
-	r->remove = t4 - t3;
-	r->total = t4 - t0;
 	mhp_machine_free(m);
 }
 
-/* Runs one strategy in a child process; its peak RSS is its own. */
-static int run_child(const char *models, const char *strategy, struct result *r)
+/* The kernel's bytes at the peak: page tables and the memmap of boot RAM and of the hot range. */
+static double kernel_bytes(const struct cycle *c, uint64_t size)
 {
-	int fds[2];
-	if (pipe(fds))
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		struct result mine = { 0 };
-		run_strategy(models, strategy, &mine);
-		_exit(write(fds[1], &mine, sizeof(mine)) == sizeof(mine) ? 0 : 1);
+	return (double)c->peak_tables * 4 * KiB + (double)(bench_boot_ram(4, size) + size) / (4 * KiB) * 64;
+}
+
+struct opts {
+	bool smoke, strategies;
+	unsigned reps;
+	uint64_t max_size;
+	const char *json, *profile, *mapping;   /* mapping NULL: both */
+};
+
+#define MAX_REPS 9
+
+static int one_size(const struct opts *o, uint64_t size, bool block, const char *strategy, FILE *json, bool *first)
+{
+	struct cycle_arg a = { .size = size, .block = block, .strategy = strategy };
+	double add[MAX_REPS], on[MAX_REPS], off[MAX_REPS], rm[MAX_REPS], tot[MAX_REPS];
+	long rss = 0;
+	struct cycle c = { 0 };
+	for (unsigned i = 0; i < o->reps; i++) {
+		if (bench_child(run_cycle, &a, &c, sizeof(c), &rss) || !c.ok)
+			return -1;
+		add[i] = c.add, on[i] = c.online, off[i] = c.offline, rm[i] = c.remove;
+		tot[i] = c.add + c.online + c.offline + c.remove;
 	}
-	int status;
-	struct rusage ru;
-	ssize_t n = read(fds[0], r, sizeof(*r));
-	close(fds[0]);
-	close(fds[1]);
-	if (n != sizeof(*r) || wait4(pid, &status, 0, &ru) < 0)
-		return -1;
-	r->peak_rss_kib = ru.ru_maxrss;
+	double kb = kernel_bytes(&c, size), peak = rss * 1024.0;
+	char sz[16];
+	double ta = bench_median(add, o->reps), tn = bench_median(on, o->reps), tf = bench_median(off, o->reps),
+	       tr = bench_median(rm, o->reps), tt = bench_median(tot, o->reps);
+	printf("%-6s %-8s %5s %8.3f %8.3f %8.3f %8.3f %8.3f %10.1f %10.1f %6.3f\n", block ? "block" : "page", strategy,
+	       bench_size_name(size, sz), ta, tn, tf, tr, tt, peak / MiB, kb / MiB, peak / kb);
+	if (json)
+		fprintf(json,
+			"%s\n  {\"kind\": \"cycle\", \"mapping\": \"%s\", \"strategy\": \"%s\", \"size\": %llu, \"add\": %.6f, "
+			"\"online\": %.6f, \"offline\": %.6f, \"remove\": %.6f, \"total\": %.6f, \"peak_rss_bytes\": %.0f, "
+			"\"kernel_bytes\": %.0f, \"peak_tables\": %llu}",
+			*first ? "" : ",", block ? "block" : "page", strategy, (unsigned long long)size, ta, tn, tf, tr, tt,
+			peak, kb, (unsigned long long)c.peak_tables);
+	*first = false;
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Every scenario in dir replayed once, quietly: steps per second over all of them. */
+static int replay_throughput(const char *dir, FILE *json, bool *first)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	unsigned steps = 0, files = 0;
+	double seconds = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t n = strlen(e->d_name);
+		if (n < 6 || strcmp(e->d_name + n - 5, ".yaml"))
+			continue;
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct mhp_scenario *sc = NULL;
+		struct mhp_err err = { 0 };
+		struct mhp_run_result res = { 0 };
+		struct mhp_run_options opt = { .output = MHP_OUT_QUIET };
+		if (mhp_scenario_load(path, NULL, &sc, &err))
+			continue;
+		double t0 = bench_now();
+		mhp_scenario_run(sc, &opt, &res, &err);
+		seconds += bench_now() - t0;
+		steps += res.steps_run;
+		files++;
+		mhp_scenario_free(sc);
+	}
+	closedir(d);
+	printf("scenario replay: %u scenarios, %u steps in %.3f s: %.0f steps/s (boot included)\n", files, steps,
+	       seconds, steps / seconds);
+	if (json)
+		fprintf(json, "%s\n  {\"kind\": \"replay\", \"scenarios\": %u, \"steps\": %u, \"seconds\": %.6f, "
+			"\"steps_per_second\": %.1f}", *first ? "" : ",", files, steps, seconds, steps / seconds);
+	*first = false;
+	return files ? 0 : -1;
 }
 
-#define REPS 5
-#define NSTRAT 4
-
-static double median(double v[REPS])
+static int fuzz_throughput(const char *model, uint64_t steps, FILE *json, bool *first)
 {
-	qsort(v, REPS, sizeof(double), cmp_double);
-	return v[REPS / 2];
+	struct mhp_fuzz_options opt = { .models_dir = "models", .model = model, .seed = 1, .steps = steps,
+					.out_dir = "/tmp" };
+	struct mhp_fuzz_result res;
+	struct mhp_err err = { 0 };
+	double t0 = bench_now();
+	int ret = mhp_fuzz(&opt, &res, &err);
+	double t = bench_now() - t0;
+	if (ret || res.violation) {
+		fprintf(stderr, "fuzz %s: %s\n", model, ret ? err.msg : res.message);
+		return -1;
+	}
+	printf("fuzz %s, seed 1: %llu steps in %.3f s: %.0f steps/s\n", model, (unsigned long long)res.steps_run, t,
+	       res.steps_run / t);
+	if (json)
+		fprintf(json, "%s\n  {\"kind\": \"fuzz\", \"model\": \"%s\", \"steps\": %llu, \"seconds\": %.6f, "
+			"\"steps_per_second\": %.1f}", *first ? "" : ",", model, (unsigned long long)res.steps_run, t,
+			res.steps_run / t);
+	*first = false;
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	*o = (struct opts){ .reps = 3, .max_size = TiB };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--smoke") == 0)
+			o->smoke = true, o->reps = 1, o->max_size = 2 * GiB;
+		else if (strcmp(a, "--strategies") == 0)
+			o->strategies = true;
+		else if (strcmp(a, "--reps") == 0 && v && atoi(v) >= 1 && atoi(v) <= MAX_REPS)
+			o->reps = (unsigned)atoi(v), i++;
+		else if (strcmp(a, "--max-size") == 0 && v && atoi(v) >= 1 && atoi(v) <= 1024)
+			o->max_size = (uint64_t)atoi(v) * GiB, i++;
+		else if (strcmp(a, "--mapping") == 0 && v)
+			o->mapping = v, i++;
+		else if (strcmp(a, "--json") == 0 && v)
+			o->json = v, i++;
+		else if (strcmp(a, "--profile") == 0 && v)
+			o->profile = v, i++;
+		else
+			return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	const char *models = argc > 1 ? argv[1] : "models";
-	/* bench_cycle MODELS STRATEGY GIB: one cycle in this process (for callgrind). */
-	if (argc == 4) {
-		struct result r = { 0 };
-		ADD_SIZE = strtoull(argv[3], NULL, 10) * GiB;
-		run_strategy(models, argv[2], &r);
-		printf("%s: %llu GiB cycle, invariants %s\n", argv[2], ADD_SIZE / GiB, r.ok ? "ok" : "FAILED");
-		return r.ok ? 0 : 1;
+	struct opts o;
+	if (parse(argc, argv, &o)) {
+		fprintf(stderr, "usage: bench_scale [--smoke] [--reps N] [--max-size GIB] [--mapping page|block] "
+				"[--strategies] [--json FILE] [--profile FILE]\n");
+		return 2;
 	}
-	const char *strategies[NSTRAT] = { "arm64", "x86", "generic", "kernel" };
-	static struct result res[REPS][NSTRAT];
-	/* "kernel" (the tree's own mmu.c) only when the library was built with a kernel tree. */
-	struct mhp_machine *probe = bench_boot(models);
-	if (!probe)
+	FILE *json = o.json ? fopen(o.json, "w") : NULL;
+	if ((o.json && !json) || bench_profile_start(o.profile))
 		return 1;
-	int nstrat = mhp_machine_set_teardown(probe, "kernel") == 0 ? NSTRAT : NSTRAT - 1;
-	mhp_machine_free(probe);
-	/* Interleaved: every repetition runs each strategy once, so drift hits all alike. */
-	for (int rep = 0; rep < REPS; rep++)
-		for (int i = 0; i < nstrat; i++)
-			if (run_child(models, strategies[i], &res[rep][i]) || !res[rep][i].ok)
-				return 1;
-	printf("64 GiB add, online_movable, offline, remove; 4K pages, page-granular linear map (rodata=full)\n");
-	printf("median of %d interleaved runs, each in its own process\n\n", REPS);
-	printf("%-8s %8s %8s %8s %8s %8s %13s %12s %10s %7s\n", "teardown", "add s", "online s", "offline s",
-	       "remove s", "total s", "remove/arm64", "peak RSS MiB", "tables MiB", "RSS/PT");
-	double arm64_remove = 0;
-	for (int i = 0; i < nstrat; i++) {
-		double add[REPS], on[REPS], off[REPS], rm[REPS], tot[REPS];
-		long rss = 0;
-		for (int rep = 0; rep < REPS; rep++) {
-			add[rep] = res[rep][i].add;
-			on[rep] = res[rep][i].online;
-			off[rep] = res[rep][i].offline;
-			rm[rep] = res[rep][i].remove;
-			tot[rep] = res[rep][i].total;
-			rss = res[rep][i].peak_rss_kib > rss ? res[rep][i].peak_rss_kib : rss;
-		}
-		double remove = median(rm);
-		if (i == 0)
-			arm64_remove = remove;
-		double table_mib = res[0][i].peak_tables * 4096.0 / (1 << 20);
-		printf("%-8s %8.3f %8.3f %8.3f %8.3f %8.3f %13.2f %12.1f %10.1f %7.2f\n", strategies[i], median(add),
-		       median(on), median(off), remove, median(tot), remove / arm64_remove, rss / 1024.0, table_mib,
-		       rss / 1024.0 / table_mib);
+	bool first = true;
+	int ret = 0;
+	if (json)
+		fprintf(json, "[");
+	printf("add / online_movable / offline / remove cycles, 4K pages, arm64 teardown, median of %u, seconds;\n"
+	       "peak RSS of the simulator against the kernel's page tables and memmap for the same machine\n", o.reps);
+	printf("%-6s %-8s %5s %8s %8s %8s %8s %8s %10s %10s %6s\n", "map", "strategy", "size", "add", "online",
+	       "offline", "remove", "total", "RSS MiB", "kernel MiB", "ratio");
+	for (int block = 0; block < 2; block++)
+		for (uint64_t size = GiB; (!o.mapping || !strcmp(o.mapping, block ? "block" : "page")) && size <= o.max_size && !ret; size *= 2)
+			ret = one_size(&o, size, block, "arm64", json, &first);
+	static const char *const others[] = { "x86", "generic", "kernel" };
+	for (size_t i = 0; o.strategies && !ret && i < 3; i++)
+		if (one_size(&o, 64 * GiB, false, others[i], json, &first) && i < 2)
+			ret = -1;   /* the kernel's needs a tree: optional */
+	if (!ret)
+		ret = replay_throughput("scenarios", json, &first);
+	if (!ret)
+		ret = fuzz_throughput("fuzz-arm64-4k", o.smoke ? 2000 : 20000, json, &first);
+	if (json) {
+		fprintf(json, "\n]\n");
+		fclose(json);
 	}
-	printf("\nTLB maintenance during the removal (the kernel's cost that differs between strategies):\n");
-	printf("%-8s %14s %16s %12s\n", "teardown", "range flushes", "table flushes", "full flushes");
-	for (int i = 0; i < nstrat; i++)
-		printf("%-8s %14llu %16llu %12llu\n", strategies[i], res[0][i].flushes[0], res[0][i].flushes[1],
-		       res[0][i].flushes[2]);
-	printf("\nAll invariants held after every cycle.\n");
-	return 0;
+	bench_profile_stop(o.profile);
+	return ret ? 1 : 0;
 }

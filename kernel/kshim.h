@@ -47,6 +47,7 @@ uint64_t kshim_ptrs(unsigned depth);
 uint64_t *kshim_table(uint64_t desc, unsigned depth);   /* the table a table descriptor points to */
 uint64_t *kshim_pgd(void);
 void kshim_set(uint64_t *entry, uint64_t value);         /* every store to a table goes through here */
+void kshim_count_read(void);                             /* every descriptor load: READ_ONCE, __ptep_get */
 uint64_t kshim_table_pfn(const void *first_entry);       /* virt_to_page() of a table */
 uint64_t kshim_desc_pfn(uint64_t desc);
 uint64_t kshim_page_offset(void), kshim_page_end(void), kshim_vmemmap_start(void), kshim_vmemmap_end(void);
@@ -63,7 +64,8 @@ struct mm_struct *kshim_init_mm(void);
 
 #define __init
 #define __meminit
-#define READ_ONCE(x) (x)
+/* In the extracted functions only descriptors are read with it: each load is counted. */
+#define READ_ONCE(x) (kshim_count_read(), (x))
 static inline bool kshim_warn_on(bool cond, const char *file, int line)
 {
 	return cond ? kshim_warn(cond, file, line) : false;
@@ -186,7 +188,7 @@ static inline pte_t *pte_offset_kernel(pmd_t *pmdp, unsigned long addr)
 	return (pte_t *)kshim_table(pmd_val(*pmdp), KSHIM_PTE_DEPTH) + kshim_index(addr, KSHIM_PTE_DEPTH);
 }
 
-static inline pte_t __ptep_get(pte_t *ptep) { return *ptep; }
+static inline pte_t __ptep_get(pte_t *ptep) { return READ_ONCE(*ptep); }
 #define __pte_clear(mm, addr, ptep) kshim_set(&(ptep)->pte, 0)
 #define pte_clear(mm, addr, ptep) __pte_clear(mm, addr, ptep)   /* its name before 6.9 */
 #define pmd_clear(pmdp) kshim_set(&(pmdp)->pmd, 0)

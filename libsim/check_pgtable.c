@@ -143,9 +143,18 @@ int check_pt_leak_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, s
 }
 
 /* No empty table stays that free_empty_tables() would have freed. */
+struct mix_sum {
+	uint64_t digest;
+	const struct pt_table *bad;   /* a table whose kept sum is not its entries' */
+};
+
 static int sum_mix(const struct mhp_machine *m, const struct pt_table *t, void *arg)
 {
-	*(uint64_t *)arg += pt_table_mix(m, t);
+	struct mix_sum *s = arg;
+	uint64_t mix = pt_table_mix(m, t);
+	s->digest += mix;
+	if (mix - pt_mix(t->pfn, UINT64_MAX, t->depth + 1u) != t->mix && !s->bad)
+		s->bad = t;
 	return 0;
 }
 
@@ -155,10 +164,15 @@ int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err)
 	/* The PGD covers the upper half: index 0 is PAGE_OFFSET rounded down to the PGD's reach. */
 	uint64_t base = 0 - (m->pt_geom.ptrs[0] << m->pt_geom.shift[0]);
 	leak_dfs(m, pt_pgd(m), base, &w);
-	uint64_t digest = 0;
-	if (!w.ret && (pt_for_each(m, sum_mix, &digest), digest != m->pt.digest))
+	struct mix_sum sum = { 0 };
+	if (!w.ret)
+		pt_for_each(m, sum_mix, &sum);
+	if (!w.ret && sum.bad)
+		w.ret = FAIL(err, "PT-LEAK", "the table at pfn %#llx keeps a digest share its entries do not sum to: "
+			     "a write bypassed pt_set", (unsigned long long)sum.bad->pfn);
+	else if (!w.ret && sum.digest != m->pt.digest)
 		w.ret = FAIL(err, "PT-LEAK", "the store's digest %#llx does not sum its tables (%#llx): a write bypassed pt_set",
-			     (unsigned long long)m->pt.digest, (unsigned long long)digest);
+			     (unsigned long long)m->pt.digest, (unsigned long long)sum.digest);
 	return w.ret;
 }
 

@@ -15,8 +15,8 @@
 void diff_digest_of(const struct mhp_machine *m, int result, int invariant, struct diff_digest *d)
 {
 	*d = (struct diff_digest){ .tables = m->pt.digest, .count = m->pt.count, .allocated = m->pt.nr_allocated,
-				   .freed = m->pt.nr_freed, .warns = m->nr_kernel_warns, .result = result,
-				   .invariant = invariant };
+				   .freed = m->pt.nr_freed, .warns = m->nr_kernel_warns, .reads = m->pt.nr_reads,
+				   .writes = m->pt.nr_writes, .result = result, .invariant = invariant };
 	mhp_machine_tlb_flushes(m, d->flushes);
 	d->tlb = fnv1a64(FNV1A64_INIT, m->tlb.e, sizeof(m->tlb.e));
 }
@@ -109,13 +109,15 @@ static void counts_diff(const char *na, const char *nb, const struct diff_digest
 			char *why, size_t cap)
 {
 	snprintf(why, cap, "%s/%s: tables %llu/%llu, allocated %llu/%llu, freed %llu/%llu, flushes range %llu/%llu "
-		 "pgtable %llu/%llu all %llu/%llu, TLB %s, WARNs %llu/%llu, result %d/%d, invariant %d/%d", na, nb,
+		 "pgtable %llu/%llu all %llu/%llu, TLB %s, WARNs %llu/%llu, descriptor reads %llu/%llu writes %llu/%llu, "
+		 "result %d/%d, invariant %d/%d", na, nb,
 		 (unsigned long long)x->count, (unsigned long long)y->count, (unsigned long long)x->allocated,
 		 (unsigned long long)y->allocated, (unsigned long long)x->freed, (unsigned long long)y->freed,
 		 (unsigned long long)x->flushes[0], (unsigned long long)y->flushes[0], (unsigned long long)x->flushes[1],
 		 (unsigned long long)y->flushes[1], (unsigned long long)x->flushes[2], (unsigned long long)y->flushes[2],
 		 x->tlb == y->tlb ? "same" : "differs", (unsigned long long)x->warns, (unsigned long long)y->warns,
-		 x->result, y->result, x->invariant, y->invariant);
+		 (unsigned long long)x->reads, (unsigned long long)y->reads, (unsigned long long)x->writes,
+		 (unsigned long long)y->writes, x->result, y->result, x->invariant, y->invariant);
 }
 
 void diff_explain(const struct mhp_machine *a, const struct mhp_machine *b, const char *na, const char *nb,

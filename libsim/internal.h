@@ -120,9 +120,16 @@ enum { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, MIGRATE_HIGHATOM
 #define MAX_ORDER_LIMIT 13         /* the largest MAX_PAGE_ORDER (64K pages) */
 
 /* One buddy free list, kept sorted by pfn in descending order: the lowest block pops from the end. */
+/*
+ * A free list: the first pfn of each block, highest first (the allocator
+ * takes the last, lowest). pfn[0..n) lives inside a buffer of cap entries
+ * that starts head entries before pfn, so that a block freed above all the
+ * others (onlining memory in ascending order does nothing else) goes in front
+ * in O(1), as one taken from the end does.
+ */
 struct free_list {
 	uint64_t *pfn;
-	uint32_t n, cap;
+	uint32_t n, cap, head;
 };
 
 /* What an allocated page holds (the page layer of the design; more kinds come with issue 5). */
@@ -524,7 +531,7 @@ int teardown_error(struct mhp_err *err, int ret, const char *name);
 
 /* differential.c: what must agree between two strategies after a step */
 struct diff_digest {
-	uint64_t tables, count, allocated, freed, flushes[3], tlb, warns;
+	uint64_t tables, count, allocated, freed, flushes[3], tlb, warns, reads, writes;
 	int result, invariant;
 };
 void diff_digest_of(const struct mhp_machine *m, int result, int invariant, struct diff_digest *d);

@@ -105,8 +105,14 @@ static struct pt_table *table_of(const uint64_t *entry)
 	return (struct pt_table *)h.t;   /* the store owns its tables; the walk only lends them */
 }
 
+void kshim_count_read(void)
+{
+	km->pt.nr_reads++;
+}
+
 void kshim_set(uint64_t *entry, uint64_t value)
 {
+	km->pt.nr_writes++;
 	struct pt_table *t = table_of(entry);
 	if (t)   /* none: a store into the stand-in for a freed table, which kshim_table() warned about */
 		pt_set(km, t, (uint64_t)(entry - t->e), value);

@@ -418,6 +418,14 @@ uint64_t mhp_pgtable_count(const struct mhp_machine *m)
 	return m->pt.count;
 }
 
+void mhp_machine_pt_stats(const struct mhp_machine *m, struct mhp_pt_stats *st)
+{
+	*st = (struct mhp_pt_stats){ .tables = m->pt.count, .allocated = m->pt.nr_allocated, .freed = m->pt.nr_freed,
+				     .desc_reads = m->pt.nr_reads, .desc_writes = m->pt.nr_writes,
+				     .flush_range = m->tlb.nr_flush_range, .flush_leaf = m->tlb.nr_flush_leaf,
+				     .flush_pgtable = m->tlb.nr_flush_pgtable, .flush_all = m->tlb.nr_flush_all };
+}
+
 void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3])
 {
 	counts[0] = m->tlb.nr_flush_range;

@@ -90,7 +90,7 @@ static void map_ptes(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 		     const struct map_req *r)
 {
 	uint64_t idx = pt_index(m, t->depth, va), n = (end - va) >> m->page_shift;
-	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes;
+	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes, mix = 0;
 	assert(idx + n <= m->pt_geom.ptrs[t->depth]);
 	for (uint64_t i = 0; i < n; i++, va += m->page_size, pa += m->page_size) {
 		assert(t->e[idx + i] == 0);   /* pgattr_change_is_safe: only none -> valid here */
@@ -99,9 +99,11 @@ static void map_ptes(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 		bool cont = !(r->flags & NO_CONT_MAPPINGS) && !((va ^ pa) & (cont_span - 1)) && run + cont_span <= end &&
 			    run >= end - (n << m->page_shift);
 		t->e[idx + i] = mk_desc(m, pa, r->leaf_bits | (cont ? PTE_CONT : 0));
-		m->pt.digest += pt_mix(t->pfn, idx + i, t->e[idx + i]);
+		mix += pt_mix(t->pfn, idx + i, t->e[idx + i]);
 	}
 	t->used += (uint32_t)n;
+	t->mix += mix;
+	m->pt.digest += mix;
 }
 
 static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uint64_t end, uint64_t pa,
@@ -206,6 +208,33 @@ static void free_hotplug_page_range(struct mhp_machine *m, uint64_t pa, uint64_t
  * free_mapped (the vmemmap), flush that one address and free the backing;
  * without it (the linear map), the caller flushes the whole range once.
  */
+/*
+ * Descriptor loads of the walk at depth 0: the kernel's walkers read the PGD
+ * entry, then again as the folded P4D (and, with three levels, as the folded
+ * PUD): two loads with four levels, three with three.
+ */
+static uint64_t pgd_entry_reads(const struct mhp_machine *m)
+{
+	return 6u - m->pt_geom.levels;
+}
+
+static void count_reads(struct mhp_machine *m, unsigned depth, uint64_t n)
+{
+	m->pt.nr_reads += depth ? n : n * pgd_entry_reads(m);
+}
+
+/* Clears a leaf (or a table's parent entry) during teardown: one counted store. */
+static void teardown_clear(struct mhp_machine *m, struct pt_table *t, uint64_t idx)
+{
+	pt_set(m, t, idx, 0);
+	m->pt.nr_writes++;
+}
+
+/*
+ * Models unmap_hotplug_{pte,pmd,pud,p4d}_range(): clear every leaf. With
+ * free_mapped (the vmemmap), flush that one address and free the backing;
+ * without it (the linear map), the caller flushes the whole range once.
+ */
 static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint64_t addr, uint64_t end,
 				bool free_mapped)
 {
@@ -213,16 +242,31 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 	if (depth == m->pt_geom.levels - 1 && !free_mapped) {
 		/* The linear map's PTEs: clear them all; one flush of the range follows. */
 		uint64_t idx = pt_index(m, depth, addr), n = (end - addr) >> m->page_shift;
-		for (uint64_t i = 0; i < n; i++) {
-			t->used -= t->e[idx + i] != 0;
-			m->pt.digest -= pt_mix(t->pfn, idx + i, t->e[idx + i]);
-			t->e[idx + i] = 0;
+		uint32_t used = t->used;
+		m->pt.nr_reads += n;
+		if (n == m->pt_geom.ptrs[depth]) {
+			/* The whole table: its kept sum leaves the digest at once. */
+			m->pt.digest -= t->mix;
+			t->mix = 0;
+			t->used = 0;
+			memset(t->e, 0, n * sizeof(*t->e));
+		} else {
+			uint64_t mix = 0;
+			for (uint64_t i = 0; i < n; i++) {
+				t->used -= t->e[idx + i] != 0;
+				mix += pt_mix(t->pfn, idx + i, t->e[idx + i]);
+				t->e[idx + i] = 0;
+			}
+			t->mix -= mix;
+			m->pt.digest -= mix;
 		}
+		m->pt.nr_writes += used - t->used;   /* a none entry is read, not written */
 		return;
 	}
 	for (uint64_t next; addr < end; addr = next) {
 		next = pt_addr_end(m, depth, addr, end);
 		uint64_t idx = pt_index(m, depth, addr), d = t->e[idx];
+		count_reads(m, depth, 1);
 		enum desc_type type = desc_type(m, depth, d);
 		if (type == DESC_NONE)
 			continue;
@@ -232,7 +276,7 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 				unmap_hotplug_level(m, child, addr, next, free_mapped);
 			continue;
 		}
-		pt_set(m, t, idx, 0);
+		teardown_clear(m, t, idx);
 		if (free_mapped) {
 			leaf_flush(m, addr, addr + m->page_size);
 			free_hotplug_page_range(m, desc_pa(m, d), pt_span(m, depth));
@@ -293,7 +337,7 @@ static void free_table(struct mhp_machine *m, struct pt_table *parent, uint64_t 
 {
 	assert(t->used == 0);
 	if (m->mutant != MUTANT_FREE_TABLE_KEEP_PARENT)
-		pt_set(m, parent, idx, 0);
+		teardown_clear(m, parent, idx);
 	if (m->teardown != TEARDOWN_X86)   /* free_hotplug_pgtable_page(); x86 hands bootmem back quietly */
 		warn_if_reserved(m, t->pfn, t->boot ? PG_PGTABLE_BOOT : PG_PGTABLE);
 	switch (m->teardown) {
@@ -312,19 +356,35 @@ static void free_table(struct mhp_machine *m, struct pt_table *parent, uint64_t 
 	}
 }
 
+/* Loads of the kernel's emptiness scan of a table: every entry, or up to the first one in use. */
+static uint64_t emptiness_scan_reads(const struct mhp_machine *m, const struct pt_table *t)
+{
+	uint64_t n = m->pt_geom.ptrs[t->depth], i = 0;
+	if (t->used == 0)
+		return n;
+	while (i < n && !t->e[i])
+		i++;
+	return i + 1;
+}
+
 /*
  * Models free_empty_{pte,pmd,pud,p4d}_table(): recurse into the tables under
  * [addr, end), then free this one if the alignment rule allows and every
- * entry is none. x86 has no alignment rule: an empty table goes.
+ * entry is none. x86 has no alignment rule: an empty table goes. The model
+ * knows emptiness from its count of entries in use; the kernel reads them,
+ * and so do the counts (its PTE level also re-reads the range as a check).
  */
 static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uint64_t pidx, struct pt_table *t,
 			     uint64_t addr, uint64_t end, struct teardown *td)
 {
 	unsigned depth = t->depth;
 	uint64_t start = addr;
+	if (depth == m->pt_geom.levels - 1)
+		count_reads(m, depth, (end - addr) >> m->page_shift);
 	for (uint64_t next; depth < m->pt_geom.levels - 1 && addr < end; addr = next) {
 		next = pt_addr_end(m, depth, addr, end);
 		uint64_t idx = pt_index(m, depth, addr), d = t->e[idx];
+		count_reads(m, depth, 1);
 		struct pt_table *child = desc_type(m, depth, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
 		if (child)
 			free_empty_level(m, t, idx, child, addr, next, td);
@@ -333,6 +393,7 @@ static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uin
 	if (m->teardown != TEARDOWN_X86 &&
 	    !pgtable_range_aligned(m, start, end, td->floor, td->ceiling, ~(span - 1)))
 		return;
+	m->pt.nr_reads += emptiness_scan_reads(m, t);
 	if (t->used == 0)
 		free_table(m, parent, pidx, t, start, td);
 }
@@ -344,6 +405,7 @@ static void free_empty_tables(struct mhp_machine *m, uint64_t addr, uint64_t end
 	for (uint64_t next; addr < end; addr = next) {
 		next = pt_addr_end(m, 0, addr, end);
 		uint64_t idx = pt_index(m, 0, addr), d = pgd->e[idx];
+		count_reads(m, 0, 1);
 		struct pt_table *child = desc_type(m, 0, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
 		if (child)
 			free_empty_level(m, pgd, idx, child, addr, next, td);
@@ -541,6 +603,20 @@ int arch_add_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
 void arch_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	remove_pgd_mapping(m, start, size);
+}
+
+int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t section = 1ull << m->model.section_size_bits;
+	if (!size || start % section || size % section || start + size < start)
+		return -EINVAL;
+	for (uint64_t a = start; a < start + size; a += section) {
+		const struct mem_section *ms = __nr_to_section(m, PHYS_PFN(m, a) >> m->pfn_section_shift);
+		if (!ms || !present_section(ms))
+			return -EINVAL;
+	}
+	remove_pgd_mapping(m, start, size);
+	return 0;
 }
 
 /* Models paging_init() -> map_mem() and the boot memmap: all from memblock. */

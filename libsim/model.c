@@ -373,28 +373,41 @@ static int parse_model(struct model_ctx *c)
 	return ret;
 }
 
-int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err)
+/* Parses a loaded document into a model; name stands for the file in what it keeps. */
+static int model_from_doc(struct ydoc *doc, const char *name, struct mhp_model **out, struct mhp_err *err)
 {
-	struct ydoc doc;
-	*out = NULL;
-	int ret = ydoc_load(path, &doc, err);
-	if (ret)
-		return ret;
 	struct mhp_model *mo = calloc(1, sizeof(*mo));
 	if (!mo) {
-		ydoc_free(&doc);
+		ydoc_free(doc);
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	}
-	snprintf(mo->path, sizeof(mo->path), "%s", path);
-	struct model_ctx c = { .doc = &doc, .model = mo, .err = err };
-	ret = parse_model(&c);
-	ydoc_free(&doc);
+	snprintf(mo->path, sizeof(mo->path), "%s", name);
+	struct model_ctx c = { .doc = doc, .model = mo, .err = err };
+	int ret = parse_model(&c);
+	ydoc_free(doc);
 	if (ret) {
 		free(mo);
 		return ret;
 	}
 	*out = mo;
 	return 0;
+}
+
+int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err)
+{
+	struct ydoc doc;
+	*out = NULL;
+	int ret = ydoc_load(path, &doc, err);
+	return ret ? ret : model_from_doc(&doc, path, out, err);
+}
+
+int mhp_model_load_buffer(const void *buf, size_t len, const char *name, struct mhp_model **out, struct mhp_err *err)
+{
+	struct ydoc doc;
+	*out = NULL;
+	name = name ? name : "<model>";
+	int ret = ydoc_load_buffer(buf, len, name, &doc, err);
+	return ret ? ret : model_from_doc(&doc, name, out, err);
 }
 
 void mhp_model_free(struct mhp_model *model)

@@ -311,19 +311,36 @@ static uint32_t fl_search(const struct free_list *fl, uint64_t pfn, bool *found)
 	return lo;
 }
 
+/* Room for one more at either end: else a buffer twice the size, the list in its middle. */
+static void fl_room(struct free_list *fl)
+{
+	if (fl->head > 0 && fl->head + fl->n < fl->cap)
+		return;
+	uint32_t ncap = fl->n < 8 ? 16 : fl->n * 2, nhead = (ncap - fl->n) / 2;
+	uint64_t *a = malloc(ncap * sizeof(*a));
+	assert(a);   /* host memory for free lists is bounded by the pages the model holds */
+	if (fl->n)
+		memcpy(a + nhead, fl->pfn, fl->n * sizeof(*a));
+	free(fl->pfn ? fl->pfn - fl->head : NULL);
+	fl->pfn = a + nhead;
+	fl->head = nhead;
+	fl->cap = ncap;
+}
+
+/* Inserts in order, moving whichever side of the insertion point is shorter. */
 static void fl_add(struct free_list *fl, uint64_t pfn)
 {
 	bool found;
+	fl_room(fl);
 	uint32_t i = fl_search(fl, pfn, &found);
 	assert(!found);
-	if (fl->n == fl->cap) {
-		uint32_t ncap = fl->cap ? fl->cap * 2 : 16;
-		uint64_t *a = realloc(fl->pfn, ncap * sizeof(*a));
-		assert(a);   /* host memory for free lists is bounded by the pages the model holds */
-		fl->pfn = a;
-		fl->cap = ncap;
+	if (i < fl->n - i) {
+		memmove(fl->pfn - 1, fl->pfn, i * sizeof(*fl->pfn));
+		fl->pfn--;
+		fl->head--;
+	} else {
+		memmove(&fl->pfn[i + 1], &fl->pfn[i], (fl->n - i) * sizeof(*fl->pfn));
 	}
-	memmove(&fl->pfn[i + 1], &fl->pfn[i], (fl->n - i) * sizeof(*fl->pfn));
 	fl->pfn[i] = pfn;
 	fl->n++;
 }
@@ -334,7 +351,13 @@ static bool fl_del(struct free_list *fl, uint64_t pfn)
 	uint32_t i = fl_search(fl, pfn, &found);
 	if (!found)
 		return false;
-	memmove(&fl->pfn[i], &fl->pfn[i + 1], (fl->n - i - 1) * sizeof(*fl->pfn));
+	if (i < fl->n - 1 - i) {
+		memmove(fl->pfn + 1, fl->pfn, i * sizeof(*fl->pfn));
+		fl->pfn++;
+		fl->head++;
+	} else {
+		memmove(&fl->pfn[i], &fl->pfn[i + 1], (fl->n - i - 1) * sizeof(*fl->pfn));
+	}
 	fl->n--;
 	return true;
 }
@@ -343,7 +366,8 @@ void zone_free_lists_free(struct zone *z)
 {
 	for (unsigned o = 0; o <= MAX_ORDER_LIMIT; o++)
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++)
-			free(z->free_area[o][mt].pfn);
+			if (z->free_area[o][mt].pfn)
+				free(z->free_area[o][mt].pfn - z->free_area[o][mt].head);
 }
 
 static void add_to_free_list(struct zone *z, uint64_t pfn, unsigned order, int mt)

@@ -190,12 +190,18 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 }
 
 /* Frees a table page (free_hotplug_pgtable_page): the caller cleared the parent first. */
+/* A table's share of the digest from the sum its writes kept: O(1). */
+static uint64_t pt_table_kept_mix(const struct pt_table *t)
+{
+	return pt_mix(t->pfn, UINT64_MAX, t->depth + 1u) + t->mix;
+}
+
 void pt_release(struct mhp_machine *m, struct pt_table *t)
 {
 	uint64_t pfn = t->pfn;
 	unsigned depth = t->depth;
 	bool boot = t->boot;
-	m->pt.digest -= pt_table_mix(m, t);
+	m->pt.digest -= pt_table_kept_mix(t);
 	store_delete(&m->pt, pfn);
 	free(t->e);
 	free(t);
@@ -211,10 +217,13 @@ void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d)
 {
 	assert(idx < m->pt_geom.ptrs[t->depth]);
 	t->used += (d != 0) - (t->e[idx] != 0);
-	m->pt.digest += pt_mix(t->pfn, idx, d) - pt_mix(t->pfn, idx, t->e[idx]);
+	uint64_t delta = pt_mix(t->pfn, idx, d) - pt_mix(t->pfn, idx, t->e[idx]);
+	t->mix += delta;
+	m->pt.digest += delta;
 	t->e[idx] = d;
 }
 
+/* A table's share of the digest, from its entries as they are (what PT-LEAK holds t->mix and the digest to). */
 uint64_t pt_table_mix(const struct mhp_machine *m, const struct pt_table *t)
 {
 	uint64_t sum = pt_mix(t->pfn, UINT64_MAX, t->depth + 1u);

@@ -66,6 +66,7 @@ struct pt_table {
 	uint64_t pfn;                     /* the page that holds it */
 	uint64_t *e;                      /* ptrs[depth] descriptors */
 	uint32_t used;                    /* descriptors that are not none */
+	uint64_t mix;                     /* pt_mix() summed over its entries: an emptied table leaves the digest in O(1) */
 	uint8_t depth;
 	bool boot;                        /* allocated from memblock at boot */
 };
@@ -76,6 +77,8 @@ struct pt_store {
 	uint64_t cap, count;
 	uint64_t pgd_pfn;
 	uint64_t nr_freed, nr_allocated;  /* since boot, for benchmarks and traces */
+	/* Descriptor loads and stores of the teardown walkers, counted as the kernel's code makes them. */
+	uint64_t nr_reads, nr_writes;
 	uint64_t digest;                  /* pt_mix() summed over live tables and their entries: see pt_digest() */
 };
 

@@ -19,7 +19,7 @@
 #include "internal.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 2u   /* 2: touched state is a list of ranges */
+#define SNAPSHOT_VERSION 3u   /* 2: touched state is a list of ranges; 3: teardown descriptor and leaf-flush counts */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -254,6 +254,7 @@ static void ser_free_list(struct ser *s, struct free_list *fl)
 		if (!ser_room(s, fl->n, 8))
 			return;
 		fl->cap = fl->n;
+		fl->head = 0;
 		if (fl->n && !(fl->pfn = calloc(fl->n, sizeof(*fl->pfn))))
 			return ser_fail(s, "out of memory");
 	}
@@ -367,8 +368,10 @@ static void ser_table(struct ser *s, struct mhp_machine *m, struct pt_table *t)
 		return ser_fail(s, "out of memory");
 	for (uint64_t i = 0; i < n && !s->err; i++) {
 		SER(s, t->e[i]);
-		if (s->load)
+		if (s->load) {
 			t->used += t->e[i] != 0;
+			t->mix += pt_mix(t->pfn, i, t->e[i]);
+		}
 	}
 }
 
@@ -380,6 +383,8 @@ static void ser_pt_store(struct ser *s, struct mhp_machine *m)
 	SER(s, st->pgd_pfn);
 	SER(s, st->nr_freed);
 	SER(s, st->nr_allocated);
+	SER(s, st->nr_reads);
+	SER(s, st->nr_writes);
 	if (s->load) {
 		uint64_t cap = st->cap;
 		st->cap = 0;   /* until the slots exist, pt_store_free() has nothing to walk */
@@ -421,10 +426,13 @@ static void ser_tlb(struct ser *s, struct tlb *tlb)
 		ser_range(s, e->depth, 0, PT_MAX_DEPTH - 1, "bad TLB entry depth");
 		SER(s, e->leaf);
 		SER(s, e->valid);
+		if (s->load)
+			tlb->nr_valid += e->valid;
 	}
 	SER(s, tlb->next);
 	ser_range(s, tlb->next, 0, TLB_ENTRIES - 1, "bad TLB index");
 	SER(s, tlb->nr_flush_range);
+	SER(s, tlb->nr_flush_leaf);
 	SER(s, tlb->nr_flush_pgtable);
 	SER(s, tlb->nr_flush_all);
 }

@@ -25,6 +25,7 @@ static void tlb_insert(struct mhp_machine *m, uint64_t va, unsigned depth, bool 
 			return;
 		}
 	}
+	tlb->nr_valid += !tlb->e[tlb->next].valid;
 	tlb->e[tlb->next] = e;
 	tlb->next = (tlb->next + 1) % TLB_ENTRIES;
 }
@@ -50,10 +51,12 @@ int tlb_touch(struct mhp_machine *m, uint64_t va)
 
 static void drop(struct mhp_machine *m, uint64_t start, uint64_t end, bool leaves_only)
 {
-	for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+	for (unsigned i = 0; m->tlb.nr_valid && i < TLB_ENTRIES; i++) {
 		struct tlb_entry *x = &m->tlb.e[i];
-		if (x->valid && (x->leaf || !leaves_only) && x->va < end && x->va + x->span > start)
+		if (x->valid && (x->leaf || !leaves_only) && x->va < end && x->va + x->span > start) {
 			x->valid = false;
+			m->tlb.nr_valid--;
+		}
 	}
 }
 
@@ -61,6 +64,7 @@ static void drop(struct mhp_machine *m, uint64_t start, uint64_t end, bool leave
 void flush_tlb_all(struct mhp_machine *m)
 {
 	memset(m->tlb.e, 0, sizeof(m->tlb.e));
+	m->tlb.nr_valid = 0;
 	m->tlb.nr_flush_all++;
 	struct mhp_trace_field f[] = { TF_S("scope", "all") };
 	TRACE(m, "tlb_flush", f, "TLB flush: everything");
@@ -75,6 +79,7 @@ void flush_tlb_kernel_range(struct mhp_machine *m, uint64_t start, uint64_t end)
 	}
 	drop(m, start, end, true);
 	m->tlb.nr_flush_range++;
+	m->tlb.nr_flush_leaf += end - start == m->page_size;
 }
 
 /* Models __flush_tlb_kernel_pgtable(): every level of one address (TLBI VAAE1IS). */

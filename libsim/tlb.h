@@ -29,7 +29,9 @@ struct tlb_entry {
 struct tlb {
 	struct tlb_entry e[TLB_ENTRIES];
 	unsigned next;      /* FIFO replacement */
+	unsigned nr_valid;  /* entries valid: a flush of an empty TLB looks at none */
 	uint64_t nr_flush_range, nr_flush_pgtable, nr_flush_all;
+	uint64_t nr_flush_leaf;   /* of nr_flush_range: those of exactly one page (one leaf, as the vmemmap's) */
 };
 
 struct mhp_machine;

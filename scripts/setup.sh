@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what mhpsim needs to build and test on Debian bookworm. Idempotent.
 set -euo pipefail
-pkgs=(cmake gcc make pkg-config libyaml-dev libcmocka-dev gcovr valgrind clang libclang-rt-14-dev)
+pkgs=(cmake gcc make pkg-config libyaml-dev libcmocka-dev gcovr valgrind clang libclang-rt-14-dev
+      libgoogle-perftools-dev google-perftools graphviz)   # the last three: benchmark profiles (--profile)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -62,6 +62,9 @@ for h in ops scenario sysfs; do
   echo "fuzz_$h: $(grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' "$log" | tr '\n' ' ')"
 done
 
+# A small run of every benchmark, its callgrind mode, its profile and the report (bench/README.md).
+bash scripts/bench.sh --smoke
+
 # The live reference lane, where it is set up (bash reference/setup.sh: QEMU 10
 # and the arm64 kernels): every scenario re-recorded on the real kernel and
 # compared with its committed golden. Drift fails the run (docs/reference.md).

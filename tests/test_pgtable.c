@@ -171,6 +171,45 @@ static void test_ptdump_of_a_range(void **state)
 	mhp_machine_free(m);
 }
 
+/*
+ * The teardown's descriptor loads and stores, derived by hand from 6.12's
+ * arch/arm64/mm/mmu.c for 128 MiB at 0x80000000 on the 4K QEMU machine (the
+ * only memory in its GiB): the unmap pass loads the PGD entry twice (PGD and
+ * folded P4D), one PUD entry, 64 PMD entries and 32768 PTEs, and clears the
+ * PTEs; the free pass loads the same PGD, PUD and PMD entries, each of the 64
+ * PTE tables twice over (its range re-checked, then the emptiness scan), the
+ * emptied PMD table's 512 entries, and the PUD table's first entry (boot
+ * memory's: it stays); it clears 64 PMD entries and one PUD entry.
+ */
+static void test_teardown_counts_are_the_kernels(void **state)
+{
+	(void)state;
+	static const char *const strategies[] = { "arm64", "kernel" };
+	for (size_t i = 0; i < sizeof(strategies) / sizeof(strategies[0]); i++) {
+		struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline");
+		struct mhp_err err = { 0 };
+		if (mhp_machine_set_teardown(m, strategies[i]) == -ENOTSUP) {
+			mhp_machine_free(m);   /* built without a kernel tree: test_kernel_loop says so */
+			continue;
+		}
+		assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 * MiB, "System RAM (kmem)", &err), 0);
+		assert_int_equal(mhp_bench_remove_pgd_mapping(m, 0x80000000, 64 * MiB + 1), -EINVAL);
+		assert_int_equal(mhp_bench_remove_pgd_mapping(m, 0x88000000, 128 * MiB), -EINVAL);   /* not present */
+		struct mhp_pt_stats a, b;
+		mhp_machine_pt_stats(m, &a);
+		assert_int_equal(mhp_bench_remove_pgd_mapping(m, 0x80000000, 128 * MiB), 0);
+		mhp_machine_pt_stats(m, &b);
+		assert_int_equal(b.desc_reads - a.desc_reads, (2 + 1 + 64 + 32768) + (2 + 1 + 64 + 64 * 1024 + 512 + 1));
+		assert_int_equal(b.desc_writes - a.desc_writes, 32768 + 64 + 1);
+		assert_int_equal(b.freed - a.freed, 65);
+		assert_int_equal(b.tables, a.tables - 65);
+		assert_int_equal(b.flush_pgtable - a.flush_pgtable, 65);   /* one per table freed */
+		assert_int_equal(b.flush_all - a.flush_all, 1);            /* 32768 pages: past MAX_DVM_OPS */
+		assert_int_equal(b.flush_range - a.flush_range, 0);
+		mhp_machine_free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_linear_map_allocation_failure_is_reported),
 		cmocka_unit_test(test_strategies_agree_on_what_is_left),
 		cmocka_unit_test(test_ptdump_of_a_range),
+		cmocka_unit_test(test_teardown_counts_are_the_kernels),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

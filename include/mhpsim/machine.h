@@ -50,6 +50,24 @@ int mhp_machine_set_teardown(struct mhp_machine *m, const char *name);
 /* TLB maintenance so far: [0] range flushes (last level), [1] page-table flushes by VA, [2] full flushes. */
 void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3]);
 
+/*
+ * The kernel page tables' work since boot, for benchmarks: tables, the
+ * teardown walkers' descriptor loads and stores (counted as the kernel's
+ * arch/arm64/mm/mmu.c makes them: every READ_ONCE of an entry, the folded
+ * levels' re-reads and the emptiness scans included; the "kernel" strategy
+ * counts by running that code), and the TLB maintenance.
+ */
+struct mhp_pt_stats {
+	uint64_t tables;                  /* pages holding page tables now, the PGD included */
+	uint64_t allocated, freed;        /* tables */
+	uint64_t desc_reads, desc_writes;
+	uint64_t flush_range;             /* flush_tlb_kernel_range() calls (last level)... */
+	uint64_t flush_leaf;              /* ...of which one page long: one leaf each */
+	uint64_t flush_pgtable;           /* __flush_tlb_kernel_pgtable(): one table's address, every level */
+	uint64_t flush_all;               /* flush_tlb_all(), and range flushes too long to do by address */
+};
+void mhp_machine_pt_stats(const struct mhp_machine *m, struct mhp_pt_stats *st);
+
 /* Pages that hold kernel page tables now (the PGD included). */
 uint64_t mhp_pgtable_count(const struct mhp_machine *m);
 

@@ -4,12 +4,16 @@
 #ifndef MHPSIM_MODEL_H
 #define MHPSIM_MODEL_H
 
+#include <stddef.h>
+
 #include <mhpsim/error.h>
 
 struct mhp_model;
 
 /* Parses a model file. Errors carry file:line:column. */
 int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err);
+/* The same from len bytes in memory; name (NULL: "<model>") stands for the file in messages. */
+int mhp_model_load_buffer(const void *buf, size_t len, const char *name, struct mhp_model **out, struct mhp_err *err);
 void mhp_model_free(struct mhp_model *model);
 const char *mhp_model_name(const struct mhp_model *model);
 

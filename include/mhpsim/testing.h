@@ -8,6 +8,7 @@
 #define MHPSIM_TESTING_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct mhp_machine;
 
@@ -24,5 +25,15 @@ void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count)
 
 /* Switches a mutant on (NULL: none). Returns -EINVAL for an unknown name. */
 int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
+
+/*
+ * For benchmarks of the page-table free path alone: tears down the linear map
+ * of [start, start + size), memory the machine added, as arch_remove_memory()'s
+ * __remove_pgd_mapping() does, with the machine's teardown strategy, and
+ * nothing else. The machine is then half way through a removal: only
+ * mhp_machine_pt_stats() and mhp_machine_free() may follow. -EINVAL unless the
+ * range is whole present sections.
+ */
+int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t size);
 
 #endif
