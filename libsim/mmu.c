@@ -245,11 +245,12 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 		uint32_t used = t->used;
 		m->pt.nr_reads += n;
 		if (n == m->pt_geom.ptrs[depth]) {
-			/* The whole table: its kept sum leaves the digest at once. */
+			/* The whole table: its kept sum leaves the digest at once; zeroing waits for the free pass. */
 			m->pt.digest -= t->mix;
 			t->mix = 0;
 			t->used = 0;
-			memset(t->e, 0, n * sizeof(*t->e));
+			t->zero_pending = true;
+			m->pt.nr_zero_pending++;
 		} else {
 			uint64_t mix = 0;
 			for (uint64_t i = 0; i < n; i++) {
@@ -390,12 +391,14 @@ static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uin
 			free_empty_level(m, t, idx, child, addr, next, td);
 	}
 	uint64_t span = pt_span(m, depth - 1u);
-	if (m->teardown != TEARDOWN_X86 &&
-	    !pgtable_range_aligned(m, start, end, td->floor, td->ceiling, ~(span - 1)))
-		return;
-	m->pt.nr_reads += emptiness_scan_reads(m, t);
-	if (t->used == 0)
-		free_table(m, parent, pidx, t, start, td);
+	if (m->teardown == TEARDOWN_X86 || pgtable_range_aligned(m, start, end, td->floor, td->ceiling, ~(span - 1))) {
+		m->pt.nr_reads += emptiness_scan_reads(m, t);
+		if (t->used == 0) {
+			free_table(m, parent, pidx, t, start, td);
+			return;
+		}
+	}
+	pt_zero_settle(m, t);   /* it stays: its entries become the zeroes they stand for */
 }
 
 /* Models free_empty_tables(): the PGD itself is never freed. */
@@ -447,6 +450,7 @@ static void teardown_range(struct mhp_machine *m, uint64_t start, uint64_t end, 
 		free_empty_tables(m, start, end, td);
 		gather_flush(m, td);
 	}
+	assert(m->pt.nr_zero_pending == 0);   /* every table the unmap pass emptied was freed or zeroed */
 	free(td);
 	arch_op_returns(m);
 }

@@ -167,15 +167,14 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 		       : alloc_pages_node(m, nid, 0, PG_PGTABLE, &pfn);
 	if (ret)
 		return NULL;
-	struct pt_table *t = calloc(1, sizeof(*t));
-	uint64_t *e = calloc(m->pt_geom.ptrs[depth], sizeof(*e));
-	if (!t || !e) {
-		free(t);
-		free(e);
+	struct pt_table *t = calloc(1, sizeof(*t) + m->pt_geom.ptrs[depth] * sizeof(t->e[0]));
+	if (!t) {
 		free_pages_kind(m, pfn, 0, PG_PGTABLE);
 		return NULL;
 	}
-	*t = (struct pt_table){ .pfn = pfn, .e = e, .depth = (uint8_t)depth, .boot = boot };
+	t->pfn = pfn;
+	t->depth = (uint8_t)depth;
+	t->boot = boot;
 	s->digest += pt_table_mix(m, t);
 	slot_insert(s->slots, s->cap, t);
 	s->count++;
@@ -198,12 +197,13 @@ static uint64_t pt_table_kept_mix(const struct pt_table *t)
 
 void pt_release(struct mhp_machine *m, struct pt_table *t)
 {
+	if (t->zero_pending)
+		m->pt.nr_zero_pending--;   /* freed: its entries need no zeroing */
 	uint64_t pfn = t->pfn;
 	unsigned depth = t->depth;
 	bool boot = t->boot;
 	m->pt.digest -= pt_table_kept_mix(t);
 	store_delete(&m->pt, pfn);
-	free(t->e);
 	free(t);
 	m->pt.nr_freed++;
 	m->nr_pgtable_pages--;
@@ -213,8 +213,19 @@ void pt_release(struct mhp_machine *m, struct pt_table *t)
 	TRACE(m, "pgtable_free", f, "%s table at pfn %#llx freed", pt_level_name(m, depth), (unsigned long long)pfn);
 }
 
+/* Zeroes a table the unmap pass emptied, if it was not freed after all. */
+void pt_zero_settle(struct mhp_machine *m, struct pt_table *t)
+{
+	if (!t->zero_pending)
+		return;
+	memset(t->e, 0, m->pt_geom.ptrs[t->depth] * sizeof(*t->e));
+	t->zero_pending = false;
+	m->pt.nr_zero_pending--;
+}
+
 void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d)
 {
+	assert(!t->zero_pending);
 	assert(idx < m->pt_geom.ptrs[t->depth]);
 	t->used += (d != 0) - (t->e[idx] != 0);
 	uint64_t delta = pt_mix(t->pfn, idx, d) - pt_mix(t->pfn, idx, t->e[idx]);
@@ -237,7 +248,6 @@ void pt_store_free(struct mhp_machine *m)
 	struct pt_store *s = &m->pt;
 	for (uint64_t i = 0; i < s->cap; i++) {
 		if (s->slots[i]) {
-			free(s->slots[i]->e);
 			free(s->slots[i]);
 		}
 	}

@@ -64,11 +64,17 @@ struct pt_geom {
 
 struct pt_table {
 	uint64_t pfn;                     /* the page that holds it */
-	uint64_t *e;                      /* ptrs[depth] descriptors */
 	uint32_t used;                    /* descriptors that are not none */
 	uint64_t mix;                     /* pt_mix() summed over its entries: an emptied table leaves the digest in O(1) */
 	uint8_t depth;
 	bool boot;                        /* allocated from memblock at boot */
+	/*
+	 * Emptied whole by a teardown's unmap pass, its entries not zeroed yet:
+	 * the free pass frees it (nothing to zero) or zeroes it, before the
+	 * teardown returns. Only the teardown runs meanwhile, and reads none.
+	 */
+	bool zero_pending;
+	uint64_t e[];                     /* ptrs[depth] descriptors, in the same allocation */
 };
 
 /* The store: pfn -> table, open addressing; memory grows with tables in use. */
@@ -79,6 +85,7 @@ struct pt_store {
 	uint64_t nr_freed, nr_allocated;  /* since boot, for benchmarks and traces */
 	/* Descriptor loads and stores of the teardown walkers, counted as the kernel's code makes them. */
 	uint64_t nr_reads, nr_writes;
+	uint64_t nr_zero_pending;         /* tables with zero_pending: none outside a teardown */
 	uint64_t digest;                  /* pt_mix() summed over live tables and their entries: see pt_digest() */
 };
 
@@ -113,6 +120,7 @@ struct pt_table *pt_pgd(const struct mhp_machine *m);
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
 void pt_release(struct mhp_machine *m, struct pt_table *t);
 void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d);
+void pt_zero_settle(struct mhp_machine *m, struct pt_table *t);
 /* A table's identity and contents as the digest counts them (its depth stands in at index -1). */
 uint64_t pt_table_mix(const struct mhp_machine *m, const struct pt_table *t);
 void pt_store_free(struct mhp_machine *m);

@@ -357,15 +357,24 @@ static void ser_resources(struct ser *s, struct mhp_machine *m)
 /* ---- page tables and TLB ------------------------------------------------------------ */
 
 /* The store keeps its slot layout: lookups and walks in slot order stay the same. */
-static void ser_table(struct ser *s, struct mhp_machine *m, struct pt_table *t)
+static void ser_table(struct ser *s, struct mhp_machine *m, struct pt_table **tp)
 {
+	struct pt_table hdr = { 0 }, *t = s->load ? &hdr : *tp;
 	SER(s, t->pfn);
 	SER(s, t->depth);
 	ser_range(s, t->depth, 0, m->pt_geom.levels - 1, "bad table depth");
 	SER(s, t->boot);
 	uint64_t n = s->err ? 0 : m->pt_geom.ptrs[t->depth];
-	if (s->load && ser_room(s, n, 8) && !(t->e = calloc(n, sizeof(*t->e))))
-		return ser_fail(s, "out of memory");
+	if (s->load) {
+		if (s->err || !ser_room(s, n, 8))
+			return;
+		if (!(t = calloc(1, sizeof(*t) + n * sizeof(t->e[0]))))
+			return ser_fail(s, "out of memory");
+		t->pfn = hdr.pfn;
+		t->depth = hdr.depth;
+		t->boot = hdr.boot;
+		*tp = t;
+	}
 	for (uint64_t i = 0; i < n && !s->err; i++) {
 		SER(s, t->e[i]);
 		if (s->load) {
@@ -402,13 +411,13 @@ static void ser_pt_store(struct ser *s, struct mhp_machine *m)
 		if (s->load) {
 			if (slot >= st->cap || st->slots[slot])
 				return ser_fail(s, "bad page-table slot");
-			if (!(st->slots[slot] = calloc(1, sizeof(struct pt_table))))
-				return ser_fail(s, "out of memory");
 		}
-		ser_table(s, m, st->slots[slot]);
-		if (s->load && !s->err)
+		ser_table(s, m, &st->slots[slot]);
+		if (s->err)
+			return;
+		if (s->load)
 			st->digest += pt_table_mix(m, st->slots[slot]);
-		if (s->load && !s->err && pt_lookup(m, st->slots[slot]->pfn) != st->slots[slot])
+		if (s->load && pt_lookup(m, st->slots[slot]->pfn) != st->slots[slot])
 			return ser_fail(s, "page-table slot does not match its pfn");
 	}
 	if (s->load && !s->err && (!pt_pgd(m) || pt_pgd(m)->depth != 0))
