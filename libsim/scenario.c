@@ -730,13 +730,107 @@ struct run {
 	unsigned step;          /* 1-based number of the step running */
 	int result;             /* the errno of the step's action (0: ok, or no action) */
 	uint64_t log_mark;      /* MHP_OUT_OBSERVE: the first log line not yet observed */
+	struct narration *nar;  /* MHP_OUT_NARRATE */
 };
+
+/* MHP_OUT_NARRATE's state: a run of events of one kind is shown by its first few. */
+#define NARRATE_RUN_SHOWN 3
+#define NARRATE_MAX_FUNCTIONS 64
+
+struct narration {
+	unsigned boot_events;
+	bool stepped;
+	char run_type[32];
+	unsigned run_len;
+	const char *run_fn;
+	const char *functions[NARRATE_MAX_FUNCTIONS];   /* as first named, for the list at the end */
+	unsigned nfunctions;
+};
+
+static void narrate_flush_run(struct narration *n, FILE *out)
+{
+	if (n->run_len > NARRATE_RUN_SHOWN)
+		fprintf(out, "    ... and %u more like it\n", n->run_len - NARRATE_RUN_SHOWN);
+	n->run_len = 0;
+	n->run_type[0] = 0;
+}
+
+/* "online_pages() mm/memory_hotplug.c" -> "online_pages", remembered for the list at the end. */
+static void narrate_name(struct narration *n, const char *fn, char *name, size_t cap)
+{
+	size_t len = strcspn(fn, "(");
+	snprintf(name, cap, "%.*s", (int)len, fn);
+	for (unsigned i = 0; i < n->nfunctions; i++)
+		if (strcmp(n->functions[i], fn) == 0)
+			return;
+	if (n->nfunctions < NARRATE_MAX_FUNCTIONS)
+		n->functions[n->nfunctions++] = fn;
+}
+
+static void narrate_event(struct run *r, const struct mhp_trace_event *ev)
+{
+	struct narration *n = r->nar;
+	FILE *out = r->opt->out;
+	if (!n->stepped && strcmp(ev->type, "step") != 0) {
+		n->boot_events++;
+		return;
+	}
+	if (strcmp(ev->type, "step") == 0) {
+		narrate_flush_run(n, out);
+		if (!n->stepped)
+			fprintf(out, "boot: %u events (mhpsim run shows them)\n", n->boot_events);
+		n->stepped = true;
+		const char *what = strstr(ev->text, "): ");
+		what = what ? what + 3 : ev->text;
+		if (what[0] == '#')
+			fprintf(out, "\n> %s\n", what + 2);
+		else
+			fprintf(out, "\nstep %llu: %s\n", (unsigned long long)ev->fields[0].num, what);
+		return;
+	}
+	if (strcmp(ev->type, "step_result") == 0) {
+		narrate_flush_run(n, out);
+		fprintf(out, "  %s\n", ev->text);
+		return;
+	}
+	if (strcmp(ev->type, n->run_type) != 0) {
+		narrate_flush_run(n, out);
+		snprintf(n->run_type, sizeof(n->run_type), "%s", ev->type);
+	}
+	if (++n->run_len > NARRATE_RUN_SHOWN)
+		return;
+	const char *fn = mhp_trace_kernel_function(ev);
+	n->run_fn = fn;
+	char name[64];
+	if (fn) {
+		narrate_name(n, fn, name, sizeof(name));
+		fprintf(out, "    %s(): %s\n", name, ev->text);
+	} else {
+		fprintf(out, "    %s\n", ev->text);
+	}
+}
+
+/* The end of a narration: the kernel functions it named, with their files. */
+static void narrate_end(struct run *r)
+{
+	struct narration *n = r->nar;
+	narrate_flush_run(n, r->opt->out);
+	if (!n->nfunctions)
+		return;
+	fprintf(r->opt->out, "\nkernel functions named above (Linux 6.12):\n");
+	for (unsigned i = 0; i < n->nfunctions; i++)
+		fprintf(r->opt->out, "  %s\n", n->functions[i]);
+}
 
 static void sink(const struct mhp_trace_event *ev, void *ctx)
 {
 	struct run *r = ctx;
 	if (r->opt->output == MHP_OUT_QUIET || r->opt->output == MHP_OUT_OBSERVE || !r->opt->out)
 		return;
+	if (r->opt->output == MHP_OUT_NARRATE) {
+		narrate_event(r, ev);
+		return;
+	}
 	if (r->opt->output == MHP_OUT_JSON) {
 		char json[4096];
 		int n = mhp_trace_format_json(ev, json, sizeof(json));
@@ -791,12 +885,25 @@ static void escape(const char *s, char *out, size_t cap)
 		sb_printf(&sb, *s == '\n' ? "\\n" : "%c", *s);
 }
 
+/* A narration shows what a read read, as a reader at the shell would see it. */
+static void narrate_text(const struct run *r, const char *text)
+{
+	if (r->opt->output != MHP_OUT_NARRATE || !r->opt->out)
+		return;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		fprintf(r->opt->out, "    | %.*s\n", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
 static int run_read(struct run *r, const struct step *st)
 {
 	ssize_t n = st->kind == STEP_READ ? mhp_sysfs_read(r->m, st->path, r->buf, READ_BUF_MAX)
 					  : mhp_sysfs_readlink(r->m, st->path, r->buf, READ_BUF_MAX);
 	if (n < 0)
 		return step_fail(r, st, "%s failed: %s", st->path, mhp_errno_name((int)n));
+	narrate_text(r, r->buf);
 	if (strcmp(r->buf, st->text) != 0) {
 		char want[160], got[160];
 		/* The whole text goes to the trace: a long file is hard to read in one error line. */
@@ -814,6 +921,7 @@ static int run_list(struct run *r, const struct step *st)
 	ssize_t n = mhp_sysfs_list(r->m, st->path, r->buf, READ_BUF_MAX);
 	if (n < 0)
 		return step_fail(r, st, "%s: %s", st->path, mhp_errno_name((int)n));
+	narrate_text(r, r->buf);
 	char *save = NULL, *name = strtok_r(r->buf, "\n", &save);
 	for (unsigned i = 0; i < st->nlist; i++, name = strtok_r(NULL, "\n", &save)) {
 		if (!name || strcmp(name, st->list[i]) != 0)
@@ -1100,7 +1208,7 @@ static int boot_machine(struct run *r)
 	char inner[MHP_ERR_MSG_MAX];
 	const struct mhp_scenario *sc = r->sc;
 	const char *cmdline = sc->has_cmdline ? sc->cmdline : sc->model->cmdline;
-	bool text = r->opt->output == MHP_OUT_TEXT && r->opt->out;
+	bool text = (r->opt->output == MHP_OUT_TEXT || r->opt->output == MHP_OUT_NARRATE) && r->opt->out;
 	int ret;
 	if (sc->snap) {
 		if (text)
@@ -1108,8 +1216,9 @@ static int boot_machine(struct run *r)
 		ret = mhp_machine_load_buffer(sc->snap, sc->snap_len, sc->file, sink, r, &r->m, r->err);
 	} else {
 		if (text)
-			fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\", teardown %s\nboot:\n", sc->name,
-				mhp_model_name(sc->model), cmdline, r->opt->teardown ? r->opt->teardown : sc->teardown);
+			fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\", teardown %s\n%s", sc->name,
+				mhp_model_name(sc->model), cmdline, r->opt->teardown ? r->opt->teardown : sc->teardown,
+				r->opt->output == MHP_OUT_TEXT ? "boot:\n" : "");
 		struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r,
 					      .no_bootmem_notifier = sc->no_bootmem_notifier };
 		ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
@@ -1307,7 +1416,8 @@ unsigned mhp_scenario_steps(const struct mhp_scenario *sc)
 int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
 		     struct mhp_run_result *res, struct mhp_err *err)
 {
-	struct run r = { .sc = sc, .opt = opt, .err = err };
+	struct narration nar = { 0 };
+	struct run r = { .sc = sc, .opt = opt, .err = err, .nar = &nar };
 	memset(res, 0, sizeof(*res));
 	r.buf = malloc(READ_BUF_MAX);
 	if (!r.buf)
@@ -1343,7 +1453,7 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 				ret = step_fail(&r, st, "expected invariant %s to fail, got %s", st->violates, err_copy(err, inner));
 			else if (n) {
 				/* The kernel's own bug, shown on purpose: the scenario ends here. */
-				if (r.opt->output == MHP_OUT_TEXT && r.opt->out)
+				if ((r.opt->output == MHP_OUT_TEXT || r.opt->output == MHP_OUT_NARRATE) && r.opt->out)
 					fprintf(r.opt->out, "  => invariant broken, as this scenario shows: %s\n", err->msg);
 				res->steps_run = r.step;
 				ended_by_violation = true;
@@ -1355,6 +1465,8 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 		if (ret)
 			res->failed_step = r.step;
 	}
+	if (opt->output == MHP_OUT_NARRATE && opt->out)
+		narrate_end(&r);
 	/* The full check once at the end: every walk over the whole machine. */
 	if (!ret && !ended_by_violation && r.m && (ret = mhp_check_all(r.m, err)))
 		ret = mhp_err_set(err, ret, "%s: after the last step: invariant %s", sc->file, err_copy(err, inner));

@@ -117,6 +117,48 @@ void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_
 	m->trace.sink(&ev, m->trace.ctx);
 }
 
+const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev)
+{
+	static const struct { const char *type, *fn; } map[] = {
+		{ "add_memory", "add_memory_resource() mm/memory_hotplug.c" },
+		{ "resource_add", "register_memory_resource() mm/memory_hotplug.c" },
+		{ "resource_release", "release_mem_region_adjustable() kernel/resource.c" },
+		{ "resource_kept", "release_mem_region_adjustable() kernel/resource.c" },
+		{ "section_add", "sparse_add_section() mm/sparse.c" },
+		{ "section_remove", "sparse_remove_section() mm/sparse.c" },
+		{ "vmemmap_populate", "vmemmap_populate() arch/arm64/mm/mmu.c" },
+		{ "linear_map", "__create_pgd_mapping() arch/arm64/mm/mmu.c" },
+		{ "pgtable_alloc", "pgd_pgtable_alloc() arch/arm64/mm/mmu.c" },
+		{ "pgtable_free", "free_hotplug_pgtable_page() arch/arm64/mm/mmu.c" },
+		{ "unmap", "unmap_hotplug_range() arch/arm64/mm/mmu.c" },
+		{ "kernel_warn", "free_hotplug_page_range() arch/arm64/mm/mmu.c" },
+		{ "tlb_flush", "flush_tlb_all() arch/arm64/include/asm/tlbflush.h" },
+		{ "block_add", "add_memory_block() drivers/base/memory.c" },
+		{ "block_remove", "remove_memory_block_devices() drivers/base/memory.c" },
+		{ "block_state", "memory_block_change_state() drivers/base/memory.c" },
+		{ "sysfs_write", "state_store() drivers/base/memory.c" },
+		{ "online_pages", "online_pages() mm/memory_hotplug.c" },
+		{ "offline_pages", "offline_pages() mm/memory_hotplug.c" },
+		{ "zone_span_grow", "move_pfn_range_to_zone() mm/memory_hotplug.c" },
+		{ "zone_span_shrink", "remove_pfn_range_from_zone() mm/memory_hotplug.c" },
+		{ "node_online", "node_set_online() include/linux/nodemask.h" },
+		{ "node_offline", "try_offline_node() mm/memory_hotplug.c" },
+		{ "memory_notify", "memory_notify() drivers/base/memory.c" },
+		{ "isolate", "start_isolate_page_range() mm/page_isolation.c" },
+		{ "isolate_failed", "has_unmovable_pages() mm/page_isolation.c" },
+		{ "undo_isolate", "undo_isolate_page_range() mm/page_isolation.c" },
+		{ "migrate", "do_migrate_range() mm/memory_hotplug.c" },
+		{ "remove_memory", "try_remove_memory() mm/memory_hotplug.c" },
+		{ "printk", "printk() kernel/printk/printk.c" },
+		{ "modprobe", "register_memory_notifier() drivers/base/memory.c" },
+		{ "bad_free", "free_pages() mm/page_alloc.c" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].type, ev->type) == 0)
+			return map[i].fn;
+	return NULL;
+}
+
 void mhp_trace_set_sink(struct mhp_machine *m, mhp_trace_sink sink, void *ctx)
 {
 	m->trace.sink = sink;

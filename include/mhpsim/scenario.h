@@ -29,8 +29,13 @@ int mhp_scenario_load_buffer(const void *buf, size_t len, const char *name, cons
 			     struct mhp_scenario **out, struct mhp_err *err);
 void mhp_scenario_free(struct mhp_scenario *sc);
 
-/* MHP_OUT_OBSERVE: after boot and each step, its result and the canonical observation (mhpsim/observe.h). */
-enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET, MHP_OUT_OBSERVE };
+/*
+ * MHP_OUT_OBSERVE: after boot and each step, its result and the canonical observation (mhpsim/observe.h).
+ * MHP_OUT_NARRATE: for reading and for docs: the steps, narration as prose, each event under the name of
+ * the kernel function its model mirrors (runs of one kind shortened), those functions' files at the end;
+ * boot's events are counted, not shown.
+ */
+enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET, MHP_OUT_OBSERVE, MHP_OUT_NARRATE };
 
 struct mhp_run_options {
 	enum mhp_output output;
