@@ -11,6 +11,8 @@
 #include <mhpsim/mhpsim.h>
 #include <mhpsim/testing.h>
 
+#include "cli.h"
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -25,6 +27,8 @@ static void usage(FILE *f)
 		"       mhpsim observe [--boot] RAW\n"
 		"       mhpsim reference-steps [--models DIR] SCENARIO.yaml\n"
 		"       mhpsim reference-diff [--models DIR] [--gaps FILE] SCENARIO.yaml GOLDEN.obs\n"
+		"       mhpsim draw map|pgtables|zones [OPTIONS] SCENARIO.yaml   (mhpsim draw, alone, lists its options)\n"
+		"       mhpsim report SCENARIO.yaml [-o FILE.html]\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
@@ -35,6 +39,8 @@ static void usage(FILE *f)
 		"reference-steps  a scenario as the reference lane's guest actions (reference/driver.py)\n"
 		"reference-diff   a scenario's observations against the real kernel's recorded ones\n"
 		"observe     the canonical text of a raw observation (the reference lane's, or the guest's)\n"
+		"draw        a scenario replayed, then an SVG picture: the memory map, page tables, zone spans\n"
+		"report      a scenario replayed into one self-contained HTML page that steps through it\n"
 		"diff        a scenario with two teardown strategies (default arm64 and kernel), compared after every step\n"
 		"invariants  list the invariants checked after every step\n"
 		"mutants     list the deliberately broken variants the tests use\n");
@@ -545,6 +551,10 @@ int main(int argc, char **argv)
 		return cmd_diff(argc - 2, argv + 2);
 	if (strcmp(argv[1], "fuzz") == 0)
 		return cmd_fuzz(argc - 2, argv + 2);
+	if (strcmp(argv[1], "draw") == 0)
+		return cmd_draw(argc - 2, argv + 2);
+	if (strcmp(argv[1], "report") == 0)
+		return cmd_report(argc - 2, argv + 2);
 	if (strcmp(argv[1], "invariants") == 0) {
 		for (size_t i = 0; i < mhp_invariant_count(); i++) {
 			const struct mhp_invariant *inv = mhp_invariant_get(i);

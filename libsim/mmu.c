@@ -288,11 +288,11 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 static void unmap_hotplug_range(struct mhp_machine *m, uint64_t addr, uint64_t end, bool free_mapped)
 {
 	unmap_hotplug_level(m, pt_pgd(m), addr, end, free_mapped);
-	if (!free_mapped)
-		leaf_flush(m, addr, end);
 	struct mhp_trace_field f[] = { TF_X("start", addr), TF_X("end", end) };
 	TRACE(m, "unmap", f, "leaves of [%#llx-%#llx) cleared%s", (unsigned long long)addr, (unsigned long long)end,
 	      free_mapped ? ", each flushed and its backing freed" : ", then one TLB flush of the range");
+	if (!free_mapped)
+		leaf_flush(m, addr, end);
 }
 
 /* Models pgtable_range_aligned(): may the table under [start, end) be freed? */

@@ -742,15 +742,17 @@ struct narration {
 	bool stepped;
 	char run_type[32];
 	unsigned run_len;
-	const char *run_fn;
+	char run_last[640];     /* a long run's last event, shown after the count of those in between */
 	const char *functions[NARRATE_MAX_FUNCTIONS];   /* as first named, for the list at the end */
 	unsigned nfunctions;
 };
 
 static void narrate_flush_run(struct narration *n, FILE *out)
 {
+	if (n->run_len > NARRATE_RUN_SHOWN + 1)
+		fprintf(out, "    ... %u more like these ...\n", n->run_len - NARRATE_RUN_SHOWN - 1);
 	if (n->run_len > NARRATE_RUN_SHOWN)
-		fprintf(out, "    ... and %u more like it\n", n->run_len - NARRATE_RUN_SHOWN);
+		fputs(n->run_last, out);
 	n->run_len = 0;
 	n->run_type[0] = 0;
 }
@@ -777,9 +779,6 @@ static void narrate_event(struct run *r, const struct mhp_trace_event *ev)
 	}
 	if (strcmp(ev->type, "step") == 0) {
 		narrate_flush_run(n, out);
-		if (!n->stepped)
-			fprintf(out, "boot: %u events (mhpsim run shows them)\n", n->boot_events);
-		n->stepped = true;
 		const char *what = strstr(ev->text, "): ");
 		what = what ? what + 3 : ev->text;
 		if (what[0] == '#')
@@ -797,17 +796,20 @@ static void narrate_event(struct run *r, const struct mhp_trace_event *ev)
 		narrate_flush_run(n, out);
 		snprintf(n->run_type, sizeof(n->run_type), "%s", ev->type);
 	}
-	if (++n->run_len > NARRATE_RUN_SHOWN)
-		return;
 	const char *fn = mhp_trace_kernel_function(ev);
-	n->run_fn = fn;
-	char name[64];
-	if (fn) {
+	char name[64] = "";
+	if (fn)
 		narrate_name(n, fn, name, sizeof(name));
-		fprintf(out, "    %s(): %s\n", name, ev->text);
-	} else {
-		fprintf(out, "    %s\n", ev->text);
-	}
+	snprintf(n->run_last, sizeof(n->run_last), "    %s%s%s\n", name, fn ? "(): " : "", ev->text);
+	if (++n->run_len <= NARRATE_RUN_SHOWN)
+		fputs(n->run_last, out);
+}
+
+/* Boot is over: its events were counted, not shown. */
+static void narrate_booted(struct run *r)
+{
+	fprintf(r->opt->out, "boot: %u events (mhpsim run shows them)\n", r->nar->boot_events);
+	r->nar->stepped = true;
 }
 
 /* The end of a narration: the kernel functions it named, with their files. */
@@ -1012,6 +1014,19 @@ static int check_log(struct run *r, const struct step *st, uint64_t first)
 }
 
 /* Says what a step does, in the words of a shell session or a driver. */
+/* "check zoneinfo node 0 DMA: spanned=262144 present=...": what a counter check holds the model to. */
+static void describe_counters(const struct step *st, char *buf, size_t cap)
+{
+	struct strbuf sb;
+	sb_init(&sb, buf, cap);
+	sb_printf(&sb, "check %s", step_words[st->kind]);
+	if (st->kind == STEP_ZONEINFO)
+		sb_printf(&sb, " node %d %s", st->nid, zone_words[st->zone]);
+	sb_printf(&sb, ":");
+	for (unsigned i = 0; i < st->nkv; i++)
+		sb_printf(&sb, " %s=%llu", st->kv[i].key, (unsigned long long)st->kv[i].value);
+}
+
 static void describe(const struct step *st, char *buf, size_t cap)
 {
 	switch (st->kind) {
@@ -1053,6 +1068,12 @@ static void describe(const struct step *st, char *buf, size_t cap)
 	case STEP_FAIL_ALLOC:
 		snprintf(buf, cap, "fault injection: page allocations %llu to %llu from now fail",
 			 (unsigned long long)st->start, (unsigned long long)(st->start + st->size - 1));
+		break;
+	case STEP_ZONEINFO:
+	case STEP_MEMINFO:
+	case STEP_VMSTAT:
+	case STEP_PAGETABLES:
+		describe_counters(st, buf, cap);
 		break;
 	default: snprintf(buf, cap, "check %s", step_words[st->kind]); break;
 	}
@@ -1428,6 +1449,10 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 	bool observe = opt->output == MHP_OUT_OBSERVE && opt->out;
 	if (!ret && observe)
 		observe_step(&r, NULL);
+	if (!ret && opt->output == MHP_OUT_NARRATE && opt->out)
+		narrate_booted(&r);
+	if (!ret && opt->after_boot)
+		opt->after_boot(r.m, opt->after_ctx);
 	for (unsigned i = 0; !ret && i < sc->nsteps; i++) {
 		const struct step *st = &sc->steps[i];
 		r.step = i + 1;

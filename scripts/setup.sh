@@ -2,7 +2,8 @@
 # Installs what mhpsim needs to build and test on Debian bookworm. Idempotent.
 set -euo pipefail
 pkgs=(cmake gcc make pkg-config libyaml-dev libcmocka-dev gcovr valgrind clang libclang-rt-14-dev
-      libgoogle-perftools-dev google-perftools graphviz)   # the last three: benchmark profiles (--profile)
+      python3 libgoogle-perftools-dev google-perftools graphviz chromium)
+# python3: docs, fidelity and bench reports; gperftools and graphviz: benchmark profiles; chromium: the HTML report test
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

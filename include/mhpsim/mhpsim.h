@@ -13,4 +13,5 @@
 #include <mhpsim/fuzz.h>
 #include <mhpsim/snapshot.h>
 #include <mhpsim/observe.h>
+#include <mhpsim/draw.h>
 #endif

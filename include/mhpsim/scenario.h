@@ -47,6 +47,8 @@ struct mhp_run_options {
 	void *after_ctx;
 	/* Called after each step and its checks (invariant: 0, or the errno of the violation), with after_ctx. */
 	void (*after_step)(struct mhp_machine *m, unsigned step, int invariant, void *ctx);
+	/* Called once the machine has booted and passed every invariant, before the first step, with after_ctx. */
+	void (*after_boot)(struct mhp_machine *m, void *ctx);
 };
 
 struct mhp_run_result {
