@@ -65,6 +65,23 @@ static void stats_delta(const struct mhp_pt_stats *a, const struct mhp_pt_stats 
 				    .flush_all = b->flush_all - a->flush_all };
 }
 
+/* --callgrind: instructions are collected between these two, then dumped under "what label". */
+static void collect_start(const struct opts *o)
+{
+	if (o->callgrind)
+		CALLGRIND_TOGGLE_COLLECT;
+}
+
+static void collect_stop(const struct opts *o, const char *what, const char *label)
+{
+	if (!o->callgrind)
+		return;
+	CALLGRIND_TOGGLE_COLLECT;
+	char name[160];
+	snprintf(name, sizeof(name), "%s %s", what, label);
+	CALLGRIND_DUMP_STATS_AT(name);
+}
+
 /* One repetition of one case: a fresh machine, the range added, its linear map torn down; then the floor. */
 static void run_once(unsigned g, bool block, const char *strategy, uint64_t size, const char *label,
 		     const struct opts *o, struct sample *s)
@@ -81,17 +98,11 @@ static void run_once(unsigned g, bool block, const char *strategy, uint64_t size
 		return;
 	}
 	mhp_machine_pt_stats(m, &before);
-	if (o->callgrind)
-		CALLGRIND_TOGGLE_COLLECT;
+	collect_start(o);
 	double t0 = bench_now();
 	int ret = mhp_bench_remove_pgd_mapping(m, BENCH_HOT_START, size);
 	double t1 = bench_now();
-	if (o->callgrind) {
-		CALLGRIND_TOGGLE_COLLECT;
-		char name[160];
-		snprintf(name, sizeof(name), "teardown %s", label);
-		CALLGRIND_DUMP_STATS_AT(name);
-	}
+	collect_stop(o, "teardown", label);
 	mhp_machine_pt_stats(m, &after);
 	mhp_machine_free(m);
 	stats_delta(&before, &after, &s->delta);
@@ -100,17 +111,11 @@ static void run_once(unsigned g, bool block, const char *strategy, uint64_t size
 		fprintf(stderr, "%s: teardown refused (%d) or past the floor's table\n", label, ret);
 		return;
 	}
-	if (o->callgrind)
-		CALLGRIND_TOGGLE_COLLECT;
+	collect_start(o);
 	double f0 = bench_now();
 	volatile uint64_t used = floor_scan(floor_table, n);
 	double f1 = bench_now();
-	if (o->callgrind) {
-		CALLGRIND_TOGGLE_COLLECT;
-		char name[160];
-		snprintf(name, sizeof(name), "floor %s", label);
-		CALLGRIND_DUMP_STATS_AT(name);
-	}
+	collect_stop(o, "floor", label);
 	(void)used;
 	s->seconds = t1 - t0;
 	s->floor_seconds = f1 - f0;

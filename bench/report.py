@@ -224,12 +224,13 @@ def goals_section(td, sc, doc):
                            verdict(worst["ratio_to_floor"] <= 2), ", ".join(
                                "%.2f" % r["ratio_to_floor"] for r in rows), worst["ratio_to_floor"],
                            size_name(worst["size"])))
-            doc.append("  The floor loads each descriptor once from one contiguous array. The teardown must also "
-                       "store to each one (a cleared table is a 4 KiB memset: a store stream costs about what the "
-                       "load stream does), free every emptied table (the model's allocator, store and trace), and "
-                       "flush it; at about 0.35 ns a descriptor the floor runs at memory bandwidth, so the stores "
-                       "alone take the ratio near 2. The kernel's own code (`kernel`) does three loads a descriptor "
-                       "(the unmap pass, the free pass's re-check, the emptiness scan), as the *reads* column shows.")
+            doc.append("  The floor loads each descriptor once from one contiguous array, at memory bandwidth. The "
+                       "simulated teardown does less host work than the kernel's: a PTE table it empties whole "
+                       "leaves the page-table digest in one subtraction and is freed without its 4 KiB being zeroed "
+                       "(nothing reads it again; a table that stays is zeroed). What remains per table is the free: "
+                       "the model's page allocator, its table store and its trace event, and the TLB flush. The "
+                       "kernel does more: three loads a descriptor (the unmap pass, the free pass's re-check, the "
+                       "emptiness scan) and a store each, as the *reads* and *writes* columns count.")
     if sc:
         cyc = {(r["mapping"], r["size"]): r for r in sc if r["kind"] == "cycle" and r["strategy"] == "arm64"}
         p64, b1t = cyc.get(("page", 64 << 30)), cyc.get(("block", 1 << 40))
