@@ -12,6 +12,9 @@ int cmd_draw(int argc, char **argv);
 /* mhpsim report: one self-contained HTML page stepping through a scenario (cli/report.c). */
 int cmd_report(int argc, char **argv);
 
+/* mhpsim mount: the simulated /sys and /proc over FUSE (cli/mount.c). */
+int cmd_mount(int argc, char **argv);
+
 /* A number in C syntax with an optional K/M/G/T suffix; -1 when it is not one. */
 int cli_parse_size(const char *s, uint64_t *out);
 /* Opens path for writing ("-" or NULL: stdout); NULL after saying why. */

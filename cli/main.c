@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"       mhpsim reference-diff [--models DIR] [--gaps FILE] SCENARIO.yaml GOLDEN.obs\n"
 		"       mhpsim draw map|pgtables|zones [OPTIONS] SCENARIO.yaml   (mhpsim draw, alone, lists its options)\n"
 		"       mhpsim report SCENARIO.yaml [-o FILE.html]\n"
+		"       mhpsim mount [--state FILE] [--models DIR] [--cmdline TEXT] [--no-error-inject] SCENARIO.yaml|MODEL DIR\n"
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 		"observe     the canonical text of a raw observation (the reference lane's, or the guest's)\n"
 		"draw        a scenario replayed, then an SVG picture: the memory map, page tables, zone spans\n"
 		"report      a scenario replayed into one self-contained HTML page that steps through it\n"
+		"mount       the simulated /sys and /proc over FUSE, for lsmem, chmem and the kernel's selftest\n"
 		"diff        a scenario with two teardown strategies (default arm64 and kernel), compared after every step\n"
 		"invariants  list the invariants checked after every step\n"
 		"mutants     list the deliberately broken variants the tests use\n");
@@ -555,6 +557,8 @@ int main(int argc, char **argv)
 		return cmd_draw(argc - 2, argv + 2);
 	if (strcmp(argv[1], "report") == 0)
 		return cmd_report(argc - 2, argv + 2);
+	if (strcmp(argv[1], "mount") == 0)
+		return cmd_mount(argc - 2, argv + 2);
 	if (strcmp(argv[1], "invariants") == 0) {
 		for (size_t i = 0; i < mhp_invariant_count(); i++) {
 			const struct mhp_invariant *inv = mhp_invariant_get(i);

@@ -12,7 +12,7 @@
 #define PATH_MAX_LEN 256
 
 enum fs_what {
-	MEM_DIR, MEM_BLOCK_SIZE, MEM_AUTO_ONLINE, BLOCK_DIR, BLOCK_ATTR, BLOCK_NODE_LINK,
+	INNER_DIR, MEM_DIR, MEM_BLOCK_SIZE, MEM_AUTO_ONLINE, BLOCK_DIR, BLOCK_ATTR, BLOCK_NODE_LINK,
 	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE, DEBUG_PTDUMP, DEBUG_INJECT, MODULE_PARAM,
 };
 
@@ -21,7 +21,29 @@ struct fs_node {
 	struct memory_block *mem;
 	int nid;
 	char name[32];           /* attribute, mask or proc file name */
+	const struct inner_dir *dir;   /* INNER_DIR */
 };
+
+/* The directories above the files: what a mount of the whole tree (mhpsim mount) walks through. */
+struct inner_dir {
+	const char *path;              /* absolute, without its leading '/' ("" is the root) */
+	const char *const *children;
+	bool inject;                   /* only while memory-notifier-error-inject is loaded */
+};
+
+static const char *const root_children[] = { "proc", "sys", NULL };
+static const char *const sys_children[] = { "devices", "kernel", "module", NULL };
+static const char *const devices_children[] = { "system", NULL };
+static const char *const system_children[] = { "memory", "node", NULL };
+static const char *const kernel_children[] = { "debug", NULL };
+static const char *const debug_children[] = { "kernel_page_tables", NULL };
+static const char *const debug_inject_children[] = { "kernel_page_tables", "notifier-error-inject", NULL };
+static const char *const inject_children[] = { "memory", NULL };
+static const char *const inject_memory_children[] = { "actions", NULL };
+static const char *const actions_children[] = { "MEM_GOING_OFFLINE", "MEM_GOING_ONLINE", NULL };
+static const char *const action_children[] = { "error", NULL };
+static const char *const module_children[] = { "memory_hotplug", NULL };
+static const char *const memory_hotplug_children[] = { "parameters", NULL };
 
 static const char *const block_attrs[] = {
 	"online", "phys_device", "phys_index", "removable", "state", "valid_zones", NULL
@@ -33,6 +55,41 @@ static const char *const module_params[] = {
 	"auto_movable_numa_aware", "auto_movable_ratio", "memmap_on_memory", "online_policy", NULL
 };
 static const char *const proc_files[] = { "iomem", "meminfo", "vmstat", "zoneinfo", NULL };
+
+#define INJECT_DIR "sys/kernel/debug/notifier-error-inject/memory"
+static const struct inner_dir inner_dirs[] = {
+	{ "", root_children, false },
+	{ "proc", proc_files, false },
+	{ "sys", sys_children, false },
+	{ "sys/devices", devices_children, false },
+	{ "sys/devices/system", system_children, false },
+	{ "sys/kernel", kernel_children, false },
+	{ "sys/kernel/debug", debug_children, false },
+	{ "sys/kernel/debug", debug_inject_children, true },
+	{ "sys/kernel/debug/notifier-error-inject", inject_children, true },
+	{ INJECT_DIR, inject_memory_children, true },
+	{ INJECT_DIR "/actions", actions_children, true },
+	{ INJECT_DIR "/actions/MEM_GOING_OFFLINE", action_children, true },
+	{ INJECT_DIR "/actions/MEM_GOING_ONLINE", action_children, true },
+	{ "sys/module", module_children, false },
+	{ "sys/module/memory_hotplug", memory_hotplug_children, false },
+	{ "sys/module/memory_hotplug/parameters", module_params, false },
+};
+
+/* An absolute path made of comp[0..n) that names one of the directories above the files. */
+static const struct inner_dir *inner_dir(const struct mhp_machine *m, char **comp, int n)
+{
+	char joined[PATH_MAX_LEN] = "";
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(joined);
+		snprintf(joined + len, sizeof(joined) - len, "%s%s", i ? "/" : "", comp[i]);
+	}
+	const struct inner_dir *found = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(inner_dirs); i++)   /* a module's variant follows the plain one */
+		if (strcmp(inner_dirs[i].path, joined) == 0 && (!inner_dirs[i].inject || m->inject_loaded))
+			found = &inner_dirs[i];
+	return found;
+}
 
 static bool in_list(const char *const *list, const char *s)
 {
@@ -139,6 +196,10 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 		if (n == (int)ARRAY_SIZE(comp) || strcmp(c, ".") == 0 || strcmp(c, "..") == 0)
 			return -ENOENT;
 		comp[n++] = c;
+	}
+	if (path[0] == '/' && (fn->dir = inner_dir(m, comp, n))) {
+		fn->what = INNER_DIR;
+		return 0;
 	}
 	if (n >= 2 && strcmp(comp[0], "proc") == 0 && path[0] == '/') {
 		if (n != 2 || !in_list(proc_files, comp[1]))
@@ -319,6 +380,7 @@ ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_
 		break;
 	case BLOCK_NODE_LINK:
 	case NODE_MEM_LINK:
+	case INNER_DIR:
 	case MEM_DIR:
 	case BLOCK_DIR:
 	case NODE_ROOT:
@@ -378,6 +440,7 @@ int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, 
 		return memory_hotplug_param_set(m, fn.name, value, len);
 	case BLOCK_ATTR:
 		return memory_block_sysfs_write(m, fn.mem, fn.name, value, len);
+	case INNER_DIR:
 	case MEM_DIR:
 	case BLOCK_DIR:
 	case NODE_ROOT:
@@ -423,6 +486,10 @@ static int list_dir(struct mhp_machine *m, const struct fs_node *fn, struct name
 {
 	int ret = 0;
 	switch (fn->what) {
+	case INNER_DIR:
+		for (size_t i = 0; fn->dir->children[i]; i++)
+			ret |= name_add(l, fn->dir->children[i], 0, false);
+		return ret;
 	case MEM_DIR:
 		ret |= name_add(l, "auto_online_blocks", 0, false);
 		ret |= name_add(l, "block_size_bytes", 0, false);
@@ -481,6 +548,50 @@ ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_
 		sb_printf(&sb, "%s\n", l.names[i]);
 	free(l.names);
 	return (ssize_t)sb.len;
+}
+
+int mhp_sysfs_stat(struct mhp_machine *m, const char *path, struct mhp_sysfs_stat *st)
+{
+	struct fs_node fn;
+	int ret = resolve(m, path, &fn);
+	if (ret)
+		return ret;
+	*st = (struct mhp_sysfs_stat){ .type = MHP_SYSFS_FILE, .mode = 0444, .size = 4096 };
+	switch (fn.what) {
+	case INNER_DIR:
+	case MEM_DIR:
+	case BLOCK_DIR:
+	case NODE_ROOT:
+	case NODE_DIR:
+		*st = (struct mhp_sysfs_stat){ .type = MHP_SYSFS_DIR, .mode = 0755 };
+		break;
+	case BLOCK_NODE_LINK:
+	case NODE_MEM_LINK:
+		*st = (struct mhp_sysfs_stat){ .type = MHP_SYSFS_LINK, .mode = 0777 };
+		break;
+	case MEM_AUTO_ONLINE:
+		st->mode = 0644;   /* DEVICE_ATTR_RW */
+		break;
+	case BLOCK_ATTR:
+		st->mode = strcmp(fn.name, "state") == 0 || strcmp(fn.name, "online") == 0 ? 0644 : 0444;
+		break;
+	case MODULE_PARAM:
+		st->mode = strcmp(fn.name, "memmap_on_memory") == 0 ? 0444 : 0644;
+		break;
+	case PROC_FILE:
+		st->size = 0;      /* procfs: generated on read, no size */
+		break;
+	case DEBUG_PTDUMP:
+		*st = (struct mhp_sysfs_stat){ .type = MHP_SYSFS_FILE, .mode = 0400 };
+		break;
+	case DEBUG_INJECT:
+		*st = (struct mhp_sysfs_stat){ .type = MHP_SYSFS_FILE, .mode = 0600 };   /* debugfs_create_errno */
+		break;
+	case MEM_BLOCK_SIZE:
+	case NODE_MASK:
+		break;
+	}
+	return 0;
 }
 
 ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, size_t cap)

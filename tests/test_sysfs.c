@@ -260,9 +260,57 @@ static void test_read_reports_full_length(void **state)
 	mhp_machine_free(m);
 }
 
+/* What ls -l shows: the modes 6.12 gives each file, the directories above them, the links. */
+static void test_stat_modes(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	static const struct { const char *path; enum mhp_sysfs_type type; unsigned mode; } cases[] = {
+		{ "/", MHP_SYSFS_DIR, 0755 },
+		{ "/sys/devices/system", MHP_SYSFS_DIR, 0755 },
+		{ "/sys/devices/system/memory", MHP_SYSFS_DIR, 0755 },
+		{ "/sys/devices/system/memory/block_size_bytes", MHP_SYSFS_FILE, 0444 },
+		{ "/sys/devices/system/memory/auto_online_blocks", MHP_SYSFS_FILE, 0644 },
+		{ "/sys/devices/system/memory/memory8/state", MHP_SYSFS_FILE, 0644 },
+		{ "/sys/devices/system/memory/memory8/online", MHP_SYSFS_FILE, 0644 },
+		{ "/sys/devices/system/memory/memory8/valid_zones", MHP_SYSFS_FILE, 0444 },
+		{ "/sys/devices/system/memory/memory8/node0", MHP_SYSFS_LINK, 0777 },
+		{ "/sys/devices/system/node/has_memory", MHP_SYSFS_FILE, 0444 },
+		{ "/sys/module/memory_hotplug/parameters/memmap_on_memory", MHP_SYSFS_FILE, 0444 },
+		{ "/sys/module/memory_hotplug/parameters/online_policy", MHP_SYSFS_FILE, 0644 },
+		{ "/proc/zoneinfo", MHP_SYSFS_FILE, 0444 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mhp_sysfs_stat st;
+		assert_int_equal(mhp_sysfs_stat(m, cases[i].path, &st), 0);
+		if (st.type != cases[i].type || st.mode != cases[i].mode)
+			fail_msg("%s: type %d mode %o", cases[i].path, st.type, st.mode);
+	}
+	struct mhp_sysfs_stat st;
+	char buf[256];
+	/* The injector's tree is there only while its module is loaded. */
+	const char *inject = "/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error";
+	assert_int_equal(mhp_sysfs_stat(m, inject, &st), -ENOENT);
+	assert_int_equal(mhp_sysfs_stat(m, "/sys/kernel/debug/notifier-error-inject", &st), -ENOENT);
+	assert_true(mhp_sysfs_list(m, "/sys/kernel/debug", buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "kernel_page_tables\n");
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_modprobe(m, "memory-notifier-error-inject", 0, false, &err), 0);
+	assert_int_equal(mhp_sysfs_stat(m, inject, &st), 0);
+	assert_int_equal(st.mode, 0600);
+	assert_true(mhp_sysfs_list(m, "/sys/kernel/debug", buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "kernel_page_tables\nnotifier-error-inject\n");
+	assert_true(mhp_sysfs_list(m, "/", buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "proc\nsys\n");
+	assert_int_equal(mhp_sysfs_stat(m, "/sys/devices/system/memory/memory99", &st), -ENOENT);
+	assert_int_equal(mhp_sysfs_read(m, "/sys/devices", buf, sizeof(buf)), -EISDIR);
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stat_modes),
 		cmocka_unit_test(test_block_size_bytes_is_bare_hex),
 		cmocka_unit_test(test_boot_blocks_read_as_on_the_reference_kernel),
 		cmocka_unit_test(test_offline_boot_block_with_kernel_pages_is_ebusy),

@@ -40,6 +40,21 @@ ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_
  */
 ssize_t mhp_ptdump(const struct mhp_machine *m, uint64_t start, uint64_t end, char *buf, size_t cap);
 
+/*
+ * What ls -l shows of a path: a directory, a file or a link, with the mode
+ * 6.12 gives it (state 0644, valid_zones 0444, a notifier-error-inject error
+ * file 0600, ...) and the size stat reports (4096 for sysfs attributes, 0 for
+ * procfs and debugfs). The directories above the files ("/", "/sys",
+ * "/sys/devices", ...) are there too, for a mount of the whole tree.
+ */
+enum mhp_sysfs_type { MHP_SYSFS_FILE, MHP_SYSFS_DIR, MHP_SYSFS_LINK };
+struct mhp_sysfs_stat {
+	enum mhp_sysfs_type type;
+	unsigned mode;   /* permission bits */
+	uint64_t size;
+};
+int mhp_sysfs_stat(struct mhp_machine *m, const char *path, struct mhp_sysfs_stat *st);
+
 /* Reads a symbolic link's target ("../../node/node0"); -EINVAL if not a link. */
 ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, size_t cap);
 

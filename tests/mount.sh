@@ -1,0 +1,77 @@
+#!/bin/bash
+# mhpsim mount against the tools written for the kernel: the modes and errnos
+# of the files, lsmem --sysroot, chmem and the kernel's own memory-hotplug
+# selftest (unmodified, from Debian's linux-source-6.12) in a mount namespace,
+# and a state that survives SIGTERM. Skipped (77), never passed, where FUSE or
+# mount namespaces are not available.
+#   tests/mount.sh MHPSIM OUTDIR
+set -euo pipefail
+mhpsim=$(realpath "$1") out=$2
+skip() { echo "mount test skipped: $*"; exit 77; }
+fail() { echo "mount test: $*"; exit 1; }
+[ -c /dev/fuse ] || skip "no /dev/fuse"
+command -v fusermount3 >/dev/null || skip "no fusermount3 (apt-get install fuse3)"
+unshare -m true 2>/dev/null || skip "no mount namespaces (unshare -m)"
+"$mhpsim" mount 2>&1 | grep -q "built without libfuse3" && skip "mhpsim was built without libfuse3"
+selftest=.deps/linux-source-6.12/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh
+[ -f "$selftest" ] || fail "$selftest missing: bash scripts/kernel-tree.sh"
+
+rm -rf "$out" && mkdir -p "$out/mnt"
+mnt=$out/mnt state=$out/state.snap mem=$out/mnt/sys/devices/system/memory
+pid=
+start() {
+  "$mhpsim" mount --state "$state" scenarios/teaching/02-adding-memory.yaml "$mnt" 2>>"$out/mount.log" &
+  pid=$!
+  for _ in $(seq 100); do [ -e "$mem/memory17/state" ] && return 0; sleep 0.1; done
+  kill "$pid" 2>/dev/null || true
+  grep -q "fuse: " "$out/mount.log" && skip "FUSE mounts are refused here: $(tail -1 "$out/mount.log")"
+  fail "the mount did not come up: $(cat "$out/mount.log")"
+}
+stop() { kill -TERM "$pid"; wait "$pid" || fail "mhpsim mount exited with $? on SIGTERM"; pid=; }
+trap '[ -n "$pid" ] && { fusermount3 -u "$mnt" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; }' EXIT
+start
+
+# The modes and contents of 6.12; a write's errno is the kernel's.
+modes=$(cd "$mem" && stat -c '%a %n' block_size_bytes auto_online_blocks memory16/state memory16/online \
+  memory16/valid_zones memory16/phys_index ../../../kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error)
+[ "$modes" = "444 block_size_bytes
+644 auto_online_blocks
+644 memory16/state
+644 memory16/online
+444 memory16/valid_zones
+444 memory16/phys_index
+600 ../../../kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error" ] || fail "modes: $modes"
+[ "$(readlink "$mem/memory16/node0")" = ../../node/node0 ] || fail "memory16/node0 link"
+[ "$(cat "$mem/memory16/valid_zones")" = "Normal Movable" ] || fail "valid_zones"
+err=$( { echo bogus > "$mem/memory16/state"; } 2>&1 || true)
+[[ "$err" == *"Invalid argument"* ]] || fail "a bad state write: '$err'"
+err=$( { echo 1 > "$mem/memory16/valid_zones"; } 2>&1 || true)
+[[ "$err" == *"Permission denied"* ]] || fail "a write to a 0444 file: '$err'"
+
+# lsmem reads the mount as it reads /sys (its output for this state: tests/mount-lsmem.expected).
+lsmem --sysroot "$mnt" > "$out/lsmem.txt"
+diff -u tests/mount-lsmem.expected "$out/lsmem.txt" || fail "lsmem --sysroot differs"
+
+# chmem in a mount namespace, the mount bound over /sys/devices/system/memory: its writes reach the model.
+unshare -m sh -c "mount --bind '$mem' /sys/devices/system/memory && chmem -e 0x80000000-0x8fffffff" ||
+  fail "chmem -e"
+[ "$(cat "$mem/memory16/state" "$mem/memory17/state" | tr '\n' ' ')" = "online online " ] || fail "chmem did not online"
+
+# The kernel's selftest, unmodified: our sysfs and debugfs where it looks for them, modprobe a no-op.
+printf '#!/bin/sh\nexit 0\n' > "$out/modprobe" && chmod +x "$out/modprobe"
+unshare -m sh -c "mount --bind '$mem' /sys/devices/system/memory && mount -t debugfs none /sys/kernel/debug &&
+  mount --bind '$mnt/sys/kernel/debug' /sys/kernel/debug && mount --bind '$out/modprobe' /sbin/modprobe &&
+  bash '$selftest'" > "$out/selftest.log" 2>&1 || { cat "$out/selftest.log"; fail "mem-on-off-test.sh failed"; }
+grep -q -- "-> Success" "$out/selftest.log" || fail "the selftest offlined nothing"
+
+# SIGTERM, then a mount with the same state: nothing lost.
+echo offline > "$mem/memory17/state"
+echo -7 > "$mnt/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error"
+stop
+[ -s "$state" ] && [ ! -e "$state.tmp" ] || fail "no state file after SIGTERM"
+start
+[ "$(cat "$mem/memory17/state")" = offline ] || fail "memory17's state was lost"
+[ "$(cat "$mnt/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error")" = -7 ] ||
+  fail "the injected error was lost"
+stop
+echo "mount test: modes, errnos, lsmem, chmem, the kernel's selftest and a resumed state all as the kernel"
