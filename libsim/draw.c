@@ -68,16 +68,6 @@ static void cell_push(struct cell *cells, unsigned *n, unsigned *dropped, const 
 	cells[(*n)++] = *c;
 }
 
-static int block_zone(const struct mhp_machine *m, const struct memory_block *b)
-{
-	if (b->state != MEM_ONLINE)
-		return NO_ZONE;
-	if (b->zone != NO_ZONE)
-		return b->zone;
-	const struct mem_section *ms = __nr_to_section(m, b->start_section_nr);
-	return ms && ms->zone != NO_ZONE ? ms->zone : MAX_NR_ZONES;
-}
-
 /* The cells in block order: present blocks, and the hot-pluggable blocks not added; alike runs merged or not. */
 static unsigned map_cells(const struct mhp_machine *m, struct cell *cells, unsigned *dropped, bool merge)
 {
@@ -90,13 +80,13 @@ static unsigned map_cells(const struct mhp_machine *m, struct cell *cells, unsig
 		uint64_t hi = r < m->model.nr_hotplug ? (m->model.hotplug[r].start + m->model.hotplug[r].size) / bs : 0;
 		for (; bi < m->nr_blocks && m->blocks[bi]->id < lo; bi++) {
 			const struct memory_block *b = m->blocks[bi];
-			struct cell c = { b->id, b->id, b->nid, block_zone(m, b), b->state, b->early };
+			struct cell c = { b->id, b->id, b->nid, memory_block_zone(m, b), b->state, b->early };
 			cell_push(cells, &n, dropped, &c, merge);
 		}
 		for (uint64_t id = lo; id < hi;) {
 			if (bi < m->nr_blocks && m->blocks[bi]->id == id) {
 				const struct memory_block *b = m->blocks[bi++];
-				struct cell c = { b->id, b->id, b->nid, block_zone(m, b), b->state, b->early };
+				struct cell c = { b->id, b->id, b->nid, memory_block_zone(m, b), b->state, b->early };
 				cell_push(cells, &n, dropped, &c, merge);
 				id++;
 				continue;

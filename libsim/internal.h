@@ -66,6 +66,7 @@ struct model_range {
 	char name[96];      /* reserved: what holds it; hotplug: driver */
 	bool cma;           /* reserved: a CMA area (managed, but unmovable to isolation) */
 	int pool;           /* reserved: boot allocations of this kind come from here (POOL_*) */
+	uint64_t block_size;   /* hotplug by virtio_mem: the device's block-size (QEMU's default 2 MiB) */
 	unsigned line, col; /* where the model file gives it */
 };
 
@@ -135,7 +136,9 @@ struct free_list {
 /* What an allocated page holds (the page layer of the design; more kinds come with issue 5). */
 enum page_kind {
 	PG_FREE = 0, PG_PGTABLE, PG_PGTABLE_BOOT, PG_VMEMMAP, PG_VMEMMAP_BOOT, PG_VMEMMAP_ALTMAP,
-	PG_ANON, PG_FILE, PG_KERNEL, PG_USER_PGTABLE, PG_HUGETLB, NR_PAGE_KINDS,
+	PG_ANON, PG_FILE, PG_KERNEL, PG_USER_PGTABLE, PG_HUGETLB,
+	PG_OFFLINE,   /* fake-offline: a virtio-mem subblock not plugged, or unplugged, in a block Linux has */
+	NR_PAGE_KINDS,
 };
 
 /* One root: a fixed-size array of sections, allocated when first needed. */
@@ -338,6 +341,7 @@ struct mhp_machine {
 	struct { int id, priority; } notifiers[8]; /* the memory notifier chain, in call order */
 	unsigned nr_notifiers;
 	bool inject_loaded;             /* memory-notifier-error-inject is loaded */
+	struct virtio_mem *vmem;        /* the model's virtio-mem device and driver, or NULL */
 	int inject_going_online, inject_going_offline;  /* its debugfs "error" values */
 	uint64_t nr_migrated;           /* pages migrated since boot */
 	uint64_t nr_page_writes;        /* page states written since boot: a statistic for benchmarks, not state */
@@ -469,6 +473,9 @@ int alloc_pages_like(struct mhp_machine *m, int nid, int skip_nid, unsigned orde
 
 /* page_isolation.c */
 int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+int alloc_contig_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+void split_free_block_at(struct mhp_machine *m, uint64_t pfn);
+void undo_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt);
 
 /* memory_hotplug.c */
 void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int zid, int64_t nr);
@@ -500,7 +507,7 @@ int kstrtobool(const char *s, size_t len, bool *res);
 int memory_hotplug_param_set(struct mhp_machine *m, const char *name, const char *value, size_t len);
 struct strbuf;
 int memory_hotplug_param_show(const struct mhp_machine *m, const char *name, struct strbuf *sb);
-enum { NOTIFIER_ARM64_BOOTMEM, NOTIFIER_ERROR_INJECT };
+enum { NOTIFIER_ARM64_BOOTMEM, NOTIFIER_ERROR_INJECT, NOTIFIER_VIRTIO_MEM };
 int register_memory_notifier(struct mhp_machine *m, int id, int priority);
 void unregister_memory_notifier(struct mhp_machine *m, int id);
 int *inject_error_slot(struct mhp_machine *m, const char *event);
@@ -528,6 +535,33 @@ void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order);
 /* kernel_loop.c: the "kernel" strategy, the tree's arch/arm64/mm/mmu.c (built with MHPSIM_KERNEL_TREE) */
 bool kernel_teardown_built(void);
 int teardown_error(struct mhp_err *err, int ret, const char *name);
+
+/* virtio_mem.c: the virtio-mem device and its driver (drivers/virtio/virtio_mem.c) */
+#define VIRTIO_MEM_MAX_BLOCKS 65536   /* the region in units of a block: bounded, and checked at probe */
+
+struct virtio_mem {
+	int nid;
+	uint64_t addr, region_size, device_block_size;
+	uint64_t requested, plugged;
+	bool sbm;
+	uint64_t sb_size;                /* SBM: subblock size */
+	unsigned sbs_per_mb;
+	uint64_t block;                  /* a memory block (SBM) or a big block (BBM) */
+	uint64_t first_id, next_id, last_id;   /* block ids (address / block) */
+	uint8_t *state;                  /* per block from first_id */
+	uint64_t *sbs;                   /* SBM: plugged subblocks, bit i is subblock i */
+	uint64_t offline_size, offline_threshold;
+	bool have_unplugged_mb;
+	int last_rc;                     /* the last run's: 0 settled, -EBUSY / -ENOSPC retried later */
+};
+
+int virtio_mem_probe(struct mhp_machine *m, struct mhp_err *err);
+void virtio_mem_free(struct mhp_machine *m);
+uint64_t virtio_mem_online_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+void virtio_mem_offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+int virtio_mem_memory_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
+/* The zone of an online block (NO_ZONE offline, MAX_NR_ZONES when its sections differ). */
+int memory_block_zone(const struct mhp_machine *m, const struct memory_block *mem);
 
 /* differential.c: what must agree between two strategies after a step */
 struct diff_digest {

@@ -253,7 +253,8 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 		if (ret)
 			return mhp_err_set(err, ret, "boot: cannot create memory blocks");
 	}
-	return 0;
+	/* The virtio_mem module: its device is probed once the system is up. */
+	return virtio_mem_probe(m, err);
 }
 
 /* An empty machine of a model: booting or loading a snapshot fills it. */
@@ -299,6 +300,7 @@ void mhp_machine_free(struct mhp_machine *m)
 {
 	if (!m)
 		return;
+	virtio_mem_free(m);
 	memory_blocks_free(m);
 	resources_free(m);
 	pt_store_free(m);

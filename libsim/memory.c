@@ -350,3 +350,13 @@ int memory_block_sysfs_write(struct mhp_machine *m, struct memory_block *mem, co
 		return online_store(m, mem, value, len);
 	return -EACCES;
 }
+
+int memory_block_zone(const struct mhp_machine *m, const struct memory_block *mem)
+{
+	if (mem->state != MEM_ONLINE)
+		return NO_ZONE;
+	if (mem->zone != NO_ZONE)
+		return mem->zone;
+	const struct mem_section *ms = __nr_to_section(m, mem->start_section_nr);
+	return ms && ms->zone != NO_ZONE ? ms->zone : MAX_NR_ZONES;
+}

@@ -75,6 +75,15 @@ static int parse_range(struct model_ctx *c, struct ynode *n, const char *what,
 		if (ret)
 			return ret;
 		snprintf(r->name, sizeof(r->name), "%s", drivers[d]);
+		r->block_size = 2ull << 20;   /* virtio-mem-pci's default block-size */
+	}
+	if ((v = ymap_get(n, "block_size"))) {
+		if ((ret = yget_size(c->doc, v, "block_size", &r->block_size, c->err)))
+			return ret;
+		if (strcmp(r->name, "virtio_mem") != 0 || !r->block_size || (r->block_size & (r->block_size - 1)) ||
+		    r->block_size > r->size || r->size % r->block_size)
+			return yerr(c->doc, v, c->err, "block_size: a virtio_mem device's block size: a power of two that "
+				    "divides its region");
 	}
 	if ((v = ymap_get(n, "pool"))) {
 		static const char *const pools[] = { "none", "pgtable", "memmap", NULL };
@@ -327,7 +336,7 @@ static int parse_model(struct model_ctx *c)
 		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "simplifications", NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
-	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", NULL };
+	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", NULL };
 	static const char *const reserved_keys[] = { "start", "size", "name", "cma", "pool", NULL };
 	struct ynode *root = c->doc->root, *v;
 	struct mhp_model *mo = c->model;

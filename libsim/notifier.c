@@ -68,6 +68,7 @@ static int memory_error_inject(struct mhp_machine *m, int action, uint64_t start
 static const struct { int (*fn)(struct mhp_machine *, int, uint64_t, uint64_t); const char *name; } callbacks[] = {
 	[NOTIFIER_ARM64_BOOTMEM] = { prevent_bootmem_remove_notifier, "prevent_bootmem_remove_notifier" },
 	[NOTIFIER_ERROR_INJECT] = { memory_error_inject, "memory-notifier-error-inject" },
+	[NOTIFIER_VIRTIO_MEM] = { virtio_mem_memory_notifier, "virtio_mem_memory_notifier_cb" },
 };
 
 /*

@@ -701,6 +701,43 @@ uint64_t move_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t en
 	return walk_zone_blocks(m, start_pfn, end_pfn, mt);
 }
 
+/* Puts [pfn, end) back on the free lists as the largest aligned blocks, without merging. */
+static void add_aligned_blocks(struct zone *z, uint64_t pfn, uint64_t end, int mt)
+{
+	while (pfn < end) {
+		unsigned o = 0;
+		while (o < MAX_ORDER_LIMIT && is_aligned(pfn, 2ull << o) && pfn + (2ull << o) <= end)
+			o++;
+		add_to_free_list(z, pfn, o, mt);
+		pfn += 1ull << o;
+	}
+}
+
+/*
+ * Splits the free block that straddles pfn, if there is one, so that a block
+ * starts at pfn: what isolating a range inside a larger free block does first
+ * (isolate_single_pageblock() -> split_free_page()).
+ */
+void split_free_block_at(struct mhp_machine *m, uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	if (!ms || ms->zone == NO_ZONE || !online_section(ms))
+		return;
+	struct zone *z = &m->nodes[ms->nid].zones[ms->zone];
+	for (unsigned o = 1; o <= max_order(m); o++) {
+		uint64_t start = pfn & ~((1ull << o) - 1);
+		if (start == pfn)
+			continue;
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			if (!del_from_free_list(z, start, o, mt))
+				continue;
+			add_aligned_blocks(z, start, pfn, mt);
+			add_aligned_blocks(z, pfn, start + (1ull << o), mt);
+			return;
+		}
+	}
+}
+
 /* Takes every free block inside [start, end) out of the buddy (__offline_isolated_pages). */
 uint64_t take_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {

@@ -15,14 +15,18 @@ static void dump_page(struct mhp_machine *m, uint64_t pfn, const char *reason)
 	pr_warn(m, "page dumped because: %s", reason);
 }
 
-/* The first page in [start_pfn, end_pfn) the kernel holds (page tables, memmap, slab): not movable. */
-static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, uint64_t *pfn,
-			    const char **what)
+/*
+ * The first page in [start_pfn, end_pfn) the kernel holds (page tables,
+ * memmap, slab): not movable. Offlining (MEMORY_OFFLINE) passes over
+ * PageOffline() pages: their driver lets them go at MEM_GOING_OFFLINE.
+ */
+static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool offlining,
+			    uint64_t *pfn, const char **what)
 {
 	static const char *const names[NR_PAGE_KINDS] = {
 		[PG_PGTABLE] = "page table", [PG_PGTABLE_BOOT] = "boot page table", [PG_VMEMMAP] = "memmap",
 		[PG_VMEMMAP_BOOT] = "boot memmap", [PG_VMEMMAP_ALTMAP] = "memmap on memory",
-		[PG_KERNEL] = "kernel allocation", [PG_USER_PGTABLE] = "user page table",
+		[PG_KERNEL] = "kernel allocation", [PG_USER_PGTABLE] = "user page table", [PG_OFFLINE] = "fake-offline",
 	};
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
 		const struct mem_section *ms = __pfn_to_section(m, s);
@@ -31,7 +35,7 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 		uint64_t e = (s | (m->pages_per_section - 1)) + 1 < end_pfn ? (s | (m->pages_per_section - 1)) + 1 : end_pfn;
 		for (uint64_t p = s; p < e; p++) {
 			enum page_kind k = page_kind_of(m, p);
-			if (kind_is_kernel(k)) {
+			if (kind_is_kernel(k) && !(offlining && k == PG_OFFLINE)) {
 				*pfn = p;
 				*what = names[k];
 				return true;
@@ -42,17 +46,18 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 }
 
 /*
- * Models start_isolate_page_range(MEMORY_OFFLINE | REPORT_FAILURE): every
- * pageblock must be free of unmovable pages; the first offender is dumped
- * and the whole range stays as it was (-EBUSY).
+ * Models start_isolate_page_range(): every pageblock must be free of
+ * unmovable pages, else the whole range stays as it was (-EBUSY). Offlining
+ * (MEMORY_OFFLINE | REPORT_FAILURE) dumps the first offender;
+ * alloc_contig_range() (no flags) says nothing.
  */
-int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+static int isolate_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool offlining)
 {
 	uint64_t pfn = UINT64_MAX, apfn;
 	const char *what = "", *awhat = "";
 	bool reserved = memblock_first_unmovable(m, start_pfn, end_pfn, &pfn, &what);
 	/* has_unmovable_pages() scans pageblock by pageblock: the lowest offender is reported. */
-	if (first_allocated(m, start_pfn, end_pfn, &apfn, &awhat) && apfn < pfn) {
+	if (first_allocated(m, start_pfn, end_pfn, offlining, &apfn, &awhat) && apfn < pfn) {
 		pfn = apfn;
 		what = awhat;
 		reserved = true;
@@ -61,7 +66,8 @@ int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t
 		struct mhp_trace_field f[] = { TF_X("pfn", pfn), TF_S("holder", what) };
 		TRACE(m, "isolate_failed", f, "pfn %#llx is unmovable (%s): the range cannot be isolated",
 		      (unsigned long long)pfn, what);
-		dump_page(m, pfn, "unmovable page");
+		if (offlining)
+			dump_page(m, pfn, "unmovable page");
 		return -EBUSY;
 	}
 	/* set_migratetype_isolate() on each pageblock: its free pages leave the allocator's reach. */
@@ -71,5 +77,40 @@ int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t
 	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_X("end_pfn", end_pfn) };
 	TRACE(m, "isolate", f, "pageblocks of pfn %#llx-%#llx set to MIGRATE_ISOLATE",
 	      (unsigned long long)start_pfn, (unsigned long long)end_pfn);
+	return 0;
+}
+
+int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	return isolate_range(m, start_pfn, end_pfn, true);
+}
+
+/*
+ * Models alloc_contig_range(start, end, MIGRATE_MOVABLE) as virtio-mem calls
+ * it to take a plugged subblock back: isolate (nothing unmovable, nothing
+ * fake-offline), migrate every movable page out, then take the range's free
+ * pages out of the buddy as the caller's. -EBUSY, the range as it was, if
+ * something cannot move.
+ */
+int alloc_contig_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	split_free_block_at(m, start_pfn);
+	split_free_block_at(m, end_pfn);
+	int ret = isolate_range(m, start_pfn, end_pfn, false);
+	if (ret)
+		return ret;
+	uint64_t pfn;
+	unsigned warned = 10;   /* alloc_contig_range reports no failed folio */
+	for (unsigned pass = 0; !(ret = scan_movable_pages(m, start_pfn, end_pfn, &pfn)) && pass < 5; pass++)
+		do_migrate_range(m, pfn, end_pfn, &warned);
+	if (ret != -ENOENT) {   /* still a movable page after five passes: busy */
+		undo_isolate_page_range(m, start_pfn, end_pfn, MIGRATE_MOVABLE);
+		return -EBUSY;
+	}
+	uint64_t taken = take_free_blocks(m, start_pfn, end_pfn);
+	assert(taken == end_pfn - start_pfn);
+	(void)taken;
+	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)
+		set_pageblock_migratetype(m, p, MIGRATE_MOVABLE);
 	return 0;
 }

@@ -21,13 +21,13 @@
 enum step_kind {
 	STEP_SAY, STEP_READ, STEP_WRITE, STEP_LIST, STEP_READLINK, STEP_ADD, STEP_REMOVE,
 	STEP_ZONEINFO, STEP_MEMINFO, STEP_VMSTAT, STEP_TOUCH, STEP_PAGETABLES, STEP_FAIL_ALLOC,
-	STEP_ALLOC, STEP_FREE, STEP_WHERE, STEP_RETRIES, STEP_MODPROBE, STEP_RMMOD, NR_STEP_KINDS,
+	STEP_ALLOC, STEP_FREE, STEP_WHERE, STEP_RETRIES, STEP_MODPROBE, STEP_RMMOD, STEP_VIRTIO_MEM, NR_STEP_KINDS,
 };
 
 static const char *const step_words[NR_STEP_KINDS + 1] = {
 	"say", "read", "write", "list", "readlink", "add_memory", "remove_memory",
 	"zoneinfo", "meminfo", "vmstat", "touch", "pagetables", "fail_alloc",
-	"alloc", "free", "where", "offline_retries", "modprobe", "rmmod", NULL,
+	"alloc", "free", "where", "offline_retries", "modprobe", "rmmod", "virtio_mem", NULL,
 };
 
 #define EXPECT_ANY 1   /* expect_err value meaning "do not check" */
@@ -354,6 +354,29 @@ static int parse_module(struct parse_ctx *c, const struct ynode *n, struct step 
 	return ret;
 }
 
+/*
+ * virtio_mem: { requested_size: SIZE, plugged: SIZE }: the host sets the
+ * device's requested size (QMP qom-set); plugged, if given, is the size the
+ * driver must have reached when it settles. st->size is the request,
+ * st->start the expected plugged size or UINT64_MAX.
+ */
+static int parse_virtio_mem(struct parse_ctx *c, const struct ynode *n, struct step *st)
+{
+	static const char *const keys[] = { "requested_size", "plugged", NULL };
+	struct ynode *v;
+	int ret = yexpect(c->doc, n, Y_MAP, "virtio_mem", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, n, "virtio_mem", keys, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, n, "virtio_mem", "requested_size", &v, c->err);
+	if (!ret)
+		ret = yget_size(c->doc, v, "requested_size", &st->size, c->err);
+	st->start = UINT64_MAX;
+	if (!ret && (v = ymap_get(n, "plugged")))
+		ret = yget_size(c->doc, v, "plugged", &st->start, c->err);
+	return ret;
+}
+
 /* Which keys each step kind accepts besides its own. */
 static const char *const *step_keys(enum step_kind kind)
 {
@@ -376,9 +399,10 @@ static const char *const *step_keys(enum step_kind kind)
 	static const char *const retries[] = { "offline_retries", NULL };
 	static const char *const modprobe[] = { "modprobe", "expect", NULL };
 	static const char *const rmmod[] = { "rmmod", "expect", NULL };
+	static const char *const virtio_mem[] = { "virtio_mem", "expect", "log", NULL };
 	static const char *const *const table[NR_STEP_KINDS] = {
 		say, read, write, list, readlink, add, remove, zoneinfo, meminfo, vmstat, touch, pagetables, fail_alloc,
-		alloc, free_, where, retries, modprobe, rmmod,
+		alloc, free_, where, retries, modprobe, rmmod, virtio_mem,
 	};
 	return table[kind];
 }
@@ -403,7 +427,7 @@ static int step_kind_of(struct parse_ctx *c, const struct ynode *n, enum step_ki
 		return yerr(c->doc, n, c->err,
 			    "step has no action; expected one of: say, read, write, list, readlink, add_memory, "
 			    "remove_memory, zoneinfo, meminfo, vmstat, touch, pagetables, fail_alloc, alloc, free, where, "
-			    "offline_retries, modprobe, rmmod");
+			    "offline_retries, modprobe, rmmod, virtio_mem");
 	*kind = (enum step_kind)found;
 	return 0;
 }
@@ -432,6 +456,7 @@ static int parse_step_expect(struct parse_ctx *c, const struct ynode *n, struct 
 	case STEP_FREE:
 	case STEP_MODPROBE:
 	case STEP_RMMOD:
+	case STEP_VIRTIO_MEM:
 		if (v)
 			ret = parse_expect_errno(c, v, &st->expect_err);
 		return ret;
@@ -492,6 +517,9 @@ static int parse_step(struct parse_ctx *c, const struct ynode *n, struct step *s
 	case STEP_MODPROBE:
 	case STEP_RMMOD:
 		ret = parse_module(c, action, st);
+		break;
+	case STEP_VIRTIO_MEM:
+		ret = parse_virtio_mem(c, action, st);
 		break;
 	default:
 		ret = parse_counters(c, action, st);
@@ -1059,6 +1087,9 @@ static void describe(const struct step *st, char *buf, size_t cap)
 	case STEP_MODPROBE:
 		snprintf(buf, cap, "modprobe %s priority=%llu", st->kind_name, (unsigned long long)st->start);
 		break;
+	case STEP_VIRTIO_MEM:
+		snprintf(buf, cap, "host sets virtio-mem requested-size=%lluM (qom-set)", (unsigned long long)(st->size >> 20));
+		break;
 	case STEP_RMMOD:
 		snprintf(buf, cap, "modprobe -r %s", st->kind_name);
 		break;
@@ -1193,6 +1224,14 @@ static int run_step(struct run *r, const struct step *st)
 	case STEP_RMMOD:
 		ret = mhp_modprobe(r->m, st->kind_name, 0, true, &opErr);
 		break;
+	case STEP_VIRTIO_MEM: {
+		struct mhp_virtio_mem_info vi;
+		ret = mhp_virtio_mem_set_requested(r->m, st->size, &opErr);
+		if (!ret && st->start != UINT64_MAX && !mhp_virtio_mem_info(r->m, &vi) && vi.plugged != st->start)
+			return step_fail(r, st, "the driver settled at %llu MiB plugged, expected %llu MiB",
+					 (unsigned long long)(vi.plugged >> 20), (unsigned long long)(st->start >> 20));
+		break;
+	}
 	case STEP_READ:
 	case STEP_READLINK:
 		return run_read(r, st);
@@ -1296,6 +1335,10 @@ static void observe_step(struct run *r, const struct step *st)
 		fprintf(r->opt->out, "result: ok\n");
 	if (st && (st->kind == STEP_READ || st->kind == STEP_LIST || st->kind == STEP_READLINK))
 		observe_output(r, st);
+	struct mhp_virtio_mem_info vi;   /* what QMP qom-get shows of the device, as the reference lane asks it */
+	if (!mhp_virtio_mem_info(r->m, &vi))
+		fprintf(r->opt->out, "virtio-mem vm0: requested-size=%lluM size=%lluM\n",
+			(unsigned long long)(vi.requested >> 20), (unsigned long long)(vi.plugged >> 20));
 	(st ? mhp_observe_format : mhp_observe_format_boot)(raw, len, r->opt->out);
 	fputc('\n', r->opt->out);
 	free(raw);
@@ -1387,6 +1430,10 @@ static void reference_step(const struct step *st, const struct model_range *vm, 
 	case STEP_ALLOC:
 	case STEP_FREE:
 		reference_workload(st, rs, out);
+		return;
+	case STEP_VIRTIO_MEM:   /* the guest's driver does what the model's does: the same request */
+		rs->plugged = st->size;
+		fprintf(out, "plug %lluM\n", (unsigned long long)(st->size >> 20));
 		return;
 	case STEP_ADD:
 		if (vm && strcmp(st->resource, "System RAM (virtio_mem)") == 0 && st->start == vm->start + rs->plugged &&

@@ -19,7 +19,7 @@
 #include "internal.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 3u   /* 2: touched state is a list of ranges; 3: teardown descriptor and leaf-flush counts */
+#define SNAPSHOT_VERSION 4u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -133,6 +133,7 @@ static void ser_ranges(struct ser *s, struct model_range *r, unsigned *n)
 		ser_str(s, r[i].name, sizeof(r[i].name));
 		SER(s, r[i].cma);
 		SER(s, r[i].pool);
+		SER(s, r[i].block_size);
 		SER(s, r[i].line);
 		SER(s, r[i].col);
 	}
@@ -528,7 +529,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	ser_range(s, m->nr_notifiers, 0, ARRAY_SIZE(m->notifiers), "too many notifiers");
 	for (unsigned i = 0; i < m->nr_notifiers && !s->err; i++) {
 		SER(s, m->notifiers[i].id);
-		ser_range(s, m->notifiers[i].id, NOTIFIER_ARM64_BOOTMEM, NOTIFIER_ERROR_INJECT, "bad notifier");
+		ser_range(s, m->notifiers[i].id, NOTIFIER_ARM64_BOOTMEM, NOTIFIER_VIRTIO_MEM, "bad notifier");
 		SER(s, m->notifiers[i].priority);
 	}
 	SER(s, m->inject_loaded);
@@ -557,6 +558,46 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	m->mutant = (enum mutant)mutant;
 }
 
+/* The virtio-mem device and driver, if the model has one (the probe made it at boot). */
+static void ser_virtio_mem(struct ser *s, struct mhp_machine *m)
+{
+	bool present = m->vmem != NULL;
+	SER(s, present);
+	if (!present || s->err)
+		return;
+	struct virtio_mem *vm = m->vmem;
+	if (s->load && !(vm = m->vmem = calloc(1, sizeof(*vm))))
+		return ser_fail(s, "out of memory");
+	SER(s, vm->nid);
+	SER(s, vm->addr);
+	SER(s, vm->region_size);
+	SER(s, vm->device_block_size);
+	SER(s, vm->requested);
+	SER(s, vm->plugged);
+	SER(s, vm->sbm);
+	SER(s, vm->sb_size);
+	SER(s, vm->sbs_per_mb);
+	ser_range(s, vm->sbs_per_mb, 1, 64, "bad virtio-mem subblocks per block");
+	SER(s, vm->block);
+	SER(s, vm->first_id);
+	SER(s, vm->next_id);
+	SER(s, vm->last_id);
+	SER(s, vm->offline_size);
+	SER(s, vm->offline_threshold);
+	SER(s, vm->have_unplugged_mb);
+	SER(s, vm->last_rc);
+	uint64_t n = vm->last_id + 1 - vm->first_id;
+	if (s->err || vm->last_id < vm->first_id || n > VIRTIO_MEM_MAX_BLOCKS || vm->next_id < vm->first_id ||
+	    vm->next_id > vm->last_id + 1 || !vm->block || !ser_room(s, n, 9))
+		return ser_fail(s, "bad virtio-mem device");
+	if (s->load && (!(vm->state = calloc(n, 1)) || !(vm->sbs = calloc(n, sizeof(*vm->sbs)))))
+		return ser_fail(s, "out of memory");
+	for (uint64_t i = 0; i < n && !s->err; i++) {
+		SER(s, vm->state[i]);
+		SER(s, vm->sbs[i]);
+	}
+}
+
 /* Everything after the model, in one order for both directions. */
 static void ser_machine(struct ser *s, struct mhp_machine *m)
 {
@@ -569,6 +610,7 @@ static void ser_machine(struct ser *s, struct mhp_machine *m)
 	ser_tlb(s, &m->tlb);
 	ser_tags(s, m);
 	ser_log(s, m);
+	ser_virtio_mem(s, m);
 }
 
 /* ---- encoding and decoding ---------------------------------------------------------- */

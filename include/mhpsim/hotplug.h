@@ -6,6 +6,7 @@
 #ifndef MHPSIM_HOTPLUG_H
 #define MHPSIM_HOTPLUG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
 
@@ -24,6 +25,24 @@ int mhp_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size
 /* The same with flags (add_memory_driver_managed's mhp_flags). */
 int mhp_add_memory_flags(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
 			 const char *resource_name, unsigned flags, struct mhp_err *err);
+
+/*
+ * The model's virtio-mem device (QEMU's virtio-mem-pci): set its requested
+ * size, as QMP qom-set of requested-size does, and let the guest's driver
+ * (6.12's drivers/virtio/virtio_mem.c) work towards it. Returns once the
+ * driver has settled: the plugged size it reached is in mhp_virtio_mem_info().
+ * -ENODEV without a device, -EINVAL for a size QEMU refuses.
+ */
+int mhp_virtio_mem_set_requested(struct mhp_machine *m, uint64_t size, struct mhp_err *err);
+struct mhp_virtio_mem_info {
+	uint64_t addr, region_size, block_size;   /* the device's region and block-size */
+	uint64_t requested, plugged;              /* what QEMU shows: requested-size and size */
+	int nid;
+	bool sbm;                                 /* Sub Block Mode, else Big Block Mode */
+	uint64_t unit;                            /* its subblock or big block size */
+	bool retrying;                            /* the request is not met: the driver retries later */
+};
+int mhp_virtio_mem_info(const struct mhp_machine *m, struct mhp_virtio_mem_info *out);
 
 /* remove_memory(): every block in the range must be offline, else -EBUSY. */
 int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size,
