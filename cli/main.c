@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
 		"       mhpsim fuzz --seed S --steps N [--model M] [--models DIR] [--strategy X] [--mutant NAME]\n"
 		"                   [--differential Y] [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
+		"                   [--virtio-mem]\n"
 		"       mhpsim diff [--models DIR] [--mutant NAME] SCENARIO.yaml [A B]\n"
 		"       mhpsim observe [--boot] RAW\n"
 		"       mhpsim reference-steps [--models DIR] SCENARIO.yaml\n"
@@ -251,8 +252,13 @@ static int cmd_fuzz(int argc, char **argv)
 {
 	struct mhp_fuzz_options opt = { .steps = 10000 };
 	struct progress prog = { .tty = isatty(2) };
-	for (int i = 0; i < argc; i += 2) {   /* every option takes a value */
+	for (int i = 0; i < argc; i += 2) {   /* every option takes a value, but --virtio-mem */
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--virtio-mem") == 0) {
+			opt.virtio_mem = true;
+			i--;
+			continue;
+		}
 		if (!v) {
 			usage(stderr);
 			return 2;

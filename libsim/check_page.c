@@ -238,9 +238,13 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 	for (uint64_t i = first; ms->pages && i < last; i++) {
 		const struct page_state *p = &ms->pages[i];
 		uint64_t pfn = section_nr_to_pfn(m, nr) + i;
-		/* memblock's boot allocations and a block's own memmap are not the allocator's doing. */
+		/*
+		 * memblock's boot allocations, a block's own memmap and a driver's
+		 * fake-offline pages (virtio-mem's unplugged subblocks, never in the
+		 * buddy) are not the allocator's doing.
+		 */
 		bool unmovable = kind_is_kernel((enum page_kind)p->kind) && p->kind != PG_VMEMMAP_ALTMAP &&
-				 p->kind != PG_PGTABLE_BOOT && p->kind != PG_VMEMMAP_BOOT;
+				 p->kind != PG_PGTABLE_BOOT && p->kind != PG_VMEMMAP_BOOT && p->kind != PG_OFFLINE;
 		if (ms->zone == ZONE_MOVABLE && (unmovable || p->pin))
 			return w->ret = FAIL(w->err, "ZONE-MOVABLE", "pfn %#llx in ZONE_MOVABLE holds %s",
 					     (unsigned long long)pfn, p->pin ? "a long-term pinned page" : "an unmovable page");

@@ -11,14 +11,14 @@
 
 #include "internal.h"
 
-enum fuzz_opcode { F_ADD, F_ONLINE, F_OFFLINE, F_REMOVE, F_ALLOC, F_FREE, F_TOUCH, F_INJECT, F_FAIL_ALLOC };
+enum fuzz_opcode { F_ADD, F_ONLINE, F_OFFLINE, F_REMOVE, F_ALLOC, F_FREE, F_TOUCH, F_INJECT, F_FAIL_ALLOC, F_VIRTIO_MEM };
 
 /* One operation, with absolute arguments so that it replays on any state. */
 struct fuzz_op {
 	uint8_t op;
 	uint8_t arg;     /* add: driver | 4 memmap; online: type; alloc: kind; touch: 1 struct page; inject: event */
 	uint32_t n;      /* blocks, pages, errno, nth */
-	uint64_t a;      /* address, block id, tag, pfn */
+	uint64_t a;      /* address, block id, tag, pfn, requested size */
 };
 
 #define FUZZ_MAX_OPS (1u << 22)
@@ -26,7 +26,7 @@ struct fuzz_op {
 #define SHRINK_BUDGET 400
 
 static const char *const op_names[MHP_FUZZ_OP_KINDS] = { "add", "online", "offline", "remove", "alloc", "free",
-								 "touch", "inject", "fail_alloc" };
+								 "touch", "inject", "fail_alloc", "virtio_mem" };
 static const char *const kinds[] = { "anon", "file", "kernel", "pgtable", "hugetlb", "pinned" };
 static const char *const drivers[] = { "System RAM", "System RAM (virtio_mem)", "System RAM (kmem)" };
 static const char *const driver_words[] = { "acpi", "virtio_mem", "dax_kmem" };
@@ -103,6 +103,8 @@ static int apply(struct mhp_machine *m, const struct fuzz_op *op)
 	case F_FAIL_ALLOC:
 		mhp_machine_fail_alloc(m, op->n, 1);
 		return 0;
+	case F_VIRTIO_MEM:
+		return mhp_virtio_mem_set_requested(m, op->a, &err);
 	}
 	return -EINVAL;
 }
@@ -288,6 +290,27 @@ static bool memory_tight(const struct mhp_machine *m)
 	return free * 8 < m->totalram_pages;
 }
 
+/*
+ * A requested-size change: up or down by a few units of the device (a
+ * subblock or a big block), sometimes to 0 or the whole region; a multiple of
+ * the device's block size, as QEMU takes it.
+ */
+static void virtio_mem_request(struct fuzz_run *r, struct fuzz_op *op)
+{
+	struct mhp_virtio_mem_info vi;
+	op->op = F_VIRTIO_MEM;
+	op->n = 0;
+	if (mhp_virtio_mem_info(r->m, &vi))
+		return;   /* no device: the request fails with ENODEV, as it should */
+	uint64_t units = vi.region_size / vi.unit, now = vi.requested / vi.unit, roll = below(&r->rng, 8);
+	uint64_t step = 1 + below(&r->rng, below(&r->rng, 2) ? 4 : 2 * r->m->model.block_size / vi.unit + 1);
+	uint64_t want = roll == 0 ? 0 : roll == 1 ? units : below(&r->rng, 2) ? now + step : (now > step ? now - step : 0);
+	op->a = (want < units ? want : units) * vi.unit;
+	/* Now and then a size that is not a whole subblock: the driver plugs what it can. */
+	if (below(&r->rng, 8) == 0 && op->a >= vi.unit)
+		op->a -= vi.block_size;
+}
+
 static struct fuzz_op generate(struct fuzz_run *r)
 {
 	struct fuzz_op op = { 0 };
@@ -355,6 +378,8 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		op.op = F_FAIL_ALLOC;
 		op.n = 1 + (uint32_t)below(&r->rng, 200);
 	}
+	if (r->opt->virtio_mem && (op.op == F_ADD || op.op == F_REMOVE))
+		virtio_mem_request(r, &op);
 	return op;
 }
 
@@ -471,6 +496,9 @@ static void write_step(FILE *f, const struct mhp_machine *m, const struct fuzz_o
 	case F_FAIL_ALLOC:
 		fprintf(f, "  - fail_alloc: %u\n", op->n);
 		return;
+	case F_VIRTIO_MEM:
+		fprintf(f, "  - virtio_mem: { requested_size: %lluM }\n", (unsigned long long)(op->a >> 20));
+		break;
 	}
 	if (op->op != F_FAIL_ALLOC)
 		fprintf(f, "    expect: %s\n", res);

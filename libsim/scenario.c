@@ -1446,7 +1446,7 @@ static void reference_step(const struct step *st, const struct model_range *vm, 
 		return;
 	case STEP_REMOVE:
 		/* virtio-mem unplugs by its own rules (it offlines online blocks itself): issue 12 models them. */
-		fprintf(out, "depart remove_memory has no virtio-mem equivalent until the driver is modelled\n");
+		fprintf(out, "depart remove_memory of virtio-mem memory: the guest's driver unplugs instead (virtio_mem steps; this scenario predates them)\n");
 		return;
 	default:
 		fprintf(out, "%s\n", sim_only[st->kind] ? sim_only[st->kind] : "depart not mapped");

@@ -21,6 +21,8 @@ for model in qemu-virt-arm64-4k qemu-virt-arm64-16k qemu-virt-arm64-64k; do
   done
   # The model against the tree's own code, step by step: any difference fails the run.
   build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --differential kernel --out build
+  # Memory through the virtio-mem driver only: plug and unplug requests among the rest.
+  build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --virtio-mem --out build
 done
 
 # The extraction works on an older tree too: Debian's linux-source-6.1, its

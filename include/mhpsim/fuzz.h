@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 
-#define MHP_FUZZ_OP_KINDS 9
+#define MHP_FUZZ_OP_KINDS 10
 
 struct mhp_fuzz_options {
 	const char *models_dir;     /* NULL: "models" */
@@ -26,6 +26,12 @@ struct mhp_fuzz_options {
 	 */
 	const char *differential;
 	unsigned full_check_every;  /* 0: 1000 */
+	/*
+	 * Memory comes and goes through the model's virtio-mem device only: adds
+	 * and removes become requested-size changes its driver carries out (the
+	 * other operations stay: onlining, offlining, workloads, injection).
+	 */
+	bool virtio_mem;
 	const char *out_dir;        /* where the shrunk scenario goes; NULL: "." */
 	/*
 	 * Save the machine and the generator when the run stops: at its end, or
