@@ -1464,6 +1464,11 @@ int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struc
 		return mhp_err_set(err, -EINVAL, "%s: model %s is not one the reference lane boots "
 				   "(qemu-virt-arm64-4k or -16k, with a virtio-mem region)", sc->file, mo->name);
 	fprintf(out, "# flavour %s\n# cmdline %s\n", flavour, sc->has_cmdline ? sc->cmdline : mo->cmdline);
+	/* The QEMU machine: the virtio-mem device's block-size and node, and each NUMA node's boot RAM. */
+	fprintf(out, "# machine vm-block-size=%lluM vm-node=%d nodes=", (unsigned long long)(vm->block_size >> 20), vm->nid);
+	for (unsigned i = 0; i < mo->nr_ram; i++)
+		fprintf(out, "%s%lluM", i ? "," : "", (unsigned long long)(mo->ram[i].size >> 20));
+	fputc('\n', out);
 	struct reference_state rs = { .page_size = 1ull << mo->page_shift };
 	for (unsigned i = 0; i < mo->nr_ram; i++)
 		rs.boot_ram += mo->ram[i].size;

@@ -39,17 +39,32 @@ ERRNO_BY_TEXT = {os.strerror(code): name for code, name in errno.errorcode.items
 ERRNO_BY_TEXT["nonexistent directory"] = "ENOENT"   # busybox sh's word for a missing path
 
 
+def machine_args(machine):
+    """QEMU's memory arguments for a '# machine' line of mhpsim reference-steps:
+    vm-block-size=SIZE vm-node=N nodes=SIZE[,SIZE...] (each NUMA node's boot RAM)."""
+    kv = dict(w.split("=", 1) for w in machine.split())
+    nodes = kv.get("nodes", "1024M").split(",")
+    total = sum(size_bytes(n) for n in nodes) >> 20
+    args = ["-m", "%dM,maxmem=%dM" % (total, total + 3072)]
+    if len(nodes) > 1:
+        for i, n in enumerate(nodes):
+            args += ["-object", "memory-backend-ram,id=ram%d,size=%s" % (i, n),
+                     "-numa", "node,nodeid=%d,memdev=ram%d" % (i, i)]
+    args += ["-object", "memory-backend-ram,id=vmem0,size=1G",
+             "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=%s,requested-size=0,block-size=%s"
+             % (kv.get("vm-node", "0"), kv.get("vm-block-size", "2M"))]
+    return args
+
+
 class Guest:
-    def __init__(self, flavour, cmdline, smp):
+    def __init__(self, flavour, cmdline, smp, machine="vm-block-size=2M vm-node=0 nodes=1024M"):
         d = os.path.join(DEPS, flavour)
         self.tmp = tempfile.mkdtemp(prefix="mhpsim-ref-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         # Cortex-A72 has no 16K translation granule: the 16K kernel runs on QEMU's "max" CPU.
         cpu = "max" if flavour.endswith("16k") else "cortex-a72"
-        args = ["qemu-system-aarch64", "-M", "virt", "-cpu", cpu, "-smp", str(smp),
-                "-m", "1G,maxmem=4G", "-nic", "none", "-object", "memory-backend-ram,id=vmem0,size=1G",
-                "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=0,requested-size=0",
-                "-display", "none", "-monitor", "none", "-serial", "stdio",
+        args = ["qemu-system-aarch64", "-M", "virt", "-cpu", cpu, "-smp", str(smp), "-nic", "none"] + \
+            machine_args(machine) + ["-display", "none", "-monitor", "none", "-serial", "stdio",
                 "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
                 "-kernel", os.path.join(d, "vmlinuz"), "-initrd", os.path.join(d, "initramfs.cpio.gz"),
                 "-append", cmdline, "-no-reboot"]
@@ -204,10 +219,10 @@ def scenario_step(guest, words):
     raise ValueError("unknown reference step: %s" % words)
 
 
-def run_recording(title, steps, run_step, out_path, flavour, cmdline, smp):
+def run_recording(title, steps, run_step, out_path, flavour, cmdline, smp, machine=None):
     """Boots, runs the steps, writes the observations: the boot's and the steps' seconds."""
     t0 = time.monotonic()
-    guest = Guest(flavour, cmdline, smp)
+    guest = Guest(flavour, cmdline, smp, *([machine] if machine else []))
     boot_s = time.monotonic() - t0
     kernel = open(os.path.join(DEPS, "kernel-version")).read().strip()
     times = []
@@ -230,8 +245,9 @@ def record_scenario(scenario, out_path, smp):
                            cwd=ROOT).stdout.decode().splitlines()
     flavour = lines[0].split(" ", 2)[2]
     cmdline = lines[1].split(" ", 2)[2]
-    boot_s, times = run_recording(os.path.relpath(scenario, ROOT), lines[2:], scenario_step, out_path, flavour,
-                                  cmdline, smp)
+    machine = lines[2].split(" ", 2)[2]
+    boot_s, times = run_recording(os.path.relpath(scenario, ROOT), lines[3:], scenario_step, out_path, flavour,
+                                  cmdline, smp, machine)
     sim = time.monotonic()
     subprocess.run([mhpsim, "run", "--quiet", scenario], stdout=subprocess.DEVNULL, cwd=ROOT)
     sim = time.monotonic() - sim

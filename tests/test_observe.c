@@ -160,7 +160,8 @@ static void test_reference_steps_of_workloads(void **state)
 	FILE *f = open_memstream(&out, &len);
 	assert_int_equal(mhp_scenario_reference_steps(sc, f, &err), 0);
 	fclose(f);
-	assert_string_equal(strchr(strchr(out, '\n') + 1, '\n') + 1,
+	assert_non_null(strstr(out, "\n# machine vm-block-size=2M vm-node=0 nodes=1024M\n"));
+	assert_string_equal(strchr(strchr(strchr(out, '\n') + 1, '\n') + 1, '\n') + 1,
 			    "plug 128M\nfill 1 10\nfill 100 5\ndrop 1\n"
 			    "depart the free is not one whole tmpfs file the guest wrote\n"
 			    "depart tmpfs past half of the guest's memory: the guest would OOM-kill its shell\n"
