@@ -149,8 +149,8 @@ def teardown_section(td, cg, img, doc):
         doc.append("`bench_teardown --callgrind` under `valgrind --tool=callgrind --collect-atstart=no`: each "
                    "teardown and each floor scan collected alone. These repeat run to run. One caveat: callgrind "
                    "counts every iteration of `rep stosb`, the instruction glibc's `memset` uses to clear a whole "
-                   "table, as an instruction, so a cleared 4 KiB table weighs about 4,100 where the hardware does "
-                   "it in a few dozen cycles.\n")
+                   "table, as an instruction, so zeroing a 4 KiB table that stays weighs about 4,100 where the "
+                   "hardware does it in a few dozen cycles (a table the teardown frees is not zeroed).\n")
         doc.append("| granule | mapping | strategy | range | instructions | floor | ratio |")
         doc.append("|---|---|---|---:|---:|---:|---:|")
         for r in cg:
