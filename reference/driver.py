@@ -39,6 +39,10 @@ ERRNO_BY_TEXT = {os.strerror(code): name for code, name in errno.errorcode.items
 ERRNO_BY_TEXT["nonexistent directory"] = "ENOENT"   # busybox sh's word for a missing path
 
 
+class QmpRefused(RuntimeError):
+    """QEMU answered a QMP command with an error."""
+
+
 def machine_args(machine):
     """QEMU's memory arguments for a '# machine' line of mhpsim reference-steps:
     vm-block-size=SIZE vm-node=N nodes=SIZE[,SIZE...] (each NUMA node's boot RAM)."""
@@ -116,7 +120,7 @@ class Guest:
             if "return" in reply:
                 return reply["return"]
             if "error" in reply:
-                raise RuntimeError("QMP %s: %s" % (name, reply["error"]["desc"]))
+                raise QmpRefused("QMP %s: %s" % (name, reply["error"]["desc"]))
 
     def plug(self, size):
         """qom-set requested-size, then wait until the device's size stops moving (the driver settled)."""
@@ -194,7 +198,10 @@ def scenario_step(guest, words):
     if w[0] == "depart":
         return "departs: " + words[7:]
     if w[0] == "plug":
-        guest.plug(size_bytes(w[1]))
+        try:
+            guest.plug(size_bytes(w[1]))
+        except QmpRefused:   # QEMU refuses the size (not a multiple of block-size, past the region)
+            return "error EINVAL (%s)" % os.strerror(errno.EINVAL)
         return "ok"
     if w[0] in ("fill", "drop"):
         out, status = guest.run(words)
