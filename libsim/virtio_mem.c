@@ -210,6 +210,37 @@ static void sbm_plug_any_sb(struct mhp_machine *m, struct virtio_mem *vm, uint64
 		(*st)--;   /* partial -> full */
 }
 
+/*
+ * Plugs and adds unused blocks, the lowest first, preparing new ones past
+ * next_id, until *nb units are plugged (virtio_mem_sbm_plug_and_add_mb() and
+ * its BBM twin): an SBM block its first subblocks, a BBM block whole.
+ */
+static int plug_and_add_blocks(struct mhp_machine *m, struct virtio_mem *vm, uint64_t *nb)
+{
+	for (uint64_t id = vm->first_id; *nb; id++) {
+		if (id == vm->next_id) {
+			if (vm->next_id > vm->last_id)
+				return -ENOSPC;
+			vm->next_id++;
+		}
+		if (vm->state[idx(vm, id)] != SBM_UNUSED)   /* BBM_UNUSED too */
+			continue;
+		if (!could_add_memory(vm))
+			return -ENOSPC;
+		unsigned count = !vm->sbm ? 1 : *nb < vm->sbs_per_mb ? (unsigned)*nb : vm->sbs_per_mb;
+		plug_units(vm, id, 0, count, true);
+		vm->state[idx(vm, id)] = !vm->sbm ? BBM_ADDED : count == vm->sbs_per_mb ? SBM_OFFLINE : SBM_OFFLINE_PARTIAL;
+		int ret = add_block(m, vm, id);
+		if (ret) {
+			plug_units(vm, id, 0, count, false);
+			vm->state[idx(vm, id)] = SBM_UNUSED;
+			return ret;
+		}
+		*nb -= count;
+	}
+	return 0;
+}
+
 /* Models virtio_mem_sbm_plug_request(): fill partial blocks, then add new ones. */
 static int sbm_plug_request(struct mhp_machine *m, struct virtio_mem *vm, uint64_t diff)
 {
@@ -219,28 +250,7 @@ static int sbm_plug_request(struct mhp_machine *m, struct virtio_mem *vm, uint64
 		for (uint64_t id = vm->first_id; id < vm->next_id && nb_sb; id++)
 			if (vm->state[idx(vm, id)] == order[i])
 				sbm_plug_any_sb(m, vm, id, &nb_sb);
-	for (uint64_t id = vm->first_id; nb_sb; id++) {
-		if (id == vm->next_id) {
-			if (vm->next_id > vm->last_id)
-				return -ENOSPC;
-			vm->next_id++;
-		}
-		if (vm->state[idx(vm, id)] != SBM_UNUSED)
-			continue;
-		if (!could_add_memory(vm))
-			return -ENOSPC;
-		unsigned count = nb_sb < vm->sbs_per_mb ? (unsigned)nb_sb : vm->sbs_per_mb;
-		plug_units(vm, id, 0, count, true);
-		vm->state[idx(vm, id)] = count == vm->sbs_per_mb ? SBM_OFFLINE : SBM_OFFLINE_PARTIAL;
-		int ret = add_block(m, vm, id);
-		if (ret) {
-			plug_units(vm, id, 0, count, false);
-			vm->state[idx(vm, id)] = SBM_UNUSED;
-			return ret;
-		}
-		nb_sb -= count;
-	}
-	return 0;
+	return plug_and_add_blocks(m, vm, &nb_sb);
 }
 
 /* SBM, an offline block: unplug from the last subblock down; an emptied block is removed. */
@@ -321,27 +331,7 @@ static int sbm_unplug_request(struct mhp_machine *m, struct virtio_mem *vm, uint
 static int bbm_plug_request(struct mhp_machine *m, struct virtio_mem *vm, uint64_t diff)
 {
 	uint64_t nb = diff / vm->block;
-	for (uint64_t id = vm->first_id; nb; id++) {
-		if (id == vm->next_id) {
-			if (vm->next_id > vm->last_id)
-				return -ENOSPC;
-			vm->next_id++;
-		}
-		if (vm->state[idx(vm, id)] != BBM_UNUSED)
-			continue;
-		if (!could_add_memory(vm))
-			return -ENOSPC;
-		plug_units(vm, id, 0, 1, true);
-		vm->state[idx(vm, id)] = BBM_ADDED;
-		int ret = add_block(m, vm, id);
-		if (ret) {
-			plug_units(vm, id, 0, 1, false);
-			vm->state[idx(vm, id)] = BBM_UNUSED;
-			return ret;
-		}
-		nb--;
-	}
-	return 0;
+	return plug_and_add_blocks(m, vm, &nb);
 }
 
 static bool bb_all(const struct mhp_machine *m, const struct virtio_mem *vm, uint64_t id, int state, int zone)
