@@ -1445,7 +1445,7 @@ static void reference_step(const struct step *st, const struct model_range *vm, 
 		}
 		return;
 	case STEP_REMOVE:
-		/* virtio-mem unplugs by its own rules (it offlines online blocks itself): issue 12 models them. */
+		/* The guest has no remove_memory of its own: its virtio-mem driver unplugs (virtio_mem steps). */
 		fprintf(out, "depart remove_memory of virtio-mem memory: the guest's driver unplugs instead (virtio_mem steps; this scenario predates them)\n");
 		return;
 	default:
