@@ -152,6 +152,7 @@ const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev)
 		{ "printk", "printk() kernel/printk/printk.c" },
 		{ "modprobe", "register_memory_notifier() drivers/base/memory.c" },
 		{ "bad_free", "free_pages() mm/page_alloc.c" },
+		{ "virtio_mem", "virtio_mem_run_wq() drivers/virtio/virtio_mem.c" },
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(map[i].type, ev->type) == 0)
