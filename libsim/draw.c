@@ -45,6 +45,21 @@ struct cell {
 };
 
 #define MAP_MAX_CELLS 256
+
+/* Pages of block id that are fake-offline (only drivers that plug part of a block leave any). */
+static uint64_t fake_offline_pages(const struct mhp_machine *m, uint64_t id)
+{
+	uint64_t n = 0, per_section = m->pages_per_section;
+	uint64_t first = id * (m->model.block_size >> m->page_shift);
+	for (uint64_t s = first; s < first + (m->model.block_size >> m->page_shift); s += per_section) {
+		const struct mem_section *ms = __pfn_to_section(m, s);
+		if (!ms || !ms->nr_alloc || !ms->pages)
+			continue;
+		for (uint64_t i = 0; i < per_section; i++)
+			n += ms->pages[i].kind == PG_OFFLINE;
+	}
+	return n;
+}
 #define CELL_W 64
 #define CELL_H 44
 #define CELLS_PER_ROW 12
@@ -139,11 +154,20 @@ int mhp_draw_memory_map(const struct mhp_machine *m, const char *title, FILE *ou
 			c->state < 0 ? "not added" : c->state == MEM_ONLINE ? "online" : "offline");
 		fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\" stroke=\"#333\"%s/>", x, y + 16,
 			CELL_W, CELL_H, fill, c->state < 0 ? " stroke-dasharray=\"4 3\"" : "");
+		/* A block of one's own with fake-offline pages (virtio-mem's unplugged subblocks): the plugged share. */
+		uint64_t per = m->model.block_size >> m->page_shift, off = c->first == c->last ? fake_offline_pages(m, c->first) : 0;
+		unsigned plugged_w = (unsigned)((per - off) * CELL_W / per);
+		if (off)
+			fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"white\" fill-opacity=\"0.75\" "
+				     "stroke=\"#333\" stroke-dasharray=\"2 2\"/>", x + plugged_w, y + 16, CELL_W - plugged_w, CELL_H);
 		fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s%llu</text>", x + CELL_W / 2, y + 31,
 			c->state < 0 ? "" : "memory", (unsigned long long)c->first);
 		if (c->last > c->first)
 			fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">..%llu (%llu)</text>", x + CELL_W / 2,
 				y + 44, (unsigned long long)c->last, (unsigned long long)(c->last - c->first + 1));
+		else if (off)
+			fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%llu%% plugged</text>", x + CELL_W / 2, y + 44,
+				(unsigned long long)((per - off) * 100 / per));
 		else
 			fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>", x + CELL_W / 2, y + 44,
 				c->state < 0 ? "" : c->state == MEM_ONLINE ? "online" : "offline");

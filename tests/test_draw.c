@@ -48,6 +48,21 @@ static void test_memory_map_shows_each_block(void **state)
 	mhp_machine_free(m);
 }
 
+/* A virtio-mem block with unplugged subblocks: its plugged share drawn and said. */
+static void test_memory_map_shows_a_partly_plugged_block(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online");
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_virtio_mem_set_requested(m, 300ull << 20, &err), 0);
+	size_t len;
+	char *svg = draw_map(m, &len);
+	assert_int_equal(count(svg, "% plugged</text>"), 1);   /* memory18 alone: 22 of 64 subblocks */
+	assert_non_null(strstr(svg, ">34% plugged</text>"));
+	free(svg);
+	mhp_machine_free(m);
+}
+
 /* A machine with thousands of blocks and hundreds of runs: the picture stays small and says what it left out. */
 static void test_memory_map_is_bounded(void **state)
 {
@@ -144,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memory_map_shows_each_block),
+		cmocka_unit_test(test_memory_map_shows_a_partly_plugged_block),
 		cmocka_unit_test(test_memory_map_is_bounded),
 		cmocka_unit_test(test_pgtables_before_and_after),
 		cmocka_unit_test(test_zone_history),
