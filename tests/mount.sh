@@ -14,6 +14,13 @@ command -v fusermount3 >/dev/null || skip "no fusermount3 (apt-get install fuse3
 unshare -m true 2>/dev/null || skip "no mount namespaces (unshare -m)"
 unshare -m sh -c 'mount -t debugfs none /sys/kernel/debug' 2>/dev/null || skip "cannot mount debugfs in a namespace"
 "$mhpsim" mount 2>&1 | grep -q "built without libfuse3" && skip "mhpsim was built without libfuse3"
+# Bad arguments: the usage line, and a scenario's YAML error with its file:line:column.
+err=$("$mhpsim" mount 2>&1) && fail "a mount without arguments succeeded"
+[[ "$err" == "usage: mhpsim mount "* ]] || fail "no usage line: '$err'"
+err=$("$mhpsim" mount tests/bad/01-unknown-top-key.yaml "$PWD" 2>&1) && fail "a bad scenario mounted"
+[[ "$err" == "mhpsim mount: tests/bad/01-unknown-top-key.yaml:4:1: error: unknown key 'author'"* ]] || fail "bad scenario: '$err'"
+err=$("$mhpsim" mount no-such-model "$PWD" 2>&1) && fail "a missing model mounted"
+[[ "$err" == *"models/no-such-model.yaml: error: cannot open"* ]] || fail "missing model: '$err'"
 selftest=.deps/linux-source-6.12/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh
 [ -f "$selftest" ] || fail "$selftest missing: bash scripts/kernel-tree.sh"
 
