@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The proof that a refactor is hash-neutral: a manifest of what every scenario,
+# strategy, model and fuzz seed produces, one line each (a sha256 of the whole
+# output, and the state-hash where there is one).
+#
+#   bash scripts/hashes.sh [BUILD]          the manifest of BUILD's mhpsim (default build/)
+#   bash scripts/hashes.sh --against REV    builds REV in a scratch worktree, compares both
+#                                           manifests and fails on any difference
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+manifest() {
+  local sim=$1/mhpsim f t m out
+  [ -x "$sim" ] || { echo "hashes.sh: no $sim (build first)" >&2; exit 2; }
+  # The fuzzer's speed line is wall-clock time, the one thing meant to vary.
+  line() { printf '%s %s %s\n' "$1" "$(grep -Ev '^[0-9]+ steps in [0-9.]+ s' <<<"$2" | sha256sum | cut -c1-16)" "$(grep -o 'state-hash: [0-9a-f]*' <<<"$2" | tail -n1 | cut -d' ' -f2)"; }
+  for f in scenarios/*.yaml scenarios/teaching/*.yaml; do
+    for t in arm64 x86 generic kernel; do
+      out=$("$sim" run --json --teardown "$t" "$f" 2>&1 || true)
+      line "run:$t:$f" "$out"
+    done
+    out=$("$sim" run --observe "$f" 2>&1 || true); line "observe:$f" "$out"
+    out=$("$sim" run --narrate "$f" 2>&1 || true); line "narrate:$f" "$out"
+    out=$("$sim" ptdump "$f" 2>&1 || true); line "ptdump:$f" "$out"
+  done
+  for f in tests/bad/*.yaml; do
+    out=$("$sim" run --quiet "$f" 2>&1 || true); line "bad:$f" "$out"
+  done
+  for m in models/*.yaml; do
+    m=$(basename "$m" .yaml)
+    out=$("$sim" cat "$m" /proc/zoneinfo /proc/meminfo /proc/iomem /sys/devices/system/memory 2>&1 || true)
+    line "cat:$m" "$out"
+  done
+  for m in qemu-virt-arm64-4k qemu-virt-arm64-16k qemu-virt-arm64-64k; do
+    for t in arm64 x86 generic kernel; do
+      out=$("$sim" fuzz --seed 7 --steps 3000 --model "$m" --strategy "$t" --out /tmp 2>&1 || true)
+      line "fuzz:$m:$t" "$out"
+    done
+    out=$("$sim" fuzz --seed 7 --steps 3000 --model "$m" --virtio-mem --out /tmp 2>&1 || true)
+    line "fuzz-virtio-mem:$m" "$out"
+    out=$("$sim" fuzz --seed 7 --steps 2000 --model "$m" --differential kernel --out /tmp 2>&1 || true)
+    line "fuzz-differential:$m" "$out"
+  done
+}
+
+if [ "${1:-}" = "--against" ]; then
+  rev=${2:?usage: hashes.sh --against REV}
+  scratch=$(mktemp -d)
+  trap 'git worktree remove --force "$scratch/tree" >/dev/null 2>&1 || true; rm -rf "$scratch"' EXIT
+  git worktree add --detach "$scratch/tree" "$rev" >/dev/null
+  [ -d .deps ] && ln -s "$PWD/.deps" "$scratch/tree/.deps"
+  cmake -S "$scratch/tree" -B "$scratch/build" -DMHPSIM_TESTS=OFF >/dev/null
+  cmake --build "$scratch/build" --target mhpsim -j"$(nproc)" >/dev/null
+  cmake --build build --target mhpsim -j"$(nproc)" >/dev/null
+  manifest "$scratch/build" >"$scratch/before.txt"
+  manifest build >"$scratch/after.txt"
+  if diff "$scratch/before.txt" "$scratch/after.txt"; then
+    echo "hash-neutral against $rev: $(wc -l <"$scratch/after.txt") outputs byte-identical"
+  else
+    echo "NOT hash-neutral against $rev (above: < $rev, > working tree)"
+    exit 1
+  fi
+else
+  manifest "${1:-build}"
+fi
