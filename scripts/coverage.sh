@@ -8,4 +8,4 @@ cmake -S . -B build-cov -DMHPSIM_COVERAGE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-cov -j"$(nproc)" >/dev/null
 find build-cov -name '*.gcda' -delete
 ctest --test-dir build-cov -j"$(nproc)" >/dev/null
-gcovr -r . --filter 'libsim/' build-cov --print-summary --txt build-cov/coverage.txt
+gcovr -r . --filter '(libsim|harness)/' build-cov --print-summary --txt build-cov/coverage.txt

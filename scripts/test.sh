@@ -38,7 +38,7 @@ cmake --build build-cov -j"$jobs" >/dev/null
 find build-cov -name '*.gcda' -delete
 ctest --test-dir build-cov -j"$jobs" >/dev/null
 mkdir -p build-cov/coverage
-gcovr -r . --filter 'libsim/' build-cov --print-summary --fail-under-line 85 \
+gcovr -r . --filter '(libsim|harness)/' build-cov --print-summary --fail-under-line 85 \
   --html-details build-cov/coverage/index.html
 echo "coverage report: build-cov/coverage/index.html"
 
