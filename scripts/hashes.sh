@@ -26,6 +26,17 @@ manifest() {
   for f in tests/bad/*.yaml; do
     out=$("$sim" run --quiet "$f" 2>&1 || true); line "bad:$f" "$out"
   done
+  # Every mutant on the scenarios that exercise the most paths, with and without the tree's code.
+  for mu in $("$sim" mutants | cut -d' ' -f1); do
+    for f in scenarios/01-flagship-tour.yaml scenarios/11-pgtable-teardown.yaml scenarios/19-offline-migrates-movable-pages.yaml; do
+      for t in arm64 kernel; do
+        out=$("$sim" run --json --teardown "$t" --mutant "$mu" "$f" 2>&1 || true)
+        line "mutant:$mu:$t:$f" "$out"
+      done
+    done
+    out=$("$sim" fuzz --seed 3 --steps 500 --mutant "$mu" --out /tmp 2>&1 || true)
+    line "fuzz-mutant:$mu" "$out"
+  done
   for m in models/*.yaml; do
     m=$(basename "$m" .yaml)
     out=$("$sim" cat "$m" /proc/zoneinfo /proc/meminfo /proc/iomem /sys/devices/system/memory 2>&1 || true)
