@@ -224,7 +224,6 @@ struct trace_state {
 	void *ctx;
 };
 
-enum teardown_strategy { TEARDOWN_ARM64, TEARDOWN_X86, TEARDOWN_GENERIC, TEARDOWN_KERNEL };
 
 /* ---- mutants (testing.h) --------------------------------------------------- */
 
@@ -334,7 +333,7 @@ struct mhp_machine {
 	struct tlb tlb;
 	bool can_set_direct_map;        /* rodata=full, or KFENCE without an early pool */
 	bool rodata_full, kfence_early, debug_pagealloc;
-	int teardown;                   /* enum teardown_strategy */
+	int teardown;                   /* index in teardown_strategies[] (teardown.h) */
 	uint64_t nr_pgtable_pages;      /* live table pages */
 	uint64_t nr_bad_frees;          /* frees of pages that were not allocated as claimed */
 	uint32_t offline_retry_budget;  /* migrate passes before the "signal" (EINTR) */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "teardown.h"
 #include "yamltree.h"
 
 void derive_geometry(struct mhp_machine *m)
@@ -387,26 +388,39 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 
 int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)
 {
-	static const char *const names[] = { [TEARDOWN_ARM64] = "arm64", [TEARDOWN_X86] = "x86",
-					     [TEARDOWN_GENERIC] = "generic", [TEARDOWN_KERNEL] = "kernel" };
-	for (int i = 0; i < (int)ARRAY_SIZE(names); i++) {
-		if (strcmp(names[i], name) == 0) {
-			if (i == TEARDOWN_KERNEL && !kernel_teardown_built())
-				return -ENOTSUP;
-			m->teardown = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	int i = teardown_strategy_find(name);
+	if (i < 0)
+		return -EINVAL;
+	if (!teardown_strategy_built(teardown_strategies[i]))
+		return -ENOTSUP;
+	m->teardown = i;
+	return 0;
 }
 
-/* The message for mhp_machine_set_teardown()'s errno. */
+const char *mhp_teardown_strategy_name(unsigned i)
+{
+	return i < nr_teardown_strategies ? teardown_strategies[i]->name : NULL;
+}
+
+int mhp_teardown_strategy_built(const char *name)
+{
+	int i = teardown_strategy_find(name);
+	return i < 0 ? -EINVAL : teardown_strategy_built(teardown_strategies[i]);
+}
+
+/* The message for mhp_machine_set_teardown()'s errno; the names come from the registry. */
 int teardown_error(struct mhp_err *err, int ret, const char *name)
 {
 	if (ret == -ENOTSUP)
 		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree "
 				   "(cmake -DMHPSIM_KERNEL_TREE=DIR)", name);
-	return mhp_err_set(err, ret, "unknown teardown strategy '%s' (arm64, x86, generic or kernel)", name);
+	char names[256];
+	struct strbuf sb;
+	sb_init(&sb, names, sizeof(names));
+	for (unsigned i = 0; i < nr_teardown_strategies; i++)
+		sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 == nr_teardown_strategies ? " or " : ", ",
+			  teardown_strategies[i]->name);
+	return mhp_err_set(err, ret, "unknown teardown strategy '%s' (%s)", name, names);
 }
 
 void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "teardown.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
 #define SNAPSHOT_VERSION 4u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem */
@@ -521,7 +522,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->kfence_early);
 	SER(s, m->debug_pagealloc);
 	SER(s, m->teardown);
-	ser_range(s, m->teardown, TEARDOWN_ARM64, TEARDOWN_GENERIC, "bad teardown strategy");
+	ser_range(s, m->teardown, 0, (int)nr_teardown_strategies - 1, "bad teardown strategy");
 	SER(s, m->nr_pgtable_pages);
 	SER(s, m->nr_bad_frees);
 	SER(s, m->offline_retry_budget);

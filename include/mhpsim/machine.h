@@ -46,6 +46,10 @@ void mhp_machine_free(struct mhp_machine *m);
  * -ENOTSUP when it was built without one). -EINVAL otherwise.
  */
 int mhp_machine_set_teardown(struct mhp_machine *m, const char *name);
+/* The name of the i-th registered teardown strategy (whether built or not), NULL past the last. */
+const char *mhp_teardown_strategy_name(unsigned i);
+/* 1 if this library was built with the named strategy, 0 if not, -EINVAL if there is none of that name. */
+int mhp_teardown_strategy_built(const char *name);
 
 /* TLB maintenance so far: [0] range flushes (last level), [1] page-table flushes by VA, [2] full flushes. */
 void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3]);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "teardown.h"
 
 /* __create_pgd_mapping() flags. */
 #define NO_BLOCK_MAPPINGS (1u << 0)
@@ -162,7 +163,7 @@ static void leaf_flush(struct mhp_machine *m, uint64_t start, uint64_t end)
 		flush_tlb_kernel_range(m, start, end);
 }
 
-static void table_flush(struct mhp_machine *m, uint64_t addr)
+void teardown_table_flush(struct mhp_machine *m, uint64_t addr)
 {
 	if (m->mutant != MUTANT_NO_TABLE_FLUSH)
 		__flush_tlb_kernel_pgtable(m, addr);
@@ -285,9 +286,15 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 	}
 }
 
-static void unmap_hotplug_range(struct mhp_machine *m, uint64_t addr, uint64_t end, bool free_mapped)
+/* The leaves alone, quietly: the shape of x86's remove_pagetable(). */
+void unmap_hotplug_leaves(struct mhp_machine *m, uint64_t addr, uint64_t end, bool free_mapped)
 {
 	unmap_hotplug_level(m, pt_pgd(m), addr, end, free_mapped);
+}
+
+void unmap_hotplug_range(struct mhp_machine *m, uint64_t addr, uint64_t end, bool free_mapped)
+{
+	unmap_hotplug_leaves(m, addr, end, free_mapped);
 	struct mhp_trace_field f[] = { TF_X("start", addr), TF_X("end", end) };
 	TRACE(m, "unmap", f, "leaves of [%#llx-%#llx) cleared%s", (unsigned long long)addr, (unsigned long long)end,
 	      free_mapped ? ", each flushed and its backing freed" : ", then one TLB flush of the range");
@@ -312,17 +319,7 @@ static bool pgtable_range_aligned(const struct mhp_machine *m, uint64_t start, u
 	return end - 1 <= ceiling - 1;
 }
 
-/* Tables freed in one pass are gathered and freed after one flush (generic strategy). */
-#define GATHER_MAX 512
-
-struct teardown {
-	uint64_t floor, ceiling;
-	bool free_mapped;
-	struct pt_table *gather[GATHER_MAX];
-	unsigned nr_gather;
-};
-
-static void gather_flush(struct mhp_machine *m, struct teardown *td)
+void teardown_gather_flush(struct mhp_machine *m, struct teardown *td)
 {
 	if (!td->nr_gather)
 		return;
@@ -332,29 +329,17 @@ static void gather_flush(struct mhp_machine *m, struct teardown *td)
 	td->nr_gather = 0;
 }
 
-/* Unlinks an empty table from its parent and frees it, as each strategy does. */
+/* Unlinks an empty table from its parent; the strategy frees it. */
 static void free_table(struct mhp_machine *m, struct pt_table *parent, uint64_t idx, struct pt_table *t,
 		       uint64_t addr, struct teardown *td)
 {
+	const struct teardown_strategy *s = teardown_strategy_of(m);
 	assert(t->used == 0);
 	if (m->mutant != MUTANT_FREE_TABLE_KEEP_PARENT)
 		teardown_clear(m, parent, idx);
-	if (m->teardown != TEARDOWN_X86)   /* free_hotplug_pgtable_page(); x86 hands bootmem back quietly */
+	if (!s->quiet_bootmem)   /* free_hotplug_pgtable_page() */
 		warn_if_reserved(m, t->pfn, t->boot ? PG_PGTABLE_BOOT : PG_PGTABLE);
-	switch (m->teardown) {
-	case TEARDOWN_ARM64:
-		table_flush(m, addr);
-		pt_release(m, t);
-		break;
-	case TEARDOWN_X86:
-		pt_release(m, t);      /* flushed once, with flush_tlb_all, at the end */
-		break;
-	case TEARDOWN_GENERIC:
-		if (td->nr_gather == GATHER_MAX)
-			gather_flush(m, td);
-		td->gather[td->nr_gather++] = t;
-		break;
-	}
+	s->free_table(m, td, t, addr);
 }
 
 /* Loads of the kernel's emptiness scan of a table: every entry, or up to the first one in use. */
@@ -391,7 +376,8 @@ static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uin
 			free_empty_level(m, t, idx, child, addr, next, td);
 	}
 	uint64_t span = pt_span(m, depth - 1u);
-	if (m->teardown == TEARDOWN_X86 || pgtable_range_aligned(m, start, end, td->floor, td->ceiling, ~(span - 1))) {
+	if (teardown_strategy_of(m)->ignores_alignment ||
+	    pgtable_range_aligned(m, start, end, td->req->floor, td->req->ceiling, ~(span - 1))) {
 		m->pt.nr_reads += emptiness_scan_reads(m, t);
 		if (t->used == 0) {
 			free_table(m, parent, pidx, t, start, td);
@@ -402,7 +388,7 @@ static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uin
 }
 
 /* Models free_empty_tables(): the PGD itself is never freed. */
-static void free_empty_tables(struct mhp_machine *m, uint64_t addr, uint64_t end, struct teardown *td)
+void free_empty_tables(struct mhp_machine *m, uint64_t addr, uint64_t end, struct teardown *td)
 {
 	struct pt_table *pgd = pt_pgd(m);
 	for (uint64_t next; addr < end; addr = next) {
@@ -413,14 +399,6 @@ static void free_empty_tables(struct mhp_machine *m, uint64_t addr, uint64_t end
 		if (child)
 			free_empty_level(m, pgd, idx, child, addr, next, td);
 	}
-}
-
-/* x86's remove_pagetable(): clear leaves (no flush), then the tables as they empty, one flush at the end. */
-static void remove_pagetable_x86(struct mhp_machine *m, uint64_t start, uint64_t end, struct teardown *td)
-{
-	unmap_hotplug_level(m, pt_pgd(m), start, end, td->free_mapped);
-	free_empty_tables(m, start, end, td);
-	flush_tlb_all(m);
 }
 
 /*
@@ -434,22 +412,17 @@ static void arch_op_returns(struct mhp_machine *m)
 		snprintf(m->tlb_stale, sizeof(m->tlb_stale), "%s", err.msg);
 }
 
-/* One teardown of [start, end) in a region bounded by floor and ceiling, by the machine's strategy. */
-static void teardown_range(struct mhp_machine *m, uint64_t start, uint64_t end, bool free_mapped,
-			   uint64_t floor, uint64_t ceiling)
+/* One teardown of a region, by the machine's strategy. */
+static void teardown_range(struct mhp_machine *m, const struct teardown_req *req)
 {
+	const struct teardown_strategy *s = teardown_strategy_of(m);
+	/* The mutant breaks the model's walk; a tree's own code (no free_table) is not ours to break. */
+	if (req->vmemmap && m->mutant == MUTANT_VMEMMAP_NOT_FREED && s->free_table)
+		return;
 	struct teardown *td = calloc(1, sizeof(*td));
 	assert(td);   /* a few KiB; an allocation failure here is the host's, not the model's */
-	td->floor = floor;
-	td->ceiling = ceiling;
-	td->free_mapped = free_mapped;
-	if (m->teardown == TEARDOWN_X86) {
-		remove_pagetable_x86(m, start, end, td);
-	} else {
-		unmap_hotplug_range(m, start, end, free_mapped);
-		free_empty_tables(m, start, end, td);
-		gather_flush(m, td);
-	}
+	td->req = req;
+	s->teardown_range(m, td);
 	assert(m->pt.nr_zero_pending == 0);   /* every table the unmap pass emptied was freed or zeroed */
 	free(td);
 	arch_op_returns(m);
@@ -459,14 +432,10 @@ static void teardown_range(struct mhp_machine *m, uint64_t start, uint64_t end, 
 static void remove_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size)
 {
 	uint64_t va = linear_va(m, pa);
-	if (m->teardown == TEARDOWN_KERNEL) {
-		kernel_remove_pgd_mapping(m, va, size);   /* the tree's own code */
-		arch_op_returns(m);
-		return;
-	}
 	/* The mutant frees the memory itself as if it were vmemmap backing. */
-	bool free_mapped = m->mutant == MUTANT_FREE_LINEAR_PAGES;
-	teardown_range(m, va, va + size, free_mapped, m->pt_geom.page_offset, m->pt_geom.page_end);
+	struct teardown_req req = { .start = va, .end = va + size, .floor = m->pt_geom.page_offset,
+				    .ceiling = m->pt_geom.page_end, .free_mapped = m->mutant == MUTANT_FREE_LINEAR_PAGES };
+	teardown_range(m, &req);
 }
 
 /* ---- vmemmap ------------------------------------------------------------------ */
@@ -569,20 +538,10 @@ int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int
 /* Models vmemmap_free(). */
 void vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
 {
-	if (m->teardown == TEARDOWN_KERNEL) {
-		/* The block's altmap goes along when its memmap came from the block itself. */
-		struct pt_walk w;
-		pt_walk_va(m, vmemmap_va(m, pfn), &w);
-		bool altmap = (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
-			      page_kind_of(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift) == PG_VMEMMAP_ALTMAP;
-		kernel_vmemmap_free(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), altmap);
-		arch_op_returns(m);
-		return;
-	}
-	if (m->mutant == MUTANT_VMEMMAP_NOT_FREED)
-		return;
-	teardown_range(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), true, m->pt_geom.vmemmap_start,
-		       m->pt_geom.vmemmap_end);
+	struct teardown_req req = { .start = vmemmap_va(m, pfn), .end = vmemmap_va(m, pfn + nr_pages),
+				    .floor = m->pt_geom.vmemmap_start, .ceiling = m->pt_geom.vmemmap_end,
+				    .free_mapped = true, .vmemmap = true };
+	teardown_range(m, &req);
 }
 
 /* ---- arch hooks ------------------------------------------------------------------ */

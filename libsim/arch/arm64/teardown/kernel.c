@@ -1,5 +1,5 @@
 /*
- * kernel_loop.c - the "kernel" teardown strategy: arch/arm64/mm/mmu.c's own
+ * kernel.c - the "kernel" teardown strategy: arch/arm64/mm/mmu.c's own
  * hot-remove functions, taken from a kernel tree at build time
  * (kernel/extract-mmu.sh), run against this machine's page tables through
  * the hooks kernel/kshim.h declares.
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "teardown.h"
 
 #ifdef MHPSIM_HAVE_KERNEL
 
@@ -213,3 +214,26 @@ bool kernel_teardown_built(void)
 }
 
 #endif
+
+/* The tree's own __remove_pgd_mapping() or vmemmap_free() on this region. */
+static void kernel_teardown_range(struct mhp_machine *m, struct teardown *td)
+{
+	const struct teardown_req *req = td->req;
+	if (!req->vmemmap) {
+		kernel_remove_pgd_mapping(m, req->start, req->end - req->start);
+		return;
+	}
+	/* The block's altmap goes along when its memmap came from the block itself. */
+	struct pt_walk w;
+	pt_walk_va(m, req->start, &w);
+	bool altmap = (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
+		      page_kind_of(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift) == PG_VMEMMAP_ALTMAP;
+	kernel_vmemmap_free(m, req->start, req->end, altmap);
+}
+
+const struct teardown_strategy teardown_kernel = {
+	.name = "kernel",
+	.summary = "the kernel tree's own arch/arm64/mm/mmu.c, compiled against kernel/kshim.h",
+	.built = kernel_teardown_built,
+	.teardown_range = kernel_teardown_range,
+};
