@@ -284,6 +284,12 @@ struct touched {
 	uint32_t n[NR_TOUCHED];
 };
 
+/*
+ * What the model tells the layers above it (the checks) without calling
+ * them: a hook per event, installed when the machine is made.
+ */
+enum model_hook { HOOK_ARCH_OP_RETURNED, NR_MODEL_HOOKS };
+
 /* ---- the machine ----------------------------------------------------------- */
 
 struct mhp_machine {
@@ -349,6 +355,9 @@ struct mhp_machine {
 	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
 	uint32_t fail_alloc_count;      /* then this many fail */
 	struct touched touched;         /* what changed since the last range check */
+	void (*hooks[NR_MODEL_HOOKS])(struct mhp_machine *m);
+	/* online_page_callback: hands a range being onlined to the buddy; returns the pages freed. */
+	uint64_t (*online_page_callback)(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 	char tlb_stale[MHP_ERR_MSG_MAX]; /* the first TLB-STALE seen when an arch operation returned */
 	uint64_t pool_used[MODEL_MAX_RANGES]; /* pages memblock handed out of each reserved range */
 
@@ -484,6 +493,9 @@ int zone_for_pfn_range(const struct mhp_machine *m, int online_type, int nid,
 		       uint64_t start_pfn, uint64_t nr_pages);
 int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
 int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, int nid, int zid);
+uint64_t generic_online_page(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+void set_online_page_callback(struct mhp_machine *m,
+			      uint64_t (*cb)(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn));
 int mhp_get_default_online_type(const struct mhp_machine *m);
 int parse_online_type(const char *buf, size_t len);
 const char *online_type_name(int online_type);
@@ -506,6 +518,11 @@ int kstrtobool(const char *s, size_t len, bool *res);
 int memory_hotplug_param_set(struct mhp_machine *m, const char *name, const char *value, size_t len);
 struct strbuf;
 int memory_hotplug_param_show(const struct mhp_machine *m, const char *name, struct strbuf *sb);
+/* Notifier return values (notifier.h). */
+#define NOTIFY_DONE 0x0000
+#define NOTIFY_OK 0x0001
+#define NOTIFY_STOP_MASK 0x8000
+#define NOTIFY_BAD (NOTIFY_STOP_MASK | 0x0002)
 enum { NOTIFIER_ARM64_BOOTMEM, NOTIFIER_ERROR_INJECT, NOTIFIER_VIRTIO_MEM };
 int register_memory_notifier(struct mhp_machine *m, int id, int priority);
 void unregister_memory_notifier(struct mhp_machine *m, int id);
@@ -556,8 +573,7 @@ struct virtio_mem {
 
 int virtio_mem_probe(struct mhp_machine *m, struct mhp_err *err);
 void virtio_mem_free(struct mhp_machine *m);
-uint64_t virtio_mem_online_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
-void virtio_mem_offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+void virtio_mem_attach(struct mhp_machine *m);
 int virtio_mem_memory_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 /* The zone of an online block (NO_ZONE offline, MAX_NR_ZONES when its sections differ). */
 int memory_block_zone(const struct mhp_machine *m, const struct memory_block *mem);
@@ -646,6 +662,14 @@ static inline void touch_range(struct mhp_machine *m, int what, uint64_t start, 
 	}
 	touch_range_slow(t, what, start, end);
 }
+
+static inline void raise_hook(struct mhp_machine *m, enum model_hook hook)
+{
+	if (m->hooks[hook])
+		m->hooks[hook](m);
+}
+
+void check_install_hooks(struct mhp_machine *m);
 
 static inline void touched_reset(struct mhp_machine *m)
 {

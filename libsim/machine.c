@@ -273,6 +273,8 @@ struct mhp_machine *machine_alloc(const struct mhp_model *model, mhp_trace_sink 
 	m->trace.hash = FNV1A64_INIT;
 	m->trace.sink = sink;
 	m->trace.ctx = ctx;
+	m->online_page_callback = generic_online_page;
+	check_install_hooks(m);
 	sparse_init(m);
 	return m;
 }

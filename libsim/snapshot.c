@@ -597,6 +597,8 @@ static void ser_virtio_mem(struct ser *s, struct mhp_machine *m)
 		SER(s, vm->state[i]);
 		SER(s, vm->sbs[i]);
 	}
+	if (s->load)
+		virtio_mem_attach(m);
 }
 
 /* Everything after the model, in one order for both directions. */

@@ -10,10 +10,6 @@
 
 #include "internal.h"
 
-#define NOTIFY_DONE 0x0000
-#define NOTIFY_OK 0x0001
-#define NOTIFY_STOP_MASK 0x8000
-#define NOTIFY_BAD (NOTIFY_STOP_MASK | 0x0002)
 
 static const char *const action_names[] = {
 	[MEM_ONLINE] = "MEM_ONLINE", [MEM_GOING_OFFLINE] = "MEM_GOING_OFFLINE",
@@ -27,26 +23,6 @@ static int notifier_to_errno(int ret)
 {
 	ret &= ~NOTIFY_STOP_MASK;
 	return ret > NOTIFY_OK ? NOTIFY_OK - ret : 0;
-}
-
-/* Models prevent_bootmem_remove_notifier() of arch/arm64/mm/mmu.c. */
-int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages)
-{
-	if (action != MEM_GOING_OFFLINE && action != MEM_OFFLINE)
-		return NOTIFY_OK;
-	for (uint64_t pfn = start_pfn; pfn < start_pfn + nr_pages; pfn += m->pages_per_section) {
-		unsigned long long start = PFN_PHYS(m, pfn);
-		unsigned long long end = start + (m->pages_per_section << m->page_shift);
-		if (!early_section(__pfn_to_section(m, pfn)))
-			continue;
-		if (action == MEM_GOING_OFFLINE) {
-			pr_warn(m, "Boot memory [%llx %llx] offlining attempted", start, end);
-			return NOTIFY_BAD;
-		}
-		pr_err(m, "Boot memory [%llx %llx] offlined", start, end);
-		return NOTIFY_DONE;
-	}
-	return NOTIFY_OK;
 }
 
 /*

@@ -57,18 +57,16 @@ static uint64_t all_sbs(const struct virtio_mem *vm)
 /* ---- the online_page callback, and offlining --------------------------------- */
 
 /*
- * Models generic_online_page() behind virtio_mem_online_page_cb(): plugged
- * pages go to the buddy, unplugged ones stay fake-offline. Returns the pages
- * freed (what becomes managed).
+ * Models virtio_mem_online_page_cb(): in a block of ours, plugged subblocks
+ * go to the buddy and unplugged ones stay fake-offline; anyone else's pages
+ * go to generic_online_page(). Returns the pages freed (what becomes managed).
  */
-uint64_t virtio_mem_online_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+static uint64_t virtio_mem_online_page_cb(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {
 	uint64_t id, freed = 0;
 	struct virtio_mem *vm = owner(m, start_pfn, &id);
-	if (!vm || !vm->sbm) {
-		free_range_to_buddy(m, start_pfn, end_pfn);
-		return end_pfn - start_pfn;
-	}
+	if (!vm || !vm->sbm)
+		return generic_online_page(m, start_pfn, end_pfn);
 	uint64_t sb_pages = vm->sb_size >> m->page_shift;
 	for (uint64_t pfn = start_pfn; pfn < end_pfn; pfn += sb_pages) {
 		owner(m, pfn, &id);
@@ -83,12 +81,10 @@ uint64_t virtio_mem_online_pages(struct mhp_machine *m, uint64_t start_pfn, uint
 	return freed;
 }
 
-/* Offlining a block with fake-offline pages: they were never managed; offline, they are just pages. */
-void virtio_mem_offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+/* The driver binds to the machine as its probe does (and as a loaded snapshot's device must). */
+void virtio_mem_attach(struct mhp_machine *m)
 {
-	for (uint64_t pfn = start_pfn; pfn < end_pfn; pfn++)
-		if (page_kind_of(m, pfn) == PG_OFFLINE)
-			set_page_kinds(m, pfn, 1, PG_FREE);
+	set_online_page_callback(m, virtio_mem_online_page_cb);
 }
 
 /* Models virtio_mem_fake_offline(): alloc_contig_range(), then the pages leave the managed count. */
@@ -121,13 +117,13 @@ int virtio_mem_memory_notifier(struct mhp_machine *m, int action, uint64_t start
 	struct virtio_mem *vm = owner(m, start_pfn, &id);
 	(void)nr_pages;
 	if (!vm)
-		return 0;   /* NOTIFY_DONE */
+		return NOTIFY_DONE;
 	uint8_t *st = &vm->state[idx(vm, id)];
 	const struct mem_section *ms = __pfn_to_section(m, start_pfn);
 	switch (action) {
 	case MEM_GOING_ONLINE:
 		if (vm->sbm && *st == SBM_UNUSED)
-			return 0x8002;   /* NOTIFY_BAD: a block being removed is not onlined */
+			return NOTIFY_BAD;   /* a block being removed is not onlined */
 		break;
 	case MEM_ONLINE:
 		if (vm->sbm) {
@@ -144,7 +140,7 @@ int virtio_mem_memory_notifier(struct mhp_machine *m, int action, uint64_t start
 		vm->offline_size += vm->sbm ? vm->block : PFN_PHYS(m, nr_pages);
 		break;
 	}
-	return 1;   /* NOTIFY_OK */
+	return NOTIFY_OK;
 }
 
 /* ---- plugging and unplugging ---------------------------------------------------- */
@@ -424,6 +420,7 @@ int virtio_mem_probe(struct mhp_machine *m, struct mhp_err *err)
 				   (unsigned long long)r->start, (unsigned long long)r->size, VIRTIO_MEM_MAX_BLOCKS);
 	}
 	m->vmem = vm;
+	virtio_mem_attach(m);
 	VM_LOG(m, "start address: 0x%llx", (unsigned long long)vm->addr);
 	VM_LOG(m, "region size: 0x%llx", (unsigned long long)vm->region_size);
 	VM_LOG(m, "device block size: 0x%llx", (unsigned long long)vm->device_block_size);

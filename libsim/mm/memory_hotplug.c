@@ -296,6 +296,28 @@ void undo_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t
 	      (unsigned long long)start_pfn, (unsigned long long)end_pfn);
 }
 
+/* Models generic_online_page(): every page of the range to the buddy. */
+uint64_t generic_online_page(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	free_range_to_buddy(m, start_pfn, end_pfn);
+	return end_pfn - start_pfn;
+}
+
+/* Models set_online_page_callback(): a driver (virtio-mem) takes over what onlining frees. */
+void set_online_page_callback(struct mhp_machine *m,
+			      uint64_t (*cb)(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn))
+{
+	m->online_page_callback = cb ? cb : generic_online_page;
+}
+
+/* __offline_isolated_pages() skips PageOffline pages: offline, they are memmap like the rest. */
+static void offline_fake_offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
+{
+	for (uint64_t pfn = start_pfn; pfn < end_pfn; pfn++)
+		if (page_kind_of(m, pfn) == PG_OFFLINE)
+			set_page_kinds(m, pfn, 1, PG_FREE);
+}
+
 /*
  * Models online_pages(): link the range to the zone with its pageblocks
  * isolated, ask the notifiers, free every page to the buddy, count them,
@@ -327,7 +349,7 @@ int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid
 	 * its unplugged subblocks fake-offline. Only pages freed are managed.
 	 */
 	online_mem_sections(m, pfn, pfn + nr_pages);
-	uint64_t freed = virtio_mem_online_pages(m, pfn, pfn + nr_pages);
+	uint64_t freed = m->online_page_callback(m, pfn, pfn + nr_pages);
 	adjust_managed_page_count(m, z, (int64_t)freed);
 	adjust_present_page_count(m, pfn, nid, zid, (int64_t)nr_pages);
 	undo_isolate_page_range(m, pfn, pfn + nr_pages, MIGRATE_MOVABLE);
@@ -448,8 +470,8 @@ int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, 
 	uint64_t taken = m->mutant == MUTANT_OFFLINE_LEAVES_FREE_BLOCKS ? nr_pages - already_offline
 										  : take_free_blocks(m, start_pfn, end_pfn);
 	assert(taken + already_offline == nr_pages);
-	if (already_offline)   /* the driver's fake-offline pages go offline with the rest, never managed */
-		virtio_mem_offline_pages(m, start_pfn, end_pfn);
+	if (already_offline)   /* a driver's fake-offline pages go offline with the rest, never managed */
+		offline_fake_offline_pages(m, start_pfn, end_pfn);
 	(void)z;
 	pr_debug(m, "Offlined Pages %llu", (unsigned long long)nr_pages);
 	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)

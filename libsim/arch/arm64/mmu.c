@@ -407,9 +407,7 @@ void free_empty_tables(struct mhp_machine *m, uint64_t addr, uint64_t end, struc
  */
 static void arch_op_returns(struct mhp_machine *m)
 {
-	struct mhp_err err = { 0 };
-	if (!m->tlb_stale[0] && check_tlb_stale(m, &err))
-		snprintf(m->tlb_stale, sizeof(m->tlb_stale), "%s", err.msg);
+	raise_hook(m, HOOK_ARCH_OP_RETURNED);
 }
 
 /* One teardown of a region, by the machine's strategy. */
@@ -612,4 +610,24 @@ int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err)
 						   "boot memmap at pfn %#llx", m->model.name, (unsigned long long)pfn);
 	}
 	return 0;
+}
+
+/* Models prevent_bootmem_remove_notifier(): boot memory is never offlined (6.12 refuses it here). */
+int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages)
+{
+	if (action != MEM_GOING_OFFLINE && action != MEM_OFFLINE)
+		return NOTIFY_OK;
+	for (uint64_t pfn = start_pfn; pfn < start_pfn + nr_pages; pfn += m->pages_per_section) {
+		unsigned long long start = PFN_PHYS(m, pfn);
+		unsigned long long end = start + (m->pages_per_section << m->page_shift);
+		if (!early_section(__pfn_to_section(m, pfn)))
+			continue;
+		if (action == MEM_GOING_OFFLINE) {
+			pr_warn(m, "Boot memory [%llx %llx] offlining attempted", start, end);
+			return NOTIFY_BAD;
+		}
+		pr_err(m, "Boot memory [%llx %llx] offlined", start, end);
+		return NOTIFY_DONE;
+	}
+	return NOTIFY_OK;
 }
