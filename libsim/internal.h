@@ -18,6 +18,7 @@
 #include <mhpsim/mhpsim.h>
 #include <mhpsim/testing.h>
 
+#include "arch/arch.h"
 #include "pgtable.h"
 #include "tlb.h"
 
@@ -74,6 +75,7 @@ enum { POOL_NONE, POOL_PGTABLE, POOL_MEMMAP };
 
 struct mhp_model {
 	char name[64];
+	char arch[16];                  /* arch_find(): "arm64" unless the model file says */
 	char path[512];
 	unsigned page_shift;            /* 12, 14, 16 */
 	unsigned va_bits, pa_bits;
@@ -294,6 +296,7 @@ enum model_hook { HOOK_ARCH_OP_RETURNED, NR_MODEL_HOOKS };
 
 struct mhp_machine {
 	struct mhp_model model;
+	const struct arch_ops *arch;    /* the model's architecture */
 
 	/* Geometry derived from the model (asm/sparsemem.h, pgtable-hwdef.h). */
 	unsigned page_shift;
@@ -486,6 +489,8 @@ void split_free_block_at(struct mhp_machine *m, uint64_t pfn);
 void undo_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt);
 
 /* memory_hotplug.c */
+int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages);
+void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr);
 void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int zid, int64_t nr);
 void mhp_init_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
 void mhp_deinit_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
@@ -523,7 +528,7 @@ int memory_hotplug_param_show(const struct mhp_machine *m, const char *name, str
 #define NOTIFY_OK 0x0001
 #define NOTIFY_STOP_MASK 0x8000
 #define NOTIFY_BAD (NOTIFY_STOP_MASK | 0x0002)
-enum { NOTIFIER_ARM64_BOOTMEM, NOTIFIER_ERROR_INJECT, NOTIFIER_VIRTIO_MEM };
+enum { NOTIFIER_ARCH_BOOTMEM, NOTIFIER_ERROR_INJECT, NOTIFIER_VIRTIO_MEM, NR_NOTIFIERS };
 int register_memory_notifier(struct mhp_machine *m, int id, int priority);
 void unregister_memory_notifier(struct mhp_machine *m, int id);
 int *inject_error_slot(struct mhp_machine *m, const char *event);
@@ -542,8 +547,8 @@ int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, struct
 int snapshot_read_file(const char *path, uint8_t **buf, size_t *len, struct mhp_err *err);
 int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err);
 int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
-int arch_add_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
-void arch_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
+int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err);
+void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size);
 int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
 void vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order);

@@ -209,6 +209,8 @@ static void log_zone_ranges(struct mhp_machine *m)
 
 static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_notifier, struct mhp_err *err)
 {
+	if (!m->arch)
+		return mhp_err_set(err, -EINVAL, "model %s: no architecture '%s'", m->model.name, m->model.arch);
 	derive_geometry(m);
 	m->default_online_type = m->model.default_online_type;
 	m->online_policy = ONLINE_POLICY_CONTIG_ZONES;
@@ -223,7 +225,7 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 		return ret;
 	/* can_set_direct_map(): rodata=full, debug_pagealloc, or KFENCE without an early pool. */
 	m->can_set_direct_map = m->rodata_full || m->debug_pagealloc || !m->kfence_early;
-	arm64_memory_layout_init(m);
+	m->arch->memory_layout_init(m);
 	for (unsigned i = 0; i < m->model.nr_nodes; i++) {
 		struct pglist_data *pgdat = &m->nodes[m->model.nodes[i].nid];
 		pgdat->possible = pgdat->online = true;   /* arch_numa: every parsed node goes online */
@@ -240,12 +242,12 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 					   (unsigned long long)m->zone_movable_pfn[nid]);
 	if ((ret = link_boot_sections(m, err)))
 		return ret;
-	if ((ret = arm64_paging_init(m, err)) || (ret = arm64_boot_vmemmap(m, err)))
+	if ((ret = m->arch->paging_init(m, err)) || (ret = m->arch->boot_vmemmap(m, err)))
 		return ret;
 	memblock_free_all(m);
-	/* early_initcall(prevent_bootmem_remove_init): priority 0 on the memory chain. */
-	if (!no_bootmem_notifier)
-		register_memory_notifier(m, NOTIFIER_ARM64_BOOTMEM, 0);
+	/* arm64's early_initcall(prevent_bootmem_remove_init): priority 0 on the memory chain. */
+	if (!no_bootmem_notifier && m->arch->bootmem_notifier)
+		register_memory_notifier(m, NOTIFIER_ARCH_BOOTMEM, 0);
 	for (unsigned i = 0; i < m->model.nr_ram; i++) {
 		const struct model_range *r = &m->model.ram[i];
 		if (request_region(m, r->start, r->size, "System RAM", false, false))
@@ -270,6 +272,7 @@ struct mhp_machine *machine_alloc(const struct mhp_model *model, mhp_trace_sink 
 		return NULL;
 	}
 	m->model = *model;
+	m->arch = arch_find(model->arch);   /* NULL for the empty model a snapshot fills */
 	m->trace.hash = FNV1A64_INIT;
 	m->trace.sink = sink;
 	m->trace.ctx = ctx;

@@ -329,10 +329,25 @@ static int parse_text_list(struct model_ctx *c, struct ynode *list)
 	return 0;
 }
 
+/* arch: which architecture's arch/ code the machine runs (arm64 when not said). */
+static int parse_arch(struct model_ctx *c, const struct ynode *root)
+{
+	const struct ynode *v = ymap_get(root, "arch");
+	snprintf(c->model->arch, sizeof(c->model->arch), "arm64");
+	if (!v)
+		return 0;
+	int ret = yget_str(c->doc, v, "arch", c->model->arch, sizeof(c->model->arch), c->err);
+	if (ret || arch_find(c->model->arch))
+		return ret;
+	char names[128];
+	arch_names(names, sizeof(names));
+	return yerr(c->doc, v, c->err, "arch: expected one of: %s; found '%s'", names, c->model->arch);
+}
+
 static int parse_model(struct model_ctx *c)
 {
 	static const char *const top_keys[] = {
-		"model", "description", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
+		"model", "description", "arch", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
 		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "simplifications", NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
@@ -348,6 +363,8 @@ static int parse_model(struct model_ctx *c)
 		ret = ymap_need(c->doc, root, "model", "model", &v, c->err);
 	if (!ret)
 		ret = yget_str(c->doc, v, "model", mo->name, sizeof(mo->name), c->err);
+	if (!ret)
+		ret = parse_arch(c, root);
 	if (!ret)
 		ret = parse_geometry(c, root);
 	if (ret)

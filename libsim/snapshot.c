@@ -20,7 +20,7 @@
 #include "teardown.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 4u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem */
+#define SNAPSHOT_VERSION 5u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -144,6 +144,7 @@ static void ser_model(struct ser *s, struct mhp_model *mo)
 {
 	ser_str(s, mo->name, sizeof(mo->name));
 	ser_str(s, mo->path, sizeof(mo->path));
+	ser_str(s, mo->arch, sizeof(mo->arch));
 	SER(s, mo->page_shift);
 	SER(s, mo->va_bits);
 	SER(s, mo->pa_bits);
@@ -530,7 +531,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	ser_range(s, m->nr_notifiers, 0, ARRAY_SIZE(m->notifiers), "too many notifiers");
 	for (unsigned i = 0; i < m->nr_notifiers && !s->err; i++) {
 		SER(s, m->notifiers[i].id);
-		ser_range(s, m->notifiers[i].id, NOTIFIER_ARM64_BOOTMEM, NOTIFIER_VIRTIO_MEM, "bad notifier");
+		ser_range(s, m->notifiers[i].id, 0, NR_NOTIFIERS - 1, "bad notifier");
 		SER(s, m->notifiers[i].priority);
 	}
 	SER(s, m->inject_loaded);
@@ -701,11 +702,13 @@ int snapshot_decode(const uint8_t *buf, size_t len, const char *name, mhp_trace_
 	if (!m)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	ser_model(&s, &m->model);
+	if (!s.err && !(m->arch = arch_find(m->model.arch)))
+		ser_fail(&s, "an architecture this mhpsim does not have");
 	if (!s.err) {
 		derive_geometry(m);
-		arm64_memory_layout_init(m);
+		m->arch->memory_layout_init(m);
 		struct mhp_err gerr;
-		if (pt_geom_init(m, &gerr))
+		if (m->arch->pgtable_init(m, &gerr))
 			ser_fail(&s, "the model's page-table geometry");
 	}
 	if (!s.err)

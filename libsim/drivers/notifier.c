@@ -40,9 +40,15 @@ static int memory_error_inject(struct mhp_machine *m, int action, uint64_t start
 	return NOTIFY_STOP_MASK | (NOTIFY_OK - err);   /* notifier_from_errno() */
 }
 
-/* The callbacks the model can register, with their priorities. */
+/* The architecture's own notifier (arm64: prevent_bootmem_remove_notifier). */
+static int arch_bootmem_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages)
+{
+	return m->arch->bootmem_notifier(m, action, start_pfn, nr_pages);
+}
+
+/* The callbacks the model can register, by the id a snapshot saves. */
 static const struct { int (*fn)(struct mhp_machine *, int, uint64_t, uint64_t); const char *name; } callbacks[] = {
-	[NOTIFIER_ARM64_BOOTMEM] = { prevent_bootmem_remove_notifier, "prevent_bootmem_remove_notifier" },
+	[NOTIFIER_ARCH_BOOTMEM] = { arch_bootmem_notifier, "arch bootmem notifier" },
 	[NOTIFIER_ERROR_INJECT] = { memory_error_inject, "memory-notifier-error-inject" },
 	[NOTIFIER_VIRTIO_MEM] = { virtio_mem_memory_notifier, "virtio_mem_memory_notifier_cb" },
 };

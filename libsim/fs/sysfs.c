@@ -370,7 +370,7 @@ ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_
 		proc_show(m, fn.name, &sb);
 		break;
 	case DEBUG_PTDUMP:
-		ptdump_show(m, &sb);
+		m->arch->ptdump_show(m, &sb);
 		break;
 	case DEBUG_INJECT:
 		sb_printf(&sb, "%d\n", *inject_error_slot(m, fn.name));

@@ -513,7 +513,7 @@ static bool mhp_range_allowed(struct mhp_machine *m, uint64_t start, uint64_t si
 }
 
 /* Models __add_pages(): one section at a time; a failure stops the loop. */
-static int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages)
+int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages)
 {
 	for (uint64_t p = pfn; p < pfn + nr_pages; p += m->pages_per_section) {
 		int ret = sparse_add_section(m, nid, p, m->pages_per_section, false);
@@ -524,50 +524,10 @@ static int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr
 }
 
 /* Models __remove_pages(): section by section, each taking its vmemmap along. */
-static void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
+void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 {
 	for (uint64_t p = pfn; p < pfn + nr; p += m->pages_per_section)
 		sparse_remove_section(m, p, m->pages_per_section);
-}
-
-/*
- * Models arch_add_memory() of arch/arm64/mm/mmu.c: the linear map, then the
- * sections. If a section fails, only the linear map is undone: the sections
- * added before it stay present, as in 6.12 (we mark them orphans so the
- * invariants can tell this kernel behaviour from a bug of the model).
- */
-static int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
-{
-	for (int i = 0; i < NR_TOUCHED; i++)
-		touch_range(m, i, start, start + size);
-	if (arch_add_linear_map(m, start, size)) {
-		/* The kernel stops here (BUG); the model reports it and takes the partial map down again. */
-		arch_remove_linear_map(m, start, size);
-		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in __create_pgd_mapping "
-				   "(the kernel would crash here)");
-	}
-	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
-	if (ret) {
-		arch_remove_linear_map(m, start, size);
-		for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
-			struct mem_section *ms = __pfn_to_section(m, PHYS_PFN(m, pa));
-			if (present_section(ms))
-				ms->flags |= SECTION_ORPHAN;
-		}
-		return mhp_err_set(err, ret, "arch_add_memory failed: %s", mhp_errno_name(ret));
-	}
-	if (PHYS_PFN(m, start + size) > m->max_pfn)
-		m->max_pfn = PHYS_PFN(m, start + size);
-	return 0;
-}
-
-/* Models arch_remove_memory(): the sections (and vmemmap), then the linear map. */
-static void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
-{
-	for (int i = 0; i < NR_TOUCHED; i++)
-		touch_range(m, i, start, start + size);
-	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
-	arch_remove_linear_map(m, start, size);
 }
 
 /* Models __try_online_node(): a node without a pgdat gets one at add. */
@@ -589,13 +549,13 @@ static int add_pages_and_blocks(struct mhp_machine *m, int nid, uint64_t start, 
 				struct vmem_altmap *altmap, struct mhp_err *err)
 {
 	m->altmap = altmap;
-	int ret = arch_add_memory(m, nid, start, size, err);
+	int ret = m->arch->arch_add_memory(m, nid, start, size, err);
 	m->altmap = NULL;
 	if (ret)
 		return ret;
 	ret = create_memory_block_devices(m, start, size, nid, false, altmap ? altmap->free : 0);
 	if (ret) {
-		arch_remove_memory(m, start, size);
+		m->arch->arch_remove_memory(m, start, size);
 		return mhp_err_set(err, ret, "cannot create memory block devices: %s", mhp_errno_name(ret));
 	}
 	return 0;
@@ -635,7 +595,7 @@ static int create_altmaps_and_memory_blocks(struct mhp_machine *m, int nid, uint
 		if (ret) {
 			if (cur != start) {
 				remove_memory_block_devices(m, start, cur - start);
-				arch_remove_memory(m, start, cur - start);
+				m->arch->arch_remove_memory(m, start, cur - start);
 			}
 			return ret;
 		}
@@ -809,7 +769,7 @@ int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size, stru
 	}
 	/* With altmaps the kernel goes block by block (remove_memory_blocks_and_altmaps): the same end state. */
 	remove_memory_block_devices(m, start, size);
-	arch_remove_memory(m, start, size);
+	m->arch->arch_remove_memory(m, start, size);
 	release_mem_region_adjustable(m, start, size);
 	if (nid >= 0)
 		try_offline_node(m, nid);

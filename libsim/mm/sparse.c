@@ -197,8 +197,8 @@ int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr
 		memset(ms->pb_mt, MIGRATE_MOVABLE, m->pages_per_section >> m->pageblock_order);
 	}
 	/* section_activate(): the memmap first; on failure nothing of this section stays. */
-	if (!early && vmemmap_populate(m, pfn, nr_pages, nid, false)) {
-		vmemmap_free(m, pfn, nr_pages);
+	if (!early && m->arch->vmemmap_populate(m, pfn, nr_pages, nid, false)) {
+		m->arch->vmemmap_free(m, pfn, nr_pages);
 		if (!was_present && !ms->nr_alloc)
 			sparse_put_root(m, nr);
 		return -ENOMEM;
@@ -242,7 +242,7 @@ void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_page
 		m->nr_memmap_boot_pages -= memmap_pages(m, nr_pages);
 	else
 		m->nr_memmap_pages -= memmap_pages(m, nr_pages);
-	vmemmap_free(m, pfn, nr_pages);
+	m->arch->vmemmap_free(m, pfn, nr_pages);
 	struct mhp_trace_field f[] = { TF_U("section", nr), TF_X("pfn", pfn), TF_U("pages", nr_pages) };
 	TRACE(m, "section_remove", f, "section %llu: %llu pages from pfn %#llx removed, memmap freed",
 	      (unsigned long long)nr, (unsigned long long)nr_pages, (unsigned long long)pfn);

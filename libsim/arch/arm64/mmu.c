@@ -138,7 +138,7 @@ static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 	return 0;
 }
 
-static int create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, unsigned flags, bool boot)
+static int __create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, unsigned flags, bool boot)
 {
 	struct map_req r = {
 		.leaf_bits = PAGE_KERNEL_TAGGED_BITS,   /* pgprot_tagged(PAGE_KERNEL), as pgprot_mhp() */
@@ -427,7 +427,7 @@ static void teardown_range(struct mhp_machine *m, const struct teardown_req *req
 }
 
 /* Models __remove_pgd_mapping(): the linear map of [pa, pa + size). */
-static void remove_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size)
+static void __remove_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size)
 {
 	uint64_t va = linear_va(m, pa);
 	/* The mutant frees the memory itself as if it were vmemmap backing. */
@@ -550,20 +550,55 @@ static unsigned linear_map_flags(const struct mhp_machine *m)
 	return NO_EXEC_MAPPINGS | (m->can_set_direct_map ? NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS : 0);
 }
 
-/* Models arch_add_memory(): the linear map first, then sections (and their vmemmap). */
-int arch_add_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
+/* The linear map of hot-added memory, as arch_add_memory() asks for it (the mutants break it here). */
+static int map_hotplug_range(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	unsigned flags = linear_map_flags(m);
 	if (m->mutant == MUTANT_HOTPLUG_BLOCKS)
 		flags &= ~(NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
 	if (m->mutant == MUTANT_LINEAR_MAP_SHORT)
 		size -= m->page_size;
-	return create_pgd_mapping(m, start, size, flags, false);
+	return __create_pgd_mapping(m, start, size, flags, false);
 }
 
-void arch_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
+/*
+ * Models arch_add_memory(): the linear map, then the
+ * sections. If a section fails, only the linear map is undone: the sections
+ * added before it stay present, as in 6.12 (we mark them orphans so the
+ * invariants can tell this kernel behaviour from a bug of the model).
+ */
+int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
-	remove_pgd_mapping(m, start, size);
+	for (int i = 0; i < NR_TOUCHED; i++)
+		touch_range(m, i, start, start + size);
+	if (map_hotplug_range(m, start, size)) {
+		/* The kernel stops here (BUG); the model reports it and takes the partial map down again. */
+		__remove_pgd_mapping(m, start, size);
+		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in __create_pgd_mapping "
+				   "(the kernel would crash here)");
+	}
+	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
+	if (ret) {
+		__remove_pgd_mapping(m, start, size);
+		for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
+			struct mem_section *ms = __pfn_to_section(m, PHYS_PFN(m, pa));
+			if (present_section(ms))
+				ms->flags |= SECTION_ORPHAN;
+		}
+		return mhp_err_set(err, ret, "arch_add_memory failed: %s", mhp_errno_name(ret));
+	}
+	if (PHYS_PFN(m, start + size) > m->max_pfn)
+		m->max_pfn = PHYS_PFN(m, start + size);
+	return 0;
+}
+
+/* Models arch_remove_memory(): the sections (and vmemmap), then the linear map. */
+void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	for (int i = 0; i < NR_TOUCHED; i++)
+		touch_range(m, i, start, start + size);
+	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
+	__remove_pgd_mapping(m, start, size);
 }
 
 int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t size)
@@ -576,7 +611,7 @@ int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t
 		if (!ms || !present_section(ms))
 			return -EINVAL;
 	}
-	remove_pgd_mapping(m, start, size);
+	__remove_pgd_mapping(m, start, size);
 	return 0;
 }
 
@@ -592,7 +627,7 @@ int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err)
 	m->pt.pgd_pfn = pgd->pfn;
 	for (unsigned i = 0; i < m->model.nr_ram; i++) {
 		const struct model_range *r = &m->model.ram[i];
-		if (create_pgd_mapping(m, r->start, r->size, linear_map_flags(m), true))
+		if (__create_pgd_mapping(m, r->start, r->size, linear_map_flags(m), true))
 			return mhp_err_set(err, -ENOMEM, "model %s: the memblock page-table pool is too small for "
 					   "the boot linear map", m->model.name);
 	}

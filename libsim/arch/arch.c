@@ -1,0 +1,27 @@
+/*
+ * arch.c - the architectures a model may name. Adding one is a row here and
+ * its arch/<name>/ directory.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static const struct arch_ops *const arches[] = {
+	&arch_arm64,
+};
+
+const struct arch_ops *arch_find(const char *name)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(arches); i++)
+		if (strcmp(arches[i]->name, name) == 0)
+			return arches[i];
+	return NULL;
+}
+
+void arch_names(char *buf, unsigned cap)
+{
+	struct strbuf sb;
+	sb_init(&sb, buf, cap);
+	for (unsigned i = 0; i < ARRAY_SIZE(arches); i++)
+		sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 == ARRAY_SIZE(arches) ? " or " : ", ", arches[i]->name);
+}

@@ -1,0 +1,44 @@
+/*
+ * arch.h - what the generic model asks of an architecture: the boot page
+ * tables, arch_add_memory()/arch_remove_memory(), the vmemmap, the mappable
+ * range and the arch's own memory notifier. One ops table per architecture
+ * (arch/<name>/arch.c), chosen by the model file's "arch:" key. Nothing
+ * outside arch/ names an architecture.
+ */
+#ifndef MHPSIM_ARCH_H
+#define MHPSIM_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mhp_machine;
+struct mhp_err;
+struct strbuf;
+
+struct arch_ops {
+	const char *name;
+	/* memstart_addr and arch_get_mappable_range() from the model's RAM. */
+	void (*memory_layout_init)(struct mhp_machine *m);
+	/* The page-table geometry of the model's granule and VA size (also on snapshot load). */
+	int (*pgtable_init)(struct mhp_machine *m, struct mhp_err *err);
+	/* paging_init(): the boot linear map, then the boot memmap, all from memblock. */
+	int (*paging_init)(struct mhp_machine *m, struct mhp_err *err);
+	int (*boot_vmemmap)(struct mhp_machine *m, struct mhp_err *err);
+	int (*arch_add_memory)(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err);
+	void (*arch_remove_memory)(struct mhp_machine *m, uint64_t start, uint64_t size);
+	int (*vmemmap_populate)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
+	void (*vmemmap_free)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
+	/* /sys/kernel/debug/kernel_page_tables */
+	void (*ptdump_show)(const struct mhp_machine *m, struct strbuf *sb);
+	/* A memory notifier the arch registers at boot (arm64: boot memory stays), or NULL. */
+	int (*bootmem_notifier)(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
+};
+
+/* The architecture called name, or NULL. */
+const struct arch_ops *arch_find(const char *name);
+/* "a, b or c": the names, for error messages. */
+void arch_names(char *buf, unsigned cap);
+
+extern const struct arch_ops arch_arm64;
+
+#endif
