@@ -406,6 +406,7 @@ struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr); /* a
 bool present_section(const struct mem_section *ms);
 bool online_section(const struct mem_section *ms);
 bool early_section(const struct mem_section *ms);
+int memblocks_present(struct mhp_machine *m, struct mhp_err *err);
 int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages, bool early);
 void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 void online_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
@@ -422,8 +423,21 @@ uint64_t memblock_reserved_pages(const struct mhp_machine *m, uint64_t start_pfn
 bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
 			      uint64_t *pfn, const char **what);
 
-/* page_alloc.c (zones and boot layout) */
+/* mm_init.c (boot layout of nodes and zones) */
 int free_area_init(struct mhp_machine *m);
+int memmap_init(struct mhp_machine *m, struct mhp_err *err);
+void log_zone_ranges(struct mhp_machine *m);
+int cmdline_parse_core(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+int early_debug_pagealloc(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+int kfence_sample_interval(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+/* params.c */
+int parse_cmdline(struct mhp_machine *m, const char *cmdline, struct mhp_err *err);
+/* arch/arm64/init.c */
+void zone_sizes_init(const struct mhp_machine *m, uint64_t dram_start, uint64_t dram_end,
+		     uint64_t max_zone_pfn[MAX_NR_ZONES]);
+int arm64_early_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+
+/* page_alloc.c (zones) */
 bool zone_intersects(const struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
 void resize_zone_range(struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
 void resize_pgdat_range(struct pglist_data *pgdat, uint64_t start_pfn, uint64_t nr_pages);
@@ -502,6 +516,10 @@ uint64_t generic_online_page(struct mhp_machine *m, uint64_t start_pfn, uint64_t
 void set_online_page_callback(struct mhp_machine *m,
 			      uint64_t (*cb)(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn));
 int mhp_get_default_online_type(const struct mhp_machine *m);
+int setup_memhp_default_state(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+int cmdline_parse_movable_node(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+int memory_hotplug_module_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+int set_memmap_mode(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
 int parse_online_type(const char *buf, size_t len);
 const char *online_type_name(int online_type);
 

@@ -32,181 +32,6 @@ void derive_geometry(struct mhp_machine *m)
 	assert(m->sections_per_block == 1);
 }
 
-/* One "word=value" of the command line; a NULL value means a bare word. */
-static int boot_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
-{
-	if (strcmp(word, "memhp_default_state") == 0) {
-		/* setup_memhp_default_state(): a bad value is silently ignored. */
-		int type = value ? parse_online_type(value, strlen(value)) : -EINVAL;
-		if (type >= 0)
-			m->default_online_type = type;
-		return 0;
-	}
-	if (strcmp(word, "movable_node") == 0 && !value) {
-		m->movable_node = true;
-		return 0;
-	}
-	if (strcmp(word, "memory_hotplug.online_policy") == 0 || strcmp(word, "memory_hotplug.auto_movable_ratio") == 0 ||
-	    strcmp(word, "memory_hotplug.auto_movable_numa_aware") == 0) {
-		/* A module parameter: an invalid value is refused and the default stays. */
-		int ret = memory_hotplug_param_set(m, word + strlen("memory_hotplug."), value ? value : "",
-						   value ? strlen(value) : 0);
-		if (ret)   /* parse_args() of kernel/params.c */
-			pr_err(m, "Booting kernel: `%s' invalid for parameter `%s'", value ? value : "", word);
-		return 0;
-	}
-	if (strcmp(word, "memory_hotplug.memmap_on_memory") == 0) {
-		/* set_memmap_mode(): "force"/"FORCE" or a boolean; anything else keeps the old mode. */
-		if (value && (strcmp(value, "force") == 0 || strcmp(value, "FORCE") == 0)) {
-			m->memmap_mode = MEMMAP_ON_MEMORY_FORCE;
-			uint64_t bytes = m->pages_per_block * 64, pages = (bytes + m->page_size - 1) / m->page_size;
-			uint64_t pb = 1ull << m->pageblock_order;
-			pr_info(m, "Memory hotplug will waste %lld pages in each memory block",
-				(long long)(((pages + pb - 1) & ~(pb - 1)) - pages));
-		} else if (value && strchr("yYtT1", value[0])) {
-			m->memmap_mode = MEMMAP_ON_MEMORY_ENABLE;
-		} else if (value && strchr("nNfF0", value[0])) {
-			m->memmap_mode = MEMMAP_ON_MEMORY_DISABLE;
-		} else {
-			pr_err(m, "Booting kernel: `%s' invalid for parameter `%s'", value ? value : "", word);
-		}
-		return 0;
-	}
-	if (strcmp(word, "rodata") == 0) {
-		/* arm64 parse_rodata(): "full", or a boolean that turns rodata_full off. */
-		if (value && strcmp(value, "full") == 0)
-			m->rodata_full = true;
-		else if (value && strchr("yYtT1nNfF0oO", value[0]))
-			m->rodata_full = false;
-		return 0;
-	}
-	if (strcmp(word, "kfence.sample_interval") == 0) {
-		m->kfence_early = value && strtoull(value, NULL, 0) != 0;
-		return 0;
-	}
-	if (strcmp(word, "debug_pagealloc") == 0) {
-		m->debug_pagealloc = value && (strcmp(value, "on") == 0 || value[0] == '1');
-		return 0;
-	}
-	if (strcmp(word, "movablecore") == 0 || strcmp(word, "kernelcore") == 0) {
-		/* cmdline_parse_core(): a percentage of memory, or a size (memparse). */
-		bool movable = word[0] == 'm';
-		uint64_t *core = movable ? &m->required_movablecore : &m->required_kernelcore;
-		uint64_t *percent = movable ? &m->movablecore_percent : &m->kernelcore_percent;
-		char *end;
-		if (!value)
-			return 0;
-		if (!movable && strcmp(value, "mirror") == 0)
-			return mhp_err_set(err, -EOPNOTSUPP, "kernelcore=mirror is not modelled (no mirrored memory)");
-		uint64_t v = strtoull(value, &end, 0);
-		if (*end == '%') {
-			*percent = v > 100 ? 100 : v;
-			return 0;
-		}
-		uint64_t bytes;
-		if (parse_size(value, &bytes) != NUM_OK)
-			bytes = v;
-		*core = bytes >> m->page_shift;
-		*percent = 0;
-		return 0;
-	}
-	return 0;   /* the kernel ignores words it does not know (they go to init) */
-}
-
-#define CMDLINE_MAX 1024
-
-/* Splits the command line on spaces and hands each word to boot_param(). */
-static int parse_cmdline(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
-{
-	char buf[CMDLINE_MAX];
-	if (strlen(cmdline) >= sizeof(buf))
-		return mhp_err_set(err, -E2BIG, "kernel command line longer than %d bytes", CMDLINE_MAX - 1);
-	memcpy(buf, cmdline, strlen(cmdline) + 1);
-	char *save = NULL;
-	for (char *w = strtok_r(buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
-		char *eq = strchr(w, '=');
-		if (eq)
-			*eq = '\0';
-		int ret = boot_param(m, w, eq ? eq + 1 : NULL, err);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/* The zone of boot pfn, or an error if a zone boundary splits a section. */
-static int boot_section_zone(struct mhp_machine *m, int nid, uint64_t pfn, int *zid)
-{
-	for (int z = 0; z < MAX_NR_ZONES; z++) {
-		const struct zone *zone = &m->nodes[nid].zones[z];
-		if (zone_is_empty(zone) || pfn < zone->zone_start_pfn || pfn >= zone_end_pfn(zone))
-			continue;
-		if (pfn + m->pages_per_section > zone_end_pfn(zone))
-			return -EINVAL;
-		*zid = z;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-/* memory_present() + sparse_init(): boot sections are present, online and early. */
-static int boot_sections(struct mhp_machine *m, struct mhp_err *err)
-{
-	for (unsigned i = 0; i < m->model.nr_ram; i++) {
-		const struct model_range *r = &m->model.ram[i];
-		uint64_t pfn = PHYS_PFN(m, r->start), end = PHYS_PFN(m, r->start + r->size);
-		for (; pfn < end; pfn += m->pages_per_section) {
-			int ret = sparse_add_section(m, r->nid, pfn, m->pages_per_section, true);
-			if (ret)
-				return mhp_err_set(err, ret, "boot: cannot add section at pfn %#llx",
-						   (unsigned long long)pfn);
-		}
-	}
-	return 0;
-}
-
-static int link_boot_sections(struct mhp_machine *m, struct mhp_err *err)
-{
-	for (unsigned i = 0; i < m->model.nr_ram; i++) {
-		const struct model_range *r = &m->model.ram[i];
-		for (uint64_t pfn = PHYS_PFN(m, r->start); pfn < PHYS_PFN(m, r->start + r->size);
-		     pfn += m->pages_per_section) {
-			int zid;
-			if (boot_section_zone(m, r->nid, pfn, &zid))
-				return mhp_err_set(err, -EINVAL,
-						   "model %s: a zone boundary splits the section at %#llx (not modelled)",
-						   m->model.name, (unsigned long long)PFN_PHYS(m, pfn));
-			__pfn_to_section(m, pfn)->zone = (int8_t)zid;
-		}
-	}
-	return 0;
-}
-
-/* The boot log lines of free_area_init() that the model can produce exactly. */
-static void log_zone_ranges(struct mhp_machine *m)
-{
-	pr_info(m, "Zone ranges:");
-	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-		if (zid == ZONE_MOVABLE)
-			continue;
-		uint64_t lo = m->arch_zone_lo[zid], hi = m->arch_zone_hi[zid];
-		if (lo == hi)
-			pr_info(m, "  %-8s empty", zone_name(zid));
-		else
-			pr_info(m, "  %-8s [mem %#018llx-%#018llx]", zone_name(zid),
-				(unsigned long long)PFN_PHYS(m, lo), (unsigned long long)PFN_PHYS(m, hi) - 1);
-	}
-	pr_info(m, "Movable zone start for each node");
-	for (int nid = 0; nid < MAX_NUMNODES; nid++)
-		if (m->zone_movable_pfn[nid])
-			pr_info(m, "  Node %d: %#018llx", nid, (unsigned long long)PFN_PHYS(m, m->zone_movable_pfn[nid]));
-	pr_info(m, "Early memory node ranges");
-	for (unsigned i = 0; i < m->model.nr_ram; i++)
-		pr_info(m, "  node %3d: [mem %#018llx-%#018llx]", m->model.ram[i].nid,
-			(unsigned long long)m->model.ram[i].start,
-			(unsigned long long)(m->model.ram[i].start + m->model.ram[i].size - 1));
-}
-
 static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_notifier, struct mhp_err *err)
 {
 	if (!m->arch)
@@ -231,7 +56,7 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 		pgdat->possible = pgdat->online = true;   /* arch_numa: every parsed node goes online */
 		pgdat->has_cpu = m->model.nodes[i].has_cpu;
 	}
-	if ((ret = boot_sections(m, err)))
+	if ((ret = memblocks_present(m, err)))
 		return ret;
 	free_area_init(m);
 	log_zone_ranges(m);
@@ -240,7 +65,7 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 			return mhp_err_set(err, -EOPNOTSUPP, "kernelcore=/movablecore= put the start of ZONE_MOVABLE on node %d "
 					   "at pfn %#llx, inside a section: not modelled", nid,
 					   (unsigned long long)m->zone_movable_pfn[nid]);
-	if ((ret = link_boot_sections(m, err)))
+	if ((ret = memmap_init(m, err)))
 		return ret;
 	if ((ret = m->arch->paging_init(m, err)) || (ret = m->arch->boot_vmemmap(m, err)))
 		return ret;

@@ -30,6 +30,10 @@ struct arch_ops {
 	void (*vmemmap_free)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 	/* /sys/kernel/debug/kernel_page_tables */
 	void (*ptdump_show)(const struct mhp_machine *m, struct strbuf *sb);
+	/* zone_sizes_init(): the highest pfn of each zone at boot. */
+	void (*zone_sizes_init)(const struct mhp_machine *m, uint64_t dram_start, uint64_t dram_end, uint64_t *max_zone_pfn);
+	/* A command-line word only this arch reads; -ENOENT for any other. */
+	int (*early_param)(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
 	/* A memory notifier the arch registers at boot (arm64: boot memory stays), or NULL. */
 	int (*bootmem_notifier)(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 };

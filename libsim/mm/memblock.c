@@ -93,3 +93,46 @@ int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum pa
 	}
 	return -ENOMEM;
 }
+
+/* The first reserved range that is not CMA overlapping [lo, hi) (CMA pages go to the buddy). */
+static bool first_noncma_reserved(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1)
+{
+	bool found = false;
+	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
+		const struct model_range *r = &m->model.reserved[i];
+		uint64_t a = PHYS_PFN(m, r->start), b = PHYS_PFN(m, r->start + r->size);
+		if (!r->cma && a < hi && b > lo && (!found || a < *r0)) {
+			*r0 = a;
+			*r1 = b;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/*
+ * Models memblock_free_all() and the CMA setup: every boot page that is not
+ * reserved goes to the buddy; CMA areas get MIGRATE_CMA pageblocks first.
+ */
+void memblock_free_all(struct mhp_machine *m)
+{
+	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
+		const struct model_range *r = &m->model.reserved[i];
+		for (uint64_t p = PHYS_PFN(m, r->start); r->cma && p < PHYS_PFN(m, r->start + r->size);
+		     p += 1ull << m->pageblock_order)
+			set_pageblock_migratetype(m, p, MIGRATE_CMA);
+	}
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		uint64_t pfn = PHYS_PFN(m, r->start), end = PHYS_PFN(m, r->start + r->size), r0 = 0, r1 = 0;
+		while (pfn < end) {
+			if (!first_noncma_reserved(m, pfn, end, &r0, &r1)) {
+				free_range_to_buddy(m, pfn, end);
+				break;
+			}
+			if (r0 > pfn)
+				free_range_to_buddy(m, pfn, r0);
+			pfn = r1;
+		}
+	}
+}

@@ -830,3 +830,53 @@ int memory_hotplug_param_show(const struct mhp_machine *m, const char *name, str
 		return -ENOENT;
 	return 0;
 }
+
+/* Models setup_memhp_default_state(): a bad value is silently ignored. */
+int setup_memhp_default_state(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
+{
+	(void)word, (void)err;
+	int type = value ? parse_online_type(value, strlen(value)) : -EINVAL;
+	if (type >= 0)
+		m->default_online_type = type;
+	return 0;
+}
+
+/* Models cmdline_parse_movable_node(): a bare word. */
+int cmdline_parse_movable_node(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
+{
+	(void)word, (void)err;
+	if (!value)
+		m->movable_node = true;
+	return 0;
+}
+
+/* memory_hotplug.* on the command line: an invalid value is refused (parse_args() says so) and the default stays. */
+int memory_hotplug_module_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
+{
+	(void)err;
+	int ret = memory_hotplug_param_set(m, word + strlen("memory_hotplug."), value ? value : "",
+					   value ? strlen(value) : 0);
+	if (ret)
+		pr_err(m, "Booting kernel: `%s' invalid for parameter `%s'", value ? value : "", word);
+	return 0;
+}
+
+/* Models set_memmap_mode(): "force"/"FORCE" or a boolean; anything else keeps the old mode. */
+int set_memmap_mode(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
+{
+	(void)err;
+	if (value && (strcmp(value, "force") == 0 || strcmp(value, "FORCE") == 0)) {
+		m->memmap_mode = MEMMAP_ON_MEMORY_FORCE;
+		uint64_t bytes = m->pages_per_block * 64, pages = (bytes + m->page_size - 1) / m->page_size;
+		uint64_t pb = 1ull << m->pageblock_order;
+		pr_info(m, "Memory hotplug will waste %lld pages in each memory block",
+			(long long)(((pages + pb - 1) & ~(pb - 1)) - pages));
+	} else if (value && strchr("yYtT1", value[0])) {
+		m->memmap_mode = MEMMAP_ON_MEMORY_ENABLE;
+	} else if (value && strchr("nNfF0", value[0])) {
+		m->memmap_mode = MEMMAP_ON_MEMORY_DISABLE;
+	} else {
+		pr_err(m, "Booting kernel: `%s' invalid for parameter `%s'", value ? value : "", word);
+	}
+	return 0;
+}

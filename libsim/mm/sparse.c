@@ -326,3 +326,19 @@ uint64_t sparse_memory_bytes(const struct mhp_machine *m)
 	return m->sparse.nr_roots * sections_per_root(m) * sizeof(struct mem_section) +
 	       m->sparse.cap_roots * sizeof(struct section_root);
 }
+
+/* Models memblocks_present() + sparse_init(): boot sections are present, online and early. */
+int memblocks_present(struct mhp_machine *m, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		uint64_t pfn = PHYS_PFN(m, r->start), end = PHYS_PFN(m, r->start + r->size);
+		for (; pfn < end; pfn += m->pages_per_section) {
+			int ret = sparse_add_section(m, r->nid, pfn, m->pages_per_section, true);
+			if (ret)
+				return mhp_err_set(err, ret, "boot: cannot add section at pfn %#llx",
+						   (unsigned long long)pfn);
+		}
+	}
+	return 0;
+}

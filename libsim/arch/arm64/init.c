@@ -1,0 +1,46 @@
+/*
+ * init.c - arm64's boot-time memory layout: the zone limits and the command
+ * line words only arm64 reads. Kernel twin: arch/arm64/mm/init.c (with
+ * parse_rodata() of arch/arm64/mm/pageattr.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Models max_zone_phys(): a zone limit clipped to the end of DRAM. */
+static uint64_t max_zone_phys(uint64_t limit, uint64_t dram_end)
+{
+	return (limit < dram_end - 1 ? limit : dram_end - 1) + 1;
+}
+
+/*
+ * Models zone_sizes_init(): the highest pfn of each
+ * zone. DMA stops at the firmware's DMA limit, and at 4 GiB when RAM starts
+ * below it; DMA32 at 4 GiB; Normal at max_pfn. Movable is empty at boot
+ * (ZONE_MOVABLE comes from movablecore= and kernelcore=, in mm_init.c).
+ */
+void zone_sizes_init(const struct mhp_machine *m, uint64_t dram_start, uint64_t dram_end,
+			    uint64_t max_zone_pfn[MAX_NR_ZONES])
+{
+	uint64_t dma_limit = m->model.fw_dma_limit;
+	if (dram_start < 0xffffffffull && dma_limit > 0xffffffffull)
+		dma_limit = 0xffffffffull;
+	memset(max_zone_pfn, 0, MAX_NR_ZONES * sizeof(uint64_t));
+	max_zone_pfn[ZONE_DMA] = PHYS_PFN(m, max_zone_phys(dma_limit, dram_end));
+	max_zone_pfn[ZONE_DMA32] = PHYS_PFN(m, max_zone_phys(0xffffffffull, dram_end));
+	max_zone_pfn[ZONE_NORMAL] = m->max_pfn;
+}
+
+/* Models parse_rodata() (rodata=full, or a boolean that turns rodata_full off); -ENOENT for other words. */
+int arm64_early_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
+{
+	(void)err;
+	if (strcmp(word, "rodata") != 0)
+		return -ENOENT;
+	if (value && strcmp(value, "full") == 0)
+		m->rodata_full = true;
+	else if (value && strchr("yYtT1nNfF0oO", value[0]))
+		m->rodata_full = false;
+	return 0;
+}
