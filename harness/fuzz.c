@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "step.h"
 
 enum fuzz_opcode { F_ADD, F_ONLINE, F_OFFLINE, F_REMOVE, F_ALLOC, F_FREE, F_TOUCH, F_INJECT, F_FAIL_ALLOC, F_VIRTIO_MEM };
 
@@ -27,10 +28,6 @@ struct fuzz_op {
 
 static const char *const op_names[MHP_FUZZ_OP_KINDS] = { "add", "online", "offline", "remove", "alloc", "free",
 								 "touch", "inject", "fail_alloc", "virtio_mem" };
-static const char *const kinds[] = { "anon", "file", "kernel", "pgtable", "hugetlb", "pinned" };
-static const char *const drivers[] = { "System RAM", "System RAM (virtio_mem)", "System RAM (kmem)" };
-static const char *const driver_words[] = { "acpi", "virtio_mem", "dax_kmem" };
-static const char *const online_words[] = { "offline", "online", "online_kernel", "online_movable" };
 
 /* xorshift64*: the generator's only source of randomness. */
 static uint64_t rnd(uint64_t *s)
@@ -74,39 +71,68 @@ const char *mhp_fuzz_op_name(unsigned kind)
 
 /* ---- executing --------------------------------------------------------------- */
 
-static int apply(struct mhp_machine *m, const struct fuzz_op *op)
-{
-	struct mhp_err err;
+/* Where a step made of an operation keeps its path and value. */
+struct op_text {
 	char path[128], value[24];
+};
+
+/* The scenario step an operation is: the fuzzer runs and writes what a scenario would. */
+static void op_step(const struct mhp_machine *m, const struct fuzz_op *op, struct step *st, struct op_text *t)
+{
+	*st = (struct step){ .start = op->a, .size = op->n, .newline = true, .path = t->path, .text = t->value };
 	switch (op->op) {
 	case F_ADD:
-		return mhp_add_memory_flags(m, 0, op->a, (uint64_t)op->n * m->model.block_size, drivers[op->arg & 3],
-					    op->arg & 4 ? MHP_MEMMAP_ON_MEMORY : 0, &err);
+	case F_REMOVE:
+		st->kind = op->op == F_ADD ? STEP_ADD : STEP_REMOVE;
+		st->size = (uint64_t)op->n * m->model.block_size;
+		st->driver = op->op == F_ADD ? op->arg & 3 : DRIVER_ACPI;
+		st->flags = op->op == F_ADD && op->arg & 4 ? MHP_MEMMAP_ON_MEMORY : 0;
+		break;
 	case F_ONLINE:
 	case F_OFFLINE:
-		snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%llu/state", (unsigned long long)op->a);
-		snprintf(value, sizeof(value), "%s", online_words[op->op == F_OFFLINE ? 0 : op->arg]);
-		return mhp_sysfs_write(m, path, value, strlen(value));
-	case F_REMOVE:
-		return mhp_remove_memory(m, op->a, (uint64_t)op->n * m->model.block_size, &err);
-	case F_ALLOC:
-		return mhp_workload_alloc(m, kinds[op->arg], 0, op->n, (uint32_t)op->a, &err);
-	case F_FREE:
-		return mhp_workload_free(m, (uint32_t)op->a, op->n, &err);
-	case F_TOUCH:
-		return tlb_touch(m, op->arg ? vmemmap_va(m, op->a) : linear_va(m, PFN_PHYS(m, op->a)));
+		st->kind = STEP_WRITE;
+		snprintf(t->path, sizeof(t->path), "/sys/devices/system/memory/memory%llu/state", (unsigned long long)op->a);
+		snprintf(t->value, sizeof(t->value), "%s", online_type_name(op->op == F_OFFLINE ? MMOP_OFFLINE : op->arg));
+		break;
 	case F_INJECT:
-		snprintf(path, sizeof(path), "/sys/kernel/debug/notifier-error-inject/memory/actions/%s/error",
+		st->kind = STEP_WRITE;
+		snprintf(t->path, sizeof(t->path), "/sys/kernel/debug/notifier-error-inject/memory/actions/%s/error",
 			 op->arg ? "MEM_GOING_OFFLINE" : "MEM_GOING_ONLINE");
-		snprintf(value, sizeof(value), "%d", -(int)op->n);
-		return mhp_sysfs_write(m, path, value, strlen(value));
+		snprintf(t->value, sizeof(t->value), "%d", -(int)op->n);
+		break;
+	case F_ALLOC:
+		st->kind = STEP_ALLOC;
+		snprintf(st->kind_name, sizeof(st->kind_name), "%s", step_workload_kinds[op->arg]);
+		break;
+	case F_FREE:
+		st->kind = STEP_FREE;
+		break;
+	case F_TOUCH:
+		st->kind = STEP_TOUCH;
+		st->touch_kind = op->arg ? TOUCH_STRUCT_PAGE : TOUCH_PHYS;
+		st->start = op->arg ? op->a : PFN_PHYS(m, op->a);
+		break;
 	case F_FAIL_ALLOC:
-		mhp_machine_fail_alloc(m, op->n, 1);
-		return 0;
+		st->kind = STEP_FAIL_ALLOC;
+		st->start = op->n;
+		st->size = 1;
+		break;
 	case F_VIRTIO_MEM:
-		return mhp_virtio_mem_set_requested(m, op->a, &err);
+		st->kind = STEP_VIRTIO_MEM;
+		st->size = op->a;
+		st->start = UINT64_MAX;   /* no plugged size to check */
+		break;
 	}
-	return -EINVAL;
+}
+
+static int apply(struct mhp_machine *m, const struct fuzz_op *op)
+{
+	struct op_text t;
+	struct step st;
+	struct mhp_err err;
+	struct step_env env = { .m = m, .err = &err, .file = "fuzz" };
+	op_step(m, op, &st, &t);
+	return step_table[st.kind].run(&env, &st);
 }
 
 /* The machine every run starts from: boot, the injection module, a short offline budget. */
@@ -460,48 +486,14 @@ static void shrink_sizes(struct shrink *s, struct fuzz_op *ops, uint64_t n)
 
 /* ---- the scenario file ---------------------------------------------------------------- */
 
+/* One operation as a scenario step, expecting the result it had. */
 static void write_step(FILE *f, const struct mhp_machine *m, const struct fuzz_op *op, int result)
 {
-	const char *res = result ? mhp_errno_name(result) : "ok";
-	switch (op->op) {
-	case F_ADD:
-		fprintf(f, "  - add_memory: { start: %#llx, size: %lluM, driver: %s%s }\n", (unsigned long long)op->a,
-			(unsigned long long)((uint64_t)op->n * m->model.block_size >> 20), driver_words[op->arg & 3],
-			op->arg & 4 ? ", memmap_on_memory: true" : "");
-		break;
-	case F_ONLINE:
-	case F_OFFLINE:
-		fprintf(f, "  - write: /sys/devices/system/memory/memory%llu/state\n    value: %s\n",
-			(unsigned long long)op->a, online_words[op->op == F_OFFLINE ? 0 : op->arg]);
-		break;
-	case F_REMOVE:
-		fprintf(f, "  - remove_memory: { start: %#llx, size: %lluM }\n", (unsigned long long)op->a,
-			(unsigned long long)((uint64_t)op->n * m->model.block_size >> 20));
-		break;
-	case F_ALLOC:
-		fprintf(f, "  - alloc: { kind: %s, pages: %u, tag: %llu }\n", kinds[op->arg], op->n,
-			(unsigned long long)op->a);
-		break;
-	case F_FREE:
-		fprintf(f, "  - free: { tag: %llu, pages: %u }\n", (unsigned long long)op->a, op->n);
-		break;
-	case F_TOUCH:
-		fprintf(f, "  - touch: { %s: %#llx }\n", op->arg ? "struct_page" : "phys",
-			(unsigned long long)(op->arg ? op->a : PFN_PHYS(m, op->a)));
-		break;
-	case F_INJECT:
-		fprintf(f, "  - write: /sys/kernel/debug/notifier-error-inject/memory/actions/%s/error\n    value: \"%d\"\n",
-			op->arg ? "MEM_GOING_OFFLINE" : "MEM_GOING_ONLINE", -(int)op->n);
-		break;
-	case F_FAIL_ALLOC:
-		fprintf(f, "  - fail_alloc: %u\n", op->n);
-		return;
-	case F_VIRTIO_MEM:
-		fprintf(f, "  - virtio_mem: { requested_size: %lluM }\n", (unsigned long long)(op->a >> 20));
-		break;
-	}
-	if (op->op != F_FAIL_ALLOC)
-		fprintf(f, "    expect: %s\n", res);
+	struct op_text t;
+	struct step st;
+	op_step(m, op, &st, &t);
+	st.expect_err = result;
+	step_write(f, &st);
 }
 
 /* Writes the shrunk run as a scenario: the last step breaks the invariant. */

@@ -1,0 +1,282 @@
+/*
+ * step_run.c - what each kind of step does to the machine: an action, whose
+ * errno the caller traces and checks, or a check of the machine against the
+ * step, which fails the step through its env.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "step.h"
+
+int step_fail_at(struct step_env *env, const struct step *st, unsigned line, unsigned col, const char *fmt, ...)
+{
+	char what[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	env->failed = true;
+	return mhp_err_set(env->err, -EUCLEAN, "%s:%u:%u: step %u (%s): %s", env->file, line, col, env->step,
+			   step_table[st->kind].word, what);
+}
+
+/* A step failure at the step itself: "file:line:col: step N (kind): <what>". */
+#define step_fail(env, st, ...) step_fail_at(env, st, (st)->line, (st)->col, __VA_ARGS__)
+
+int step_run_nothing(struct step_env *env, const struct step *st)
+{
+	(void)env;
+	(void)st;
+	return 0;
+}
+
+/* Prints text with visible newlines, for failure messages. */
+static void escape(const char *s, char *out, size_t cap)
+{
+	struct strbuf sb;
+	sb_init(&sb, out, cap);
+	for (; *s && sb.len < cap; s++)
+		sb_printf(&sb, *s == '\n' ? "\\n" : "%c", *s);
+}
+
+/* A narration shows what a read read, as a reader at the shell would see it. */
+static void narrate_text(const struct step_env *env, const char *text)
+{
+	if (!env->narrate)
+		return;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		fprintf(env->narrate, "    | %.*s\n", (int)len, p);
+		p += len + (p[len] == '\n');
+	}
+}
+
+/* read and readlink: the file holds exactly the expected text. */
+int step_run_read(struct step_env *env, const struct step *st)
+{
+	ssize_t n = step_table[st->kind].read(env->m, st->path, env->buf, STEP_BUF_MAX);
+	if (n < 0)
+		return step_fail(env, st, "%s failed: %s", st->path, mhp_errno_name((int)n));
+	narrate_text(env, env->buf);
+	if (strcmp(env->buf, st->text) != 0) {
+		char want[160], got[160];
+		/* The whole text goes to the trace: a long file is hard to read in one error line. */
+		if (env->text)
+			fprintf(env->text, "  => %s reads:\n%s", st->path, env->buf);
+		escape(st->text, want, sizeof(want));
+		escape(env->buf, got, sizeof(got));
+		return step_fail(env, st, "%s: expected \"%s\", read \"%s\"", st->path, want, got);
+	}
+	return 0;
+}
+
+int step_run_list(struct step_env *env, const struct step *st)
+{
+	ssize_t n = step_table[st->kind].read(env->m, st->path, env->buf, STEP_BUF_MAX);
+	if (n < 0)
+		return step_fail(env, st, "%s: %s", st->path, mhp_errno_name((int)n));
+	narrate_text(env, env->buf);
+	char *save = NULL, *name = strtok_r(env->buf, "\n", &save);
+	for (unsigned i = 0; i < st->nlist; i++, name = strtok_r(NULL, "\n", &save)) {
+		if (!name || strcmp(name, st->list[i]) != 0)
+			return step_fail(env, st, "%s: entry %u: expected %s, found %s", st->path, i + 1, st->list[i],
+					 name ? name : "(end of listing)");
+	}
+	if (name)
+		return step_fail(env, st, "%s: unexpected extra entry %s", st->path, name);
+	return 0;
+}
+
+int step_run_write(struct step_env *env, const struct step *st)
+{
+	char value[4096];
+	int len = snprintf(value, sizeof(value), "%s%s", st->text, st->newline ? "\n" : "");
+	if (len < 0 || (size_t)len >= sizeof(value))
+		return step_fail(env, st, "value longer than %zu bytes", sizeof(value) - 2);
+	return mhp_sysfs_write(env->m, st->path, value, (size_t)len);
+}
+
+int step_run_add(struct step_env *env, const struct step *st)
+{
+	return mhp_add_memory_flags(env->m, st->nid, st->start, st->size, step_driver_resources[st->driver], st->flags,
+				    &env->op_err);
+}
+
+int step_run_remove(struct step_env *env, const struct step *st)
+{
+	return mhp_remove_memory(env->m, st->start, st->size, &env->op_err);
+}
+
+int step_run_touch(struct step_env *env, const struct step *st)
+{
+	uint64_t va = st->touch_kind == TOUCH_PHYS ? linear_va(env->m, st->start) :
+		      st->touch_kind == TOUCH_STRUCT_PAGE ? vmemmap_va(env->m, st->start) : st->start;
+	return tlb_touch(env->m, va);
+}
+
+int step_run_fail_alloc(struct step_env *env, const struct step *st)
+{
+	mhp_machine_fail_alloc(env->m, (unsigned)st->start, (unsigned)st->size);
+	return 0;
+}
+
+int step_run_alloc(struct step_env *env, const struct step *st)
+{
+	return mhp_workload_alloc(env->m, st->kind_name, st->nid, st->size, (uint32_t)st->start, &env->op_err);
+}
+
+int step_run_free(struct step_env *env, const struct step *st)
+{
+	return mhp_workload_free(env->m, (uint32_t)st->start, st->size, &env->op_err);
+}
+
+int step_run_retries(struct step_env *env, const struct step *st)
+{
+	env->m->offline_retry_budget = (uint32_t)st->start;
+	return 0;
+}
+
+int step_run_modprobe(struct step_env *env, const struct step *st)
+{
+	return mhp_modprobe(env->m, st->kind_name, (int)st->start, false, &env->op_err);
+}
+
+int step_run_rmmod(struct step_env *env, const struct step *st)
+{
+	return mhp_modprobe(env->m, st->kind_name, 0, true, &env->op_err);
+}
+
+/* The host's request; with plugged, the size the driver must have settled at. */
+int step_run_virtio_mem(struct step_env *env, const struct step *st)
+{
+	struct mhp_virtio_mem_info vi;
+	int ret = mhp_virtio_mem_set_requested(env->m, st->size, &env->op_err);
+	if (!ret && st->start != UINT64_MAX && !mhp_virtio_mem_info(env->m, &vi) && vi.plugged != st->start)
+		return step_fail(env, st, "the driver settled at %llu MiB plugged, expected %llu MiB",
+				 (unsigned long long)(vi.plugged >> 20), (unsigned long long)(st->start >> 20));
+	return ret;
+}
+
+/* Parses the decimal number that starts p. */
+static bool parse_u64_prefix(const char *p, uint64_t *out)
+{
+	char digits[24];
+	size_t n = strspn(p, "0123456789");
+	if (n == 0 || n >= sizeof(digits))
+		return false;
+	memcpy(digits, p, n);
+	digits[n] = '\0';
+	return parse_u64(digits, out) == NUM_OK;
+}
+
+/* Finds "key value" (or "key: value kB") in text; for zoneinfo within one zone's block. */
+static bool find_value(const char *text, const char *key, uint64_t *out)
+{
+	size_t kl = strlen(key);
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		const char *p = line + strspn(line, " ");
+		if (strncmp(p, key, kl) != 0 || (p[kl] != ' ' && p[kl] != ':'))
+			continue;
+		p += kl + strspn(p + kl, ": ");
+		return parse_u64_prefix(p, out);
+	}
+	return false;
+}
+
+/* zoneinfo, meminfo, vmstat: /proc/<word> shows each expected value; zoneinfo's within one zone. */
+int step_run_counters(struct step_env *env, const struct step *st)
+{
+	char file[32];
+	snprintf(file, sizeof(file), "/proc/%s", step_table[st->kind].word);
+	ssize_t n = mhp_sysfs_read(env->m, file, env->buf, STEP_BUF_MAX);
+	if (n < 0 || (size_t)n >= STEP_BUF_MAX)
+		return step_fail(env, st, "%s could not be read", file);
+	const char *text = env->buf;
+	if (st->zone >= 0) {
+		char header[64];
+		snprintf(header, sizeof(header), "Node %d, zone %8s\n", st->nid, step_zone_words[st->zone]);
+		text = strstr(env->buf, header);
+		if (!text)
+			return step_fail(env, st, "%s has no \"Node %d, zone %s\"", file, st->nid, step_zone_words[st->zone]);
+		text += strlen(header);
+		char *next = strstr(text, "Node ");
+		if (next)
+			*next = '\0';
+	}
+	for (unsigned i = 0; i < st->nkv; i++) {
+		const struct kv *kv = &st->kv[i];
+		uint64_t v;
+		const char *key = strcmp(kv->key, "free") == 0 ? "pages free" :
+				  strcmp(kv->key, "start_pfn") == 0 ? "start_pfn" : kv->key;
+		if (!find_value(text, key, &v))
+			return step_fail_at(env, st, kv->line, kv->col, "%s shows no %s", file, kv->key);
+		if (v != kv->value)
+			return step_fail_at(env, st, kv->line, kv->col, "%s: expected %llu, got %llu", kv->key,
+					    (unsigned long long)kv->value, (unsigned long long)v);
+	}
+	return 0;
+}
+
+/* Live tables by level name, and in all. */
+struct table_count {
+	uint64_t by_depth[PT_MAX_DEPTH], all;
+};
+
+static int count_table(const struct mhp_machine *m, const struct pt_table *t, void *arg)
+{
+	struct table_count *c = arg;
+	(void)m;
+	c->by_depth[t->depth]++;
+	c->all++;
+	return 0;
+}
+
+int step_run_pagetables(struct step_env *env, const struct step *st)
+{
+	struct table_count c = { 0 };
+	pt_for_each(env->m, count_table, &c);
+	for (unsigned i = 0; i < st->nkv; i++) {
+		const struct kv *kv = &st->kv[i];
+		uint64_t v = UINT64_MAX;
+		if (strcmp(kv->key, "tables") == 0)
+			v = c.all;
+		for (unsigned d = 0; d < env->m->pt_geom.levels; d++)
+			if (strcmp(kv->key, pt_level_name(env->m, d)) == 0)
+				v = c.by_depth[d];
+		if (v == UINT64_MAX)
+			return step_fail_at(env, st, kv->line, kv->col, "this machine has no %s level", kv->key);
+		if (v != kv->value)
+			return step_fail_at(env, st, kv->line, kv->col, "%s: expected %llu, got %llu", kv->key,
+					    (unsigned long long)kv->value, (unsigned long long)v);
+	}
+	return 0;
+}
+
+/* where: each tagged page lies where the step says. */
+int step_run_where(struct step_env *env, const struct step *st)
+{
+	struct mhp_machine *m = env->m;
+	for (uint64_t i = 0; i < st->size; i++) {
+		uint64_t pfn;
+		uint32_t tag = (uint32_t)(st->start + i);
+		if (mhp_workload_where(m, tag, &pfn))
+			return step_fail(env, st, "no page holds tag %u", tag);
+		const struct mem_section *ms = __pfn_to_section(m, pfn);
+		if (!present_section(ms))   /* only a broken model (a mutant) records a tag there */
+			return step_fail(env, st, "tag %u is recorded at pfn %#llx, which is not present", tag,
+					 (unsigned long long)pfn);
+		uint64_t block = PFN_PHYS(m, pfn) / m->model.block_size;
+		if (st->zone_expect >= 0 && ms->zone != st->zone_expect)
+			return step_fail(env, st, "tag %u is at pfn %#llx in zone %s, not %s", tag, (unsigned long long)pfn,
+					 ms->zone == NO_ZONE ? "none" : zone_name(ms->zone), zone_name(st->zone_expect));
+		if (st->nid >= 0 && ms->nid != st->nid)
+			return step_fail(env, st, "tag %u is on node %d, not %d", tag, ms->nid, st->nid);
+		if (st->block_expect >= 0 && block != (uint64_t)st->block_expect)
+			return step_fail(env, st, "tag %u is in memory%llu, not memory%d", tag, (unsigned long long)block,
+					 st->block_expect);
+		if (st->not_block >= 0 && block == (uint64_t)st->not_block)
+			return step_fail(env, st, "tag %u is still in memory%d", tag, st->not_block);
+	}
+	return 0;
+}
