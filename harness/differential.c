@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/mutant.h"
+#include "differential.h"
+#include "teardown.h"
 
 /* The TLB's entries, field by field: their padding bytes are whatever the stack held. */
 static uint64_t tlb_digest(const struct mhp_machine *m)

@@ -8,7 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/page.h"
+#include "sim/sparse.h"
 
 #include <mhpsim/draw.h>
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
 
 #define FID_MAX_LINES 200000
 #define FID_MAX_GAPS 256

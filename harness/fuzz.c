@@ -9,7 +9,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/ioport.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/mutant.h"
+#include "sim/page.h"
+#include "sim/snapshot.h"
+#include "sim/sparse.h"
+#include "sim/workload.h"
+#include "check/check.h"
+#include "differential.h"
+#include "drivers/virtio_mem.h"
+#include "teardown.h"
 #include "step.h"
 
 enum fuzz_opcode { F_ADD, F_ONLINE, F_OFFLINE, F_REMOVE, F_ALLOC, F_FREE, F_TOUCH, F_INJECT, F_FAIL_ALLOC, F_VIRTIO_MEM };

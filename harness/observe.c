@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
 
 #define OBS_READ_MAX (1u << 20)
 #define OBS_MAX_FILES 8192

@@ -11,7 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/model.h"
+#include "sim/mutant.h"
+#include "sim/snapshot.h"
+#include "sim/strbuf.h"
+#include "sim/trace.h"
+#include "check/check.h"
+#include "teardown.h"
 #include "step.h"
 #include "yamltree.h"
 

@@ -10,7 +10,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/strbuf.h"
 #include "yamltree.h"
 
 #define STEP_MAX_KV 8

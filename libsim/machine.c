@@ -8,7 +8,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/ioport.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memblock.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/mm_init.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/page_alloc.h"
+#include "sim/sparse.h"
+#include "sim/strbuf.h"
+#include "sim/workload.h"
+#include "check/check.h"
+#include "drivers/virtio_mem.h"
 #include "teardown.h"
 #include "yamltree.h"
 

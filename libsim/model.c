@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/memory.h"
+#include "sim/model.h"
+#include "arch/arch.h"
 #include "yamltree.h"
 
 static const char *const granule_words[] = { "4K", "16K", "64K", NULL };

@@ -16,7 +16,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "sim/ioport.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/mutant.h"
+#include "sim/page.h"
+#include "sim/printk.h"
+#include "sim/snapshot.h"
+#include "sim/sparse.h"
+#include "sim/touched.h"
+#include "sim/workload.h"
+#include "drivers/virtio_mem.h"
 #include "teardown.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"

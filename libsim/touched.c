@@ -3,7 +3,7 @@
  * The model records here what it writes; the checks after the step read it
  * and walk only that. No kernel twin: the kernel has no one watching.
  */
-#include "internal.h"
+#include "sim/touched.h"
 
 /*
  * Merges [start, end) into one kind's sorted list of touched ranges. When the

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/strbuf.h"
+#include "sim/trace.h"
 
 struct mhp_trace_field TF_U(const char *key, uint64_t v)
 {

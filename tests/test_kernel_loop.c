@@ -9,7 +9,9 @@
  * Built without a kernel tree, the test says so and reports itself skipped.
  */
 #include "helpers.h"
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/mutant.h"
 
 #include <dirent.h>
 #include <stdio.h>

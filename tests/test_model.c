@@ -2,7 +2,8 @@
  * test_model.c - the shipped models load and boot to the layout they describe.
  */
 #include "helpers.h"
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
 
 #include <string.h>
 

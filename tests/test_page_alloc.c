@@ -2,7 +2,12 @@
  * test_page_alloc.c - the buddy allocator and workloads (mm/page_alloc.c, mm/migrate.c).
  */
 #include "helpers.h"
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
+#include "sim/page_alloc.h"
+#include "sim/page_isolation.h"
+#include "sim/touched.h"
+#include "sim/workload.h"
 
 #include <string.h>
 

@@ -2,7 +2,8 @@
  * test_pgtable.c - arm64 kernel page tables as arch/arm64/mm/mmu.c builds them.
  */
 #include "helpers.h"
-#include "internal.h"
+#include "sim/machine.h"
+#include "differential.h"
 
 #include <stddef.h>
 #include <string.h>

@@ -2,7 +2,9 @@
  * test_sparse.c - the section table (mm/sparse.c) through its internals.
  */
 #include "helpers.h"
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
+#include "sim/sparse.h"
 
 #include <string.h>
 

@@ -4,7 +4,9 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/strbuf.h"
+#include "arch/arch.h"
 
 static const struct arch_ops *const arches[] = {
 	&arch_arm64,

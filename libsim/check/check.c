@@ -5,7 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/mmzone.h"
+#include "sim/mutant.h"
+#include "sim/sparse.h"
+#include "sim/touched.h"
+#include "check/check.h"
 
 typedef int (*check_fn)(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 

@@ -4,7 +4,14 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/sparse.h"
+#include "sim/workload.h"
+#include "check/check.h"
 
 #define FAIL(err, id, ...) mhp_err_set((err), -EUCLEAN, id ": " __VA_ARGS__)
 

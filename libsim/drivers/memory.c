@@ -6,7 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/mmzone.h"
+#include "sim/mutant.h"
+#include "sim/page_alloc.h"
+#include "sim/sparse.h"
+#include "sim/strbuf.h"
+#include "sim/touched.h"
+#include "sim/trace.h"
 
 static size_t block_search(const struct mhp_machine *m, uint64_t id, bool *found)
 {

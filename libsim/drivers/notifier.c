@@ -8,7 +8,12 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/printk.h"
+#include "sim/trace.h"
+#include "drivers/virtio_mem.h"
 
 
 static const char *const action_names[] = {

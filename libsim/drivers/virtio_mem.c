@@ -21,7 +21,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/page_isolation.h"
+#include "sim/printk.h"
+#include "sim/sparse.h"
+#include "sim/trace.h"
+#include "drivers/virtio_mem.h"
 
 /* Memory block states of SBM, in the kernel's order (a "partial" state is its full one + 1). */
 enum { SBM_UNUSED, SBM_PLUGGED, SBM_OFFLINE, SBM_OFFLINE_PARTIAL, SBM_KERNEL, SBM_KERNEL_PARTIAL, SBM_MOVABLE,

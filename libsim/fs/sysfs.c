@@ -7,7 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/ioport.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/mmzone.h"
+#include "sim/strbuf.h"
+#include "sim/trace.h"
+#include "arm64.h"
 
 #define PATH_MAX_LEN 256
 

@@ -5,7 +5,10 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory_hotplug.h"
+#include "sim/mm_init.h"
 
 #define CMDLINE_MAX 1024
 

@@ -10,7 +10,11 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/printk.h"
+#include "sim/strbuf.h"
+#include "sim/trace.h"
 
 static const char *level_name(int level)
 {

@@ -9,7 +9,11 @@
 #include <string.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "sim/ioport.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/strbuf.h"
+#include "sim/trace.h"
 
 static int insert_resource_at(struct mhp_machine *m, size_t i, const struct resource *r)
 {

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/strbuf.h"
 
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...)
 {

@@ -10,7 +10,8 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/strbuf.h"
 
 struct loader {
 	struct ydoc *doc;

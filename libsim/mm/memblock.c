@@ -6,7 +6,13 @@
  * (kernel image, memmap, page tables, FDT, CMA) are given as fixed ranges,
  * not computed. Their pages are PageReserved, or MIGRATE_CMA for CMA areas.
  */
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/memblock.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/sparse.h"
 
 static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 {

@@ -6,7 +6,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/ioport.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/migrate.h"
+#include "sim/mmzone.h"
+#include "sim/mutant.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/page_isolation.h"
+#include "sim/printk.h"
+#include "sim/sparse.h"
+#include "sim/strbuf.h"
+#include "sim/trace.h"
+#include "arm64.h"
 
 static const char *const online_type_names[] = {
 	[MMOP_OFFLINE] = "offline", [MMOP_ONLINE] = "online",

@@ -3,7 +3,17 @@
  * Kernel twins: mm/migrate.c (migrate_pages), mm/memory_hotplug.c
  * (scan_movable_pages, do_migrate_range).
  */
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/migrate.h"
+#include "sim/mmzone.h"
+#include "sim/mutant.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/printk.h"
+#include "sim/sparse.h"
+#include "sim/trace.h"
+#include "sim/workload.h"
 
 /*
  * Models scan_movable_pages(): 0 and the first movable page (the head of an

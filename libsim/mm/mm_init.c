@@ -6,7 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memblock.h"
+#include "sim/mm_init.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/page_alloc.h"
+#include "sim/printk.h"
+#include "sim/sparse.h"
+#include "arm64.h"
 #include "yamltree.h"   /* parse_size(): memparse() */
 
 /* RAM pages of node nid inside [lo, hi). */

@@ -7,7 +7,11 @@
  */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
+#include "sim/page.h"
+#include "sim/sparse.h"
+#include "sim/touched.h"
 
 /* Marks [pfn, pfn + n) (within one section) as kind; PG_FREE clears the pages' state. */
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)

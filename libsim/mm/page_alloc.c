@@ -5,7 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/migrate.h"
+#include "sim/mmzone.h"
+#include "sim/mutant.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/page_isolation.h"
+#include "sim/sparse.h"
+#include "sim/trace.h"
 
 static const char *const zone_names[MAX_NR_ZONES] = {
 	"DMA", "DMA32", "Normal", "Movable", "Device",

@@ -2,7 +2,16 @@
  * page_isolation.c - isolating a pfn range before offlining it.
  * Kernel twin: mm/page_isolation.c (start_isolate_page_range, has_unmovable_pages).
  */
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/memblock.h"
+#include "sim/migrate.h"
+#include "sim/mmzone.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/page_isolation.h"
+#include "sim/printk.h"
+#include "sim/sparse.h"
+#include "sim/trace.h"
 
 /*
  * Models dump_page()'s first line and reason. The flags and raw lines are not

@@ -11,7 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/migrate.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/sparse.h"
+#include "sim/trace.h"
+#include "sim/workload.h"
 
 static uint32_t tag_top(uint32_t tag)
 {

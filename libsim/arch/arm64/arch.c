@@ -2,7 +2,9 @@
  * arch.c - arm64 as the generic model sees it: the entry points of
  * arch/arm64/mm/{mmu,init,ptdump}.c that mm/ calls.
  */
-#include "internal.h"
+#include "arch/arch.h"
+#include "arm64.h"
+#include "pgtable.h"
 
 const struct arch_ops arch_arm64 = {
 	.name = "arm64",

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
+#include "arm64.h"
 
 /* Models max_zone_phys(): a zone limit clipped to the end of DRAM. */
 static uint64_t max_zone_phys(uint64_t limit, uint64_t dram_end)

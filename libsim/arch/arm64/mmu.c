@@ -11,7 +11,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memblock.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/mutant.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/printk.h"
+#include "sim/sparse.h"
+#include "sim/touched.h"
+#include "sim/trace.h"
+#include "arm64.h"
 #include "teardown.h"
 
 /* __create_pgd_mapping() flags. */

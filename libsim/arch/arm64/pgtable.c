@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memblock.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/trace.h"
 
 /*
  * Geometry from granule and VA size (pgtable-hwdef.h): levels =

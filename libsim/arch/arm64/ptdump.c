@@ -8,7 +8,10 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/strbuf.h"
+#include "arm64.h"
 
 struct prot_bits {
 	uint64_t mask, val;

@@ -4,7 +4,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "sim/kernel.h"
+#include "sim/machine.h"
 #include "teardown.h"
 
 /* Append only: a snapshot stores the index. */

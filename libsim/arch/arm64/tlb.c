@@ -4,7 +4,8 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/trace.h"
 
 /* MAX_DVM_OPS: above this many pages a range flush becomes flush_tlb_all. */
 static uint64_t max_dvm_pages(const struct mhp_machine *m)

@@ -3,7 +3,7 @@
  * table is unlinked, flushed with __flush_tlb_kernel_pgtable() and freed at
  * once, where pgtable_range_aligned() allows.
  */
-#include "internal.h"
+#include "sim/machine.h"
 #include "teardown.h"
 
 /* Models free_empty_pte_table() and its siblings: flush the table's walk cache entry, free it. */

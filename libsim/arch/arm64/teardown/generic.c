@@ -2,7 +2,7 @@
  * generic.c - the mmu_gather shape (mm/memory.c: free_pgd_range()): empty
  * tables are gathered in one pass and freed after a single flush.
  */
-#include "internal.h"
+#include "sim/machine.h"
 #include "teardown.h"
 
 static void generic_free_table(struct mhp_machine *m, struct teardown *td, struct pt_table *t, uint64_t addr)

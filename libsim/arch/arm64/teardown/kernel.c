@@ -10,7 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "sim/machine.h"
+#include "sim/memory_hotplug.h"
+#include "sim/page.h"
+#include "sim/sparse.h"
+#include "sim/trace.h"
+#include "arm64.h"
 #include "teardown.h"
 
 #ifdef MHPSIM_HAVE_KERNEL

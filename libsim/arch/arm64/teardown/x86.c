@@ -3,7 +3,7 @@
  * leaves cleared without a flush, every table freed as it empties whatever
  * its alignment, one flush_tlb_all() at the end.
  */
-#include "internal.h"
+#include "sim/machine.h"
 #include "teardown.h"
 
 static void x86_free_table(struct mhp_machine *m, struct teardown *td, struct pt_table *t, uint64_t addr)

@@ -1,0 +1,27 @@
+/*
+ * arm64.h - the arm64 entry points the arch_ops table (arch.c) names, and
+ * what the files of arch/arm64/ share. Nothing outside arch/arm64/ includes it.
+ */
+#ifndef MHPSIM_ARM64_H
+#define MHPSIM_ARM64_H
+
+#include "sim/machine.h"
+
+void zone_sizes_init(const struct mhp_machine *m, uint64_t dram_start, uint64_t dram_end,
+		     uint64_t max_zone_pfn[MAX_NR_ZONES]);
+int arm64_early_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+void arm64_memory_layout_init(struct mhp_machine *m);
+int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err);
+int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
+int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err);
+void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size);
+int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
+void vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
+void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order);
+bool kernel_teardown_built(void);
+void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size);
+void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap);
+int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
+void ptdump_show(const struct mhp_machine *m, struct strbuf *sb);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * check.h - the invariants' entry points inside the library. The model never
+ * includes this: it raises hooks (sim/machine.h) that the checks install.
+ */
+#ifndef MHPSIM_CHECK_INTERNAL_H
+#define MHPSIM_CHECK_INTERNAL_H
+
+#include "sim/machine.h"
+
+/* check_pgtable.c */
+int check_pt_dangling(const struct mhp_machine *m, struct mhp_err *err);
+int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err);
+int check_pt_leak_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+int check_vmemmap(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+int check_tlb_stale(const struct mhp_machine *m, struct mhp_err *err);
+int check_tlb_stale_returned(const struct mhp_machine *m, struct mhp_err *err);
+int check_page_owner(const struct mhp_machine *m, struct mhp_err *err);
+
+/* check_page.c */
+int check_buddy(const struct mhp_machine *m, struct mhp_err *err);
+int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err);
+int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+int check_isolation_clean(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err);
+int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, uint64_t lo_pfn, uint64_t hi_pfn,
+		struct mhp_err *err);
+int check_bad_frees(const struct mhp_machine *m, struct mhp_err *err);
+int check_pt_dangling_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+
+void check_install_hooks(struct mhp_machine *m);
+int check_touched(const struct mhp_machine *m, struct mhp_err *err);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * machine.h - the simulated machine: every layer's state in one object, so
+ * that two machines live in one process and a snapshot is one object.
+ */
+#ifndef MHPSIM_SIM_MACHINE_H
+#define MHPSIM_SIM_MACHINE_H
+
+#include "sim/kernel.h"
+#include "sim/mmzone.h"
+#include "sim/model.h"
+#include "sim/memory.h"
+#include "sim/memory_hotplug.h"
+#include "sim/ioport.h"
+#include "sim/printk.h"
+#include "sim/trace.h"
+#include "sim/mutant.h"
+#include "sim/workload.h"
+#include "sim/touched.h"
+#include "arch/arch.h"
+#include "pgtable.h"
+#include "tlb.h"
+
+/*
+ * What the model tells the layers above it (the checks) without calling
+ * them: a hook per event, installed when the machine is made.
+ */
+enum model_hook { HOOK_ARCH_OP_RETURNED, NR_MODEL_HOOKS };
+
+/* ---- the machine ----------------------------------------------------------- */
+
+struct mhp_machine {
+	struct mhp_model model;
+	const struct arch_ops *arch;    /* the model's architecture */
+
+	/* Geometry derived from the model (asm/sparsemem.h, pgtable-hwdef.h). */
+	unsigned page_shift;
+	uint64_t page_size;
+	unsigned pfn_section_shift;     /* SECTION_SIZE_BITS - PAGE_SHIFT */
+	uint64_t pages_per_section;
+	uint64_t sections_per_block;
+	uint64_t pages_per_block;
+	unsigned pageblock_order, max_page_order;
+	uint64_t pages_per_subsection;
+	unsigned subsections_per_section;
+	uint64_t memstart_addr;
+	uint64_t mappable_start, mappable_end;  /* arch_get_mappable_range(), end inclusive */
+	uint64_t max_pfn;
+
+	/* Boot parameters and run-time tunables. */
+	int default_online_type;        /* memhp_default_state / auto_online_blocks */
+	int online_policy;
+	uint32_t auto_movable_ratio;    /* memory_hotplug.auto_movable_ratio, percent */
+	uint64_t required_kernelcore, required_movablecore;   /* kernelcore=, movablecore= in pages */
+	uint64_t kernelcore_percent, movablecore_percent;
+	uint64_t zone_movable_pfn[MAX_NUMNODES];
+	uint64_t arch_zone_lo[MAX_NR_ZONES], arch_zone_hi[MAX_NR_ZONES];
+	bool auto_movable_numa_aware;
+	bool movable_node;
+	int memmap_mode;                /* memory_hotplug.memmap_on_memory: 0 off, 1 on, 2 force */
+	struct vmem_altmap *altmap;     /* the altmap of the block being added, if any */
+
+	struct pglist_data nodes[MAX_NUMNODES];
+	struct sparse_table sparse;
+	struct memory_block **blocks;   /* sorted by id */
+	size_t nr_blocks, cap_blocks;
+	struct resource *resources;     /* sorted by start, non-overlapping */
+	size_t nr_resources, cap_resources;
+
+	uint64_t totalram_pages;        /* totalram_pages(): MemTotal */
+	uint64_t nr_memmap_pages;       /* vmstat nr_memmap_pages */
+	uint64_t nr_memmap_boot_pages;
+
+	/* arm64 page tables (pgtable.c, mmu.c) and the TLB (tlb.c). */
+	struct pt_geom pt_geom;
+	struct pt_store pt;
+	struct tlb tlb;
+	bool can_set_direct_map;        /* rodata=full, or KFENCE without an early pool */
+	bool rodata_full, kfence_early, debug_pagealloc;
+	int teardown;                   /* index in teardown_strategies[] (teardown.h) */
+	uint64_t nr_pgtable_pages;      /* live table pages */
+	uint64_t nr_bad_frees;          /* frees of pages that were not allocated as claimed */
+	uint32_t offline_retry_budget;  /* migrate passes before the "signal" (EINTR) */
+	struct { int id, priority; } notifiers[8]; /* the memory notifier chain, in call order */
+	unsigned nr_notifiers;
+	bool inject_loaded;             /* memory-notifier-error-inject is loaded */
+	struct virtio_mem *vmem;        /* the model's virtio-mem device and driver, or NULL */
+	int inject_going_online, inject_going_offline;  /* its debugfs "error" values */
+	uint64_t nr_migrated;           /* pages migrated since boot */
+	uint64_t nr_page_writes;        /* page states written since boot: a statistic for benchmarks, not state */
+	uint64_t nr_kernel_warns;       /* WARN_ONs the kernel strategy's code hit */
+	struct tag_map tags;            /* live content tags -> pfn */
+	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
+	uint32_t fail_alloc_count;      /* then this many fail */
+	struct touched touched;         /* what changed since the last range check */
+	void (*hooks[NR_MODEL_HOOKS])(struct mhp_machine *m);
+	/* online_page_callback: hands a range being onlined to the buddy; returns the pages freed. */
+	uint64_t (*online_page_callback)(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+	char tlb_stale[MHP_ERR_MSG_MAX]; /* the first TLB-STALE seen when an arch operation returned */
+	uint64_t pool_used[MODEL_MAX_RANGES]; /* pages memblock handed out of each reserved range */
+
+	struct printk_ring log;
+	struct trace_state trace;
+	uint64_t prng;                  /* the one source of randomness */
+	enum mutant mutant;
+};
+
+static inline uint64_t PFN_PHYS(const struct mhp_machine *m, uint64_t pfn) { return pfn << m->page_shift; }
+
+static inline uint64_t PHYS_PFN(const struct mhp_machine *m, uint64_t pa) { return pa >> m->page_shift; }
+
+static inline uint64_t pfn_to_section_nr(const struct mhp_machine *m, uint64_t pfn) { return pfn >> m->pfn_section_shift; }
+
+static inline uint64_t section_nr_to_pfn(const struct mhp_machine *m, uint64_t nr) { return nr << m->pfn_section_shift; }
+
+/* Adds [start, end) to the physical ranges of one kind that the next range check looks at. */
+static inline void touch_range(struct mhp_machine *m, int what, uint64_t start, uint64_t end)
+{
+	struct touched *t = &m->touched;
+	uint32_t n = t->n[what];
+	/* The common case: growing the last range (consecutive pages of one allocation). */
+	if (n && start >= t->range[what][n - 1][0] && start <= t->range[what][n - 1][1]) {
+		if (end > t->range[what][n - 1][1])
+			t->range[what][n - 1][1] = end;
+		return;
+	}
+	touch_range_slow(t, what, start, end);
+}
+
+static inline void raise_hook(struct mhp_machine *m, enum model_hook hook)
+{
+	if (m->hooks[hook])
+		m->hooks[hook](m);
+}
+
+static inline void touched_reset(struct mhp_machine *m)
+{
+	memset(m->touched.n, 0, sizeof(m->touched.n));
+}
+
+void derive_geometry(struct mhp_machine *m);
+struct mhp_machine *machine_alloc(const struct mhp_model *model, mhp_trace_sink sink, void *ctx);
+int teardown_error(struct mhp_err *err, int ret, const char *name);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * model.h - a model file (models/NAME.yaml): the machine before it boots.
+ */
+#ifndef MHPSIM_SIM_MODEL_H
+#define MHPSIM_SIM_MODEL_H
+
+#include "sim/kernel.h"
+
+struct model_range {
+	uint64_t start, size;
+	int nid;
+	char name[96];      /* reserved: what holds it; hotplug: driver */
+	bool cma;           /* reserved: a CMA area (managed, but unmovable to isolation) */
+	int pool;           /* reserved: boot allocations of this kind come from here (POOL_*) */
+	uint64_t block_size;   /* hotplug by virtio_mem: the device's block-size (QEMU's default 2 MiB) */
+	unsigned line, col; /* where the model file gives it */
+};
+
+enum { POOL_NONE, POOL_PGTABLE, POOL_MEMMAP };
+
+struct mhp_model {
+	char name[64];
+	char arch[16];                  /* arch_find(): "arm64" unless the model file says */
+	char path[512];
+	unsigned page_shift;            /* 12, 14, 16 */
+	unsigned va_bits, pa_bits;
+	unsigned section_size_bits;     /* SECTION_SIZE_BITS */
+	uint64_t block_size;            /* memory_block_size_bytes() */
+	uint64_t fw_dma_limit;          /* DT/ACPI DMA limit; UINT64_MAX if none */
+	uint64_t memstart_align;
+	int default_online_type;        /* CONFIG_MHP_DEFAULT_ONLINE_TYPE_* */
+	char cmdline[512];              /* default kernel command line */
+	unsigned nr_nodes;
+	struct { int nid; bool has_cpu; } nodes[MAX_NUMNODES];
+	unsigned nr_ram, nr_hotplug, nr_reserved;
+	struct model_range ram[MODEL_MAX_RANGES];
+	struct model_range hotplug[MODEL_MAX_RANGES];
+	struct model_range reserved[MODEL_MAX_RANGES];
+	unsigned nr_simplifications;
+	char simplifications[MODEL_MAX_SIMPLIFICATIONS][256];
+};
+
+bool model_geometry_valid(const struct mhp_model *mo);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * page_alloc.h - zones' counters, the buddy allocator and pageblocks.
+ * Kernel twin: mm/page_alloc.c (mm/internal.h's share of it).
+ */
+#ifndef MHPSIM_SIM_PAGE_ALLOC_H
+#define MHPSIM_SIM_PAGE_ALLOC_H
+
+#include "sim/machine.h"
+#include "sim/page.h"
+
+bool zone_intersects(const struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
+void resize_zone_range(struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
+void resize_pgdat_range(struct pglist_data *pgdat, uint64_t start_pfn, uint64_t nr_pages);
+void adjust_managed_page_count(struct mhp_machine *m, struct zone *z, int64_t nr);
+int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
+void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind);
+void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order);
+void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+uint64_t move_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt);
+uint64_t take_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn);
+void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt);
+void zone_free_lists_free(struct zone *z);
+bool page_is_free(const struct mhp_machine *m, uint64_t pfn);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * sparse.h - the section table and the memmap it points to.
+ * Kernel twin: mm/sparse.c (with pfn_to_page of include/asm-generic/memory_model.h).
+ */
+#ifndef MHPSIM_SIM_SPARSE_H
+#define MHPSIM_SIM_SPARSE_H
+
+#include "sim/machine.h"
+#include "sim/page.h"
+
+/* sparse.c */
+int sparse_init(struct mhp_machine *m);
+void sparse_free(struct mhp_machine *m);
+struct mem_section *__nr_to_section_slow(const struct mhp_machine *m, uint64_t nr);
+
+/* Models __nr_to_section(): NULL when the section's root was never allocated. The last root hit is tried first. */
+static inline struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr)
+{
+	const struct sparse_table *t = &m->sparse;
+	unsigned shift = m->page_shift - 4;   /* a root holds PAGE_SIZE / 16 sections */
+	if (t->last < t->nr_roots && t->roots[t->last].root_nr == nr >> shift)
+		return &t->roots[t->last].sections[nr & ((1ull << shift) - 1)];
+	return __nr_to_section_slow(m, nr);
+}
+
+static inline struct mem_section *__pfn_to_section(const struct mhp_machine *m, uint64_t pfn)
+{
+	return __nr_to_section(m, pfn >> m->pfn_section_shift);
+}
+struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr); /* allocates */
+bool present_section(const struct mem_section *ms);
+bool online_section(const struct mem_section *ms);
+bool early_section(const struct mem_section *ms);
+int memblocks_present(struct mhp_machine *m, struct mhp_err *err);
+int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages, bool early);
+void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
+void online_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+void offline_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+bool pfn_valid(const struct mhp_machine *m, uint64_t pfn);
+/* Calls fn for each present section in [start_nr, end_nr) in order; stops on nonzero. */
+int for_each_present_section(const struct mhp_machine *m, uint64_t start_nr, uint64_t end_nr,
+			     int (*fn)(const struct mhp_machine *, uint64_t nr,
+				       const struct mem_section *, void *), void *arg);
+uint64_t sparse_memory_bytes(const struct mhp_machine *m);
+
+/* The state of a page, or NULL when its section keeps none (nothing allocated in it). */
+static inline struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	if (!ms || !ms->pages)
+		return NULL;
+	return &ms->pages[pfn & (m->pages_per_section - 1)];
+}
+
+static inline enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct page_state *p = page_state_of(m, pfn);
+	return p ? (enum page_kind)p->kind : PG_FREE;
+}
+int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
+
+#endif

@@ -1,0 +1,14 @@
+/*
+ * strbuf.h - bounded text building (lib/util.c).
+ */
+#ifndef MHPSIM_SIM_STRBUF_H
+#define MHPSIM_SIM_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf { char *buf; size_t cap, len; };
+void sb_init(struct strbuf *sb, char *buf, size_t cap);
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_put(struct strbuf *sb, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * trace.h - trace events: the source of narration, JSON lines and the trace hash.
+ */
+#ifndef MHPSIM_SIM_TRACE_H
+#define MHPSIM_SIM_TRACE_H
+
+#include "sim/kernel.h"
+
+struct trace_state {
+	uint64_t seq;
+	uint64_t hash;
+	mhp_trace_sink sink;
+	void *ctx;
+};
+
+
+struct mhp_machine;
+/* trace.c */
+struct mhp_trace_field TF_U(const char *key, uint64_t v);
+struct mhp_trace_field TF_X(const char *key, uint64_t v);
+struct mhp_trace_field TF_S(const char *key, const char *s);
+void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f,
+		unsigned n, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+#define TRACE(m, type, fields, ...) \
+	trace_emit((m), (type), (fields), (unsigned)ARRAY_SIZE(fields), __VA_ARGS__)
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * workload.h - content tags of workload pages: what must never be lost.
+ */
+#ifndef MHPSIM_SIM_WORKLOAD_H
+#define MHPSIM_SIM_WORKLOAD_H
+
+#include "sim/kernel.h"
+
+/*
+ * Content tags of workload pages: tag -> pfn, a three-level radix tree on
+ * the tag. Tags are handed out in runs, so a run fills leaves in order and a
+ * lookup is three loads; nodes exist only where tags are live.
+ */
+#define TAG_LEAF_BITS 10
+#define TAG_MID_BITS 10
+#define TAG_TOP_BITS (32 - TAG_MID_BITS - TAG_LEAF_BITS)
+struct tag_leaf {
+	uint32_t count;
+	uint64_t pfn1[1u << TAG_LEAF_BITS];   /* pfn + 1; 0: no such tag */
+};
+struct tag_mid {
+	uint32_t count;
+	struct tag_leaf *leaf[1u << TAG_MID_BITS];
+};
+struct tag_map {
+	struct tag_mid **top;                 /* 1 << TAG_TOP_BITS entries, allocated on first use */
+	uint64_t count;
+};
+
+struct mhp_machine;
+void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn);
+int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn);
+bool tag_next_live(const struct tag_map *t, uint32_t from, uint32_t *tag);
+void tags_for_each(const struct tag_map *t, void (*fn)(uint32_t tag, uint64_t pfn, void *arg), void *arg);
+bool tag_lookup(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
+void tags_free(struct mhp_machine *m);
+
+#endif
