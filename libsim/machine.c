@@ -42,8 +42,8 @@ void derive_geometry(struct mhp_machine *m)
 	/* SUBSECTION_SHIFT is 21: 2 MiB subsections. */
 	m->pages_per_subsection = (1ull << 21) >> mo->page_shift;
 	m->subsections_per_section = (unsigned)(m->pages_per_section / m->pages_per_subsection);
-	assert(m->subsections_per_section <= 256);
-	assert(m->sections_per_block == 1);
+	MHP_ASSERT(m->subsections_per_section <= 256);
+	MHP_ASSERT(m->sections_per_block == 1);
 }
 
 static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_notifier, struct mhp_err *err)

@@ -642,8 +642,8 @@ int snapshot_encode(const struct mhp_machine *m, const void *extra, size_t extra
 		    struct mhp_err *err)
 {
 	_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "snapshots are little-endian");
-	assert(extra_len <= SNAPSHOT_MAX_EXTRA);
-	assert(!m->altmap);   /* only between operations */
+	MHP_ASSERT(extra_len <= SNAPSHOT_MAX_EXTRA);
+	MHP_ASSERT(!m->altmap);   /* only between operations */
 	struct ser s = { .load = false };
 	uint8_t header[SNAPSHOT_HEADER] = { 0 };
 	ser_raw(&s, header, sizeof(header));

@@ -14,7 +14,7 @@ void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 {
 	uint64_t(*r)[2] = t->range[what];
 	uint32_t n = t->n[what], lo = 0, hi = n;
-	assert(start < end && n <= TOUCHED_MAX);
+	MHP_ASSERT(start < end && n <= TOUCHED_MAX);
 	while (lo < hi) {   /* the first range that ends at or after start */
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (r[mid][1] < start)

@@ -107,7 +107,7 @@ void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_
 	struct mhp_trace_event ev = { .seq = m->trace.seq++, .type = type, .text = text };
 	va_list ap;
 
-	assert(n <= MHP_TRACE_MAX_FIELDS);
+	MHP_ASSERT(n <= MHP_TRACE_MAX_FIELDS);
 	ev.nfields = n;
 	memcpy(ev.fields, f, n * sizeof(*f));
 	m->trace.hash = hash_event(m->trace.hash, &ev, fmt);

@@ -5,7 +5,10 @@
 #include "sim/machine.h"
 #include "sim/mmzone.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* arm64 granule constants (asm/sparsemem.h, pgtable-hwdef.h). */
 static void test_qemu_model_geometry(void **state)
@@ -48,12 +51,34 @@ static void test_models_list_simplifications(void **state)
 	}
 }
 
+/* MHP_ASSERT holds in every build: a broken one aborts even where NDEBUG turns assert() off. */
+static void test_mhp_assert_aborts_in_every_build(void **state)
+{
+	(void)state;
+#ifdef NDEBUG
+	print_message("built with NDEBUG: assert() is off here, MHP_ASSERT must not be\n");
+#endif
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int zero = 0;
+		MHP_ASSERT(zero == 1);
+		_exit(0);   /* reached only if the assertion did nothing */
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_qemu_model_geometry),
 		cmocka_unit_test(test_server_zones),
 		cmocka_unit_test(test_models_list_simplifications),
+		cmocka_unit_test(test_mhp_assert_aborts_in_every_build),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,7 +124,7 @@ void remove_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t
 		size_t i = block_search(m, id, &found);
 		if (!found)
 			continue;
-		assert(m->blocks[i]->state == MEM_OFFLINE);
+		MHP_ASSERT(m->blocks[i]->state == MEM_OFFLINE);
 		free(m->blocks[i]);
 		memmove(&m->blocks[i], &m->blocks[i + 1], (m->nr_blocks - i - 1) * sizeof(*m->blocks));
 		m->nr_blocks--;

@@ -276,7 +276,7 @@ static int sbm_unplug_offline(struct mhp_machine *m, struct virtio_mem *vm, uint
 		*st = SBM_UNUSED;
 		struct mhp_err err = { 0 };
 		int ret = mhp_remove_memory(m, id_to_phys(vm, id), vm->block, &err);
-		assert(!ret);   /* an offline block of ours: removing it cannot fail (the kernel's BUG_ON) */
+		MHP_ASSERT(!ret);   /* an offline block of ours: removing it cannot fail (the kernel's BUG_ON) */
 		(void)ret;
 		vm->offline_size -= vm->block;
 	}

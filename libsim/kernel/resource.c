@@ -71,7 +71,7 @@ void merge_system_ram_resource(struct mhp_machine *m, uint64_t start)
 	size_t i = 0;
 	while (i < m->nr_resources && m->resources[i].start != start)
 		i++;
-	assert(i < m->nr_resources);
+	MHP_ASSERT(i < m->nr_resources);
 	if (i + 1 < m->nr_resources && can_merge(&m->resources[i], &m->resources[i + 1])) {
 		m->resources[i].end = m->resources[i + 1].end;
 		delete_resource_at(m, i + 1);

@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/kernel.h"
@@ -10,7 +11,7 @@
 
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...)
 {
-	assert(code <= 0);
+	MHP_ASSERT(code <= 0);
 	if (err) {
 		va_list ap;
 		va_start(ap, fmt);
@@ -94,4 +95,11 @@ uint64_t fnv1a64(uint64_t h, const void *data, size_t len)
 		h *= 0x100000001b3ull;
 	}
 	return h;
+}
+
+void mhp_assert_fail(const char *cond, const char *file, int line, const char *func)
+{
+	fprintf(stderr, "mhpsim: assertion failed: %s (%s:%d, %s)\n", cond, file, line, func);
+	fflush(stderr);
+	abort();
 }

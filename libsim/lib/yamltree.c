@@ -377,7 +377,7 @@ int yexpect(const struct ydoc *doc, const struct ynode *node, enum ynode_kind ki
 
 struct ynode *ymap_get(const struct ynode *map, const char *key)
 {
-	assert(map->kind == Y_MAP);
+	MHP_ASSERT(map->kind == Y_MAP);
 	for (unsigned i = 0; i < map->n; i++)
 		if (strcmp(map->items[2 * i]->str, key) == 0)
 			return map->items[2 * i + 1];

@@ -30,7 +30,7 @@ static const char *const online_type_names[] = {
 
 const char *online_type_name(int online_type)
 {
-	assert(online_type >= 0 && online_type < (int)ARRAY_SIZE(online_type_names));
+	MHP_ASSERT(online_type >= 0 && online_type < (int)ARRAY_SIZE(online_type_names));
 	return online_type_names[online_type];
 }
 
@@ -118,7 +118,7 @@ static int auto_movable_zone_for_pfn(const struct mhp_machine *m, int nid, uint6
 int zone_for_pfn_range(const struct mhp_machine *m, int online_type, int nid,
 		       uint64_t start_pfn, uint64_t nr_pages)
 {
-	assert(nid >= 0 && nid < MAX_NUMNODES);
+	MHP_ASSERT(nid >= 0 && nid < MAX_NUMNODES);
 	if (online_type == MMOP_ONLINE_KERNEL)
 		return default_kernel_zone_for_pfn(m, nid, start_pfn, nr_pages);
 	if (online_type == MMOP_ONLINE_MOVABLE)
@@ -133,7 +133,7 @@ static void set_section_zone(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pa
 {
 	for (uint64_t p = pfn; p < pfn + nr_pages; p += m->pages_per_section) {
 		struct mem_section *ms = __pfn_to_section(m, p);
-		assert(present_section(ms));
+		MHP_ASSERT(present_section(ms));
 		ms->zone = (int8_t)zid;
 		ms->nid = (int16_t)nid;
 	}
@@ -290,7 +290,7 @@ void mhp_init_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_
 {
 	move_pfn_range_to_zone(m, nid, zid, pfn, nr_pages, MIGRATE_UNMOVABLE);
 	/* Whole sections of memmap would be marked online here; a block's memmap is less than a section. */
-	assert(nr_pages < m->pages_per_section);
+	MHP_ASSERT(nr_pages < m->pages_per_section);
 }
 
 /* Models mhp_deinit_memmap_on_memory(). */
@@ -484,7 +484,7 @@ int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, 
 		offline_mem_sections(m, start_pfn, end_pfn);
 	uint64_t taken = m->mutant == MUTANT_OFFLINE_LEAVES_FREE_BLOCKS ? nr_pages - already_offline
 										  : take_free_blocks(m, start_pfn, end_pfn);
-	assert(taken + already_offline == nr_pages);
+	MHP_ASSERT(taken + already_offline == nr_pages);
 	if (already_offline)   /* a driver's fake-offline pages go offline with the rest, never managed */
 		offline_fake_offline_pages(m, start_pfn, end_pfn);
 	(void)z;
@@ -646,7 +646,7 @@ static int add_memory_resource(struct mhp_machine *m, int nid, uint64_t start, u
 	if (type != MMOP_OFFLINE) {
 		for (uint64_t id = start / m->model.block_size; id < (start + size) / m->model.block_size; id++) {
 			struct memory_block *mem = find_memory_block_by_id(m, id);
-			assert(mem);
+			MHP_ASSERT(mem);
 			mem->online_type = type;
 			if (device_online(m, mem))
 				break;

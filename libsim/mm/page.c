@@ -17,7 +17,8 @@
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
-	assert(ms && pfn_to_section_nr(m, pfn + n - 1) == pfn_to_section_nr(m, pfn));
+	MHP_ASSERT(ms && pfn_to_section_nr(m, pfn + n - 1) == pfn_to_section_nr(m, pfn));
+	MHP_ASSERT(n > 0 && kind < NR_PAGE_KINDS);
 	if (!ms->pages) {
 		if (kind == PG_FREE)
 			return 0;
@@ -30,6 +31,7 @@ int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_ki
 	for (uint64_t i = 0; i < n; i++) {
 		struct page_state *p = &ms->pages[(pfn + i) & (m->pages_per_section - 1)];
 		ms->nr_alloc += (kind != PG_FREE) - (p->kind != PG_FREE);
+		MHP_ASSERT(ms->nr_alloc <= m->pages_per_section);
 		*p = (struct page_state){ .kind = (uint8_t)kind };
 	}
 	if (!ms->nr_alloc) {

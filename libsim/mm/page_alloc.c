@@ -22,7 +22,7 @@ static const char *const zone_names[MAX_NR_ZONES] = {
 
 const char *zone_name(int zid)
 {
-	assert(zid >= 0 && zid < MAX_NR_ZONES);
+	MHP_ASSERT(zid >= 0 && zid < MAX_NR_ZONES);
 	return zone_names[zid];
 }
 
@@ -77,21 +77,21 @@ static unsigned max_order(const struct mhp_machine *m)
 static struct zone *pfn_zone(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	assert(ms && ms->zone != NO_ZONE && ms->nid >= 0);
+	MHP_ASSERT(ms && ms->zone != NO_ZONE && ms->nid >= 0);
 	return (struct zone *)&m->nodes[ms->nid].zones[ms->zone];
 }
 
 int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	assert(ms && ms->pb_mt);
+	MHP_ASSERT(ms && ms->pb_mt);
 	return ms->pb_mt[(pfn & (m->pages_per_section - 1)) >> m->pageblock_order];
 }
 
 void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
-	assert(ms && ms->pb_mt);
+	MHP_ASSERT(ms && ms->pb_mt);
 	ms->pb_mt[(pfn & (m->pages_per_section - 1)) >> m->pageblock_order] = (uint8_t)mt;
 }
 
@@ -117,7 +117,7 @@ static void fl_room(struct free_list *fl)
 		return;
 	uint32_t ncap = fl->n < 8 ? 16 : fl->n * 2, nhead = (ncap - fl->n) / 2;
 	uint64_t *a = malloc(ncap * sizeof(*a));
-	assert(a);   /* host memory for free lists is bounded by the pages the model holds */
+	MHP_ASSERT(a);   /* host memory for free lists is bounded by the pages the model holds */
 	if (fl->n)
 		memcpy(a + nhead, fl->pfn, fl->n * sizeof(*a));
 	free(fl->pfn ? fl->pfn - fl->head : NULL);
@@ -132,7 +132,7 @@ static void fl_add(struct free_list *fl, uint64_t pfn)
 	bool found;
 	fl_room(fl);
 	uint32_t i = fl_search(fl, pfn, &found);
-	assert(!found);
+	MHP_ASSERT(!found);
 	if (i < fl->n - i) {
 		memmove(fl->pfn - 1, fl->pfn, i * sizeof(*fl->pfn));
 		fl->pfn--;
@@ -142,6 +142,8 @@ static void fl_add(struct free_list *fl, uint64_t pfn)
 	}
 	fl->pfn[i] = pfn;
 	fl->n++;
+	MHP_ASSERT(fl->head + fl->n <= fl->cap);
+	MHP_ASSERT(i == 0 || fl->pfn[i - 1] > pfn);   /* sorted, highest first */
 }
 
 static bool fl_del(struct free_list *fl, uint64_t pfn)
@@ -157,6 +159,7 @@ static bool fl_del(struct free_list *fl, uint64_t pfn)
 	} else {
 		memmove(&fl->pfn[i], &fl->pfn[i + 1], (fl->n - i - 1) * sizeof(*fl->pfn));
 	}
+	MHP_ASSERT(fl->n > 0);
 	fl->n--;
 	return true;
 }
@@ -204,6 +207,8 @@ static bool buddy_in_zone(const struct mhp_machine *m, uint64_t buddy, const str
 static void __free_one_page(struct mhp_machine *m, uint64_t pfn, unsigned order, int mt)
 {
 	struct zone *z = pfn_zone(m, pfn);
+	MHP_ASSERT(order <= max_order(m) && mt >= 0 && mt < MIGRATE_TYPES);
+	MHP_ASSERT(is_aligned(pfn, 1ull << order));   /* a buddy block starts at its own size */
 	while (order < max_order(m)) {
 		uint64_t buddy = pfn ^ (1ull << order);
 		if (!buddy_in_zone(m, buddy, z))
@@ -367,7 +372,7 @@ static bool node_alloc(struct mhp_machine *m, int nid, unsigned order, struct al
 			continue;
 		if (*pfn + (1ull << order) > skip_lo && *pfn < skip_hi) {
 			/* Isolated pageblocks are never on these lists; a target inside the range is a bug. */
-			assert(!"allocation inside an isolated range");
+			MHP_ASSERT(!"allocation inside an isolated range");
 		}
 		return true;
 	}

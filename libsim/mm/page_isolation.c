@@ -117,7 +117,7 @@ int alloc_contig_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_p
 		return -EBUSY;
 	}
 	uint64_t taken = take_free_blocks(m, start_pfn, end_pfn);
-	assert(taken == end_pfn - start_pfn);
+	MHP_ASSERT(taken == end_pfn - start_pfn);
 	(void)taken;
 	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)
 		set_pageblock_migratetype(m, p, MIGRATE_MOVABLE);

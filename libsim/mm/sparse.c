@@ -119,7 +119,7 @@ static struct section_root *root_of(struct mhp_machine *m, uint64_t nr)
 {
 	bool found;
 	size_t i = root_search(&m->sparse, nr / sections_per_root(m), &found);
-	assert(found);
+	MHP_ASSERT(found);
 	return &m->sparse.roots[i];
 }
 
@@ -129,7 +129,7 @@ static void sparse_put_root(struct mhp_machine *m, uint64_t nr)
 	struct sparse_table *t = &m->sparse;
 	bool found;
 	size_t i = root_search(t, nr / sections_per_root(m), &found);
-	assert(found);
+	MHP_ASSERT(found);
 	if (t->roots[i].nr_present)
 		return;
 	for (uint64_t k = 0; k < sections_per_root(m); k++)
@@ -184,9 +184,9 @@ static uint64_t memmap_pages(const struct mhp_machine *m, uint64_t nr_pages)
 int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages, bool early)
 {
 	uint64_t nr = pfn_to_section_nr(m, pfn), mask[4];
-	assert(nr_pages > 0);
-	assert(pfn_to_section_nr(m, pfn + nr_pages - 1) == nr);
-	assert(is_aligned(pfn | nr_pages, m->pages_per_subsection));
+	MHP_ASSERT(nr_pages > 0);
+	MHP_ASSERT(pfn_to_section_nr(m, pfn + nr_pages - 1) == nr);
+	MHP_ASSERT(is_aligned(pfn | nr_pages, m->pages_per_subsection));
 
 	struct mem_section *ms = sparse_get_section(m, nr);
 	if (!ms)
@@ -238,11 +238,11 @@ void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_page
 	uint64_t nr = pfn_to_section_nr(m, pfn), mask[4];
 	struct mem_section *ms = __nr_to_section(m, nr);
 
-	assert(present_section(ms));
-	assert(!online_section(ms));
+	MHP_ASSERT(present_section(ms));
+	MHP_ASSERT(!online_section(ms));
 	subsection_mask(m, pfn, nr_pages, mask);
 	for (int i = 0; i < 4; i++) {
-		assert((ms->subsection_map[i] & mask[i]) == mask[i]);
+		MHP_ASSERT((ms->subsection_map[i] & mask[i]) == mask[i]);
 		ms->subsection_map[i] &= ~mask[i];
 	}
 	if (early_section(ms))
@@ -257,7 +257,7 @@ void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_page
 		return;
 	if (m->mutant == MUTANT_REMOVE_KEEPS_SECTION_PRESENT)
 		return;   /* the bug: the emptied section still claims to be present */
-	assert(!ms->nr_alloc && !ms->pages);
+	MHP_ASSERT(!ms->nr_alloc && !ms->pages);
 	free(ms->pb_mt);
 	*ms = (struct mem_section){ .nid = -1, .zone = NO_ZONE };
 	m->sparse.nr_present--;
@@ -269,7 +269,7 @@ static void set_sections_online(struct mhp_machine *m, uint64_t start_pfn, uint6
 {
 	for (uint64_t pfn = start_pfn; pfn < end_pfn; pfn += m->pages_per_section) {
 		struct mem_section *ms = __pfn_to_section(m, pfn);
-		assert(present_section(ms));
+		MHP_ASSERT(present_section(ms));
 		if (online)
 			ms->flags |= SECTION_IS_ONLINE;
 		else

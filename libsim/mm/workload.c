@@ -55,7 +55,7 @@ bool tag_lookup(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn)
 /* Records a new live tag; -ENOMEM leaves the map as it was. */
 int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 {
-	assert(tag && pfn != UINT64_MAX);
+	MHP_ASSERT(tag && pfn != UINT64_MAX);
 	if (!t->top && !(t->top = calloc(1u << TAG_TOP_BITS, sizeof(*t->top))))
 		return -ENOMEM;
 	struct tag_mid **midp = &t->top[tag_top(tag)];
@@ -68,7 +68,7 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 		(*midp)->count++;
 	}
 	uint64_t *slot = &(*leafp)->pfn1[tag_idx(tag)];
-	assert(!*slot);
+	MHP_ASSERT(!*slot);
 	*slot = pfn + 1;
 	(*leafp)->count++;
 	t->count++;
@@ -79,7 +79,7 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
 {
 	uint64_t *slot = tag_slot(&m->tags, tag);
-	assert(slot && *slot);
+	MHP_ASSERT(slot && *slot);
 	*slot = pfn + 1;
 }
 
@@ -88,7 +88,7 @@ static void tag_delete(struct tag_map *t, uint32_t tag)
 {
 	struct tag_mid *mid = t->top[tag_top(tag)];
 	struct tag_leaf *leaf = mid->leaf[tag_mid(tag)];
-	assert(leaf->pfn1[tag_idx(tag)]);
+	MHP_ASSERT(leaf->pfn1[tag_idx(tag)]);
 	leaf->pfn1[tag_idx(tag)] = 0;
 	t->count--;
 	if (--leaf->count)

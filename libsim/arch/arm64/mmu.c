@@ -106,9 +106,9 @@ static void map_ptes(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 {
 	uint64_t idx = pt_index(m, t->depth, va), n = (end - va) >> m->page_shift;
 	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes, mix = 0;
-	assert(idx + n <= m->pt_geom.ptrs[t->depth]);
+	MHP_ASSERT(idx + n <= m->pt_geom.ptrs[t->depth]);
 	for (uint64_t i = 0; i < n; i++, va += m->page_size, pa += m->page_size) {
-		assert(t->e[idx + i] == 0);   /* pgattr_change_is_safe: only none -> valid here */
+		MHP_ASSERT(t->e[idx + i] == 0);   /* pgattr_change_is_safe: only none -> valid here */
 		/* A run is contiguous when it starts CONT-aligned and is wholly inside [va, end). */
 		uint64_t run = va & ~(cont_span - 1);
 		bool cont = !(r->flags & NO_CONT_MAPPINGS) && !((va ^ pa) & (cont_span - 1)) && run + cont_span <= end &&
@@ -135,7 +135,7 @@ static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 		uint64_t idx = pt_index(m, depth, va), span = pt_span(m, depth);
 		if (last || (m->pt_geom.block_ok[depth] && !(r->flags & NO_BLOCK_MAPPINGS) &&
 			     !((va | next | pa) & (span - 1)))) {
-			assert(t->e[idx] == 0);   /* pgattr_change_is_safe: only none -> valid here */
+			MHP_ASSERT(t->e[idx] == 0);   /* pgattr_change_is_safe: only none -> valid here */
 			uint64_t bits = last ? r->leaf_bits : r->leaf_bits & ~PTE_TABLE_BIT;
 			/* A PUD block never carries CONT; PMD and PTE runs may. */
 			bool may_cont = last || depth == m->pt_geom.levels - 2;
@@ -348,7 +348,7 @@ static void free_table(struct mhp_machine *m, struct pt_table *parent, uint64_t 
 		       uint64_t addr, struct teardown *td)
 {
 	const struct teardown_strategy *s = teardown_strategy_of(m);
-	assert(t->used == 0);
+	MHP_ASSERT(t->used == 0);
 	if (m->mutant != MUTANT_FREE_TABLE_KEEP_PARENT)
 		teardown_clear(m, parent, idx);
 	if (!s->quiet_bootmem)   /* free_hotplug_pgtable_page() */
@@ -432,10 +432,10 @@ static void teardown_range(struct mhp_machine *m, const struct teardown_req *req
 	if (req->vmemmap && m->mutant == MUTANT_VMEMMAP_NOT_FREED && s->free_table)
 		return;
 	struct teardown *td = calloc(1, sizeof(*td));
-	assert(td);   /* a few KiB; an allocation failure here is the host's, not the model's */
+	MHP_ASSERT(td);   /* a few KiB; an allocation failure here is the host's, not the model's */
 	td->req = req;
 	s->teardown_range(m, td);
-	assert(m->pt.nr_zero_pending == 0);   /* every table the unmap pass emptied was freed or zeroed */
+	MHP_ASSERT(m->pt.nr_zero_pending == 0);   /* every table the unmap pass emptied was freed or zeroed */
 	free(td);
 	arch_op_returns(m);
 }
@@ -480,7 +480,7 @@ static struct pt_table *vmemmap_table(struct mhp_machine *m, uint64_t va, unsign
 	struct pt_table *t = pt_pgd(m);
 	while (t && t->depth < depth) {
 		uint64_t idx = pt_index(m, t->depth, va);
-		assert(desc_type(m, t->depth, t->e[idx]) != DESC_BLOCK);
+		MHP_ASSERT(desc_type(m, t->depth, t->e[idx]) != DESC_BLOCK);
 		t = next_table(m, t, idx, r);
 	}
 	return t;

@@ -230,9 +230,10 @@ void pt_zero_settle(struct mhp_machine *m, struct pt_table *t)
 
 void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d)
 {
-	assert(!t->zero_pending);
-	assert(idx < m->pt_geom.ptrs[t->depth]);
+	MHP_ASSERT(!t->zero_pending);
+	MHP_ASSERT(idx < m->pt_geom.ptrs[t->depth]);
 	t->used += (d != 0) - (t->e[idx] != 0);
+	MHP_ASSERT(t->used <= m->pt_geom.ptrs[t->depth]);   /* a count that wrapped below zero shows here */
 	uint64_t delta = pt_mix(t->pfn, idx, d) - pt_mix(t->pfn, idx, t->e[idx]);
 	t->mix += delta;
 	m->pt.digest += delta;

@@ -19,7 +19,7 @@ const unsigned nr_teardown_strategies = ARRAY_SIZE(teardown_strategies);
 
 const struct teardown_strategy *teardown_strategy_of(const struct mhp_machine *m)
 {
-	assert(m->teardown >= 0 && (unsigned)m->teardown < nr_teardown_strategies);
+	MHP_ASSERT(m->teardown >= 0 && (unsigned)m->teardown < nr_teardown_strategies);
 	return teardown_strategies[m->teardown];
 }
 

@@ -1,12 +1,18 @@
 /*
- * bug.h - MHP_ASSERT: invariants that hold in every build, release too.
- * Kernel twin: include/asm-generic/bug.h (BUG_ON).
+ * bug.h - MHP_ASSERT: invariants that hold in every build, release included
+ * (TigerBeetle's habit). A broken one is a bug of the model, never of the
+ * input: it names itself on stderr and aborts. Kernel twin: BUG_ON() of
+ * include/asm-generic/bug.h.
  */
 #ifndef MHPSIM_SIM_BUG_H
 #define MHPSIM_SIM_BUG_H
 
-#include <assert.h>
+_Noreturn void mhp_assert_fail(const char *cond, const char *file, int line, const char *func);
 
-#define MHP_ASSERT(cond) assert(cond)
+#define MHP_ASSERT(cond)                                                           \
+	do {                                                                       \
+		if (__builtin_expect(!(cond), 0))                                  \
+			mhp_assert_fail(#cond, __FILE__, __LINE__, __func__);       \
+	} while (0)
 
 #endif

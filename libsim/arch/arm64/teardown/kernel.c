@@ -127,7 +127,7 @@ void kshim_set(uint64_t *entry, uint64_t value)
 uint64_t kshim_table_pfn(const void *first_entry)
 {
 	const struct pt_table *t = table_of(first_entry);
-	assert(t && first_entry == t->e);
+	MHP_ASSERT(t && first_entry == t->e);
 	return t->pfn;
 }
 
@@ -169,7 +169,7 @@ void kshim_flush_tlb_kernel_pgtable(unsigned long addr)
 
 static void enter(struct mhp_machine *m)
 {
-	assert(!km);
+	MHP_ASSERT(!km);
 	km = m;
 	memset(recent, 0, sizeof(recent));
 }
@@ -204,13 +204,13 @@ bool kernel_teardown_built(void)
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size)
 {
 	(void)m, (void)va, (void)size;
-	assert(!"built without a kernel tree");
+	MHP_ASSERT(!"built without a kernel tree");
 }
 
 void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap)
 {
 	(void)m, (void)start, (void)end, (void)altmap;
-	assert(!"built without a kernel tree");
+	MHP_ASSERT(!"built without a kernel tree");
 }
 
 bool kernel_teardown_built(void)
