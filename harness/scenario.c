@@ -16,7 +16,7 @@
 #include "sim/model.h"
 #include "sim/mutant.h"
 #include "sim/snapshot.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "sim/trace.h"
 #include "check/check.h"
 #include "teardown.h"
@@ -477,7 +477,7 @@ static int boot_machine(struct run *r)
 	/* A snapshot keeps its own strategy unless the scenario or the caller names one. */
 	int tret = (!sc->snap || r->opt->teardown || sc->has_teardown) ? mhp_machine_set_teardown(r->m, teardown) : 0;
 	if (tret)
-		return teardown_error(r->err, tret, teardown);
+		return mhp_teardown_error(r->err, tret, teardown);
 	const char *mutant = r->opt->mutant ? r->opt->mutant : sc->mutant[0] ? sc->mutant : NULL;
 	if (mutant && mhp_machine_set_mutant(r->m, mutant))
 		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", mutant);

@@ -13,7 +13,7 @@
 #include "sim/machine.h"
 #include "sim/mmzone.h"
 #include "sim/model.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "yamltree.h"
 
 #define STEP_MAX_KV 8

@@ -19,7 +19,7 @@
 #include "sim/model.h"
 #include "sim/page_alloc.h"
 #include "sim/sparse.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "sim/workload.h"
 #include "check/check.h"
 #include "drivers/virtio_mem.h"
@@ -253,7 +253,7 @@ int mhp_teardown_strategy_built(const char *name)
 }
 
 /* The message for mhp_machine_set_teardown()'s errno; the names come from the registry. */
-int teardown_error(struct mhp_err *err, int ret, const char *name)
+int mhp_teardown_error(struct mhp_err *err, int ret, const char *name)
 {
 	if (ret == -ENOTSUP)
 		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree "
@@ -291,4 +291,14 @@ void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3])
 	counts[0] = m->tlb.nr_flush_range;
 	counts[1] = m->tlb.nr_flush_pgtable;
 	counts[2] = m->tlb.nr_flush_all;
+}
+
+void mhp_machine_set_offline_retries(struct mhp_machine *m, uint32_t passes)
+{
+	m->offline_retry_budget = passes;
+}
+
+int mhp_touch(struct mhp_machine *m, enum mhp_touch kind, uint64_t addr)
+{
+	return m->arch->touch(m, (int)kind, addr);
 }

@@ -758,40 +758,12 @@ int mhp_machine_load_buffer(const void *buf, size_t len, const char *name, mhp_t
 
 int snapshot_write_file(const char *path, const uint8_t *buf, size_t len, struct mhp_err *err)
 {
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return mhp_err_set(err, -errno, "%s: cannot create: %s", path, strerror(errno));
-	bool ok = fwrite(buf, 1, len, f) == len;
-	ok = fclose(f) == 0 && ok;
-	return ok ? 0 : mhp_err_set(err, -EIO, "%s: write failed", path);
+	return write_file(path, buf, len, err);
 }
 
-/* Reads a whole regular file of at most SNAPSHOT_MAX_BYTES (never a pipe or a device). */
 int snapshot_read_file(const char *path, uint8_t **buf, size_t *len, struct mhp_err *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return mhp_err_set(err, -errno, "%s: cannot open: %s", path, strerror(errno));
-	struct stat st;
-	int ret = 0;
-	uint8_t *b = NULL;
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
-		ret = mhp_err_set(err, -EINVAL, "%s: not a regular file", path);
-	else if ((uint64_t)st.st_size > SNAPSHOT_MAX_BYTES)
-		ret = mhp_err_set(err, -EFBIG, "%s: %lld bytes, more than a snapshot may hold", path,
-				  (long long)st.st_size);
-	else if (!(b = malloc(st.st_size ? (size_t)st.st_size : 1)))
-		ret = mhp_err_set(err, -ENOMEM, "%s: out of memory", path);
-	else if (fread(b, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
-		ret = mhp_err_set(err, -EIO, "%s: read failed", path);
-	fclose(f);
-	if (ret) {
-		free(b);
-		return ret;
-	}
-	*buf = b;
-	*len = (size_t)st.st_size;
-	return 0;
+	return read_file_bounded(path, SNAPSHOT_MAX_BYTES, "a snapshot", buf, len, err);
 }
 
 int mhp_machine_save(const struct mhp_machine *m, const char *path, struct mhp_err *err)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "sim/machine.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "sim/trace.h"
 
 struct mhp_trace_field TF_U(const char *key, uint64_t v)
@@ -100,12 +100,11 @@ static uint64_t hash_event(uint64_t h, const struct mhp_trace_event *ev, const c
 	return hash_str(h, fmt);
 }
 
-void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f,
-		unsigned n, const char *fmt, ...)
+static void trace_emitv(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f, unsigned n,
+			const char *fmt, va_list ap)
 {
 	char text[512];
 	struct mhp_trace_event ev = { .seq = m->trace.seq++, .type = type, .text = text };
-	va_list ap;
 
 	MHP_ASSERT(n <= MHP_TRACE_MAX_FIELDS);
 	ev.nfields = n;
@@ -113,10 +112,26 @@ void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_
 	m->trace.hash = hash_event(m->trace.hash, &ev, fmt);
 	if (!m->trace.sink)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	m->trace.sink(&ev, m->trace.ctx);
+}
+
+void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f,
+		unsigned n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	trace_emitv(m, type, f, n, fmt, ap);
+	va_end(ap);
+}
+
+void mhp_trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f, unsigned n,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	trace_emitv(m, type, f, n, fmt, ap);
+	va_end(ap);
 }
 
 const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev)

@@ -32,4 +32,12 @@ int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err);
  */
 int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
+/*
+ * The cheap check after a step: each invariant on what changed since the
+ * last mhp_check_step_done() (ranges the model recorded as it wrote).
+ */
+int mhp_check_touched(const struct mhp_machine *m, struct mhp_err *err);
+/* The step is over: what it changed is forgotten. */
+void mhp_check_step_done(struct mhp_machine *m);
+
 #endif

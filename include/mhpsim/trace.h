@@ -42,4 +42,8 @@ const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev);
 /* Formats one event as a JSON object (no newline). Returns the length. */
 int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap);
 
+/* An event of the caller's own (a scenario's step), into the machine's trace and its hash. */
+void mhp_trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f, unsigned n,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 #endif

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "sim/kernel.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "arch/arch.h"
 
 static const struct arch_ops *const arches[] = {

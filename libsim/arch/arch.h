@@ -30,6 +30,8 @@ struct arch_ops {
 	void (*vmemmap_free)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 	/* /sys/kernel/debug/kernel_page_tables */
 	void (*ptdump_show)(const struct mhp_machine *m, struct strbuf *sb);
+	/* A load through the TLB: of the linear map of a pa, of the struct page of a pfn, or of a VA (enum mhp_touch). */
+	int (*touch)(struct mhp_machine *m, int kind, uint64_t addr);
 	/* zone_sizes_init(): the highest pfn of each zone at boot. */
 	void (*zone_sizes_init)(const struct mhp_machine *m, uint64_t dram_start, uint64_t dram_end, uint64_t *max_zone_pfn);
 	/* A command-line word only this arch reads; -ENOENT for any other. */

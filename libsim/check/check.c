@@ -377,6 +377,16 @@ void check_install_hooks(struct mhp_machine *m)
 	m->hooks[HOOK_ARCH_OP_RETURNED] = check_arch_op_returned;
 }
 
+int mhp_check_touched(const struct mhp_machine *m, struct mhp_err *err)
+{
+	return check_touched(m, err);
+}
+
+void mhp_check_step_done(struct mhp_machine *m)
+{
+	touched_reset(m);
+}
+
 /* After a step: each invariant's step part, and its range part on each range of its kind the step touched. */
 int check_touched(const struct mhp_machine *m, struct mhp_err *err)
 {

@@ -14,7 +14,7 @@
 #include "sim/mutant.h"
 #include "sim/page_alloc.h"
 #include "sim/sparse.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "sim/touched.h"
 #include "sim/trace.h"
 

@@ -13,7 +13,7 @@
 #include "sim/memory.h"
 #include "sim/memory_hotplug.h"
 #include "sim/mmzone.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "sim/trace.h"
 #include "arm64.h"
 

@@ -13,7 +13,7 @@
 #include "sim/kernel.h"
 #include "sim/machine.h"
 #include "sim/printk.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "sim/trace.h"
 
 static const char *level_name(int level)

@@ -12,7 +12,7 @@
 #include "sim/ioport.h"
 #include "sim/kernel.h"
 #include "sim/machine.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "sim/trace.h"
 
 static int insert_resource_at(struct mhp_machine *m, size_t i, const struct resource *r)

@@ -1,13 +1,17 @@
 /*
  * util.c - small shared pieces: error reports, errno names, bounded text, hashing.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel.h"
-#include "sim/strbuf.h"
+#include "bug.h"
+#include "util.h"
+#include "strbuf.h"
 
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...)
 {
@@ -102,4 +106,43 @@ void mhp_assert_fail(const char *cond, const char *file, int line, const char *f
 	fprintf(stderr, "mhpsim: assertion failed: %s (%s:%d, %s)\n", cond, file, line, func);
 	fflush(stderr);
 	abort();
+}
+
+int write_file(const char *path, const uint8_t *buf, size_t len, struct mhp_err *err)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return mhp_err_set(err, -errno, "%s: cannot create: %s", path, strerror(errno));
+	bool ok = fwrite(buf, 1, len, f) == len;
+	ok = fclose(f) == 0 && ok;
+	return ok ? 0 : mhp_err_set(err, -EIO, "%s: write failed", path);
+}
+
+/* Reads a whole regular file of at most SNAPSHOT_MAX_BYTES (never a pipe or a device). */
+int read_file_bounded(const char *path, uint64_t max, const char *what, uint8_t **buf, size_t *len,
+		      struct mhp_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return mhp_err_set(err, -errno, "%s: cannot open: %s", path, strerror(errno));
+	struct stat st;
+	int ret = 0;
+	uint8_t *b = NULL;
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode))
+		ret = mhp_err_set(err, -EINVAL, "%s: not a regular file", path);
+	else if ((uint64_t)st.st_size > max)
+		ret = mhp_err_set(err, -EFBIG, "%s: %lld bytes, more than %s may hold", path,
+				  (long long)st.st_size, what);
+	else if (!(b = malloc(st.st_size ? (size_t)st.st_size : 1)))
+		ret = mhp_err_set(err, -ENOMEM, "%s: out of memory", path);
+	else if (fread(b, 1, (size_t)st.st_size, f) != (size_t)st.st_size)
+		ret = mhp_err_set(err, -EIO, "%s: read failed", path);
+	fclose(f);
+	if (ret) {
+		free(b);
+		return ret;
+	}
+	*buf = b;
+	*len = (size_t)st.st_size;
+	return 0;
 }

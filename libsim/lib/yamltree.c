@@ -10,8 +10,9 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "sim/kernel.h"
-#include "sim/strbuf.h"
+#include "bug.h"
+#include "util.h"
+#include "strbuf.h"
 
 struct loader {
 	struct ydoc *doc;

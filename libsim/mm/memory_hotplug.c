@@ -19,7 +19,7 @@
 #include "sim/page_isolation.h"
 #include "sim/printk.h"
 #include "sim/sparse.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "sim/trace.h"
 #include "arm64.h"
 

@@ -18,6 +18,7 @@ const struct arch_ops arch_arm64 = {
 	.vmemmap_free = vmemmap_free,
 	.ptdump_show = ptdump_show,
 	.zone_sizes_init = zone_sizes_init,
+	.touch = arm64_touch,
 	.early_param = arm64_early_param,
 	.bootmem_notifier = prevent_bootmem_remove_notifier,
 };

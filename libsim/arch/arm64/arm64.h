@@ -23,5 +23,6 @@ void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size
 void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap);
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 void ptdump_show(const struct mhp_machine *m, struct strbuf *sb);
+int arm64_touch(struct mhp_machine *m, int kind, uint64_t addr);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "sim/kernel.h"
 #include "sim/machine.h"
-#include "sim/strbuf.h"
+#include "strbuf.h"
 #include "arm64.h"
 
 struct prot_bits {

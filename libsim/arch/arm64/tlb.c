@@ -6,6 +6,7 @@
 
 #include "sim/machine.h"
 #include "sim/trace.h"
+#include "arm64.h"
 
 /* MAX_DVM_OPS: above this many pages a range flush becomes flush_tlb_all. */
 static uint64_t max_dvm_pages(const struct mhp_machine *m)
@@ -88,4 +89,14 @@ void __flush_tlb_kernel_pgtable(struct mhp_machine *m, uint64_t addr)
 {
 	drop(m, addr, addr + 1, false);
 	m->tlb.nr_flush_pgtable++;
+}
+
+/* A load the CPU makes: the linear-map address of a pa, the vmemmap address of a pfn's struct page, or a VA. */
+int arm64_touch(struct mhp_machine *m, int kind, uint64_t addr)
+{
+	switch (kind) {
+	case MHP_TOUCH_PHYS: return tlb_touch(m, linear_va(m, addr));
+	case MHP_TOUCH_STRUCT_PAGE: return tlb_touch(m, vmemmap_va(m, addr));
+	default: return tlb_touch(m, addr);
+	}
 }

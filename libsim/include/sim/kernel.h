@@ -12,7 +12,8 @@
 #include <string.h>
 #include <mhpsim/mhpsim.h>
 #include <mhpsim/testing.h>
-#include "sim/bug.h"
+#include "bug.h"
+#include "util.h"
 
 #define MAX_NUMNODES 16             /* Debian arm64: NODES_SHIFT 4 */
 #define MODEL_MAX_RANGES 64         /* boot RAM, hotplug and reserved ranges per model */
@@ -23,15 +24,7 @@
 #define MAX_RESOURCES 4096
 #define MODEL_MAX_BOOT_SECTIONS (1u << 20) /* 128 TiB of boot RAM with 128 MiB sections */
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline bool is_aligned(uint64_t x, uint64_t a) { return (x & (a - 1)) == 0; }
-
-/* error.c */
-int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* hash */
-uint64_t fnv1a64(uint64_t h, const void *data, size_t len);
-#define FNV1A64_INIT 0xcbf29ce484222325ull
 
 #endif

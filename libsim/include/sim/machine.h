@@ -139,6 +139,5 @@ static inline void touched_reset(struct mhp_machine *m)
 
 void derive_geometry(struct mhp_machine *m);
 struct mhp_machine *machine_alloc(const struct mhp_model *model, mhp_trace_sink sink, void *ctx);
-int teardown_error(struct mhp_err *err, int ret, const char *name);
 
 #endif

@@ -1,8 +1,8 @@
 /*
  * strbuf.h - bounded text building (lib/util.c).
  */
-#ifndef MHPSIM_SIM_STRBUF_H
-#define MHPSIM_SIM_STRBUF_H
+#ifndef MHPSIM_LIB_STRBUF_H
+#define MHPSIM_LIB_STRBUF_H
 
 #include <stddef.h>
 

@@ -4,8 +4,8 @@
  * input: it names itself on stderr and aborts. Kernel twin: BUG_ON() of
  * include/asm-generic/bug.h.
  */
-#ifndef MHPSIM_SIM_BUG_H
-#define MHPSIM_SIM_BUG_H
+#ifndef MHPSIM_LIB_BUG_H
+#define MHPSIM_LIB_BUG_H
 
 _Noreturn void mhp_assert_fail(const char *cond, const char *file, int line, const char *func);
 

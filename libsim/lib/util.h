@@ -1,0 +1,25 @@
+/*
+ * util.h - what every layer may use, the harness too: error reports, the
+ * hash, bounded file I/O (util.c). Nothing here knows the model.
+ */
+#ifndef MHPSIM_LIB_UTIL_H
+#define MHPSIM_LIB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mhpsim/error.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+uint64_t fnv1a64(uint64_t h, const void *data, size_t len);
+#define FNV1A64_INIT 0xcbf29ce484222325ull
+
+/* A whole regular file of at most max bytes ("what" names it in the error: "a snapshot"). */
+int read_file_bounded(const char *path, uint64_t max, const char *what, uint8_t **buf, size_t *len,
+		      struct mhp_err *err);
+int write_file(const char *path, const uint8_t *buf, size_t len, struct mhp_err *err);
+
+#endif
