@@ -18,6 +18,10 @@
 #define INSPECT_NO_ZONE (-1)
 #define INSPECT_ZONE_MOVABLE 3
 
+/* ---- draw (harness/draw.c) ----------------------------------------------------------- */
+
+/* (its views follow here) */
+
 /* ---- the model ------------------------------------------------------------ */
 
 struct inspect_model {
@@ -67,8 +71,9 @@ const char *inspect_zone_name(int zid);
 uint64_t inspect_pt_tables_at(const struct mhp_machine *m, unsigned depth);
 const char *inspect_pt_level_name(const struct mhp_machine *m, unsigned depth);
 
-/* ---- draw (harness/draw.c) ----------------------------------------------------------- */
-
 /* ---- fuzz and differential (harness/fuzz.c, harness/differential.c) ------------------ */
+
+/* (their views follow here) */
+
 
 #endif
