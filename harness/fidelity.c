@@ -5,11 +5,16 @@
  * about (a block, a zone, a counter, the result, a log line); a difference
  * is either fixed in the model or listed as a known gap with its reason.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel.h"
+#include <mhpsim/mhpsim.h>
+
+#include "inspect.h"
+#include "util.h"
+
 
 #define FID_MAX_LINES 200000
 #define FID_MAX_GAPS 256

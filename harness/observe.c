@@ -3,13 +3,16 @@
  * the raw dump of the simulator's files, in the framing reference/guest-init
  * uses on a real kernel, and the one formatter both go through.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel.h"
-#include "sim/machine.h"
-#include "sim/mmzone.h"
+#include <mhpsim/mhpsim.h>
+
+#include "inspect.h"
+#include "util.h"
+
 
 #define OBS_READ_MAX (1u << 20)
 #define OBS_MAX_FILES 8192
@@ -55,7 +58,9 @@ int mhp_observe_raw(struct mhp_machine *m, uint64_t *log_mark, FILE *out)
 		return -ENOMEM;
 	}
 	char path[256];
-	fprintf(out, "@@file pagesize\n%llu\n", (unsigned long long)m->page_size);
+	struct inspect_geometry g;
+	inspect_geometry(m, &g);
+	fprintf(out, "@@file pagesize\n%llu\n", (unsigned long long)g.page_size);
 	snprintf(path, sizeof(path), "%s/block_size_bytes", memory_dir);
 	dump_file(m, path, buf, out);
 	snprintf(path, sizeof(path), "%s/auto_online_blocks", memory_dir);

@@ -79,8 +79,8 @@ void reference_virtio_mem(const struct step *st, struct reference_state *rs, FIL
 
 void reference_add(const struct step *st, struct reference_state *rs, FILE *out)
 {
-	const struct model_range *vm = rs->vm;
-	if (vm && st->driver == DRIVER_VIRTIO_MEM && st->start == vm->start + rs->plugged &&
+	const struct inspect_range *vm = &rs->vm;
+	if (st->driver == DRIVER_VIRTIO_MEM && st->start == vm->start + rs->plugged &&
 	    rs->plugged + st->size <= vm->size) {
 		rs->plugged += st->size;
 		fprintf(out, "plug %lluM\n", (unsigned long long)(rs->plugged >> 20));

@@ -11,15 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/kernel.h"
-#include "sim/machine.h"
-#include "sim/model.h"
-#include "sim/mutant.h"
-#include "sim/snapshot.h"
+#include "util.h"
 #include "strbuf.h"
-#include "sim/trace.h"
-#include "check/check.h"
-#include "teardown.h"
 #include "step.h"
 #include "yamltree.h"
 
@@ -112,12 +105,10 @@ static int parse_snapshot(struct parse_ctx *c, const struct ynode *root, const s
 	snprintf(path, sizeof(path), "%s%s%s", name[0] == '/' ? "" : dir, name[0] == '/' ? "" : "/", name);
 	struct mhp_err lerr;
 	struct mhp_machine *m = NULL;
-	if (snapshot_read_file(path, &sc->snap, &sc->snap_len, &lerr) ||
+	if (inspect_snapshot_read_file(path, &sc->snap, &sc->snap_len, &lerr) ||
 	    mhp_machine_load_buffer(sc->snap, sc->snap_len, path, NULL, NULL, &m, &lerr))
 		return yerr(c->doc, v, c->err, "snapshot: %s", lerr.msg);
-	sc->model = malloc(sizeof(*sc->model));
-	if (sc->model)
-		*sc->model = m->model;
+	sc->model = inspect_model_dup(m);
 	mhp_machine_free(m);
 	return sc->model ? 0 : mhp_err_set(c->err, -ENOMEM, "out of memory");
 }
@@ -427,9 +418,9 @@ static void announce(struct run *r, const struct step *st)
 {
 	char what[600];
 	step_describe(st, what, sizeof(what));
-	struct mhp_trace_field f[] = { TF_U("step", r->step), TF_U("line", st->line),
-				       TF_S("kind", step_table[st->kind].word) };
-	TRACE(r->m, "step", f, "step %u (line %u): %s", r->step, st->line, what);
+	struct mhp_trace_field f[] = { { .key = "step", .num = r->step }, { .key = "line", .num = st->line },
+				       { .key = "kind", .str = step_table[st->kind].word } };
+	mhp_trace_emit(r->m, "step", f, ARRAY_SIZE(f), "step %u (line %u): %s", r->step, st->line, what);
 }
 
 /* The step's action or check; an action's result is traced, then checked against expect. */
@@ -442,8 +433,8 @@ static int run_step(struct run *r, const struct step *st)
 	int ret = step_table[st->kind].run(&env, st);
 	if (env.failed || step_table[st->kind].expect != EXPECT_ERRNO)
 		return ret;
-	struct mhp_trace_field f[] = { TF_U("step", r->step), TF_S("result", result_name(ret)) };
-	TRACE(r->m, "step_result", f, "=> %s%s%s", result_name(ret), ret && env.op_err.msg[0] ? ": " : "",
+	struct mhp_trace_field f[] = { { .key = "step", .num = r->step }, { .key = "result", .str = result_name(ret) } };
+	mhp_trace_emit(r->m, "step_result", f, ARRAY_SIZE(f), "=> %s%s%s", result_name(ret), ret && env.op_err.msg[0] ? ": " : "",
 	      ret ? env.op_err.msg : "");
 	r->result = ret;
 	if (ret == -EUCLEAN)   /* the model caught its own inconsistency mid-step: an invariant, not a result */
@@ -455,7 +446,9 @@ static int boot_machine(struct run *r)
 {
 	char inner[MHP_ERR_MSG_MAX];
 	const struct mhp_scenario *sc = r->sc;
-	const char *cmdline = sc->has_cmdline ? sc->cmdline : sc->model->cmdline;
+	struct inspect_model mo;
+	inspect_model(sc->model, &mo);
+	const char *cmdline = sc->has_cmdline ? sc->cmdline : mo.cmdline;
 	bool text = (r->opt->output == MHP_OUT_TEXT || r->opt->output == MHP_OUT_NARRATE) && r->opt->out;
 	int ret;
 	if (sc->snap) {
@@ -530,34 +523,35 @@ static void observe_step(struct run *r, const struct step *st)
 	free(raw);
 }
 
-/* The model's one virtio-mem region, or NULL: the device the reference lane plugs through. */
-static const struct model_range *virtio_mem_region(const struct mhp_model *mo)
+/* The model's one virtio-mem region: the device the reference lane plugs through. */
+static bool virtio_mem_region(const struct mhp_model *mo, struct inspect_range *vm)
 {
-	for (unsigned i = 0; i < mo->nr_hotplug; i++)
-		if (strcmp(mo->hotplug[i].name, "virtio_mem") == 0)
-			return &mo->hotplug[i];
-	return NULL;
+	for (unsigned i = 0; inspect_model_range(mo, INSPECT_HOTPLUG, i, vm); i++)
+		if (strcmp(vm->name, "virtio_mem") == 0)
+			return true;
+	return false;
 }
 
 int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struct mhp_err *err)
 {
-	const struct mhp_model *mo = sc->model;
-	if (!mo || sc->snap)
+	if (!sc->model || sc->snap)
 		return mhp_err_set(err, -EINVAL, "%s: a scenario that starts from a snapshot has no real machine", sc->file);
-	const char *flavour = mo->page_shift == 12 ? "arm64" : mo->page_shift == 14 ? "arm64-16k" : NULL;
-	const struct model_range *vm = virtio_mem_region(mo);
-	if (!flavour || !vm || strncmp(mo->name, "qemu-virt-", 10) != 0)
+	struct inspect_model mo;
+	struct inspect_range vm, ram;
+	inspect_model(sc->model, &mo);
+	const char *flavour = mo.page_shift == 12 ? "arm64" : mo.page_shift == 14 ? "arm64-16k" : NULL;
+	if (!flavour || !virtio_mem_region(sc->model, &vm) || strncmp(mo.name, "qemu-virt-", 10) != 0)
 		return mhp_err_set(err, -EINVAL, "%s: model %s is not one the reference lane boots "
-				   "(qemu-virt-arm64-4k or -16k, with a virtio-mem region)", sc->file, mo->name);
-	fprintf(out, "# flavour %s\n# cmdline %s\n", flavour, sc->has_cmdline ? sc->cmdline : mo->cmdline);
+				   "(qemu-virt-arm64-4k or -16k, with a virtio-mem region)", sc->file, mo.name);
+	fprintf(out, "# flavour %s\n# cmdline %s\n", flavour, sc->has_cmdline ? sc->cmdline : mo.cmdline);
 	/* The QEMU machine: the virtio-mem device's block-size and node, and each NUMA node's boot RAM. */
-	fprintf(out, "# machine vm-block-size=%lluM vm-node=%d nodes=", (unsigned long long)(vm->block_size >> 20), vm->nid);
-	for (unsigned i = 0; i < mo->nr_ram; i++)
-		fprintf(out, "%s%lluM", i ? "," : "", (unsigned long long)(mo->ram[i].size >> 20));
+	fprintf(out, "# machine vm-block-size=%lluM vm-node=%d nodes=", (unsigned long long)(vm.block_size >> 20), vm.nid);
+	struct reference_state rs = { .vm = vm, .page_size = 1ull << mo.page_shift };
+	for (unsigned i = 0; inspect_model_range(sc->model, INSPECT_RAM, i, &ram); i++) {
+		fprintf(out, "%s%lluM", i ? "," : "", (unsigned long long)(ram.size >> 20));
+		rs.boot_ram += ram.size;
+	}
 	fputc('\n', out);
-	struct reference_state rs = { .vm = vm, .page_size = 1ull << mo->page_shift };
-	for (unsigned i = 0; i < mo->nr_ram; i++)
-		rs.boot_ram += mo->ram[i].size;
 	for (unsigned i = 0; i < sc->nsteps; i++) {
 		if (sc->no_bootmem_notifier)   /* the change proposed in 2020 is not in any kernel the lane boots */
 			fprintf(out, "depart the real 6.12 kernel has arm64's prevent_bootmem_remove_notifier\n");
@@ -602,7 +596,7 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 			ret = check_log(&r, st, first_log);
 		/* The cheap check: memory walks limited to what the step touched. */
 		if (!ret) {
-			int inv = check_touched(r.m, err);
+			int inv = mhp_check_touched(r.m, err);
 			if (opt->after_step)
 				opt->after_step(r.m, r.step, inv, opt->after_ctx);
 			if (observe)
@@ -623,7 +617,7 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 				break;
 			}
 		}
-		touched_reset(r.m);
+		mhp_check_step_done(r.m);
 		res->steps_run = r.step;
 		if (ret)
 			res->failed_step = r.step;

@@ -138,7 +138,7 @@ static int parse_range(const struct step_parse *c, const struct ynode *n, const 
 		return ret;
 	if ((v = ymap_get(action, "node"))) {
 		uint64_t nid;
-		if ((ret = yget_u64(c->doc, v, "node", 0, MAX_NUMNODES - 1, &nid, c->err)))
+		if ((ret = yget_u64(c->doc, v, "node", 0, INSPECT_MAX_NODES - 1, &nid, c->err)))
 			return ret;
 		st->nid = (int)nid;
 	}
@@ -181,7 +181,7 @@ static int parse_counters(const struct step_parse *c, const struct ynode *n, con
 		}
 		uint64_t val;
 		bool is_node = strcmp(k->str, "node") == 0;
-		if ((ret = yget_u64(c->doc, v, k->str, 0, is_node ? MAX_NUMNODES - 1 : UINT64_MAX, &val, c->err)))
+		if ((ret = yget_u64(c->doc, v, k->str, 0, is_node ? INSPECT_MAX_NODES - 1 : UINT64_MAX, &val, c->err)))
 			return ret;
 		if (is_node) {
 			st->nid = (int)val;
@@ -263,7 +263,7 @@ static int parse_workload(const struct step_parse *c, const struct ynode *n, con
 	}
 	st->nid = st->kind == STEP_WHERE ? -1 : 0;
 	if (!ret && (v = ymap_get(action, "node")) &&
-	    !(ret = yget_u64(c->doc, v, "node", 0, MAX_NUMNODES - 1, &x, c->err)))
+	    !(ret = yget_u64(c->doc, v, "node", 0, INSPECT_MAX_NODES - 1, &x, c->err)))
 		st->nid = (int)x;
 	st->zone_expect = st->block_expect = st->not_block = -1;
 	if (!ret && (v = ymap_get(action, "zone")))

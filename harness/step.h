@@ -6,14 +6,14 @@
 #ifndef MHPSIM_STEP_H
 #define MHPSIM_STEP_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/machine.h"
-#include "sim/mmzone.h"
-#include "sim/model.h"
+#include "inspect.h"
 #include "strbuf.h"
+#include "util.h"
 #include "yamltree.h"
 
 #define STEP_MAX_KV 8
@@ -27,7 +27,7 @@ enum step_kind {
 	STEP_ALLOC, STEP_FREE, STEP_WHERE, STEP_RETRIES, STEP_MODPROBE, STEP_RMMOD, STEP_VIRTIO_MEM, NR_STEP_KINDS,
 };
 
-enum { TOUCH_PHYS, TOUCH_STRUCT_PAGE, TOUCH_VA };
+enum { TOUCH_PHYS = MHP_TOUCH_PHYS, TOUCH_STRUCT_PAGE = MHP_TOUCH_STRUCT_PAGE, TOUCH_VA = MHP_TOUCH_VA };
 enum { DRIVER_ACPI, DRIVER_VIRTIO_MEM, DRIVER_DAX_KMEM };
 
 /* What a step's 'expect' key holds: nothing, an errno name, a file's text, or directory entries. */
@@ -83,7 +83,7 @@ struct step_env {
 
 /* What the reference lane's translator remembers across steps: the device's plugged size and the workload's files. */
 struct reference_state {
-	const struct model_range *vm;   /* the virtio-mem region the guest plugs through */
+	struct inspect_range vm;        /* the virtio-mem region the guest plugs through */
 	uint64_t plugged;
 	uint64_t boot_ram, page_size, filled;   /* bytes: what the guest has, and what its tmpfs holds */
 	unsigned nfiles;

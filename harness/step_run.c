@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/sparse.h"
 #include "step.h"
 
 int step_fail_at(struct step_env *env, const struct step *st, unsigned line, unsigned col, const char *fmt, ...)
@@ -111,9 +110,7 @@ int step_run_remove(struct step_env *env, const struct step *st)
 
 int step_run_touch(struct step_env *env, const struct step *st)
 {
-	uint64_t va = st->touch_kind == TOUCH_PHYS ? linear_va(env->m, st->start) :
-		      st->touch_kind == TOUCH_STRUCT_PAGE ? vmemmap_va(env->m, st->start) : st->start;
-	return tlb_touch(env->m, va);
+	return mhp_touch(env->m, (enum mhp_touch)st->touch_kind, st->start);
 }
 
 int step_run_fail_alloc(struct step_env *env, const struct step *st)
@@ -134,7 +131,7 @@ int step_run_free(struct step_env *env, const struct step *st)
 
 int step_run_retries(struct step_env *env, const struct step *st)
 {
-	env->m->offline_retry_budget = (uint32_t)st->start;
+	mhp_machine_set_offline_retries(env->m, (uint32_t)st->start);
 	return 0;
 }
 
@@ -219,32 +216,22 @@ int step_run_counters(struct step_env *env, const struct step *st)
 	return 0;
 }
 
-/* Live tables by level name, and in all. */
-struct table_count {
-	uint64_t by_depth[PT_MAX_DEPTH], all;
-};
-
-static int count_table(const struct mhp_machine *m, const struct pt_table *t, void *arg)
+/* Live tables of the level called key ("tables": all of them), or UINT64_MAX if there is no such level. */
+static uint64_t tables_of(const struct mhp_machine *m, const char *key)
 {
-	struct table_count *c = arg;
-	(void)m;
-	c->by_depth[t->depth]++;
-	c->all++;
-	return 0;
+	if (strcmp(key, "tables") == 0)
+		return mhp_pgtable_count(m);
+	for (unsigned d = 0; inspect_pt_level_name(m, d); d++)
+		if (strcmp(key, inspect_pt_level_name(m, d)) == 0)
+			return inspect_pt_tables_at(m, d);
+	return UINT64_MAX;
 }
 
 int step_run_pagetables(struct step_env *env, const struct step *st)
 {
-	struct table_count c = { 0 };
-	pt_for_each(env->m, count_table, &c);
 	for (unsigned i = 0; i < st->nkv; i++) {
 		const struct kv *kv = &st->kv[i];
-		uint64_t v = UINT64_MAX;
-		if (strcmp(kv->key, "tables") == 0)
-			v = c.all;
-		for (unsigned d = 0; d < env->m->pt_geom.levels; d++)
-			if (strcmp(kv->key, pt_level_name(env->m, d)) == 0)
-				v = c.by_depth[d];
+		uint64_t v = tables_of(env->m, kv->key);
 		if (v == UINT64_MAX)
 			return step_fail_at(env, st, kv->line, kv->col, "this machine has no %s level", kv->key);
 		if (v != kv->value)
@@ -258,21 +245,25 @@ int step_run_pagetables(struct step_env *env, const struct step *st)
 int step_run_where(struct step_env *env, const struct step *st)
 {
 	struct mhp_machine *m = env->m;
+	struct inspect_geometry g;
+	inspect_geometry(m, &g);
 	for (uint64_t i = 0; i < st->size; i++) {
 		uint64_t pfn;
 		uint32_t tag = (uint32_t)(st->start + i);
+		struct inspect_pfn where;
 		if (mhp_workload_where(m, tag, &pfn))
 			return step_fail(env, st, "no page holds tag %u", tag);
-		const struct mem_section *ms = __pfn_to_section(m, pfn);
-		if (!present_section(ms))   /* only a broken model (a mutant) records a tag there */
+		inspect_pfn(m, pfn, &where);
+		if (!where.present)   /* only a broken model (a mutant) records a tag there */
 			return step_fail(env, st, "tag %u is recorded at pfn %#llx, which is not present", tag,
 					 (unsigned long long)pfn);
-		uint64_t block = PFN_PHYS(m, pfn) / m->model.block_size;
-		if (st->zone_expect >= 0 && ms->zone != st->zone_expect)
+		uint64_t block = (pfn << g.page_shift) / g.block_size;
+		if (st->zone_expect >= 0 && where.zone != st->zone_expect)
 			return step_fail(env, st, "tag %u is at pfn %#llx in zone %s, not %s", tag, (unsigned long long)pfn,
-					 ms->zone == NO_ZONE ? "none" : zone_name(ms->zone), zone_name(st->zone_expect));
-		if (st->nid >= 0 && ms->nid != st->nid)
-			return step_fail(env, st, "tag %u is on node %d, not %d", tag, ms->nid, st->nid);
+					 where.zone == INSPECT_NO_ZONE ? "none" : inspect_zone_name(where.zone),
+					 inspect_zone_name(st->zone_expect));
+		if (st->nid >= 0 && where.nid != st->nid)
+			return step_fail(env, st, "tag %u is on node %d, not %d", tag, where.nid, st->nid);
 		if (st->block_expect >= 0 && block != (uint64_t)st->block_expect)
 			return step_fail(env, st, "tag %u is in memory%llu, not memory%d", tag, (unsigned long long)block,
 					 st->block_expect);

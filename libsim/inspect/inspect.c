@@ -8,6 +8,7 @@
 #include "sim/machine.h"
 #include "sim/mmzone.h"
 #include "sim/model.h"
+#include "sim/snapshot.h"
 #include "sim/sparse.h"
 #include "inspect.h"
 
@@ -47,6 +48,11 @@ struct mhp_model *inspect_model_dup(const struct mhp_machine *m)
 const struct mhp_model *inspect_machine_model(const struct mhp_machine *m)
 {
 	return &m->model;
+}
+
+int inspect_snapshot_read_file(const char *path, uint8_t **buf, size_t *len, struct mhp_err *err)
+{
+	return snapshot_read_file(path, buf, len, err);
 }
 
 void inspect_geometry(const struct mhp_machine *m, struct inspect_geometry *out)

@@ -8,6 +8,7 @@
 #define MHPSIM_INSPECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <mhpsim/mhpsim.h>
@@ -48,6 +49,9 @@ bool inspect_model_range(const struct mhp_model *mo, enum inspect_range_kind kin
 /* The model a machine runs (a snapshot's own); NULL when out of memory. Free with mhp_model_free(). */
 struct mhp_model *inspect_model_dup(const struct mhp_machine *m);
 const struct mhp_model *inspect_machine_model(const struct mhp_machine *m);
+
+/* A snapshot file's bytes, bounded as the loader bounds them (for mhp_machine_load_buffer()). */
+int inspect_snapshot_read_file(const char *path, uint8_t **buf, size_t *len, struct mhp_err *err);
 
 /* ---- geometry, pages and zones ---------------------------------------------- */
 
