@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 struct mhp_invariant {
@@ -31,5 +35,9 @@ int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err);
  * that touched only that range. An empty range (lo >= hi) skips them.
  */
 int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

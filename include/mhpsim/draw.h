@@ -13,6 +13,10 @@
 
 #include <mhpsim/error.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 /*
@@ -44,5 +48,9 @@ struct mhp_zone_history *mhp_zone_history_new(void);
 int mhp_zone_history_add(struct mhp_zone_history *h, const struct mhp_machine *m, unsigned step);
 void mhp_zone_history_free(struct mhp_zone_history *h);
 int mhp_draw_zone_history(const struct mhp_zone_history *h, const char *title, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define MHP_ERR_MSG_MAX 512
 
 struct mhp_err {
@@ -22,5 +26,9 @@ const char *mhp_errno_name(int err);
 int mhp_errno_from_name(const char *name);
 /* The C library's description of an errno, as strerror would print it. */
 const char *mhp_errno_text(int err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,8 +5,13 @@
 #ifndef MHPSIM_FUZZ_H
 #define MHPSIM_FUZZ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define MHP_FUZZ_OP_KINDS 10
 
@@ -72,5 +77,9 @@ const char *mhp_fuzz_op_name(unsigned kind);
  * run (bad model, bad option), with err saying why.
  */
 int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 /*
@@ -54,7 +58,10 @@ int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size,
  * adds /sys/kernel/debug/notifier-error-inject/memory/actions/{MEM_GOING_ONLINE,
  * MEM_GOING_OFFLINE}/error. Any other module is -ENOENT.
  */
-#include <stdbool.h>
 int mhp_modprobe(struct mhp_machine *m, const char *module, int priority, bool remove, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

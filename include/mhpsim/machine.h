@@ -10,10 +10,13 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 #include <mhpsim/model.h>
+#include <mhpsim/trace.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
-
-#include <mhpsim/trace.h>
 
 struct mhp_boot_args {
 	const char *cmdline;      /* NULL: the model's default command line */
@@ -85,5 +88,9 @@ enum mhp_loglevel {
 uint64_t mhp_log_count(const struct mhp_machine *m);
 /* Returns the text of line seq (without newline), or NULL if it fell out of the ring. */
 const char *mhp_log_line(const struct mhp_machine *m, uint64_t seq, enum mhp_loglevel *level);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

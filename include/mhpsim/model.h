@@ -8,6 +8,10 @@
 
 #include <mhpsim/error.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_model;
 
 /* Parses a model file. Errors carry file:line:column. */
@@ -16,5 +20,9 @@ int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err
 int mhp_model_load_buffer(const void *buf, size_t len, const char *name, struct mhp_model **out, struct mhp_err *err);
 void mhp_model_free(struct mhp_model *model);
 const char *mhp_model_name(const struct mhp_model *model);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 /* Writes the raw observation of m; *log_mark is the first log line not yet shown, and is advanced. */
@@ -57,5 +61,9 @@ struct mhp_fidelity {
  */
 int mhp_fidelity_compare(const char *golden, const char *simulated, const char *gaps, const char *scenario,
 			 FILE *report, struct mhp_fidelity *res);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

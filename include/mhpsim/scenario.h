@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 struct mhp_scenario;
@@ -97,5 +101,9 @@ struct mhp_diff_result {
  */
 int mhp_scenario_diff(const struct mhp_scenario *sc, const struct mhp_diff_options *opt, struct mhp_diff_result *res,
 		      struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include <mhpsim/error.h>
 #include <mhpsim/trace.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 /* Saves between operations (never from inside a trace sink). */
@@ -27,5 +31,9 @@ int mhp_machine_load(const char *path, mhp_trace_sink sink, void *ctx, struct mh
 /* name is what error messages call the buffer (NULL: "snapshot"). */
 int mhp_machine_load_buffer(const void *buf, size_t len, const char *name, mhp_trace_sink sink, void *ctx,
 			    struct mhp_machine **out, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 /*
@@ -57,5 +61,9 @@ int mhp_sysfs_stat(struct mhp_machine *m, const char *path, struct mhp_sysfs_sta
 
 /* Reads a symbolic link's target ("../../node/node0"); -EINVAL if not a link. */
 ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

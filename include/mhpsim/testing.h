@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 struct mhp_mutant {
@@ -35,5 +39,9 @@ int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
  * range is whole present sections.
  */
 int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,7 +7,12 @@
 #ifndef MHPSIM_TRACE_H
 #define MHPSIM_TRACE_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
@@ -41,5 +46,9 @@ uint64_t mhp_trace_hash(const struct mhp_machine *m);
 const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev);
 /* Formats one event as a JSON object (no newline). Returns the length. */
 int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

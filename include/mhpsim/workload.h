@@ -7,6 +7,10 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct mhp_machine;
 
 /*
@@ -21,5 +25,9 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err);
 /* The pfn that holds a tag now (it moves when its page migrates). */
 int mhp_workload_where(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
