@@ -31,4 +31,10 @@ execute_process(COMMAND cc ${SRC}/tests/consumer/main.c ${flag_list} -o ${OUT}/c
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "building with pkg-config flags failed")
 endif()
+# -lmhpsim picks the installed libmhpsim.so: the program runs on what it exports.
+get_filename_component(libdir ${pcdir} DIRECTORY)
+execute_process(COMMAND ${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${libdir} ${OUT}/consumer-pc RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "consumer built with pkg-config flags failed against the shared library")
+endif()
 message(STATUS "installed library found by find_package and pkg-config")

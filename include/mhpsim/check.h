@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
@@ -16,21 +21,25 @@ struct mhp_invariant {
 	const char *reference;  /* kernel file: function that keeps it true */
 };
 
-size_t mhp_invariant_count(void);
-const struct mhp_invariant *mhp_invariant_get(size_t i);
+MHP_EXPORT size_t mhp_invariant_count(void);
+MHP_EXPORT const struct mhp_invariant *mhp_invariant_get(size_t i);
 
 /*
  * Runs every invariant. Returns 0, or -EUCLEAN with err->msg starting with the
  * id of the first invariant that failed ("ZONE-SPAN: ...").
  */
-int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err);
+MHP_EXPORT int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err);
 
 /*
  * The same, with the checks that walk memory (PT-COVER, PT-ATTR,
  * VMEMMAP-COVER) limited to physical [lo, hi): the cheap check after a step
  * that touched only that range. An empty range (lo >= hi) skips them.
  */
-int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+MHP_EXPORT int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 /*
  * The cheap check after a step: each invariant on what changed since the

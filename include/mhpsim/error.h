@@ -8,6 +8,11 @@
 #define MHPSIM_ERROR_H
 
 #include <stddef.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define MHP_ERR_MSG_MAX 512
 
@@ -17,10 +22,14 @@ struct mhp_err {
 };
 
 /* Name of a (positive or negative) errno as the kernel spells it: "EBUSY". */
-const char *mhp_errno_name(int err);
+MHP_EXPORT const char *mhp_errno_name(int err);
 /* Inverse of mhp_errno_name; returns 0 if the name is unknown. */
-int mhp_errno_from_name(const char *name);
+MHP_EXPORT int mhp_errno_from_name(const char *name);
 /* The C library's description of an errno, as strerror would print it. */
-const char *mhp_errno_text(int err);
+MHP_EXPORT const char *mhp_errno_text(int err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,8 +5,14 @@
 #ifndef MHPSIM_FUZZ_H
 #define MHPSIM_FUZZ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #define MHP_FUZZ_OP_KINDS 10
 
@@ -64,13 +70,17 @@ struct mhp_fuzz_result {
 };
 
 /* The name of an operation kind (0 .. MHP_FUZZ_OP_KINDS - 1): "add", "online", ... */
-const char *mhp_fuzz_op_name(unsigned kind);
+MHP_EXPORT const char *mhp_fuzz_op_name(unsigned kind);
 
 /*
  * Runs opt->steps random operations. Returns 0 whether or not a violation
  * was found (see res), or a negative errno when the fuzzer itself could not
  * run (bad model, bad option), with err saying why.
  */
-int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, struct mhp_err *err);
+MHP_EXPORT int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

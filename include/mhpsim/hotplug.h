@@ -9,6 +9,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
@@ -16,15 +21,15 @@ struct mhp_machine;
  * add_memory_driver_managed() when resource_name is not exactly "System RAM",
  * add_memory() otherwise. Returns 0 or the kernel's negative errno.
  */
-int mhp_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
-		   const char *resource_name, struct mhp_err *err);
+MHP_EXPORT int mhp_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+			      const char *resource_name, struct mhp_err *err);
 
 /* mhp_t flags a driver may pass. */
 #define MHP_MEMMAP_ON_MEMORY (1u << 1)   /* the memmap of each block lives in the block (if supported) */
 
 /* The same with flags (add_memory_driver_managed's mhp_flags). */
-int mhp_add_memory_flags(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
-			 const char *resource_name, unsigned flags, struct mhp_err *err);
+MHP_EXPORT int mhp_add_memory_flags(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+				    const char *resource_name, unsigned flags, struct mhp_err *err);
 
 /*
  * The model's virtio-mem device (QEMU's virtio-mem-pci): set its requested
@@ -33,7 +38,7 @@ int mhp_add_memory_flags(struct mhp_machine *m, int nid, uint64_t start, uint64_
  * driver has settled: the plugged size it reached is in mhp_virtio_mem_info().
  * -ENODEV without a device, -EINVAL for a size QEMU refuses.
  */
-int mhp_virtio_mem_set_requested(struct mhp_machine *m, uint64_t size, struct mhp_err *err);
+MHP_EXPORT int mhp_virtio_mem_set_requested(struct mhp_machine *m, uint64_t size, struct mhp_err *err);
 struct mhp_virtio_mem_info {
 	uint64_t addr, region_size, block_size;   /* the device's region and block-size */
 	uint64_t requested, plugged;              /* what QEMU shows: requested-size and size */
@@ -42,11 +47,11 @@ struct mhp_virtio_mem_info {
 	uint64_t unit;                            /* its subblock or big block size */
 	bool retrying;                            /* the request is not met: the driver retries later */
 };
-int mhp_virtio_mem_info(const struct mhp_machine *m, struct mhp_virtio_mem_info *out);
+MHP_EXPORT int mhp_virtio_mem_info(const struct mhp_machine *m, struct mhp_virtio_mem_info *out);
 
 /* remove_memory(): every block in the range must be offline, else -EBUSY. */
-int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size,
-		      struct mhp_err *err);
+MHP_EXPORT int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size,
+				 struct mhp_err *err);
 
 /*
  * modprobe (remove false) or modprobe -r of a module the model knows:
@@ -54,7 +59,10 @@ int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size,
  * adds /sys/kernel/debug/notifier-error-inject/memory/actions/{MEM_GOING_ONLINE,
  * MEM_GOING_OFFLINE}/error. Any other module is -ENOENT.
  */
-#include <stdbool.h>
-int mhp_modprobe(struct mhp_machine *m, const char *module, int priority, bool remove, struct mhp_err *err);
+MHP_EXPORT int mhp_modprobe(struct mhp_machine *m, const char *module, int priority, bool remove, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,10 +10,14 @@
 #include <stdint.h>
 #include <mhpsim/error.h>
 #include <mhpsim/model.h>
+#include <mhpsim/trace.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
-
-#include <mhpsim/trace.h>
 
 struct mhp_boot_args {
 	const char *cmdline;      /* NULL: the model's default command line */
@@ -34,9 +38,9 @@ struct mhp_boot_args {
  * value follow the kernel too (memhp_default_state= silently keeps its default).
  * Parameters the model does not implement yet are refused with -EOPNOTSUPP.
  */
-int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *args,
-		     struct mhp_machine **out, struct mhp_err *err);
-void mhp_machine_free(struct mhp_machine *m);
+MHP_EXPORT int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *args,
+				struct mhp_machine **out, struct mhp_err *err);
+MHP_EXPORT void mhp_machine_free(struct mhp_machine *m);
 
 /*
  * How hot-remove tears down kernel page tables: "arm64" (the model of Linux
@@ -45,14 +49,14 @@ void mhp_machine_free(struct mhp_machine *m);
  * (arch/arm64/mm/mmu.c of the kernel tree the library was built with:
  * -ENOTSUP when it was built without one). -EINVAL otherwise.
  */
-int mhp_machine_set_teardown(struct mhp_machine *m, const char *name);
+MHP_EXPORT int mhp_machine_set_teardown(struct mhp_machine *m, const char *name);
 /* The name of the i-th registered teardown strategy (whether built or not), NULL past the last. */
-const char *mhp_teardown_strategy_name(unsigned i);
+MHP_EXPORT const char *mhp_teardown_strategy_name(unsigned i);
 /* 1 if this library was built with the named strategy, 0 if not, -EINVAL if there is none of that name. */
-int mhp_teardown_strategy_built(const char *name);
+MHP_EXPORT int mhp_teardown_strategy_built(const char *name);
 
 /* TLB maintenance so far: [0] range flushes (last level), [1] page-table flushes by VA, [2] full flushes. */
-void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3]);
+MHP_EXPORT void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3]);
 
 /*
  * The kernel page tables' work since boot, for benchmarks: tables, the
@@ -70,21 +74,25 @@ struct mhp_pt_stats {
 	uint64_t flush_pgtable;           /* __flush_tlb_kernel_pgtable(): one table's address, every level */
 	uint64_t flush_all;               /* flush_tlb_all(), and range flushes too long to do by address */
 };
-void mhp_machine_pt_stats(const struct mhp_machine *m, struct mhp_pt_stats *st);
+MHP_EXPORT void mhp_machine_pt_stats(const struct mhp_machine *m, struct mhp_pt_stats *st);
 
 /* Pages that hold kernel page tables now (the PGD included). */
-uint64_t mhp_pgtable_count(const struct mhp_machine *m);
+MHP_EXPORT uint64_t mhp_pgtable_count(const struct mhp_machine *m);
 
 /* A hash of the whole simulated state, independent of host addresses. */
-uint64_t mhp_machine_state_hash(const struct mhp_machine *m);
+MHP_EXPORT uint64_t mhp_machine_state_hash(const struct mhp_machine *m);
 
 /* Kernel log (dmesg): lines are numbered from 0 in the order printed. */
 enum mhp_loglevel {
 	MHP_LOG_ERR = 3, MHP_LOG_WARN = 4, MHP_LOG_INFO = 6, MHP_LOG_DEBUG = 7,
 };
-uint64_t mhp_log_count(const struct mhp_machine *m);
+MHP_EXPORT uint64_t mhp_log_count(const struct mhp_machine *m);
 /* Returns the text of line seq (without newline), or NULL if it fell out of the ring. */
-const char *mhp_log_line(const struct mhp_machine *m, uint64_t seq, enum mhp_loglevel *level);
+MHP_EXPORT const char *mhp_log_line(const struct mhp_machine *m, uint64_t seq, enum mhp_loglevel *level);
+
+#ifdef __cplusplus
+}
+#endif
 
 /* The message for mhp_machine_set_teardown()'s errno, naming the registered strategies; returns ret. */
 int mhp_teardown_error(struct mhp_err *err, int ret, const char *name);

@@ -1,4 +1,7 @@
-/* mhpsim.h - everything public, in one include. */
+/*
+ * mhpsim.h - everything public, in one include. It declares nothing itself:
+ * each header it includes carries its own extern "C" guards.
+ */
 #ifndef MHPSIM_H
 #define MHPSIM_H
 #include <mhpsim/error.h>

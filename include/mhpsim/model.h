@@ -7,14 +7,24 @@
 #include <stddef.h>
 
 #include <mhpsim/error.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_model;
 
 /* Parses a model file. Errors carry file:line:column. */
-int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err);
+MHP_EXPORT int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err);
 /* The same from len bytes in memory; name (NULL: "<model>") stands for the file in messages. */
-int mhp_model_load_buffer(const void *buf, size_t len, const char *name, struct mhp_model **out, struct mhp_err *err);
-void mhp_model_free(struct mhp_model *model);
-const char *mhp_model_name(const struct mhp_model *model);
+MHP_EXPORT int mhp_model_load_buffer(const void *buf, size_t len, const char *name, struct mhp_model **out,
+				     struct mhp_err *err);
+MHP_EXPORT void mhp_model_free(struct mhp_model *model);
+MHP_EXPORT const char *mhp_model_name(const struct mhp_model *model);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

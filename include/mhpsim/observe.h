@@ -13,11 +13,16 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
 /* Writes the raw observation of m; *log_mark is the first log line not yet shown, and is advanced. */
-int mhp_observe_raw(struct mhp_machine *m, uint64_t *log_mark, FILE *out);
+MHP_EXPORT int mhp_observe_raw(struct mhp_machine *m, uint64_t *log_mark, FILE *out);
 
 /*
  * Writes the canonical text of one raw observation: block size and
@@ -26,14 +31,14 @@ int mhp_observe_raw(struct mhp_machine *m, uint64_t *log_mark, FILE *out);
  * memmap counters of /proc/vmstat, and the log lines with timestamps and
  * per-boot values removed. Returns 0, or -EINVAL when raw is not an observation.
  */
-int mhp_observe_format(const char *raw, size_t len, FILE *out);
+MHP_EXPORT int mhp_observe_format(const char *raw, size_t len, FILE *out);
 
 /*
  * The same for the observation right after boot, whose log keeps only the
  * lines about memory that a boot on both sides prints (the rest of a real
  * boot log is not the model's business).
  */
-int mhp_observe_format_boot(const char *raw, size_t len, FILE *out);
+MHP_EXPORT int mhp_observe_format_boot(const char *raw, size_t len, FILE *out);
 
 /* What a comparison of two observation texts found, field by field (a field: one keyed line of a step). */
 struct mhp_fidelity {
@@ -55,7 +60,11 @@ struct mhp_fidelity {
  * that scenario stops being comparable at STEP. Each difference goes to
  * report (may be NULL).
  */
-int mhp_fidelity_compare(const char *golden, const char *simulated, const char *gaps, const char *scenario,
-			 FILE *report, struct mhp_fidelity *res);
+MHP_EXPORT int mhp_fidelity_compare(const char *golden, const char *simulated, const char *gaps, const char *scenario,
+				    FILE *report, struct mhp_fidelity *res);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

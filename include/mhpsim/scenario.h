@@ -8,6 +8,11 @@
 #include <stdio.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
@@ -18,16 +23,16 @@ struct mhp_scenario;
  * models_dir (NULL: "models" next to the scenario's directory, then "models").
  * Every error reads "file:line:column: error: ...".
  */
-int mhp_scenario_load(const char *path, const char *models_dir,
-		      struct mhp_scenario **out, struct mhp_err *err);
+MHP_EXPORT int mhp_scenario_load(const char *path, const char *models_dir,
+				 struct mhp_scenario **out, struct mhp_err *err);
 /*
  * The same from len bytes in memory (no NUL needed). name (NULL: "<scenario>")
  * stands for the file in messages ("name:line:column: error: ...") and, when
  * it holds a '/', for the directory the models may lie beside.
  */
-int mhp_scenario_load_buffer(const void *buf, size_t len, const char *name, const char *models_dir,
-			     struct mhp_scenario **out, struct mhp_err *err);
-void mhp_scenario_free(struct mhp_scenario *sc);
+MHP_EXPORT int mhp_scenario_load_buffer(const void *buf, size_t len, const char *name, const char *models_dir,
+					struct mhp_scenario **out, struct mhp_err *err);
+MHP_EXPORT void mhp_scenario_free(struct mhp_scenario *sc);
 
 /*
  * MHP_OUT_OBSERVE: after boot and each step, its result and the canonical observation (mhpsim/observe.h).
@@ -63,8 +68,8 @@ struct mhp_run_result {
  * step. Returns 0 when all hold; otherwise -EUCLEAN (an expectation or
  * invariant failed) with err naming the step's file:line:column.
  */
-int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
-		     struct mhp_run_result *res, struct mhp_err *err);
+MHP_EXPORT int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
+				struct mhp_run_result *res, struct mhp_err *err);
 
 /*
  * The reference lane's words for a scenario (reference/driver.py): a header
@@ -72,10 +77,10 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
  * guest action or "skip REASON" for a step a real guest cannot take.
  * -EINVAL when the scenario's model is not one the lane boots.
  */
-int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struct mhp_err *err);
+MHP_EXPORT int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struct mhp_err *err);
 
 /* The number of steps in a scenario. */
-unsigned mhp_scenario_steps(const struct mhp_scenario *sc);
+MHP_EXPORT unsigned mhp_scenario_steps(const struct mhp_scenario *sc);
 
 /* Two teardown strategies, one scenario: see mhp_scenario_diff(). */
 struct mhp_diff_options {
@@ -95,7 +100,11 @@ struct mhp_diff_result {
  * its flushes, the kernel's WARNs and the invariants' verdict. Returns 0
  * (res says whether and where they differ) or a negative errno.
  */
-int mhp_scenario_diff(const struct mhp_scenario *sc, const struct mhp_diff_options *opt, struct mhp_diff_result *res,
-		      struct mhp_err *err);
+MHP_EXPORT int mhp_scenario_diff(const struct mhp_scenario *sc, const struct mhp_diff_options *opt,
+				 struct mhp_diff_result *res, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

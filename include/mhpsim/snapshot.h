@@ -13,19 +13,28 @@
 #include <stddef.h>
 #include <mhpsim/error.h>
 #include <mhpsim/trace.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
 /* Saves between operations (never from inside a trace sink). */
-int mhp_machine_save(const struct mhp_machine *m, const char *path, struct mhp_err *err);
+MHP_EXPORT int mhp_machine_save(const struct mhp_machine *m, const char *path, struct mhp_err *err);
 /* The same bytes in memory; free *buf with free(). */
-int mhp_machine_save_buffer(const struct mhp_machine *m, void **buf, size_t *len, struct mhp_err *err);
+MHP_EXPORT int mhp_machine_save_buffer(const struct mhp_machine *m, void **buf, size_t *len, struct mhp_err *err);
 
 /* Loads a snapshot; sink (may be NULL) sees the trace events that follow. */
-int mhp_machine_load(const char *path, mhp_trace_sink sink, void *ctx, struct mhp_machine **out,
-		     struct mhp_err *err);
+MHP_EXPORT int mhp_machine_load(const char *path, mhp_trace_sink sink, void *ctx, struct mhp_machine **out,
+				struct mhp_err *err);
 /* name is what error messages call the buffer (NULL: "snapshot"). */
-int mhp_machine_load_buffer(const void *buf, size_t len, const char *name, mhp_trace_sink sink, void *ctx,
-			    struct mhp_machine **out, struct mhp_err *err);
+MHP_EXPORT int mhp_machine_load_buffer(const void *buf, size_t len, const char *name, mhp_trace_sink sink, void *ctx,
+				       struct mhp_machine **out, struct mhp_err *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,6 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
@@ -19,26 +24,26 @@ struct mhp_machine;
  * of the text (which may exceed cap - 1, like snprintf) or a negative errno:
  * -ENOENT for a path that does not exist, -EACCES for a write-only file.
  */
-ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+MHP_EXPORT ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_t cap);
 
 /*
  * Writes value to a file as `echo -n value > path` would (one write call).
  * Returns 0 or the negative errno the kernel's write returns.
  */
-int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, size_t len);
+MHP_EXPORT int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, size_t len);
 
 /*
  * Lists a directory, one name per line, sorted as `ls` sorts them in the C
  * locale. Links (memoryN/node0) are listed by name; mhp_sysfs_readlink reads them.
  */
-ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+MHP_EXPORT ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_t cap);
 
 /*
  * The kernel page tables between VAs start and end, in the format of arm64's
  * /sys/kernel/debug/kernel_page_tables (the linear map and the vmemmap only;
  * 0, 0 for both whole). Returns the length (as mhp_sysfs_read) or -EINVAL.
  */
-ssize_t mhp_ptdump(const struct mhp_machine *m, uint64_t start, uint64_t end, char *buf, size_t cap);
+MHP_EXPORT ssize_t mhp_ptdump(const struct mhp_machine *m, uint64_t start, uint64_t end, char *buf, size_t cap);
 
 /*
  * What ls -l shows of a path: a directory, a file or a link, with the mode
@@ -53,9 +58,13 @@ struct mhp_sysfs_stat {
 	unsigned mode;   /* permission bits */
 	uint64_t size;
 };
-int mhp_sysfs_stat(struct mhp_machine *m, const char *path, struct mhp_sysfs_stat *st);
+MHP_EXPORT int mhp_sysfs_stat(struct mhp_machine *m, const char *path, struct mhp_sysfs_stat *st);
 
 /* Reads a symbolic link's target ("../../node/node0"); -EINVAL if not a link. */
-ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+MHP_EXPORT ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
@@ -18,13 +23,13 @@ struct mhp_mutant {
 	const char *caught_by;   /* the invariant id expected to catch it */
 };
 
-size_t mhp_mutant_count(void);
-const struct mhp_mutant *mhp_mutant_get(size_t i);
+MHP_EXPORT size_t mhp_mutant_count(void);
+MHP_EXPORT const struct mhp_mutant *mhp_mutant_get(size_t i);
 /* Fault injection: page allocations nth .. nth+count-1 from now fail with -ENOMEM (nth 0: none). */
-void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count);
+MHP_EXPORT void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count);
 
 /* Switches a mutant on (NULL: none). Returns -EINVAL for an unknown name. */
-int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
+MHP_EXPORT int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
 
 /*
  * For benchmarks of the page-table free path alone: tears down the linear map
@@ -34,6 +39,10 @@ int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
  * mhp_machine_pt_stats() and mhp_machine_free() may follow. -EINVAL unless the
  * range is whole present sections.
  */
-int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t size);
+MHP_EXPORT int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,7 +7,13 @@
 #ifndef MHPSIM_TRACE_H
 #define MHPSIM_TRACE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
@@ -30,17 +36,21 @@ struct mhp_trace_event {
 
 typedef void (*mhp_trace_sink)(const struct mhp_trace_event *ev, void *ctx);
 
-void mhp_trace_set_sink(struct mhp_machine *m, mhp_trace_sink sink, void *ctx);
+MHP_EXPORT void mhp_trace_set_sink(struct mhp_machine *m, mhp_trace_sink sink, void *ctx);
 /* Hash of every event emitted so far: type, fields and the text's format, in order. */
-uint64_t mhp_trace_hash(const struct mhp_machine *m);
+MHP_EXPORT uint64_t mhp_trace_hash(const struct mhp_machine *m);
 /*
  * The Linux 6.12 function an event's model mirrors, with its file, for a
  * reader with the source open ("online_pages() mm/memory_hotplug.c"); NULL
  * for the simulator's own events (steps, workloads, TLB fills).
  */
-const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev);
+MHP_EXPORT const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev);
 /* Formats one event as a JSON object (no newline). Returns the length. */
-int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap);
+MHP_EXPORT int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
 
 /* An event of the caller's own (a scenario's step), into the machine's trace and its hash. */
 void mhp_trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f, unsigned n,

@@ -6,6 +6,11 @@
 
 #include <stdint.h>
 #include <mhpsim/error.h>
+#include <mhpsim/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct mhp_machine;
 
@@ -15,11 +20,15 @@ struct mhp_machine;
  * Placement is deterministic: the lowest free block of the highest zone the
  * kind may use. -ENOMEM when memory runs out (what was allocated stays).
  */
-int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_t nr, uint32_t first_tag,
-		       struct mhp_err *err);
+MHP_EXPORT int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_t nr, uint32_t first_tag,
+				  struct mhp_err *err);
 /* Frees the allocations tagged first_tag .. first_tag + nr - 1. */
-int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err);
+MHP_EXPORT int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err);
 /* The pfn that holds a tag now (it moves when its page migrates). */
-int mhp_workload_where(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
+MHP_EXPORT int mhp_workload_where(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
