@@ -37,16 +37,16 @@ MHP_EXPORT int mhp_check_all(const struct mhp_machine *m, struct mhp_err *err);
  */
 MHP_EXPORT int mhp_check_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
-#ifdef __cplusplus
-}
-#endif
-
 /*
  * The cheap check after a step: each invariant on what changed since the
  * last mhp_check_step_done() (ranges the model recorded as it wrote).
  */
-int mhp_check_touched(const struct mhp_machine *m, struct mhp_err *err);
+MHP_EXPORT int mhp_check_touched(const struct mhp_machine *m, struct mhp_err *err);
 /* The step is over: what it changed is forgotten. */
-void mhp_check_step_done(struct mhp_machine *m);
+MHP_EXPORT void mhp_check_step_done(struct mhp_machine *m);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -90,18 +90,18 @@ MHP_EXPORT uint64_t mhp_log_count(const struct mhp_machine *m);
 /* Returns the text of line seq (without newline), or NULL if it fell out of the ring. */
 MHP_EXPORT const char *mhp_log_line(const struct mhp_machine *m, uint64_t seq, enum mhp_loglevel *level);
 
-#ifdef __cplusplus
-}
-#endif
-
 /* The message for mhp_machine_set_teardown()'s errno, naming the registered strategies; returns ret. */
-int mhp_teardown_error(struct mhp_err *err, int ret, const char *name);
+MHP_EXPORT int mhp_teardown_error(struct mhp_err *err, int ret, const char *name);
 
 /* Migration passes an offline makes before the "signal" that ends it with -EINTR (default 1000). */
-void mhp_machine_set_offline_retries(struct mhp_machine *m, uint32_t passes);
+MHP_EXPORT void mhp_machine_set_offline_retries(struct mhp_machine *m, uint32_t passes);
 
 /* A load by the CPU, through the TLB and the kernel page tables: 0, or -EFAULT where nothing maps it. */
 enum mhp_touch { MHP_TOUCH_PHYS, MHP_TOUCH_STRUCT_PAGE, MHP_TOUCH_VA };
-int mhp_touch(struct mhp_machine *m, enum mhp_touch kind, uint64_t addr);
+MHP_EXPORT int mhp_touch(struct mhp_machine *m, enum mhp_touch kind, uint64_t addr);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

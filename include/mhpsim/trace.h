@@ -48,12 +48,12 @@ MHP_EXPORT const char *mhp_trace_kernel_function(const struct mhp_trace_event *e
 /* Formats one event as a JSON object (no newline). Returns the length. */
 MHP_EXPORT int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap);
 
+/* An event of the caller's own (a scenario's step), into the machine's trace and its hash. */
+MHP_EXPORT void mhp_trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f, unsigned n,
+		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 #ifdef __cplusplus
 }
 #endif
-
-/* An event of the caller's own (a scenario's step), into the machine's trace and its hash. */
-void mhp_trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f, unsigned n,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #endif
