@@ -23,7 +23,6 @@
 #include "sim/workload.h"
 #include "check/check.h"
 #include "drivers/virtio_mem.h"
-#include "teardown.h"
 #include "yamltree.h"
 
 void derive_geometry(struct mhp_machine *m)
@@ -232,24 +231,25 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 
 int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)
 {
-	int i = teardown_strategy_find(name);
+	int i = arch_teardown_find(m->arch, name);
 	if (i < 0)
 		return -EINVAL;
-	if (!teardown_strategy_built(teardown_strategies[i]))
+	if (!m->arch->teardown_built((unsigned)i))
 		return -ENOTSUP;
 	m->teardown = i;
 	return 0;
 }
 
+/* The strategies of the default architecture: these calls have no machine to ask. */
 const char *mhp_teardown_strategy_name(unsigned i)
 {
-	return i < nr_teardown_strategies ? teardown_strategies[i]->name : NULL;
+	return arch_default()->teardown_name(i);
 }
 
 int mhp_teardown_strategy_built(const char *name)
 {
-	int i = teardown_strategy_find(name);
-	return i < 0 ? -EINVAL : teardown_strategy_built(teardown_strategies[i]);
+	int i = arch_teardown_find(arch_default(), name);
+	return i < 0 ? -EINVAL : arch_default()->teardown_built((unsigned)i);
 }
 
 /* The message for mhp_machine_set_teardown()'s errno; the names come from the registry. */
@@ -258,12 +258,13 @@ int mhp_teardown_error(struct mhp_err *err, int ret, const char *name)
 	if (ret == -ENOTSUP)
 		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree "
 				   "(cmake -DMHPSIM_KERNEL_TREE=DIR)", name);
+	const struct arch_ops *a = arch_default();
+	unsigned n = arch_nr_teardowns(a);
 	char names[256];
 	struct strbuf sb;
 	sb_init(&sb, names, sizeof(names));
-	for (unsigned i = 0; i < nr_teardown_strategies; i++)
-		sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 == nr_teardown_strategies ? " or " : ", ",
-			  teardown_strategies[i]->name);
+	for (unsigned i = 0; i < n; i++)
+		sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", a->teardown_name(i));
 	return mhp_err_set(err, ret, "unknown teardown strategy '%s' (%s)", name, names);
 }
 

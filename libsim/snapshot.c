@@ -31,7 +31,6 @@
 #include "sim/touched.h"
 #include "sim/workload.h"
 #include "drivers/virtio_mem.h"
-#include "teardown.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
 #define SNAPSHOT_VERSION 5u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch */
@@ -537,7 +536,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->kfence_early);
 	SER(s, m->debug_pagealloc);
 	SER(s, m->teardown);
-	ser_range(s, m->teardown, 0, (int)nr_teardown_strategies - 1, "bad teardown strategy");
+	ser_range(s, m->teardown, 0, (int)arch_nr_teardowns(m->arch) - 1, "bad teardown strategy");
 	SER(s, m->nr_pgtable_pages);
 	SER(s, m->nr_bad_frees);
 	SER(s, m->offline_retry_budget);

@@ -36,6 +36,9 @@ struct arch_ops {
 	void (*zone_sizes_init)(const struct mhp_machine *m, uint64_t dram_start, uint64_t dram_end, uint64_t *max_zone_pfn);
 	/* A command-line word only this arch reads; -ENOENT for any other. */
 	int (*early_param)(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+	/* Its teardown strategies, in registry order (a snapshot saves the index): NULL past the last. */
+	const char *(*teardown_name)(unsigned i);
+	bool (*teardown_built)(unsigned i);
 	/* A memory notifier the arch registers at boot (arm64: boot memory stays), or NULL. */
 	int (*bootmem_notifier)(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 };
@@ -44,6 +47,11 @@ struct arch_ops {
 const struct arch_ops *arch_find(const char *name);
 /* "a, b or c": the names, for error messages. */
 void arch_names(char *buf, unsigned cap);
+/* The architecture of a model that names none, and of calls that have no machine. */
+const struct arch_ops *arch_default(void);
+/* The teardown strategy called name (-1: none), and how many an arch has. */
+int arch_teardown_find(const struct arch_ops *a, const char *name);
+unsigned arch_nr_teardowns(const struct arch_ops *a);
 
 extern const struct arch_ops arch_arm64;
 

@@ -15,7 +15,6 @@
 #include "sim/mmzone.h"
 #include "strbuf.h"
 #include "sim/trace.h"
-#include "arm64.h"
 
 #define PATH_MAX_LEN 256
 

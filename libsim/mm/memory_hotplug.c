@@ -21,7 +21,6 @@
 #include "sim/sparse.h"
 #include "strbuf.h"
 #include "sim/trace.h"
-#include "arm64.h"
 
 static const char *const online_type_names[] = {
 	[MMOP_OFFLINE] = "offline", [MMOP_ONLINE] = "online",

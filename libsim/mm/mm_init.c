@@ -15,7 +15,6 @@
 #include "sim/page_alloc.h"
 #include "sim/printk.h"
 #include "sim/sparse.h"
-#include "arm64.h"
 #include "yamltree.h"   /* parse_size(): memparse() */
 
 /* RAM pages of node nid inside [lo, hi). */

@@ -16,7 +16,6 @@
 #include "sim/mutant.h"
 #include "sim/sparse.h"
 #include "sim/trace.h"
-#include "arm64.h"
 
 /* SECTIONS_PER_ROOT: a page of 16-byte struct mem_section, as in the kernel. */
 /* A root is one page of mem_section pointers' worth: PAGE_SIZE / 16 sections, a power of two. */

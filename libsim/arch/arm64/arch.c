@@ -19,6 +19,8 @@ const struct arch_ops arch_arm64 = {
 	.ptdump_show = ptdump_show,
 	.zone_sizes_init = zone_sizes_init,
 	.touch = arm64_touch,
+	.teardown_name = arm64_teardown_name,
+	.teardown_built = arm64_teardown_built,
 	.early_param = arm64_early_param,
 	.bootmem_notifier = prevent_bootmem_remove_notifier,
 };

@@ -24,5 +24,7 @@ void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bo
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 void ptdump_show(const struct mhp_machine *m, struct strbuf *sb);
 int arm64_touch(struct mhp_machine *m, int kind, uint64_t addr);
+const char *arm64_teardown_name(unsigned i);
+bool arm64_teardown_built(unsigned i);
 
 #endif

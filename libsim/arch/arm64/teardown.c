@@ -6,6 +6,7 @@
 
 #include "sim/kernel.h"
 #include "sim/machine.h"
+#include "arm64.h"
 #include "teardown.h"
 
 /* Append only: a snapshot stores the index. */
@@ -34,4 +35,14 @@ int teardown_strategy_find(const char *name)
 bool teardown_strategy_built(const struct teardown_strategy *s)
 {
 	return !s->built || s->built();
+}
+
+const char *arm64_teardown_name(unsigned i)
+{
+	return i < nr_teardown_strategies ? teardown_strategies[i]->name : NULL;
+}
+
+bool arm64_teardown_built(unsigned i)
+{
+	return i < nr_teardown_strategies && teardown_strategy_built(teardown_strategies[i]);
 }
