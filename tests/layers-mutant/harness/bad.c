@@ -1,0 +1,1 @@
+#include "sim/machine.h"   /* the bug: the harness reads the model directly */

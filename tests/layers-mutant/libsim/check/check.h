@@ -1,0 +1,1 @@
+/* a check header: the model must never include it */

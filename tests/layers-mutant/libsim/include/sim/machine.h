@@ -1,0 +1,1 @@
+/* the machine: the harness must reach it through inspect.h */

@@ -1,0 +1,1 @@
+#include "check/check.h"   /* the bug: the model calls up into the checks */
