@@ -9,7 +9,8 @@
 #include "pgtable.h"
 #include "inspect.h"
 
-_Static_assert(INSPECT_ZONE_DMA32 == ZONE_DMA32 && INSPECT_ZONE_DEVICE == ZONE_DEVICE, "inspect.h's zones are the model's");
+_Static_assert(INSPECT_ZONE_DMA32 == ZONE_DMA32 && INSPECT_ZONE_DEVICE == ZONE_DEVICE,
+	       "inspect.h's zones are the model's");
 _Static_assert(INSPECT_PT_MAX_DEPTH == PT_MAX_DEPTH, "inspect.h's page-table depth is the model's");
 _Static_assert((int)INSPECT_MEM_ONLINE == MEM_ONLINE && (int)INSPECT_MEM_GOING_OFFLINE == MEM_GOING_OFFLINE &&
 	       (int)INSPECT_MEM_OFFLINE == MEM_OFFLINE && (int)INSPECT_MEM_GOING_ONLINE == MEM_GOING_ONLINE,
