@@ -5,20 +5,16 @@
  * say, for a reader. Every picture is bounded: runs of alike things are
  * drawn once with their count.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel.h"
-#include "sim/machine.h"
-#include "sim/memory.h"
-#include "sim/mmzone.h"
-#include "sim/model.h"
-#include "sim/page.h"
-#include "sim/sparse.h"
-
 #include <mhpsim/draw.h>
 
-static const char *const zone_fill[MAX_NR_ZONES] = { "#9ec3e6", "#b5e0dc", "#a8d8a0", "#f9c48e", "#d9c2e0" };
+#include "inspect.h"
+#include "util.h"
+
+static const char *const zone_fill[INSPECT_NR_ZONES] = { "#9ec3e6", "#b5e0dc", "#a8d8a0", "#f9c48e", "#d9c2e0" };
 #define FILL_OFFLINE "#d9d9d9"
 #define FILL_ABSENT "#ffffff"
 
@@ -45,27 +41,13 @@ static void legend_box(FILE *out, unsigned x, unsigned y, const char *fill, bool
 /* One cell of the map: a run of alike memory blocks. */
 struct cell {
 	uint64_t first, last;   /* block ids */
-	int nid, zone;          /* zone NO_ZONE: offline; MAX_NR_ZONES: several */
-	int state;              /* MEM_*, or -1: not added */
+	int nid, zone;          /* zone INSPECT_NO_ZONE: offline; INSPECT_NR_ZONES: several */
+	int state;              /* INSPECT_MEM_*, or -1: not added */
 	bool boot;
 };
 
 #define MAP_MAX_CELLS 256
 
-/* Pages of block id that are fake-offline (only drivers that plug part of a block leave any). */
-static uint64_t fake_offline_pages(const struct mhp_machine *m, uint64_t id)
-{
-	uint64_t n = 0, per_section = m->pages_per_section;
-	uint64_t first = id * (m->model.block_size >> m->page_shift);
-	for (uint64_t s = first; s < first + (m->model.block_size >> m->page_shift); s += per_section) {
-		const struct mem_section *ms = __pfn_to_section(m, s);
-		if (!ms || !ms->nr_alloc || !ms->pages)
-			continue;
-		for (uint64_t i = 0; i < per_section; i++)
-			n += ms->pages[i].kind == PG_OFFLINE;
-	}
-	return n;
-}
 #define CELL_W 64
 #define CELL_H 44
 #define CELLS_PER_ROW 12
@@ -89,37 +71,51 @@ static void cell_push(struct cell *cells, unsigned *n, unsigned *dropped, const 
 	cells[(*n)++] = *c;
 }
 
+/* Block i as a cell of its own; false past the last block. */
+static bool block_cell(const struct mhp_machine *m, uint64_t i, struct cell *c)
+{
+	struct inspect_memory_block b;
+	if (!inspect_memory_block(m, i, &b))
+		return false;
+	*c = (struct cell){ b.id, b.id, b.nid, b.zone, b.state, b.early };
+	return true;
+}
+
 /* The cells in block order: present blocks, and the hot-pluggable blocks not added; alike runs merged or not. */
 static unsigned map_cells(const struct mhp_machine *m, struct cell *cells, unsigned *dropped, bool merge)
 {
+	const struct mhp_model *mo = inspect_machine_model(m);
+	struct inspect_model im;
+	struct inspect_geometry g;
+	inspect_model(mo, &im);
+	inspect_geometry(m, &g);
 	unsigned n = 0;
-	size_t bi = 0;
-	uint64_t bs = m->model.block_size;
+	uint64_t bi = 0, bs = g.block_size;
+	struct cell b;   /* block bi, while have */
+	bool have = block_cell(m, bi, &b);
 	/* Walk the present blocks, slotting the absent hot-pluggable ones in between by id. */
-	for (unsigned r = 0; r <= m->model.nr_hotplug; r++) {
-		uint64_t lo = r < m->model.nr_hotplug ? m->model.hotplug[r].start / bs : UINT64_MAX;
-		uint64_t hi = r < m->model.nr_hotplug ? (m->model.hotplug[r].start + m->model.hotplug[r].size) / bs : 0;
-		for (; bi < m->nr_blocks && m->blocks[bi]->id < lo; bi++) {
-			const struct memory_block *b = m->blocks[bi];
-			struct cell c = { b->id, b->id, b->nid, memory_block_zone(m, b), b->state, b->early };
-			cell_push(cells, &n, dropped, &c, merge);
-		}
+	for (unsigned r = 0; r <= im.nr_hotplug; r++) {
+		struct inspect_range hp = { 0 };
+		bool more = inspect_model_range(mo, INSPECT_HOTPLUG, r, &hp);
+		uint64_t lo = more ? hp.start / bs : UINT64_MAX;
+		uint64_t hi = more ? (hp.start + hp.size) / bs : 0;
+		for (; have && b.first < lo; have = block_cell(m, ++bi, &b))
+			cell_push(cells, &n, dropped, &b, merge);
 		for (uint64_t id = lo; id < hi;) {
-			if (bi < m->nr_blocks && m->blocks[bi]->id == id) {
-				const struct memory_block *b = m->blocks[bi++];
-				struct cell c = { b->id, b->id, b->nid, memory_block_zone(m, b), b->state, b->early };
-				cell_push(cells, &n, dropped, &c, merge);
+			if (have && b.first == id) {
+				cell_push(cells, &n, dropped, &b, merge);
+				have = block_cell(m, ++bi, &b);
 				id++;
 				continue;
 			}
 			/* A run of absent blocks up to the next present one: one push (one a block unmerged). */
-			uint64_t end = bi < m->nr_blocks && m->blocks[bi]->id < hi ? m->blocks[bi]->id : hi;
+			uint64_t end = have && b.first < hi ? b.first : hi;
 			if (!merge && end - id > MAP_MAX_CELLS) {
 				(*dropped)++;   /* too many to draw one by one: the caller merges */
 				return n;
 			}
 			for (uint64_t k = id; k < end; k += merge ? end - id : 1) {
-				struct cell c = { k, merge ? end - 1 : k, m->model.hotplug[r].nid, NO_ZONE, -1, false };
+				struct cell c = { k, merge ? end - 1 : k, hp.nid, INSPECT_NO_ZONE, -1, false };
 				cell_push(cells, &n, dropped, &c, merge);
 			}
 			id = end;
@@ -134,6 +130,8 @@ int mhp_draw_memory_map(const struct mhp_machine *m, const char *title, FILE *ou
 	struct cell *cells = malloc(MAP_MAX_CELLS * sizeof(*cells));
 	if (!cells)
 		return -ENOMEM;
+	struct inspect_geometry g;
+	inspect_geometry(m, &g);
 	/* Every block its own cell when they fit a few rows; else runs of alike blocks merged. */
 	unsigned dropped = 0, n = map_cells(m, cells, &dropped, false);
 	if (dropped || n > 4 * CELLS_PER_ROW) {
@@ -153,15 +151,16 @@ int mhp_draw_memory_map(const struct mhp_machine *m, const char *title, FILE *ou
 		unsigned x = 20 + col * (CELL_W + 6), y = 40 + row * (CELL_H + 24);
 		if (col == 0)
 			fprintf(out, "<text x=\"%u\" y=\"%u\" fill=\"#555\">node %d, %#llx</text>\n", x, y + 10, c->nid,
-				(unsigned long long)(c->first * m->model.block_size));
-		const char *fill = c->state < 0 ? FILL_ABSENT : c->zone == NO_ZONE ? FILL_OFFLINE
-			: c->zone == MAX_NR_ZONES ? "#bab0ac" : zone_fill[c->zone];
+				(unsigned long long)(c->first * g.block_size));
+		const char *fill = c->state < 0 ? FILL_ABSENT : c->zone == INSPECT_NO_ZONE ? FILL_OFFLINE
+			: c->zone == INSPECT_NR_ZONES ? "#bab0ac" : zone_fill[c->zone];
 		fprintf(out, "<g><title>memory%llu%s: %s</title>", (unsigned long long)c->first, c->last > c->first ? "..." : "",
-			c->state < 0 ? "not added" : c->state == MEM_ONLINE ? "online" : "offline");
+			c->state < 0 ? "not added" : c->state == INSPECT_MEM_ONLINE ? "online" : "offline");
 		fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\" stroke=\"#333\"%s/>", x, y + 16,
 			CELL_W, CELL_H, fill, c->state < 0 ? " stroke-dasharray=\"4 3\"" : "");
 		/* A block of one's own with fake-offline pages (virtio-mem's unplugged subblocks): the plugged share. */
-		uint64_t per = m->model.block_size >> m->page_shift, off = c->first == c->last ? fake_offline_pages(m, c->first) : 0;
+		uint64_t per = g.block_size >> g.page_shift;
+		uint64_t off = c->first == c->last ? inspect_offline_pages(m, c->first * per, per) : 0;
 		unsigned plugged_w = (unsigned)((per - off) * CELL_W / per);
 		if (off)
 			fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"white\" fill-opacity=\"0.75\" "
@@ -176,16 +175,16 @@ int mhp_draw_memory_map(const struct mhp_machine *m, const char *title, FILE *ou
 				(unsigned long long)((per - off) * 100 / per));
 		else
 			fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>", x + CELL_W / 2, y + 44,
-				c->state < 0 ? "" : c->state == MEM_ONLINE ? "online" : "offline");
+				c->state < 0 ? "" : c->state == INSPECT_MEM_ONLINE ? "online" : "offline");
 		if (c->boot)
 			fprintf(out, "<text x=\"%u\" y=\"%u\" font-size=\"9\" fill=\"#555\">boot</text>", x + 2, y + 57);
 		fprintf(out, "</g>\n");
 		col++;
 	}
 	unsigned ly = h - 40, lx = 20;
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (z != ZONE_DMA32 && z != ZONE_DEVICE)
-			legend_box(out, lx, ly, zone_fill[z], false, zone_name(z)), lx += 90;
+	for (int z = 0; z < INSPECT_NR_ZONES; z++)
+		if (z != INSPECT_ZONE_DMA32 && z != INSPECT_ZONE_DEVICE)
+			legend_box(out, lx, ly, zone_fill[z], false, inspect_zone_name(z)), lx += 90;
 	legend_box(out, lx, ly, FILL_OFFLINE, false, "offline"), lx += 90;
 	legend_box(out, lx, ly, FILL_ABSENT, true, "not added (hot-pluggable)");
 	if (dropped)
@@ -210,36 +209,18 @@ struct mhp_pt_capture {
 	struct pt_node *v;
 	size_t n;
 	unsigned levels;
-	char names[PT_MAX_DEPTH][8];
+	char names[INSPECT_PT_MAX_DEPTH][8];
 	uint64_t va_start, va_end;
 };
 
-struct capture_walk {
-	const struct mhp_machine *m;
-	struct mhp_pt_capture *c;
-	bool full;
-};
-
-static void capture_table(struct capture_walk *w, const struct pt_table *t, uint64_t va, uint64_t lo, uint64_t hi)
+/* A table of the walk into the capture; -E2BIG past CAPTURE_MAX stops the walk. */
+static int capture_table(const struct inspect_pt_table *t, void *arg)
 {
-	struct mhp_pt_capture *c = w->c;
-	if (c->n == CAPTURE_MAX) {
-		w->full = true;
-		return;
-	}
-	c->v[c->n++] = (struct pt_node){ t->pfn, va, t->used, t->depth, t->boot };
-	const struct mhp_machine *m = w->m;
-	if (t->depth + 1u >= m->pt_geom.levels)
-		return;
-	uint64_t span = pt_span(m, t->depth);
-	for (uint64_t a = lo; a < hi && !w->full;) {
-		uint64_t next = pt_addr_end(m, t->depth, a, hi), d = t->e[pt_index(m, t->depth, a)];
-		const struct pt_table *child = desc_type(m, t->depth, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift)
-										       : NULL;
-		if (child)
-			capture_table(w, child, a & ~(span - 1), a, next);
-		a = next;
-	}
+	struct mhp_pt_capture *c = arg;
+	if (c->n == CAPTURE_MAX)
+		return -E2BIG;
+	c->v[c->n++] = (struct pt_node){ t->pfn, t->va, t->used, (uint8_t)t->depth, t->boot };
+	return 0;
 }
 
 static int node_cmp(const void *a, const void *b)
@@ -254,19 +235,21 @@ static int node_cmp(const void *a, const void *b)
 
 uint64_t mhp_linear_map_va(const struct mhp_machine *m, uint64_t pa)
 {
-	return linear_va(m, pa);
+	return inspect_linear_va(m, pa);
 }
 
 void mhp_draw_linear_span(const struct mhp_machine *m, uint64_t *lo, uint64_t *hi)
 {
+	const struct mhp_model *mo = inspect_machine_model(m);
+	struct inspect_range r;
 	uint64_t a = UINT64_MAX, b = 0;
-	for (unsigned i = 0; i < m->model.nr_ram + m->model.nr_hotplug; i++) {
-		const struct model_range *r = i < m->model.nr_ram ? &m->model.ram[i] : &m->model.hotplug[i - m->model.nr_ram];
-		a = r->start < a ? r->start : a;
-		b = r->start + r->size > b ? r->start + r->size : b;
-	}
-	*lo = a < b ? linear_va(m, a) : 0;
-	*hi = a < b ? linear_va(m, b) : 0;
+	for (int k = INSPECT_RAM; k <= INSPECT_HOTPLUG; k++)
+		for (unsigned i = 0; inspect_model_range(mo, (enum inspect_range_kind)k, i, &r); i++) {
+			a = r.start < a ? r.start : a;
+			b = r.start + r.size > b ? r.start + r.size : b;
+		}
+	*lo = a < b ? inspect_linear_va(m, a) : 0;
+	*hi = a < b ? inspect_linear_va(m, b) : 0;
 }
 
 int mhp_pt_capture(const struct mhp_machine *m, uint64_t va_start, uint64_t va_end, struct mhp_pt_capture **out,
@@ -281,15 +264,16 @@ int mhp_pt_capture(const struct mhp_machine *m, uint64_t va_start, uint64_t va_e
 		free(c);
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	}
-	c->levels = m->pt_geom.levels;
+	struct inspect_geometry g;
+	inspect_geometry(m, &g);
+	c->levels = g.pt_levels;
 	c->va_start = va_start;
 	c->va_end = va_end;
 	for (unsigned d = 0; d < c->levels; d++)
-		snprintf(c->names[d], sizeof(c->names[d]), "%s", pt_level_name(m, d));
-	struct capture_walk w = { .m = m, .c = c };
-	capture_table(&w, pt_pgd(m), 0, va_start, va_end);
+		snprintf(c->names[d], sizeof(c->names[d]), "%s", inspect_pt_level_name(m, d));
+	int full = inspect_pt_walk(m, va_start, va_end, &(const struct inspect_pt_walk_ops){ .table = capture_table }, c);
 	qsort(c->v, c->n, sizeof(*c->v), node_cmp);   /* by level, then address: what drawing merges */
-	if (w.full) {
+	if (full) {
 		mhp_pt_capture_free(c);
 		return mhp_err_set(err, -E2BIG, "more than %u tables under [%#llx-%#llx): draw a smaller range", CAPTURE_MAX,
 				   (unsigned long long)va_start, (unsigned long long)va_end);
@@ -386,10 +370,10 @@ int mhp_draw_pgtables(const struct mhp_pt_capture *before, const struct mhp_pt_c
 	if (before->levels != after->levels)
 		return -EINVAL;
 	unsigned levels = before->levels;
-	struct pt_box *rows = calloc(PT_MAX_DEPTH * LEVEL_MAX_BOXES, sizeof(*rows));
+	struct pt_box *rows = calloc(INSPECT_PT_MAX_DEPTH * LEVEL_MAX_BOXES, sizeof(*rows));
 	if (!rows)
 		return -ENOMEM;
-	unsigned nrow[PT_MAX_DEPTH] = { 0 }, maxn = 1;
+	unsigned nrow[INSPECT_PT_MAX_DEPTH] = { 0 }, maxn = 1;
 	for (unsigned d = 0; d < levels; d++) {
 		nrow[d] = level_boxes(before, after, d, &rows[d * LEVEL_MAX_BOXES]);
 		maxn = nrow[d] > maxn ? nrow[d] : maxn;
@@ -475,11 +459,13 @@ int mhp_zone_history_add(struct mhp_zone_history *h, const struct mhp_machine *m
 {
 	if (h->samples == HISTORY_MAX_SAMPLES)
 		return -ENOSPC;
-	h->page_shift = m->page_shift;
-	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			const struct zone *z = &m->nodes[nid].zones[zid];
-			if (!z->spanned_pages)
+	struct inspect_geometry g;
+	inspect_geometry(m, &g);
+	h->page_shift = g.page_shift;
+	for (int nid = 0; nid < INSPECT_MAX_NODES; nid++) {
+		for (int zid = 0; zid < INSPECT_NR_ZONES; zid++) {
+			struct inspect_zone z;
+			if (!inspect_zone(m, nid, zid, &z) || !z.spanned)
 				continue;
 			if (h->n == HISTORY_MAX_ENTRIES)
 				return -ENOSPC;
@@ -491,8 +477,8 @@ int mhp_zone_history_add(struct mhp_zone_history *h, const struct mhp_machine *m
 				h->v = v;
 				h->cap = cap;
 			}
-			h->v[h->n++] = (struct zone_sample){ step, h->samples, (uint8_t)nid, (uint8_t)zid, z->zone_start_pfn,
-							     z->spanned_pages, z->present_pages };
+			h->v[h->n++] = (struct zone_sample){ step, h->samples, (uint8_t)nid, (uint8_t)zid, z.start_pfn,
+							     z.spanned, z.present };
 		}
 	}
 	h->steps[h->samples++] = step;
@@ -524,7 +510,7 @@ int mhp_draw_zone_history(const struct mhp_zone_history *h, const char *title, F
 			     "<text x=\"%u\" y=\"%u\" text-anchor=\"end\">%#llx</text>\n",
 			left, y, left + cols * colw, y, left - 6, y + 4, (unsigned long long)(pfn << h->page_shift));
 	}
-	bool used[MAX_NUMNODES][MAX_NR_ZONES] = { { false } };
+	bool used[INSPECT_MAX_NODES][INSPECT_NR_ZONES] = { { false } };
 	for (size_t i = 0; i < h->n; i++) {
 		const struct zone_sample *s = &h->v[i];
 		unsigned x = left + s->sample * colw;
@@ -534,7 +520,7 @@ int mhp_draw_zone_history(const struct mhp_zone_history *h, const char *title, F
 		fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\" fill-opacity=\"%s\" stroke=\"%s\">"
 			     "<title>step %u: node %u %s spans pfn %#llx + %llu, %llu present</title></rect>\n",
 			x + (colw > 4 ? 1 : 0), y1, colw > 4 ? colw - 2 : colw, y0 > y1 ? y0 - y1 : 1, zone_fill[s->zid],
-			s->nid ? "0.45" : "0.8", zone_fill[s->zid], s->step, s->nid, zone_name(s->zid),
+			s->nid ? "0.45" : "0.8", zone_fill[s->zid], s->step, s->nid, inspect_zone_name(s->zid),
 			(unsigned long long)s->start, (unsigned long long)s->spanned, (unsigned long long)s->present);
 	}
 	for (unsigned k = 0; k < cols; k += cols > 20 ? cols / 10 : 1)
@@ -543,11 +529,11 @@ int mhp_draw_zone_history(const struct mhp_zone_history *h, const char *title, F
 	fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">step (0: boot)</text>\n", left + cols * colw / 2,
 		top + plot_h + 34);
 	unsigned ly = top, lx = left + cols * colw + 20;
-	for (int nid = 0; nid < MAX_NUMNODES; nid++)
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+	for (int nid = 0; nid < INSPECT_MAX_NODES; nid++)
+		for (int zid = 0; zid < INSPECT_NR_ZONES; zid++)
 			if (used[nid][zid]) {
 				char label[32];
-				snprintf(label, sizeof(label), "node %d %s", nid, zone_name(zid));
+				snprintf(label, sizeof(label), "node %d %s", nid, inspect_zone_name(zid));
 				legend_box(out, lx, ly, zone_fill[zid], false, label);
 				ly += 18;
 			}

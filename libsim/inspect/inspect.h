@@ -21,7 +21,67 @@
 
 /* ---- draw (harness/draw.c) ----------------------------------------------------------- */
 
-/* (its views follow here) */
+/* The model's constants draw names (inspect_draw.c asserts each is the model's). */
+#define INSPECT_ZONE_DMA32 1
+#define INSPECT_ZONE_DEVICE 4
+#define INSPECT_PT_MAX_DEPTH 5     /* PT_MAX_DEPTH: levels a page table can have */
+
+/* A memory block's state (the kernel's MEM_*). */
+enum inspect_mem_state { INSPECT_MEM_ONLINE, INSPECT_MEM_GOING_OFFLINE, INSPECT_MEM_OFFLINE, INSPECT_MEM_GOING_ONLINE };
+
+struct inspect_memory_block {
+	uint64_t id;               /* memoryN */
+	int state;                 /* enum inspect_mem_state */
+	int nid;                   /* -1 until linked to a node */
+	int zone;                  /* INSPECT_NO_ZONE offline; INSPECT_NR_ZONES when its sections' zones differ */
+	bool early;                /* created at boot */
+};
+/* The i-th memory block in id order; false past the last. */
+bool inspect_memory_block(const struct mhp_machine *m, uint64_t i, struct inspect_memory_block *out);
+/* Pages in [pfn, pfn + nr) that are fake-offline (PageOffline: a driver's unplugged part of a block). */
+uint64_t inspect_offline_pages(const struct mhp_machine *m, uint64_t pfn, uint64_t nr);
+
+/* A zone as /proc/zoneinfo tells it: its span and pages. */
+struct inspect_zone {
+	uint64_t start_pfn, spanned, present, managed;
+};
+/* Zone zid of node nid; false when either is out of range. */
+bool inspect_zone(const struct mhp_machine *m, int nid, int zid, struct inspect_zone *out);
+
+/* The kernel virtual address at which the linear map maps physical address pa. */
+uint64_t inspect_linear_va(const struct mhp_machine *m, uint64_t pa);
+
+/* A descriptor's kind (INVALID: a non-zero descriptor that is not valid). */
+enum inspect_pt_type { INSPECT_PT_NONE, INSPECT_PT_TABLE, INSPECT_PT_BLOCK, INSPECT_PT_PAGE, INSPECT_PT_INVALID };
+
+struct inspect_pt_table {
+	uint64_t pfn;              /* the page that holds it */
+	uint64_t va;               /* the first address it translates (0: the PGD) */
+	uint64_t span;             /* bytes one of its entries maps */
+	uint32_t used;             /* entries that are not none */
+	unsigned depth;            /* 0: the PGD */
+	bool boot;                 /* allocated from memblock at boot */
+};
+
+struct inspect_pt_entry {
+	uint64_t idx;              /* its index in the table */
+	uint64_t pa;               /* what it points to: a table, a block or a page (0 when none or invalid) */
+	uint64_t va_start, va_end; /* the part of the walked range it maps */
+	enum inspect_pt_type type;
+};
+
+/* What a walk calls back, either may be NULL; a non-zero return stops the walk. */
+struct inspect_pt_walk_ops {
+	int (*table)(const struct inspect_pt_table *t, void *arg);
+	int (*entry)(const struct inspect_pt_table *t, const struct inspect_pt_entry *e, void *arg);
+};
+/*
+ * The tables under [va_start, va_end) from the PGD down, depth first in address
+ * order: each table, then each of its entries in the range (a table's before
+ * its child). Returns the callback's non-zero that stopped it, or 0.
+ */
+int inspect_pt_walk(const struct mhp_machine *m, uint64_t va_start, uint64_t va_end,
+		    const struct inspect_pt_walk_ops *ops, void *arg);
 
 /* ---- the model ------------------------------------------------------------ */
 
