@@ -4,7 +4,7 @@
  * the simulated page tables (the technique of tools/testing/memblock).
  *
  * Only this header is seen by the extracted code; the simulator is reached
- * through the kshim_*() hooks of libsim/arch/arm64/kernel_loop.c. The page-table
+ * through the kshim_*() hooks of libsim/arch/arm64/teardown/kernel.c. The page-table
  * geometry is read at run time, so one compilation serves every granule:
  * 4 levels (4K and 16K pages, 48-bit VA: the P4D folded into the PGD) and 3
  * (64K: the PUD folded too), as arm64's pgtable.h folds them. Descriptors
@@ -38,7 +38,7 @@ struct page;            /* a pfn in disguise: see pfn_to_page() */
 struct vmem_altmap;     /* opaque: non-NULL when the memmap being freed came from the block itself */
 struct mm_struct { pgd_t *pgd; };
 
-/* ---- the simulator's side (libsim/arch/arm64/kernel_loop.c) ---------------------------- */
+/* ---- the simulator's side (libsim/arch/arm64/teardown/kernel.c) ---------------------------- */
 
 unsigned kshim_levels(void);
 unsigned kshim_page_shift(void);
