@@ -320,10 +320,9 @@ static uint64_t blocks_in_resource(const struct mhp_machine *m, uint64_t start, 
 static bool tag_in_block(struct fuzz_run *r, uint32_t *tag)
 {
 	uint64_t pfn = pick_pfn(r), per = pages_per_block(r->m), end = (pfn / per + 1) * per;
-	for (; pfn < end; pfn++) {
+	for (; pfn < end; pfn++)
 		if ((*tag = inspect_page_tag(r->m, pfn)))
 			return true;
-	}
 	return false;
 }
 

@@ -66,10 +66,11 @@ static int cmp_pfn(const void *a, const void *b)
 
 void inspect_diff_tables_free(struct inspect_diff_tables *c)
 {
-	for (uint64_t i = 0; c && c->v && i < c->n; i++)
+	if (!c)
+		return;
+	for (uint64_t i = 0; i < c->n; i++)   /* n counts whole copies only */
 		free(c->v[i].e);
-	if (c)
-		free(c->v);
+	free(c->v);
 	free(c);
 }
 
