@@ -6,119 +6,29 @@
  * invariants' verdict. The "kernel" strategy against the "arm64" model is
  * the use it was built for (docs/kernel-in-the-loop.md).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel.h"
-#include "sim/machine.h"
-#include "sim/mutant.h"
+#include <mhpsim/mhpsim.h>
+#include "inspect.h"
+#include "util.h"
 #include "differential.h"
-#include "teardown.h"
-
-/* The TLB's entries, field by field: their padding bytes are whatever the stack held. */
-static uint64_t tlb_digest(const struct mhp_machine *m)
-{
-	uint64_t h = FNV1A64_INIT;
-	for (unsigned i = 0; i < TLB_ENTRIES; i++) {
-		const struct tlb_entry *e = &m->tlb.e[i];
-		uint64_t v[4] = { e->va, e->span, e->target, (uint64_t)e->depth | (uint64_t)e->leaf << 8 | (uint64_t)e->valid << 16 };
-		h = fnv1a64(h, v, sizeof(v));
-	}
-	return h;
-}
 
 void diff_digest_of(const struct mhp_machine *m, int result, int invariant, struct diff_digest *d)
 {
-	*d = (struct diff_digest){ .tables = m->pt.digest, .count = m->pt.count, .allocated = m->pt.nr_allocated,
-				   .freed = m->pt.nr_freed, .warns = m->nr_kernel_warns, .reads = m->pt.nr_reads,
-				   .writes = m->pt.nr_writes, .result = result, .invariant = invariant };
-	mhp_machine_tlb_flushes(m, d->flushes);
-	d->tlb = tlb_digest(m);
+	struct inspect_diff_digest v;
+	inspect_diff_digest(m, &v);
+	*d = (struct diff_digest){ .tables = v.tables, .count = v.count, .allocated = v.allocated, .freed = v.freed,
+				   .flushes = { v.flushes[0], v.flushes[1], v.flushes[2] }, .tlb = v.tlb,
+				   .warns = v.warns, .reads = v.reads, .writes = v.writes, .result = result,
+				   .invariant = invariant };
 }
 
 bool diff_digest_equal(const struct diff_digest *a, const struct diff_digest *b)
 {
 	return memcmp(a, b, sizeof(*a)) == 0;
-}
-
-/* A machine's live tables, copied and sorted by pfn: what a difference is named from. */
-struct table_copy {
-	uint64_t pfn, n, *e;
-	unsigned depth;
-};
-
-struct tables {
-	struct table_copy *v;
-	uint64_t n;
-	bool oom;
-};
-
-static int copy_table(const struct mhp_machine *m, const struct pt_table *t, void *arg)
-{
-	struct tables *c = arg;
-	struct table_copy *x = &c->v[c->n];
-	*x = (struct table_copy){ .pfn = t->pfn, .depth = t->depth, .n = m->pt_geom.ptrs[t->depth] };
-	if (!(x->e = malloc(x->n * sizeof(*x->e)))) {
-		c->oom = true;
-		return 1;
-	}
-	memcpy(x->e, t->e, x->n * sizeof(*x->e));
-	c->n++;
-	return 0;
-}
-
-static int cmp_pfn(const void *a, const void *b)
-{
-	const struct table_copy *x = a, *y = b;
-	return (x->pfn > y->pfn) - (x->pfn < y->pfn);
-}
-
-static void tables_free(struct tables *c)
-{
-	for (uint64_t i = 0; c->v && i < c->n; i++)
-		free(c->v[i].e);
-	free(c->v);
-	memset(c, 0, sizeof(*c));
-}
-
-static bool tables_copy(const struct mhp_machine *m, struct tables *c)
-{
-	*c = (struct tables){ .v = calloc(m->pt.count + 1, sizeof(*c->v)) };
-	if (c->v)
-		pt_for_each(m, copy_table, c);
-	if (!c->v || c->oom) {
-		tables_free(c);
-		return false;
-	}
-	qsort(c->v, c->n, sizeof(*c->v), cmp_pfn);
-	return true;
-}
-
-/* A merge walk: the lowest table only one side has, or the first entry that differs; false when they agree. */
-static bool tables_diff(const struct tables *a, const struct tables *b, const char *na, const char *nb, char *why,
-			size_t cap)
-{
-	for (uint64_t i = 0, j = 0; i < a->n || j < b->n;) {
-		const struct table_copy *s = i < a->n ? &a->v[i] : NULL, *t = j < b->n ? &b->v[j] : NULL;
-		if (!t || (s && s->pfn < t->pfn) || !s || t->pfn < s->pfn) {
-			const struct table_copy *x = !t || (s && s->pfn < t->pfn) ? s : t;
-			snprintf(why, cap, "table at pfn %#llx (depth %u) is live with %s only", (unsigned long long)x->pfn,
-				 x->depth, x == s ? na : nb);
-			return true;
-		}
-		uint64_t e = 0;
-		while (s->depth == t->depth && e < s->n && s->e[e] == t->e[e])
-			e++;
-		if (s->depth != t->depth || e < s->n) {
-			snprintf(why, cap, "table at pfn %#llx (depth %u) entry %llu: %s %#llx, %s %#llx",
-				 (unsigned long long)s->pfn, s->depth, (unsigned long long)e, na,
-				 (unsigned long long)(e < s->n ? s->e[e] : 0), nb, (unsigned long long)(e < t->n ? t->e[e] : 0));
-			return true;
-		}
-		i++, j++;
-	}
-	return false;
 }
 
 static void counts_diff(const char *na, const char *nb, const struct diff_digest *x, const struct diff_digest *y,
@@ -139,14 +49,12 @@ static void counts_diff(const char *na, const char *nb, const struct diff_digest
 void diff_explain(const struct mhp_machine *a, const struct mhp_machine *b, const char *na, const char *nb,
 		  const struct diff_digest *x, const struct diff_digest *y, char *why, size_t cap)
 {
-	struct tables ta, tb;
 	bool named = false;
-	if (x->tables != y->tables && tables_copy(a, &ta)) {
-		if (tables_copy(b, &tb)) {
-			named = tables_diff(&ta, &tb, na, nb, why, cap);
-			tables_free(&tb);
-		}
-		tables_free(&ta);
+	if (x->tables != y->tables) {
+		struct inspect_diff_tables *ta = inspect_diff_tables_copy(a), *tb = ta ? inspect_diff_tables_copy(b) : NULL;
+		named = tb && inspect_diff_tables_differ(ta, tb, na, nb, why, cap);
+		inspect_diff_tables_free(tb);
+		inspect_diff_tables_free(ta);
 	}
 	if (!named)
 		counts_diff(na, nb, x, y, why, cap);
@@ -158,8 +66,7 @@ struct side {
 	struct diff_digest *steps;
 	unsigned n, max;
 	unsigned keep_at;            /* a step whose tables to keep, or 0 */
-	struct tables kept;
-	bool have;
+	struct inspect_diff_tables *kept;   /* that step's tables, or NULL */
 };
 
 static void after_step(struct mhp_machine *m, unsigned step, int invariant, void *ctx)
@@ -170,7 +77,7 @@ static void after_step(struct mhp_machine *m, unsigned step, int invariant, void
 	diff_digest_of(m, 0, invariant, &s->steps[step - 1]);
 	s->n = step;
 	if (step == s->keep_at)
-		s->have = tables_copy(m, &s->kept);
+		s->kept = inspect_diff_tables_copy(m);
 }
 
 static void run_side(const struct mhp_scenario *sc, const char *teardown, const char *mutant, struct side *s)
@@ -192,9 +99,10 @@ static void explain_step(const struct mhp_scenario *sc, const struct mhp_diff_op
 		a->keep_at = b->keep_at = step;
 		run_side(sc, o->a, o->mutant_a, a);
 		run_side(sc, o->b, NULL, b);
-		named = a->have && b->have && tables_diff(&a->kept, &b->kept, o->a, o->b, why, cap);
-		tables_free(&a->kept);
-		tables_free(&b->kept);
+		named = a->kept && b->kept && inspect_diff_tables_differ(a->kept, b->kept, o->a, o->b, why, cap);
+		inspect_diff_tables_free(a->kept);
+		inspect_diff_tables_free(b->kept);
+		a->kept = b->kept = NULL;
 	}
 	if (!named)
 		counts_diff(o->a, o->b, x, y, why, cap);

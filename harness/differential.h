@@ -4,7 +4,11 @@
 #ifndef MHPSIM_DIFFERENTIAL_H
 #define MHPSIM_DIFFERENTIAL_H
 
-#include "sim/machine.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mhp_machine;
 
 struct diff_digest {
 	uint64_t tables, count, allocated, freed, flushes[3], tlb, warns, reads, writes;

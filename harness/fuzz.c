@@ -5,26 +5,15 @@
  * Everything is a function of the seed: the generator's PRNG is seeded from
  * it, the machine is deterministic, so a seed names a run and its findings.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/ioport.h"
-#include "sim/kernel.h"
-#include "sim/machine.h"
-#include "sim/memory.h"
-#include "sim/memory_hotplug.h"
-#include "sim/mmzone.h"
-#include "sim/model.h"
-#include "sim/mutant.h"
-#include "sim/page.h"
-#include "sim/snapshot.h"
-#include "sim/sparse.h"
-#include "sim/workload.h"
-#include "check/check.h"
+#include <mhpsim/mhpsim.h>
+#include "inspect.h"
+#include "util.h"
 #include "differential.h"
-#include "drivers/virtio_mem.h"
-#include "teardown.h"
 #include "step.h"
 
 enum fuzz_opcode { F_ADD, F_ONLINE, F_OFFLINE, F_REMOVE, F_ALLOC, F_FREE, F_TOUCH, F_INJECT, F_FAIL_ALLOC, F_VIRTIO_MEM };
@@ -94,12 +83,14 @@ struct op_text {
 /* The scenario step an operation is: the fuzzer runs and writes what a scenario would. */
 static void op_step(const struct mhp_machine *m, const struct fuzz_op *op, struct step *st, struct op_text *t)
 {
+	struct inspect_geometry g;
+	inspect_geometry(m, &g);
 	*st = (struct step){ .start = op->a, .size = op->n, .newline = true, .path = t->path, .text = t->value };
 	switch (op->op) {
 	case F_ADD:
 	case F_REMOVE:
 		st->kind = op->op == F_ADD ? STEP_ADD : STEP_REMOVE;
-		st->size = (uint64_t)op->n * m->model.block_size;
+		st->size = (uint64_t)op->n * g.block_size;
 		st->driver = op->op == F_ADD ? op->arg & 3 : DRIVER_ACPI;
 		st->flags = op->op == F_ADD && op->arg & 4 ? MHP_MEMMAP_ON_MEMORY : 0;
 		break;
@@ -107,7 +98,7 @@ static void op_step(const struct mhp_machine *m, const struct fuzz_op *op, struc
 	case F_OFFLINE:
 		st->kind = STEP_WRITE;
 		snprintf(t->path, sizeof(t->path), "/sys/devices/system/memory/memory%llu/state", (unsigned long long)op->a);
-		snprintf(t->value, sizeof(t->value), "%s", online_type_name(op->op == F_OFFLINE ? MMOP_OFFLINE : op->arg));
+		snprintf(t->value, sizeof(t->value), "%s", inspect_online_type_name(op->op == F_OFFLINE ? INSPECT_ONLINE_TYPE_OFFLINE : op->arg));
 		break;
 	case F_INJECT:
 		st->kind = STEP_WRITE;
@@ -125,7 +116,7 @@ static void op_step(const struct mhp_machine *m, const struct fuzz_op *op, struc
 	case F_TOUCH:
 		st->kind = STEP_TOUCH;
 		st->touch_kind = op->arg ? TOUCH_STRUCT_PAGE : TOUCH_PHYS;
-		st->start = op->arg ? op->a : PFN_PHYS(m, op->a);
+		st->start = op->arg ? op->a : op->a << g.page_shift;
 		break;
 	case F_FAIL_ALLOC:
 		st->kind = STEP_FAIL_ALLOC;
@@ -157,8 +148,7 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 	const char *teardown = second ? r->opt->differential : r->opt->teardown;
 	const char *mutant = second ? NULL : r->opt->mutant;   /* a mutant breaks the first machine only */
 	struct mhp_boot_args args = { .cmdline = r->opt->cmdline };
-	int ret = r->snap ? snapshot_decode(r->snap, r->snap_len, r->opt->load_snapshot, NULL, NULL, out, st,
-					    sizeof(*st), NULL, err)
+	int ret = r->snap ? inspect_snapshot_decode(r->snap, r->snap_len, r->opt->load_snapshot, out, st, sizeof(*st), err)
 			  : mhp_machine_boot(r->model, &args, out, err);
 	if (ret)
 		return ret;
@@ -169,7 +159,7 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 	if (!ret && mutant && mhp_machine_set_mutant(m, mutant))
 		ret = mhp_err_set(err, -EINVAL, "unknown mutant '%s'", mutant);
 	if (!ret && !r->snap) {
-		m->offline_retry_budget = FUZZ_OFFLINE_RETRIES;
+		mhp_machine_set_offline_retries(m, FUZZ_OFFLINE_RETRIES);
 		ret = mhp_modprobe(m, "memory-notifier-error-inject", 0, false, err);
 	}
 	if (ret) {
@@ -195,8 +185,8 @@ static int boot(const struct fuzz_run *r, struct mhp_machine **out, struct mhp_m
 /* Checks after one step: the touched range, and everything every K steps. */
 static int check_step(struct mhp_machine *m, uint64_t step, unsigned every, struct mhp_err *err)
 {
-	int ret = step % every == 0 ? mhp_check_all(m, err) : check_touched(m, err);
-	touched_reset(m);
+	int ret = step % every == 0 ? mhp_check_all(m, err) : mhp_check_touched(m, err);
+	mhp_check_step_done(m);
 	return ret;
 }
 
@@ -255,34 +245,51 @@ static uint64_t replay(const struct fuzz_run *r, const struct fuzz_op *ops, uint
 
 /* ---- generating ------------------------------------------------------------------ */
 
+/* The i-th memory block of the machine; i below its count. */
+static struct inspect_block block_at(const struct mhp_machine *m, uint64_t i)
+{
+	struct inspect_block b = { 0 };
+	inspect_block(m, (unsigned)i, &b);
+	return b;
+}
+
+static uint64_t pages_per_block(const struct mhp_machine *m)
+{
+	struct inspect_geometry g;
+	inspect_geometry(m, &g);
+	return g.pages_per_block;
+}
+
 /* A block of the model's hot-pluggable regions (or next to one already added). */
 static uint64_t pick_hot_block(struct fuzz_run *r)
 {
-	const struct mhp_model *mo = r->model;
-	struct mhp_machine *m = r->m;
-	if (m->nr_blocks && below(&r->rng, 2)) {
+	struct inspect_model mo;
+	struct inspect_range h = { 0 };
+	unsigned nr_blocks = inspect_block_count(r->m);
+	inspect_model(r->model, &mo);
+	if (nr_blocks && below(&r->rng, 2)) {
 		/* Bias: a neighbour of a block that exists, to share tables. */
-		const struct memory_block *b = m->blocks[below(&r->rng, m->nr_blocks)];
-		if (!b->early)
-			return b->id + (below(&r->rng, 2) ? 1 : (uint64_t)-1);
+		struct inspect_block b = block_at(r->m, below(&r->rng, nr_blocks));
+		if (!b.early)
+			return b.id + (below(&r->rng, 2) ? 1 : (uint64_t)-1);
 	}
-	const struct model_range *h = &mo->hotplug[below(&r->rng, mo->nr_hotplug)];
-	uint64_t nblocks = h->size / mo->block_size;
+	inspect_model_range(r->model, INSPECT_HOTPLUG, (unsigned)below(&r->rng, mo.nr_hotplug), &h);
+	uint64_t nblocks = h.size / mo.block_size;
 	/* Bias: the first blocks of a region, where neighbours meet. */
 	uint64_t off = below(&r->rng, 4) ? below(&r->rng, nblocks < 16 ? nblocks : 16) : below(&r->rng, nblocks);
-	return h->start / mo->block_size + off;
+	return h.start / mo.block_size + off;
 }
 
 /* Any memory block of the machine, hot-added ones first. */
 static uint64_t pick_block(struct fuzz_run *r)
 {
-	struct mhp_machine *m = r->m;
-	if (!m->nr_blocks)
+	unsigned nr_blocks = inspect_block_count(r->m);
+	if (!nr_blocks)
 		return 0;
 	for (int tries = 0; tries < 4; tries++) {
-		const struct memory_block *b = m->blocks[below(&r->rng, m->nr_blocks)];
-		if (!b->early || tries == 3)
-			return b->id;
+		struct inspect_block b = block_at(r->m, below(&r->rng, nr_blocks));
+		if (!b.early || tries == 3)
+			return b.id;
 	}
 	return 0;
 }
@@ -290,17 +297,19 @@ static uint64_t pick_block(struct fuzz_run *r)
 /* A pfn of a present block, for touches. */
 static uint64_t pick_pfn(struct fuzz_run *r)
 {
-	uint64_t id = pick_block(r);
-	return id * r->m->pages_per_block + below(&r->rng, r->m->pages_per_block);
+	uint64_t id = pick_block(r), per = pages_per_block(r->m);
+	return id * per + below(&r->rng, per);
 }
 
 /* How many of n blocks from start lie in the resource that holds start (n when none does). */
 static uint64_t blocks_in_resource(const struct mhp_machine *m, uint64_t start, uint64_t n)
 {
-	for (size_t i = 0; i < m->nr_resources; i++) {
-		const struct resource *res = &m->resources[i];
-		if (res->start <= start && start <= res->end) {
-			uint64_t fit = (res->end - start + 1) / m->model.block_size;
+	struct inspect_geometry g;
+	struct inspect_resource res;
+	inspect_geometry(m, &g);
+	for (unsigned i = 0; inspect_resource(m, i, &res); i++) {
+		if (res.start <= start && start <= res.end) {
+			uint64_t fit = (res.end - start + 1) / g.block_size;
 			return fit && fit < n ? fit : n;
 		}
 	}
@@ -310,25 +319,27 @@ static uint64_t blocks_in_resource(const struct mhp_machine *m, uint64_t start, 
 /* A tag held in a block picked as pick_block does, from a random page onwards; false if none. */
 static bool tag_in_block(struct fuzz_run *r, uint32_t *tag)
 {
-	uint64_t pfn = pick_pfn(r), end = (pfn / r->m->pages_per_block + 1) * r->m->pages_per_block;
-	for (; pfn < end; pfn++) {
-		const struct page_state *p = page_state_of(r->m, pfn);
-		if (p && p->tag) {
-			*tag = p->tag;
+	uint64_t pfn = pick_pfn(r), per = pages_per_block(r->m), end = (pfn / per + 1) * per;
+	for (; pfn < end; pfn++)
+		if ((*tag = inspect_page_tag(r->m, pfn)))
 			return true;
-		}
-	}
 	return false;
 }
 
 /* Less than an eighth of the managed pages is free. */
 static bool memory_tight(const struct mhp_machine *m)
 {
-	uint64_t free = 0;
-	for (int nid = 0; nid < MAX_NUMNODES; nid++)
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
-			free += m->nodes[nid].zones[zid].free_pages;
-	return free * 8 < m->totalram_pages;
+	struct inspect_counters c;
+	inspect_counters(m, &c);
+	return c.free_pages * 8 < c.totalram_pages;
+}
+
+/* The model's memory block size. */
+static uint64_t block_size(const struct fuzz_run *r)
+{
+	struct inspect_model mo;
+	inspect_model(r->model, &mo);
+	return mo.block_size;
 }
 
 /*
@@ -344,7 +355,7 @@ static void virtio_mem_request(struct fuzz_run *r, struct fuzz_op *op)
 	if (mhp_virtio_mem_info(r->m, &vi))
 		return;   /* no device: the request fails with ENODEV, as it should */
 	uint64_t units = vi.region_size / vi.unit, now = vi.requested / vi.unit, roll = below(&r->rng, 8);
-	uint64_t step = 1 + below(&r->rng, below(&r->rng, 2) ? 4 : 2 * r->m->model.block_size / vi.unit + 1);
+	uint64_t step = 1 + below(&r->rng, below(&r->rng, 2) ? 4 : 2 * block_size(r) / vi.unit + 1);
 	uint64_t want = roll == 0 ? 0 : roll == 1 ? units : below(&r->rng, 2) ? now + step : (now > step ? now - step : 0);
 	op->a = (want < units ? want : units) * vi.unit;
 	/* Now and then a size that is not a whole subblock: the driver plugs what it can. */
@@ -356,7 +367,7 @@ static struct fuzz_op generate(struct fuzz_run *r)
 {
 	struct fuzz_op op = { 0 };
 	uint64_t roll = below(&r->rng, 100);
-	uint64_t bs = r->model->block_size;
+	uint64_t bs = block_size(r), per = pages_per_block(r->m);
 	if (roll < 10) {
 		op.op = F_ADD;
 		op.a = pick_hot_block(r) * bs;
@@ -386,7 +397,7 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		op.op = F_ALLOC;
 		op.arg = weights[below(&r->rng, sizeof(weights))];
 		/* Bias: sometimes a lot, to fill zones nearly up. */
-		op.n = 1 + (uint32_t)(below(&r->rng, 8) ? below(&r->rng, 64) : below(&r->rng, r->m->pages_per_block));
+		op.n = 1 + (uint32_t)(below(&r->rng, 8) ? below(&r->rng, 64) : below(&r->rng, per));
 		if (op.arg == 4)
 			op.n = 1 + (uint32_t)below(&r->rng, 4);
 		op.a = r->next_tag;
@@ -401,10 +412,10 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		op.op = F_FREE;
 		if (below(&r->rng, 2) && tag_in_block(r, &live)) {
 			op.a = live;
-			op.n = (uint32_t)r->m->pages_per_block;   /* the whole run: it stops at the first tag not live */
+			op.n = (uint32_t)per;   /* the whole run: it stops at the first tag not live */
 		} else {
-			op.a = tag_next_live(&r->m->tags, from, &live) || tag_next_live(&r->m->tags, 1, &live) ? live : from;
-			op.n = 1 + (uint32_t)(memory_tight(r->m) && below(&r->rng, 2) ? below(&r->rng, r->m->pages_per_block)
+			op.a = inspect_next_live_tag(r->m, from, &live) || inspect_next_live_tag(r->m, 1, &live) ? live : from;
+			op.n = 1 + (uint32_t)(memory_tight(r->m) && below(&r->rng, 2) ? below(&r->rng, per)
 											  : below(&r->rng, 32));
 		}
 	} else if (roll < 94) {
@@ -527,7 +538,7 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 	if (r->snap) {
 		snprintf(snap_path, sizeof(snap_path), "%.*s.snap", (int)(strlen(path) - 5), path);
 		snap_name = strrchr(snap_path, '/') ? strrchr(snap_path, '/') + 1 : snap_path;
-		if (snapshot_write_file(snap_path, r->snap, r->snap_len, err)) {
+		if (write_file(snap_path, r->snap, r->snap_len, err)) {
 			free(results);
 			return err->code;
 		}
@@ -558,7 +569,7 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 	if (r->snap)   /* the run started from a snapshot: so does its replay, from a copy beside it */
 		fprintf(f, "snapshot: %s\n", snap_name);
 	else
-		fprintf(f, "model: %s\n", r->model->name);
+		fprintf(f, "model: %s\n", mhp_model_name(r->model));
 	if (r->opt->cmdline && !r->snap)
 		fprintf(f, "cmdline: \"%s\"\n", r->opt->cmdline);
 	if (r->opt->teardown || !r->snap)
@@ -585,8 +596,11 @@ static int load_model(const struct mhp_fuzz_options *opt, struct mhp_model **mod
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/%s.yaml", opt->models_dir ? opt->models_dir : "models",
 		 opt->model ? opt->model : "qemu-virt-arm64-4k");
+	struct inspect_model mo = { 0 };
 	int ret = mhp_model_load(path, model, err);
-	if (!ret && !(*model)->nr_hotplug) {
+	if (!ret)
+		inspect_model(*model, &mo);
+	if (!ret && !mo.nr_hotplug) {
 		mhp_model_free(*model);
 		ret = mhp_err_set(err, -EINVAL, "model %s has no hot-pluggable region to fuzz", opt->model);
 	}
@@ -630,7 +644,7 @@ static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, str
 	uint8_t *buf;
 	size_t len;
 	struct fuzz_state st = { 0 };
-	int ret = snapshot_read_file(opt->load_snapshot, &buf, &len, err);
+	int ret = inspect_snapshot_read_file(opt->load_snapshot, &buf, &len, err);
 	if (ret)
 		return ret;
 	r->snap = buf;
@@ -638,7 +652,7 @@ static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, str
 	ret = boot_state(r, &r->m, &st, false, err);
 	if (!ret && opt->differential && (ret = boot_state(r, &r->m2, &st, true, err)))
 		mhp_machine_free(r->m), r->m = NULL;
-	struct mhp_model *model = malloc(sizeof(*model));
+	struct mhp_model *model = ret ? NULL : inspect_model_dup(r->m);
 	if (!ret && !model)
 		ret = mhp_err_set(err, -ENOMEM, "out of memory");
 	if (!ret && st.magic != FUZZ_STATE_MAGIC)
@@ -651,7 +665,6 @@ static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, str
 		free(buf);
 		return ret;
 	}
-	*model = r->m->model;
 	r->model = model;
 	r->seed = st.seed;
 	r->rng = st.rng;
@@ -676,9 +689,9 @@ static int save_run(const struct fuzz_run *r, uint64_t steps_done, struct mhp_er
 				 .live_tags = r->live_tags, .base = r->base + steps_done, .next_tag = r->next_tag };
 	uint8_t *buf = NULL;
 	size_t len;
-	int ret = snapshot_encode(r->m, &st, sizeof(st), &buf, &len, err);
+	int ret = inspect_snapshot_encode(r->m, &st, sizeof(st), &buf, &len, err);
 	if (!ret)
-		ret = snapshot_write_file(r->opt->save_snapshot, buf, len, err);
+		ret = write_file(r->opt->save_snapshot, buf, len, err);
 	free(buf);
 	return ret;
 }
@@ -733,10 +746,12 @@ int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, st
 	}
 	struct mhp_err verr = { 0 };
 	uint64_t ran;
-	uint64_t writes0 = r.m->nr_page_writes, migrated0 = r.m->nr_migrated;
+	struct inspect_counters c0, c1;
+	inspect_counters(r.m, &c0);
 	uint64_t found = fuzz_loop(&r, ops, opt->steps, res, &ran, &verr);
-	res->page_writes = r.m->nr_page_writes - writes0;
-	res->pages_migrated = r.m->nr_migrated - migrated0;
+	inspect_counters(r.m, &c1);
+	res->page_writes = c1.page_writes - c0.page_writes;
+	res->pages_migrated = c1.migrated - c0.migrated;
 	if (!found && ran && mhp_check_all(r.m, &verr))
 		found = ran;   /* the final full check */
 	res->steps_run = ran;

@@ -137,7 +137,64 @@ const char *inspect_pt_level_name(const struct mhp_machine *m, unsigned depth);
 
 /* ---- fuzz and differential (harness/fuzz.c, harness/differential.c) ------------------ */
 
-/* (their views follow here) */
+#define INSPECT_ONLINE_TYPE_OFFLINE 0   /* MMOP_OFFLINE: the online types follow it, 1 to 3 */
+
+/* The sysfs word of an online type ("offline", "online", "online_kernel", "online_movable"). */
+const char *inspect_online_type_name(int online_type);
+
+/* A memory block (memoryN): its id, and whether boot created it. */
+struct inspect_block {
+	uint64_t id;
+	bool early;
+};
+/* Memory blocks the machine has now. */
+unsigned inspect_block_count(const struct mhp_machine *m);
+/* The i-th memory block, by id; false past the last. */
+bool inspect_block(const struct mhp_machine *m, unsigned i, struct inspect_block *out);
+
+/* An /proc/iomem resource: [start, end], end inclusive as the kernel keeps it. */
+struct inspect_resource {
+	uint64_t start, end;
+};
+/* The i-th resource, by start; false past the last. */
+bool inspect_resource(const struct mhp_machine *m, unsigned i, struct inspect_resource *out);
+
+/* The workload tag held by the page at pfn; 0 when none (or no memmap there). */
+uint32_t inspect_page_tag(const struct mhp_machine *m, uint64_t pfn);
+/* The first live tag at or above from, into *tag; false when none is. */
+bool inspect_next_live_tag(const struct mhp_machine *m, uint32_t from, uint32_t *tag);
+
+/* Page counts since boot: free and managed pages now, page states written, pages migrated. */
+struct inspect_counters {
+	uint64_t free_pages, totalram_pages, page_writes, migrated;
+};
+void inspect_counters(const struct mhp_machine *m, struct inspect_counters *out);
+
+/*
+ * The snapshot with the caller's own bytes (extra) beside the machine: the one
+ * write-capable exception here, for the fuzzer, whose generator state must
+ * travel with the machine. mhp_machine_save/load are these with no extra.
+ */
+int inspect_snapshot_encode(const struct mhp_machine *m, const void *extra, size_t extra_len, uint8_t **buf,
+			    size_t *len, struct mhp_err *err);
+int inspect_snapshot_decode(const uint8_t *buf, size_t len, const char *name, struct mhp_machine **out, void *extra,
+			    size_t extra_cap, struct mhp_err *err);
+
+/* What two teardown strategies must agree on (inspect_diff.c): tables, their work, TLB, WARNs. */
+struct inspect_diff_digest {
+	uint64_t tables;           /* the page-table store's running digest */
+	uint64_t count, allocated, freed, flushes[3], tlb, warns, reads, writes;
+};
+void inspect_diff_digest(const struct mhp_machine *m, struct inspect_diff_digest *out);
+
+/* A machine's live page tables, copied and sorted by pfn: what a difference is named from. */
+struct inspect_diff_tables;
+/* NULL when out of memory. */
+struct inspect_diff_tables *inspect_diff_tables_copy(const struct mhp_machine *m);
+void inspect_diff_tables_free(struct inspect_diff_tables *t);
+/* The lowest table only one side has, or the first entry that differs, into why; false when they agree. */
+bool inspect_diff_tables_differ(const struct inspect_diff_tables *a, const struct inspect_diff_tables *b,
+				const char *na, const char *nb, char *why, size_t cap);
 
 
 #endif
