@@ -298,18 +298,6 @@ void mhp_deinit_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t n
 	remove_pfn_range_from_zone(m, nid, zid, pfn, nr_pages);
 }
 
-/* Models undo_isolate_page_range(): the pageblocks become mt again, with their free blocks. */
-void undo_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt)
-{
-	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)
-		if (get_pageblock_migratetype(m, p) == MIGRATE_ISOLATE)
-			set_pageblock_migratetype(m, p, mt);
-	move_free_blocks(m, start_pfn, end_pfn, mt);
-	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_X("end_pfn", end_pfn) };
-	TRACE(m, "undo_isolate", f, "pageblocks of pfn %#llx-%#llx back to MIGRATE_MOVABLE",
-	      (unsigned long long)start_pfn, (unsigned long long)end_pfn);
-}
-
 /* Models generic_online_page(): every page of the range to the buddy. */
 uint64_t generic_online_page(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {

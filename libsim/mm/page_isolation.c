@@ -123,3 +123,15 @@ int alloc_contig_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_p
 		set_pageblock_migratetype(m, p, MIGRATE_MOVABLE);
 	return 0;
 }
+
+/* Models undo_isolate_page_range(): the pageblocks become mt again, with their free blocks. */
+void undo_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt)
+{
+	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)
+		if (get_pageblock_migratetype(m, p) == MIGRATE_ISOLATE)
+			set_pageblock_migratetype(m, p, mt);
+	move_free_blocks(m, start_pfn, end_pfn, mt);
+	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_X("end_pfn", end_pfn) };
+	TRACE(m, "undo_isolate", f, "pageblocks of pfn %#llx-%#llx back to MIGRATE_MOVABLE",
+	      (unsigned long long)start_pfn, (unsigned long long)end_pfn);
+}
