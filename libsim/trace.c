@@ -100,6 +100,7 @@ static uint64_t hash_event(uint64_t h, const struct mhp_trace_event *ev, const c
 	return hash_str(h, fmt);
 }
 
+__attribute__((format(printf, 5, 0)))
 static void trace_emitv(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f, unsigned n,
 			const char *fmt, va_list ap)
 {
