@@ -768,7 +768,7 @@ int snapshot_read_file(const char *path, uint8_t **buf, size_t *len, struct mhp_
 int mhp_machine_save(const struct mhp_machine *m, const char *path, struct mhp_err *err)
 {
 	uint8_t *buf = NULL;
-	size_t len;
+	size_t len = 0;
 	int ret = snapshot_encode(m, NULL, 0, &buf, &len, err);
 	if (!ret)
 		ret = snapshot_write_file(path, buf, len, err);
