@@ -217,21 +217,23 @@ int step_run_counters(struct step_env *env, const struct step *st)
 }
 
 /* Live tables of the level called key ("tables": all of them), or UINT64_MAX if there is no such level. */
-static uint64_t tables_of(const struct mhp_machine *m, const char *key)
+static uint64_t tables_of(const struct mhp_machine *m, const uint64_t *counts, const char *key)
 {
 	if (strcmp(key, "tables") == 0)
 		return mhp_pgtable_count(m);
 	for (unsigned d = 0; inspect_pt_level_name(m, d); d++)
 		if (strcmp(key, inspect_pt_level_name(m, d)) == 0)
-			return inspect_pt_tables_at(m, d);
+			return counts[d];
 	return UINT64_MAX;
 }
 
 int step_run_pagetables(struct step_env *env, const struct step *st)
 {
+	uint64_t counts[INSPECT_PT_MAX_DEPTH];
+	inspect_pt_table_counts(env->m, counts);
 	for (unsigned i = 0; i < st->nkv; i++) {
 		const struct kv *kv = &st->kv[i];
-		uint64_t v = tables_of(env->m, kv->key);
+		uint64_t v = tables_of(env->m, counts, kv->key);
 		if (v == UINT64_MAX)
 			return step_fail_at(env, st, kv->line, kv->col, "this machine has no %s level", kv->key);
 		if (v != kv->value)

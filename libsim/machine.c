@@ -258,14 +258,13 @@ int mhp_teardown_error(struct mhp_err *err, int ret, const char *name)
 	if (ret == -ENOTSUP)
 		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree "
 				   "(cmake -DMHPSIM_KERNEL_TREE=DIR)", name);
-	const struct arch_ops *a = arch_default();
-	unsigned n = arch_nr_teardowns(a);
-	char names[256];
+	const char *names[ARCH_MAX_TEARDOWNS];
+	unsigned n = arch_teardown_names(arch_default(), names, ARCH_MAX_TEARDOWNS);
+	char choices[256];
 	struct strbuf sb;
-	sb_init(&sb, names, sizeof(names));
-	for (unsigned i = 0; i < n; i++)
-		sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", a->teardown_name(i));
-	return mhp_err_set(err, ret, "unknown teardown strategy '%s' (%s)", name, names);
+	sb_init(&sb, choices, sizeof(choices));
+	sb_put_choices(&sb, names, n);
+	return mhp_err_set(err, ret, "unknown teardown strategy '%s' (%s)", name, choices);
 }
 
 void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count)

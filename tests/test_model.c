@@ -51,6 +51,28 @@ static void test_models_list_simplifications(void **state)
 	}
 }
 
+/* A model names its architecture with arch:, arm64 when it says nothing; the machine boots on it. */
+static void test_model_chooses_its_architecture(void **state)
+{
+	(void)state;
+	static const char text[] = "model: named\narch: arm64\ngranule: 4K\nva_bits: 48\npa_bits: 48\n"
+				   "nodes:\n  - id: 0\n    memory:\n      - { start: 0x40000000, size: 1G }\n"
+				   "reserved:\n  - { start: 0x60000000, size: 8M, name: pt, pool: pgtable }\n"
+				   "  - { start: 0x61000000, size: 32M, name: memmap, pool: memmap }\n";
+	struct mhp_model *mo;
+	struct mhp_machine *m;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_model_load_buffer(text, strlen(text), "named", &mo, &err), 0);
+	assert_string_equal(mo->arch, "arm64");
+	assert_int_equal(mhp_machine_boot(mo, NULL, &m, &err), 0);
+	assert_ptr_equal(m->arch, arch_find("arm64"));
+	mhp_machine_free(m);
+	mhp_model_free(mo);
+	struct mhp_machine *d = boot_model("qemu-virt-arm64-4k", NULL);   /* its file has no arch: key */
+	assert_string_equal(d->model.arch, "arm64");
+	mhp_machine_free(d);
+}
+
 /* MHP_ASSERT holds in every build: a broken one aborts even where NDEBUG turns assert() off. */
 static void test_mhp_assert_aborts_in_every_build(void **state)
 {
@@ -78,6 +100,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_model_geometry),
 		cmocka_unit_test(test_server_zones),
 		cmocka_unit_test(test_models_list_simplifications),
+		cmocka_unit_test(test_model_chooses_its_architecture),
 		cmocka_unit_test(test_mhp_assert_aborts_in_every_build),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

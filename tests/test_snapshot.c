@@ -193,6 +193,34 @@ static void test_every_teardown_strategy_round_trips(void **state)
 	assert_true(n >= 4);
 }
 
+/*
+ * A loaded machine's virtio-mem driver is bound again: onlining a block it
+ * plugged in part keeps the unplugged subblocks fake-offline, as on the
+ * machine never saved (virtio_mem_online_page_cb, not generic_online_page).
+ */
+static void test_loaded_virtio_mem_onlines_through_its_driver(void **state)
+{
+	(void)state;
+	struct mhp_machine *a = boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline"), *b;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_virtio_mem_set_requested(a, 64ull << 20, &err), 0);   /* half of memory16 */
+	void *buf;
+	size_t len;
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	load_ok(buf, len, &b);
+	free(buf);
+	assert_int_equal(sysfs_write(a, "/sys/devices/system/memory/memory16/state", "online"), 0);
+	assert_int_equal(sysfs_write(b, "/sys/devices/system/memory/memory16/state", "online"), 0);
+	char total[64];   /* MemTotal counts only the plugged half */
+	const char *line = strstr(sysfs_read(a, "/proc/meminfo"), "MemTotal:");
+	assert_non_null(line);
+	snprintf(total, sizeof(total), "%.*s", (int)strcspn(line, "\n"), line);
+	assert_non_null(strstr(sysfs_read(b, "/proc/meminfo"), total));
+	assert_int_equal(mhp_machine_state_hash(a), mhp_machine_state_hash(b));
+	mhp_machine_free(a);
+	mhp_machine_free(b);
+}
+
 /* A machine whose page tables grew and then mostly went (1 GiB added and removed) saves and loads. */
 static void test_after_tables_shrink(void **state)
 {
@@ -326,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_loaded_machine_continues_identically),
 		cmocka_unit_test(test_every_model_round_trips),
 		cmocka_unit_test(test_every_teardown_strategy_round_trips),
+		cmocka_unit_test(test_loaded_virtio_mem_onlines_through_its_driver),
 		cmocka_unit_test(test_after_tables_shrink),
 		cmocka_unit_test(test_truncated_snapshot_refused),
 		cmocka_unit_test(test_corrupt_snapshot_refused),

@@ -22,10 +22,12 @@ const struct arch_ops *arch_find(const char *name)
 
 void arch_names(char *buf, unsigned cap)
 {
+	const char *names[ARRAY_SIZE(arches)];
 	struct strbuf sb;
-	sb_init(&sb, buf, cap);
 	for (unsigned i = 0; i < ARRAY_SIZE(arches); i++)
-		sb_printf(&sb, "%s%s", i == 0 ? "" : i + 1 == ARRAY_SIZE(arches) ? " or " : ", ", arches[i]->name);
+		names[i] = arches[i]->name;
+	sb_init(&sb, buf, cap);
+	sb_put_choices(&sb, names, ARRAY_SIZE(arches));
 }
 
 const struct arch_ops *arch_default(void)
@@ -33,18 +35,27 @@ const struct arch_ops *arch_default(void)
 	return arches[0];
 }
 
-unsigned arch_nr_teardowns(const struct arch_ops *a)
+unsigned arch_teardown_names(const struct arch_ops *a, const char **names, unsigned cap)
 {
 	unsigned n = 0;
-	while (n < 64 && a->teardown_name(n))   /* bounded: a registry is a handful of rows */
+	while (n < cap && (names[n] = a->teardown_name(n)))
 		n++;
+	MHP_ASSERT(n < cap);   /* a registry is a handful of rows */
 	return n;
+}
+
+unsigned arch_nr_teardowns(const struct arch_ops *a)
+{
+	const char *names[ARCH_MAX_TEARDOWNS];
+	return arch_teardown_names(a, names, ARCH_MAX_TEARDOWNS);
 }
 
 int arch_teardown_find(const struct arch_ops *a, const char *name)
 {
-	for (unsigned i = 0; i < arch_nr_teardowns(a); i++)
-		if (strcmp(a->teardown_name(i), name) == 0)
+	const char *names[ARCH_MAX_TEARDOWNS];
+	unsigned n = arch_teardown_names(a, names, ARCH_MAX_TEARDOWNS);
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
 			return (int)i;
 	return -1;
 }

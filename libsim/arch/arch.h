@@ -49,6 +49,9 @@ const struct arch_ops *arch_find(const char *name);
 void arch_names(char *buf, unsigned cap);
 /* The architecture of a model that names none, and of calls that have no machine. */
 const struct arch_ops *arch_default(void);
+/* An arch's teardown strategies' names, in registry order: how many (fewer than cap). */
+#define ARCH_MAX_TEARDOWNS 16
+unsigned arch_teardown_names(const struct arch_ops *a, const char **names, unsigned cap);
 /* The teardown strategy called name (-1: none), and how many an arch has. */
 int arch_teardown_find(const struct arch_ops *a, const char *name);
 unsigned arch_nr_teardowns(const struct arch_ops *a);

@@ -78,24 +78,18 @@ const char *inspect_zone_name(int zid)
 	return zone_name(zid);
 }
 
-struct table_count {
-	unsigned depth;
-	uint64_t n;
-};
-
 static int count_table(const struct mhp_machine *m, const struct pt_table *t, void *arg)
 {
-	struct table_count *c = arg;
+	uint64_t *counts = arg;
 	(void)m;
-	c->n += t->depth == c->depth;
+	counts[t->depth]++;
 	return 0;
 }
 
-uint64_t inspect_pt_tables_at(const struct mhp_machine *m, unsigned depth)
+void inspect_pt_table_counts(const struct mhp_machine *m, uint64_t counts[INSPECT_PT_MAX_DEPTH])
 {
-	struct table_count c = { .depth = depth };
-	pt_for_each(m, count_table, &c);
-	return c.n;
+	memset(counts, 0, INSPECT_PT_MAX_DEPTH * sizeof(*counts));
+	pt_for_each(m, count_table, counts);
 }
 
 const char *inspect_pt_level_name(const struct mhp_machine *m, unsigned depth)

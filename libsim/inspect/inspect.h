@@ -131,8 +131,8 @@ const char *inspect_zone_name(int zid);
 
 /* ---- page tables ----------------------------------------------------------------- */
 
-/* Live tables at a depth (0 is the PGD), and the kernel's name of that level. */
-uint64_t inspect_pt_tables_at(const struct mhp_machine *m, unsigned depth);
+/* Live tables at each depth (0 is the PGD), in one walk; and the kernel's name of a level (NULL past the last). */
+void inspect_pt_table_counts(const struct mhp_machine *m, uint64_t counts[INSPECT_PT_MAX_DEPTH]);
 const char *inspect_pt_level_name(const struct mhp_machine *m, unsigned depth);
 
 /* ---- fuzz and differential (harness/fuzz.c, harness/differential.c) ------------------ */

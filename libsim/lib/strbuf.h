@@ -10,5 +10,7 @@ struct strbuf { char *buf; size_t cap, len; };
 void sb_init(struct strbuf *sb, char *buf, size_t cap);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_put(struct strbuf *sb, const char *s, size_t len);
+/* "a", "a or b", "a, b or c": the choices an error message offers. */
+void sb_put_choices(struct strbuf *sb, const char *const *words, unsigned n);
 
 #endif

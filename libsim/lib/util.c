@@ -91,6 +91,12 @@ void sb_put(struct strbuf *sb, const char *s, size_t len)
 	sb->len += len;
 }
 
+void sb_put_choices(struct strbuf *sb, const char *const *words, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		sb_printf(sb, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", words[i]);
+}
+
 uint64_t fnv1a64(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
