@@ -246,10 +246,10 @@ static uint64_t replay(const struct fuzz_run *r, const struct fuzz_op *ops, uint
 /* ---- generating ------------------------------------------------------------------ */
 
 /* The i-th memory block of the machine; i below its count. */
-static struct inspect_block block_at(const struct mhp_machine *m, uint64_t i)
+static struct inspect_memory_block block_at(const struct mhp_machine *m, uint64_t i)
 {
-	struct inspect_block b = { 0 };
-	inspect_block(m, (unsigned)i, &b);
+	struct inspect_memory_block b = { 0 };
+	inspect_memory_block(m, i, &b);
 	return b;
 }
 
@@ -265,11 +265,11 @@ static uint64_t pick_hot_block(struct fuzz_run *r)
 {
 	struct inspect_model mo;
 	struct inspect_range h = { 0 };
-	unsigned nr_blocks = inspect_block_count(r->m);
+	unsigned nr_blocks = inspect_memory_block_count(r->m);
 	inspect_model(r->model, &mo);
 	if (nr_blocks && below(&r->rng, 2)) {
 		/* Bias: a neighbour of a block that exists, to share tables. */
-		struct inspect_block b = block_at(r->m, below(&r->rng, nr_blocks));
+		struct inspect_memory_block b = block_at(r->m, below(&r->rng, nr_blocks));
 		if (!b.early)
 			return b.id + (below(&r->rng, 2) ? 1 : (uint64_t)-1);
 	}
@@ -283,11 +283,11 @@ static uint64_t pick_hot_block(struct fuzz_run *r)
 /* Any memory block of the machine, hot-added ones first. */
 static uint64_t pick_block(struct fuzz_run *r)
 {
-	unsigned nr_blocks = inspect_block_count(r->m);
+	unsigned nr_blocks = inspect_memory_block_count(r->m);
 	if (!nr_blocks)
 		return 0;
 	for (int tries = 0; tries < 4; tries++) {
-		struct inspect_block b = block_at(r->m, below(&r->rng, nr_blocks));
+		struct inspect_memory_block b = block_at(r->m, below(&r->rng, nr_blocks));
 		if (!b.early || tries == 3)
 			return b.id;
 	}

@@ -36,7 +36,8 @@ struct inspect_memory_block {
 	int zone;                  /* INSPECT_NO_ZONE offline; INSPECT_NR_ZONES when its sections' zones differ */
 	bool early;                /* created at boot */
 };
-/* The i-th memory block in id order; false past the last. */
+/* Memory blocks the machine has now; the i-th in id order (false past the last). */
+unsigned inspect_memory_block_count(const struct mhp_machine *m);
 bool inspect_memory_block(const struct mhp_machine *m, uint64_t i, struct inspect_memory_block *out);
 /* Pages in [pfn, pfn + nr) that are fake-offline (PageOffline: a driver's unplugged part of a block). */
 uint64_t inspect_offline_pages(const struct mhp_machine *m, uint64_t pfn, uint64_t nr);
@@ -142,15 +143,6 @@ const char *inspect_pt_level_name(const struct mhp_machine *m, unsigned depth);
 /* The sysfs word of an online type ("offline", "online", "online_kernel", "online_movable"). */
 const char *inspect_online_type_name(int online_type);
 
-/* A memory block (memoryN): its id, and whether boot created it. */
-struct inspect_block {
-	uint64_t id;
-	bool early;
-};
-/* Memory blocks the machine has now. */
-unsigned inspect_block_count(const struct mhp_machine *m);
-/* The i-th memory block, by id; false past the last. */
-bool inspect_block(const struct mhp_machine *m, unsigned i, struct inspect_block *out);
 
 /* An /proc/iomem resource: [start, end], end inclusive as the kernel keeps it. */
 struct inspect_resource {

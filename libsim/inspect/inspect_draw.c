@@ -19,6 +19,11 @@ _Static_assert((int)INSPECT_PT_NONE == DESC_NONE && (int)INSPECT_PT_TABLE == DES
 	       (int)INSPECT_PT_BLOCK == DESC_BLOCK && (int)INSPECT_PT_PAGE == DESC_PAGE &&
 	       (int)INSPECT_PT_INVALID == DESC_INVALID, "inspect.h's descriptor kinds are the model's");
 
+unsigned inspect_memory_block_count(const struct mhp_machine *m)
+{
+	return (unsigned)m->nr_blocks;
+}
+
 bool inspect_memory_block(const struct mhp_machine *m, uint64_t i, struct inspect_memory_block *out)
 {
 	if (i >= m->nr_blocks)

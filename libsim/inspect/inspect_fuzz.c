@@ -18,19 +18,6 @@ const char *inspect_online_type_name(int online_type)
 	return online_type_name(online_type);
 }
 
-unsigned inspect_block_count(const struct mhp_machine *m)
-{
-	return (unsigned)m->nr_blocks;
-}
-
-bool inspect_block(const struct mhp_machine *m, unsigned i, struct inspect_block *out)
-{
-	if (i >= m->nr_blocks)
-		return false;
-	*out = (struct inspect_block){ .id = m->blocks[i]->id, .early = m->blocks[i]->early };
-	return true;
-}
-
 bool inspect_resource(const struct mhp_machine *m, unsigned i, struct inspect_resource *out)
 {
 	if (i >= m->nr_resources)
