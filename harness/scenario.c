@@ -371,13 +371,12 @@ static int step_fail(struct run *r, const struct step *st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int step_fail(struct run *r, const struct step *st, const char *fmt, ...)
 {
-	char what[400];
+	struct step_env env = { .err = r->err, .file = r->sc->file, .step = r->step };
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	int ret = step_vfail_at(&env, st, st->line, st->col, fmt, ap);
 	va_end(ap);
-	return mhp_err_set(r->err, -EUCLEAN, "%s:%u:%u: step %u (%s): %s", r->sc->file, st->line, st->col,
-			   r->step, step_table[st->kind].word, what);
+	return ret;
 }
 
 /* Copies an error's message out, so that a new message can wrap the old one. */

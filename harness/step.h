@@ -7,6 +7,7 @@
 #define MHPSIM_STEP_H
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -120,6 +121,9 @@ void step_describe(const struct step *st, char *buf, size_t cap);
 void step_write(FILE *f, const struct step *st);
 int step_fail_at(struct step_env *env, const struct step *st, unsigned line, unsigned col, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/* The same with a va_list: scenario.c's own failures read exactly like a step's. */
+int step_vfail_at(struct step_env *env, const struct step *st, unsigned line, unsigned col, const char *fmt,
+		  va_list ap) __attribute__((format(printf, 5, 0)));
 void reference_step(const struct step *st, struct reference_state *rs, FILE *out);
 
 /* The run and reference functions of the rows (step_run.c, reference_steps.c). */

@@ -9,16 +9,23 @@
 
 #include "step.h"
 
-int step_fail_at(struct step_env *env, const struct step *st, unsigned line, unsigned col, const char *fmt, ...)
+int step_vfail_at(struct step_env *env, const struct step *st, unsigned line, unsigned col, const char *fmt,
+		  va_list ap)
 {
 	char what[400];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
 	env->failed = true;
 	return mhp_err_set(env->err, -EUCLEAN, "%s:%u:%u: step %u (%s): %s", env->file, line, col, env->step,
 			   step_table[st->kind].word, what);
+}
+
+int step_fail_at(struct step_env *env, const struct step *st, unsigned line, unsigned col, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int ret = step_vfail_at(env, st, line, col, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 /* A step failure at the step itself: "file:line:col: step N (kind): <what>". */
