@@ -233,15 +233,27 @@ def run_recording(title, steps, run_step, out_path, flavour, cmdline, smp, machi
     boot_s = time.monotonic() - t0
     kernel = open(os.path.join(DEPS, "kernel-version")).read().strip()
     times = []
-    with open(out_path, "w") as f:
-        f.write("# reference record: %s\n# kernel: linux-image %s-%s\n# cmdline: %s\n\n" % (title, kernel, flavour, cmdline))
+    head = "# reference record: %s\n# kernel: linux-image %s-%s\n# cmdline: %s\n\n" % (title, kernel, flavour, cmdline)
+    side = os.path.splitext(out_path)[0]
+    with open(out_path, "w") as f, open(side + ".census", "w") as c:
+        f.write(head)
+        c.write(head.replace("reference record", "page census (reference/census.c)", 1))
         f.write("### step 0: boot\nresult: ok\n%s\n%s\n" % (guest.sizes(), observe(guest, True)))
+        c.write("### step 0: boot\n%s" % census(guest))
         for i, words in enumerate(steps, 1):
             t = time.monotonic()
             result = run_step(guest, words)
             times.append(time.monotonic() - t)
             f.write("### step %d: %s\nresult: %s\n%s\n%s\n" % (i, words, result, guest.sizes(), observe(guest, False)))
+            c.write("### step %d: %s\n%s" % (i, words, census(guest)))
     guest.close()
+    # The kernel's own time (TCG): the boot to the shell's prompt, and each step without its observation.
+    with open(side + ".time", "w") as t:
+        t.write("# seconds on the real kernel under QEMU TCG (%s): boot, then each step without its observation\n"
+                % kernel)
+        t.write("boot %.2f\n" % boot_s)
+        for i, s in enumerate(times, 1):
+            t.write("step %d %.3f\n" % (i, s))
     return boot_s, times
 
 
@@ -261,6 +273,12 @@ def record_scenario(scenario, out_path, smp):
     kern = boot_s + sum(times)
     print("%s: real kernel %.2f s (boot %.1f s), simulator %.3f s: %.0f x" % (os.path.basename(scenario), kern, boot_s,
                                                                           sim, kern / sim if sim else 0))
+
+
+def census(guest):
+    """The page census of every block and the zones' pageblock counts (reference/census.c)."""
+    out, _ = guest.run("pagecensus")
+    return "\n".join(l for l in out if not l.startswith("@@")) + "\n"
 
 
 def observe(guest, boot):

@@ -4,7 +4,8 @@
 #  - Debian's arm64 kernel 6.12 (4K and 16K flavours) and busybox-static for arm64,
 #    downloaded, not installed, through a private apt configuration with arm64 added;
 #  - virtio_mem.ko and the notifier-error-inject modules taken out of the kernel package;
-#  - one busybox initramfs per flavour, with reference/guest-init as its /init.
+#  - one busybox initramfs per flavour, with reference/guest-init as its /init and
+#    reference/census.c cross-compiled (gcc-aarch64-linux-gnu, the kernel tree's nolibc) as /bin/census.
 # Everything lands in .deps/reference/. Idempotent; TCG only, no KVM needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ if ! qemu-system-aarch64 --version 2>/dev/null | grep -q "version 10\."; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     -t bookworm-backports qemu-system-arm >/dev/null
 fi
-for p in python3 cpio xz-utils zstd; do
+for p in python3 cpio xz-utils zstd gcc-aarch64-linux-gnu; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
 done
@@ -49,10 +50,15 @@ if [ ! -f "$out/kernel-version" ]; then
 fi
 ver=$(cat "$out/kernel-version")
 
+# nolibc, from the kernel tree, for the census.
+bash scripts/kernel-tree.sh >/dev/null
+nolibc=$PWD/.deps/linux-source-6.12/tools/include/nolibc
+
 # One initramfs per flavour: busybox, the init, and the modules uncompressed (busybox insmod reads plain .ko).
 for flavour in arm64 arm64-16k; do
   dir=$out/$flavour
-  [ -f "$dir/initramfs.cpio.gz" ] && [ "$dir/initramfs.cpio.gz" -nt reference/guest-init ] && continue
+  [ -f "$dir/initramfs.cpio.gz" ] && [ "$dir/initramfs.cpio.gz" -nt reference/guest-init ] &&
+    [ "$dir/initramfs.cpio.gz" -nt reference/census.c ] && continue
   rm -rf "$dir" && mkdir -p "$dir/pkg" "$dir/root"/{bin,dev,proc,sys,mnt,lib/modules}
   dpkg-deb -x "$out"/linux-image-"$ver"-"$flavour"-unsigned_*.deb "$dir/pkg"
   cp "$dir/pkg/boot/vmlinuz-$ver-$flavour" "$dir/vmlinuz"
@@ -71,10 +77,17 @@ for flavour in arm64 arm64-16k; do
   cp "$bb/bin/busybox" "$dir/root/bin/busybox"
   cp reference/guest-init "$dir/root/init"
   chmod +x "$dir/root/init"
+  # The initrd is padded with zeros (which the kernel's unpacker skips) to 8 KiB past what it was
+  # without the census: it then reserves what the shared recordings' did ("67612K reserved" in the
+  # Memory: banner), census or not.
+  size=$( (cd "$dir/root" && find . | cpio -o -H newc --quiet | gzip -9) | wc -c)
+  # The page census (reference/census.c): static, on nolibc, a few kilobytes compressed.
+  aarch64-linux-gnu-gcc -Os -static -nostdlib -ffreestanding -fno-asynchronous-unwind-tables -fno-ident -s \
+    -Wall -Wextra -Werror -include "$nolibc/nolibc.h" -I"$nolibc" -o "$dir/root/bin/census" reference/census.c -lgcc
   (cd "$dir/root" && find . | cpio -o -H newc --quiet | gzip -9) > "$dir/initramfs.cpio.gz"
-  # 8 KiB of zeros, which the kernel's unpacker skips: the initrd then reserves what the shared
-  # recordings' did ("67612K reserved" in the Memory: banner).
-  head -c 8192 /dev/zero >> "$dir/initramfs.cpio.gz"
+  pad=$((size + 8192 - $(wc -c < "$dir/initramfs.cpio.gz")))
+  [ "$pad" -ge 0 ] || { echo "reference/setup.sh: the census outgrew the initrd's padding" >&2; exit 1; }
+  head -c "$pad" /dev/zero >> "$dir/initramfs.cpio.gz"
   rm -rf "$dir/pkg" "$bb"
 done
 echo "reference lane: QEMU $(qemu-system-aarch64 --version | head -1 | awk '{print $4}'), kernel $ver (arm64, arm64-16k) in $out"
