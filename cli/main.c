@@ -389,6 +389,9 @@ static int cmd_reference_diff(int argc, char **argv)
 				       fid.departs_at, fid.departs_why, fid.departs_at - 1);
 			printf("%s: %u fields equal, %u different, %u known gaps, %u steps the guest skipped\n", argv[i],
 			       fid.equal, fid.different, fid.known, fid.skipped);
+			printf("%s: score, known gaps counted as different: fields %u/%u, fields a step changed %u/%u, "
+			       "step results %u/%u\n", argv[i], fid.equal, fid.fields, fid.changed_equal, fid.changed,
+			       fid.results_equal, fid.results);
 			ret = fid.different ? 1 : 0;
 		}
 	}

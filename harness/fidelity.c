@@ -25,6 +25,7 @@ struct fline {
 	const char *value;          /* the line itself */
 	size_t len;
 	bool matched;
+	bool equal;                 /* matched by an equal line on the other side (not a skip, not a tolerance) */
 };
 
 struct fside {
@@ -199,6 +200,7 @@ static void scenario_departure(const struct gap *g, size_t ng, const char *scena
 		unsigned step = (unsigned)strtoul(colon + 1, NULL, 10);
 		if (step && (!res->departs_at || step < res->departs_at)) {
 			res->departs_at = step;
+			res->known_departure = 1;
 			snprintf(res->departs_why, sizeof(res->departs_why), "%.*s", (int)sizeof(res->departs_why) - 1,
 				 g[i].reason);
 		}
@@ -256,6 +258,56 @@ static void tolerance_pass(struct fside *k, struct fside *s, const struct gap *g
 	}
 }
 
+static bool is_result(const struct fline *f)
+{
+	return strcmp(f->key, "result") == 0 || strcmp(f->key, "output") == 0;
+}
+
+/* A side's line that its step before showed as well: a field the step left alone (results and log lines never are). */
+static bool unchanged(const struct fside *side, size_t i)
+{
+	const struct fline *f = &side->v[i];
+	if (f->step == 0 || is_result(f) || strcmp(f->key, "dmesg") == 0)
+		return false;
+	for (size_t j = i; j-- > 0 && side->v[j].step + 1 >= f->step;)
+		if (side->v[j].step + 1 == f->step && strcmp(side->v[j].key, f->key) == 0 && side->v[j].len == f->len &&
+		    memcmp(side->v[j].value, f->value, f->len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The score, where a known gap is a difference: every field, the fields a
+ * step changed, and the step results (the result line and what a read read);
+ * a step where the model is known to part from the kernel is a result that
+ * differs. The kernel's lines are the fields, and so are the simulator's lines
+ * that have no pair (a field only it shows).
+ */
+static void score(const struct fside *k, const struct fside *s, struct mhp_fidelity *res)
+{
+	for (size_t i = 0; i < k->n; i++) {
+		const struct fline *f = &k->v[i];
+		if (f->matched && !f->equal && strncmp(f->value, "result: skipped: ", 17) == 0)
+			continue;
+		res->fields++;
+		if (is_result(f)) {
+			res->results++;
+			res->results_equal += f->equal;
+		}
+		if (!unchanged(k, i)) {
+			res->changed++;
+			res->changed_equal += f->equal;
+		}
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->v[i].matched)
+			continue;
+		res->fields++;
+		res->changed += !unchanged(s, i);
+	}
+	res->results += res->known_departure;
+}
+
 int mhp_fidelity_compare(const char *golden, const char *simulated, const char *gaps, const char *scenario,
 			 FILE *report, struct mhp_fidelity *res)
 {
@@ -294,6 +346,7 @@ int mhp_fidelity_compare(const char *golden, const char *simulated, const char *
 				       a->len > 17 && strncmp(a->value, "result: skipped: ", 17) == 0;
 			if (skipped || same_line(a, b)) {
 				a->matched = b->matched = true;
+				a->equal = b->equal = !skipped;
 				res->equal += !skipped;
 				res->skipped += skipped;
 			}
@@ -302,6 +355,7 @@ int mhp_fidelity_compare(const char *golden, const char *simulated, const char *
 	tolerance_pass(&k, &s, g, ng, res, report);
 	unmatched(&k, &s, "kernel", g, ng, scenario, res, report);
 	unmatched(&s, &k, "simulator", g, ng, scenario, res, report);
+	score(&k, &s, res);
 out:
 	free(k.v);
 	free(s.v);

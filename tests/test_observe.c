@@ -116,6 +116,12 @@ static void test_fidelity_compare(void **state)
 	assert_int_equal(r.different, 4);   /* MemTotal and memory16, each on both sides; step 2 is not compared */
 	assert_int_equal(r.equal, 3);       /* two results and the log line */
 	assert_string_equal(r.departs_why, "workloads");
+	/* The score: 5 kernel lines and 2 the simulator alone has; both results compared, both the same. */
+	assert_int_equal(r.fields, 7);
+	assert_int_equal(r.results, 2);
+	assert_int_equal(r.results_equal, 2);
+	assert_int_equal(r.changed, 7);        /* step 1's memory16 is new, and so is everything at boot */
+	assert_int_equal(r.changed_equal, 3);
 	assert_int_equal(mhp_fidelity_compare(kernel_obs, sim_obs, "MemTotal | a reason\n", NULL, NULL, &r), 0);
 	assert_int_equal(r.different, 2);
 	assert_int_equal(r.known, 2);
@@ -124,6 +130,18 @@ static void test_fidelity_compare(void **state)
 	assert_int_equal(r.departs_at, 1);
 	assert_string_equal(r.departs_why, "the kernel's own allocations");
 	assert_int_equal(r.different, 2);   /* MemTotal of step 0 only */
+	assert_true(r.known_departure);
+	assert_int_equal(r.results, 2);     /* boot, and step 1 where the model parts: a result that differs */
+	assert_int_equal(r.results_equal, 1);
+	/* A field a step left alone is not a changed one; a known gap still counts against the score. */
+	assert_int_equal(mhp_fidelity_compare("### step 0\nMemTotal: 104 kB\n### step 1\nresult: ok\nMemTotal: 104 kB\n",
+					      "### step 0\nMemTotal: 100 kB\n### step 1\nresult: ok\nMemTotal: 100 kB\n",
+					      "MemTotal | a reason\n", NULL, NULL, &r), 0);
+	assert_int_equal(r.different, 0);
+	assert_int_equal(r.fields, 5);      /* three kernel lines, two the simulator alone has */
+	assert_int_equal(r.equal, 1);
+	assert_int_equal(r.changed, 3);     /* boot's MemTotal on each side and step 1's result */
+	assert_int_equal(r.changed_equal, 1);
 	/* An exact offset is known; any other difference is not. */
 	const char *gap = "~MemTotal MemTotal: 4 | one page\n";
 	assert_int_equal(mhp_fidelity_compare("### step 0\nMemTotal: 104 kB\n", "### step 0\nMemTotal: 100 kB\n", gap, NULL,

@@ -48,6 +48,13 @@ struct mhp_fidelity {
 	unsigned skipped;    /* results of steps the real guest could not take */
 	unsigned departs_at; /* the first step that changes what the guest cannot (nothing after it compared), or 0 */
 	char departs_why[160];
+	/* The score, where a known gap counts as a difference: */
+	unsigned fields;        /* fields compared: the kernel's lines and the simulator's without a pair */
+	unsigned changed;       /* the kernel's fields a step changed (new or other than the step before) */
+	unsigned changed_equal; /* ... of which the simulator shows the same */
+	unsigned results;       /* step results compared (ok, an errno, what a read read), a known departure's too */
+	unsigned results_equal; /* ... of which the same on both sides */
+	int known_departure;    /* 1: departs_at comes from a known gap (the model parts there), not from the guest */
 };
 
 /*
