@@ -16,7 +16,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mhpsim run [--json|--quiet|--observe|--narrate] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
+		"usage: mhpsim run [--json|--quiet|--observe|--narrate|--census] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
 		"                  [--save SNAPSHOT] SCENARIO.yaml\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
 		"       mhpsim cat --snapshot FILE PATH...\n"
@@ -77,6 +77,8 @@ static int cmd_run(int argc, char **argv)
 			opt.output = MHP_OUT_OBSERVE;
 		else if (strcmp(argv[i], "--narrate") == 0)
 			opt.output = MHP_OUT_NARRATE;
+		else if (strcmp(argv[i], "--census") == 0)
+			opt.output = MHP_OUT_CENSUS;
 		else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
 			models = argv[++i];
 		else if (strcmp(argv[i], "--mutant") == 0 && i + 1 < argc)

@@ -301,12 +301,16 @@ static void format_log_line(const struct obs *o, const char *l, size_t n, FILE *
 	char line[512];
 	skip_timestamp(&l, &n);
 	snprintf(line, sizeof(line), "%.*s", (int)(n < sizeof(line) ? n : sizeof(line) - 1), l);
-	/* dump_page()'s flags and raw words depend on the page-flags layout, which the model does not keep. */
+	/*
+	 * dump_page()'s flags and raw words depend on the page-flags layout, which the model does not keep;
+	 * its "head:" lines (the folio of a tail page: its order and raw words) on which object it met first.
+	 */
 	/* "flags: 0x...", or one word first ("anon flags: 0x...", "file flags: 0x..."). */
 	const char *flags = strstr(line, "flags: 0x");
 	size_t before = flags ? (size_t)(flags - line) : 0;
 	bool flag_words = flags && (before == 0 || (line[before - 1] == ' ' && !memchr(line, ' ', before - 1)));
-	if (flag_words || strncmp(line, "raw: ", 5) == 0 || strncmp(line, "page_type: ", 11) == 0)
+	if (flag_words || strncmp(line, "raw: ", 5) == 0 || strncmp(line, "head: ", 6) == 0 ||
+	    strncmp(line, "page_type: ", 11) == 0)
 		return;
 	/* The host's timing, not the kernel's memory: TCG sometimes runs a timer interrupt late. */
 	if (strncmp(line, "hrtimer: interrupt took ", 24) == 0)

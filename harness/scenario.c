@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "census.h"
 #include "util.h"
 #include "strbuf.h"
 #include "step.h"
@@ -26,6 +27,7 @@ struct mhp_scenario {
 	char cmdline[512];
 	bool has_cmdline, has_teardown;
 	bool no_bootmem_notifier;
+	bool no_kernel_allocations;   /* kernel_allocations: false */
 	uint8_t *snap;              /* snapshot: the machine starts from these bytes instead of a boot */
 	size_t snap_len;
 	uint64_t seed;
@@ -90,7 +92,7 @@ static int find_model(struct parse_ctx *c, const struct ynode *n, const char *mo
  */
 static int parse_snapshot(struct parse_ctx *c, const struct ynode *root, const struct ynode *v)
 {
-	static const char *const boot_keys[] = { "model", "cmdline", "seed", "bootmem_notifier" };
+	static const char *const boot_keys[] = { "model", "cmdline", "seed", "bootmem_notifier", "kernel_allocations" };
 	struct mhp_scenario *sc = c->sc;
 	char name[400], dir[512], path[1000];
 	for (size_t i = 0; i < ARRAY_SIZE(boot_keys); i++)
@@ -116,7 +118,8 @@ static int parse_snapshot(struct parse_ctx *c, const struct ynode *root, const s
 static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 {
 	static const char *const top_keys[] = { "scenario", "description", "model", "cmdline", "seed", "teardown",
-						"bootmem_notifier", "mutant", "snapshot", "steps", NULL };
+						"bootmem_notifier", "kernel_allocations", "mutant", "snapshot", "steps",
+						NULL };
 	const char *teardowns[17] = { NULL };   /* the registry's names: a new strategy needs no edit here */
 	for (unsigned i = 0; i + 1 < ARRAY_SIZE(teardowns) && mhp_teardown_strategy_name(i); i++)
 		teardowns[i] = mhp_teardown_strategy_name(i);
@@ -146,6 +149,11 @@ static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 		bool on = true;
 		ret = yget_bool(c->doc, v, "bootmem_notifier", &on, c->err);
 		sc->no_bootmem_notifier = !on;
+	}
+	if (!ret && (v = ymap_get(root, "kernel_allocations"))) {
+		bool on = true;
+		ret = yget_bool(c->doc, v, "kernel_allocations", &on, c->err);
+		sc->no_kernel_allocations = !on;
 	}
 	if (!ret && (v = ymap_get(root, "teardown"))) {
 		int t;
@@ -348,7 +356,8 @@ static void narrate_end(struct run *r)
 static void sink(const struct mhp_trace_event *ev, void *ctx)
 {
 	struct run *r = ctx;
-	if (r->opt->output == MHP_OUT_QUIET || r->opt->output == MHP_OUT_OBSERVE || !r->opt->out)
+	if (r->opt->output == MHP_OUT_QUIET || r->opt->output == MHP_OUT_OBSERVE || r->opt->output == MHP_OUT_CENSUS ||
+	    !r->opt->out)
 		return;
 	if (r->opt->output == MHP_OUT_NARRATE) {
 		narrate_event(r, ev);
@@ -462,7 +471,8 @@ static int boot_machine(struct run *r)
 				mhp_model_name(sc->model), cmdline, r->opt->teardown ? r->opt->teardown : sc->teardown,
 				r->opt->output == MHP_OUT_TEXT ? "boot:\n" : "");
 		struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r,
-					      .no_bootmem_notifier = sc->no_bootmem_notifier };
+					      .no_bootmem_notifier = sc->no_bootmem_notifier,
+					      .no_kernel_allocations = sc->no_kernel_allocations };
 		ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
 	}
 	if (ret)
@@ -524,6 +534,16 @@ static void observe_step(struct run *r, const struct step *st)
 	free(raw);
 }
 
+/* MHP_OUT_CENSUS: the step's heading, then the page census (harness/census.c). */
+static void census_step(struct run *r, const struct step *st)
+{
+	char what[600];
+	if (st)
+		step_describe(st, what, sizeof(what));
+	fprintf(r->opt->out, "### step %u: %s\n", st ? r->step : 0, st ? what : "boot");
+	harness_census(r->m, r->opt->out);
+}
+
 /* The model's one virtio-mem region: the device the reference lane plugs through. */
 static bool virtio_mem_region(const struct mhp_model *mo, struct inspect_range *vm)
 {
@@ -582,6 +602,8 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 	bool observe = opt->output == MHP_OUT_OBSERVE && opt->out;
 	if (!ret && observe)
 		observe_step(&r, NULL);
+	if (!ret && opt->output == MHP_OUT_CENSUS && opt->out)
+		census_step(&r, NULL);
 	if (!ret && opt->output == MHP_OUT_NARRATE && opt->out)
 		narrate_booted(&r);
 	if (!ret && opt->after_boot)
@@ -593,6 +615,8 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 		announce(&r, st);
 		uint64_t first_log = mhp_log_count(r.m);
 		ret = run_step(&r, st);
+		if (!ret)
+			mhp_machine_step_activity(r.m);
 		if (!ret && st->has_log)
 			ret = check_log(&r, st, first_log);
 		/* The cheap check: memory walks limited to what the step touched. */
@@ -602,6 +626,8 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 				opt->after_step(r.m, r.step, inv, opt->after_ctx);
 			if (observe)
 				observe_step(&r, st);
+			if (opt->output == MHP_OUT_CENSUS && opt->out)
+				census_step(&r, st);
 			size_t n = strlen(st->violates);
 			if (!n && inv)
 				ret = step_fail(&r, st, "invariant %s", err_copy(err, inner));

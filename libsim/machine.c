@@ -45,7 +45,8 @@ void derive_geometry(struct mhp_machine *m)
 	MHP_ASSERT(m->sections_per_block == 1);
 }
 
-static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_notifier, struct mhp_err *err)
+static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_notifier, bool no_kernel_allocations,
+		struct mhp_err *err)
 {
 	if (!m->arch)
 		return mhp_err_set(err, -EINVAL, "model %s: no architecture '%s'", m->model.name, m->model.arch);
@@ -57,6 +58,8 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	m->rodata_full = true;          /* Debian: RODATA_FULL_DEFAULT_ENABLED=y */
 	m->fail_alloc_after = -1;
 	m->offline_retry_budget = 1000;
+	m->kalloc = m->model.kalloc;
+	m->kalloc.on = m->kalloc.on && !no_kernel_allocations;
 	touched_reset(m);
 	int ret = parse_cmdline(m, cmdline ? cmdline : m->model.cmdline, err);
 	if (ret)
@@ -131,7 +134,7 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 	if (!m)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	m->prng = args->seed ? args->seed : 0x6d687073696d0001ull;
-	int ret = boot(m, args->cmdline, args->no_bootmem_notifier, err);
+	int ret = boot(m, args->cmdline, args->no_bootmem_notifier, args->no_kernel_allocations, err);
 	if (ret) {
 		mhp_machine_free(m);
 		return ret;
@@ -199,7 +202,11 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 		uint64_t v[] = { b->id, (uint64_t)b->state, (uint64_t)(int64_t)b->nid,
 				 (uint64_t)(int64_t)b->zone, b->dev_offline };
 		h = fnv1a64(h, v, sizeof(v));
+		if (b->looked_up)   /* kernel_allocations only: hashes without them stay as they were */
+			hash_u64(&h, b->looked_up);
 	}
+	for (int nid = 0; m->kalloc.on && nid < MAX_NUMNODES; nid++)
+		h = fnv1a64(h, &m->kmem[nid], sizeof(m->kmem[nid]));
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		const struct pglist_data *p = &m->nodes[nid];
 		uint64_t v[] = { p->online, p->node_start_pfn, p->node_spanned_pages, p->node_present_pages };
@@ -227,6 +234,11 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 	uint64_t g[] = { m->totalram_pages, m->nr_memmap_pages, m->nr_memmap_boot_pages, m->max_pfn,
 			 (uint64_t)m->default_online_type, m->log.next, m->prng };
 	return fnv1a64(h, g, sizeof(g));
+}
+
+void mhp_machine_step_activity(struct mhp_machine *m)
+{
+	kernel_step_activity(m);
 }
 
 int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)

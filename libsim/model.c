@@ -347,11 +347,34 @@ static int parse_arch(struct model_ctx *c, const struct ynode *root)
 	return yerr(c->doc, v, c->err, "arch: expected one of: %s; found '%s'", names, c->model->arch);
 }
 
+/* kernel_allocations: the sizes of the kernel's own allocations by cause (libsim/mm/slab.c). */
+static int parse_kalloc(struct model_ctx *c, const struct ynode *v)
+{
+	static const char *const keys[] = { "block_unmovable", "block_reclaimable", "step_transient", "recording", NULL };
+	struct kalloc_params *k = &c->model->kalloc;
+	struct ynode *t;
+	int ret = yexpect(c->doc, v, Y_MAP, "kernel_allocations", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, v, "kernel_allocations", keys, c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, v, "kernel_allocations", "recording", &t, c->err);
+	if (!ret)
+		ret = yget_str(c->doc, t, "recording", k->recording, sizeof(k->recording), c->err);
+	if (!ret && (t = ymap_get(v, "block_unmovable")))
+		ret = yget_u64(c->doc, t, "block_unmovable", 0, 1 << 20, &k->block_unmovable, c->err);
+	if (!ret && (t = ymap_get(v, "block_reclaimable")))
+		ret = yget_u64(c->doc, t, "block_reclaimable", 0, 1 << 20, &k->block_reclaimable, c->err);
+	if (!ret && (t = ymap_get(v, "step_transient")))
+		ret = yget_u64(c->doc, t, "step_transient", 0, 256, &k->step_transient, c->err);
+	k->on = !ret;
+	return ret;
+}
+
 static int parse_model(struct model_ctx *c)
 {
 	static const char *const top_keys[] = {
 		"model", "description", "arch", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
-		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "simplifications", NULL
+		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "simplifications", "kernel_allocations", NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
 	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", NULL };
@@ -397,6 +420,8 @@ static int parse_model(struct model_ctx *c)
 		ret = parse_range_list(c, v, "reserved", reserved_keys, mo->reserved, &mo->nr_reserved, -1);
 	if (!ret && (v = ymap_get(root, "simplifications")))
 		ret = parse_text_list(c, v);
+	if (!ret && (v = ymap_get(root, "kernel_allocations")))
+		ret = parse_kalloc(c, v);
 	if (!ret)
 		ret = validate_ranges(c, ymap_get(root, "nodes"));
 	return ret;

@@ -33,7 +33,8 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 5u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch */
+#define SNAPSHOT_VERSION 6u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+				 6: the kernel's own allocations (mm/slab.c) */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -153,6 +154,16 @@ static void ser_ranges(struct ser *s, struct model_range *r, unsigned *n)
 	}
 }
 
+static void ser_kalloc(struct ser *s, struct kalloc_params *k)
+{
+	SER(s, k->on);
+	SER(s, k->block_unmovable);
+	SER(s, k->block_reclaimable);
+	SER(s, k->step_transient);
+	ser_range(s, k->step_transient, 0, 256, "bad kernel_allocations step_transient");
+	ser_str(s, k->recording, sizeof(k->recording));
+}
+
 static void ser_model(struct ser *s, struct mhp_model *mo)
 {
 	ser_str(s, mo->name, sizeof(mo->name));
@@ -180,6 +191,7 @@ static void ser_model(struct ser *s, struct mhp_model *mo)
 	ser_range(s, mo->nr_simplifications, 0, MODEL_MAX_SIMPLIFICATIONS, "too many simplifications");
 	for (unsigned i = 0; i < mo->nr_simplifications && !s->err; i++)
 		ser_str(s, mo->simplifications[i], sizeof(mo->simplifications[i]));
+	ser_kalloc(s, &mo->kalloc);
 	if (s->load && !s->err && !model_geometry_valid(mo))
 		ser_fail(s, "the model's geometry is not one mhpsim builds");
 }
@@ -342,6 +354,7 @@ static void ser_blocks(struct ser *s, struct mhp_machine *m)
 		SER(s, b->dev_offline);
 		SER(s, b->early);
 		SER(s, b->nr_vmemmap_pages);
+		SER(s, b->looked_up);
 		if (s->load && i && b->id <= m->blocks[i - 1]->id)
 			ser_fail(s, "memory blocks out of order");
 	}
@@ -531,6 +544,12 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->totalram_pages);
 	SER(s, m->nr_memmap_pages);
 	SER(s, m->nr_memmap_boot_pages);
+	ser_kalloc(s, &m->kalloc);
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int c = 0; c < NR_SLAB_CLASSES; c++) {
+			SER(s, m->kmem[nid].bytes[c]);
+			SER(s, m->kmem[nid].pages[c]);
+		}
 	SER(s, m->can_set_direct_map);
 	SER(s, m->rodata_full);
 	SER(s, m->kfence_early);

@@ -8,7 +8,10 @@
  * (tools/include/nolibc): a few kilobytes, so the initramfs, and what the boot
  * reserves for it, stays the size the model is fitted to. It uses only what
  * nolibc and glibc both have, so it also builds on the host.
- * reference/driver.py stores its output beside each golden.
+ * reference/driver.py stores its output beside each golden. The simulator
+ * prints its census with this same code (harness/census.c includes this file
+ * with CENSUS_NO_MAIN and reads the model's pages), so the two sides cannot
+ * classify differently.
  *
  * Kinds, first match wins (flag numbers from include/uapi/linux/kernel-page-flags.h,
  * KPF_RESERVED from include/linux/kernel-page-flags.h; fs/proc/page.c sets them):
@@ -49,6 +52,15 @@ static const char *const names[NR_K] = { "nopage", "offline", "buddy", "slab", "
 static uint64_t fl[CHUNK], cnt[CHUNK];
 static char map[MAX_PAGEBLOCKS + 1];
 
+/* Where the census reads pages: the kernel's /proc files, or the model. */
+struct census_source {
+	/* flags and map counts of len pages from pfn: 0, or -1 when they cannot be read */
+	int (*read)(void *ctx, uint64_t pfn, uint64_t len, uint64_t *flags, uint64_t *counts);
+	int (*exists)(void *ctx, long block);      /* 1: memory block N exists */
+	void *ctx;
+	FILE *out;
+};
+
 static int kind_of(uint64_t f)
 {
 	static const struct { int bit, kind; } order[] = {
@@ -75,6 +87,48 @@ static char block_letter(const uint64_t *n)
 	return n[K_BUDDY] && !n[K_NOPAGE] ? 'F' : '-';
 }
 
+/* One block: its counts and its pageblock letters. */
+static void census_block(const struct census_source *src, long nr, uint64_t start, uint64_t pages, uint64_t pb_pages)
+{
+	uint64_t n[NR_K] = { 0 }, pb[NR_K] = { 0 };
+	int letters = 0;
+	for (uint64_t done = 0; done < pages; done += CHUNK) {
+		uint64_t len = pages - done < CHUNK ? pages - done : CHUNK;
+		if (src->read(src->ctx, start + done, len, fl, cnt)) {
+			fprintf(src->out, "census memory%ld: read failed\n", nr);
+			return;
+		}
+		for (uint64_t i = 0; i < len; i++) {
+			int k = kind_of(fl[i]);
+			n[k]++;
+			pb[k]++;
+			n[K_MAPPED] += cnt[i] > 0;
+			if ((done + i + 1) % pb_pages == 0) {
+				if (letters < MAX_PAGEBLOCKS)
+					map[letters++] = block_letter(pb);
+				memset(pb, 0, sizeof(pb));
+			}
+		}
+	}
+	map[letters] = 0;
+	fprintf(src->out, "census memory%ld:", nr);
+	for (int k = 0; k < NR_K; k++)
+		if (n[k])
+			fprintf(src->out, " %s=%llu", names[k], (unsigned long long)n[k]);
+	fprintf(src->out, "\npageblocks memory%ld: %s\n", nr, map);
+}
+
+/* The census of every memory block that exists. */
+static void census(const struct census_source *src, uint64_t pages, uint64_t pb_pages)
+{
+	fprintf(src->out, "census: blocks of %llu pages, pageblocks of %llu pages\n", (unsigned long long)pages,
+		(unsigned long long)pb_pages);
+	for (long b = 0; b < MAX_BLOCK; b++)
+		if (src->exists(src->ctx, b))
+			census_block(src, b, (uint64_t)b * pages, pages, pb_pages);
+}
+
+#ifndef CENSUS_NO_MAIN
 /* The whole of a small text file, or 0 bytes. */
 static int read_small(const char *path, char *buf, int size)
 {
@@ -99,6 +153,8 @@ static uint64_t parse_num(const char *s, unsigned base)
 	}
 }
 
+static int proc_fd[2] = { -1, -1 };
+
 static int read_at(int fd, uint64_t *buf, uint64_t len, uint64_t pfn)
 {
 	if (lseek(fd, (off_t)(pfn * 8), SEEK_SET) != (off_t)(pfn * 8))
@@ -106,43 +162,20 @@ static int read_at(int fd, uint64_t *buf, uint64_t len, uint64_t pfn)
 	return read(fd, buf, len * 8) == (ssize_t)(len * 8) ? 0 : -1;
 }
 
-/* One block: its counts and its pageblock letters. */
-static void census_block(int flags_fd, int count_fd, long nr, uint64_t start, uint64_t pages, uint64_t pb_pages)
+/* /proc/kpageflags and /proc/kpagecount, 8 bytes a page. */
+static int read_proc(void *ctx, uint64_t pfn, uint64_t len, uint64_t *flags, uint64_t *counts)
 {
-	uint64_t n[NR_K] = { 0 }, pb[NR_K] = { 0 };
-	int letters = 0;
-	for (uint64_t done = 0; done < pages; done += CHUNK) {
-		uint64_t len = pages - done < CHUNK ? pages - done : CHUNK;
-		if (read_at(flags_fd, fl, len, start + done) || read_at(count_fd, cnt, len, start + done)) {
-			printf("census memory%ld: read failed\n", nr);
-			return;
-		}
-		for (uint64_t i = 0; i < len; i++) {
-			int k = kind_of(fl[i]);
-			n[k]++;
-			pb[k]++;
-			n[K_MAPPED] += cnt[i] > 0;
-			if ((done + i + 1) % pb_pages == 0) {
-				if (letters < MAX_PAGEBLOCKS)
-					map[letters++] = block_letter(pb);
-				memset(pb, 0, sizeof(pb));
-			}
-		}
-	}
-	map[letters] = 0;
-	printf("census memory%ld:", nr);
-	for (int k = 0; k < NR_K; k++)
-		if (n[k])
-			printf(" %s=%llu", names[k], (unsigned long long)n[k]);
-	printf("\npageblocks memory%ld: %s\n", nr, map);
+	(void)ctx;
+	return read_at(proc_fd[0], flags, len, pfn) || read_at(proc_fd[1], counts, len, pfn) ? -1 : 0;
 }
 
-/* .../memoryB/phys_index (nolibc has no snprintf). */
-static void block_path(char *out, long b)
+/* /sys/devices/system/memory/memoryB exists (nolibc has no snprintf: the path by hand). */
+static int proc_block_exists(void *ctx, long b)
 {
 	const char *pre = "/sys/devices/system/memory/memory", *post = "/phys_index";
-	char digits[24];
+	char path[96], text[32], digits[24], *out = path;
 	int n = 0;
+	(void)ctx;
 	do
 		digits[n++] = (char)('0' + b % 10);
 	while ((b /= 10) && n < 23);
@@ -153,15 +186,16 @@ static void block_path(char *out, long b)
 	while (*post)
 		*out++ = *post++;
 	*out = 0;
+	return read_small(path, text, sizeof(text)) > 0;
 }
 
 /* census -r B: block B's pages as runs of equal (flags, count), for a closer look by hand. */
-static int runs(int flags_fd, int count_fd, uint64_t start, uint64_t pages)
+static int runs(uint64_t start, uint64_t pages)
 {
 	uint64_t run_f = 0, run_c = 0, run_at = start, n = 0;
 	for (uint64_t done = 0; done < pages; done += CHUNK) {
 		uint64_t len = pages - done < CHUNK ? pages - done : CHUNK;
-		if (read_at(flags_fd, fl, len, start + done) || read_at(count_fd, cnt, len, start + done))
+		if (read_proc(NULL, start + done, len, fl, cnt))
 			return 1;
 		for (uint64_t i = 0; i < len; i++) {
 			if (n && fl[i] == run_f && cnt[i] == run_c) {
@@ -181,26 +215,23 @@ static int runs(int flags_fd, int count_fd, uint64_t start, uint64_t pages)
 
 int main(int argc, char **argv)
 {
-	char text[256], path[96];
+	char text[256];
 	uint64_t page = (uint64_t)getpagesize();
 	read_small("/sys/devices/system/memory/block_size_bytes", text, sizeof(text));
 	uint64_t pages = parse_num(text, 16) / page;
 	/* pageblock_order as the kernel reports it: the first line of /proc/pagetypeinfo. */
 	read_small("/proc/pagetypeinfo", text, sizeof(text));
 	uint64_t pb_pages = strncmp(text, "Page block order: ", 18) ? 0 : 1ull << parse_num(text + 18, 10);
-	int flags_fd = open("/proc/kpageflags", O_RDONLY), count_fd = open("/proc/kpagecount", O_RDONLY);
-	if (!pages || !pb_pages || flags_fd < 0 || count_fd < 0) {
+	proc_fd[0] = open("/proc/kpageflags", O_RDONLY);
+	proc_fd[1] = open("/proc/kpagecount", O_RDONLY);
+	if (!pages || !pb_pages || proc_fd[0] < 0 || proc_fd[1] < 0) {
 		printf("census: cannot read /proc/kpageflags, /proc/kpagecount, pagetypeinfo or block_size_bytes\n");
 		return 1;
 	}
 	if (argc == 3 && !strcmp(argv[1], "-r"))
-		return runs(flags_fd, count_fd, parse_num(argv[2], 10) * pages, pages);
-	printf("census: blocks of %llu pages, pageblocks of %llu pages\n", (unsigned long long)pages,
-	       (unsigned long long)pb_pages);
-	for (long b = 0; b < MAX_BLOCK; b++) {
-		block_path(path, b);
-		if (read_small(path, text, sizeof(text)))
-			census_block(flags_fd, count_fd, b, (uint64_t)b * pages, pages, pb_pages);
-	}
+		return runs(parse_num(argv[2], 10) * pages, pages);
+	struct census_source src = { read_proc, proc_block_exists, NULL, stdout };
+	census(&src, pages, pb_pages);
 	return 0;
 }
+#endif

@@ -30,6 +30,8 @@ static const char guest_raw[] =
 	"[    2.5] page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x80010\n"
 	"[    2.5] anon flags: 0x5ffff0000000000(node=0|zone=2)\n"
 	"[    2.5] raw: 05ffff0000000000 0000000000000000\n"
+	"[    2.5] head: order:2 mapcount:0 entire_mapcount:0 nr_pages_mapped:0 pincount:0\n"
+	"[    2.5] head: 05ffff0000000040 ffff051883004800 dead000000000122 0000000000000000\n"
 	"[    2.6] page dumped because: unmovable page\n"
 	"[    2.7] hrtimer: interrupt took 16766624 ns\n"
 	"@@end-observe\n";
@@ -63,6 +65,7 @@ static void test_format_of_a_guest_dump(void **state)
 	assert_null(strstr(t, "hrtimer"));   /* the host's timing, not the kernel's memory */
 	assert_null(strstr(t, "flags:"));
 	assert_null(strstr(t, "raw:"));
+	assert_null(strstr(t, "head:"));   /* the folio of the tail page it met: which object, not which block */
 	assert_null(strstr(t, "[ "));
 	free(t);
 	/* Boot keeps only the memory lines of the log. */

@@ -30,6 +30,7 @@ struct mhp_boot_args {
 	 * then go offline and be removed.
 	 */
 	int no_bootmem_notifier;
+	int no_kernel_allocations;   /* the model file's kernel_allocations stay off (libsim/mm/slab.c) */
 };
 
 /*
@@ -54,6 +55,16 @@ MHP_EXPORT int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)
 MHP_EXPORT const char *mhp_teardown_strategy_name(unsigned i);
 /* 1 if this library was built with the named strategy, 0 if not, -EINVAL if there is none of that name. */
 MHP_EXPORT int mhp_teardown_strategy_built(const char *name);
+
+/*
+ * What the kernel's own activity leaves after a step, as the reference lane's
+ * guest runs it (its shell command, then reads of every block's sysfs files):
+ * slab for files looked up the first time, and the transient pages of its
+ * processes. Nothing unless the model file has kernel_allocations and the boot
+ * kept them (libsim/mm/slab.c, docs/model.md). Scenario replay calls it after
+ * every step.
+ */
+MHP_EXPORT void mhp_machine_step_activity(struct mhp_machine *m);
 
 /* TLB maintenance so far: [0] range flushes (last level), [1] page-table flushes by VA, [2] full flushes. */
 MHP_EXPORT void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3]);

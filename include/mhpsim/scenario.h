@@ -36,11 +36,13 @@ MHP_EXPORT void mhp_scenario_free(struct mhp_scenario *sc);
 
 /*
  * MHP_OUT_OBSERVE: after boot and each step, its result and the canonical observation (mhpsim/observe.h).
+ * MHP_OUT_CENSUS: after boot and each step, the page census of every block, as the reference lane's
+ * guest takes it from /proc/kpageflags (reference/census.c, docs/reference.md).
  * MHP_OUT_NARRATE: for reading and for docs: the steps, narration as prose, each event under the name of
  * the kernel function its model mirrors (runs of one kind shortened), those functions' files at the end;
  * boot's events are counted, not shown.
  */
-enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET, MHP_OUT_OBSERVE, MHP_OUT_NARRATE };
+enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET, MHP_OUT_OBSERVE, MHP_OUT_NARRATE, MHP_OUT_CENSUS };
 
 struct mhp_run_options {
 	enum mhp_output output;

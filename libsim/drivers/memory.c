@@ -92,6 +92,7 @@ static int add_memory_block(struct mhp_machine *m, uint64_t id, int nid, bool ea
 	memmove(&m->blocks[i + 1], &m->blocks[i], (m->nr_blocks - i) * sizeof(*m->blocks));
 	m->blocks[i] = mem;
 	m->nr_blocks++;
+	memory_block_slab_add(m);
 
 	struct mhp_trace_field f[] = { TF_U("block", id), TF_U("nid", (uint64_t)nid),
 				       TF_S("state", early ? "online" : "offline") };
@@ -125,6 +126,7 @@ void remove_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t
 		if (!found)
 			continue;
 		MHP_ASSERT(m->blocks[i]->state == MEM_OFFLINE);
+		memory_block_slab_free(m, m->blocks[i]);
 		free(m->blocks[i]);
 		memmove(&m->blocks[i], &m->blocks[i + 1], (m->nr_blocks - i - 1) * sizeof(*m->blocks));
 		m->nr_blocks--;

@@ -8,6 +8,7 @@
 #include "sim/machine.h"
 #include "sim/mmzone.h"
 #include "sim/model.h"
+#include "sim/proc_page.h"
 #include "sim/snapshot.h"
 #include "sim/sparse.h"
 #include "inspect.h"
@@ -95,4 +96,16 @@ void inspect_pt_table_counts(const struct mhp_machine *m, uint64_t counts[INSPEC
 const char *inspect_pt_level_name(const struct mhp_machine *m, unsigned depth)
 {
 	return depth < m->pt_geom.levels ? pt_level_name(m, depth) : NULL;
+}
+
+void inspect_kpageflags(const struct mhp_machine *m, uint64_t pfn, uint64_t *flags, uint64_t *count)
+{
+	kpageflags_read(m, pfn, flags, count);
+}
+
+_Static_assert(INSPECT_MIGRATE_TYPES == MIGRATE_TYPES, "pagetypeinfo has a column per migrate type");
+
+void inspect_pageblock_counts(const struct mhp_machine *m, int nid, int zid, uint64_t counts[INSPECT_MIGRATE_TYPES])
+{
+	pagetypeinfo_block_counts(m, nid, zid, counts);
 }

@@ -130,6 +130,12 @@ struct inspect_pfn {
 void inspect_pfn(const struct mhp_machine *m, uint64_t pfn, struct inspect_pfn *out);
 const char *inspect_zone_name(int zid);
 
+/* What /proc/kpageflags (KPF_* bits) and /proc/kpagecount show of a page (libsim/fs/proc_page.c). */
+void inspect_kpageflags(const struct mhp_machine *m, uint64_t pfn, uint64_t *flags, uint64_t *count);
+/* /proc/pagetypeinfo's pageblocks of a zone by migrate type (Unmovable, Movable, Reclaimable, HighAtomic, CMA, Isolate). */
+#define INSPECT_MIGRATE_TYPES 6
+void inspect_pageblock_counts(const struct mhp_machine *m, int nid, int zid, uint64_t counts[INSPECT_MIGRATE_TYPES]);
+
 /* ---- page tables ----------------------------------------------------------------- */
 
 /* Live tables at each depth (0 is the PGD), in one walk; and the kernel's name of a level (NULL past the last). */

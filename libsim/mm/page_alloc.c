@@ -328,6 +328,8 @@ static struct alloc_class alloc_class_of(const struct mhp_machine *m, enum page_
 	case PG_HUGETLB:
 		/* Long-term pinned pages never stay in ZONE_MOVABLE or CMA (folio_is_longterm_pinnable). */
 		return (struct alloc_class){ MIGRATE_MOVABLE, !pinned, !pinned };
+	case PG_SLAB_RECLAIMABLE:
+		return (struct alloc_class){ MIGRATE_RECLAIMABLE, false, false };   /* __GFP_RECLAIMABLE */
 	default:
 		return (struct alloc_class){ MIGRATE_UNMOVABLE, false, false };
 	}

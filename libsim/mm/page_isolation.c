@@ -36,6 +36,7 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 		[PG_PGTABLE] = "page table", [PG_PGTABLE_BOOT] = "boot page table", [PG_VMEMMAP] = "memmap",
 		[PG_VMEMMAP_BOOT] = "boot memmap", [PG_VMEMMAP_ALTMAP] = "memmap on memory",
 		[PG_KERNEL] = "kernel allocation", [PG_USER_PGTABLE] = "user page table", [PG_OFFLINE] = "fake-offline",
+		[PG_SLAB] = "slab", [PG_SLAB_RECLAIMABLE] = "reclaimable slab",
 	};
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
 		const struct mem_section *ms = __pfn_to_section(m, s);

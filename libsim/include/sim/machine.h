@@ -12,6 +12,7 @@
 #include "sim/memory_hotplug.h"
 #include "sim/ioport.h"
 #include "sim/printk.h"
+#include "sim/slab.h"
 #include "sim/trace.h"
 #include "sim/mutant.h"
 #include "sim/workload.h"
@@ -65,6 +66,9 @@ struct mhp_machine {
 	size_t nr_blocks, cap_blocks;
 	struct resource *resources;     /* sorted by start, non-overlapping */
 	size_t nr_resources, cap_resources;
+
+	struct kalloc_params kalloc;    /* the model's kernel_allocations, unless the boot turned them off */
+	struct kmem_node kmem[MAX_NUMNODES];
 
 	uint64_t totalram_pages;        /* totalram_pages(): MemTotal */
 	uint64_t nr_memmap_pages;       /* vmstat nr_memmap_pages */

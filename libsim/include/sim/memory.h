@@ -26,6 +26,7 @@ struct memory_block {
 	bool dev_offline;           /* struct device's offline flag */
 	bool early;                 /* created at boot */
 	uint64_t nr_vmemmap_pages;  /* memmap_on_memory: its first pages hold its memmap (altmap->free) */
+	bool looked_up;             /* its sysfs files have dentries and inodes (mm/slab.c) */
 };
 
 /* Notifier return values (notifier.h). */

@@ -18,6 +18,16 @@ struct model_range {
 
 enum { POOL_NONE, POOL_PGTABLE, POOL_MEMMAP };
 
+/* The causes' sizes, fitted to the reference lane's page census (the model file's kernel_allocations). */
+/* (libsim/mm/slab.c) */
+struct kalloc_params {
+	bool on;
+	uint64_t block_unmovable;     /* bytes: a memory block's device, kobject and kernfs nodes */
+	uint64_t block_reclaimable;   /* bytes: dentries and inodes of a block's sysfs files, once looked up */
+	uint64_t step_transient;      /* pages: page tables and stacks of a step's processes, freed when they exit */
+	char recording[160];          /* the recordings the sizes were fitted to */
+};
+
 struct mhp_model {
 	char name[64];
 	char arch[16];                  /* arch_find(): "arm64" unless the model file says */
@@ -38,6 +48,7 @@ struct mhp_model {
 	struct model_range reserved[MODEL_MAX_RANGES];
 	unsigned nr_simplifications;
 	char simplifications[MODEL_MAX_SIMPLIFICATIONS][256];
+	struct kalloc_params kalloc;    /* kernel_allocations: the kernel's own allocations by cause */
 };
 
 bool model_geometry_valid(const struct mhp_model *mo);

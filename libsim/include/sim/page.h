@@ -21,6 +21,8 @@ enum page_kind {
 	PG_FREE = 0, PG_PGTABLE, PG_PGTABLE_BOOT, PG_VMEMMAP, PG_VMEMMAP_BOOT, PG_VMEMMAP_ALTMAP,
 	PG_ANON, PG_FILE, PG_KERNEL, PG_USER_PGTABLE, PG_HUGETLB,
 	PG_OFFLINE,   /* fake-offline: a virtio-mem subblock not plugged, or unplugged, in a block Linux has */
+	PG_SLAB,      /* a slab page of the kernel's own unmovable objects (mm/slab.c) */
+	PG_SLAB_RECLAIMABLE,   /* ... of reclaimable ones (SLAB_RECLAIM_ACCOUNT: dentries, inodes) */
 	NR_PAGE_KINDS,
 };
 
