@@ -147,7 +147,12 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 {
 	const char *teardown = second ? r->opt->differential : r->opt->teardown;
 	const char *mutant = second ? NULL : r->opt->mutant;   /* a mutant breaks the first machine only */
-	struct mhp_boot_args args = { .cmdline = r->opt->cmdline };
+	/*
+	 * Without the kernel's own allocations: they model what the reference lane's guest does around a
+	 * scenario step, not a fuzz step, and would pin every first ZONE_NORMAL block, so that teardown,
+	 * what the fuzzer exists for, would be reached less (docs/fuzzing.md).
+	 */
+	struct mhp_boot_args args = { .cmdline = r->opt->cmdline, .no_kernel_allocations = 1 };
 	int ret = r->snap ? inspect_snapshot_decode(r->snap, r->snap_len, r->opt->load_snapshot, out, st, sizeof(*st), err)
 			  : mhp_machine_boot(r->model, &args, out, err);
 	if (ret)
@@ -572,6 +577,8 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		fprintf(f, "model: %s\n", mhp_model_name(r->model));
 	if (r->opt->cmdline && !r->snap)
 		fprintf(f, "cmdline: \"%s\"\n", r->opt->cmdline);
+	if (!r->snap)   /* as the fuzzer booted (a snapshot keeps its own setting) */
+		fprintf(f, "kernel_allocations: false\n");
 	if (r->opt->teardown || !r->snap)
 		fprintf(f, "teardown: %s\n", r->opt->teardown ? r->opt->teardown : "arm64");
 	if (r->opt->mutant && !diff)   /* differential: the mutant breaks one side only, given to mhpsim diff */

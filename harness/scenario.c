@@ -614,9 +614,9 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 		r.result = 0;
 		announce(&r, st);
 		uint64_t first_log = mhp_log_count(r.m);
+		mhp_machine_step_begin(r.m);
 		ret = run_step(&r, st);
-		if (!ret)
-			mhp_machine_step_activity(r.m);
+		mhp_machine_step_end(r.m);
 		if (!ret && st->has_log)
 			ret = check_log(&r, st, first_log);
 		/* The cheap check: memory walks limited to what the step touched. */

@@ -11,6 +11,7 @@
 #include "sim/ioport.h"
 #include "sim/kernel.h"
 #include "sim/machine.h"
+#include "sim/proc_page.h"
 #include "sim/memblock.h"
 #include "sim/memory.h"
 #include "sim/memory_hotplug.h"
@@ -236,9 +237,19 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 	return fnv1a64(h, g, sizeof(g));
 }
 
-void mhp_machine_step_activity(struct mhp_machine *m)
+void mhp_testing_kpageflags(const struct mhp_machine *m, uint64_t pfn, uint64_t *flags, uint64_t *count)
 {
-	kernel_step_activity(m);
+	kpageflags_read(m, pfn, flags, count);
+}
+
+void mhp_machine_step_begin(struct mhp_machine *m)
+{
+	kernel_step_begin(m);
+}
+
+void mhp_machine_step_end(struct mhp_machine *m)
+{
+	kernel_step_end(m);
 }
 
 int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)

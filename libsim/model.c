@@ -350,7 +350,8 @@ static int parse_arch(struct model_ctx *c, const struct ynode *root)
 /* kernel_allocations: the sizes of the kernel's own allocations by cause (libsim/mm/slab.c). */
 static int parse_kalloc(struct model_ctx *c, const struct ynode *v)
 {
-	static const char *const keys[] = { "block_unmovable", "block_reclaimable", "step_transient", "recording", NULL };
+	static const char *const keys[] = { "block_unmovable", "block_reclaimable", "step_transient", "step_unmovable",
+					    "step_reclaimable", "recording", NULL };
 	struct kalloc_params *k = &c->model->kalloc;
 	struct ynode *t;
 	int ret = yexpect(c->doc, v, Y_MAP, "kernel_allocations", c->err);
@@ -364,8 +365,12 @@ static int parse_kalloc(struct model_ctx *c, const struct ynode *v)
 		ret = yget_u64(c->doc, t, "block_unmovable", 0, 1 << 20, &k->block_unmovable, c->err);
 	if (!ret && (t = ymap_get(v, "block_reclaimable")))
 		ret = yget_u64(c->doc, t, "block_reclaimable", 0, 1 << 20, &k->block_reclaimable, c->err);
+	if (!ret && (t = ymap_get(v, "step_unmovable")))
+		ret = yget_u64(c->doc, t, "step_unmovable", 0, 1 << 22, &k->step_unmovable, c->err);
+	if (!ret && (t = ymap_get(v, "step_reclaimable")))
+		ret = yget_u64(c->doc, t, "step_reclaimable", 0, 1 << 22, &k->step_reclaimable, c->err);
 	if (!ret && (t = ymap_get(v, "step_transient")))
-		ret = yget_u64(c->doc, t, "step_transient", 0, 256, &k->step_transient, c->err);
+		ret = yget_u64(c->doc, t, "step_transient", 0, KALLOC_MAX_TRANSIENT, &k->step_transient, c->err);
 	k->on = !ret;
 	return ret;
 }

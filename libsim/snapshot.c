@@ -160,7 +160,9 @@ static void ser_kalloc(struct ser *s, struct kalloc_params *k)
 	SER(s, k->block_unmovable);
 	SER(s, k->block_reclaimable);
 	SER(s, k->step_transient);
-	ser_range(s, k->step_transient, 0, 256, "bad kernel_allocations step_transient");
+	SER(s, k->step_unmovable);
+	SER(s, k->step_reclaimable);
+	ser_range(s, k->step_transient, 0, KALLOC_MAX_TRANSIENT, "bad kernel_allocations step_transient");
 	ser_str(s, k->recording, sizeof(k->recording));
 }
 

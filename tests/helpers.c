@@ -22,7 +22,8 @@ struct mhp_machine *boot_model(const char *name, const char *cmdline)
 	snprintf(rel, sizeof(rel), "models/%s.yaml", name);
 	if (mhp_model_load(src_path(rel), &model, &err))
 		fail_msg("model: %s", err.msg);
-	struct mhp_boot_args args = { .cmdline = cmdline };
+	/* Unit tests check one mechanism at a time: the kernel's own allocations stay off (test_slab turns them on). */
+	struct mhp_boot_args args = { .cmdline = cmdline, .no_kernel_allocations = 1 };
 	int ret = mhp_machine_boot(model, &args, &m, &err);
 	mhp_model_free(model);
 	if (ret)

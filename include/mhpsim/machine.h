@@ -57,14 +57,16 @@ MHP_EXPORT const char *mhp_teardown_strategy_name(unsigned i);
 MHP_EXPORT int mhp_teardown_strategy_built(const char *name);
 
 /*
- * What the kernel's own activity leaves after a step, as the reference lane's
- * guest runs it (its shell command, then reads of every block's sysfs files):
- * slab for files looked up the first time, and the transient pages of its
- * processes. Nothing unless the model file has kernel_allocations and the boot
- * kept them (libsim/mm/slab.c, docs/model.md). Scenario replay calls it after
- * every step.
+ * The kernel's own activity around a step, as the reference lane's guest runs
+ * it (its shell command, then reads of every block's sysfs files): begin takes
+ * the pages its processes and per-cpu lists hold while it runs; end leaves
+ * their slab and that of files looked up the first time, and gives the held
+ * pages back. Nothing unless the model file has kernel_allocations and the
+ * boot kept them (libsim/mm/slab.c, docs/model.md). Scenario replay calls
+ * begin before and end after every step.
  */
-MHP_EXPORT void mhp_machine_step_activity(struct mhp_machine *m);
+MHP_EXPORT void mhp_machine_step_begin(struct mhp_machine *m);
+MHP_EXPORT void mhp_machine_step_end(struct mhp_machine *m);
 
 /* TLB maintenance so far: [0] range flushes (last level), [1] page-table flushes by VA, [2] full flushes. */
 MHP_EXPORT void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3]);

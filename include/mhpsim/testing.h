@@ -26,6 +26,8 @@ struct mhp_mutant {
 MHP_EXPORT size_t mhp_mutant_count(void);
 MHP_EXPORT const struct mhp_mutant *mhp_mutant_get(size_t i);
 /* Fault injection: page allocations nth .. nth+count-1 from now fail with -ENOMEM (nth 0: none). */
+/* What /proc/kpageflags (KPF_* bits) and /proc/kpagecount would show of a page of the model. */
+MHP_EXPORT void mhp_testing_kpageflags(const struct mhp_machine *m, uint64_t pfn, uint64_t *flags, uint64_t *count);
 MHP_EXPORT void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count);
 
 /* Switches a mutant on (NULL: none). Returns -EINVAL for an unknown name. */

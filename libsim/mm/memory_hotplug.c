@@ -455,6 +455,7 @@ int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, 
 	if (__pfn_to_section(m, start_pfn)->zone != zid || __pfn_to_section(m, end_pfn - 1)->zone != zid)
 		return offline_failed(m, start_pfn, end_pfn, "multizone range", -EINVAL);
 
+	drain_all_pages(m);   /* zone_pcp_disable(): the per-cpu lists are emptied and stay off */
 	int ret = start_isolate_page_range(m, start_pfn, end_pfn);
 	if (ret)
 		return offline_failed(m, start_pfn, end_pfn, "failure to isolate range", ret);

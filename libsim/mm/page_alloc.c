@@ -568,3 +568,14 @@ bool page_is_free(const struct mhp_machine *m, uint64_t pfn)
 	}
 	return false;
 }
+
+/*
+ * Models drain_all_pages() (and zone_pcp_disable() before an offline): the
+ * pages the per-cpu lists hold go back to the buddy allocator. The model's
+ * per-cpu lists are the pages a running step holds (kernel_step_begin()).
+ */
+void drain_all_pages(struct mhp_machine *m)
+{
+	while (m->nr_transient)
+		free_pages_kind(m, m->transient[--m->nr_transient], 0, PG_KERNEL);
+}

@@ -104,6 +104,7 @@ int start_isolate_page_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t
  */
 int alloc_contig_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {
+	drain_all_pages(m);
 	split_free_block_at(m, start_pfn);
 	split_free_block_at(m, end_pfn);
 	int ret = isolate_range(m, start_pfn, end_pfn, false);

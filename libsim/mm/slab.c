@@ -69,21 +69,35 @@ void memory_block_slab_free(struct mhp_machine *m, struct memory_block *mem)
 }
 
 /*
- * What a step's processes leave behind, as the reference lane runs them
- * (a shell command, then reads of every block's sysfs files): the dentries
- * and inodes of files looked up for the first time, and the page tables and
- * stacks of processes that exit, whose pages go back to the buddy allocator
- * but whose pageblocks keep the migrate type their first page claimed.
+ * While a step runs, the reference lane's processes and the per-cpu free
+ * lists (rmqueue_bulk() fills them a batch at a time) hold pages of the node's
+ * preferred zone: the step's own allocations find those pages taken. They
+ * are freed when the step ends; their pageblocks keep the migrate type the
+ * first of them claimed.
  */
-void kernel_step_activity(struct mhp_machine *m)
+void kernel_step_begin(struct mhp_machine *m)
 {
 	if (!m->kalloc.on)
 		return;
 	int nid = local_node(m);
-	uint64_t pfns[256];
-	uint64_t n = m->kalloc.step_transient < 256 ? m->kalloc.step_transient : 256, got = 0;
-	for (; got < n && !alloc_pages_node(m, nid, 0, PG_KERNEL, &pfns[got]); got++)
-		;
+	while (m->nr_transient < m->kalloc.step_transient &&
+	       !alloc_pages_node(m, nid, 0, PG_KERNEL, &m->transient[m->nr_transient]))
+		m->nr_transient++;
+}
+
+/*
+ * What a step's processes leave behind, as the reference lane runs them
+ * (a shell command, then reads of every block's sysfs files): their slab,
+ * and the dentries and inodes of files looked up for the first time; then
+ * the transient pages go back.
+ */
+void kernel_step_end(struct mhp_machine *m)
+{
+	if (!m->kalloc.on)
+		return;
+	int nid = local_node(m);
+	kmem_objects_add(m, nid, SLAB_UNMOVABLE, m->kalloc.step_unmovable);
+	kmem_objects_add(m, nid, SLAB_RECLAIMABLE, m->kalloc.step_reclaimable);
 	for (uint64_t i = 0; i < m->nr_blocks; i++) {
 		struct memory_block *mem = m->blocks[i];
 		if (mem->looked_up)
@@ -91,6 +105,5 @@ void kernel_step_activity(struct mhp_machine *m)
 		mem->looked_up = true;
 		kmem_objects_add(m, nid, SLAB_RECLAIMABLE, m->kalloc.block_reclaimable);
 	}
-	while (got)
-		free_pages_kind(m, pfns[--got], 0, PG_KERNEL);
+	drain_all_pages(m);
 }

@@ -69,6 +69,8 @@ struct mhp_machine {
 
 	struct kalloc_params kalloc;    /* the model's kernel_allocations, unless the boot turned them off */
 	struct kmem_node kmem[MAX_NUMNODES];
+	uint64_t transient[KALLOC_MAX_TRANSIENT];   /* pages a running step holds (kernel_step_begin) */
+	uint64_t nr_transient;
 
 	uint64_t totalram_pages;        /* totalram_pages(): MemTotal */
 	uint64_t nr_memmap_pages;       /* vmstat nr_memmap_pages */

@@ -19,12 +19,16 @@ struct model_range {
 enum { POOL_NONE, POOL_PGTABLE, POOL_MEMMAP };
 
 /* The causes' sizes, fitted to the reference lane's page census (the model file's kernel_allocations). */
+#define KALLOC_MAX_TRANSIENT 1024   /* step_transient: pages a step may hold */
+
 /* (libsim/mm/slab.c) */
 struct kalloc_params {
 	bool on;
 	uint64_t block_unmovable;     /* bytes: a memory block's device, kobject and kernfs nodes */
 	uint64_t block_reclaimable;   /* bytes: dentries and inodes of a block's sysfs files, once looked up */
 	uint64_t step_transient;      /* pages: page tables and stacks of a step's processes, freed when they exit */
+	uint64_t step_unmovable;      /* bytes: unmovable slab a step's processes leave (task, pid, file, seq_file...) */
+	uint64_t step_reclaimable;    /* bytes: reclaimable slab they leave (dentries and inodes of /proc and /sys) */
 	char recording[160];          /* the recordings the sizes were fitted to */
 };
 

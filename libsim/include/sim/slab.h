@@ -25,6 +25,7 @@ void kmem_objects_add(struct mhp_machine *m, int nid, enum slab_class c, uint64_
 void kmem_objects_free(struct mhp_machine *m, int nid, enum slab_class c, uint64_t bytes);
 void memory_block_slab_add(struct mhp_machine *m);
 void memory_block_slab_free(struct mhp_machine *m, struct memory_block *mem);
-void kernel_step_activity(struct mhp_machine *m);
+void kernel_step_begin(struct mhp_machine *m);
+void kernel_step_end(struct mhp_machine *m);
 
 #endif
