@@ -82,7 +82,9 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 		return ret;
 	if ((ret = m->arch->paging_init(m, err)) || (ret = m->arch->boot_vmemmap(m, err)))
 		return ret;
-	memblock_free_all(m);
+	if ((ret = memblock_free_all(m, err)))
+		return ret;
+	free_late_reserved(m);     /* populate_rootfs(), then kernel_init()'s free_initmem() */
 	/* arm64's early_initcall(prevent_bootmem_remove_init): priority 0 on the memory chain. */
 	if (!no_bootmem_notifier && m->arch->bootmem_notifier)
 		register_memory_notifier(m, NOTIFIER_ARCH_BOOTMEM, 0);
