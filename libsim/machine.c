@@ -86,7 +86,11 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 		return ret;
 	if ((ret = m->arch->paging_init(m, err)) || (ret = m->arch->boot_vmemmap(m, err)))
 		return ret;
-	memblock_free_all(m);
+	build_all_zonelists(m, NUMA_NO_NODE);   /* mm_core_init() */
+	if ((ret = memblock_free_all(m, err)))
+		return ret;
+	init_boot_watermarks(m);   /* the initcalls */
+	free_late_reserved(m);     /* populate_rootfs(), then kernel_init()'s free_initmem() */
 	/* arm64's early_initcall(prevent_bootmem_remove_init): priority 0 on the memory chain. */
 	if (!no_bootmem_notifier && m->arch->bootmem_notifier)
 		register_memory_notifier(m, NOTIFIER_ARCH_BOOTMEM, 0);
@@ -215,7 +219,8 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &p->zones[zid];
 			uint64_t zv[] = { z->zone_start_pfn, z->spanned_pages, z->present_pages,
-					  z->present_early_pages, z->managed_pages, z->cma_pages, z->free_pages };
+					  z->present_early_pages, z->managed_pages, z->cma_pages, z->free_pages,
+					  z->_watermark[WMARK_MIN], z->_watermark[WMARK_LOW], z->_watermark[WMARK_HIGH] };
 			h = fnv1a64(h, zv, sizeof(zv));
 		}
 	}
@@ -233,7 +238,8 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 		h = fnv1a64(h, v, sizeof(v));
 	}
 	uint64_t g[] = { m->totalram_pages, m->nr_memmap_pages, m->nr_memmap_boot_pages, m->max_pfn,
-			 (uint64_t)m->default_online_type, m->log.next, m->prng };
+			 (uint64_t)m->default_online_type, m->log.next, m->prng, (uint64_t)m->min_free_kbytes,
+			 (uint64_t)m->policy_zone };
 	return fnv1a64(h, g, sizeof(g));
 }
 

@@ -332,6 +332,26 @@ static int parse_text_list(struct model_ctx *c, struct ynode *list)
 	return 0;
 }
 
+/* late_free: { initrd: SIZE, initmem: SIZE }, what boot frees after its initcalls; whole pages. */
+static int parse_late_free(struct model_ctx *c, struct ynode *map)
+{
+	static const char *const keys[] = { "initrd", "initmem", NULL };
+	uint64_t *out[] = { &c->model->late_free_initrd, &c->model->late_free_initmem };
+	int ret = yexpect(c->doc, map, Y_MAP, "late_free", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, map, "late_free", keys, c->err);
+	for (unsigned i = 0; !ret && keys[i]; i++) {
+		struct ynode *v = ymap_get(map, keys[i]);
+		if (!v)
+			continue;
+		ret = yget_size(c->doc, v, keys[i], out[i], c->err);
+		if (!ret && !is_aligned(*out[i], 1ull << c->model->page_shift))
+			ret = yerr(c->doc, v, c->err, "late_free: %s is not a whole number of %llu KiB pages", keys[i],
+				   (unsigned long long)(1ull << (c->model->page_shift - 10)));
+	}
+	return ret;
+}
+
 /* arch: which architecture's arch/ code the machine runs (arm64 when not said). */
 static int parse_arch(struct model_ctx *c, const struct ynode *root)
 {
@@ -379,7 +399,8 @@ static int parse_model(struct model_ctx *c)
 {
 	static const char *const top_keys[] = {
 		"model", "description", "arch", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
-		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "simplifications", "kernel_allocations", NULL
+		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "late_free", "simplifications", "kernel_allocations",
+		NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
 	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", NULL };
@@ -423,6 +444,8 @@ static int parse_model(struct model_ctx *c)
 		ret = parse_range_list(c, v, "hotplug", hotplug_keys, mo->hotplug, &mo->nr_hotplug, -1);
 	if (!ret && (v = ymap_get(root, "reserved")))
 		ret = parse_range_list(c, v, "reserved", reserved_keys, mo->reserved, &mo->nr_reserved, -1);
+	if (!ret && (v = ymap_get(root, "late_free")))
+		ret = parse_late_free(c, v);
 	if (!ret && (v = ymap_get(root, "simplifications")))
 		ret = parse_text_list(c, v);
 	if (!ret && (v = ymap_get(root, "kernel_allocations")))

@@ -34,7 +34,7 @@
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
 #define SNAPSHOT_VERSION 6u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
-				 6: the kernel's own allocations (mm/slab.c) */
+				 6: watermarks, the kernel's own allocations (mm/slab.c) */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -301,6 +301,8 @@ static void ser_zone(struct ser *s, struct mhp_machine *m, struct zone *z)
 	SER(s, z->managed_pages);
 	SER(s, z->cma_pages);
 	SER(s, z->free_pages);
+	for (int w = 0; w < NR_WMARK; w++)
+		SER(s, z->_watermark[w]);
 	for (unsigned o = 0; o <= m->max_page_order; o++) {
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 			ser_free_list(s, &z->free_area[o][mt]);
@@ -543,6 +545,9 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->memmap_mode);
 	ser_range(s, m->memmap_mode, MEMMAP_ON_MEMORY_DISABLE, MEMMAP_ON_MEMORY_FORCE, "bad memmap_on_memory");
 	SER(s, m->max_pfn);
+	SER(s, m->min_free_kbytes);
+	SER(s, m->policy_zone);
+	ser_range(s, m->policy_zone, ZONE_DMA, ZONE_NORMAL, "bad policy zone");
 	SER(s, m->totalram_pages);
 	SER(s, m->nr_memmap_pages);
 	SER(s, m->nr_memmap_boot_pages);

@@ -180,6 +180,107 @@ static void test_tag_map(void **state)
 	mhp_machine_free(m);   /* frees the map; ASan reports a leak otherwise */
 }
 
+/* The kernel log lines from seq on must include want[0..n) in order (other lines may come between). */
+static void assert_logged(struct mhp_machine *m, uint64_t seq, const char *const *want, unsigned n)
+{
+	unsigned i = 0;
+	for (; seq < mhp_log_count(m) && i < n; seq++)
+		i += strcmp(mhp_log_line(m, seq, NULL), want[i]) == 0;
+	if (i < n)
+		fail_msg("no kernel log line \"%s\"", want[i]);
+}
+
+static void assert_zone_wmarks(struct mhp_machine *m, int zid, uint64_t min, uint64_t high)
+{
+	assert_int_equal(m->nodes[0].zones[zid]._watermark[WMARK_MIN], min);
+	assert_int_equal(m->nodes[0].zones[zid]._watermark[WMARK_HIGH], high);
+}
+
+/*
+ * A zone that gains its first pages, or loses its last, rebuilds the
+ * zonelists (online_pages(), offline_pages()); "Total pages" counts managed
+ * pages above each zone's high watermark at that moment. The numbers are
+ * scenarios/reference/01-flagship-tour.obs, steps 11, 23 and 31.
+ */
+static void test_zonelist_rebuild_counts_pages_above_high_watermarks(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	uint64_t seq = mhp_log_count(m);
+	add_virtio_mem(m, 0x80000000, 128 * MiB);   /* memory16 into ZONE_NORMAL */
+	/* DMA alone held min_free_kbytes' 5632 pages (high 8448); Normal had no watermarks. */
+	assert_logged(m, seq, (const char *const[]){ "Fallback order for Node 0: 0 ",
+		"Built 1 zonelists, mobility grouping on.  Total pages: 272224", "Policy zone: Normal" }, 3);
+	/* Then two zones up to Normal: eleven pageblocks each, shared as they manage pages (the lane's zoneinfo). */
+	assert_int_equal(m->min_free_kbytes, 45056);
+	assert_zone_wmarks(m, ZONE_DMA, 9948, 14922);
+	assert_zone_wmarks(m, ZONE_NORMAL, 1315, 1971);
+	seq = mhp_log_count(m);
+	add_virtio_mem(m, 0x88000000, 128 * MiB);   /* memory17: Normal was populated, no rebuild */
+	assert_int_equal(mhp_log_count(m), seq);
+
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory17/state", "offline"), 0);
+	assert_string_equal(last_log(m), "Offlined Pages 32768");   /* Normal keeps memory16: no rebuild */
+	seq = mhp_log_count(m);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory17/state", "online_movable"), 0);
+	/* The rebuild comes before init_per_zone_wmark_min(): Movable still has its empty-zone minimum, 32 pages. */
+	assert_logged(m, seq, (const char *const[]){ "Built 1 zonelists, mobility grouping on.  Total pages: 296515" }, 1);
+	seq = mhp_log_count(m);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory17/online", "0"), 0);
+	assert_logged(m, seq, (const char *const[]){ "Offlined Pages 32768", "Fallback order for Node 0: 0 ",
+		"Built 1 zonelists, mobility grouping on.  Total pages: 263779", "Policy zone: Normal" }, 4);
+	mhp_machine_free(m);
+}
+
+/* Offline recomputes the watermarks before it rebuilds: DMA's are back to boot's. Policy zone never goes down. */
+static void test_offline_rebuild_follows_the_new_watermarks(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	uint64_t seq = mhp_log_count(m);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory16/state", "offline"), 0);
+	assert_logged(m, seq, (const char *const[]){ "Offlined Pages 32768", "Fallback order for Node 0: 0 ",
+		"Built 1 zonelists, mobility grouping on.  Total pages: 239456", "Policy zone: Normal" }, 4);
+	assert_int_equal(m->min_free_kbytes, 22528);
+	assert_zone_wmarks(m, ZONE_DMA, 5632, 8448);
+	mhp_machine_free(m);
+}
+
+/*
+ * 16K pages: a pageblock is 2048 pages, so the 5% cap sets min_free_kbytes,
+ * from the pages managed at the initcalls, before the initrd and the init
+ * sections are freed (late_free). scenarios/reference/37-virtio-mem-granule-16k.obs, step 1.
+ */
+static void test_16k_watermarks_from_the_initcalls(void **state)
+{
+	(void)state;
+	struct mhp_err err = { 0 };
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-16k", NULL);
+	assert_int_equal(m->min_free_kbytes, 49360);
+	assert_zone_wmarks(m, ZONE_DMA, 3085, 4627);
+	uint64_t seq = mhp_log_count(m);
+	assert_int_equal(mhp_virtio_mem_set_requested(m, 100 * MiB, &err), 0);
+	assert_logged(m, seq, (const char *const[]){ "Built 1 zonelists, mobility grouping on.  Total pages: 64288" }, 1);
+	mhp_machine_free(m);
+}
+
+/* Two nodes: each possible node's fallback order, local first. scenarios/reference/38-virtio-mem-second-node.obs, steps 2 and 7. */
+static void test_two_nodes_fallback_order(void **state)
+{
+	(void)state;
+	struct mhp_err err = { 0 };
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-2node-4k", NULL);
+	uint64_t seq = mhp_log_count(m);
+	assert_int_equal(mhp_virtio_mem_set_requested(m, 256 * MiB, &err), 0);
+	assert_logged(m, seq, (const char *const[]){ "Fallback order for Node 0: 0 1 ", "Fallback order for Node 1: 1 0 ",
+		"Built 2 zonelists, mobility grouping on.  Total pages: 264160", "Policy zone: Normal" }, 4);
+	seq = mhp_log_count(m);
+	assert_int_equal(mhp_virtio_mem_set_requested(m, 0, &err), 0);
+	assert_logged(m, seq, (const char *const[]){ "Built 2 zonelists, mobility grouping on.  Total pages: 231392" }, 1);
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +292,10 @@ int main(void)
 		cmocka_unit_test(test_isolation_moves_free_blocks),
 		cmocka_unit_test(test_touched_ranges),
 		cmocka_unit_test(test_tag_map),
+		cmocka_unit_test(test_zonelist_rebuild_counts_pages_above_high_watermarks),
+		cmocka_unit_test(test_offline_rebuild_follows_the_new_watermarks),
+		cmocka_unit_test(test_16k_watermarks_from_the_initcalls),
+		cmocka_unit_test(test_two_nodes_fallback_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,13 +210,19 @@ static void test_meminfo_format(void **state)
 	mhp_machine_free(m);
 }
 
-/* zoneinfo: the header pads the zone name to 8; start_pfn only for populated zones. */
+/*
+ * zoneinfo: the header pads the zone name to 8; start_pfn only for populated
+ * zones. The watermarks are the lane's boot (min_free_kbytes 22528: eleven
+ * pageblocks, khugepaged's set_recommended_min_free_kbytes()).
+ */
 static void test_zoneinfo_format(void **state)
 {
 	(void)state;
 	struct mhp_machine *m = qemu();
 	const char *text = sysfs_read(m, "/proc/zoneinfo");
 	assert_non_null(strstr(text, "Node 0, zone      DMA\n  pages free     247904\n"
+				     "        min      5632\n        low      7040\n"
+				     "        high     8448\n        promo    9856\n"
 				     "        spanned  262144\n        present  262144\n"
 				     "        managed  247904\n        cma      16384\n"
 				     "  start_pfn:           262144\n"));

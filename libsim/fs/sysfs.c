@@ -312,6 +312,7 @@ static void meminfo_show(const struct mhp_machine *m, struct strbuf *sb)
 /* /proc/zoneinfo: per zone of each online node, the lines the model keeps. */
 static void zoneinfo_show(const struct mhp_machine *m, struct strbuf *sb)
 {
+	static const char *const wmark_names[NR_WMARK] = { "min", "low", "high", "promo" };
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!m->nodes[nid].online)
 			continue;
@@ -319,6 +320,8 @@ static void zoneinfo_show(const struct mhp_machine *m, struct strbuf *sb)
 			const struct zone *z = &m->nodes[nid].zones[zid];
 			sb_printf(sb, "Node %d, zone %8s\n", nid, zone_name(zid));
 			sb_printf(sb, "  pages free     %llu\n", (unsigned long long)z->free_pages);
+			for (int w = 0; w < NR_WMARK; w++)
+				sb_printf(sb, "        %-8s %llu\n", wmark_names[w], (unsigned long long)z->_watermark[w]);
 			sb_printf(sb, "        spanned  %llu\n", (unsigned long long)z->spanned_pages);
 			sb_printf(sb, "        present  %llu\n", (unsigned long long)z->present_pages);
 			sb_printf(sb, "        managed  %llu\n", (unsigned long long)z->managed_pages);

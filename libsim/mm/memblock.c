@@ -12,6 +12,7 @@
 #include "sim/model.h"
 #include "sim/page.h"
 #include "sim/page_alloc.h"
+#include "sim/printk.h"
 #include "sim/sparse.h"
 
 static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
@@ -116,11 +117,58 @@ static bool first_noncma_reserved(const struct mhp_machine *m, uint64_t lo, uint
 	return found;
 }
 
+/* The zone of the first boot page: the kernel image starts boot RAM, and QEMU puts the initrd 128 MiB in. */
+static struct zone *late_free_zone(struct mhp_machine *m)
+{
+	const struct model_range *r = &m->model.ram[0];
+	return &m->nodes[r->nid].zones[__pfn_to_section(m, PHYS_PFN(m, r->start))->zone];
+}
+
+/*
+ * Models reset_all_zones_managed_pages() and the count memblock_free_all()
+ * and the CMA setup make: each zone manages its pages that are not reserved,
+ * CMA areas included. What the model file's late_free holds stays reserved
+ * until free_late_reserved(); its pages are in the buddy already (the model's
+ * reserved ranges describe memory after boot): only the count waits.
+ */
+static int count_managed_pages(struct mhp_machine *m, struct mhp_err *err)
+{
+	m->totalram_pages = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			struct zone *z = &m->nodes[nid].zones[zid];
+			z->managed_pages = z->present_pages -
+					   memblock_reserved_pages(m, z->zone_start_pfn, zone_end_pfn(z), false);
+			m->totalram_pages += z->managed_pages;
+		}
+	uint64_t late = PHYS_PFN(m, m->model.late_free_initrd + m->model.late_free_initmem);
+	struct zone *z = late_free_zone(m);
+	if (late > z->managed_pages)
+		return mhp_err_set(err, -EINVAL, "model %s: late_free holds %llu pages, more than the %llu its zone manages",
+				   m->model.name, (unsigned long long)late, (unsigned long long)z->managed_pages);
+	z->managed_pages -= late;
+	m->totalram_pages -= late;
+	return 0;
+}
+
+/* Models free_reserved_area() of the initrd (free_initrd_mem()) and the init sections (free_initmem()). */
+void free_late_reserved(struct mhp_machine *m)
+{
+	static const char *const what[] = { "initrd", "unused kernel" };
+	const uint64_t bytes[] = { m->model.late_free_initrd, m->model.late_free_initmem };
+	for (unsigned i = 0; i < ARRAY_SIZE(what); i++) {
+		if (!bytes[i])
+			continue;
+		adjust_managed_page_count(m, late_free_zone(m), (int64_t)PHYS_PFN(m, bytes[i]));
+		pr_info(m, "Freeing %s memory: %lluK", what[i], (unsigned long long)(bytes[i] >> 10));
+	}
+}
+
 /*
  * Models memblock_free_all() and the CMA setup: every boot page that is not
  * reserved goes to the buddy; CMA areas get MIGRATE_CMA pageblocks first.
  */
-void memblock_free_all(struct mhp_machine *m)
+int memblock_free_all(struct mhp_machine *m, struct mhp_err *err)
 {
 	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
 		const struct model_range *r = &m->model.reserved[i];
@@ -141,4 +189,5 @@ void memblock_free_all(struct mhp_machine *m)
 			pfn = r1;
 		}
 	}
+	return count_managed_pages(m, err);
 }

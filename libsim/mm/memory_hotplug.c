@@ -345,6 +345,8 @@ int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid
 		remove_pfn_range_from_zone(m, nid, zid, pfn, nr_pages);
 		return ret;
 	}
+	/* An unpopulated zone is in no zonelist: the lists are rebuilt once it has pages. */
+	bool need_zonelists_rebuild = !populated_zone(z);
 	/*
 	 * online_pages_range(): the sections go online, the pages to the buddy in
 	 * max-order chunks, through the online_page callback: virtio-mem's keeps
@@ -354,7 +356,11 @@ int online_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid
 	uint64_t freed = m->online_page_callback(m, pfn, pfn + nr_pages);
 	adjust_managed_page_count(m, z, (int64_t)freed);
 	adjust_present_page_count(m, pfn, nid, zid, (int64_t)nr_pages);
+	/* node_states_set_node(): the model's node states follow present pages. */
+	if (need_zonelists_rebuild)
+		build_all_zonelists(m, NUMA_NO_NODE);   /* with the watermarks of before */
 	undo_isolate_page_range(m, pfn, pfn + nr_pages, MIGRATE_MOVABLE);
+	init_per_zone_wmark_min(m);
 
 	struct mhp_trace_field f[] = { TF_X("start_pfn", pfn), TF_U("pages", nr_pages),
 				       TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)) };
@@ -475,12 +481,15 @@ int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, 
 	MHP_ASSERT(taken + already_offline == nr_pages);
 	if (already_offline)   /* a driver's fake-offline pages go offline with the rest, never managed */
 		offline_fake_offline_pages(m, start_pfn, end_pfn);
-	(void)z;
 	pr_debug(m, "Offlined Pages %llu", (unsigned long long)nr_pages);
 	for (uint64_t p = start_pfn; p < end_pfn; p += 1ull << m->pageblock_order)
 		set_pageblock_migratetype(m, p, MIGRATE_MOVABLE);   /* the memmap is poisoned; types reset at online */
-	adjust_managed_page_count(m, &m->nodes[nid].zones[zid], -(int64_t)taken);
+	adjust_managed_page_count(m, z, -(int64_t)taken);
 	adjust_present_page_count(m, start_pfn, nid, zid, -(int64_t)nr_pages);
+	init_per_zone_wmark_min(m);
+	/* node_states_clear_node() first, so a node left without memory leaves the lists. */
+	if (!populated_zone(z))
+		build_all_zonelists(m, NUMA_NO_NODE);   /* zone_pcp_reset(): no pcp lists in the model */
 
 	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_U("pages", nr_pages),
 				       TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)) };
@@ -533,10 +542,13 @@ void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 		sparse_remove_section(m, p, m->pages_per_section);
 }
 
-/* Models __try_online_node(): a node without a pgdat gets one at add. */
+/* Models __try_online_node(): a node without a pgdat gets one at add, and a zonelist (hotadd_init_pgdat()). */
 static bool try_online_node(struct mhp_machine *m, int nid)
 {
-	return !m->nodes[nid].online;
+	if (m->nodes[nid].online)
+		return false;
+	build_all_zonelists(m, nid);
+	return true;
 }
 
 static void node_set_online(struct mhp_machine *m, int nid)

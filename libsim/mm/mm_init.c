@@ -49,9 +49,8 @@ static void init_zone(struct mhp_machine *m, int nid, int zid, uint64_t zone_lo,
 	z->spanned_pages = hi - lo;
 	z->present_pages = z->present_early_pages = node_ram_pages(m, nid, lo, hi);
 	z->cma_pages = memblock_reserved_pages(m, lo, hi, true);
-	/* Boot reservations never reach the buddy; CMA areas do (as MIGRATE_CMA). */
-	z->managed_pages = z->present_pages - memblock_reserved_pages(m, lo, hi, false);
-	m->totalram_pages += z->managed_pages;   /* the pages reach the buddy in memblock_free_all() */
+	/* zone_init_internals(): every present page counts as managed until memblock_free_all(). */
+	z->managed_pages = z->present_pages;
 }
 
 /* RAM pages of all nodes (early_calculate_totalpages). */

@@ -13,8 +13,10 @@
 #include "sim/page.h"
 #include "sim/page_alloc.h"
 #include "sim/page_isolation.h"
+#include "sim/printk.h"
 #include "sim/sparse.h"
 #include "sim/trace.h"
+#include "strbuf.h"
 
 static const char *const zone_names[MAX_NR_ZONES] = {
 	"DMA", "DMA32", "Normal", "Movable", "Device",
@@ -383,7 +385,7 @@ static bool node_alloc(struct mhp_machine *m, int nid, unsigned order, struct al
 
 /*
  * Models __alloc_pages(): the preferred node first, then the others in
- * order (distances are not modelled); no watermarks, no reclaim. Returns
+ * order (distances are not modelled); no watermark checks, no reclaim. Returns
  * -ENOMEM when no zone has a block.
  */
 static int alloc_pages_class(struct mhp_machine *m, int nid, unsigned order, struct alloc_class c, int skip_nid,
@@ -578,4 +580,228 @@ void drain_all_pages(struct mhp_machine *m)
 {
 	while (m->nr_transient)
 		free_pages_kind(m, m->transient[--m->nr_transient], 0, PG_KERNEL);
+}
+
+/* ---- watermarks and zonelists ----------------------------------------------
+ * What boot sets and online_pages() / offline_pages() recompute: the
+ * watermarks from min_free_kbytes (init_per_zone_wmark_min), and, when a zone
+ * becomes populated or empty, the zonelists (build_all_zonelists) with the
+ * kernel's three lines. The lists themselves are not kept: a node's fallback
+ * order is printed, and a walk of the local zonelist is a walk of every
+ * populated zone of the nodes with memory, which that circular list holds.
+ * Allocations do not consult the watermarks (no reclaim in the model).
+ */
+
+#define SWAP_CLUSTER_MAX 32
+#define MIGRATE_PCPTYPES 3                 /* unmovable, movable, reclaimable */
+#define WATERMARK_SCALE_FACTOR 10          /* vm.watermark_scale_factor's default */
+#define LOCAL_DISTANCE 10                  /* no distance-map in the DT: numa_alloc_distance()'s */
+#define REMOTE_DISTANCE 20
+#define PENALTY_FOR_NODE_WITH_CPUS 1
+
+/* node_state(nid, N_MEMORY): the node has present pages (node_states_set_node()). */
+static bool node_has_memory(const struct mhp_machine *m, int nid)
+{
+	return m->nodes[nid].online && m->nodes[nid].node_present_pages;
+}
+
+/* Models node_distance() without a distance-map: local or remote. */
+static int node_distance(int a, int b)
+{
+	return a == b ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+}
+
+/* Models nr_free_zone_pages(): managed pages above the high watermark, zones up to highest. */
+static uint64_t nr_free_zone_pages(const struct mhp_machine *m, int highest)
+{
+	uint64_t sum = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid <= highest && node_has_memory(m, nid); zid++) {
+			const struct zone *z = &m->nodes[nid].zones[zid];
+			if (populated_zone(z) && z->managed_pages > high_wmark_pages(z))
+				sum += z->managed_pages - high_wmark_pages(z);
+		}
+	return sum;
+}
+
+/* Models nr_free_buffer_pages(): gfp_zone(GFP_USER) is ZONE_NORMAL. */
+static uint64_t nr_free_buffer_pages(const struct mhp_machine *m)
+{
+	return nr_free_zone_pages(m, ZONE_NORMAL);
+}
+
+/* Models find_next_best_node(): the local node if it has memory, then the nearest unused one. */
+static int find_next_best_node(const struct mhp_machine *m, int node, bool used[MAX_NUMNODES],
+			       const unsigned node_load[MAX_NUMNODES])
+{
+	if (!used[node] && node_has_memory(m, node)) {
+		used[node] = true;
+		return node;
+	}
+	int best = -1;
+	uint64_t min_val = UINT64_MAX;
+	for (int n = 0; n < MAX_NUMNODES; n++) {
+		if (used[n] || !node_has_memory(m, n))
+			continue;
+		uint64_t val = (uint64_t)node_distance(node, n) + (n < node) +
+			       (m->nodes[n].has_cpu ? PENALTY_FOR_NODE_WITH_CPUS : 0);
+		val = val * MAX_NUMNODES + node_load[n];
+		if (val < min_val) {
+			min_val = val;
+			best = n;
+		}
+	}
+	if (best >= 0)
+		used[best] = true;
+	return best;
+}
+
+/* Models build_zonerefs_node()'s check_highest_zone(): ZONE_MOVABLE never becomes the policy zone. */
+static void check_highest_zones(struct mhp_machine *m, int nid)
+{
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+		if (populated_zone(&m->nodes[nid].zones[zid]) && zid > m->policy_zone && zid != ZONE_MOVABLE)
+			m->policy_zone = zid;
+}
+
+/* Models build_zonelists() (CONFIG_NUMA): the node order, as the kernel prints it. */
+static void build_zonelists(struct mhp_machine *m, int local, unsigned node_load[MAX_NUMNODES])
+{
+	bool used[MAX_NUMNODES] = { false };
+	char line[LOG_LINE_MAX];
+	struct strbuf sb;
+	sb_init(&sb, line, sizeof(line));
+	sb_printf(&sb, "Fallback order for Node %d: ", local);
+	int node, prev = local;
+	while ((node = find_next_best_node(m, local, used, node_load)) >= 0) {
+		if (node_distance(local, node) != node_distance(local, prev))
+			node_load[node]++;   /* round-robin between nodes of one distance */
+		check_highest_zones(m, node);
+		sb_printf(&sb, "%d ", node);
+		prev = node;
+	}
+	pr_info(m, "%s", line);
+}
+
+/*
+ * Models build_all_zonelists(): every possible node's list (only the new
+ * node's when nid is a node being hot-added), then the count of pages above
+ * the high watermarks and the policy zone.
+ */
+void build_all_zonelists(struct mhp_machine *m, int nid)
+{
+	unsigned node_load[MAX_NUMNODES] = { 0 }, nr_online_nodes = 0;
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		nr_online_nodes += m->nodes[n].online;
+	if (nid >= 0 && !m->nodes[nid].online) {
+		build_zonelists(m, nid, node_load);
+	} else {
+		for (int n = 0; n < MAX_NUMNODES; n++)
+			if (m->nodes[n].possible)
+				build_zonelists(m, n, node_load);
+	}
+
+	uint64_t vm_total_pages = nr_free_zone_pages(m, ZONE_MOVABLE);   /* gfp_zone(GFP_HIGHUSER_MOVABLE) */
+	bool grouping = vm_total_pages >= (1ull << m->pageblock_order) * MIGRATE_TYPES;
+	pr_info(m, "Built %u zonelists, mobility grouping %s.  Total pages: %llu", nr_online_nodes,
+		grouping ? "on" : "off", (unsigned long long)vm_total_pages);
+	pr_info(m, "Policy zone: %s", zone_name(m->policy_zone));
+}
+
+/* Models __setup_per_zone_wmarks(): min_free_kbytes shared by the lowmem zones as they manage pages. */
+static void setup_per_zone_wmarks(struct mhp_machine *m)
+{
+	uint64_t pages_min = (uint64_t)m->min_free_kbytes >> (m->page_shift - 10), lowmem_pages = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES && m->nodes[nid].online; zid++)
+			if (zid != ZONE_MOVABLE)
+				lowmem_pages += m->nodes[nid].zones[zid].managed_pages;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (int zid = 0; zid < MAX_NR_ZONES && m->nodes[nid].online; zid++) {
+			struct zone *z = &m->nodes[nid].zones[zid];
+			uint64_t tmp = lowmem_pages ? pages_min * z->managed_pages / lowmem_pages : 0;
+			if (zid == ZONE_MOVABLE) {
+				/* Movable pages serve no emergency allocation: a small minimum. */
+				uint64_t min_pages = z->managed_pages / 1024;
+				z->_watermark[WMARK_MIN] = min_pages < SWAP_CLUSTER_MAX ? SWAP_CLUSTER_MAX :
+							   min_pages > 128 ? 128 : min_pages;
+			} else {
+				z->_watermark[WMARK_MIN] = tmp;
+			}
+			/* The distance between watermarks: a quarter of the share, or the scale factor. */
+			uint64_t scaled = z->managed_pages * WATERMARK_SCALE_FACTOR / 10000;
+			tmp = tmp >> 2 > scaled ? tmp >> 2 : scaled;
+			z->_watermark[WMARK_LOW] = z->_watermark[WMARK_MIN] + tmp;
+			z->_watermark[WMARK_HIGH] = z->_watermark[WMARK_LOW] + tmp;
+			z->_watermark[WMARK_PROMO] = z->_watermark[WMARK_HIGH] + tmp;
+		}
+	}
+}
+
+/* Models int_sqrt(): the floor of the square root. */
+static uint64_t int_sqrt(uint64_t x)
+{
+	uint64_t r = 0;
+	for (uint64_t bit = 1ull << 62; bit; bit >>= 2) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+	}
+	return r;
+}
+
+/* Models calculate_min_free_kbytes(): 4 * sqrt(lowmem kB), within [128, 262144] (no sysctl value). */
+static void calculate_min_free_kbytes(struct mhp_machine *m)
+{
+	uint64_t lowmem_kbytes = nr_free_buffer_pages(m) << (m->page_shift - 10);
+	uint64_t v = int_sqrt(lowmem_kbytes * 16);
+	m->min_free_kbytes = (int)(v < 128 ? 128 : v > 262144 ? 262144 : v);
+}
+
+/*
+ * Models khugepaged.c's set_recommended_min_free_kbytes(), THP enabled
+ * (Debian: TRANSPARENT_HUGEPAGE_ALWAYS): eleven pageblocks per populated
+ * zone up to ZONE_NORMAL, at most 5% of those zones' pages.
+ */
+static void set_recommended_min_free_kbytes(struct mhp_machine *m)
+{
+	uint64_t nr_zones = 0, pageblock = 1ull << m->pageblock_order;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid <= ZONE_NORMAL && m->nodes[nid].online; zid++)
+			nr_zones += populated_zone(&m->nodes[nid].zones[zid]);
+	uint64_t recommended = pageblock * nr_zones * (2 + MIGRATE_PCPTYPES * MIGRATE_PCPTYPES);
+	uint64_t cap = nr_free_buffer_pages(m) / 20;
+	recommended = (recommended < cap ? recommended : cap) << (m->page_shift - 10);
+	if (recommended > (uint64_t)m->min_free_kbytes)
+		m->min_free_kbytes = (int)recommended;
+	setup_per_zone_wmarks(m);
+}
+
+/*
+ * Models init_per_zone_wmark_min() (refresh_zone_stat_thresholds, the
+ * lowmem reserves and the NUMA ratios change nothing the model shows);
+ * khugepaged runs from boot's hugepage_init() on.
+ */
+static void __init_per_zone_wmark_min(struct mhp_machine *m, bool khugepaged)
+{
+	calculate_min_free_kbytes(m);
+	setup_per_zone_wmarks(m);
+	if (khugepaged)
+		set_recommended_min_free_kbytes(m);   /* khugepaged_min_free_kbytes_update() */
+}
+
+/* After boot: online_pages() and offline_pages() call it. */
+void init_per_zone_wmark_min(struct mhp_machine *m)
+{
+	__init_per_zone_wmark_min(m, true);
+}
+
+/* Boot: postcore_initcall(init_per_zone_wmark_min), then hugepage_init() starts khugepaged. */
+void init_boot_watermarks(struct mhp_machine *m)
+{
+	__init_per_zone_wmark_min(m, false);
+	set_recommended_min_free_kbytes(m);   /* start_stop_khugepaged() */
 }

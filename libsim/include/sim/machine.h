@@ -59,6 +59,8 @@ struct mhp_machine {
 	bool movable_node;
 	int memmap_mode;                /* memory_hotplug.memmap_on_memory: 0 off, 1 on, 2 force */
 	struct vmem_altmap *altmap;     /* the altmap of the block being added, if any */
+	int min_free_kbytes;            /* vm.min_free_kbytes: the watermarks' base (page_alloc.c) */
+	int policy_zone;                /* mempolicy.c's: raised by build_all_zonelists(), never lowered */
 
 	struct pglist_data nodes[MAX_NUMNODES];
 	struct sparse_table sparse;

@@ -63,7 +63,10 @@ struct sparse_table {
 
 /* ---- zones and nodes (mmzone.h) ------------------------------------------- */
 
+enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, WMARK_PROMO, NR_WMARK };
+
 struct zone {
+	uint64_t _watermark[NR_WMARK]; /* set by setup_per_zone_wmarks() (page_alloc.c) */
 	uint64_t zone_start_pfn;
 	uint64_t spanned_pages;
 	uint64_t present_pages;
@@ -86,6 +89,7 @@ struct pglist_data {
 static inline uint64_t zone_end_pfn(const struct zone *z) { return z->zone_start_pfn + z->spanned_pages; }
 static inline bool zone_is_empty(const struct zone *z) { return z->spanned_pages == 0; }
 static inline bool populated_zone(const struct zone *z) { return z->present_pages != 0; }
+static inline uint64_t high_wmark_pages(const struct zone *z) { return z->_watermark[WMARK_HIGH]; }
 
 const char *zone_name(int zid);
 

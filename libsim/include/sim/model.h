@@ -50,6 +50,8 @@ struct mhp_model {
 	struct model_range ram[MODEL_MAX_RANGES];
 	struct model_range hotplug[MODEL_MAX_RANGES];
 	struct model_range reserved[MODEL_MAX_RANGES];
+	uint64_t late_free_initrd;      /* late_free: held until boot's end, then free_initrd_mem() */
+	uint64_t late_free_initmem;     /* and free_initmem(): bytes, after the initcalls' watermarks */
 	unsigned nr_simplifications;
 	char simplifications[MODEL_MAX_SIMPLIFICATIONS][256];
 	struct kalloc_params kalloc;    /* kernel_allocations: the kernel's own allocations by cause */

@@ -23,5 +23,8 @@ int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn);
 void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt);
 void zone_free_lists_free(struct zone *z);
 bool page_is_free(const struct mhp_machine *m, uint64_t pfn);
+void build_all_zonelists(struct mhp_machine *m, int nid);
+void init_per_zone_wmark_min(struct mhp_machine *m);
+void init_boot_watermarks(struct mhp_machine *m);
 
 #endif
