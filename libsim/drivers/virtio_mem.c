@@ -353,6 +353,32 @@ static bool bb_all(const struct mhp_machine *m, const struct virtio_mem *vm, uin
 	return true;
 }
 
+/* The online sections among the first nr pages of a big block from pfn go back to the buddy. */
+static void bbm_fake_online_sections(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
+{
+	for (uint64_t p = pfn; p < pfn + nr; p += m->pages_per_section)
+		if (online_section(__pfn_to_section(m, p)))
+			fake_online(m, p, m->pages_per_section);
+}
+
+/*
+ * Models virtio_mem_bbm_offline_remove_and_unplug_bb(): every online section
+ * is fake-offlined first (alloc_contig_range(), which fails without a word),
+ * and only then are the blocks offlined and removed; a failure gives the
+ * sections done so far back.
+ */
+static int bbm_offline_remove_and_unplug(struct mhp_machine *m, struct virtio_mem *vm, uint64_t id)
+{
+	uint64_t start = PHYS_PFN(m, id_to_phys(vm, id)), nr = vm->block >> m->page_shift, done = 0;
+	for (; done < nr; done += m->pages_per_section)
+		if (online_section(__pfn_to_section(m, start + done)) && fake_offline(m, start + done, m->pages_per_section))
+			break;
+	int ret = done < nr ? -EBUSY : offline_and_remove(m, vm, id);
+	if (ret)
+		bbm_fake_online_sections(m, start, done);
+	return ret;
+}
+
 /* Models virtio_mem_bbm_unplug_request(): offline big blocks, then Movable ones, then any; highest first. */
 static int bbm_unplug_request(struct mhp_machine *m, struct virtio_mem *vm, uint64_t diff)
 {
@@ -364,7 +390,7 @@ static int bbm_unplug_request(struct mhp_machine *m, struct virtio_mem *vm, uint
 			if ((pass == 0 && !bb_all(m, vm, id, MEM_OFFLINE, -1)) ||
 			    (pass == 1 && !bb_all(m, vm, id, MEM_ONLINE, ZONE_MOVABLE)))
 				continue;
-			if (offline_and_remove(m, vm, id))
+			if (bbm_offline_remove_and_unplug(m, vm, id))
 				continue;   /* busy: the next one */
 			plug_units(vm, id, 0, 1, false);
 			vm->state[idx(vm, id)] = BBM_UNUSED;
