@@ -6,7 +6,7 @@ whether memory can leave: for each zone, its pageblocks by migrate type
 slab, page-table or reserved pages (the census letter U), which no offline
 and no virtio-mem unplug can move.
 
-    reference/census-diff.py SCENARIO.yaml [KERNEL.census] [--verbose]
+    reference/census-diff.py SCENARIO.yaml [KERNEL.census] [--verbose] [--row]
 
 Prints one summary line: "NAME: zones a/b, blocks' unmovable pageblocks c/d".
 """
@@ -67,8 +67,11 @@ def main():
             blocks_eq += want == got
             if verbose and want != got:
                 print("step %d %s: kernel %s\n%s  simulator %s" % (step, b, want, " " * len("step %d %s:" % (step, b)), got))
-    print("%s: zones' pageblock types %d/%d, hot-added blocks' unmovable pageblocks %d/%d" %
-          (name, zones_eq, zones, blocks_eq, blocks))
+    if "--row" in sys.argv:   # a row of docs/fidelity.md's census table
+        print("| `%s` | %d/%d | %d/%d |" % (name, zones_eq, zones, blocks_eq, blocks))
+    else:
+        print("%s: zones' pageblock types %d/%d, hot-added blocks' unmovable pageblocks %d/%d" %
+              (name, zones_eq, zones, blocks_eq, blocks))
 
 
 if __name__ == "__main__":

@@ -53,6 +53,22 @@ done
   echo "(\`scenarios/reference/NAME.time\`: the boot to the shell's prompt, then each step without its"
   echo "observation); \`scripts/bench.sh\` divides them by the simulator's time for the replay ratio."
   echo
+  echo "## The page census"
+  echo
+  echo "After every step the lane also takes a census of every block's pages from \`/proc/kpageflags\`"
+  echo "(\`scenarios/reference/NAME.census\`, \`reference/census.c\`); \`mhpsim run --census\` takes the model's"
+  echo "with the same code. \`reference/census-diff.py\` compares what decides whether memory can leave:"
+  echo "the pageblocks by migrate type of the zones boot left empty (\`/proc/pagetypeinfo\`), and which"
+  echo "pageblocks of each hot-added block hold slab, page-table or reserved pages. The real kernel's"
+  echo "placement differs from boot to boot (docs/reference.md), so these are a measure, not a test."
+  echo
+  echo "| scenario | zones' pageblock types equal | hot-added blocks' unmovable pageblocks equal |"
+  echo "|---|---:|---:|"
+  for c in scenarios/reference/*.census; do
+    name=$(basename "$c" .census)
+    MHPSIM=${MHPSIM:-build/mhpsim} python3 reference/census-diff.py "scenarios/$name.yaml" "$c" --row
+  done
+  echo
   echo "## Known modelling gaps"
   echo
   grep -v '^#' "$gaps" | sed -E 's/^(.*) \| (.*)$/- `\1`: \2/'

@@ -28,6 +28,9 @@ echo
 $b/bench_scale $smoke ${smoke:---strategies} --json "$out/scale.json"
 echo
 $b/bench_migrate $smoke --json "$out/migrate.json"
+echo
+# The replay ratio against the real kernel's recorded time per scenario (scenarios/reference/*.time).
+python3 bench/replay.py build-release/mhpsim "$out/replay.json" --runs "$([ -n "$smoke" ] && echo 1 || echo 5)"
 
 # Instruction counts, repeatable where wall time is not: each teardown and floor collected alone.
 echo
