@@ -312,6 +312,32 @@ static int parse_geometry(struct model_ctx *c, struct ynode *root)
 	return 0;
 }
 
+/* iomem: lines as /proc/iomem prints them ("  START-END : NAME", two spaces a level). */
+static int parse_iomem(struct model_ctx *c, struct ynode *list)
+{
+	struct mhp_model *mo = c->model;
+	int ret = yexpect(c->doc, list, Y_SEQ, "iomem", c->err);
+	for (unsigned i = 0; !ret && i < list->n; i++) {
+		char line[128];
+		struct model_iomem *e = &mo->iomem[mo->nr_iomem];
+		if (mo->nr_iomem >= MODEL_MAX_IOMEM)
+			return yerr(c->doc, list->items[i], c->err, "iomem: more than %u entries", MODEL_MAX_IOMEM);
+		if ((ret = yget_str(c->doc, list->items[i], "iomem", line, sizeof(line), c->err)))
+			break;
+		size_t sp = strspn(line, " ");
+		unsigned long long a, b;
+		int name_at = 0;
+		if (sp % 2 || sscanf(line + sp, "%llx-%llx : %n", &a, &b, &name_at) != 2 || !name_at || a > b ||
+		    strlen(line + sp + name_at) >= sizeof(e->name))
+			return yerr(c->doc, list->items[i], c->err,
+				    "iomem: expected \"START-END : NAME\" in hex, indented two spaces a level; found '%s'", line);
+		*e = (struct model_iomem){ .start = a, .end = b, .depth = (unsigned)sp / 2 };
+		snprintf(e->name, sizeof(e->name), "%s", line + sp + name_at);
+		mo->nr_iomem++;
+	}
+	return ret;
+}
+
 static int parse_text_list(struct model_ctx *c, struct ynode *list)
 {
 	struct mhp_model *mo = c->model;
@@ -399,7 +425,7 @@ static int parse_model(struct model_ctx *c)
 {
 	static const char *const top_keys[] = {
 		"model", "description", "arch", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
-		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "late_free", "simplifications", "kernel_allocations",
+		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "late_free", "simplifications", "kernel_allocations", "iomem",
 		NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
@@ -450,6 +476,8 @@ static int parse_model(struct model_ctx *c)
 		ret = parse_text_list(c, v);
 	if (!ret && (v = ymap_get(root, "kernel_allocations")))
 		ret = parse_kalloc(c, v);
+	if (!ret && (v = ymap_get(root, "iomem")))
+		ret = parse_iomem(c, v);
 	if (!ret)
 		ret = validate_ranges(c, ymap_get(root, "nodes"));
 	return ret;

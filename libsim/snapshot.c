@@ -194,6 +194,14 @@ static void ser_model(struct ser *s, struct mhp_model *mo)
 	for (unsigned i = 0; i < mo->nr_simplifications && !s->err; i++)
 		ser_str(s, mo->simplifications[i], sizeof(mo->simplifications[i]));
 	ser_kalloc(s, &mo->kalloc);
+	SER(s, mo->nr_iomem);
+	ser_range(s, mo->nr_iomem, 0, MODEL_MAX_IOMEM, "too many iomem entries");
+	for (unsigned i = 0; i < mo->nr_iomem && !s->err; i++) {
+		SER(s, mo->iomem[i].start);
+		SER(s, mo->iomem[i].end);
+		SER(s, mo->iomem[i].depth);
+		ser_str(s, mo->iomem[i].name, sizeof(mo->iomem[i].name));
+	}
 	if (s->load && !s->err && !model_geometry_valid(mo))
 		ser_fail(s, "the model's geometry is not one mhpsim builds");
 }

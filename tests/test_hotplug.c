@@ -24,7 +24,7 @@ static void test_add_misaligned_is_einval_with_log(void **state)
 	/* Size 0 never reaches the alignment check: the range check refuses it first. */
 	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 0, "System RAM (virtio_mem)", &err), -E2BIG);
 	/* The failed add left no resource behind. */
-	assert_string_equal(sysfs_read(m, "/proc/iomem"), "40000000-7fffffff : System RAM\n");
+	assert_null(strstr(sysfs_read(m, "/proc/iomem"), "(virtio_mem)"));
 	mhp_machine_free(m);
 }
 

@@ -128,12 +128,46 @@ uint64_t walk_system_ram_pages(const struct mhp_machine *m, uint64_t start_pfn, 
 	return total;
 }
 
-/* Models r_show() for /proc/iomem as root: width 8, no indentation at the top level. */
+/* One line of /proc/iomem: r_show() indents two spaces a level and prints at least 8 hex digits. */
+static void iomem_line(struct strbuf *sb, unsigned depth, uint64_t start, uint64_t end, const char *name)
+{
+	sb_printf(sb, "%*s%08llx-%08llx : %s\n", (int)(depth * 2), "", (unsigned long long)start,
+		  (unsigned long long)end, name);
+}
+
+/* The deepest of the model file's iomem entries that holds [start, end]: its depth + 1, or 0. */
+static unsigned iomem_depth(const struct mhp_model *mo, uint64_t start, uint64_t end)
+{
+	unsigned depth = 0;
+	for (unsigned i = 0; i < mo->nr_iomem; i++)
+		if (mo->iomem[i].start <= start && end <= mo->iomem[i].end && mo->iomem[i].depth + 1 > depth)
+			depth = mo->iomem[i].depth + 1;
+	return depth;
+}
+
+/*
+ * Models r_show() for /proc/iomem as root: the model's own resources (System
+ * RAM) among what the model file says the platform and the boot made, in
+ * address order, a container before what it holds. An entry of the file
+ * starts where a resource of the model does and nests under it: the file's
+ * entries after it at a deeper level are its children.
+ */
 void iomem_show(const struct mhp_machine *m, struct strbuf *sb)
 {
-	for (size_t i = 0; i < m->nr_resources; i++)
-		sb_printf(sb, "%08llx-%08llx : %s\n", (unsigned long long)m->resources[i].start,
-			  (unsigned long long)m->resources[i].end, m->resources[i].name);
+	const struct mhp_model *mo = &m->model;
+	size_t r = 0;
+	for (unsigned i = 0; i <= mo->nr_iomem; i++) {
+		const struct model_iomem *e = i < mo->nr_iomem ? &mo->iomem[i] : NULL;
+		/* The model's resources that come first: starting before this entry, or holding it. */
+		while (r < m->nr_resources && (!e || m->resources[r].start < e->start ||
+					       (m->resources[r].start == e->start && e->depth &&
+						iomem_depth(mo, m->resources[r].start, m->resources[r].end) < e->depth))) {
+			const struct resource *res = &m->resources[r++];
+			iomem_line(sb, iomem_depth(mo, res->start, res->end), res->start, res->end, res->name);
+		}
+		if (e)
+			iomem_line(sb, e->depth, e->start, e->end, e->name);
+	}
 }
 
 void resources_free(struct mhp_machine *m)

@@ -18,6 +18,14 @@ struct model_range {
 
 enum { POOL_NONE, POOL_PGTABLE, POOL_MEMMAP };
 
+/* A /proc/iomem entry the platform or the boot makes, which the model does not (the model file's iomem). */
+#define MODEL_MAX_IOMEM 64
+struct model_iomem {
+	uint64_t start, end;        /* end inclusive */
+	unsigned depth;             /* its nesting, as r_show() indents it */
+	char name[48];
+};
+
 /* The causes' sizes, fitted to the reference lane's page census (the model file's kernel_allocations). */
 #define KALLOC_MAX_TRANSIENT 1024   /* step_transient: pages a step may hold */
 
@@ -55,6 +63,8 @@ struct mhp_model {
 	unsigned nr_simplifications;
 	char simplifications[MODEL_MAX_SIMPLIFICATIONS][256];
 	struct kalloc_params kalloc;    /* kernel_allocations: the kernel's own allocations by cause */
+	unsigned nr_iomem;
+	struct model_iomem iomem[MODEL_MAX_IOMEM];
 };
 
 bool model_geometry_valid(const struct mhp_model *mo);
