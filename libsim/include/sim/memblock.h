@@ -13,6 +13,5 @@ bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, u
 			      uint64_t *pfn, const char **what);
 void memblock_free_all(struct mhp_machine *m);
 int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
-bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1);
 
 #endif
