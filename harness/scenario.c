@@ -491,7 +491,11 @@ static int boot_machine(struct run *r)
 	return 0;
 }
 
-/* What a read step read, its lines joined by " | ", as the reference lane's driver prints it. */
+/*
+ * What a read step read, its lines joined by " | ", as the reference lane's
+ * driver prints it: "output: " then the lines, empty ones too ("\n" reads as
+ * one empty line, an empty file as none: both print "output: ").
+ */
 static void observe_output(struct run *r, const struct step *st)
 {
 	ssize_t n = step_table[st->kind].read(r->m, st->path, r->buf, STEP_BUF_MAX);
@@ -499,10 +503,14 @@ static void observe_output(struct run *r, const struct step *st)
 		fprintf(r->opt->out, "output: error %s\n", mhp_errno_name((int)n));
 		return;
 	}
-	fprintf(r->opt->out, "output:");
-	const char *sep = " ";
-	for (char *save = NULL, *l = strtok_r(r->buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save), sep = " | ")
-		fprintf(r->opt->out, "%s%s", sep, l);
+	size_t len = (size_t)n < STEP_BUF_MAX ? (size_t)n : STEP_BUF_MAX - 1;   /* a longer file was cut */
+	fprintf(r->opt->out, "output: ");
+	for (size_t i = 0; i < len;) {
+		const char *nl = memchr(r->buf + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - r->buf) : len;
+		fprintf(r->opt->out, "%s%.*s", i ? " | " : "", (int)(end - i), r->buf + i);
+		i = end + 1;
+	}
 	fputc('\n', r->opt->out);
 }
 

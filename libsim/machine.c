@@ -87,10 +87,12 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	if ((ret = m->arch->paging_init(m, err)) || (ret = m->arch->boot_vmemmap(m, err)))
 		return ret;
 	build_all_zonelists(m, NUMA_NO_NODE);   /* mm_core_init() */
-	if ((ret = memblock_free_all(m, err)))
-		return ret;
-	init_boot_watermarks(m);   /* the initcalls */
-	free_late_reserved(m);     /* populate_rootfs(), then kernel_init()'s free_initmem() */
+	memblock_free_all(m);
+	mem_init_print_info(m);
+	init_boot_watermarks(m);   /* the initcalls, before the initrd and the init sections are freed */
+	/* The initramfs is unpacked (rootfs_initcall), then kernel_init() frees the init sections. */
+	free_initrd_mem(m);
+	m->arch->free_initmem(m);
 	/* arm64's early_initcall(prevent_bootmem_remove_init): priority 0 on the memory chain. */
 	if (!no_bootmem_notifier && m->arch->bootmem_notifier)
 		register_memory_notifier(m, NOTIFIER_ARCH_BOOTMEM, 0);

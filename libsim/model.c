@@ -119,6 +119,28 @@ static int parse_range_list(struct model_ctx *c, struct ynode *list, const char 
 	return 0;
 }
 
+/*
+ * A node's cpus: how many CPUs it has (QEMU's -smp with -numa), numbered on
+ * from the nodes before it; true and false, older models' words, are one
+ * CPU and none. A node without the key has one.
+ */
+static int parse_cpus(struct model_ctx *c, const struct ynode *v, unsigned *nr)
+{
+	bool any;
+	uint64_t count;
+	*nr = 1;
+	if (!v)
+		return 0;
+	if (v->kind == Y_SCALAR && (strcmp(v->str, "true") == 0 || strcmp(v->str, "false") == 0)) {
+		int ret = yget_bool(c->doc, v, "cpus", &any, c->err);
+		*nr = any ? 1 : 0;
+		return ret;
+	}
+	int ret = yget_u64(c->doc, v, "cpus", 0, NR_CPUS, &count, c->err);
+	*nr = (unsigned)count;
+	return ret;
+}
+
 static int parse_nodes(struct model_ctx *c, struct ynode *list)
 {
 	static const char *const node_keys[] = { "id", "cpus", "memory", NULL };
@@ -145,12 +167,12 @@ static int parse_nodes(struct model_ctx *c, struct ynode *list)
 			if (mo->nodes[j].nid == (int)id)
 				return yerr(c->doc, v, c->err, "node %llu listed twice", (unsigned long long)id);
 		mo->nodes[mo->nr_nodes].nid = (int)id;
-		mo->nodes[mo->nr_nodes].has_cpu = true;
-		if ((v = ymap_get(n, "cpus"))) {
-			ret = yget_bool(c->doc, v, "cpus", &mo->nodes[mo->nr_nodes].has_cpu, c->err);
-			if (ret)
-				return ret;
-		}
+		if ((ret = parse_cpus(c, ymap_get(n, "cpus"), &mo->nodes[mo->nr_nodes].nr_cpus)))
+			return ret;
+		mo->nodes[mo->nr_nodes].has_cpu = mo->nodes[mo->nr_nodes].nr_cpus != 0;
+		mo->nr_cpus += mo->nodes[mo->nr_nodes].nr_cpus;
+		if (mo->nr_cpus > NR_CPUS)
+			return yerr(c->doc, n, c->err, "cpus: more than %u in all (NR_CPUS)", NR_CPUS);
 		mo->nr_nodes++;
 		if ((v = ymap_get(n, "memory"))) {
 			ret = parse_range_list(c, v, "memory", ram_keys, mo->ram, &mo->nr_ram, (int)id);
@@ -241,6 +263,38 @@ static int validate_reserved(struct model_ctx *c, unsigned i)
 	return 0;
 }
 
+/* The pages a range of bytes touches: reserve_initrd_mem() rounds the initrd out to whole pages. */
+static struct model_range pages_of(const struct mhp_model *mo, const struct model_range *r)
+{
+	uint64_t page = 1ull << mo->page_shift;
+	struct model_range p = *r;
+	p.start = r->start & ~(page - 1);
+	p.size = ((r->start + r->size + page - 1) & ~(page - 1)) - p.start;
+	return p;
+}
+
+/*
+ * A reservation that boot frees (the init sections, the initrd): its pages
+ * inside one boot memory range, clear of the reserved ranges and of other.
+ */
+static int validate_freed_at_boot(struct model_ctx *c, const struct model_range *r, const char *what,
+				  const struct model_range *other)
+{
+	const struct mhp_model *mo = c->model;
+	struct model_range p = pages_of(mo, r);
+	if (!range_within_ram(mo, &p))
+		return range_err(c, r, "%s %#llx+%#llx is not inside one boot memory range", what,
+				 (unsigned long long)r->start, (unsigned long long)r->size);
+	for (unsigned j = 0; j < mo->nr_reserved; j++)
+		if (ranges_overlap(&p, &mo->reserved[j]))
+			return range_err(c, r, "%s %#llx+%#llx overlaps the reserved range at line %u", what,
+					 (unsigned long long)r->start, (unsigned long long)r->size, mo->reserved[j].line);
+	if (other && other->size && ranges_overlap(&p, other))
+		return range_err(c, r, "%s %#llx+%#llx overlaps the one at line %u", what,
+				 (unsigned long long)r->start, (unsigned long long)r->size, other->line);
+	return 0;
+}
+
 /* Checks ranges against each other and the model's geometry; errors point at the range. */
 static int validate_ranges(struct model_ctx *c, struct ynode *at)
 {
@@ -269,6 +323,10 @@ static int validate_ranges(struct model_ctx *c, struct ynode *at)
 	for (unsigned i = 0; i < mo->nr_reserved; i++)
 		if ((ret = validate_reserved(c, i)))
 			return ret;
+	if (mo->kernel.present && (ret = validate_freed_at_boot(c, &mo->kernel.init, "kernel init sections", NULL)))
+		return ret;
+	if (mo->initrd.size)
+		return validate_freed_at_boot(c, &mo->initrd, "initrd", mo->kernel.present ? &mo->kernel.init : NULL);
 	return 0;
 }
 
@@ -358,26 +416,6 @@ static int parse_text_list(struct model_ctx *c, struct ynode *list)
 	return 0;
 }
 
-/* late_free: { initrd: SIZE, initmem: SIZE }, what boot frees after its initcalls; whole pages. */
-static int parse_late_free(struct model_ctx *c, struct ynode *map)
-{
-	static const char *const keys[] = { "initrd", "initmem", NULL };
-	uint64_t *out[] = { &c->model->late_free_initrd, &c->model->late_free_initmem };
-	int ret = yexpect(c->doc, map, Y_MAP, "late_free", c->err);
-	if (!ret)
-		ret = ymap_check_keys(c->doc, map, "late_free", keys, c->err);
-	for (unsigned i = 0; !ret && keys[i]; i++) {
-		struct ynode *v = ymap_get(map, keys[i]);
-		if (!v)
-			continue;
-		ret = yget_size(c->doc, v, keys[i], out[i], c->err);
-		if (!ret && !is_aligned(*out[i], 1ull << c->model->page_shift))
-			ret = yerr(c->doc, v, c->err, "late_free: %s is not a whole number of %llu KiB pages", keys[i],
-				   (unsigned long long)(1ull << (c->model->page_shift - 10)));
-	}
-	return ret;
-}
-
 /* arch: which architecture's arch/ code the machine runs (arm64 when not said). */
 static int parse_arch(struct model_ctx *c, const struct ynode *root)
 {
@@ -421,16 +459,49 @@ static int parse_kalloc(struct model_ctx *c, const struct ynode *v)
 	return ret;
 }
 
+/*
+ * kernel: the section sizes mem_init_print_info() prints, and the init
+ * sections as a range: free_initmem() frees them, so they must be whole pages.
+ */
+static int parse_kernel(struct model_ctx *c, struct ynode *n)
+{
+	static const char *const keys[] = { "code", "rwdata", "rodata", "bss", "init", NULL };
+	static const char *const init_keys[] = { "start", "size", NULL };
+	struct model_kernel *k = &c->model->kernel;
+	const char *const sizes[] = { "code", "rwdata", "rodata", "bss" };
+	uint64_t *fields[] = { &k->code, &k->rwdata, &k->rodata, &k->bss };
+	struct ynode *v;
+	int ret = yexpect(c->doc, n, Y_MAP, "kernel", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, n, "kernel", keys, c->err);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes) && !ret; i++)
+		if (!(ret = ymap_need(c->doc, n, "kernel", sizes[i], &v, c->err)))
+			ret = yget_size(c->doc, v, sizes[i], fields[i], c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, n, "kernel", "init", &v, c->err);
+	if (!ret)
+		ret = parse_range(c, v, "init", init_keys, &k->init);
+	if (ret)
+		return ret;
+	uint64_t page = 1ull << c->model->page_shift;
+	if (!is_aligned(k->init.start | k->init.size, page))
+		return yerr(c->doc, v, c->err, "init: the init sections are freed page by page: start and size must be "
+			    "aligned to the %llu KiB page size", (unsigned long long)(page >> 10));
+	k->present = true;
+	return 0;
+}
+
 static int parse_model(struct model_ctx *c)
 {
 	static const char *const top_keys[] = {
 		"model", "description", "arch", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
-		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "late_free", "simplifications", "kernel_allocations", "iomem",
-		NULL
+		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "kernel", "initrd", "simplifications",
+		"kernel_allocations", "iomem", NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
 	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", NULL };
 	static const char *const reserved_keys[] = { "start", "size", "name", "cma", "pool", NULL };
+	static const char *const initrd_keys[] = { "start", "size", NULL };
 	struct ynode *root = c->doc->root, *v;
 	struct mhp_model *mo = c->model;
 
@@ -470,8 +541,10 @@ static int parse_model(struct model_ctx *c)
 		ret = parse_range_list(c, v, "hotplug", hotplug_keys, mo->hotplug, &mo->nr_hotplug, -1);
 	if (!ret && (v = ymap_get(root, "reserved")))
 		ret = parse_range_list(c, v, "reserved", reserved_keys, mo->reserved, &mo->nr_reserved, -1);
-	if (!ret && (v = ymap_get(root, "late_free")))
-		ret = parse_late_free(c, v);
+	if (!ret && (v = ymap_get(root, "kernel")))
+		ret = parse_kernel(c, v);
+	if (!ret && (v = ymap_get(root, "initrd")))
+		ret = parse_range(c, v, "initrd", initrd_keys, &mo->initrd);
 	if (!ret && (v = ymap_get(root, "simplifications")))
 		ret = parse_text_list(c, v);
 	if (!ret && (v = ymap_get(root, "kernel_allocations")))
@@ -555,9 +628,15 @@ bool model_geometry_valid(const struct mhp_model *mo)
 	    mo->nr_hotplug > MODEL_MAX_RANGES || mo->nr_reserved > MODEL_MAX_RANGES ||
 	    mo->nr_simplifications > MODEL_MAX_SIMPLIFICATIONS)
 		return false;
-	for (unsigned i = 0; i < mo->nr_nodes; i++)
-		if (mo->nodes[i].nid < 0 || mo->nodes[i].nid >= MAX_NUMNODES)
+	unsigned cpus = 0;
+	for (unsigned i = 0; i < mo->nr_nodes; i++) {
+		if (mo->nodes[i].nid < 0 || mo->nodes[i].nid >= MAX_NUMNODES ||
+		    mo->nodes[i].has_cpu != (mo->nodes[i].nr_cpus != 0))
 			return false;
+		cpus += mo->nodes[i].nr_cpus;
+	}
+	if (cpus != mo->nr_cpus || cpus > NR_CPUS)
+		return false;
 	for (int g = 0; g < 3; g++)
 		if (mo->page_shift == granule_shift[g])
 			return mo->section_size_bits == granule_section_bits[g] &&
@@ -565,6 +644,8 @@ bool model_geometry_valid(const struct mhp_model *mo)
 			       mo->block_size == 1ull << mo->section_size_bits && word_listed(va_words[g], mo->va_bits) &&
 			       word_listed(pa_words, mo->pa_bits) && ranges_valid(mo, mo->ram, mo->nr_ram, true) &&
 			       ranges_valid(mo, mo->hotplug, mo->nr_hotplug, true) &&
-			       ranges_valid(mo, mo->reserved, mo->nr_reserved, false);
+			       ranges_valid(mo, mo->reserved, mo->nr_reserved, false) &&
+			       (!mo->kernel.present || ranges_valid(mo, &mo->kernel.init, 1, false)) &&
+			       mo->initrd.start <= (1ull << mo->pa_bits) && mo->initrd.size <= (1ull << mo->pa_bits) - mo->initrd.start;
 	return false;
 }

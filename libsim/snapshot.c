@@ -34,7 +34,8 @@
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
 #define SNAPSHOT_VERSION 6u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
-				 6: watermarks, the kernel's own allocations (mm/slab.c) */
+				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
+				 image's sections and the initrd */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -137,21 +138,25 @@ static void ser_range(struct ser *s, int64_t v, int64_t lo, int64_t hi, const ch
 
 /* ---- the model ------------------------------------------------------------------- */
 
+static void ser_model_range(struct ser *s, struct model_range *r)
+{
+	SER(s, r->start);
+	SER(s, r->size);
+	SER(s, r->nid);
+	ser_str(s, r->name, sizeof(r->name));
+	SER(s, r->cma);
+	SER(s, r->pool);
+	SER(s, r->block_size);
+	SER(s, r->line);
+	SER(s, r->col);
+}
+
 static void ser_ranges(struct ser *s, struct model_range *r, unsigned *n)
 {
 	SER(s, *n);
 	ser_range(s, *n, 0, MODEL_MAX_RANGES, "too many model ranges");
-	for (unsigned i = 0; i < *n && !s->err; i++) {
-		SER(s, r[i].start);
-		SER(s, r[i].size);
-		SER(s, r[i].nid);
-		ser_str(s, r[i].name, sizeof(r[i].name));
-		SER(s, r[i].cma);
-		SER(s, r[i].pool);
-		SER(s, r[i].block_size);
-		SER(s, r[i].line);
-		SER(s, r[i].col);
-	}
+	for (unsigned i = 0; i < *n && !s->err; i++)
+		ser_model_range(s, &r[i]);
 }
 
 static void ser_kalloc(struct ser *s, struct kalloc_params *k)
@@ -182,13 +187,22 @@ static void ser_model(struct ser *s, struct mhp_model *mo)
 	ser_str(s, mo->cmdline, sizeof(mo->cmdline));
 	SER(s, mo->nr_nodes);
 	ser_range(s, mo->nr_nodes, 1, MAX_NUMNODES, "bad node count");
+	SER(s, mo->nr_cpus);
 	for (unsigned i = 0; i < mo->nr_nodes && !s->err; i++) {
 		SER(s, mo->nodes[i].nid);
 		SER(s, mo->nodes[i].has_cpu);
+		SER(s, mo->nodes[i].nr_cpus);
 	}
 	ser_ranges(s, mo->ram, &mo->nr_ram);
 	ser_ranges(s, mo->hotplug, &mo->nr_hotplug);
 	ser_ranges(s, mo->reserved, &mo->nr_reserved);
+	SER(s, mo->kernel.present);
+	SER(s, mo->kernel.code);
+	SER(s, mo->kernel.rwdata);
+	SER(s, mo->kernel.rodata);
+	SER(s, mo->kernel.bss);
+	ser_model_range(s, &mo->kernel.init);
+	ser_model_range(s, &mo->initrd);
 	SER(s, mo->nr_simplifications);
 	ser_range(s, mo->nr_simplifications, 0, MODEL_MAX_SIMPLIFICATIONS, "too many simplifications");
 	for (unsigned i = 0; i < mo->nr_simplifications && !s->err; i++)

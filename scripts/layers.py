@@ -22,12 +22,12 @@ import sys
 SIM_HEADER_LAYER = {
     'mmzone.h': 'mm', 'sparse.h': 'mm', 'page.h': 'mm', 'page_alloc.h': 'mm', 'memblock.h': 'mm',
     'mm_init.h': 'mm', 'migrate.h': 'mm', 'page_isolation.h': 'mm', 'memory_hotplug.h': 'mm',
-    'workload.h': 'mm', 'memory.h': 'drivers/base',
+    'workload.h': 'mm', 'memory.h': 'drivers/base', 'node.h': 'drivers/base',
 }
 
-# drivers/base/ of the kernel (memory block devices, the notifier chain) is
+# drivers/base/ of the kernel (memory block and node devices, the notifier chain) is
 # what mm/memory_hotplug.c calls by name; a driver (virtio-mem) it never does.
-DRIVERS_BASE = {'libsim/drivers/memory.c', 'libsim/drivers/notifier.c'}
+DRIVERS_BASE = {'libsim/drivers/memory.c', 'libsim/drivers/node.c', 'libsim/drivers/notifier.c'}
 
 # Known debts, each with its reason: reported, not failed.
 DEBTS = {

@@ -55,6 +55,19 @@ err=$( { echo bogus > "$mem/memory16/state"; } 2>&1 || true)
 [[ "$err" == *"Invalid argument"* ]] || fail "a bad state write: '$err'"
 err=$( { echo 1 > "$mem/memory16/valid_zones"; } 2>&1 || true)
 [[ "$err" == *"Permission denied"* ]] || fail "a write to a 0444 file: '$err'"
+# The files every device has and a node's own: listed, stat-able (ls -l), with 6.12's modes and text.
+node=$mnt/sys/devices/system/node/node0
+[ "$(stat -c '%a %n' "$mem/hard_offline_page" "$node/compact" "$node/cpulist" "$mem/uevent")" = "200 $mem/hard_offline_page
+200 $node/compact
+444 $node/cpulist
+644 $mem/uevent" ] || fail "modes of the device files"
+ls -l "$mem" "$node" "$node/power" "$node/memory_failure" > /dev/null || fail "ls -l of the memory and node directories"
+[ "$(cat "$node/cpulist" "$node/distance" "$node/power/runtime_status")" = "0-1
+10
+unsupported" ] || fail "node0's cpulist, distance, power/runtime_status"
+err=$(cat "$mem/soft_offline_page" 2>&1 || true)
+[[ "$err" == *"Permission denied"* ]] || fail "a read of a write-only file: '$err'"
+[ "$(readlink "$node/subsystem")" = ../../../../bus/node ] || fail "node0/subsystem link"
 
 # lsmem reads the mount as it reads /sys (its output for this state: tests/mount-lsmem.expected).
 lsmem --sysroot "$mnt" > "$out/lsmem.txt"

@@ -192,9 +192,11 @@ static void test_directory_listing(void **state)
 	struct mhp_machine *m = qemu();
 	char buf[1024];
 	assert_true(mhp_sysfs_list(m, MEM "memory8", buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, "node0\nonline\nphys_device\nphys_index\nremovable\nstate\nvalid_zones\n");
+	assert_string_equal(buf, "node0\nonline\nphys_device\nphys_index\npower\nremovable\nstate\nsubsystem\nuevent\n"
+			    "valid_zones\n");
 	assert_true(mhp_sysfs_list(m, "/sys/devices/system/node", buf, sizeof(buf)) > 0);
-	assert_string_equal(buf, "has_cpu\nhas_memory\nhas_normal_memory\nnode0\nonline\npossible\n");
+	assert_string_equal(buf, "has_cpu\nhas_generic_initiator\nhas_memory\nhas_normal_memory\nnode0\nonline\npossible\n"
+			    "power\nuevent\n");
 	assert_int_equal(mhp_sysfs_list(m, MEM "block_size_bytes", buf, sizeof(buf)), -ENOTDIR);
 	mhp_machine_free(m);
 }

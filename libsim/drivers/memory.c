@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "sim/kernel.h"
@@ -323,6 +324,76 @@ int kstrtobool(const char *s, size_t len, bool *res)
 		break;
 	}
 	return -EINVAL;
+}
+
+/*
+ * Models kstrtoull(s, 0): an optional '+', then hex after "0x", octal after
+ * a leading 0, decimal otherwise; one trailing newline; nothing else.
+ */
+int kstrtoull(const char *s, size_t len, uint64_t *res)
+{
+	size_t i = len && s[0] == '+' ? 1 : 0;
+	unsigned base = 10;
+	if (len && s[len - 1] == '\n')
+		len--;
+	if (i + 1 < len && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X') && i + 2 < len &&
+	    isxdigit((unsigned char)s[i + 2]))
+		base = 16, i += 2;
+	else if (i < len && s[i] == '0')
+		base = 8;
+	if (i >= len)
+		return -EINVAL;
+	uint64_t v = 0;
+	for (; i < len; i++) {
+		int c = tolower((unsigned char)s[i]);
+		unsigned d = isdigit(c) ? (unsigned)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 99;
+		if (d >= base)
+			return -EINVAL;
+		if (v > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	*res = v;
+	return 0;
+}
+
+/* pfn_to_online_page(): a valid pfn in an online section, or nothing. */
+static bool pfn_online(const struct mhp_machine *m, uint64_t pfn)
+{
+	return pfn_valid(m, pfn) && online_section(__pfn_to_section(m, pfn));
+}
+
+/*
+ * Models soft_offline_page_store(): a physical address; soft_offline_page()
+ * refuses a pfn with no memmap (ENXIO) or not online (EIO). Moving an online
+ * page away and taking it out of use is not modelled: EOPNOTSUPP.
+ */
+int soft_offline_page_store(struct mhp_machine *m, const char *value, size_t len)
+{
+	uint64_t pa;
+	if (kstrtoull(value, len, &pa))
+		return -EINVAL;
+	uint64_t pfn = PHYS_PFN(m, pa);
+	if (!pfn_valid(m, pfn))
+		return -ENXIO;
+	return pfn_online(m, pfn) ? -EOPNOTSUPP : -EIO;
+}
+
+/*
+ * Models hard_offline_page_store(): memory_failure() on the page at a
+ * physical address. A pfn that is not an online page is "outside kernel
+ * control" (ENXIO); poisoning a page is not modelled: EOPNOTSUPP.
+ */
+int hard_offline_page_store(struct mhp_machine *m, const char *value, size_t len)
+{
+	uint64_t pa;
+	if (kstrtoull(value, len, &pa))
+		return -EINVAL;
+	uint64_t pfn = PHYS_PFN(m, pa);
+	if (pfn_online(m, pfn))
+		return -EOPNOTSUPP;
+	pr_err(m, "Memory failure: %#llx: memory outside kernel control", (unsigned long long)pfn);
+	return -ENXIO;
 }
 
 /* Models state_store(): writing the current state yields 1 from device_*, i.e. EINVAL. */

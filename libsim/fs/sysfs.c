@@ -3,6 +3,7 @@
  * addressed by path. Kernel twins: drivers/base/memory.c, drivers/base/node.c,
  * fs/proc/meminfo.c, mm/vmstat.c, kernel/resource.c.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +14,26 @@
 #include "sim/memory.h"
 #include "sim/memory_hotplug.h"
 #include "sim/mmzone.h"
+#include "sim/node.h"
 #include "strbuf.h"
 #include "sim/trace.h"
 
 #define PATH_MAX_LEN 256
 
 enum fs_what {
-	INNER_DIR, MEM_DIR, MEM_BLOCK_SIZE, MEM_AUTO_ONLINE, BLOCK_DIR, BLOCK_ATTR, BLOCK_NODE_LINK,
-	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_MEM_LINK, PROC_FILE, DEBUG_PTDUMP, DEBUG_INJECT, MODULE_PARAM,
+	INNER_DIR, MEM_DIR, MEM_BLOCK_SIZE, MEM_AUTO_ONLINE, MEM_OFFLINE_STORE, BLOCK_DIR, BLOCK_ATTR, BLOCK_NODE_LINK,
+	NODE_ROOT, NODE_MASK, NODE_DIR, NODE_ATTR, NODE_MEM_LINK, NODE_CPU_LINK, NODE_HUGEPAGES, NODE_MF_DIR,
+	NODE_MF_ATTR, DEV_UEVENT, DEV_POWER_DIR, DEV_POWER_ATTR, DEV_SUBSYSTEM_LINK, PROC_FILE, DEBUG_PTDUMP,
+	DEBUG_INJECT, MODULE_PARAM,
 };
 
 struct fs_node {
 	enum fs_what what;
 	struct memory_block *mem;
 	int nid;
+	unsigned cpu;            /* NODE_CPU_LINK */
+	const char *bus;         /* DEV_*: the device's bus, NULL for a subsystem's root device */
+	char dev[64];            /* DEV_*: the device's kobject path ("/devices/system/node/node0") */
 	char name[32];           /* attribute, mask or proc file name */
 	const struct inner_dir *dir;   /* INNER_DIR */
 };
@@ -56,8 +63,44 @@ static const char *const block_attrs[] = {
 	"online", "phys_device", "phys_index", "removable", "state", "valid_zones", NULL
 };
 static const char *const node_masks[] = {
-	"has_cpu", "has_memory", "has_normal_memory", "online", "possible", NULL
+	"has_cpu", "has_generic_initiator", "has_memory", "has_normal_memory", "online", "possible", NULL
 };
+/* A node device's own files (drivers/base/node.c; compact is mm/compaction.c's, write only). */
+static const char *const node_attrs[] = {
+	"compact", "cpulist", "cpumap", "distance", "meminfo", "numastat", "vmstat", NULL
+};
+/* The memory root's write-only files (drivers/base/memory.c, CONFIG_MEMORY_FAILURE). */
+static const char *const mem_offline_stores[] = { "hard_offline_page", "soft_offline_page", NULL };
+
+/*
+ * A device's power/ directory (drivers/base/power/sysfs.c) as 6.12 shows it
+ * for the memory and node devices, none of which uses runtime PM: fixed
+ * text, or the errno a read gets.
+ */
+static const struct power_attr {
+	const char *name;
+	unsigned mode;
+	const char *text;
+	int err;
+} power_attrs[] = {
+	{ "async", 0644, "disabled\n", 0 },
+	{ "autosuspend_delay_ms", 0644, NULL, -EIO },   /* no autosuspend: show and store both say EIO */
+	{ "control", 0644, "auto\n", 0 },
+	{ "runtime_active_kids", 0444, "0\n", 0 },
+	{ "runtime_active_time", 0444, "0\n", 0 },
+	{ "runtime_enabled", 0444, "disabled\n", 0 },
+	{ "runtime_status", 0444, "unsupported\n", 0 },
+	{ "runtime_suspended_time", 0444, "0\n", 0 },
+	{ "runtime_usage", 0444, "0\n", 0 },
+};
+
+static const struct power_attr *power_attr(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(power_attrs); i++)
+		if (strcmp(power_attrs[i].name, name) == 0)
+			return &power_attrs[i];
+	return NULL;
+}
 static const char *const module_params[] = {
 	"auto_movable_numa_aware", "auto_movable_ratio", "memmap_on_memory", "online_policy", NULL
 };
@@ -127,6 +170,38 @@ static bool node_registered(const struct mhp_machine *m, uint64_t nid)
 	return nid < MAX_NUMNODES && m->nodes[nid].online;
 }
 
+/*
+ * The entries every device directory has (drivers/base/core.c): uevent,
+ * power/ and its files, and for a device on a bus (bus not NULL) the
+ * subsystem link. dev is the device's kobject path. -ENOENT when comp names
+ * none of them.
+ */
+static int resolve_device_files(char **comp, int n, const char *bus, const char *dev, struct fs_node *fn)
+{
+	fn->bus = bus;
+	snprintf(fn->dev, sizeof(fn->dev), "%s", dev);
+	if (n == 1 && strcmp(comp[0], "uevent") == 0) {
+		fn->what = DEV_UEVENT;
+		return 0;
+	}
+	if (n == 1 && bus && strcmp(comp[0], "subsystem") == 0) {
+		fn->what = DEV_SUBSYSTEM_LINK;
+		return 0;
+	}
+	if (n >= 1 && strcmp(comp[0], "power") == 0) {
+		if (n == 1) {
+			fn->what = DEV_POWER_DIR;
+			return 0;
+		}
+		if (n == 2 && power_attr(comp[1])) {
+			fn->what = DEV_POWER_ATTR;
+			snprintf(fn->name, sizeof(fn->name), "%s", comp[1]);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 /* Resolves components below devices/system/memory (or bus/memory/devices). */
 static int resolve_memory(struct mhp_machine *m, char **comp, int n, struct fs_node *fn)
 {
@@ -143,12 +218,23 @@ static int resolve_memory(struct mhp_machine *m, char **comp, int n, struct fs_n
 		fn->what = MEM_AUTO_ONLINE;
 		return 0;
 	}
+	if (n == 1 && in_list(mem_offline_stores, comp[0])) {
+		fn->what = MEM_OFFLINE_STORE;
+		snprintf(fn->name, sizeof(fn->name), "%s", comp[0]);
+		return 0;
+	}
+	if (resolve_device_files(comp, n, NULL, "/devices/system/memory", fn) == 0)
+		return 0;
 	if (!parse_numbered(comp[0], "memory", UINT64_MAX, &id) || !(fn->mem = find_memory_block_by_id(m, id)))
 		return -ENOENT;
 	if (n == 1) {
 		fn->what = BLOCK_DIR;
 		return 0;
 	}
+	char dev[64];
+	snprintf(dev, sizeof(dev), "/devices/system/memory/%s", comp[0]);
+	if (resolve_device_files(comp + 1, n - 1, "memory", dev, fn) == 0)
+		return 0;
 	if (n == 2 && in_list(block_attrs, comp[1])) {
 		fn->what = BLOCK_ATTR;
 		snprintf(fn->name, sizeof(fn->name), "%s", comp[1]);
@@ -160,6 +246,39 @@ static int resolve_memory(struct mhp_machine *m, char **comp, int n, struct fs_n
 		return 0;
 	}
 	return -ENOENT;
+}
+
+/* Whether cpu is one of node nid's (the model numbers CPUs across its nodes in the order it lists them). */
+static bool node_has_cpu(const struct mhp_machine *m, int nid, uint64_t cpu)
+{
+	uint64_t first = 0;
+	for (unsigned i = 0; i < m->model.nr_nodes; i++) {
+		uint64_t n = m->model.nodes[i].nr_cpus;
+		if (m->model.nodes[i].nid == nid)
+			return cpu >= first && cpu < first + n;
+		first += n;
+	}
+	return false;
+}
+
+/* A node device's own entries below nodeN: its files, CPU links, hugepages/ and memory_failure/. */
+static int resolve_node_files(const struct mhp_machine *m, char **comp, int n, struct fs_node *fn)
+{
+	uint64_t cpu;
+	if (n == 1 && in_list(node_attrs, comp[0]))
+		fn->what = NODE_ATTR;
+	else if (n == 1 && parse_numbered(comp[0], "cpu", NR_CPUS - 1, &cpu) && node_has_cpu(m, fn->nid, cpu))
+		fn->what = NODE_CPU_LINK, fn->cpu = (unsigned)cpu;
+	else if (n == 1 && strcmp(comp[0], "hugepages") == 0)
+		fn->what = NODE_HUGEPAGES;
+	else if (n == 1 && strcmp(comp[0], "memory_failure") == 0)
+		fn->what = NODE_MF_DIR;
+	else if (n == 2 && strcmp(comp[0], "memory_failure") == 0 && in_list(node_memory_failure_files(), comp[1]))
+		fn->what = NODE_MF_ATTR;
+	else
+		return -ENOENT;
+	snprintf(fn->name, sizeof(fn->name), "%s", comp[n - 1]);
+	return 0;
 }
 
 static int resolve_node(struct mhp_machine *m, char **comp, int n, struct fs_node *fn)
@@ -174,6 +293,8 @@ static int resolve_node(struct mhp_machine *m, char **comp, int n, struct fs_nod
 		snprintf(fn->name, sizeof(fn->name), "%s", comp[0]);
 		return 0;
 	}
+	if (resolve_device_files(comp, n, NULL, "/devices/system/node", fn) == 0)
+		return 0;
 	if (!parse_numbered(comp[0], "node", MAX_NUMNODES, &nid) || !node_registered(m, nid))
 		return -ENOENT;
 	fn->nid = (int)nid;
@@ -181,12 +302,16 @@ static int resolve_node(struct mhp_machine *m, char **comp, int n, struct fs_nod
 		fn->what = NODE_DIR;
 		return 0;
 	}
+	char dev[64];
+	snprintf(dev, sizeof(dev), "/devices/system/node/%s", comp[0]);
+	if (resolve_device_files(comp + 1, n - 1, "node", dev, fn) == 0)
+		return 0;
 	if (n == 2 && parse_numbered(comp[1], "memory", UINT64_MAX, &id) &&
 	    (fn->mem = find_memory_block_by_id(m, id)) && fn->mem->nid == (int)nid) {
 		fn->what = NODE_MEM_LINK;
 		return 0;
 	}
-	return -ENOENT;
+	return resolve_node_files(m, comp + 1, n - 1, fn);
 }
 
 /* Splits a path into components; "/sys/" may be omitted, "." and ".." are refused. */
@@ -246,25 +371,6 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 	return -ENOENT;
 }
 
-/* A node mask in the "%*pbl" list format: "0", "0-3", "0,2". */
-static void print_nodemask(struct strbuf *sb, const bool set[MAX_NUMNODES])
-{
-	bool first = true;
-	for (int i = 0; i < MAX_NUMNODES; i++) {
-		if (!set[i])
-			continue;
-		int j = i;
-		while (j + 1 < MAX_NUMNODES && set[j + 1])
-			j++;
-		sb_printf(sb, first ? "%d" : ",%d", i);
-		if (j > i)
-			sb_printf(sb, "-%d", j);
-		first = false;
-		i = j;
-	}
-	sb_printf(sb, "\n");
-}
-
 /* Models node_read_has_*() from node_states: N_MEMORY and N_NORMAL_MEMORY follow present pages. */
 static void node_mask_show(const struct mhp_machine *m, const char *name, struct strbuf *sb)
 {
@@ -282,10 +388,13 @@ static void node_mask_show(const struct mhp_machine *m, const char *name, struct
 			set[nid] = p->online && p->has_cpu;
 		else if (strcmp(name, "has_memory") == 0)
 			set[nid] = p->node_present_pages != 0;
+		else if (strcmp(name, "has_generic_initiator") == 0)
+			set[nid] = false;   /* N_GENERIC_INITIATOR: ACPI SRAT's, never on a device-tree boot */
 		else
 			set[nid] = normal != 0;
 	}
-	print_nodemask(sb, set);
+	sb_put_bitmap_list(sb, set, MAX_NUMNODES);
+	sb_printf(sb, "\n");
 }
 
 /* Models show_val_kb(): a 16-column label, 8-column value, " kB". */
@@ -388,16 +497,35 @@ ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_
 	case MODULE_PARAM:
 		memory_hotplug_param_show(m, fn.name, &sb);
 		break;
+	case NODE_ATTR:
+		ret = node_attr_show(m, fn.nid, fn.name, &sb);
+		break;
+	case NODE_MF_ATTR:
+		ret = node_memory_failure_show(fn.name, &sb);
+		break;
+	case DEV_POWER_ATTR:
+		ret = power_attr(fn.name)->err;
+		sb_printf(&sb, "%s", ret ? "" : power_attr(fn.name)->text);
+		break;
+	case DEV_UEVENT:
+		break;            /* these devices add no variables to their uevents */
+	case MEM_OFFLINE_STORE:
+		return -EACCES;   /* write only */
 	case BLOCK_NODE_LINK:
 	case NODE_MEM_LINK:
+	case NODE_CPU_LINK:
+	case DEV_SUBSYSTEM_LINK:
 	case INNER_DIR:
 	case MEM_DIR:
 	case BLOCK_DIR:
 	case NODE_ROOT:
 	case NODE_DIR:
+	case NODE_HUGEPAGES:
+	case NODE_MF_DIR:
+	case DEV_POWER_DIR:
 		return -EISDIR;   /* the links point at directories */
 	}
-	return (ssize_t)sb.len;
+	return ret ? ret : (ssize_t)sb.len;
 }
 
 /* Models auto_online_blocks_store(): sysfs_streq against the online types. */
@@ -408,6 +536,73 @@ static int auto_online_blocks_store(struct mhp_machine *m, const char *value, si
 		return -EINVAL;
 	m->default_online_type = type;
 	return 0;
+}
+
+/* uuid_is_valid(): 36 characters, hyphens at 8, 13, 18 and 23, hex digits elsewhere. */
+static bool uuid_valid(const char *s)
+{
+	for (int i = 0; i < 36; i++)
+		if (i == 8 || i == 13 || i == 18 || i == 23 ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+/* action_arg_word_end(): letters and digits up to delim or the end; their count, 0 if none or another character. */
+static size_t arg_word(const char *s, size_t len, char delim)
+{
+	size_t n = 0;
+	while (n < len && s[n] != delim)
+		if (!isalnum((unsigned char)s[n++]))
+			return 0;
+	return n;
+}
+
+/* kobject_action_args(): a UUID, then " KEY=VALUE" pairs of letters and digits. */
+static bool synth_uevent_args_valid(const char *s, size_t len)
+{
+	if (len < 36 || !uuid_valid(s))
+		return false;
+	for (size_t i = 36; i < len;) {
+		size_t key = s[i] == ' ' ? arg_word(s + i + 1, len - i - 1, '=') : 0;
+		if (!key || i + 1 + key >= len)
+			return false;
+		i += 1 + key + 1;   /* the space, the key, the '=' */
+		size_t val = arg_word(s + i, len - i, ' ');
+		if (!val)
+			return false;
+		i += val;
+	}
+	return true;
+}
+
+/*
+ * Models uevent_store() -> kobject_synth_uevent(): a kobject action, then
+ * optional arguments. A bad one is EINVAL with the kernel's two log lines; a
+ * good one sends an event no one in the model listens to: a success that
+ * changes nothing.
+ */
+static int uevent_store(struct mhp_machine *m, const struct fs_node *fn, const char *value, size_t len)
+{
+	static const char *const actions[] = { "add", "remove", "change", "move", "online", "offline", "bind",
+					       "unbind", NULL };
+	const char *msg = NULL;
+	char word[16];
+	if (len && (value[len - 1] == '\n' || value[len - 1] == '\0'))
+		len--;
+	const char *space = memchr(value, ' ', len);
+	size_t wl = space ? (size_t)(space - value) : len;
+	snprintf(word, sizeof(word), "%.*s", (int)(wl < sizeof(word) ? wl : sizeof(word) - 1), value);
+	if (!len || wl >= sizeof(word) || !in_list(actions, word))
+		msg = "unknown uevent action string";
+	else if (space && !synth_uevent_args_valid(space + 1, len - wl - 1))
+		msg = "incorrect uevent action arguments";
+	if (!msg)
+		return 0;
+	pr_err(m, "synth uevent: %s: %s", fn->dev, msg);
+	/* dev_err(): "<bus> <device>: ", the bus empty for a subsystem's root device. */
+	pr_err(m, "%s %s: uevent: failed to send synthetic uevent: %d", fn->bus ? fn->bus : "",
+	       strrchr(fn->dev, '/') + 1, -EINVAL);
+	return -EINVAL;
 }
 
 /* debugfs_create_errno()'s write: kstrtoint, clamped to [-MAX_ERRNO, 0]. */
@@ -450,13 +645,31 @@ int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, 
 		return memory_hotplug_param_set(m, fn.name, value, len);
 	case BLOCK_ATTR:
 		return memory_block_sysfs_write(m, fn.mem, fn.name, value, len);
+	case MEM_OFFLINE_STORE:
+		return strcmp(fn.name, "soft_offline_page") == 0 ? soft_offline_page_store(m, value, len)
+								 : hard_offline_page_store(m, value, len);
+	case DEV_UEVENT:
+		return uevent_store(m, &fn, value, len);
+	case DEV_POWER_ATTR:
+		if (!(power_attr(fn.name)->mode & 0200))
+			return -EACCES;
+		/* autosuspend_delay_ms says EIO; async and control would change PM state the model does not keep. */
+		return power_attr(fn.name)->err ? power_attr(fn.name)->err : -EOPNOTSUPP;
+	case NODE_ATTR:
+		/* compact: compact_node() is not modelled (no compaction); the rest are 0444. */
+		return strcmp(fn.name, "compact") == 0 ? -EOPNOTSUPP : -EACCES;
 	case INNER_DIR:
 	case MEM_DIR:
 	case BLOCK_DIR:
 	case NODE_ROOT:
 	case NODE_DIR:
+	case NODE_HUGEPAGES:
+	case NODE_MF_DIR:
+	case DEV_POWER_DIR:
 	case BLOCK_NODE_LINK:
 	case NODE_MEM_LINK:
+	case NODE_CPU_LINK:
+	case DEV_SUBSYSTEM_LINK:
 		return -EISDIR;
 	default:
 		return -EACCES;   /* a 0444 file: the open for writing is refused */
@@ -492,6 +705,35 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+static int names_add(struct name_list *l, const char *const *names)
+{
+	int ret = 0;
+	for (size_t i = 0; names[i]; i++)
+		ret |= name_add(l, names[i], 0, false);
+	return ret;
+}
+
+/* What every device directory lists: power, uevent, and subsystem for a device on a bus. */
+static int device_files_add(struct name_list *l, bool on_bus)
+{
+	int ret = name_add(l, "power", 0, false) | name_add(l, "uevent", 0, false);
+	return on_bus ? ret | name_add(l, "subsystem", 0, false) : ret;
+}
+
+/* nodeN: its files, CPU links, memory links, hugepages/ and memory_failure/ (register_node()). */
+static int node_dir_list(const struct mhp_machine *m, int nid, struct name_list *l)
+{
+	int ret = names_add(l, node_attrs) | device_files_add(l, true) | name_add(l, "hugepages", 0, false) |
+		  name_add(l, "memory_failure", 0, false);
+	for (unsigned cpu = 0; cpu < m->model.nr_cpus; cpu++)
+		if (node_has_cpu(m, nid, cpu))
+			ret |= name_add(l, "cpu", cpu, true);
+	for (size_t i = 0; i < m->nr_blocks && !ret; i++)
+		if (m->blocks[i]->nid == nid)
+			ret = name_add(l, "memory", (unsigned long long)m->blocks[i]->id, true);
+	return ret;
+}
+
 static int list_dir(struct mhp_machine *m, const struct fs_node *fn, struct name_list *l)
 {
 	int ret = 0;
@@ -501,29 +743,36 @@ static int list_dir(struct mhp_machine *m, const struct fs_node *fn, struct name
 			ret |= name_add(l, fn->dir->children[i], 0, false);
 		return ret;
 	case MEM_DIR:
+		ret |= names_add(l, mem_offline_stores);
 		ret |= name_add(l, "auto_online_blocks", 0, false);
 		ret |= name_add(l, "block_size_bytes", 0, false);
+		ret |= device_files_add(l, false);
 		for (size_t i = 0; i < m->nr_blocks && !ret; i++)
 			ret = name_add(l, "memory", (unsigned long long)m->blocks[i]->id, true);
 		return ret;
 	case BLOCK_DIR:
-		for (size_t i = 0; block_attrs[i]; i++)
-			ret |= name_add(l, block_attrs[i], 0, false);
+		ret |= names_add(l, block_attrs);
+		ret |= device_files_add(l, true);
 		if (fn->mem->nid >= 0)
 			ret |= name_add(l, "node", (unsigned long long)fn->mem->nid, true);
 		return ret;
 	case NODE_ROOT:
-		for (size_t i = 0; node_masks[i]; i++)
-			ret |= name_add(l, node_masks[i], 0, false);
+		ret |= names_add(l, node_masks);
+		ret |= device_files_add(l, false);
 		for (int nid = 0; nid < MAX_NUMNODES; nid++)
 			if (node_registered(m, (uint64_t)nid))
 				ret |= name_add(l, "node", (unsigned long long)nid, true);
 		return ret;
 	case NODE_DIR:
-		for (size_t i = 0; i < m->nr_blocks && !ret; i++)
-			if (m->blocks[i]->nid == fn->nid)
-				ret = name_add(l, "memory", (unsigned long long)m->blocks[i]->id, true);
+		return node_dir_list(m, fn->nid, l);
+	case NODE_MF_DIR:
+		return names_add(l, node_memory_failure_files());
+	case DEV_POWER_DIR:
+		for (size_t i = 0; i < ARRAY_SIZE(power_attrs); i++)
+			ret |= name_add(l, power_attrs[i].name, 0, false);
 		return ret;
+	case NODE_HUGEPAGES:
+		return -EOPNOTSUPP;   /* the model keeps no hugetlb pools: no hstate directories to show */
 	default:
 		return -ENOTDIR;
 	}
@@ -536,6 +785,8 @@ ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_
 	int ret = resolve(m, path, &fn);
 	if (ret)
 		return ret;
+	if (fn.what == NODE_CPU_LINK || fn.what == DEV_SUBSYSTEM_LINK)
+		return -ENOENT;   /* /sys/devices/system/cpu and /sys/bus are not modelled: the link dangles */
 	if (fn.what == BLOCK_NODE_LINK || fn.what == NODE_MEM_LINK) {
 		/* Following the link lists the target directory. */
 		char target[64];
@@ -573,11 +824,28 @@ int mhp_sysfs_stat(struct mhp_machine *m, const char *path, struct mhp_sysfs_sta
 	case BLOCK_DIR:
 	case NODE_ROOT:
 	case NODE_DIR:
+	case NODE_HUGEPAGES:
+	case NODE_MF_DIR:
+	case DEV_POWER_DIR:
 		*st = (struct mhp_sysfs_stat){ .type = MHP_SYSFS_DIR, .mode = 0755 };
 		break;
 	case BLOCK_NODE_LINK:
 	case NODE_MEM_LINK:
+	case NODE_CPU_LINK:
+	case DEV_SUBSYSTEM_LINK:
 		*st = (struct mhp_sysfs_stat){ .type = MHP_SYSFS_LINK, .mode = 0777 };
+		break;
+	case MEM_OFFLINE_STORE:
+		st->mode = 0200;   /* DEVICE_ATTR_WO */
+		break;
+	case NODE_ATTR:
+		st->mode = strcmp(fn.name, "compact") == 0 ? 0200 : 0444;
+		break;
+	case DEV_UEVENT:
+		st->mode = 0644;
+		break;
+	case DEV_POWER_ATTR:
+		st->mode = power_attr(fn.name)->mode;
 		break;
 	case MEM_AUTO_ONLINE:
 		st->mode = 0644;   /* DEVICE_ATTR_RW */
@@ -599,6 +867,7 @@ int mhp_sysfs_stat(struct mhp_machine *m, const char *path, struct mhp_sysfs_sta
 		break;
 	case MEM_BLOCK_SIZE:
 	case NODE_MASK:
+	case NODE_MF_ATTR:
 		break;
 	}
 	return 0;
@@ -616,6 +885,10 @@ ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, s
 		sb_printf(&sb, "../../node/node%d", fn.nid);
 	else if (fn.what == NODE_MEM_LINK)
 		sb_printf(&sb, "../../memory/memory%llu", (unsigned long long)fn.mem->id);
+	else if (fn.what == NODE_CPU_LINK)
+		sb_printf(&sb, "../../cpu/cpu%u", fn.cpu);
+	else if (fn.what == DEV_SUBSYSTEM_LINK)
+		sb_printf(&sb, "../../../../bus/%s", fn.bus);
 	else
 		return -EINVAL;
 	return (ssize_t)sb.len;

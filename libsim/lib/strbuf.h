@@ -4,6 +4,7 @@
 #ifndef MHPSIM_LIB_STRBUF_H
 #define MHPSIM_LIB_STRBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct strbuf { char *buf; size_t cap, len; };
@@ -12,5 +13,8 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(pr
 void sb_put(struct strbuf *sb, const char *s, size_t len);
 /* "a", "a or b", "a, b or c": the choices an error message offers. */
 void sb_put_choices(struct strbuf *sb, const char *const *words, unsigned n);
+/* A bitmap of nbits as the kernel prints it: "%*pbl" ("0-3,8") and "%*pb" (hex words). */
+void sb_put_bitmap_list(struct strbuf *sb, const bool *bits, unsigned nbits);
+void sb_put_bitmap_mask(struct strbuf *sb, const bool *bits, unsigned nbits);
 
 #endif

@@ -97,6 +97,40 @@ void sb_put_choices(struct strbuf *sb, const char *const *words, unsigned n)
 		sb_printf(sb, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", words[i]);
 }
 
+/* Models "%*pbl" (lib/vsprintf.c bitmap_list_string): runs of set bits as "a-b", comma separated. */
+void sb_put_bitmap_list(struct strbuf *sb, const bool *bits, unsigned nbits)
+{
+	bool first = true;
+	for (unsigned i = 0; i < nbits; i++) {
+		if (!bits[i])
+			continue;
+		unsigned j = i;
+		while (j + 1 < nbits && bits[j + 1])
+			j++;
+		sb_printf(sb, first ? "%u" : ",%u", i);
+		if (j > i)
+			sb_printf(sb, "-%u", j);
+		first = false;
+		i = j;
+	}
+}
+
+/*
+ * Models "%*pb" (lib/vsprintf.c bitmap_string): hex in 32-bit chunks from the
+ * top, comma separated, the first chunk only as wide as its bits need.
+ */
+void sb_put_bitmap_mask(struct strbuf *sb, const bool *bits, unsigned nbits)
+{
+	unsigned chunk = nbits % 32 ? nbits % 32 : 32;
+	for (int lo = (int)((nbits + 31) / 32 * 32) - 32; lo >= 0; lo -= 32) {
+		uint32_t val = 0;
+		for (unsigned b = 0; b < chunk; b++)
+			val |= (uint32_t)(bits[(unsigned)lo + b] ? 1 : 0) << b;
+		sb_printf(sb, "%s%0*x", (unsigned)lo + chunk == nbits ? "" : ",", (int)((chunk + 3) / 4), val);
+		chunk = 32;
+	}
+}
+
 uint64_t fnv1a64(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;

@@ -5,6 +5,7 @@
  * A simplification, written in each model: the kernel's boot allocations
  * (kernel image, memmap, page tables, FDT, CMA) are given as fixed ranges,
  * not computed. Their pages are PageReserved, or MIGRATE_CMA for CMA areas.
+ * The kernel's init sections and the initrd are reserved until boot frees them.
  */
 #include "sim/machine.h"
 #include "sim/memblock.h"
@@ -21,16 +22,69 @@ static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 	return hi > lo ? hi - lo : 0;
 }
 
-/* Pages in [start_pfn, end_pfn) that boot reserved (cma: in CMA areas instead). */
+/* One region of memblock.reserved, in pfns. */
+struct mb_region {
+	uint64_t lo, hi;
+	bool cma;
+	const char *name;
+};
+
+/* Whether boot has yet freed the init sections and the initrd (boot() frees both before it returns). */
+enum mb_when { MB_BOOTING, MB_BOOTED };
+
+/* The initrd's pages split three ways: its first and last partial pages, and the whole pages between. */
+static void initrd_pages(const struct mhp_machine *m, uint64_t *lo, uint64_t *whole_lo, uint64_t *whole_hi,
+			 uint64_t *hi)
+{
+	const struct model_range *r = &m->model.initrd;
+	uint64_t page = m->page_size, end = r->start + r->size;
+	*lo = PHYS_PFN(m, r->start);
+	*hi = PHYS_PFN(m, end + page - 1);
+	*whole_lo = PHYS_PFN(m, r->start + page - 1);
+	*whole_hi = PHYS_PFN(m, end) > *whole_lo ? PHYS_PFN(m, end) : *whole_lo;
+}
+
+/*
+ * Region i of memblock.reserved, false past the last: the model file's
+ * ranges; while booting also the kernel's init sections and the initrd
+ * rounded out to whole pages (reserve_initrd_mem); once booted, what
+ * free_reserved_area() left of the initrd: the partial pages at its ends.
+ */
+static bool reserved_region(const struct mhp_machine *m, unsigned i, enum mb_when when, struct mb_region *out)
+{
+	const struct mhp_model *mo = &m->model;
+	uint64_t lo, whole_lo, whole_hi, hi;
+	if (i < mo->nr_reserved) {
+		const struct model_range *r = &mo->reserved[i];
+		*out = (struct mb_region){ PHYS_PFN(m, r->start), PHYS_PFN(m, r->start + r->size), r->cma, r->name };
+		return true;
+	}
+	i -= mo->nr_reserved;
+	initrd_pages(m, &lo, &whole_lo, &whole_hi, &hi);
+	if (i >= 2)
+		return false;
+	if (when == MB_BOOTING && i == 0) {
+		const struct model_range *init = &mo->kernel.init;
+		uint64_t n = mo->kernel.present ? PHYS_PFN(m, init->size) : 0;
+		*out = (struct mb_region){ PHYS_PFN(m, init->start), PHYS_PFN(m, init->start) + n, false,
+					   "kernel init sections" };
+	} else if (when == MB_BOOTING) {
+		*out = (struct mb_region){ lo, hi, false, "initrd" };
+	} else {
+		*out = i == 0 ? (struct mb_region){ lo, whole_lo, false, "initrd: a partial page" }
+			      : (struct mb_region){ whole_hi, hi, false, "initrd: a partial page" };
+	}
+	return true;
+}
+
+/* Pages in [start_pfn, end_pfn) that boot reserved (cma: in CMA areas instead), before free_initmem(). */
 uint64_t memblock_reserved_pages(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool cma)
 {
 	uint64_t total = 0;
-	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
-		const struct model_range *r = &m->model.reserved[i];
-		if (r->cma != cma)
-			continue;
-		total += overlap(start_pfn, end_pfn, PHYS_PFN(m, r->start), PHYS_PFN(m, r->start + r->size));
-	}
+	struct mb_region r;
+	for (unsigned i = 0; reserved_region(m, i, MB_BOOTING, &r); i++)
+		if (r.cma == cma)
+			total += overlap(start_pfn, end_pfn, r.lo, r.hi);
 	return total;
 }
 
@@ -45,15 +99,14 @@ bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, u
 	uint64_t pb = 1ull << m->pageblock_order;
 	for (uint64_t blk = start_pfn; blk < end_pfn; blk += pb) {
 		uint64_t best = UINT64_MAX;
-		for (unsigned i = 0; i < m->model.nr_reserved; i++) {
-			const struct model_range *r = &m->model.reserved[i];
-			uint64_t r0 = PHYS_PFN(m, r->start), r1 = PHYS_PFN(m, r->start + r->size);
-			if (!overlap(blk, blk + pb, r0, r1))
+		struct mb_region r;
+		for (unsigned i = 0; reserved_region(m, i, MB_BOOTED, &r); i++) {
+			if (!overlap(blk, blk + pb, r.lo, r.hi))
 				continue;
-			uint64_t first = r->cma ? blk : (r0 > blk ? r0 : blk);
+			uint64_t first = r.cma ? blk : (r.lo > blk ? r.lo : blk);
 			if (first < best) {
 				best = first;
-				*what = r->name;
+				*what = r.name;
 			}
 		}
 		if (best != UINT64_MAX) {
@@ -101,37 +154,27 @@ int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum pa
 	return -ENOMEM;
 }
 
-/* The first reserved range that is not CMA overlapping [lo, hi) (CMA pages go to the buddy). */
+/* The first reserved region at boot that is not CMA overlapping [lo, hi) (CMA pages go to the buddy). */
 static bool first_noncma_reserved(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1)
 {
 	bool found = false;
-	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
-		const struct model_range *r = &m->model.reserved[i];
-		uint64_t a = PHYS_PFN(m, r->start), b = PHYS_PFN(m, r->start + r->size);
-		if (!r->cma && a < hi && b > lo && (!found || a < *r0)) {
-			*r0 = a;
-			*r1 = b;
+	struct mb_region r;
+	for (unsigned i = 0; reserved_region(m, i, MB_BOOTING, &r); i++) {
+		if (!r.cma && r.lo < r.hi && r.lo < hi && r.hi > lo && (!found || r.lo < *r0)) {
+			*r0 = r.lo;
+			*r1 = r.hi;
 			found = true;
 		}
 	}
 	return found;
 }
 
-/* The zone of the first boot page: the kernel image starts boot RAM, and QEMU puts the initrd 128 MiB in. */
-static struct zone *late_free_zone(struct mhp_machine *m)
-{
-	const struct model_range *r = &m->model.ram[0];
-	return &m->nodes[r->nid].zones[__pfn_to_section(m, PHYS_PFN(m, r->start))->zone];
-}
-
 /*
  * Models reset_all_zones_managed_pages() and the count memblock_free_all()
- * and the CMA setup make: each zone manages its pages that are not reserved,
- * CMA areas included. What the model file's late_free holds stays reserved
- * until free_late_reserved(); its pages are in the buddy already (the model's
- * reserved ranges describe memory after boot): only the count waits.
+ * and the CMA setup make: each zone manages its pages that boot has not
+ * reserved (the init sections and the initrd still are), CMA areas included.
  */
-static int count_managed_pages(struct mhp_machine *m, struct mhp_err *err)
+static void count_managed_pages(struct mhp_machine *m)
 {
 	m->totalram_pages = 0;
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
@@ -141,34 +184,14 @@ static int count_managed_pages(struct mhp_machine *m, struct mhp_err *err)
 					   memblock_reserved_pages(m, z->zone_start_pfn, zone_end_pfn(z), false);
 			m->totalram_pages += z->managed_pages;
 		}
-	uint64_t late = PHYS_PFN(m, m->model.late_free_initrd + m->model.late_free_initmem);
-	struct zone *z = late_free_zone(m);
-	if (late > z->managed_pages)
-		return mhp_err_set(err, -EINVAL, "model %s: late_free holds %llu pages, more than the %llu its zone manages",
-				   m->model.name, (unsigned long long)late, (unsigned long long)z->managed_pages);
-	z->managed_pages -= late;
-	m->totalram_pages -= late;
-	return 0;
-}
-
-/* Models free_reserved_area() of the initrd (free_initrd_mem()) and the init sections (free_initmem()). */
-void free_late_reserved(struct mhp_machine *m)
-{
-	static const char *const what[] = { "initrd", "unused kernel" };
-	const uint64_t bytes[] = { m->model.late_free_initrd, m->model.late_free_initmem };
-	for (unsigned i = 0; i < ARRAY_SIZE(what); i++) {
-		if (!bytes[i])
-			continue;
-		adjust_managed_page_count(m, late_free_zone(m), (int64_t)PHYS_PFN(m, bytes[i]));
-		pr_info(m, "Freeing %s memory: %lluK", what[i], (unsigned long long)(bytes[i] >> 10));
-	}
 }
 
 /*
  * Models memblock_free_all() and the CMA setup: every boot page that is not
  * reserved goes to the buddy; CMA areas get MIGRATE_CMA pageblocks first.
+ * The init sections and the initrd stay out until their own frees.
  */
-int memblock_free_all(struct mhp_machine *m, struct mhp_err *err)
+void memblock_free_all(struct mhp_machine *m)
 {
 	for (unsigned i = 0; i < m->model.nr_reserved; i++) {
 		const struct model_range *r = &m->model.reserved[i];
@@ -189,5 +212,5 @@ int memblock_free_all(struct mhp_machine *m, struct mhp_err *err)
 			pfn = r1;
 		}
 	}
-	return count_managed_pages(m, err);
+	count_managed_pages(m);
 }

@@ -1,7 +1,9 @@
 /*
  * mm_init.c - the boot layout of nodes and zones: node spans, ZONE_MOVABLE
- * from kernelcore=/movablecore=, each zone's share of every node, and the
- * zone of each boot section. Kernel twin: mm/mm_init.c (Linux 6.12).
+ * from kernelcore=/movablecore=, each zone's share of every node, the zone
+ * of each boot section, and the memory banner once boot memory is in the
+ * buddy. Kernel twin: mm/mm_init.c (Linux 6.12); free_initrd_mem() is
+ * init/initramfs.c's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +236,20 @@ int memmap_init(struct mhp_machine *m, struct mhp_err *err)
 	return 0;
 }
 
+/* free_area_init_node()'s line for each possible node: its span, or that it has no memory. */
+static void log_initmem_setup(struct mhp_machine *m, int nid)
+{
+	const struct pglist_data *p = &m->nodes[nid];
+	if (!p->possible)
+		return;
+	if (!p->node_spanned_pages) {
+		pr_info(m, "Initmem setup node %d as memoryless", nid);
+		return;
+	}
+	pr_info(m, "Initmem setup node %d [mem %#018llx-%#018llx]", nid, (unsigned long long)PFN_PHYS(m, p->node_start_pfn),
+		(unsigned long long)PFN_PHYS(m, p->node_start_pfn + p->node_spanned_pages) - 1);
+}
+
 /* The boot log lines of free_area_init() that the model can produce exactly. */
 void log_zone_ranges(struct mhp_machine *m)
 {
@@ -257,6 +273,53 @@ void log_zone_ranges(struct mhp_machine *m)
 		pr_info(m, "  node %3d: [mem %#018llx-%#018llx]", m->model.ram[i].nid,
 			(unsigned long long)m->model.ram[i].start,
 			(unsigned long long)(m->model.ram[i].start + m->model.ram[i].size - 1));
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		log_initmem_setup(m, nid);
+}
+
+/* K(): pages in KiB. */
+static uint64_t pages_kib(const struct mhp_machine *m, uint64_t pages)
+{
+	return pages << (m->page_shift - 10);
+}
+
+/*
+ * Models mem_init_print_info(), printed once memblock_free_all() is done.
+ * CMA areas reach the buddy later (cma_init_reserved_areas() is a
+ * core_initcall): at this moment the kernel's totalram_pages() and
+ * nr_free_pages() do not count them yet, and totalcma_pages does. The
+ * section sizes are the model file's: constants of one kernel build.
+ */
+void mem_init_print_info(struct mhp_machine *m)
+{
+	const struct model_kernel *k = &m->model.kernel;
+	uint64_t physpages = 0, free = 0, cma = 0;
+	if (!k->present)
+		return;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		physpages += m->nodes[nid].online ? m->nodes[nid].node_present_pages : 0;   /* get_num_physpages() */
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+			free += m->nodes[nid].zones[zid].free_pages;
+			cma += m->nodes[nid].zones[zid].cma_pages;
+		}
+	}
+	MHP_ASSERT(m->totalram_pages >= cma && free >= cma);
+	uint64_t totalram = m->totalram_pages - cma;
+	pr_info(m, "Memory: %lluK/%lluK available (%lluK kernel code, %lluK rwdata, %lluK rodata, %lluK init, "
+		"%lluK bss, %lluK reserved, %lluK cma-reserved)",
+		(unsigned long long)pages_kib(m, free - cma), (unsigned long long)pages_kib(m, physpages),
+		(unsigned long long)(k->code >> 10), (unsigned long long)(k->rwdata >> 10),
+		(unsigned long long)(k->rodata >> 10), (unsigned long long)(k->init.size >> 10),
+		(unsigned long long)(k->bss >> 10), (unsigned long long)pages_kib(m, physpages - totalram - cma),
+		(unsigned long long)pages_kib(m, cma));
+}
+
+/* Models free_initrd_mem() (init/initramfs.c): the initrd's whole pages go back once it is unpacked. */
+void free_initrd_mem(struct mhp_machine *m)
+{
+	const struct model_range *r = &m->model.initrd;
+	if (r->size)
+		free_reserved_area(m, r->start, r->start + r->size, "initrd");
 }
 
 /* Models cmdline_parse_kernelcore() / cmdline_parse_movablecore() -> cmdline_parse_core(): a percentage or a size. */

@@ -244,6 +244,23 @@ void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 	}
 }
 
+/*
+ * Models free_reserved_area(): the whole pages inside [start, end) (bytes)
+ * leave PageReserved for the buddy, each managed again, and the kernel says
+ * how much was freed. The partial pages at the ends stay reserved.
+ */
+uint64_t free_reserved_area(struct mhp_machine *m, uint64_t start, uint64_t end, const char *what)
+{
+	uint64_t lo = PHYS_PFN(m, start + m->page_size - 1), hi = PHYS_PFN(m, end);
+	if (hi <= lo)
+		return 0;
+	for (uint64_t pfn = lo; pfn < hi; pfn++)
+		adjust_managed_page_count(m, pfn_zone(m, pfn), 1);
+	free_range_to_buddy(m, lo, hi);
+	pr_info(m, "Freeing %s memory: %lluK", what, (unsigned long long)((hi - lo) << (m->page_shift - 10)));
+	return hi - lo;
+}
+
 /* Models expand(): split a block down to order, the upper halves back on the lists. */
 static void expand(struct zone *z, uint64_t pfn, unsigned low, unsigned high, int mt)
 {

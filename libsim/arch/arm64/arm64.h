@@ -10,6 +10,7 @@
 void zone_sizes_init(const struct mhp_machine *m, uint64_t dram_start, uint64_t dram_end,
 		     uint64_t max_zone_pfn[MAX_NR_ZONES]);
 int arm64_early_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err);
+void arm64_free_initmem(struct mhp_machine *m);
 void arm64_memory_layout_init(struct mhp_machine *m);
 int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err);
 int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);

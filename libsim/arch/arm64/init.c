@@ -1,13 +1,15 @@
 /*
- * init.c - arm64's boot-time memory layout: the zone limits and the command
- * line words only arm64 reads. Kernel twin: arch/arm64/mm/init.c (with
- * parse_rodata() of arch/arm64/mm/pageattr.c).
+ * init.c - arm64's boot-time memory layout: the zone limits, the command
+ * line words only arm64 reads, and the init sections freed after boot.
+ * Kernel twin: arch/arm64/mm/init.c (with parse_rodata() of
+ * arch/arm64/mm/pageattr.c).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sim/machine.h"
 #include "sim/mmzone.h"
+#include "sim/page_alloc.h"
 #include "arm64.h"
 
 /* Models max_zone_phys(): a zone limit clipped to the end of DRAM. */
@@ -45,4 +47,12 @@ int arm64_early_param(struct mhp_machine *m, const char *word, const char *value
 	else if (value && strchr("yYtT1nNfF0oO", value[0]))
 		m->rodata_full = false;
 	return 0;
+}
+
+/* Models free_initmem(): __init_begin..__init_end, whole pages on arm64, back to the buddy. */
+void arm64_free_initmem(struct mhp_machine *m)
+{
+	const struct model_kernel *k = &m->model.kernel;
+	if (k->present)
+		free_reserved_area(m, k->init.start, k->init.start + k->init.size, "unused kernel");
 }

@@ -17,6 +17,7 @@
 
 #define MAX_NUMNODES 16             /* Debian arm64: NODES_SHIFT 4 */
 #define NUMA_NO_NODE (-1)
+#define NR_CPUS 512                 /* Debian arm64: CONFIG_NR_CPUS */
 #define MODEL_MAX_RANGES 64         /* boot RAM, hotplug and reserved ranges per model */
 #define MODEL_MAX_SIMPLIFICATIONS 32
 #define LOG_RING_LINES 4096         /* printk ring: oldest lines fall out */

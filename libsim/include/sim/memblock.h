@@ -11,9 +11,7 @@
 uint64_t memblock_reserved_pages(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool cma);
 bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
 			      uint64_t *pfn, const char **what);
-int memblock_free_all(struct mhp_machine *m, struct mhp_err *err);
-void free_late_reserved(struct mhp_machine *m);
+void memblock_free_all(struct mhp_machine *m);
 int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
-bool first_reserved_in(const struct mhp_machine *m, uint64_t lo, uint64_t hi, uint64_t *r0, uint64_t *r1);
 
 #endif

@@ -51,6 +51,9 @@ int memory_block_sysfs_write(struct mhp_machine *m, struct memory_block *mem, co
 			     const char *value, size_t len);
 int memory_notify(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 int kstrtobool(const char *s, size_t len, bool *res);
+int kstrtoull(const char *s, size_t len, uint64_t *res);
+int soft_offline_page_store(struct mhp_machine *m, const char *value, size_t len);
+int hard_offline_page_store(struct mhp_machine *m, const char *value, size_t len);
 int register_memory_notifier(struct mhp_machine *m, int id, int priority);
 void unregister_memory_notifier(struct mhp_machine *m, int id);
 int *inject_error_slot(struct mhp_machine *m, const char *event);

@@ -40,6 +40,17 @@ struct kalloc_params {
 	char recording[160];          /* the recordings the sizes were fitted to */
 };
 
+/*
+ * The kernel image as mem_init_print_info() reports it: section sizes in
+ * bytes, constants of one kernel build (the model file says which), and
+ * where its init sections lie (free_initmem() frees them after boot).
+ */
+struct model_kernel {
+	bool present;                   /* the model file gives the sizes: the banner is printed */
+	uint64_t code, rwdata, rodata, bss;
+	struct model_range init;        /* __init_begin..__init_end */
+};
+
 struct mhp_model {
 	char name[64];
 	char arch[16];                  /* arch_find(): "arm64" unless the model file says */
@@ -53,13 +64,14 @@ struct mhp_model {
 	int default_online_type;        /* CONFIG_MHP_DEFAULT_ONLINE_TYPE_* */
 	char cmdline[512];              /* default kernel command line */
 	unsigned nr_nodes;
-	struct { int nid; bool has_cpu; } nodes[MAX_NUMNODES];
+	unsigned nr_cpus;               /* possible CPUs, numbered across the nodes in the order listed */
+	struct { int nid; bool has_cpu; unsigned nr_cpus; } nodes[MAX_NUMNODES];
 	unsigned nr_ram, nr_hotplug, nr_reserved;
 	struct model_range ram[MODEL_MAX_RANGES];
 	struct model_range hotplug[MODEL_MAX_RANGES];
 	struct model_range reserved[MODEL_MAX_RANGES];
-	uint64_t late_free_initrd;      /* late_free: held until boot's end, then free_initrd_mem() */
-	uint64_t late_free_initmem;     /* and free_initmem(): bytes, after the initcalls' watermarks */
+	struct model_kernel kernel;
+	struct model_range initrd;      /* the boot loader's initrd, in bytes; size 0: none */
 	unsigned nr_simplifications;
 	char simplifications[MODEL_MAX_SIMPLIFICATIONS][256];
 	struct kalloc_params kalloc;    /* kernel_allocations: the kernel's own allocations by cause */

@@ -17,6 +17,7 @@ int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_k
 void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind);
 void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order);
 void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
+uint64_t free_reserved_area(struct mhp_machine *m, uint64_t start, uint64_t end, const char *what);
 uint64_t move_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt);
 uint64_t take_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn);

@@ -1,0 +1,138 @@
+/*
+ * test_boot.c - what a boot prints about memory, and the accounting behind
+ * it: the lines are the reference kernel's (Debian 6.12.95 under QEMU, the
+ * lane's machines), each a fact the model must keep.
+ */
+#include "helpers.h"
+#include "sim/machine.h"
+#include "sim/mmzone.h"
+
+#include <string.h>
+
+/* The index of the first log line that starts with prefix, or -1. */
+static long log_find(struct mhp_machine *m, const char *prefix)
+{
+	for (uint64_t i = 0; i < mhp_log_count(m); i++)
+		if (strncmp(mhp_log_line(m, i, NULL), prefix, strlen(prefix)) == 0)
+			return (long)i;
+	return -1;
+}
+
+static const char *log_at(struct mhp_machine *m, long i)
+{
+	assert_true(i >= 0);
+	return mhp_log_line(m, (uint64_t)i, NULL);
+}
+
+/* mem_init_print_info(): the banner counts init and initrd as reserved, CMA apart (mm/mm_init.c). */
+static void test_banner_counts_init_and_initrd_as_reserved(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	assert_string_equal(log_at(m, log_find(m, "Memory: ")),
+			    "Memory: 915424K/1048576K available (15552K kernel code, 3826K rwdata, 13928K rodata, "
+			    "9664K init, 941K bss, 67616K reserved, 65536K cma-reserved)");
+	mhp_machine_free(m);
+}
+
+/* free_initrd_mem() then free_initmem() follow the banner, each freeing whole pages (init/initramfs.c, arm64). */
+static void test_initrd_then_init_sections_are_freed(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	long banner = log_find(m, "Memory: ");
+	assert_string_equal(log_at(m, banner + 1), "Freeing initrd memory: 992K");
+	assert_string_equal(log_at(m, banner + 2), "Freeing unused kernel memory: 9664K");
+	/* 16904 pages reserved at the banner, 248 + 2416 freed since: 14240 left unmanaged. */
+	assert_int_equal(m->nodes[0].zones[ZONE_DMA].managed_pages, 262144 - 14240);
+	assert_string_equal(sysfs_read(m, "/proc/meminfo"), "MemTotal:         991616 kB\n"
+			    "MemFree:          991616 kB\nCmaTotal:          65536 kB\nCmaFree:           65536 kB\n");
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* free_reserved_area() frees whole pages only: the initrd's partly used last page stays reserved. */
+static void test_initrd_last_page_stays_reserved(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory9/state", "offline"), -EBUSY);
+	assert_int_equal(log_find(m, "page: refcount:1 mapcount:0 mapping:0000000000000000 index:0x0 pfn:0x480f8"),
+			 (long)mhp_log_count(m) - 3);
+	mhp_machine_free(m);
+}
+
+/* The 16K kernel's own sections, and the same initrd in 16 KiB pages: 63 reserved, 62 freed. */
+static void test_banner_of_the_16k_kernel(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-16k", NULL);
+	long banner = log_find(m, "Memory: ");
+	assert_string_equal(strstr(log_at(m, banner), "(15552K"),
+			    "(15552K kernel code, 3850K rwdata, 14032K rodata, 9920K init, 1041K bss, 55152K reserved, "
+			    "65536K cma-reserved)");
+	assert_string_equal(log_at(m, banner + 1), "Freeing initrd memory: 992K");
+	assert_string_equal(log_at(m, banner + 2), "Freeing unused kernel memory: 9920K");
+	mhp_machine_free(m);
+}
+
+/* Two nodes: physpages and reserved span both; free_area_init_node() says each node's span. */
+static void test_two_node_boot_lines(void **state)
+{
+	(void)state;
+	static const char *const lines[] = {
+		"Zone ranges:",
+		"  DMA      [mem 0x0000000040000000-0x000000007fffffff]",
+		"  DMA32    empty",
+		"  Normal   empty",
+		"  Device   empty",
+		"Movable zone start for each node",
+		"Early memory node ranges",
+		"  node   0: [mem 0x0000000040000000-0x000000005fffffff]",
+		"  node   1: [mem 0x0000000060000000-0x000000007fffffff]",
+		"Initmem setup node 0 [mem 0x0000000040000000-0x000000005fffffff]",
+		"Initmem setup node 1 [mem 0x0000000060000000-0x000000007fffffff]",
+	};
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-2node-4k", NULL);
+	long first = log_find(m, "Zone ranges:");
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++)
+		assert_string_equal(log_at(m, first + (long)i), lines[i]);
+	assert_non_null(strstr(log_at(m, log_find(m, "Memory: ")), " 66092K reserved, 65536K cma-reserved)"));
+	mhp_machine_free(m);
+}
+
+/* movablecore=512M: the "Node 0:" line, and the reserved pages below the boundary as the kernel has them. */
+static void test_movablecore_splits_reserved_pages_as_the_kernel(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online movablecore=512M");
+	assert_string_equal(log_at(m, log_find(m, "Movable zone start for each node") + 1), "  Node 0: 0x0000000060000000");
+	assert_int_equal(m->nodes[0].zones[ZONE_DMA].managed_pages, 122191);
+	assert_int_equal(m->nodes[0].zones[ZONE_MOVABLE].managed_pages, 125713);
+	mhp_machine_free(m);
+}
+
+/* A model that gives no kernel sizes (no recording has them) prints no banner and frees nothing. */
+static void test_no_banner_without_kernel_sizes(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-64k", NULL);
+	assert_int_equal(log_find(m, "Memory: "), -1);
+	assert_int_equal(log_find(m, "Freeing "), -1);
+	mhp_machine_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_banner_counts_init_and_initrd_as_reserved),
+		cmocka_unit_test(test_initrd_then_init_sections_are_freed),
+		cmocka_unit_test(test_initrd_last_page_stays_reserved),
+		cmocka_unit_test(test_banner_of_the_16k_kernel),
+		cmocka_unit_test(test_two_node_boot_lines),
+		cmocka_unit_test(test_movablecore_splits_reserved_pages_as_the_kernel),
+		cmocka_unit_test(test_no_banner_without_kernel_sizes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
