@@ -213,8 +213,7 @@ def replay_section(rows, doc):
         return
     k = sum(r["kernel_boot_s"] + r["kernel_steps_s"] for r in rows)
     s = sum(r["simulator_s"] for r in rows)
-    doc.append("## Replay against the real kernel
-")
+    doc.append("## Replay against the real kernel\n")
     doc.append("The real kernel's time is what the reference lane recorded (`scenarios/reference/NAME.time`: Debian's "
                "6.12 under QEMU TCG, boot to the shell's prompt plus each step without its observation); the "
                "simulator's is the best of several `mhpsim run --quiet` of the same scenario here, boot and every "

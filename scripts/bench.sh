@@ -61,12 +61,13 @@ python3 bench/report.py "$out" "$doc" "$img"
 echo "report: $doc"
 if [ -n "$smoke" ]; then
   # The smoke proves each part produced something: every result file and plot is there and not empty.
-  for f in "$out"/teardown.json "$out"/scale.json "$out"/migrate.json "$out"/callgrind.json \
+  for f in "$out"/teardown.json "$out"/scale.json "$out"/migrate.json "$out"/callgrind.json "$out"/replay.json \
            "$img"/teardown-4K-page.svg "$img"/scale-time.svg "$img"/scale-memory.svg; do
     [ -s "$f" ] || { echo "bench smoke: $f is missing or empty"; exit 1; }
   done
   python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r and all(x['ratio_to_floor'] for x in r)" \
     "$out/callgrind.json"
   grep -q '^## Goals' "$doc"
+  grep -q '^## Replay against the real kernel' "$doc"
   echo "bench smoke: every benchmark ran, and the report was generated"
 fi
