@@ -13,7 +13,7 @@ const char *src_path(const char *rel)
 	return buf;
 }
 
-struct mhp_machine *boot_model(const char *name, const char *cmdline)
+struct mhp_machine *boot_model_args(const char *name, const struct mhp_boot_args *args)
 {
 	char rel[256];
 	struct mhp_err err = { 0 };
@@ -22,13 +22,18 @@ struct mhp_machine *boot_model(const char *name, const char *cmdline)
 	snprintf(rel, sizeof(rel), "models/%s.yaml", name);
 	if (mhp_model_load(src_path(rel), &model, &err))
 		fail_msg("model: %s", err.msg);
-	/* Unit tests check one mechanism at a time: the kernel's own allocations stay off (test_slab turns them on). */
-	struct mhp_boot_args args = { .cmdline = cmdline, .no_kernel_allocations = 1 };
-	int ret = mhp_machine_boot(model, &args, &m, &err);
+	int ret = mhp_machine_boot(model, args, &m, &err);
 	mhp_model_free(model);
 	if (ret)
 		fail_msg("boot: %s", err.msg);
 	return m;
+}
+
+struct mhp_machine *boot_model(const char *name, const char *cmdline)
+{
+	/* Unit tests check one mechanism at a time: the kernel's own allocations stay off (test_slab turns them on). */
+	struct mhp_boot_args args = { .cmdline = cmdline, .no_kernel_allocations = 1 };
+	return boot_model_args(name, &args);
 }
 
 const char *sysfs_read(struct mhp_machine *m, const char *path)

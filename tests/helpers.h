@@ -15,6 +15,7 @@
 
 /* Boots models/<name>.yaml with cmdline (NULL: the model's own); fails the test on error. */
 struct mhp_machine *boot_model(const char *name, const char *cmdline);
+struct mhp_machine *boot_model_args(const char *name, const struct mhp_boot_args *args);
 /* Reads a file; returns a static buffer (valid until the next call). */
 const char *sysfs_read(struct mhp_machine *m, const char *path);
 /* Writes value as echo does (with a newline); returns 0 or -errno. */

@@ -11,17 +11,8 @@
 
 static struct mhp_machine *boot_with_kalloc(const char *cmdline)
 {
-	struct mhp_err err = { 0 };
-	struct mhp_model *model = NULL;
-	struct mhp_machine *m = NULL;
-	if (mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err))
-		fail_msg("model: %s", err.msg);
 	struct mhp_boot_args args = { .cmdline = cmdline };
-	int ret = mhp_machine_boot(model, &args, &m, &err);
-	mhp_model_free(model);
-	if (ret)
-		fail_msg("boot: %s", err.msg);
-	return m;
+	return boot_model_args("qemu-virt-arm64-4k", &args);
 }
 
 /* One step of the lane: the action, bracketed by the kernel's activity around it. */
