@@ -34,7 +34,8 @@
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
 #define SNAPSHOT_VERSION 7u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
-				 6: watermarks, the kernel's own allocations (mm/slab.c); 7: a page's short-term references */
+				 6: watermarks, the kernel's own allocations (mm/slab.c); 7: a page's short-term
+				 references, virtio-mem's requested size at boot */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -149,6 +150,7 @@ static void ser_ranges(struct ser *s, struct model_range *r, unsigned *n)
 		SER(s, r[i].cma);
 		SER(s, r[i].pool);
 		SER(s, r[i].block_size);
+		SER(s, r[i].requested_size);
 		SER(s, r[i].line);
 		SER(s, r[i].col);
 	}
