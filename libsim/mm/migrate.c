@@ -49,12 +49,13 @@ static bool other_memory_node(const struct mhp_machine *m, int nid)
 
 /*
  * Models what stops migrate_pages() at one folio whatever its passes do: a
- * long-term pinned anon folio stays mapped (try_to_migrate() will not unmap a
- * maybe-DMA-pinned exclusive page), so migrate_folio_unmap() says -EAGAIN; a
- * short-term reference lets the unmap through, but folio_migrate_mapping()
- * finds more references than the mappings explain, so migrate_folio_move()
- * says -EAGAIN. Both are retried (NR_MAX_MIGRATE_PAGES_RETRY passes) and the
- * folio is then counted as failed.
+ * pinned anon folio stays mapped (try_to_migrate() will not unmap a
+ * maybe-DMA-pinned exclusive page: a long-term pin, or O_DIRECT's short-term
+ * FOLL_PIN), so migrate_folio_unmap() says -EAGAIN; a plain reference
+ * (vmsplice's) lets the unmap through, but folio_migrate_mapping() finds more
+ * references than the mappings explain, so migrate_folio_move() says -EAGAIN.
+ * Both are retried (NR_MAX_MIGRATE_PAGES_RETRY passes) and the folio is then
+ * counted as failed.
  */
 static bool folio_refs_block_migration(const struct page_state *src)
 {
