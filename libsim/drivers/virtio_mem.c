@@ -13,8 +13,10 @@
  * memory block): whole big blocks are added, offlined and removed.
  *
  * Simplified, and said so in docs/model.md: one device per machine (the first
- * virtio_mem region), requests are handled at once (the workqueue runs when
- * the requested size changes; the retry timer is a later run), the device
+ * virtio_mem region), requests are handled at once (the workqueue runs at
+ * probe and when the requested size changes; the retry timer is a later run,
+ * and the probe's run is over before boot ends, where the kernel's goes on
+ * beside user space), the device
  * never refuses a plug or unplug request, and the parent "virtio0" resource
  * is not in /proc/iomem.
  */
