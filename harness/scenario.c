@@ -573,9 +573,13 @@ int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struc
 		return mhp_err_set(err, -EINVAL, "%s: model %s is not one the reference lane boots "
 				   "(qemu-virt-arm64-4k or -16k, with a virtio-mem region)", sc->file, mo.name);
 	fprintf(out, "# flavour %s\n# cmdline %s\n", flavour, sc->has_cmdline ? sc->cmdline : mo.cmdline);
-	/* The QEMU machine: the virtio-mem device's block-size and node, and each NUMA node's boot RAM. */
-	fprintf(out, "# machine vm-block-size=%lluM vm-node=%d nodes=", (unsigned long long)(vm.block_size >> 20), vm.nid);
-	struct reference_state rs = { .vm = vm, .page_size = 1ull << mo.page_shift };
+	/*
+	 * The QEMU machine: the virtio-mem device's block-size, node and requested-size (what its
+	 * driver plugs at probe), and each NUMA node's boot RAM.
+	 */
+	fprintf(out, "# machine vm-block-size=%lluM vm-node=%d vm-requested-size=%lluM nodes=",
+		(unsigned long long)(vm.block_size >> 20), vm.nid, (unsigned long long)(vm.requested_size >> 20));
+	struct reference_state rs = { .vm = vm, .page_size = 1ull << mo.page_shift, .plugged = vm.requested_size };
 	for (unsigned i = 0; inspect_model_range(sc->model, INSPECT_RAM, i, &ram); i++) {
 		fprintf(out, "%s%lluM", i ? "," : "", (unsigned long long)(ram.size >> 20));
 		rs.boot_ram += ram.size;

@@ -237,7 +237,10 @@ static int parse_fail_alloc(const struct step_parse *c, const struct ynode *n, c
 	return ret;
 }
 
-/* alloc: {kind, pages, node, tag} / free: {tag, pages} / where: {tag, pages, zone, node, block, not_block} */
+/*
+ * alloc: {kind, pages, node, tag} / free, hold, release: {tag, pages} /
+ * where: {tag, pages, zone, node, block, not_block}
+ */
 static int parse_workload(const struct step_parse *c, const struct ynode *n, const struct ynode *action,
 			  struct step *st)
 {
@@ -468,6 +471,13 @@ static void describe_free(const struct step *st, char *buf, size_t cap)
 		 (unsigned long long)(st->start + st->size - 1));
 }
 
+static void describe_hold(const struct step *st, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "workload %s a short-term reference on tags %llu..%llu (vmsplice, O_DIRECT in flight)",
+		 st->kind == STEP_HOLD ? "takes" : "drops", (unsigned long long)st->start,
+		 (unsigned long long)(st->start + st->size - 1));
+}
+
 static void describe_modprobe(const struct step *st, char *buf, size_t cap)
 {
 	snprintf(buf, cap, "modprobe %s priority=%llu", st->kind_name, (unsigned long long)st->start);
@@ -655,7 +665,7 @@ static void write_alloc(FILE *f, const struct step *st)
 	fputs(" }\n", f);
 }
 
-/* free and where: the run of tags, then where's optional checks. */
+/* free, hold, release and where: the run of tags, then where's optional checks. */
 static void write_tags(FILE *f, const struct step *st)
 {
 	write_word(f, st);
@@ -708,6 +718,9 @@ static void write_virtio_mem(FILE *f, const struct step *st)
 
 #define KEYS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define SIM_CHECK "skip a check of the model"
+/* A vmsplice into a pipe never read, or an O_DIRECT transfer held in flight: busybox can do neither. */
+#define DEPART_HOLD "depart a short-term page reference (vmsplice, O_DIRECT in flight) has no guest-side tool: " \
+		    "the guest's busybox has no vmsplice"
 
 const struct step_ops step_table[NR_STEP_KINDS] = {
 	[STEP_SAY] = { "say", KEYS("say"), NULL, EXPECT_NONE, parse_say, step_run_nothing, NULL, describe_say,
@@ -761,4 +774,8 @@ const struct step_ops step_table[NR_STEP_KINDS] = {
 	[STEP_VIRTIO_MEM] = { "virtio_mem", KEYS("virtio_mem", "expect", "log"), KEYS("requested_size", "plugged"),
 			      EXPECT_ERRNO, parse_virtio_mem, step_run_virtio_mem, NULL, describe_virtio_mem,
 			      reference_virtio_mem, NULL, write_virtio_mem },
+	[STEP_HOLD] = { "hold", KEYS("hold", "expect"), KEYS("tag", "pages"), EXPECT_ERRNO, parse_workload,
+			step_run_hold, NULL, describe_hold, NULL, DEPART_HOLD, write_tags },
+	[STEP_RELEASE] = { "release", KEYS("release", "expect"), KEYS("tag", "pages"), EXPECT_ERRNO, parse_workload,
+			   step_run_release, NULL, describe_hold, NULL, DEPART_HOLD, write_tags },
 };

@@ -25,7 +25,8 @@
 enum step_kind {
 	STEP_SAY, STEP_READ, STEP_WRITE, STEP_LIST, STEP_READLINK, STEP_ADD, STEP_REMOVE,
 	STEP_ZONEINFO, STEP_MEMINFO, STEP_VMSTAT, STEP_TOUCH, STEP_PAGETABLES, STEP_FAIL_ALLOC,
-	STEP_ALLOC, STEP_FREE, STEP_WHERE, STEP_RETRIES, STEP_MODPROBE, STEP_RMMOD, STEP_VIRTIO_MEM, NR_STEP_KINDS,
+	STEP_ALLOC, STEP_FREE, STEP_WHERE, STEP_RETRIES, STEP_MODPROBE, STEP_RMMOD, STEP_VIRTIO_MEM, STEP_HOLD, STEP_RELEASE,
+	NR_STEP_KINDS,
 };
 
 enum { TOUCH_PHYS = MHP_TOUCH_PHYS, TOUCH_STRUCT_PAGE = MHP_TOUCH_STRUCT_PAGE, TOUCH_VA = MHP_TOUCH_VA };
@@ -139,6 +140,8 @@ int step_run_pagetables(struct step_env *env, const struct step *st);
 int step_run_fail_alloc(struct step_env *env, const struct step *st);
 int step_run_alloc(struct step_env *env, const struct step *st);
 int step_run_free(struct step_env *env, const struct step *st);
+int step_run_hold(struct step_env *env, const struct step *st);
+int step_run_release(struct step_env *env, const struct step *st);
 int step_run_where(struct step_env *env, const struct step *st);
 int step_run_retries(struct step_env *env, const struct step *st);
 int step_run_modprobe(struct step_env *env, const struct step *st);

@@ -136,6 +136,16 @@ int step_run_free(struct step_env *env, const struct step *st)
 	return mhp_workload_free(env->m, (uint32_t)st->start, st->size, &env->op_err);
 }
 
+int step_run_hold(struct step_env *env, const struct step *st)
+{
+	return mhp_workload_hold(env->m, (uint32_t)st->start, st->size, &env->op_err);
+}
+
+int step_run_release(struct step_env *env, const struct step *st)
+{
+	return mhp_workload_release(env->m, (uint32_t)st->start, st->size, &env->op_err);
+}
+
 int step_run_retries(struct step_env *env, const struct step *st)
 {
 	mhp_machine_set_offline_retries(env->m, (uint32_t)st->start);

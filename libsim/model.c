@@ -88,6 +88,14 @@ static int parse_range(struct model_ctx *c, struct ynode *n, const char *what,
 			return yerr(c->doc, v, c->err, "block_size: a virtio_mem device's block size: a power of two that "
 				    "divides its region");
 	}
+	if ((v = ymap_get(n, "requested_size"))) {
+		if ((ret = yget_size(c->doc, v, "requested_size", &r->requested_size, c->err)))
+			return ret;
+		/* QEMU refuses a requested-size that is not whole blocks of the device or exceeds its memory. */
+		if (strcmp(r->name, "virtio_mem") != 0 || r->requested_size > r->size || r->requested_size % r->block_size)
+			return yerr(c->doc, v, c->err, "requested_size: a virtio_mem device's size plugged at boot: a multiple "
+				    "of its block size, at most its region");
+	}
 	if ((v = ymap_get(n, "pool"))) {
 		static const char *const pools[] = { "none", "pgtable", "memmap", NULL };
 		if ((ret = yget_enum(c->doc, v, "pool", pools, &r->pool, c->err)))
@@ -499,7 +507,8 @@ static int parse_model(struct model_ctx *c)
 		"kernel_allocations", "iomem", NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
-	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", NULL };
+	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", "requested_size",
+						    NULL };
 	static const char *const reserved_keys[] = { "start", "size", "name", "cma", "pool", NULL };
 	static const char *const initrd_keys[] = { "start", "size", NULL };
 	struct ynode *root = c->doc->root, *v;

@@ -33,9 +33,10 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 6u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+#define SNAPSHOT_VERSION 7u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
 				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
-				 image's sections and the initrd */
+				 image's sections and the initrd; 7: a page's short-term references, virtio-mem's
+				 requested size at boot */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -147,6 +148,7 @@ static void ser_model_range(struct ser *s, struct model_range *r)
 	SER(s, r->cma);
 	SER(s, r->pool);
 	SER(s, r->block_size);
+	SER(s, r->requested_size);
 	SER(s, r->line);
 	SER(s, r->col);
 }
@@ -253,7 +255,7 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 			SER(s, p->tag);
 			SER(s, p->kind);
 			ser_range(s, p->kind, 0, NR_PAGE_KINDS - 1, "bad page kind");
-			SER(s, p->pin);
+			SER(s, p->refs);
 			SER(s, p->order);
 			ser_range(s, p->order, 0, m->max_page_order, "bad page order");
 			SER(s, p->head);

@@ -43,10 +43,15 @@ class QmpRefused(RuntimeError):
     """QEMU answered a QMP command with an error."""
 
 
+def machine_words(machine):
+    return dict(w.split("=", 1) for w in machine.split())
+
+
 def machine_args(machine):
     """QEMU's memory arguments for a '# machine' line of mhpsim reference-steps:
-    vm-block-size=SIZE vm-node=N nodes=SIZE[,SIZE...] (each NUMA node's boot RAM)."""
-    kv = dict(w.split("=", 1) for w in machine.split())
+    vm-block-size=SIZE vm-node=N vm-requested-size=SIZE nodes=SIZE[,SIZE...] (each NUMA node's
+    boot RAM); vm-requested-size is what the device asks for from the start (its driver plugs it at probe)."""
+    kv = machine_words(machine)
     nodes = kv.get("nodes", "1024M").split(",")
     total = sum(size_bytes(n) for n in nodes) >> 20
     args = ["-m", "%dM,maxmem=%dM" % (total, total + 3072)]
@@ -55,8 +60,8 @@ def machine_args(machine):
             args += ["-object", "memory-backend-ram,id=ram%d,size=%s" % (i, n),
                      "-numa", "node,nodeid=%d,memdev=ram%d" % (i, i)]
     args += ["-object", "memory-backend-ram,id=vmem0,size=1G",
-             "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=%s,requested-size=0,block-size=%s"
-             % (kv.get("vm-node", "0"), kv.get("vm-block-size", "2M"))]
+             "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=%s,requested-size=%s,block-size=%s"
+             % (kv.get("vm-node", "0"), kv.get("vm-requested-size", "0"), kv.get("vm-block-size", "2M"))]
     return args
 
 
@@ -80,6 +85,11 @@ class Guest:
         self.qmp_file = self.qmp.makefile("rw")
         self.qmp_file.readline()                       # the greeting
         self.command("qmp_capabilities")
+        # A device started with a requested size is plugged by the driver's probe, from its workqueue,
+        # while /init goes on: the boot is observed once that has settled.
+        boot_size = size_bytes(machine_words(machine).get("vm-requested-size", "0"))
+        if boot_size:
+            self.settle(boot_size)
 
     def lines(self, timeout):
         """Yields the guest's console lines until timeout (seconds) passes without the wanted one."""
@@ -125,6 +135,10 @@ class Guest:
     def plug(self, size):
         """qom-set requested-size, then wait until the device's size stops moving (the driver settled)."""
         self.command("qom-set", path="/machine/peripheral/vm0", property="requested-size", value=size)
+        self.settle(size)
+
+    def settle(self, size):
+        """Waits until the device's size reaches size or stops moving, then until the blocks' states stop."""
         last, since = None, time.monotonic()
         while time.monotonic() - since < 3:
             now = self.command("qom-get", path="/machine/peripheral/vm0", property="size")

@@ -263,6 +263,51 @@ static void test_block_holding_page_tables_cannot_go(void **state)
 	mhp_machine_free(m);
 }
 
+/* The first kernel log line from seq on that equals line: its number, or fails. */
+static uint64_t log_line_at(struct mhp_machine *m, uint64_t seq, const char *line)
+{
+	for (; seq < mhp_log_count(m); seq++)
+		if (strcmp(mhp_log_line(m, seq, NULL), line) == 0)
+			return seq;
+	fail_msg("no kernel log line \"%s\"", line);
+	return 0;
+}
+
+/*
+ * QEMU's requested-size= on its command line: the probe's first run of the
+ * workqueue (virtio_mem_probe queues it with the config changed) logs the
+ * sizes after the init lines and plugs, before anyone asks.
+ */
+static void test_device_requested_at_boot_is_plugged_at_probe(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k-plugged-at-boot", NULL);
+	struct mhp_virtio_mem_info vi;
+	uint64_t at = log_line_at(m, 0, "virtio_mem virtio0: subblock size: 0x200000");
+	at = log_line_at(m, at, "virtio_mem virtio0: plugged size: 0x0");
+	assert_string_equal(mhp_log_line(m, at + 1, NULL), "virtio_mem virtio0: requested size: 0x10000000");
+	assert_int_equal(mhp_virtio_mem_info(m, &vi), 0);
+	assert_int_equal(vi.requested, 256 * MiB);
+	assert_int_equal(vi.plugged, 256 * MiB);
+	assert_string_equal(sysfs_read(m, MEM "memory17/valid_zones"), "Normal\n");
+	mhp_machine_free(m);
+}
+
+/* The blocks plugged at probe are onlined as memhp_default_state says, or not at all. */
+static void test_device_requested_at_boot_follows_memhp_default_state(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k-plugged-at-boot", "memhp_default_state=online_movable");
+	assert_string_equal(sysfs_read(m, MEM "memory16/valid_zones"), "Movable\n");
+	assert_int_equal(zoneinfo_value(m, "Movable", "managed"), 65536);
+	mhp_machine_free(m);
+	m = boot_model("qemu-virt-arm64-4k-plugged-at-boot", "memhp_default_state=offline");
+	assert_string_equal(sysfs_read(m, MEM "memory16/state"), "offline\n");
+	assert_string_equal(sysfs_read(m, MEM "memory17/state"), "offline\n");
+	assert_int_equal(zoneinfo_value(m, "Normal", "present"), 0);
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +328,8 @@ int main(void)
 		cmocka_unit_test(test_memmap_on_memory_force_logs_its_waste),
 		cmocka_unit_test(test_memmap_on_memory_needs_4k_pages),
 		cmocka_unit_test(test_block_holding_page_tables_cannot_go),
+		cmocka_unit_test(test_device_requested_at_boot_is_plugged_at_probe),
+		cmocka_unit_test(test_device_requested_at_boot_follows_memhp_default_state),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -181,7 +181,7 @@ static void test_reference_steps_of_workloads(void **state)
 	FILE *f = open_memstream(&out, &len);
 	assert_int_equal(mhp_scenario_reference_steps(sc, f, &err), 0);
 	fclose(f);
-	assert_non_null(strstr(out, "\n# machine vm-block-size=2M vm-node=0 nodes=1024M\n"));
+	assert_non_null(strstr(out, "\n# machine vm-block-size=2M vm-node=0 vm-requested-size=0M nodes=1024M\n"));
 	assert_string_equal(strchr(strchr(strchr(out, '\n') + 1, '\n') + 1, '\n') + 1,
 			    "plug 128M\nfill 1 10\nfill 100 5\ndrop 1\n"
 			    "depart the free is not one whole tmpfs file the guest wrote\n"
@@ -193,6 +193,52 @@ static void test_reference_steps_of_workloads(void **state)
 	mhp_scenario_free(sc);
 }
 
+/* The reference-steps text of a scenario given as YAML: its caller frees it. */
+static char *reference_steps_of(const char *yaml)
+{
+	struct mhp_scenario *sc = NULL;
+	struct mhp_err err = { 0 };
+	if (mhp_scenario_load_buffer(yaml, strlen(yaml), MHPSIM_SOURCE_DIR "/scenarios/t.yaml", NULL, &sc, &err))
+		fail_msg("%s", err.msg);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	assert_int_equal(mhp_scenario_reference_steps(sc, f, &err), 0);
+	fclose(f);
+	mhp_scenario_free(sc);
+	return out;
+}
+
+/*
+ * A device started with requested-size= tells QEMU so on the machine line, and
+ * the translation counts what the driver plugged at probe: an add of the next
+ * block (an older scenario's way to plug) asks for 384M, not 128M.
+ */
+static void test_reference_machine_of_a_device_plugged_at_boot(void **state)
+{
+	(void)state;
+	char *out = reference_steps_of("scenario: t\nmodel: qemu-virt-arm64-4k-plugged-at-boot\nsteps:\n"
+				       "  - add_memory: { start: 0x90000000, size: 128M, driver: virtio_mem }\n");
+	assert_non_null(strstr(out, "\n# machine vm-block-size=2M vm-node=0 vm-requested-size=256M nodes=1024M\n"));
+	assert_non_null(strstr(out, "\nplug 384M\n"));
+	free(out);
+}
+
+/* A short-term page reference has no guest-side tool: the lane departs there and says why. */
+static void test_reference_departs_at_a_short_term_reference(void **state)
+{
+	(void)state;
+	char *out = reference_steps_of("scenario: t\nmodel: qemu-virt-arm64-4k\nsteps:\n"
+				       "  - alloc: { kind: anon, pages: 1, tag: 1 }\n  - hold: { tag: 1 }\n"
+				       "  - release: { tag: 1 }\n");
+	const char *depart = "depart a short-term page reference (vmsplice, O_DIRECT in flight) has no guest-side "
+			     "tool: the guest's busybox has no vmsplice\n";
+	char *hold = strstr(out, depart);
+	assert_non_null(hold);
+	assert_non_null(strstr(hold + 1, depart));   /* release too */
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_simulator_observation),
 		cmocka_unit_test(test_fidelity_compare),
 		cmocka_unit_test(test_reference_steps_of_workloads),
+		cmocka_unit_test(test_reference_machine_of_a_device_plugged_at_boot),
+		cmocka_unit_test(test_reference_departs_at_a_short_term_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -281,6 +281,125 @@ static void test_two_nodes_fallback_order(void **state)
 	mhp_machine_free(m);
 }
 
+/* A ZONE_MOVABLE machine whose memory16 holds tags 1..100 (anon), tag 42 with a short-term reference. */
+static struct mhp_machine *movable_with_a_held_page(void)
+{
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online_movable");
+	struct mhp_err err = { 0 };
+	add_virtio_mem(m, 0x80000000, 128 * MiB);
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 100, 1, &err), 0);
+	assert_int_equal(mhp_workload_hold(m, 42, 1, &err), 0);
+	return m;
+}
+
+/* A short-term reference (vmsplice, O_DIRECT) leaves the page in ZONE_MOVABLE: no FOLL_LONGTERM migration. */
+static void test_short_term_reference_stays_in_movable(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = movable_with_a_held_page();
+	struct mhp_err err = { 0 };
+	uint64_t pfn;
+	assert_int_equal(mhp_workload_where(m, 42, &pfn), 0);
+	assert_int_equal(pfn, 0x80029);
+	assert_int_equal(mhp_check_all(m, &err), 0);   /* ZONE-MOVABLE: only long-term pins are kept out */
+	mhp_machine_free(m);
+}
+
+/*
+ * The referenced folio fails each migrate_pages() call, which returns the
+ * number of folios left (1), not -EAGAIN; offline_pages() loops until the
+ * signal (mm/migrate.c: folio_migrate_mapping; mm/memory_hotplug.c).
+ */
+static void test_referenced_page_makes_offline_retry_until_a_signal(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = movable_with_a_held_page();
+	uint64_t seq = mhp_log_count(m), pfn;
+	mhp_machine_set_offline_retries(m, 2);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory16/state", "offline"), -EINTR);
+	assert_int_equal(mhp_log_count(m) - seq, 3);
+	assert_string_equal(mhp_log_line(m, seq, NULL), "migrating pfn 80029 failed ret:1");
+	assert_string_equal(mhp_log_line(m, seq + 1, NULL), "migrating pfn 80029 failed ret:1");
+	assert_string_equal(last_log(m), "memory offlining [mem 0x80000000-0x87ffffff] failed due to signal backoff");
+	assert_int_equal(mhp_workload_where(m, 42, &pfn), 0);
+	assert_int_equal(pfn, 0x80029);
+	assert_int_equal(mhp_workload_where(m, 43, &pfn), 0);
+	assert_true(pfn < 0x80000);   /* the others moved on the way */
+	mhp_machine_free(m);
+}
+
+/* Once the reference is dropped, the same offline migrates the page and succeeds. */
+static void test_released_page_lets_the_offline_succeed(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = movable_with_a_held_page();
+	struct mhp_err err = { 0 };
+	uint64_t pfn;
+	mhp_machine_set_offline_retries(m, 2);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory16/state", "offline"), -EINTR);
+	assert_int_equal(mhp_workload_release(m, 42, 1, &err), 0);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory16/state", "offline"), 0);
+	assert_int_equal(mhp_workload_where(m, 42, &pfn), 0);
+	assert_true(pfn < 0x80000);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/* Two references need two releases: the count is the folio's refcount, not a flag. */
+static void test_references_are_counted(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = movable_with_a_held_page();
+	struct mhp_err err = { 0 };
+	mhp_machine_set_offline_retries(m, 1);
+	assert_int_equal(mhp_workload_hold(m, 42, 1, &err), 0);
+	assert_int_equal(mhp_workload_release(m, 42, 1, &err), 0);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory16/state", "offline"), -EINTR);
+	assert_int_equal(mhp_workload_release(m, 42, 1, &err), 0);
+	mhp_machine_set_offline_retries(m, 1000);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/memory16/state", "offline"), 0);
+	mhp_machine_free(m);
+}
+
+/* virtio-mem's alloc_contig_range() meets the reference too: the subblock that holds it stays plugged. */
+static void test_referenced_page_keeps_its_virtio_mem_subblock(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online_movable");
+	struct mhp_err err = { 0 };
+	struct mhp_virtio_mem_info vi;
+	assert_int_equal(mhp_virtio_mem_set_requested(m, 128 * MiB, &err), 0);
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 1, 1, &err), 0);
+	assert_int_equal(mhp_workload_hold(m, 1, 1, &err), 0);
+	assert_int_equal(mhp_virtio_mem_set_requested(m, 0, &err), 0);
+	assert_int_equal(mhp_virtio_mem_info(m, &vi), 0);
+	assert_int_equal(vi.plugged, 2 * MiB);
+	assert_int_equal(mhp_workload_release(m, 1, 1, &err), 0);
+	assert_int_equal(mhp_virtio_mem_set_requested(m, 0, &err), 0);
+	assert_int_equal(mhp_virtio_mem_info(m, &vi), 0);
+	assert_int_equal(vi.plugged, 0);
+	mhp_machine_free(m);
+}
+
+/* What the model refuses: kernel pages, unknown tags, a release without a reference, a free still held. */
+static void test_short_term_reference_errors(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = movable_with_a_held_page();
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_workload_alloc(m, "kernel", 0, 1, 500, &err), 0);
+	assert_int_equal(mhp_workload_hold(m, 500, 1, &err), -EINVAL);
+	assert_int_equal(mhp_workload_hold(m, 99, 3, &err), -ENOENT);   /* 101 is no one's */
+	assert_int_equal(mhp_workload_release(m, 99, 1, &err), -EINVAL);
+	assert_int_equal(mhp_workload_free(m, 42, 1, &err), -EBUSY);
+	assert_int_equal(mhp_workload_release(m, 41, 2, &err), -EINVAL);   /* all or none: 42 keeps its reference */
+	assert_int_equal(mhp_workload_free(m, 42, 1, &err), -EBUSY);
+	assert_int_equal(mhp_workload_release(m, 42, 1, &err), 0);
+	assert_int_equal(mhp_workload_free(m, 42, 1, &err), 0);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +415,12 @@ int main(void)
 		cmocka_unit_test(test_offline_rebuild_follows_the_new_watermarks),
 		cmocka_unit_test(test_16k_watermarks_from_the_initcalls),
 		cmocka_unit_test(test_two_nodes_fallback_order),
+		cmocka_unit_test(test_short_term_reference_stays_in_movable),
+		cmocka_unit_test(test_referenced_page_makes_offline_retry_until_a_signal),
+		cmocka_unit_test(test_released_page_lets_the_offline_succeed),
+		cmocka_unit_test(test_references_are_counted),
+		cmocka_unit_test(test_referenced_page_keeps_its_virtio_mem_subblock),
+		cmocka_unit_test(test_short_term_reference_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -221,6 +221,31 @@ static void test_loaded_virtio_mem_onlines_through_its_driver(void **state)
 	mhp_machine_free(b);
 }
 
+/* A page's short-term references are saved with it: the loaded copy still cannot offline its block. */
+static void test_short_term_references_are_saved(void **state)
+{
+	(void)state;
+	struct mhp_machine *a = boot_model("qemu-virt-arm64-4k", "memhp_default_state=online_movable"), *b;
+	struct mhp_err err = { 0 };
+	void *buf;
+	size_t len;
+	add_virtio_mem(a, HOT, BLOCK);
+	assert_int_equal(mhp_workload_alloc(a, "anon", 0, 4, 1, &err), 0);
+	assert_int_equal(mhp_workload_hold(a, 2, 1, &err), 0);
+	assert_int_equal(mhp_workload_hold(a, 2, 1, &err), 0);
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	load_ok(buf, len, &b);
+	free(buf);
+	mhp_machine_set_offline_retries(b, 2);
+	assert_int_equal(sysfs_write(b, "/sys/devices/system/memory/memory16/state", "offline"), -EINTR);
+	assert_int_equal(mhp_workload_release(b, 2, 1, &err), 0);
+	assert_int_equal(mhp_workload_release(b, 2, 1, &err), 0);
+	assert_int_equal(mhp_workload_release(b, 2, 1, &err), -EINVAL);   /* two taken, two dropped */
+	assert_int_equal(sysfs_write(b, "/sys/devices/system/memory/memory16/state", "offline"), 0);
+	mhp_machine_free(a);
+	mhp_machine_free(b);
+}
+
 /* A machine whose page tables grew and then mostly went (1 GiB added and removed) saves and loads. */
 static void test_after_tables_shrink(void **state)
 {
@@ -296,7 +321,7 @@ static void test_corrupt_snapshot_refused(void **state)
 	assert_true(by_checksum > 200);
 	buf[8] = 9;   /* the version */
 	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
-	assert_string_equal(err.msg, "snap: snapshot format version 9; this mhpsim reads version 6");
+	assert_string_equal(err.msg, "snap: snapshot format version 9; this mhpsim reads version 7");
 	free(buf);
 	mhp_machine_free(a);
 }
@@ -355,6 +380,7 @@ int main(void)
 		cmocka_unit_test(test_every_model_round_trips),
 		cmocka_unit_test(test_every_teardown_strategy_round_trips),
 		cmocka_unit_test(test_loaded_virtio_mem_onlines_through_its_driver),
+		cmocka_unit_test(test_short_term_references_are_saved),
 		cmocka_unit_test(test_after_tables_shrink),
 		cmocka_unit_test(test_truncated_snapshot_refused),
 		cmocka_unit_test(test_corrupt_snapshot_refused),

@@ -36,6 +36,8 @@ static const char *const samples[NR_STEP_KINDS] = {
 	[STEP_MODPROBE] = "- modprobe: { module: virtio_mem, priority: 10 }\n  expect: ENOENT\n",
 	[STEP_RMMOD] = "- rmmod: memory-notifier-error-inject\n",
 	[STEP_VIRTIO_MEM] = "- virtio_mem: { requested_size: 256M, plugged: 128M }\n  log: [\"virtio_mem virtio0: plugged\"]\n",
+	[STEP_HOLD] = "- hold: { tag: 42, pages: 3 }\n  expect: EINVAL\n",
+	[STEP_RELEASE] = "- release: { tag: 42 }\n",
 };
 
 /* Parses the one step of a YAML sequence. */

@@ -22,8 +22,18 @@ struct mhp_machine;
  */
 MHP_EXPORT int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_t nr, uint32_t first_tag,
 				  struct mhp_err *err);
-/* Frees the allocations tagged first_tag .. first_tag + nr - 1. */
+/* Frees the allocations tagged first_tag .. first_tag + nr - 1 (-EBUSY at one still held by mhp_workload_hold). */
 MHP_EXPORT int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err);
+/*
+ * Takes one short-term reference on each page tagged first_tag .. + nr - 1,
+ * as a vmsplice or an O_DIRECT transfer in flight does (no FOLL_LONGTERM): the
+ * page stays where it is, even in ZONE_MOVABLE, and cannot migrate until the
+ * reference is released. Anon, file, hugetlb and pinned pages only (-EINVAL
+ * otherwise); -ENOENT for a tag no page holds. All pages or none.
+ */
+MHP_EXPORT int mhp_workload_hold(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err);
+/* Drops one short-term reference from each of those pages (-EINVAL if one has none). All pages or none. */
+MHP_EXPORT int mhp_workload_release(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err);
 /* The pfn that holds a tag now (it moves when its page migrates). */
 MHP_EXPORT int mhp_workload_where(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn);
 

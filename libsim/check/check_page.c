@@ -252,9 +252,11 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 		 */
 		bool unmovable = kind_is_kernel((enum page_kind)p->kind) && p->kind != PG_VMEMMAP_ALTMAP &&
 				 p->kind != PG_PGTABLE_BOOT && p->kind != PG_VMEMMAP_BOOT && p->kind != PG_OFFLINE;
-		if (ms->zone == ZONE_MOVABLE && (unmovable || p->pin))
+		/* A short-term reference (vmsplice, O_DIRECT) may sit in ZONE_MOVABLE: only a long-term pin may not. */
+		if (ms->zone == ZONE_MOVABLE && (unmovable || page_longterm_pinned(p)))
 			return w->ret = FAIL(w->err, "ZONE-MOVABLE", "pfn %#llx in ZONE_MOVABLE holds %s",
-					     (unsigned long long)pfn, p->pin ? "a long-term pinned page" : "an unmovable page");
+					     (unsigned long long)pfn,
+					     page_longterm_pinned(p) ? "a long-term pinned page" : "an unmovable page");
 		if (!p->tag)
 			continue;
 		uint64_t where;

@@ -13,8 +13,10 @@
  * memory block): whole big blocks are added, offlined and removed.
  *
  * Simplified, and said so in docs/model.md: one device per machine (the first
- * virtio_mem region), requests are handled at once (the workqueue runs when
- * the requested size changes; the retry timer is a later run), the device
+ * virtio_mem region), requests are handled at once (the workqueue runs at
+ * probe and when the requested size changes; the retry timer is a later run,
+ * and the probe's run is over before boot ends, where the kernel's goes on
+ * beside user space), the device
  * never refuses a plug or unplug request, and the parent "virtio0" resource
  * is not in /proc/iomem.
  */
@@ -425,15 +427,37 @@ static void run_wq(struct mhp_machine *m, struct virtio_mem *vm)
 
 /* ---- the device ------------------------------------------------------------------ */
 
-/* Models virtio_mem_probe() -> virtio_mem_init(): the device's geometry, mode and probe lines. */
-int virtio_mem_probe(struct mhp_machine *m, struct mhp_err *err)
+/* Models virtio_mem_refresh_config()'s lines: the sizes the device's config space holds now. */
+static void refresh_config(struct mhp_machine *m, const struct virtio_mem *vm)
 {
-	const struct model_range *r = NULL;
-	for (unsigned i = 0; i < m->model.nr_hotplug && !r; i++)
+	VM_LOG(m, "plugged size: 0x%llx", (unsigned long long)vm->plugged);
+	VM_LOG(m, "requested size: 0x%llx", (unsigned long long)vm->requested);
+}
+
+/* A config change (the host's request, or the probe's first run): the sizes logged, then the workqueue. */
+static void config_changed(struct mhp_machine *m, struct virtio_mem *vm)
+{
+	refresh_config(m, vm);
+	run_wq(m, vm);
+	struct mhp_trace_field f[] = { TF_U("requested", vm->requested), TF_U("plugged", vm->plugged),
+				       TF_S("result", vm->last_rc ? mhp_errno_name(vm->last_rc) : "settled") };
+	TRACE(m, "virtio_mem", f, "virtio-mem vm0: requested-size=%lluM size=%lluM (%s)",
+	      (unsigned long long)(vm->requested >> 20), (unsigned long long)(vm->plugged >> 20),
+	      vm->last_rc ? "the driver retries later" : "settled");
+}
+
+/* The model's first virtio_mem hotplug range: QEMU's virtio-mem-pci device, or NULL. */
+static const struct model_range *virtio_mem_device(const struct mhp_machine *m)
+{
+	for (unsigned i = 0; i < m->model.nr_hotplug; i++)
 		if (strcmp(m->model.hotplug[i].name, "virtio_mem") == 0)
-			r = &m->model.hotplug[i];
-	if (!r)
-		return 0;
+			return &m->model.hotplug[i];
+	return NULL;
+}
+
+/* Models virtio_mem_init() and virtio_mem_init_hotplug(): the device's geometry and mode, and their lines. */
+static int virtio_mem_init(struct mhp_machine *m, const struct model_range *r, struct mhp_err *err)
+{
 	struct virtio_mem *vm = calloc(1, sizeof(*vm));
 	if (!vm)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
@@ -458,7 +482,6 @@ int virtio_mem_probe(struct mhp_machine *m, struct mhp_err *err)
 				   (unsigned long long)r->start, (unsigned long long)r->size, VIRTIO_MEM_MAX_BLOCKS);
 	}
 	m->vmem = vm;
-	virtio_mem_attach(m);
 	VM_LOG(m, "start address: 0x%llx", (unsigned long long)vm->addr);
 	VM_LOG(m, "region size: 0x%llx", (unsigned long long)vm->region_size);
 	VM_LOG(m, "device block size: 0x%llx", (unsigned long long)vm->device_block_size);
@@ -468,9 +491,34 @@ int virtio_mem_probe(struct mhp_machine *m, struct mhp_err *err)
 		VM_LOG(m, "subblock size: 0x%llx", (unsigned long long)vm->sb_size);
 	else
 		VM_LOG(m, "big block size: 0x%llx", (unsigned long long)vm->block);
-	VM_LOG(m, "plugged size: 0x%llx", (unsigned long long)vm->plugged);
-	VM_LOG(m, "requested size: 0x%llx", (unsigned long long)vm->requested);
-	return register_memory_notifier(m, NOTIFIER_VIRTIO_MEM, 0);
+	return 0;
+}
+
+/*
+ * Models virtio_mem_probe(): init, the memory notifier and the online-page
+ * callback registered, then the first run of the workqueue, queued with the
+ * config marked changed. QEMU's requested-size= on its command line (the
+ * model's requested_size) is what that run plugs, before anyone asks; with
+ * nothing requested it only logs the sizes.
+ */
+int virtio_mem_probe(struct mhp_machine *m, struct mhp_err *err)
+{
+	const struct model_range *r = virtio_mem_device(m);
+	if (!r)
+		return 0;
+	int ret = virtio_mem_init(m, r, err);
+	if (ret)
+		return ret;
+	virtio_mem_attach(m);
+	ret = register_memory_notifier(m, NOTIFIER_VIRTIO_MEM, 0);
+	if (ret)
+		return mhp_err_set(err, ret, "virtio_mem: cannot register its memory notifier");
+	m->vmem->requested = r->requested_size;
+	if (m->vmem->requested)
+		config_changed(m, m->vmem);
+	else
+		refresh_config(m, m->vmem);
+	return 0;
 }
 
 void virtio_mem_free(struct mhp_machine *m)
@@ -493,15 +541,7 @@ int mhp_virtio_mem_set_requested(struct mhp_machine *m, uint64_t size, struct mh
 				   "region's %#llx", (unsigned long long)size, (unsigned long long)vm->device_block_size,
 				   (unsigned long long)vm->region_size);
 	vm->requested = size;
-	/* The config-change interrupt: virtio_mem_refresh_config() logs the sizes, then the workqueue runs. */
-	VM_LOG(m, "plugged size: 0x%llx", (unsigned long long)vm->plugged);
-	VM_LOG(m, "requested size: 0x%llx", (unsigned long long)vm->requested);
-	run_wq(m, vm);
-	struct mhp_trace_field f[] = { TF_U("requested", vm->requested), TF_U("plugged", vm->plugged),
-				       TF_S("result", vm->last_rc ? mhp_errno_name(vm->last_rc) : "settled") };
-	TRACE(m, "virtio_mem", f, "virtio-mem vm0: requested-size=%lluM size=%lluM (%s)",
-	      (unsigned long long)(vm->requested >> 20), (unsigned long long)(vm->plugged >> 20),
-	      vm->last_rc ? "the driver retries later" : "settled");
+	config_changed(m, vm);   /* the config-change interrupt: virtio_mem_config_changed() */
 	return 0;
 }
 

@@ -34,7 +34,8 @@ bool inspect_model_range(const struct mhp_model *mo, enum inspect_range_kind kin
 	if (i >= n)
 		return false;
 	*out = (struct inspect_range){ .start = r[i].start, .size = r[i].size, .block_size = r[i].block_size,
-				       .nid = r[i].nid, .name = r[i].name, .cma = r[i].cma };
+				       .requested_size = r[i].requested_size, .nid = r[i].nid, .name = r[i].name,
+				       .cma = r[i].cma };
 	return true;
 }
 

@@ -98,6 +98,7 @@ enum inspect_range_kind { INSPECT_RAM, INSPECT_HOTPLUG, INSPECT_RESERVED };
 struct inspect_range {
 	uint64_t start, size;
 	uint64_t block_size;       /* hotplug by virtio_mem: the device's block-size (0: QEMU's default) */
+	uint64_t requested_size;   /* hotplug by virtio_mem: what QEMU's command line asks plugged at boot */
 	int nid;
 	const char *name;          /* reserved: what holds it; hotplug: its driver */
 	bool cma;

@@ -48,15 +48,30 @@ static bool other_memory_node(const struct mhp_machine *m, int nid)
 }
 
 /*
+ * Models what stops migrate_pages() at one folio whatever its passes do: a
+ * pinned anon folio stays mapped (try_to_migrate() will not unmap a
+ * maybe-DMA-pinned exclusive page: a long-term pin, or O_DIRECT's short-term
+ * FOLL_PIN), so migrate_folio_unmap() says -EAGAIN; a plain reference
+ * (vmsplice's) lets the unmap through, but folio_migrate_mapping() finds more
+ * references than the mappings explain, so migrate_folio_move() says -EAGAIN.
+ * Both are retried (NR_MAX_MIGRATE_PAGES_RETRY passes) and the folio is then
+ * counted as failed.
+ */
+static bool folio_refs_block_migration(const struct page_state *src)
+{
+	return page_longterm_pinned(src) || page_short_refs(src);
+}
+
+/*
  * Models migrate_pages() for one folio: a target like it (other nodes first,
  * as do_migrate_range's nodemask asks), the content and tag copied, the
- * source freed. A pinned page cannot move: -EAGAIN, every time.
+ * source freed. A pinned or referenced folio cannot move: -EAGAIN, every time.
  */
 static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 {
 	struct page_state *src = page_state_of(m, pfn);
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	if (src->pin)
+	if (folio_refs_block_migration(src))
 		return -EAGAIN;
 	unsigned order = src->order;
 	enum page_kind kind = (enum page_kind)src->kind;
@@ -112,11 +127,13 @@ static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 /*
  * Models do_migrate_range(): every movable folio from pfn to the end is
  * isolated and handed to migrate_pages(), which moves hugetlb folios first,
- * then the rest in order. A folio that cannot move (pinned: -EAGAIN) is
- * counted and skipped; the first target allocation that fails (-ENOMEM) ends
- * the whole call, as migrate_pages does when memory is low. Each folio left
- * is reported as the kernel does, ten times at most per offline (its
- * ratelimit), and put back.
+ * then the rest in order. A folio that cannot move (pinned or referenced:
+ * -EAGAIN until its retries run out) is counted and skipped, and
+ * migrate_pages() returns that count, not -EAGAIN; the first target
+ * allocation that fails (-ENOMEM) ends the whole call, as migrate_pages does
+ * when memory is low. Only when migrate_pages() returns non-zero is each
+ * folio left reported, ten times at most per offline (the kernel's ratelimit
+ * is ten per five seconds), and put back.
  */
 void do_migrate_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, unsigned *warned)
 {

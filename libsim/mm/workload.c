@@ -7,6 +7,9 @@
  * PMD-sized folios, kernel and page-table pages are unmovable (GFP_KERNEL,
  * never ZONE_MOVABLE), and long-term pinned pages are anon pages that
  * FOLL_LONGTERM keeps out of ZONE_MOVABLE and CMA and that cannot migrate.
+ * A workload may also hold short-term references on its user pages, as a
+ * vmsplice or an O_DIRECT transfer in flight does: the page stays where it
+ * is, and cannot migrate until they are dropped.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +175,7 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 			break;
 		struct page_state *p = page_state_of(m, pfn);
 		p->tag = tag;
-		p->pin = kinds[k].pinned;
+		p->refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
 		if (tag_insert(&m->tags, tag, pfn))
 			return mhp_err_set(err, -ENOMEM, "out of memory");
 		if (!done)
@@ -188,23 +191,97 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 	return 0;
 }
 
+/* The page that holds tag: 0, or -ENOENT, or -EUCLEAN when the record is broken (a mutant). */
+static int tagged_page(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struct page_state **page,
+		       struct mhp_err *err)
+{
+	if (!tag_lookup(m, tag, pfn))
+		return mhp_err_set(err, -ENOENT, "no page holds tag %u", tag);
+	struct page_state *p = page_state_of(m, *pfn);
+	if (!p || p->tag != tag)   /* only a broken model (a mutant) gets here; DATA-LOST says so */
+		return mhp_err_set(err, -EUCLEAN, "DATA-LOST: tag %u is recorded at pfn %#llx, which does not hold it",
+				   tag, (unsigned long long)*pfn);
+	*page = p;
+	return 0;
+}
+
 int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err)
 {
 	for (uint64_t i = 0; i < nr; i++) {
 		uint64_t pfn;
 		uint32_t tag = first_tag + (uint32_t)i;
-		if (!tag_lookup(m, tag, &pfn))
-			return mhp_err_set(err, -ENOENT, "no page holds tag %u", tag);
-		struct page_state *p = page_state_of(m, pfn);
-		if (!p || p->tag != tag)   /* only a broken model (a mutant) gets here; DATA-LOST says so */
-			return mhp_err_set(err, -EUCLEAN, "DATA-LOST: tag %u is recorded at pfn %#llx, which does not hold it",
-					   tag, (unsigned long long)pfn);
+		struct page_state *p;
+		int ret = tagged_page(m, tag, &pfn, &p, err);
+		if (ret)
+			return ret;
+		/* The kernel frees such a page only when the last reference goes; the model asks for the release first. */
+		if (page_short_refs(p))
+			return mhp_err_set(err, -EBUSY, "tag %u still has %u short-term reference(s): release them first",
+					   tag, page_short_refs(p));
 		tag_delete(&m->tags, tag);
-		p->pin = 0;
+		p->refs = 0;
 		free_pages_owned(m, pfn, p->order);
 	}
 	struct mhp_trace_field f[] = { TF_U("first_tag", first_tag), TF_U("count", nr) };
 	TRACE(m, "workload_free", f, "workload: tags %u..%u freed", first_tag, first_tag + (uint32_t)nr - 1);
+	return 0;
+}
+
+/* Whether a page of the workload may take (delta 1) or drop (-1) one short-term reference. */
+static int ref_allowed(const struct page_state *p, uint32_t tag, int delta, struct mhp_err *err)
+{
+	/* vmsplice and O_DIRECT reference pages a process maps: anon, file and hugetlb ones. */
+	if (delta > 0 && !kind_is_movable((enum page_kind)p->kind))
+		return mhp_err_set(err, -EINVAL, "tag %u is not a user page: only anon, file, hugetlb and pinned pages are "
+				   "referenced by I/O", tag);
+	if (delta > 0 && page_short_refs(p) == PAGE_REF_SHORT_MAX)
+		return mhp_err_set(err, -EINVAL, "tag %u already has %u short-term references, the most the model counts",
+				   tag, PAGE_REF_SHORT_MAX);
+	if (delta < 0 && !page_short_refs(p))
+		return mhp_err_set(err, -EINVAL, "tag %u has no short-term reference to release", tag);
+	return 0;
+}
+
+/* Takes or drops one short-term reference on each page: all of them, or none when one may not. */
+static int change_short_refs(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, int delta, struct mhp_err *err)
+{
+	for (int apply = 0; apply < 2; apply++) {
+		for (uint64_t i = 0; i < nr; i++) {
+			uint64_t pfn;
+			struct page_state *p;
+			int ret = tagged_page(m, first_tag + (uint32_t)i, &pfn, &p, err);
+			if (!ret && !apply)
+				ret = ref_allowed(p, first_tag + (uint32_t)i, delta, err);
+			if (ret)
+				return ret;
+			if (apply)
+				p->refs = (uint8_t)(p->refs + delta);
+		}
+	}
+	return 0;
+}
+
+/* Models get_user_pages() without FOLL_LONGTERM (vmsplice, an O_DIRECT transfer): the folio_get() on each page. */
+int mhp_workload_hold(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err)
+{
+	int ret = change_short_refs(m, first_tag, nr, 1, err);
+	if (ret)
+		return ret;
+	struct mhp_trace_field f[] = { TF_U("first_tag", first_tag), TF_U("count", nr) };
+	TRACE(m, "workload_hold", f, "workload: a short-term reference taken on tags %u..%u (vmsplice, O_DIRECT)",
+	      first_tag, first_tag + (uint32_t)nr - 1);
+	return 0;
+}
+
+/* Models the end of that I/O: folio_put() on each page (the pipe read, the transfer complete). */
+int mhp_workload_release(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err)
+{
+	int ret = change_short_refs(m, first_tag, nr, -1, err);
+	if (ret)
+		return ret;
+	struct mhp_trace_field f[] = { TF_U("first_tag", first_tag), TF_U("count", nr) };
+	TRACE(m, "workload_release", f, "workload: a short-term reference dropped on tags %u..%u", first_tag,
+	      first_tag + (uint32_t)nr - 1);
 	return 0;
 }
 

@@ -13,6 +13,7 @@ struct model_range {
 	bool cma;           /* reserved: a CMA area (managed, but unmovable to isolation) */
 	int pool;           /* reserved: boot allocations of this kind come from here (POOL_*) */
 	uint64_t block_size;   /* hotplug by virtio_mem: the device's block-size (QEMU's default 2 MiB) */
+	uint64_t requested_size;   /* hotplug by virtio_mem: its requested-size on QEMU's command line (0: none) */
 	unsigned line, col; /* where the model file gives it */
 };
 

@@ -11,10 +11,29 @@
 struct page_state {
 	uint32_t tag;               /* content tag of a workload page (0: none) */
 	uint8_t kind;               /* enum page_kind */
-	uint8_t pin;                /* long-term pins (FOLL_LONGTERM) */
+	uint8_t refs;               /* references beyond the owner's: PAGE_REF_PIN | short-term count */
 	uint8_t order;              /* order of the allocation this page heads (hugetlb, blocks) */
 	uint8_t head;               /* 1 on the first page of an allocation */
 };
+
+/*
+ * A page's references beyond what its owner (the mapping, the page cache)
+ * explains, as the kernel counts them in the folio's refcount: a long-term
+ * pin (FOLL_LONGTERM), and short-term references, such as the ones vmsplice
+ * or an O_DIRECT transfer in flight hold for a while.
+ */
+#define PAGE_REF_PIN 0x80u           /* a long-term pin: the page never migrates */
+#define PAGE_REF_SHORT_MAX 0x7fu     /* the short-term references a page may count */
+
+static inline bool page_longterm_pinned(const struct page_state *p)
+{
+	return p->refs & PAGE_REF_PIN;
+}
+
+static inline unsigned page_short_refs(const struct page_state *p)
+{
+	return p->refs & PAGE_REF_SHORT_MAX;
+}
 
 /* What an allocated page holds (the page layer of the design; more kinds come with issue 5). */
 enum page_kind {
