@@ -195,6 +195,8 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 static int tagged_page(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struct page_state **page,
 		       struct mhp_err *err)
 {
+	*pfn = 0;   /* defined on every path: an optimizing build cannot see that an error return is never 0 */
+	*page = NULL;
 	if (!tag_lookup(m, tag, pfn))
 		return mhp_err_set(err, -ENOENT, "no page holds tag %u", tag);
 	struct page_state *p = page_state_of(m, *pfn);
