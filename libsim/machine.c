@@ -62,7 +62,11 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	m->kalloc = m->model.kalloc;
 	m->kalloc.on = m->kalloc.on && !no_kernel_allocations;
 	touched_reset(m);
-	int ret = parse_cmdline(m, cmdline ? cmdline : m->model.cmdline, err);
+	if (!cmdline)
+		cmdline = m->model.cmdline;
+	int ret = parse_cmdline(m, cmdline, err);
+	if (!ret)
+		ret = memblock_replay(m, cmdline, err);
 	if (ret)
 		return ret;
 	/* can_set_direct_map(): rodata=full, debug_pagealloc, or KFENCE without an early pool. */

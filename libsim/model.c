@@ -499,12 +499,90 @@ static int parse_kernel(struct model_ctx *c, struct ynode *n)
 	return 0;
 }
 
+/* One memblock call: an allocation {size, align[, count, min, max, pool, cma], by}, or {free: BY}. */
+static int parse_memblock_op(struct model_ctx *c, struct ynode *n, struct model_memblock_op *op)
+{
+	static const char *const keys[] = { "size", "align", "count", "min", "max", "by", "pool", "cma", "free", NULL };
+	static const char *const pools[] = { "none", "pgtable", "memmap", NULL };
+	struct ynode *v;
+	uint64_t count = 1;
+	int ret = yexpect(c->doc, n, Y_MAP, "memblock", c->err);
+	if (!ret)
+		ret = ymap_check_keys(c->doc, n, "memblock", keys, c->err);
+	if (ret)
+		return ret;
+	op->line = n->line;
+	op->col = n->col;
+	if ((v = ymap_get(n, "free"))) {
+		op->free = true;
+		if (n->n != 1)
+			return yerr(c->doc, n, c->err, "memblock: a free names the function whose allocation it frees, "
+				    "and nothing else");
+		return yget_str(c->doc, v, "free", op->by, sizeof(op->by), c->err);
+	}
+	if (!(ret = ymap_need(c->doc, n, "memblock", "by", &v, c->err)))
+		ret = yget_str(c->doc, v, "by", op->by, sizeof(op->by), c->err);
+	if (!ret)
+		ret = ymap_need(c->doc, n, "memblock", "size", &v, c->err);
+	if (!ret && v->kind == Y_SCALAR && strcmp(v->str, "cmdline") == 0)
+		op->cmdline = true;
+	else if (!ret)
+		ret = yget_size(c->doc, v, "size", &op->size, c->err);
+	if (!ret && !op->cmdline && (op->size == 0 || op->size > (1ull << 32)))
+		ret = yerr(c->doc, v, c->err, "size: bytes, 1 to 4G, or cmdline (the command line's length + 1)");
+	if (!ret)
+		ret = ymap_need(c->doc, n, "memblock", "align", &v, c->err);
+	if (!ret)
+		ret = yget_size(c->doc, v, "align", &op->align, c->err);
+	if (!ret && (op->align == 0 || (op->align & (op->align - 1)) || op->align > (1ull << 30)))
+		ret = yerr(c->doc, v, c->err, "align: a power of two, at most 1G");
+	if (!ret && (v = ymap_get(n, "count")))
+		ret = yget_u64(c->doc, v, "count", 1, 4096, &count, c->err);
+	if (!ret && (v = ymap_get(n, "min")))
+		ret = yget_size(c->doc, v, "min", &op->min, c->err);
+	if (!ret && (v = ymap_get(n, "max")))
+		ret = yget_size(c->doc, v, "max", &op->max, c->err);
+	if (!ret && (v = ymap_get(n, "pool")))
+		ret = yget_enum(c->doc, v, "pool", pools, &op->pool, c->err);
+	if (!ret && (v = ymap_get(n, "cma")))
+		ret = yget_bool(c->doc, v, "cma", &op->cma, c->err);
+	if (!ret && op->max && op->max <= op->min)
+		ret = yerr(c->doc, n, c->err, "memblock: max must lie above min");
+	op->count = (unsigned)count;
+	return ret;
+}
+
+/* Whether the calls before call i, by the function that call i frees, still hold an allocation. */
+static bool memblock_held_by(const struct mhp_model *mo, unsigned i)
+{
+	int64_t held = 0;
+	for (unsigned k = 0; k < i; k++)
+		if (strcmp(mo->memblock[k].by, mo->memblock[i].by) == 0)
+			held += mo->memblock[k].free ? -1 : (int64_t)mo->memblock[k].count;
+	return held > 0;
+}
+
+static int parse_memblock(struct model_ctx *c, struct ynode *list)
+{
+	struct mhp_model *mo = c->model;
+	int ret = yexpect(c->doc, list, Y_SEQ, "memblock", c->err);
+	for (unsigned i = 0; i < list->n && !ret; i++) {
+		if (mo->nr_memblock >= MODEL_MAX_MEMBLOCK)
+			return yerr(c->doc, list->items[i], c->err, "memblock: more than %u calls", MODEL_MAX_MEMBLOCK);
+		ret = parse_memblock_op(c, list->items[i], &mo->memblock[mo->nr_memblock++]);
+		if (!ret && mo->memblock[mo->nr_memblock - 1].free && !memblock_held_by(mo, mo->nr_memblock - 1))
+			ret = yerr(c->doc, list->items[i], c->err, "memblock: free of %s, but no call before it by %s "
+				   "holds memory", mo->memblock[mo->nr_memblock - 1].by, mo->memblock[mo->nr_memblock - 1].by);
+	}
+	return ret;
+}
+
 static int parse_model(struct model_ctx *c)
 {
 	static const char *const top_keys[] = {
 		"model", "description", "arch", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
 		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "kernel", "initrd", "simplifications",
-		"kernel_allocations", "iomem", NULL
+		"kernel_allocations", "iomem", "memblock", NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
 	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", "requested_size",
@@ -560,6 +638,8 @@ static int parse_model(struct model_ctx *c)
 		ret = parse_kalloc(c, v);
 	if (!ret && (v = ymap_get(root, "iomem")))
 		ret = parse_iomem(c, v);
+	if (!ret && (v = ymap_get(root, "memblock")))
+		ret = parse_memblock(c, v);
 	if (!ret)
 		ret = validate_ranges(c, ymap_get(root, "nodes"));
 	return ret;

@@ -33,10 +33,10 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 7u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+#define SNAPSHOT_VERSION 8u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
 				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
 				 image's sections and the initrd; 7: a page's short-term references, virtio-mem's
-				 requested size at boot */
+				 requested size at boot; 8: the boot's memblock calls */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -173,6 +173,27 @@ static void ser_kalloc(struct ser *s, struct kalloc_params *k)
 	ser_str(s, k->recording, sizeof(k->recording));
 }
 
+static void ser_memblock(struct ser *s, struct mhp_model *mo)
+{
+	SER(s, mo->nr_memblock);
+	ser_range(s, mo->nr_memblock, 0, MODEL_MAX_MEMBLOCK, "too many memblock calls");
+	for (unsigned i = 0; i < mo->nr_memblock && !s->err; i++) {
+		struct model_memblock_op *op = &mo->memblock[i];
+		SER(s, op->size);
+		SER(s, op->align);
+		SER(s, op->min);
+		SER(s, op->max);
+		SER(s, op->count);
+		ser_str(s, op->by, sizeof(op->by));
+		SER(s, op->pool);
+		SER(s, op->cma);
+		SER(s, op->cmdline);
+		SER(s, op->free);
+		SER(s, op->line);
+		SER(s, op->col);
+	}
+}
+
 static void ser_model(struct ser *s, struct mhp_model *mo)
 {
 	ser_str(s, mo->name, sizeof(mo->name));
@@ -218,6 +239,7 @@ static void ser_model(struct ser *s, struct mhp_model *mo)
 		SER(s, mo->iomem[i].depth);
 		ser_str(s, mo->iomem[i].name, sizeof(mo->iomem[i].name));
 	}
+	ser_memblock(s, mo);
 	if (s->load && !s->err && !model_geometry_valid(mo))
 		ser_fail(s, "the model's geometry is not one mhpsim builds");
 }

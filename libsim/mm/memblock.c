@@ -16,6 +16,9 @@
 #include "sim/printk.h"
 #include "sim/sparse.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static uint64_t overlap(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 {
 	uint64_t lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
@@ -213,4 +216,172 @@ void memblock_free_all(struct mhp_machine *m)
 		}
 	}
 	count_managed_pages(m);
+}
+
+/* ---- the boot's memblock calls, replayed (the model file's memblock) ---------------- */
+
+/* A byte range of memblock.reserved while the calls replay; op -1: there before them. */
+struct mb_span {
+	uint64_t lo, hi;
+	int op;
+};
+
+#define MB_MAX_SPANS (MODEL_MAX_MEMBLOCK * 8 + MODEL_MAX_RANGES + 2)
+
+struct mb_replay {
+	struct mb_span s[MB_MAX_SPANS];
+	unsigned n;
+};
+
+static int mb_add(struct mb_replay *r, uint64_t lo, uint64_t hi, int op)
+{
+	if (r->n >= MB_MAX_SPANS)
+		return -ENOSPC;
+	r->s[r->n++] = (struct mb_span){ lo, hi, op };
+	return 0;
+}
+
+/* The lowest span that ends above addr and starts below hi: the next one in [addr, hi), or NULL. */
+static const struct mb_span *mb_next_below(const struct mb_replay *r, uint64_t lo, uint64_t hi)
+{
+	const struct mb_span *best = NULL;
+	for (unsigned i = 0; i < r->n; i++)
+		if (r->s[i].hi > lo && r->s[i].lo < hi && (!best || r->s[i].hi > best->hi))
+			best = &r->s[i];
+	return best;
+}
+
+/*
+ * Models memblock_find_in_range_node() top-down: the highest address in
+ * the free gaps of boot RAM, within [min, max), where size bytes aligned
+ * to align fit. Gaps are walked from the top of each RAM range down.
+ */
+static bool mb_find_top_down(const struct mhp_machine *m, const struct mb_replay *r,
+			     const struct model_memblock_op *op, uint64_t size, uint64_t *out)
+{
+	uint64_t max = op->max ? op->max : UINT64_MAX;
+	for (unsigned i = m->model.nr_ram; i-- > 0;) {
+		const struct model_range *ram = &m->model.ram[i];
+		uint64_t top = ram->start + ram->size < max ? ram->start + ram->size : max;
+		/* Bounded: each pass steps below one span. */
+		for (unsigned guard = 0; guard <= r->n && top > ram->start; guard++) {
+			const struct mb_span *below = mb_next_below(r, ram->start, top);
+			uint64_t floor = below ? below->hi : ram->start;
+			if (floor < op->min)
+				floor = op->min;
+			if (top >= size + floor) {
+				uint64_t cand = (top - size) & ~(op->align - 1);
+				if (cand >= floor) {
+					*out = cand;
+					return true;
+				}
+			}
+			if (!below || below->lo <= op->min)
+				break;
+			top = below->lo;
+		}
+	}
+	return false;
+}
+
+/* The latest allocation still held that the function by made (a free's target). */
+static struct mb_span *mb_last_by(const struct mhp_machine *m, struct mb_replay *r, const char *by)
+{
+	for (unsigned i = r->n; i-- > 0;)
+		if (r->s[i].op >= 0 && strcmp(m->model.memblock[r->s[i].op].by, by) == 0)
+			return &r->s[i];
+	return NULL;
+}
+
+/* Replays call i of the model's list; the command line sizes setup_command_line()'s copies. */
+static int mb_replay_op(struct mhp_machine *m, struct mb_replay *r, unsigned i, size_t cmdline_len,
+			struct mhp_err *err)
+{
+	const struct model_memblock_op *op = &m->model.memblock[i];
+	if (op->free) {
+		struct mb_span *s = mb_last_by(m, r, op->by);
+		if (!s)
+			return mhp_err_set(err, -EINVAL, "model %s: memblock: free of %s, which holds nothing",
+					   m->model.name, op->by);
+		*s = r->s[--r->n];
+		return 0;
+	}
+	uint64_t size = op->cmdline ? cmdline_len + 1 : op->size, at;
+	for (unsigned k = 0; k < op->count; k++) {
+		if (!mb_find_top_down(m, r, op, size, &at))
+			return mhp_err_set(err, -ENOMEM, "model %s: memblock: no room for %s's %llu bytes",
+					   m->model.name, op->by, (unsigned long long)size);
+		if (mb_add(r, at, at + size, (int)i))
+			return mhp_err_set(err, -ENOSPC, "model %s: memblock: more than %u reservations",
+					   m->model.name, MB_MAX_SPANS);
+	}
+	return 0;
+}
+
+static int mb_span_cmp(const void *a, const void *b)
+{
+	const struct mb_span *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/*
+ * The pages the replayed calls left reserved, as reserved ranges of the
+ * model: each call's bytes rounded out to pages, neighbours merged as
+ * memblock merges regions (CMA apart); a range is a pool if a call in it is.
+ */
+static int mb_publish(struct mhp_machine *m, struct mb_replay *r, struct mhp_err *err)
+{
+	struct mhp_model *mo = &m->model;
+	uint64_t page = m->page_size;
+	qsort(r->s, r->n, sizeof(r->s[0]), mb_span_cmp);
+	for (unsigned i = 0; i < r->n;) {
+		if (r->s[i].op < 0) {
+			i++;
+			continue;
+		}
+		const struct model_memblock_op *first = &mo->memblock[r->s[i].op];
+		uint64_t lo = r->s[i].lo & ~(page - 1), hi = (r->s[i].hi + page - 1) & ~(page - 1);
+		int pool = first->pool;
+		unsigned j = i + 1, members = 1;
+		for (; j < r->n && r->s[j].op >= 0 && (r->s[j].lo & ~(page - 1)) <= hi &&
+		       mo->memblock[r->s[j].op].cma == first->cma; j++, members++) {
+			uint64_t end = (r->s[j].hi + page - 1) & ~(page - 1);
+			hi = end > hi ? end : hi;
+			pool = pool ? pool : mo->memblock[r->s[j].op].pool;
+		}
+		if (mo->nr_reserved >= MODEL_MAX_RANGES)
+			return mhp_err_set(err, -ENOSPC, "model %s: memblock: more than %u reserved ranges", mo->name,
+					   MODEL_MAX_RANGES);
+		struct model_range out = { .start = lo, .size = hi - lo, .cma = first->cma, .pool = pool,
+					   .nid = pfn_boot_nid(m, PHYS_PFN(m, lo)) };
+		snprintf(out.name, sizeof(out.name), "memblock: %s%s", first->by, members > 1 ? " and more" : "");
+		mo->reserved[mo->nr_reserved++] = out;
+		i = j;
+	}
+	return 0;
+}
+
+/*
+ * Models the boot's memblock_alloc() and memblock_free() calls the model
+ * lists, on top of what the model reserves already (kernel image, initrd):
+ * where each lands follows memblock's top-down search, so a longer command
+ * line can move the small allocations that follow it onto another page.
+ */
+int memblock_replay(struct mhp_machine *m, const char *cmdline, struct mhp_err *err)
+{
+	struct mb_replay *r = calloc(1, sizeof(*r));
+	struct mb_region reg;
+	int ret = 0;
+	if (!r)
+		return mhp_err_set(err, -ENOMEM, "memblock: out of host memory");
+	for (unsigned i = 0; !ret && reserved_region(m, i, MB_BOOTING, &reg); i++)
+		ret = mb_add(r, PFN_PHYS(m, reg.lo), PFN_PHYS(m, reg.hi), -1);
+	if (ret)
+		ret = mhp_err_set(err, ret, "model %s: memblock: too many reserved ranges", m->model.name);
+	for (unsigned i = 0; i < m->model.nr_memblock && !ret; i++)
+		ret = mb_replay_op(m, r, i, strlen(cmdline), err);
+	if (!ret)
+		ret = mb_publish(m, r, err);
+	free(r);
+	return ret;
 }

@@ -12,6 +12,7 @@ uint64_t memblock_reserved_pages(const struct mhp_machine *m, uint64_t start_pfn
 bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
 			      uint64_t *pfn, const char **what);
 void memblock_free_all(struct mhp_machine *m);
+int memblock_replay(struct mhp_machine *m, const char *cmdline, struct mhp_err *err);
 int memblock_alloc_pages(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 
 #endif

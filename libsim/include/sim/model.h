@@ -27,6 +27,23 @@ struct model_iomem {
 	char name[48];
 };
 
+/*
+ * One memblock call of the boot, in the kernel's order (the model file's
+ * memblock, from a memblock=debug log of the reference kernel): an
+ * allocation, repeated count times, or the free of the last allocation
+ * made by the function it names. libsim/mm/memblock.c replays them.
+ */
+#define MODEL_MAX_MEMBLOCK 96
+struct model_memblock_op {
+	uint64_t size, align;       /* size 0 with cmdline set: strlen(command line) + 1 */
+	uint64_t min, max;          /* the physical window; max 0: none (MEMBLOCK_ALLOC_ACCESSIBLE) */
+	unsigned count;
+	char by[48];                /* the kernel function that allocates, or whose allocation is freed */
+	int pool;                   /* POOL_*: the model's boot page tables or memmap come from its pages */
+	bool cma, cmdline, free;
+	unsigned line, col;
+};
+
 /* The causes' sizes, fitted to the reference lane's page census (the model file's kernel_allocations). */
 #define KALLOC_MAX_TRANSIENT 1024   /* step_transient: pages a step may hold */
 
@@ -78,6 +95,8 @@ struct mhp_model {
 	struct kalloc_params kalloc;    /* kernel_allocations: the kernel's own allocations by cause */
 	unsigned nr_iomem;
 	struct model_iomem iomem[MODEL_MAX_IOMEM];
+	unsigned nr_memblock;
+	struct model_memblock_op memblock[MODEL_MAX_MEMBLOCK];
 };
 
 bool model_geometry_valid(const struct mhp_model *mo);
