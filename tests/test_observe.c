@@ -155,6 +155,13 @@ static void test_fidelity_compare(void **state)
 					      NULL, &r), 0);
 	assert_int_equal(r.known, 0);
 	assert_int_equal(r.different, 2);
+	/* A step the guest skipped: neither its result nor what the simulator read there is a field. */
+	assert_int_equal(mhp_fidelity_compare("### step 0\nresult: ok\n### step 1\nresult: skipped: no such file\n",
+					      "### step 0\nresult: ok\n### step 1\nresult: ok\noutput: a dump\n", NULL,
+					      NULL, NULL, &r), 0);
+	assert_int_equal(r.different, 0);
+	assert_int_equal(r.skipped, 1);
+	assert_int_equal(r.fields, 1);
 }
 
 /* The translation to guest words: movable workloads become tmpfs files, the rest is marked, never faked. */
@@ -239,12 +246,25 @@ static void test_reference_departs_at_a_short_term_reference(void **state)
 	free(out);
 }
 
+/* The page-table dump is a file Debian's kernel does not build: the guest skips the read, other reads run. */
+static void test_reference_skips_the_page_table_dump(void **state)
+{
+	(void)state;
+	char *out = reference_steps_of("scenario: t\nmodel: qemu-virt-arm64-4k\nsteps:\n"
+				       "  - read: /sys/kernel/debug/kernel_page_tables\n    expect: \"x\"\n"
+				       "  - read: /sys/devices/system/memory/block_size_bytes\n    expect: \"x\"\n");
+	assert_non_null(strstr(out, "\nskip the reference kernel is built without CONFIG_PTDUMP_DEBUGFS "
+				    "(no kernel_page_tables)\nread /sys/devices/system/memory/block_size_bytes\n"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_of_a_guest_dump),
 		cmocka_unit_test(test_simulator_observation),
 		cmocka_unit_test(test_fidelity_compare),
+		cmocka_unit_test(test_reference_skips_the_page_table_dump),
 		cmocka_unit_test(test_reference_steps_of_workloads),
 		cmocka_unit_test(test_reference_machine_of_a_device_plugged_at_boot),
 		cmocka_unit_test(test_reference_departs_at_a_short_term_reference),

@@ -200,7 +200,7 @@ static void assert_zone_wmarks(struct mhp_machine *m, int zid, uint64_t min, uin
  * A zone that gains its first pages, or loses its last, rebuilds the
  * zonelists (online_pages(), offline_pages()); "Total pages" counts managed
  * pages above each zone's high watermark at that moment. The numbers are
- * scenarios/reference/01-flagship-tour.obs, steps 11, 23 and 31.
+ * scenarios/reference/01-flagship-tour.obs, steps 11, 23 and 30.
  */
 static void test_zonelist_rebuild_counts_pages_above_high_watermarks(void **state)
 {
