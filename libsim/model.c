@@ -500,9 +500,24 @@ static int parse_kernel(struct model_ctx *c, struct ynode *n)
 }
 
 /* One memblock call: an allocation {size, align[, count, min, max, pool, cma], by}, or {free: BY}. */
+/* A memblock call's node: one the model gives boot memory (memblock looks only there). */
+static int parse_memblock_nid(struct model_ctx *c, struct ynode *v, int *nid)
+{
+	uint64_t id;
+	int ret = yget_u64(c->doc, v, "nid", 0, MAX_NUMNODES - 1, &id, c->err);
+	for (unsigned i = 0; !ret && i < c->model->nr_ram; i++)
+		if (c->model->ram[i].nid == (int)id) {
+			*nid = (int)id;
+			return 0;
+		}
+	return ret ? ret : yerr(c->doc, v, c->err, "nid: node %llu has no boot memory in this model",
+				(unsigned long long)id);
+}
+
 static int parse_memblock_op(struct model_ctx *c, struct ynode *n, struct model_memblock_op *op)
 {
-	static const char *const keys[] = { "size", "align", "count", "min", "max", "by", "pool", "cma", "free", NULL };
+	static const char *const keys[] = { "size", "align", "count", "nid", "min", "max", "by", "pool", "cma", "free",
+					    "keep", NULL };
 	static const char *const pools[] = { "none", "pgtable", "memmap", NULL };
 	struct ynode *v;
 	uint64_t count = 1;
@@ -513,13 +528,23 @@ static int parse_memblock_op(struct model_ctx *c, struct ynode *n, struct model_
 		return ret;
 	op->line = n->line;
 	op->col = n->col;
+	op->nid = -1;
 	if ((v = ymap_get(n, "free"))) {
+		struct ynode *keep = ymap_get(n, "keep");
 		op->free = true;
-		if (n->n != 1)
+		if (n->n != 1 + (keep != NULL))
 			return yerr(c->doc, n, c->err, "memblock: a free names the function whose allocation it frees, "
-				    "and nothing else");
-		return yget_str(c->doc, v, "free", op->by, sizeof(op->by), c->err);
+				    "and at most the bytes it keeps (keep)");
+		ret = yget_str(c->doc, v, "free", op->by, sizeof(op->by), c->err);
+		if (!ret && keep)
+			ret = yget_size(c->doc, keep, "keep", &op->size, c->err);
+		if (!ret && keep && op->size == 0)
+			ret = yerr(c->doc, keep, c->err, "keep: the bytes at the start of the allocation that stay, not 0 "
+				   "(leave keep out to free it all)");
+		return ret;
 	}
+	if (ymap_get(n, "keep"))
+		return yerr(c->doc, n, c->err, "memblock: keep belongs to a free");
 	if (!(ret = ymap_need(c->doc, n, "memblock", "by", &v, c->err)))
 		ret = yget_str(c->doc, v, "by", op->by, sizeof(op->by), c->err);
 	if (!ret)
@@ -538,6 +563,8 @@ static int parse_memblock_op(struct model_ctx *c, struct ynode *n, struct model_
 		ret = yerr(c->doc, v, c->err, "align: a power of two, at most 1G");
 	if (!ret && (v = ymap_get(n, "count")))
 		ret = yget_u64(c->doc, v, "count", 1, 4096, &count, c->err);
+	if (!ret && (v = ymap_get(n, "nid")))
+		ret = parse_memblock_nid(c, v, &op->nid);
 	if (!ret && (v = ymap_get(n, "min")))
 		ret = yget_size(c->doc, v, "min", &op->min, c->err);
 	if (!ret && (v = ymap_get(n, "max")))
@@ -562,6 +589,25 @@ static bool memblock_held_by(const struct mhp_model *mo, unsigned i)
 	return held > 0;
 }
 
+/* A free must find an allocation of its function still held, and keep less than that allocation's size. */
+static int check_memblock_free(struct model_ctx *c, struct ynode *n, unsigned i)
+{
+	const struct mhp_model *mo = c->model;
+	const struct model_memblock_op *op = &mo->memblock[i];
+	if (!op->free)
+		return 0;
+	if (!memblock_held_by(mo, i))
+		return yerr(c->doc, n, c->err, "memblock: free of %s, but no call before it by %s holds memory", op->by,
+			    op->by);
+	unsigned k = i;
+	while (k-- > 0 && (mo->memblock[k].free || strcmp(mo->memblock[k].by, op->by) != 0))
+		;
+	if (op->size && !mo->memblock[k].cmdline && op->size >= mo->memblock[k].size)
+		return yerr(c->doc, n, c->err, "keep: %llu bytes of an allocation of %llu: keep less, or free it all",
+			    (unsigned long long)op->size, (unsigned long long)mo->memblock[k].size);
+	return 0;
+}
+
 static int parse_memblock(struct model_ctx *c, struct ynode *list)
 {
 	struct mhp_model *mo = c->model;
@@ -570,9 +616,8 @@ static int parse_memblock(struct model_ctx *c, struct ynode *list)
 		if (mo->nr_memblock >= MODEL_MAX_MEMBLOCK)
 			return yerr(c->doc, list->items[i], c->err, "memblock: more than %u calls", MODEL_MAX_MEMBLOCK);
 		ret = parse_memblock_op(c, list->items[i], &mo->memblock[mo->nr_memblock++]);
-		if (!ret && mo->memblock[mo->nr_memblock - 1].free && !memblock_held_by(mo, mo->nr_memblock - 1))
-			ret = yerr(c->doc, list->items[i], c->err, "memblock: free of %s, but no call before it by %s "
-				   "holds memory", mo->memblock[mo->nr_memblock - 1].by, mo->memblock[mo->nr_memblock - 1].by);
+		if (!ret)
+			ret = check_memblock_free(c, list->items[i], mo->nr_memblock - 1);
 	}
 	return ret;
 }

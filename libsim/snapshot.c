@@ -184,6 +184,7 @@ static void ser_memblock(struct ser *s, struct mhp_model *mo)
 		SER(s, op->min);
 		SER(s, op->max);
 		SER(s, op->count);
+		SER(s, op->nid);
 		ser_str(s, op->by, sizeof(op->by));
 		SER(s, op->pool);
 		SER(s, op->cma);

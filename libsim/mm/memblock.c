@@ -253,8 +253,11 @@ static const struct mb_span *mb_next_below(const struct mb_replay *r, uint64_t l
 
 /*
  * Models memblock_find_in_range_node() top-down: the highest address in
- * the free gaps of boot RAM, within [min, max), where size bytes aligned
- * to align fit. Gaps are walked from the top of each RAM range down.
+ * the free gaps of boot RAM (of the call's node, if it names one), within
+ * [min, max), where size bytes aligned to align fit. Gaps are walked from
+ * the top of each RAM range down. memblock_alloc_range_nid() would retry
+ * on any node when the named one is full; the models' boots never fill one,
+ * so the model reports it as an error instead.
  */
 static bool mb_find_top_down(const struct mhp_machine *m, const struct mb_replay *r,
 			     const struct model_memblock_op *op, uint64_t size, uint64_t *out)
@@ -262,6 +265,8 @@ static bool mb_find_top_down(const struct mhp_machine *m, const struct mb_replay
 	uint64_t max = op->max ? op->max : UINT64_MAX;
 	for (unsigned i = m->model.nr_ram; i-- > 0;) {
 		const struct model_range *ram = &m->model.ram[i];
+		if (op->nid >= 0 && ram->nid != op->nid)
+			continue;
 		uint64_t top = ram->start + ram->size < max ? ram->start + ram->size : max;
 		/* Bounded: each pass steps below one span. */
 		for (unsigned guard = 0; guard <= r->n && top > ram->start; guard++) {
@@ -303,7 +308,14 @@ static int mb_replay_op(struct mhp_machine *m, struct mb_replay *r, unsigned i, 
 		if (!s)
 			return mhp_err_set(err, -EINVAL, "model %s: memblock: free of %s, which holds nothing",
 					   m->model.name, op->by);
-		*s = r->s[--r->n];
+		if (op->size && op->size >= s->hi - s->lo)
+			return mhp_err_set(err, -EINVAL, "model %s: memblock (line %u): %s keeps %llu bytes of its %llu",
+					   m->model.name, op->line, op->by, (unsigned long long)op->size,
+					   (unsigned long long)(s->hi - s->lo));
+		if (op->size)
+			s->hi = s->lo + op->size;
+		else
+			*s = r->s[--r->n];
 		return 0;
 	}
 	uint64_t size = op->cmdline ? cmdline_len + 1 : op->size, at;

@@ -31,13 +31,15 @@ struct model_iomem {
  * One memblock call of the boot, in the kernel's order (the model file's
  * memblock, from a memblock=debug log of the reference kernel): an
  * allocation, repeated count times, or the free of the last allocation
- * made by the function it names. libsim/mm/memblock.c replays them.
+ * made by the function it names (of all but its first size bytes, when
+ * size is set: sparse_buffer_fini()). libsim/mm/memblock.c replays them.
  */
 #define MODEL_MAX_MEMBLOCK 96
 struct model_memblock_op {
-	uint64_t size, align;       /* size 0 with cmdline set: strlen(command line) + 1 */
+	uint64_t size, align;       /* size 0 with cmdline set: strlen(command line) + 1; a free's size: what it keeps */
 	uint64_t min, max;          /* the physical window; max 0: none (MEMBLOCK_ALLOC_ACCESSIBLE) */
 	unsigned count;
+	int nid;                    /* the node whose memory it must come from; -1: any (NUMA_NO_NODE) */
 	char by[48];                /* the kernel function that allocates, or whose allocation is freed */
 	int pool;                   /* POOL_*: the model's boot page tables or memmap come from its pages */
 	bool cma, cmdline, free;
