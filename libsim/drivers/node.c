@@ -94,6 +94,28 @@ static void node_usage(const struct mhp_machine *m, int nid, struct node_usage *
 	for_each_present_section(m, 0, UINT64_MAX, count_node_pages, u);
 }
 
+static int count_pgtable_pages(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	uint64_t *n = arg;
+	(void)nr;
+	for (uint64_t i = 0; ms->pages && i < m->pages_per_section; i++)
+		*n += ms->pages[i].kind == PG_USER_PGTABLE;
+	return 0;
+}
+
+/*
+ * The kernel counts NR_PAGETABLE as page-table pages are constructed
+ * (pagetable_alloc()'s ctor); the model counts its user page-table pages.
+ * The kernel's own tables (linear map, vmemmap) run no constructor and are
+ * not counted, as on the reference kernel (docs/reference.md).
+ */
+uint64_t nr_page_table_pages(const struct mhp_machine *m)
+{
+	uint64_t n = 0;
+	for_each_present_section(m, 0, UINT64_MAX, count_pgtable_pages, &n);
+	return n;
+}
+
 /* One "Node N Label:   value kB" line of node_read_meminfo(). */
 static void meminfo_line(const struct mhp_machine *m, struct strbuf *sb, int nid, const char *label, uint64_t pages)
 {

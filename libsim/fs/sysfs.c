@@ -414,6 +414,7 @@ static void meminfo_show(const struct mhp_machine *m, struct strbuf *sb)
 		}
 	meminfo_line(m, sb, "MemTotal:", m->totalram_pages);
 	meminfo_line(m, sb, "MemFree:", free);
+	meminfo_line(m, sb, "PageTables:", nr_page_table_pages(m));
 	meminfo_line(m, sb, "CmaTotal:", cma);
 	meminfo_line(m, sb, "CmaFree:", cma);   /* nothing is allocated from CMA yet */
 }
@@ -448,6 +449,7 @@ static void vmstat_show(const struct mhp_machine *m, struct strbuf *sb)
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
 			free += m->nodes[nid].zones[zid].free_pages;
 	sb_printf(sb, "nr_free_pages %llu\n", (unsigned long long)free);
+	sb_printf(sb, "nr_page_table_pages %llu\n", (unsigned long long)nr_page_table_pages(m));
 	sb_printf(sb, "nr_memmap_pages %llu\n", (unsigned long long)m->nr_memmap_pages);
 	sb_printf(sb, "nr_memmap_boot_pages %llu\n", (unsigned long long)m->nr_memmap_boot_pages);
 }

@@ -15,5 +15,7 @@ int node_attr_show(const struct mhp_machine *m, int nid, const char *name, struc
 /* nodeN/memory_failure/<name>, and the names of that directory. */
 int node_memory_failure_show(const char *name, struct strbuf *sb);
 const char *const *node_memory_failure_files(void);
+/* global_node_page_state(NR_PAGETABLE): the user page-table pages of every node (PageTables, nr_page_table_pages). */
+uint64_t nr_page_table_pages(const struct mhp_machine *m);
 
 #endif
