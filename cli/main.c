@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include <mhpsim/mhpsim.h>
 #include <mhpsim/testing.h>
@@ -18,6 +20,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mhpsim run [--json|--quiet|--observe|--narrate|--census] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
 		"                  [--save SNAPSHOT] SCENARIO.yaml\n"
+		"       mhpsim run [--models DIR] [--teardown NAME] [--mutant NAME] SCENARIO.yaml|DIR...\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
 		"       mhpsim cat --snapshot FILE PATH...\n"
 		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
@@ -34,7 +37,8 @@ static void usage(FILE *f)
 		"       mhpsim invariants\n"
 		"       mhpsim mutants\n"
 		"\n"
-		"run         replay a scenario: narrated trace (or JSON lines), then state-hash: <hex>\n"
+		"run         replay a scenario: narrated trace (or JSON lines), then state-hash: <hex>; several\n"
+		"            scenarios or a directory: one line each (ok or FAIL, steps, hashes), then a total\n"
 		"cat         boot MODEL (or load a snapshot) and print simulated files (/sys/..., /proc/...)\n"
 		"ptdump      the kernel page tables (kernel_page_tables format) after a scenario, or at boot\n"
 		"fuzz        random operations, invariants after every step; a violation is shrunk to a scenario\n"
@@ -63,10 +67,115 @@ static void save_after(struct mhp_machine *m, void *ctx)
 		fprintf(stderr, "save: %s\n", err.msg);
 }
 
+#define RUN_MAX_FILES 4096
+
+struct run_files {
+	char *path[RUN_MAX_FILES];
+	int n;
+	bool dir;      /* a directory was named: the summary even for one file */
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds dir/name (name "": dir alone); -1 after saying why not. */
+static int run_files_push(struct run_files *f, const char *dir, const char *name)
+{
+	if (f->n == RUN_MAX_FILES) {
+		fprintf(stderr, "run: more than %d scenarios\n", RUN_MAX_FILES);
+		return -1;
+	}
+	size_t len = strlen(dir);
+	const char *sep = !name[0] || (len && dir[len - 1] == '/') ? "" : "/";
+	char *p = malloc(len + strlen(name) + 2);
+	if (!p) {
+		fprintf(stderr, "run: out of memory\n");
+		return -1;
+	}
+	snprintf(p, len + strlen(name) + 2, "%s%s%s", dir, sep, name);
+	f->path[f->n++] = p;
+	return 0;
+}
+
+/* Adds a scenario file, or a directory's *.yaml files in name order; -1 after saying why not. */
+static int run_files_add(struct run_files *f, const char *arg)
+{
+	struct stat st;
+	if (stat(arg, &st) || !S_ISDIR(st.st_mode))
+		return run_files_push(f, arg, "");
+	DIR *d = opendir(arg);
+	if (!d) {
+		fprintf(stderr, "run: %s: %s\n", arg, strerror(errno));
+		return -1;
+	}
+	int first = f->n, ret = 0;
+	f->dir = true;
+	for (struct dirent *e; !ret && (e = readdir(d));) {
+		size_t len = strlen(e->d_name);
+		if (len > 5 && strcmp(e->d_name + len - 5, ".yaml") == 0)
+			ret = run_files_push(f, arg, e->d_name);
+	}
+	closedir(d);
+	qsort(f->path + first, (size_t)(f->n - first), sizeof(f->path[0]), cmp_str);
+	return ret;
+}
+
+static void run_files_free(struct run_files *f)
+{
+	for (int i = 0; i < f->n; i++)
+		free(f->path[i]);
+}
+
+/* One scenario of a summary run: 0 ok, 1 failed, 2 not loaded. */
+static int run_one_summary(const char *file, const char *models, const struct mhp_run_options *base, FILE *sink)
+{
+	struct mhp_run_options opt = *base;
+	opt.output = MHP_OUT_QUIET;
+	opt.out = sink;
+	struct mhp_err err = { 0 };
+	struct mhp_scenario *sc;
+	if (mhp_scenario_load(file, models, &sc, &err)) {
+		printf("ERROR %s: %s\n", file, err.msg);
+		return 2;
+	}
+	struct mhp_run_result res = { 0 };
+	int ret = mhp_scenario_run(sc, &opt, &res, &err);
+	mhp_scenario_free(sc);
+	if (ret)
+		printf("FAIL  %s: %s\n", file, err.msg);
+	else
+		printf("ok    %s: %u steps, state-hash %016llx, trace-hash %016llx\n", file, res.steps_run,
+		       (unsigned long long)res.state_hash, (unsigned long long)res.trace_hash);
+	return ret ? 1 : 0;
+}
+
+/* Several scenarios in one process, as a test runner shows them; the worst outcome is the exit status. */
+static int run_summary(const struct run_files *f, const char *models, const struct mhp_run_options *opt)
+{
+	int count[3] = { 0 }, worst = 0;
+	FILE *sink = fopen("/dev/null", "w");
+	if (!sink) {
+		fprintf(stderr, "run: /dev/null: %s\n", strerror(errno));
+		return 2;
+	}
+	for (int i = 0; i < f->n; i++) {
+		int r = run_one_summary(f->path[i], models, opt, sink);
+		count[r]++;
+		worst = r > worst ? r : worst;
+		fflush(stdout);
+	}
+	fclose(sink);
+	printf("%d scenarios: %d passed, %d failed, %d not loaded\n", f->n, count[0], count[1], count[2]);
+	return worst;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct mhp_run_options opt = { .output = MHP_OUT_TEXT, .out = stdout };
 	struct save_ctx save = { 0 };
+	struct run_files files = { 0 };
 	const char *models = NULL, *file = NULL;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
@@ -89,13 +198,28 @@ static int cmd_run(int argc, char **argv)
 			save.path = argv[++i];
 			opt.after = save_after;
 			opt.after_ctx = &save;
-		} else if (argv[i][0] != '-' && !file)
-			file = argv[i];
-		else {
+		} else if (argv[i][0] != '-') {
+			if (run_files_add(&files, argv[i])) {
+				run_files_free(&files);
+				return 2;
+			}
+		} else {
+			run_files_free(&files);
 			usage(stderr);
 			return 2;
 		}
 	}
+	if (files.n > 1 || files.dir) {
+		/* The summary has no place for a trace, an observation or a snapshot. */
+		bool summary = opt.output == MHP_OUT_TEXT && !save.path;
+		if (!summary)
+			usage(stderr);
+		int ret = summary ? run_summary(&files, models, &opt) : 2;
+		run_files_free(&files);
+		return ret;
+	}
+	if (files.n == 1)
+		file = files.path[0];
 	if (!file) {
 		usage(stderr);
 		return 2;
@@ -104,11 +228,13 @@ static int cmd_run(int argc, char **argv)
 	struct mhp_scenario *sc;
 	if (mhp_scenario_load(file, models, &sc, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
+		run_files_free(&files);
 		return 2;
 	}
 	struct mhp_run_result res;
 	int ret = mhp_scenario_run(sc, &opt, &res, &err);
 	mhp_scenario_free(sc);
+	run_files_free(&files);
 	fflush(stdout);
 	if (ret)
 		fprintf(stderr, "FAIL: %s\n", err.msg);
