@@ -19,14 +19,14 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mhpsim run [--json|--quiet|--observe|--narrate|--census] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
-		"                  [--save SNAPSHOT] SCENARIO.yaml\n"
-		"       mhpsim run [--models DIR] [--teardown NAME] [--mutant NAME] SCENARIO.yaml|DIR...\n"
+		"                  [--max-memory SIZE] [--save SNAPSHOT] SCENARIO.yaml\n"
+		"       mhpsim run [--models DIR] [--teardown NAME] [--mutant NAME] [--max-memory SIZE] SCENARIO.yaml|DIR...\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
 		"       mhpsim cat --snapshot FILE PATH...\n"
 		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
 		"       mhpsim fuzz --seed S --steps N [--model M] [--models DIR] [--strategy X] [--mutant NAME]\n"
 		"                   [--differential Y] [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
-		"                   [--virtio-mem]\n"
+		"                   [--virtio-mem] [--max-memory SIZE]\n"
 		"       mhpsim diff [--models DIR] [--mutant NAME] SCENARIO.yaml [A B]\n"
 		"       mhpsim observe [--boot] RAW\n"
 		"       mhpsim reference-steps [--models DIR] SCENARIO.yaml\n"
@@ -50,7 +50,25 @@ static void usage(FILE *f)
 		"mount       the simulated /sys and /proc over FUSE, for lsmem, chmem and the kernel's selftest\n"
 		"diff        a scenario with two teardown strategies (default arm64 and kernel), compared after every step\n"
 		"invariants  list the invariants checked after every step\n"
-		"mutants     list the deliberately broken variants the tests use\n");
+		"mutants     list the deliberately broken variants the tests use\n"
+		"\n"
+		"--max-memory SIZE: the host memory a machine's page tables and page arrays may hold (default 1G);\n"
+		"a step that would pass it stops the run with an error that names the step and the figures\n");
+}
+
+/* A size as "1073741824", "512M", "4G" or "1T": bytes, or 0 when it is none (said on stderr). */
+static uint64_t parse_size(const char *v)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 0);
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : *end == 'T' ? 40 : 0;
+	end += shift != 0;
+	if (errno || end == v || *end || !n || n > (UINT64_MAX >> shift)) {
+		fprintf(stderr, "%s: not a size (bytes, or a number with K, M, G or T)\n", v);
+		return 0;
+	}
+	return (uint64_t)n << shift;
 }
 
 struct save_ctx {
@@ -194,7 +212,12 @@ static int cmd_run(int argc, char **argv)
 			opt.mutant = argv[++i];
 		else if (strcmp(argv[i], "--teardown") == 0 && i + 1 < argc)
 			opt.teardown = argv[++i];
-		else if (strcmp(argv[i], "--save") == 0 && i + 1 < argc) {
+		else if (strcmp(argv[i], "--max-memory") == 0 && i + 1 < argc) {
+			if (!(opt.max_memory = parse_size(argv[++i]))) {
+				run_files_free(&files);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--save") == 0 && i + 1 < argc) {
 			save.path = argv[++i];
 			opt.after = save_after;
 			opt.after_ctx = &save;
@@ -415,7 +438,10 @@ static int cmd_fuzz(int argc, char **argv)
 			opt.save_snapshot = v;
 		else if (strcmp(a, "--load") == 0)
 			opt.load_snapshot = v;
-		else {
+		else if (strcmp(a, "--max-memory") == 0) {
+			if (!(opt.max_memory = parse_size(v)))
+				return 2;
+		} else {
 			usage(stderr);
 			return 2;
 		}

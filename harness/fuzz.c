@@ -152,12 +152,14 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 	 * scenario step, not a fuzz step, and would pin every first ZONE_NORMAL block, so that teardown,
 	 * what the fuzzer exists for, would be reached less (docs/fuzzing.md).
 	 */
-	struct mhp_boot_args args = { .cmdline = r->opt->cmdline, .no_kernel_allocations = 1 };
+	struct mhp_boot_args args = { .cmdline = r->opt->cmdline, .no_kernel_allocations = 1,
+				      .max_memory = r->opt->max_memory };
 	int ret = r->snap ? inspect_snapshot_decode(r->snap, r->snap_len, r->opt->load_snapshot, out, st, sizeof(*st), err)
 			  : mhp_machine_boot(r->model, &args, out, err);
 	if (ret)
 		return ret;
 	struct mhp_machine *m = *out;
+	mhp_machine_set_max_memory(m, r->opt->max_memory);
 	int tret = teardown ? mhp_machine_set_teardown(m, teardown) : 0;
 	if (tret)
 		ret = mhp_teardown_error(err, tret, teardown);
@@ -205,6 +207,8 @@ static int run_step(const struct fuzz_run *r, struct mhp_machine *m, struct mhp_
 {
 	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
 	*result = apply(m, op);
+	if (mhp_machine_host_refused(m))   /* the simulator's limit: the run stops there, shrunk like a violation */
+		return mhp_err_set(err, -E2BIG, "%s", mhp_machine_host_refused(m));
 	int inv = check_step(m, step, every, err);
 	if (!twin || inv)
 		return inv;

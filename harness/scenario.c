@@ -441,6 +441,9 @@ static int run_step(struct run *r, const struct step *st)
 				.narrate = r->opt->output == MHP_OUT_NARRATE ? r->opt->out : NULL,
 				.text = text ? r->opt->out : NULL };
 	int ret = step_table[st->kind].run(&env, st);
+	/* A refusal of the host's budget is the simulator's limit, not the kernel's answer: the run stops. */
+	if (mhp_machine_host_refused(r->m))
+		return step_fail(r, st, "%s", mhp_machine_host_refused(r->m));
 	if (env.failed || step_table[st->kind].expect != EXPECT_ERRNO)
 		return ret;
 	struct mhp_trace_field f[] = { { .key = "step", .num = r->step }, { .key = "result", .str = result_name(ret) } };
@@ -465,6 +468,8 @@ static int boot_machine(struct run *r)
 		if (text)
 			fprintf(r->opt->out, "scenario %s: from a snapshot of model %s\n", sc->name, mhp_model_name(sc->model));
 		ret = mhp_machine_load_buffer(sc->snap, sc->snap_len, sc->file, sink, r, &r->m, r->err);
+		if (!ret)
+			mhp_machine_set_max_memory(r->m, r->opt->max_memory);
 	} else {
 		if (text)
 			fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\", teardown %s\n%s", sc->name,
@@ -472,7 +477,8 @@ static int boot_machine(struct run *r)
 				r->opt->output == MHP_OUT_TEXT ? "boot:\n" : "");
 		struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r,
 					      .no_bootmem_notifier = sc->no_bootmem_notifier,
-					      .no_kernel_allocations = sc->no_kernel_allocations };
+					      .no_kernel_allocations = sc->no_kernel_allocations,
+					      .max_memory = r->opt->max_memory };
 		ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
 	}
 	if (ret)

@@ -129,6 +129,7 @@ struct mhp_machine *machine_alloc(const struct mhp_model *model, mhp_trace_sink 
 	m->trace.sink = sink;
 	m->trace.ctx = ctx;
 	m->online_page_callback = generic_online_page;
+	m->host.budget = MHP_DEFAULT_MAX_MEMORY;
 	check_install_hooks(m);
 	sparse_init(m);
 	return m;
@@ -145,13 +146,26 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 	if (!m)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	m->prng = args->seed ? args->seed : 0x6d687073696d0001ull;
+	mhp_machine_set_max_memory(m, args->max_memory);
 	int ret = boot(m, args->cmdline, args->no_bootmem_notifier, args->no_kernel_allocations, err);
+	if (ret && m->host.refused[0])
+		ret = mhp_err_set(err, -E2BIG, "%s", m->host.refused);
 	if (ret) {
 		mhp_machine_free(m);
 		return ret;
 	}
 	*out = m;
 	return 0;
+}
+
+void mhp_machine_set_max_memory(struct mhp_machine *m, uint64_t bytes)
+{
+	m->host.budget = bytes ? bytes : MHP_DEFAULT_MAX_MEMORY;
+}
+
+const char *mhp_machine_host_refused(const struct mhp_machine *m)
+{
+	return m->host.refused[0] ? m->host.refused : NULL;
 }
 
 void mhp_machine_free(struct mhp_machine *m)

@@ -272,7 +272,9 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 	SER(s, ms->nr_alloc);
 	for (int i = 0; i < 4; i++)
 		SER(s, ms->subsection_map[i]);
-	if (ser_array_present(s, (void **)&ms->pages, m->pages_per_section, sizeof(*ms->pages)))
+	bool has_pages = ser_array_present(s, (void **)&ms->pages, m->pages_per_section, sizeof(*ms->pages));
+	m->host.page_arrays += has_pages && s->load;
+	if (has_pages)
 		for (uint64_t i = 0; i < m->pages_per_section && !s->err; i++) {
 			struct page_state *p = &ms->pages[i];
 			SER(s, p->tag);
@@ -450,6 +452,7 @@ static void ser_table(struct ser *s, struct mhp_machine *m, struct pt_table **tp
 			return;
 		if (!(t = calloc(1, sizeof(*t) + n * sizeof(t->e[0]))))
 			return ser_fail(s, "out of memory");
+		m->pt.host_bytes += sizeof(*t) + n * sizeof(t->e[0]);
 		t->pfn = hdr.pfn;
 		t->depth = hdr.depth;
 		t->boot = hdr.boot;

@@ -197,6 +197,39 @@ static void test_hot_add_on_second_node(void **state)
 	mhp_machine_free(m);
 }
 
+/*
+ * The host memory budget (mhp_boot_args.max_memory): a page table past it is
+ * refused, the kernel's add fails with -ENOMEM and leaves a consistent machine,
+ * and the refusal says which figures; a boot that cannot fit says so too.
+ */
+static void test_host_memory_budget_refuses_a_page_table(void **state)
+{
+	(void)state;
+	struct mhp_model *model;
+	struct mhp_machine *m = NULL;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err), 0);
+	struct mhp_boot_args tiny = { .max_memory = 1 << 20, .no_kernel_allocations = 1 };
+	assert_int_equal(mhp_machine_boot(model, &tiny, &m, &err), -E2BIG);
+	assert_null(m);
+	assert_non_null(strstr(err.msg, "host memory budget: "));
+	assert_non_null(strstr(err.msg, "would pass its budget of 1048576 (--max-memory)"));
+	/* The boot's 517 tables fit in 2500K; the 64 PTE tables of a 128 MiB add do not. */
+	struct mhp_boot_args args = { .max_memory = 2500 << 10, .no_kernel_allocations = 1 };
+	assert_int_equal(mhp_machine_boot(model, &args, &m, &err), 0);
+	mhp_model_free(model);
+	assert_null(mhp_machine_host_refused(m));
+	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 << 20, "System RAM (virtio_mem)", &err), -ENOMEM);
+	assert_non_null(mhp_machine_host_refused(m));
+	assert_non_null(strstr(mhp_machine_host_refused(m), "a page table of 4128 more would pass its budget of 2560000"));
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	/* A larger budget lets the same add through; the first refusal is still reported. */
+	mhp_machine_set_max_memory(m, 0);
+	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 << 20, "System RAM (virtio_mem)", &err), 0);
+	assert_non_null(mhp_machine_host_refused(m));
+	mhp_machine_free(m);
+}
+
 /* Parameters not modelled yet are refused at boot, never silently ignored; bad values are logged. */
 static void test_unmodelled_boot_parameters_are_refused(void **state)
 {
@@ -325,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_remove_of_unadded_range_is_refused),
 		cmocka_unit_test(test_hot_add_on_second_node),
 		cmocka_unit_test(test_unmodelled_boot_parameters_are_refused),
+		cmocka_unit_test(test_host_memory_budget_refuses_a_page_table),
 		cmocka_unit_test(test_memmap_on_memory_force_logs_its_waste),
 		cmocka_unit_test(test_memmap_on_memory_needs_4k_pages),
 		cmocka_unit_test(test_block_holding_page_tables_cannot_go),

@@ -24,6 +24,7 @@ struct mhp_fuzz_options {
 	uint64_t steps;
 	const char *teardown;       /* NULL: arm64 */
 	const char *mutant;         /* NULL: none */
+	uint64_t max_memory;        /* each machine's host memory budget in bytes (mhp_boot_args); 0: the default */
 	/*
 	 * Another teardown strategy (e.g. "kernel") run on a twin machine with the
 	 * same steps; after each step the two are compared, and a difference is a

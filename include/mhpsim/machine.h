@@ -31,7 +31,15 @@ struct mhp_boot_args {
 	 */
 	int no_bootmem_notifier;
 	int no_kernel_allocations;   /* the model file's kernel_allocations stay off (libsim/mm/slab.c) */
+	/*
+	 * Host memory the machine's page tables and per-page arrays may hold, in
+	 * bytes; 0: MHP_DEFAULT_MAX_MEMORY. A page table that would pass it is
+	 * refused (the kernel sees -ENOMEM) and mhp_machine_host_refused() says so.
+	 */
+	uint64_t max_memory;
 };
+
+#define MHP_DEFAULT_MAX_MEMORY (1ull << 30)
 
 /*
  * Boots the model with a kernel command line (e.g. "memhp_default_state=online").
@@ -42,6 +50,10 @@ struct mhp_boot_args {
 MHP_EXPORT int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *args,
 				struct mhp_machine **out, struct mhp_err *err);
 MHP_EXPORT void mhp_machine_free(struct mhp_machine *m);
+/* A loaded machine's host memory budget (mhp_boot_args.max_memory; 0: the default). */
+MHP_EXPORT void mhp_machine_set_max_memory(struct mhp_machine *m, uint64_t bytes);
+/* NULL, or why the host memory budget refused an allocation since boot (the first time). */
+MHP_EXPORT const char *mhp_machine_host_refused(const struct mhp_machine *m);
 
 /*
  * How hot-remove tears down kernel page tables: "arm64" (the model of Linux

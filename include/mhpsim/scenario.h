@@ -49,6 +49,7 @@ struct mhp_run_options {
 	FILE *out;                /* where the trace goes */
 	const char *mutant;       /* NULL, or a mutant name (tests only) */
 	const char *teardown;     /* NULL, or a teardown strategy that overrides the scenario's */
+	uint64_t max_memory;      /* the machine's host memory budget in bytes (mhp_boot_args); 0: the default */
 	/* Called with the machine after the last step (e.g. to dump its state), unless a step failed. */
 	void (*after)(struct mhp_machine *m, void *ctx);
 	void *after_ctx;

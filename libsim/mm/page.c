@@ -25,6 +25,7 @@ int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_ki
 		ms->pages = calloc(m->pages_per_section, sizeof(*ms->pages));
 		if (!ms->pages)
 			return -ENOMEM;
+		m->host.page_arrays++;
 	}
 	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
 	m->nr_page_writes += n;
@@ -37,6 +38,7 @@ int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_ki
 	if (!ms->nr_alloc) {
 		free(ms->pages);
 		ms->pages = NULL;
+		m->host.page_arrays--;
 	}
 	return 0;
 }

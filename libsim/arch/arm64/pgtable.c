@@ -162,21 +162,48 @@ static void store_delete(struct pt_store *s, uint64_t pfn)
 		(void)store_resize(s, s->cap / 2);   /* out of memory: the larger store stays, still correct */
 }
 
+uint64_t pt_table_bytes(const struct mhp_machine *m, unsigned depth)
+{
+	return sizeof(struct pt_table) + m->pt_geom.ptrs[depth] * sizeof(((struct pt_table *)0)->e[0]);
+}
+
+/*
+ * Whether bytes more would pass the machine's host memory budget: the live
+ * tables, the store's slots and the per-page arrays. The first refusal is
+ * kept for the caller of the step to report; the kernel sees -ENOMEM.
+ */
+static bool host_over_budget(struct mhp_machine *m, uint64_t bytes)
+{
+	uint64_t held = m->pt.host_bytes + m->pt.cap * sizeof(*m->pt.slots) +
+			m->host.page_arrays * m->pages_per_section * sizeof(struct page_state);
+	if (held + bytes <= m->host.budget)
+		return false;
+	if (!m->host.refused[0])
+		snprintf(m->host.refused, sizeof(m->host.refused),
+			 "host memory budget: the machine's page tables and page arrays hold %llu bytes, and a page "
+			 "table of %llu more would pass its budget of %llu (--max-memory)", (unsigned long long)held,
+			 (unsigned long long)bytes, (unsigned long long)m->host.budget);
+	return true;
+}
+
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid)
 {
 	struct pt_store *s = &m->pt;
-	uint64_t pfn;
+	uint64_t pfn, bytes = pt_table_bytes(m, depth);
+	if (host_over_budget(m, bytes))
+		return NULL;
 	if ((s->count + 1) * 2 > s->cap && store_resize(s, s->cap ? s->cap * 2 : 1024))
 		return NULL;
 	int ret = boot ? memblock_alloc_pages(m, nid, 0, PG_PGTABLE_BOOT, &pfn)
 		       : alloc_pages_node(m, nid, 0, PG_PGTABLE, &pfn);
 	if (ret)
 		return NULL;
-	struct pt_table *t = calloc(1, sizeof(*t) + m->pt_geom.ptrs[depth] * sizeof(t->e[0]));
+	struct pt_table *t = calloc(1, bytes);
 	if (!t) {
 		free_pages_kind(m, pfn, 0, PG_PGTABLE);
 		return NULL;
 	}
+	s->host_bytes += bytes;
 	t->pfn = pfn;
 	t->depth = (uint8_t)depth;
 	t->boot = boot;
@@ -209,6 +236,7 @@ void pt_release(struct mhp_machine *m, struct pt_table *t)
 	bool boot = t->boot;
 	m->pt.digest -= pt_table_kept_mix(t);
 	store_delete(&m->pt, pfn);
+	m->pt.host_bytes -= pt_table_bytes(m, depth);
 	free(t);
 	m->pt.nr_freed++;
 	m->nr_pgtable_pages--;

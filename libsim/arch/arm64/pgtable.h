@@ -87,6 +87,7 @@ struct pt_store {
 	uint64_t nr_reads, nr_writes;
 	uint64_t nr_zero_pending;         /* tables with zero_pending: none outside a teardown */
 	uint64_t digest;                  /* pt_mix() summed over live tables and their entries: see pt_digest() */
+	uint64_t host_bytes;              /* what the live tables take of the host (the memory budget) */
 };
 
 /*
@@ -118,6 +119,8 @@ struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn);
 struct pt_table *pt_pgd(const struct mhp_machine *m);
 /* Allocates and zeroes a table page: from memblock at boot, else from the buddy. */
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
+/* The host bytes of one table at depth: its header and entries. */
+uint64_t pt_table_bytes(const struct mhp_machine *m, unsigned depth);
 void pt_release(struct mhp_machine *m, struct pt_table *t);
 void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d);
 void pt_zero_settle(struct mhp_machine *m, struct pt_table *t);

@@ -105,6 +105,12 @@ struct mhp_machine {
 	uint64_t (*online_page_callback)(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 	char tlb_stale[MHP_ERR_MSG_MAX]; /* the first TLB-STALE seen when an arch operation returned */
 	uint64_t pool_used[MODEL_MAX_RANGES]; /* pages memblock handed out of each reserved range */
+	/* The host memory budget (mhp_boot_args.max_memory): host, not machine state; no hash sees it. */
+	struct {
+		uint64_t budget;            /* bytes the page tables and the per-page arrays may hold */
+		uint64_t page_arrays;       /* sections that have a per-page array (mm/page.c) */
+		char refused[MHP_ERR_MSG_MAX]; /* the first refusal, or "" */
+	} host;
 
 	struct printk_ring log;
 	struct trace_state trace;
