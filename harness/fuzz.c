@@ -325,10 +325,70 @@ static uint64_t blocks_in_resource(const struct mhp_machine *m, uint64_t start, 
 	return n;
 }
 
+/* The model's memory block size. */
+static uint64_t block_size(const struct fuzz_run *r)
+{
+	struct inspect_model mo;
+	inspect_model(r->model, &mo);
+	return mo.block_size;
+}
+
+/* Whether a resource lies in one of the model's hot-pluggable regions: a driver added it. */
+static bool resource_hot_added(const struct fuzz_run *r, const struct inspect_resource *res)
+{
+	struct inspect_model mo;
+	struct inspect_range h;
+	inspect_model(r->model, &mo);
+	for (unsigned i = 0; i < mo.nr_hotplug && inspect_model_range(r->model, INSPECT_HOTPLUG, i, &h); i++)
+		if (res->start >= h.start && res->end < h.start + h.size)
+			return true;
+	return false;
+}
+
+/* The blocks of [start, end] that are online: how many, and the id of the k-th (k below that count). */
+static uint64_t online_blocks(const struct fuzz_run *r, const struct inspect_resource *res, uint64_t k, uint64_t *id)
+{
+	uint64_t bs = block_size(r), n = 0;
+	struct inspect_memory_block b;
+	for (unsigned i = 0; inspect_memory_block(r->m, i, &b); i++)
+		if (b.id >= res->start / bs && b.id <= res->end / bs && b.state != INSPECT_MEM_OFFLINE && n++ == k)
+			*id = b.id;
+	return n;
+}
+
+/*
+ * One of the resources drivers added, at random (with offline_only, one whose
+ * blocks are all offline: it can go now); false when there is none. Teardown
+ * works on what was added: a driver removes its own ranges whole.
+ */
+static bool pick_added_resource(struct fuzz_run *r, bool offline_only, struct inspect_resource *out)
+{
+	struct inspect_resource res;
+	uint64_t n = 0, id;
+	for (unsigned i = 0; inspect_resource(r->m, i, &res); i++)
+		n += resource_hot_added(r, &res) && (!offline_only || !online_blocks(r, &res, 0, &id));
+	if (!n)
+		return false;
+	uint64_t k = below(&r->rng, n);
+	for (unsigned i = 0; inspect_resource(r->m, i, &res); i++)
+		if (resource_hot_added(r, &res) && (!offline_only || !online_blocks(r, &res, 0, &id)) && k-- == 0) {
+			*out = res;
+			return true;
+		}
+	return false;
+}
+
 /* A tag held in a block picked as pick_block does, from a random page onwards; false if none. */
 static bool tag_in_block(struct fuzz_run *r, uint32_t *tag)
 {
-	uint64_t pfn = pick_pfn(r), per = pages_per_block(r->m), end = (pfn / per + 1) * per;
+	uint64_t pfn = pick_pfn(r), per = pages_per_block(r->m), n, id;
+	struct inspect_resource res;
+	/* Half the time in an online block of something a driver added: what keeps that range from going. */
+	if (below(&r->rng, 2) && pick_added_resource(r, false, &res) && (n = online_blocks(r, &res, 0, &id))) {
+		online_blocks(r, &res, below(&r->rng, n), &id);
+		pfn = id * per + below(&r->rng, per);
+	}
+	uint64_t end = (pfn / per + 1) * per;
 	for (; pfn < end; pfn++)
 		if ((*tag = inspect_page_tag(r->m, pfn)))
 			return true;
@@ -341,14 +401,6 @@ static bool memory_tight(const struct mhp_machine *m)
 	struct inspect_counters c;
 	inspect_counters(m, &c);
 	return c.free_pages * 8 < c.totalram_pages;
-}
-
-/* The model's memory block size. */
-static uint64_t block_size(const struct fuzz_run *r)
-{
-	struct inspect_model mo;
-	inspect_model(r->model, &mo);
-	return mo.block_size;
 }
 
 /*
@@ -388,19 +440,30 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		op.a = pick_block(r);
 		op.arg = types[below(&r->rng, sizeof(types))];
 	} else if (roll < 36) {
+		struct inspect_resource res;
 		op.op = F_OFFLINE;
 		op.a = pick_block(r);
+		/* Half the time an online block of something a driver added, so that whole ranges become removable. */
+		uint64_t n, id;
+		if (below(&r->rng, 2) && pick_added_resource(r, false, &res) && (n = online_blocks(r, &res, 0, &id)))
+			online_blocks(r, &res, below(&r->rng, n), &op.a);
 	} else if (roll < 44) {
+		struct inspect_resource res;
 		op.op = F_REMOVE;
 		op.a = pick_hot_block(r) * bs;
 		op.n = 1 + (uint32_t)below(&r->rng, 2);
-		/*
-		 * Drivers remove what they added: keep inside one resource. A range over
-		 * two is refused nothing but keeps both resources (6.12 releases only a
-		 * single holder), and the range can never be added again: rarely.
-		 */
-		if (below(&r->rng, 16))
+		if (below(&r->rng, 4) && (pick_added_resource(r, true, &res) || pick_added_resource(r, false, &res))) {
+			/* Mostly a range a driver added, whole: what drivers remove, and what lets it be added again. */
+			op.a = res.start;
+			op.n = (uint32_t)((res.end + 1 - res.start) / bs);
+		} else if (below(&r->rng, 16)) {
+			/*
+			 * Else keep inside one resource. A range over two is refused nothing but
+			 * keeps both resources (6.12 releases only a single holder), and the
+			 * range can never be added again: rarely.
+			 */
 			op.n = (uint32_t)blocks_in_resource(r->m, op.a, op.n);
+		}
 	} else if (roll < 64) {
 		static const uint8_t weights[] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 4, 5 };
 		op.op = F_ALLOC;
