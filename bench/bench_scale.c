@@ -172,12 +172,14 @@ static int fuzz_throughput(const char *model, uint64_t steps, FILE *json, bool *
 		fprintf(stderr, "fuzz %s: %s\n", model, ret ? err.msg : res.message);
 		return -1;
 	}
-	printf("fuzz %s, seed 1: %llu steps in %.3f s: %.0f steps/s\n", model, (unsigned long long)res.steps_run, t,
-	       res.steps_run / t);
+	uint64_t teardowns = mhp_fuzz_teardowns(&res);
+	printf("fuzz %s, seed 1: %llu steps in %.3f s: %.0f steps/s, %llu teardowns: %.0f teardowns/s\n", model,
+	       (unsigned long long)res.steps_run, t, res.steps_run / t, (unsigned long long)teardowns, teardowns / t);
 	if (json)
 		fprintf(json, "%s\n  {\"kind\": \"fuzz\", \"model\": \"%s\", \"steps\": %llu, \"seconds\": %.6f, "
-			"\"steps_per_second\": %.1f}", *first ? "" : ",", model, (unsigned long long)res.steps_run, t,
-			res.steps_run / t);
+			"\"steps_per_second\": %.1f, \"teardowns\": %llu, \"teardowns_per_second\": %.1f}",
+			*first ? "" : ",", model, (unsigned long long)res.steps_run, t, res.steps_run / t,
+			(unsigned long long)teardowns, teardowns / t);
 	*first = false;
 	return 0;
 }

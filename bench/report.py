@@ -199,8 +199,11 @@ def scale_section(sc, mig, img, doc):
                            r["scenarios"], r["steps"], r["seconds"], r["steps_per_second"]))
         if r["kind"] == "fuzz":
             doc.append("- Fuzzing `%s`, seed 1: %d steps in %.3f s: **%.0f steps/s** (incremental checks every "
-                       "step, a full check every 1000)." % (r["model"], r["steps"], r["seconds"],
-                                                             r["steps_per_second"]))
+                       "step, a full check every 1000), %s." % (
+                           r["model"], r["steps"], r["seconds"], r["steps_per_second"],
+                           "%d teardowns (successful removes): **%.0f teardowns/s**" % (
+                               r["teardowns"], r["teardowns_per_second"]) if "teardowns" in r else
+                           "teardowns not recorded"))
     if mig:
         doc.append("- Migration: offlining a 128 MiB block full of movable pages migrates %d pages in %.4f s: "
                    "**%.2f million pages/s**." % (mig["pages"], mig["seconds"], mig["pages_per_second"] / 1e6))

@@ -459,8 +459,9 @@ static int cmd_fuzz(int argc, char **argv)
 		fprintf(stderr, "fuzz: %s\n", err.msg);
 		return 2;
 	}
-	printf("%llu steps in %.2f s: %.0f steps/s (seed %llu)\n", (unsigned long long)res.steps_run, s,
-	       s > 0 ? (double)res.steps_run / s : 0.0, (unsigned long long)res.seed);
+	printf("%llu steps in %.2f s: %.0f steps/s, %.0f teardowns/s (seed %llu)\n", (unsigned long long)res.steps_run,
+	       s, s > 0 ? (double)res.steps_run / s : 0.0, s > 0 ? (double)mhp_fuzz_teardowns(&res) / s : 0.0,
+	       (unsigned long long)res.seed);
 	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
 	print_fuzz_work(&res);
 	if (opt.save_snapshot)

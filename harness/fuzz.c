@@ -68,6 +68,11 @@ struct fuzz_state {
 	uint32_t next_tag, pad;
 };
 
+uint64_t mhp_fuzz_teardowns(const struct mhp_fuzz_result *res)
+{
+	return res->ops_ok[F_REMOVE];
+}
+
 const char *mhp_fuzz_op_name(unsigned kind)
 {
 	return kind < MHP_FUZZ_OP_KINDS ? op_names[kind] : NULL;

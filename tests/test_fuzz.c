@@ -103,6 +103,10 @@ static void test_real_strategies_survive(void **state)
 			fuzz(models[i], NULL, strategies[j], 11 + i, 4000, &res);
 			if (res.violation)
 				fail_msg("%s/%s: %s (shrunk: %s)", models[i], strategies[j], res.message, res.scenario_path);
+			/* Teardown is what the runs are for: each reaches it, and a teardown is a remove that worked. */
+			assert_true(mhp_fuzz_teardowns(&res) >= 1);   /* 23, 18 and 1 on the three granules today */
+			assert_int_equal(mhp_fuzz_teardowns(&res), res.ops_ok[3]);
+			assert_string_equal(mhp_fuzz_op_name(3), "remove");
 		}
 	}
 }

@@ -70,6 +70,8 @@ struct mhp_fuzz_result {
 	uint64_t pages_migrated;
 };
 
+/* Teardowns a run made: its removes that succeeded (what the fuzzer exists to reach). */
+MHP_EXPORT uint64_t mhp_fuzz_teardowns(const struct mhp_fuzz_result *res);
 /* The name of an operation kind (0 .. MHP_FUZZ_OP_KINDS - 1): "add", "online", ... */
 MHP_EXPORT const char *mhp_fuzz_op_name(unsigned kind);
 
