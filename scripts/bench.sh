@@ -1,14 +1,29 @@
 #!/usr/bin/env bash
 # Benchmarks (bench/README.md), optimised build, every ratio measured side by
 # side in one run:
-#   bash scripts/bench.sh           the full set: bench/results/*.json, docs/benchmarks.md, docs/img/*.svg
-#   bash scripts/bench.sh --smoke   a small run of every benchmark, the callgrind mode, the profile and
-#                                   the report, into a scratch directory (CI; nothing committed changes)
+#   bash scripts/bench.sh [--out DIR]     the full set into DIR (default build-release/bench): results/*.json,
+#                                         benchmarks.md, img/*.svg; nothing tracked changes
+#   bash scripts/bench.sh --update-docs   the same into the tracked bench/results, docs/benchmarks.md, docs/img
+#   bash scripts/bench.sh --smoke         a small run of every benchmark, the callgrind mode, the profile and
+#                                         the report, into a scratch directory (CI; nothing committed changes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+smoke= update= dir=build-release/bench
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --smoke) smoke=--smoke ;;
+    --update-docs) update=1 ;;
+    --out) [ $# -gt 1 ] || { echo "bench.sh: --out needs a directory" >&2; exit 2; }; dir=$2; shift ;;
+    *) echo "usage: bash scripts/bench.sh [--smoke | --update-docs | --out DIR]" >&2; exit 2 ;;
+  esac
+  shift
+done
 bash scripts/setup.sh
-smoke=
-[ "${1:-}" = --smoke ] && smoke=--smoke
+# Wall-clock figures need the CPUs to themselves: say so when something else is running.
+load_check() {
+  awk -v n="$(nproc)" -v when="$1" '{ if ($1 > n - 0.5) printf "bench.sh: warning: load average %s on %d CPUs %s: wall-clock figures are unreliable (callgrind counts are not)\n", $1, n, when }' /proc/loadavg >&2
+}
+load_check "before the run"
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DMHPSIM_TESTS=OFF >/dev/null
 cmake --build build-release -j"$(nproc)" >/dev/null
 b=build-release/bench
@@ -16,8 +31,10 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 if [ -n "$smoke" ]; then
   out=$scratch/results doc=$scratch/benchmarks.md img=$scratch/img cg_max=1 prof_sizes=(--max-size 1)
-else
+elif [ -n "$update" ]; then
   out=bench/results doc=docs/benchmarks.md img=docs/img cg_max=4 prof_sizes=(--min-size 1 --max-size 64)
+else
+  out=$dir/results doc=$dir/benchmarks.md img=$dir/img cg_max=4 prof_sizes=(--min-size 1 --max-size 64)
 fi
 mkdir -p "$out" "$img"
 printf '{"machine": "%s, %s CPUs"}\n' "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" "$(nproc)" \
@@ -59,6 +76,7 @@ fi
 
 python3 bench/report.py "$out" "$doc" "$img"
 echo "report: $doc"
+load_check "at the end"
 if [ -n "$smoke" ]; then
   # The smoke proves each part produced something: every result file and plot is there and not empty.
   for f in "$out"/teardown.json "$out"/scale.json "$out"/migrate.json "$out"/callgrind.json "$out"/replay.json \
