@@ -455,6 +455,62 @@ static int run_step(struct run *r, const struct step *st)
 	return check_result(r, st, ret);
 }
 
+#define BOOT_CACHE_MAX 64
+#define BOOT_KEY_MAX 2048
+
+struct mhp_boot_cache {
+	struct {
+		char key[BOOT_KEY_MAX];
+		void *snap;
+		size_t len;
+	} e[BOOT_CACHE_MAX];
+	unsigned n;
+};
+
+struct mhp_boot_cache *mhp_boot_cache_new(void)
+{
+	return calloc(1, sizeof(struct mhp_boot_cache));
+}
+
+void mhp_boot_cache_free(struct mhp_boot_cache *c)
+{
+	for (unsigned i = 0; c && i < c->n; i++)
+		free(c->e[i].snap);
+	free(c);
+}
+
+/* What decides a booted machine: the model file, and every boot argument; false if that does not fit. */
+static bool boot_key(const struct mhp_scenario *sc, const struct mhp_boot_args *args, char *key, size_t cap)
+{
+	int n = snprintf(key, cap, "%s|%s|%s|%llu|%d|%d|%llu", mhp_model_name(sc->model), mhp_model_path(sc->model),
+			 args->cmdline, (unsigned long long)args->seed, args->no_bootmem_notifier,
+			 args->no_kernel_allocations, (unsigned long long)args->max_memory);
+	return n > 0 && (size_t)n < cap;
+}
+
+/* Boots, or loads the machine the cache kept for the same model and arguments (and keeps a new one). */
+static int boot_cached(struct run *r, const struct mhp_boot_args *args)
+{
+	struct mhp_boot_cache *c = r->opt->output == MHP_OUT_QUIET ? r->opt->boot_cache : NULL;
+	char key[BOOT_KEY_MAX];
+	if (!c || !boot_key(r->sc, args, key, sizeof(key)))
+		return mhp_machine_boot(r->sc->model, args, &r->m, r->err);
+	for (unsigned i = 0; i < c->n; i++)
+		if (strcmp(c->e[i].key, key) == 0) {
+			int ret = mhp_machine_load_buffer(c->e[i].snap, c->e[i].len, r->sc->file, sink, r, &r->m, r->err);
+			if (!ret)
+				mhp_machine_set_max_memory(r->m, args->max_memory);
+			return ret;
+		}
+	struct mhp_err serr = { 0 };   /* a machine the cache cannot keep is booted again next time: no error */
+	int ret = mhp_machine_boot(r->sc->model, args, &r->m, r->err);
+	if (!ret && c->n < BOOT_CACHE_MAX && !mhp_machine_save_buffer(r->m, &c->e[c->n].snap, &c->e[c->n].len, &serr)) {
+		memcpy(c->e[c->n].key, key, sizeof(key));
+		c->n++;
+	}
+	return ret;
+}
+
 static int boot_machine(struct run *r)
 {
 	char inner[MHP_ERR_MSG_MAX];
@@ -479,7 +535,7 @@ static int boot_machine(struct run *r)
 					      .no_bootmem_notifier = sc->no_bootmem_notifier,
 					      .no_kernel_allocations = sc->no_kernel_allocations,
 					      .max_memory = r->opt->max_memory };
-		ret = mhp_machine_boot(sc->model, &args, &r->m, r->err);
+		ret = boot_cached(r, &args);
 	}
 	if (ret)
 		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, err_copy(r->err, inner));

@@ -737,6 +737,11 @@ const char *mhp_model_name(const struct mhp_model *model)
 	return model->name;
 }
 
+const char *mhp_model_path(const struct mhp_model *model)
+{
+	return model->path;
+}
+
 static bool word_listed(const char *const *words, unsigned v)
 {
 	for (; *words; words++)

@@ -44,12 +44,24 @@ MHP_EXPORT void mhp_scenario_free(struct mhp_scenario *sc);
  */
 enum mhp_output { MHP_OUT_TEXT, MHP_OUT_JSON, MHP_OUT_QUIET, MHP_OUT_OBSERVE, MHP_OUT_NARRATE, MHP_OUT_CENSUS };
 
+/*
+ * Booted machines kept as snapshots, by model file, command line, seed and
+ * boot flags, so that runs of many scenarios boot each machine once; a run
+ * that finds its machine loads it, trace hash and log included, and ends with
+ * the same hashes as a run that booted. For MHP_OUT_QUIET only: boot's events
+ * are not replayed to the sink.
+ */
+struct mhp_boot_cache;
+MHP_EXPORT struct mhp_boot_cache *mhp_boot_cache_new(void);
+MHP_EXPORT void mhp_boot_cache_free(struct mhp_boot_cache *c);
+
 struct mhp_run_options {
 	enum mhp_output output;
 	FILE *out;                /* where the trace goes */
 	const char *mutant;       /* NULL, or a mutant name (tests only) */
 	const char *teardown;     /* NULL, or a teardown strategy that overrides the scenario's */
 	uint64_t max_memory;      /* the machine's host memory budget in bytes (mhp_boot_args); 0: the default */
+	struct mhp_boot_cache *boot_cache;   /* NULL, or booted machines to reuse (MHP_OUT_QUIET only) */
 	/* Called with the machine after the last step (e.g. to dump its state), unless a step failed. */
 	void (*after)(struct mhp_machine *m, void *ctx);
 	void *after_ctx;
