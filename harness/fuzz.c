@@ -368,19 +368,15 @@ static uint64_t online_blocks(const struct fuzz_run *r, const struct inspect_res
  */
 static bool pick_added_resource(struct fuzz_run *r, bool offline_only, struct inspect_resource *out)
 {
-	struct inspect_resource res;
+	struct inspect_resource res, found[256];   /* the first 256 are enough: a model has a few dozen */
 	uint64_t n = 0, id;
-	for (unsigned i = 0; inspect_resource(r->m, i, &res); i++)
-		n += resource_hot_added(r, &res) && (!offline_only || !online_blocks(r, &res, 0, &id));
+	for (unsigned i = 0; n < 256 && inspect_resource(r->m, i, &res); i++)
+		if (resource_hot_added(r, &res) && (!offline_only || !online_blocks(r, &res, 0, &id)))
+			found[n++] = res;
 	if (!n)
 		return false;
-	uint64_t k = below(&r->rng, n);
-	for (unsigned i = 0; inspect_resource(r->m, i, &res); i++)
-		if (resource_hot_added(r, &res) && (!offline_only || !online_blocks(r, &res, 0, &id)) && k-- == 0) {
-			*out = res;
-			return true;
-		}
-	return false;
+	*out = found[below(&r->rng, n)];
+	return true;
 }
 
 /* A tag held in a block picked as pick_block does, from a random page onwards; false if none. */
