@@ -314,8 +314,8 @@ static int mb_replay_op(struct mhp_machine *m, struct mb_replay *r, unsigned i, 
 					   (unsigned long long)(s->hi - s->lo));
 		if (op->size)
 			s->hi = s->lo + op->size;
-		else
-			*s = r->s[--r->n];
+		else   /* keep the order of the rest: a later free looks for its function's latest allocation */
+			memmove(s, s + 1, (size_t)(&r->s[--r->n] - s) * sizeof(*s));
 		return 0;
 	}
 	uint64_t size = op->cmdline ? cmdline_len + 1 : op->size, at;
