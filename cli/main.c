@@ -19,14 +19,14 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mhpsim run [--json|--quiet|--observe|--narrate|--census] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
-		"                  [--max-memory SIZE] [--save SNAPSHOT] SCENARIO.yaml\n"
+		"                  [--max-memory SIZE] [--pagewise] [--save SNAPSHOT] SCENARIO.yaml\n"
 		"       mhpsim run [--models DIR] [--teardown NAME] [--mutant NAME] [--max-memory SIZE] SCENARIO.yaml|DIR...\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
 		"       mhpsim cat --snapshot FILE PATH...\n"
 		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
 		"       mhpsim fuzz --seed S --steps N [--model M] [--models DIR] [--strategy X] [--mutant NAME]\n"
 		"                   [--differential Y] [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
-		"                   [--virtio-mem] [--max-memory SIZE]\n"
+		"                   [--virtio-mem] [--max-memory SIZE] [--pagewise]\n"
 		"       mhpsim diff [--models DIR] [--mutant NAME] SCENARIO.yaml [A B]\n"
 		"       mhpsim observe [--boot] RAW\n"
 		"       mhpsim reference-steps [--models DIR] SCENARIO.yaml\n"
@@ -53,7 +53,8 @@ static void usage(FILE *f)
 		"mutants     list the deliberately broken variants the tests use\n"
 		"\n"
 		"--max-memory SIZE: the host memory a machine's page tables and page arrays may hold (default 1G);\n"
-		"a step that would pass it stops the run with an error that names the step and the figures\n");
+		"a step that would pass it stops the run with an error that names the step and the figures\n"
+		"--pagewise: the reference path, every page operation one page at a time (same hashes, slower)\n");
 }
 
 /* A size as "1073741824", "512M", "4G" or "1T": bytes, or 0 when it is none (said on stderr). */
@@ -210,6 +211,8 @@ static int cmd_run(int argc, char **argv)
 			opt.output = MHP_OUT_NARRATE;
 		else if (strcmp(argv[i], "--census") == 0)
 			opt.output = MHP_OUT_CENSUS;
+		else if (strcmp(argv[i], "--pagewise") == 0)
+			opt.pagewise = true;
 		else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
 			models = argv[++i];
 		else if (strcmp(argv[i], "--mutant") == 0 && i + 1 < argc)
@@ -407,10 +410,16 @@ static int cmd_fuzz(int argc, char **argv)
 {
 	struct mhp_fuzz_options opt = { .steps = 10000 };
 	struct progress prog = { .tty = isatty(2) };
-	for (int i = 0; i < argc; i += 2) {   /* every option takes a value, but --virtio-mem */
+	for (int i = 0; i < argc; i += 2) {   /* every option takes a value, but --virtio-mem and --pagewise */
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--virtio-mem") == 0) {
+		bool flag = true;
+		if (strcmp(a, "--virtio-mem") == 0)
 			opt.virtio_mem = true;
+		else if (strcmp(a, "--pagewise") == 0)
+			opt.pagewise = true;
+		else
+			flag = false;
+		if (flag) {
 			i--;
 			continue;
 		}

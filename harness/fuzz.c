@@ -146,12 +146,40 @@ static int apply(struct mhp_machine *m, const struct fuzz_op *op)
 	return step_table[st.kind].run(&env, &st);
 }
 
+/* --differential pagewise: the twin takes the reference path, page by page, with the same strategy. */
+static bool pagewise_twin(const struct fuzz_run *r)
+{
+	return r->opt->differential && strcmp(r->opt->differential, "pagewise") == 0;
+}
+
+/*
+ * The pagewise twin must end every step with the same result, trace and free
+ * lists, and, at every full check (the state hash reads every page array, as
+ * a full check does), the same state.
+ */
+static int compare_pagewise(struct mhp_machine *m, struct mhp_machine *twin, int result, int tresult, bool full,
+			    struct mhp_err *err)
+{
+	uint64_t t[2] = { mhp_trace_hash(m), mhp_trace_hash(twin) };
+	uint64_t f[2] = { mhp_testing_free_lists_hash(m), mhp_testing_free_lists_hash(twin) };
+	uint64_t s[2] = { full ? mhp_machine_state_hash(m) : 0, full ? mhp_machine_state_hash(twin) : 0 };
+	if (s[0] == s[1] && t[0] == t[1] && f[0] == f[1] && result == tresult)
+		return 0;
+	return mhp_err_set(err, -EUCLEAN,
+			   "DIFFERENTIAL: runs and pagewise disagree: result %d vs %d, trace hash %016llx vs %016llx, "
+			   "free lists %016llx vs %016llx, state hash %016llx vs %016llx", result, tresult,
+			   (unsigned long long)t[0], (unsigned long long)t[1], (unsigned long long)f[0],
+			   (unsigned long long)f[1], (unsigned long long)s[0], (unsigned long long)s[1]);
+}
+
 /* The machine every run starts from: boot, the injection module, a short offline budget. */
 static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct fuzz_state *st, bool second,
 		      struct mhp_err *err)
 {
-	const char *teardown = second ? r->opt->differential : r->opt->teardown;
-	const char *mutant = second ? NULL : r->opt->mutant;   /* a mutant breaks the first machine only */
+	bool pagewise = r->opt->pagewise || (second && pagewise_twin(r));
+	const char *teardown = second && !pagewise_twin(r) ? r->opt->differential : r->opt->teardown;
+	/* A mutant breaks the first machine only; against the pagewise twin, which compares paths, both. */
+	const char *mutant = second && !pagewise_twin(r) ? NULL : r->opt->mutant;
 	/*
 	 * Without the kernel's own allocations: they model what the reference lane's guest does around a
 	 * scenario step, not a fuzz step, and would pin every first ZONE_NORMAL block, so that teardown,
@@ -165,6 +193,7 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 		return ret;
 	struct mhp_machine *m = *out;
 	mhp_machine_set_max_memory(m, r->opt->max_memory);
+	mhp_machine_set_pagewise(m, pagewise);
 	int tret = teardown ? mhp_machine_set_teardown(m, teardown) : 0;
 	if (tret)
 		ret = mhp_teardown_error(err, tret, teardown);
@@ -221,6 +250,8 @@ static int run_step(const struct fuzz_run *r, struct mhp_machine *m, struct mhp_
 	int tresult = apply(twin, op), tinv = check_step(twin, step, every, &terr);
 	if (tinv)
 		return mhp_err_set(err, tinv, "%s (with %s only)", terr.msg, r->opt->differential);
+	if (pagewise_twin(r))
+		return compare_pagewise(m, twin, *result, tresult, step % every == 0, err);
 	struct diff_digest x, y;
 	diff_digest_of(m, *result, 0, &x);
 	diff_digest_of(twin, tresult, 0, &y);
@@ -633,7 +664,9 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		r->opt->mutant ? " --mutant " : "", r->opt->mutant ? r->opt->mutant : "",
 		r->opt->teardown ? " --strategy " : "", r->opt->teardown ? r->opt->teardown : "",
 		diff ? " --differential " : "", diff ? diff : "", (unsigned long long)n);
-	if (diff && strcmp(invariant, "DIFFERENTIAL") == 0)
+	if (diff && strcmp(invariant, "DIFFERENTIAL") == 0 && pagewise_twin(r))
+		fprintf(f, "# Replay: mhpsim run --json %s; mhpsim run --json --pagewise %s  (they differ)\n", path, path);
+	else if (diff && strcmp(invariant, "DIFFERENTIAL") == 0)
 		fprintf(f, "# Replay: mhpsim diff%s%s %s %s %s  (they disagree)\n", r->opt->mutant ? " --mutant " : "",
 			r->opt->mutant ? r->opt->mutant : "", path, r->opt->teardown ? r->opt->teardown : "arm64", diff);
 	else
@@ -649,7 +682,8 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		fprintf(f, "kernel_allocations: false\n");
 	if (r->opt->teardown || !r->snap)
 		fprintf(f, "teardown: %s\n", r->opt->teardown ? r->opt->teardown : "arm64");
-	if (r->opt->mutant && !diff)   /* differential: the mutant breaks one side only, given to mhpsim diff */
+	/* Differential: the mutant breaks one side only, given to mhpsim diff; against pagewise, both. */
+	if (r->opt->mutant && (!diff || pagewise_twin(r)))
 		fprintf(f, "mutant: %s\n", r->opt->mutant);
 	fprintf(f, "steps:\n");
 	if (!r->snap)

@@ -544,6 +544,7 @@ static int boot_machine(struct run *r)
 	int tret = (!sc->snap || r->opt->teardown || sc->has_teardown) ? mhp_machine_set_teardown(r->m, teardown) : 0;
 	if (tret)
 		return mhp_teardown_error(r->err, tret, teardown);
+	mhp_machine_set_pagewise(r->m, r->opt->pagewise);
 	const char *mutant = r->opt->mutant ? r->opt->mutant : sc->mutant[0] ? sc->mutant : NULL;
 	if (mutant && mhp_machine_set_mutant(r->m, mutant))
 		return mhp_err_set(r->err, -EINVAL, "unknown mutant '%s'", mutant);

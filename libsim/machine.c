@@ -163,6 +163,11 @@ void mhp_machine_set_max_memory(struct mhp_machine *m, uint64_t bytes)
 	m->host.budget = bytes ? bytes : MHP_DEFAULT_MAX_MEMORY;
 }
 
+void mhp_machine_set_pagewise(struct mhp_machine *m, bool on)
+{
+	m->pagewise = on;
+}
+
 const char *mhp_machine_host_refused(const struct mhp_machine *m)
 {
 	return m->host.refused[0] ? m->host.refused : NULL;
@@ -261,6 +266,22 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 			 (uint64_t)m->default_online_type, m->log.next, m->prng, (uint64_t)m->min_free_kbytes,
 			 (uint64_t)m->policy_zone };
 	return fnv1a64(h, g, sizeof(g));
+}
+
+uint64_t mhp_testing_free_lists_hash(const struct mhp_machine *m)
+{
+	uint64_t h = FNV1A64_INIT;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
+			for (unsigned o = 0; o <= MAX_ORDER_LIMIT; o++)
+				for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+					const struct free_list *fl = &m->nodes[nid].zones[zid].free_area[o][mt];
+					uint64_t v[] = { (uint64_t)nid, (uint64_t)zid, o, (uint64_t)mt, fl->n };
+					h = fnv1a64(h, v, sizeof(v));
+					if (fl->n)
+						h = fnv1a64(h, fl->pfn, fl->n * sizeof(*fl->pfn));
+				}
+	return h;
 }
 
 void mhp_testing_kpageflags(const struct mhp_machine *m, uint64_t pfn, uint64_t *flags, uint64_t *count)

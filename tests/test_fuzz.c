@@ -53,6 +53,8 @@ static void test_mutant_gauntlet(void **state)
 	(void)state;
 	for (size_t i = 0; i < mhp_mutant_count(); i++) {
 		const char *name = mhp_mutant_get(i)->name;
+		if (strcmp(mhp_mutant_get(i)->caught_by, "DIFFERENTIAL") == 0)
+			continue;   /* found by fuzz --differential pagewise: test_pageruns */
 		struct mhp_fuzz_result res;
 		fuzz(model_for(name), name, NULL, 1, GAUNTLET_STEPS, &res);
 		if (!res.violation)

@@ -24,6 +24,7 @@ static const char *scenario_for(const char *mutant)
 		{ "migrate-drops-tag", "scenarios/19-offline-migrates-movable-pages.yaml" },
 		{ "kernel-alloc-from-movable", "scenarios/24-movable-zone-keeps-kernel-out.yaml" },
 		{ "free-to-wrong-list", "scenarios/20-offline-blocked-by-kernel-allocation.yaml" },
+		{ "page-run-reorders", "scenarios/19-offline-migrates-movable-pages.yaml" },
 	};
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
 		if (strcmp(special[i].mutant, mutant) == 0)
@@ -84,6 +85,11 @@ static void test_each_mutant_is_caught_by_its_invariant(void **state)
 		const struct mhp_mutant *mu = mhp_mutant_get(i);
 		struct mhp_err err = { 0 };
 		int ret = run(scenario_for(mu->name), mu->name, &err);
+		if (strcmp(mu->caught_by, "DIFFERENTIAL") == 0) {
+			/* No invariant sees it: the pagewise comparison does (test_pageruns). */
+			assert_int_equal(ret, 0);
+			continue;
+		}
 		if (ret != -EUCLEAN)
 			fail_msg("mutant %s was not caught (ret %d: %s)", mu->name, ret, err.msg);
 		char want[64];

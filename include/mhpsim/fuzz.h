@@ -29,10 +29,14 @@ struct mhp_fuzz_options {
 	 * Another teardown strategy (e.g. "kernel") run on a twin machine with the
 	 * same steps; after each step the two are compared, and a difference is a
 	 * DIFFERENTIAL violation, shrunk like any other. The mutant breaks the
-	 * first machine only. NULL: none.
+	 * first machine only. "pagewise": the twin keeps the strategy and takes
+	 * the reference path, page by page (mhp_machine_set_pagewise), and its
+	 * state hash, trace hash and step results must equal the first's after
+	 * every step (the mutant then breaks both). NULL: none.
 	 */
 	const char *differential;
 	unsigned full_check_every;  /* 0: 1000 */
+	bool pagewise;              /* the reference path on every machine: page by page (mhp_machine_set_pagewise) */
 	/*
 	 * Memory comes and goes through the model's virtio-mem device only: adds
 	 * and removes become requested-size changes its driver carries out (the

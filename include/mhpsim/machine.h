@@ -7,6 +7,7 @@
 #ifndef MHPSIM_MACHINE_H
 #define MHPSIM_MACHINE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <mhpsim/error.h>
 #include <mhpsim/model.h>
@@ -52,6 +53,13 @@ MHP_EXPORT int mhp_machine_boot(const struct mhp_model *model, const struct mhp_
 MHP_EXPORT void mhp_machine_free(struct mhp_machine *m);
 /* A loaded machine's host memory budget (mhp_boot_args.max_memory; 0: the default). */
 MHP_EXPORT void mhp_machine_set_max_memory(struct mhp_machine *m, uint64_t bytes);
+/*
+ * The reference path (issue 19): every page operation one page at a time, as
+ * the kernel does it, where the model otherwise moves runs of like pages at
+ * once. Both give the same state and trace hashes after every step; tests
+ * and `--pagewise` compare them.
+ */
+MHP_EXPORT void mhp_machine_set_pagewise(struct mhp_machine *m, bool on);
 /* NULL, or why the host memory budget refused an allocation since boot (the first time). */
 MHP_EXPORT const char *mhp_machine_host_refused(const struct mhp_machine *m);
 

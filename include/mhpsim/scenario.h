@@ -4,6 +4,7 @@
 #ifndef MHPSIM_SCENARIO_H
 #define MHPSIM_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -62,6 +63,7 @@ struct mhp_run_options {
 	const char *teardown;     /* NULL, or a teardown strategy that overrides the scenario's */
 	uint64_t max_memory;      /* the machine's host memory budget in bytes (mhp_boot_args); 0: the default */
 	struct mhp_boot_cache *boot_cache;   /* NULL, or booted machines to reuse (MHP_OUT_QUIET only) */
+	bool pagewise;            /* the reference path: page by page (mhp_machine_set_pagewise) */
 	/* Called with the machine after the last step (e.g. to dump its state), unless a step failed. */
 	void (*after)(struct mhp_machine *m, void *ctx);
 	void *after_ctx;

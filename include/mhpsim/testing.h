@@ -29,6 +29,12 @@ MHP_EXPORT const struct mhp_mutant *mhp_mutant_get(size_t i);
 /* What /proc/kpageflags (KPF_* bits) and /proc/kpagecount would show of a page of the model. */
 MHP_EXPORT void mhp_testing_kpageflags(const struct mhp_machine *m, uint64_t pfn, uint64_t *flags, uint64_t *count);
 MHP_EXPORT void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count);
+/*
+ * The buddy's free lists (every zone, order and type, each block) as one hash:
+ * what the state hash leaves out and the page-run paths rearrange, so that
+ * the pagewise differential compares it too. Cost: the blocks listed.
+ */
+MHP_EXPORT uint64_t mhp_testing_free_lists_hash(const struct mhp_machine *m);
 
 /* Switches a mutant on (NULL: none). Returns -EINVAL for an unknown name. */
 MHP_EXPORT int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);

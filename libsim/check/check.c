@@ -452,6 +452,9 @@ static const struct mhp_mutant mutants[NR_MUTANTS] = {
 		"migration copies a page without its content", "DATA-LOST" },
 	[MUTANT_KERNEL_ALLOC_FROM_MOVABLE] = { "kernel-alloc-from-movable",
 		"GFP_KERNEL allocations may come from ZONE_MOVABLE", "ZONE-MOVABLE" },
+	/* Every invariant holds: only the pagewise differential (fuzz --differential pagewise) sees it. */
+	[MUTANT_PAGE_RUN_REORDERS] = { "page-run-reorders",
+		"migrating a run of pages puts their contents in its targets in reverse order", "DIFFERENTIAL" },
 };
 
 size_t mhp_mutant_count(void)

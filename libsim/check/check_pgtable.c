@@ -428,16 +428,33 @@ static int dangling_cb(const struct mhp_machine *m, uint64_t va, uint64_t end, u
 			   (unsigned long long)d);
 }
 
+/* A last-level table without a call per entry: a page or none passes, anything else goes to dangling_cb. */
+static int dangling_last_cb(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t end,
+			    void *arg)
+{
+	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t d = t->e[first + i];
+		if (d == 0 || (d & (PTE_VALID | PTE_TABLE_BIT)) == (PTE_VALID | PTE_TABLE_BIT))
+			continue;
+		uint64_t at = va + (i << m->page_shift);
+		int ret = dangling_cb(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* The cheap part of PT-DANGLING: the walks over the linear map and vmemmap of physical [lo, hi). */
 int check_pt_dangling_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
 	clip_range(m, &lo, &hi);
 	if (lo >= hi)
 		return 0;
-	int ret = pt_walk_range(m, linear_va(m, lo), linear_va(m, hi), dangling_cb, err);
+	int ret = pt_walk_range_last(m, linear_va(m, lo), linear_va(m, hi), dangling_cb, dangling_last_cb, err);
 	if (!ret)
-		ret = pt_walk_range(m, vmemmap_va(m, lo >> m->page_shift), vmemmap_va(m, hi >> m->page_shift),
-				    dangling_cb, err);
+		ret = pt_walk_range_last(m, vmemmap_va(m, lo >> m->page_shift), vmemmap_va(m, hi >> m->page_shift),
+					 dangling_cb, dangling_last_cb, err);
 	return ret;
 }
 

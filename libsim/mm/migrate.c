@@ -90,6 +90,61 @@ static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 	return 0;
 }
 
+/*
+ * Whether the folio at pfn starts a page run migrate_run() may move: order-0
+ * folios of one kind, none referenced, in one section, their sources freed
+ * to isolated pageblocks only, where no target can come from. Returns the
+ * run's length (0: move it alone). The reference path moves each alone.
+ */
+static uint64_t migrate_run_length(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn)
+{
+	const struct page_state *first = page_state_of(m, pfn);
+	if (m->pagewise || m->mutant == MUTANT_FREE_TO_WRONG_LIST || first->order || first->kind == PG_HUGETLB)
+		return 0;
+	uint64_t stop = (pfn | (m->pages_per_section - 1)) + 1, pb = 1ull << m->pageblock_order, n = 0;
+	stop = stop < end_pfn ? stop : end_pfn;
+	for (uint64_t p = pfn; p < stop; p++, n++) {
+		const struct page_state *ps = first + (p - pfn);   /* one section: one array */
+		if (!ps->head || ps->order || ps->kind != first->kind || folio_refs_block_migration(ps))
+			break;
+		if ((p == pfn || !(p & (pb - 1))) && get_pageblock_migratetype(m, p) != MIGRATE_ISOLATE)
+			break;
+	}
+	return n;
+}
+
+/*
+ * Models migrate_pages() for n order-0 folios in a row, as migrate_folio()
+ * on each would: the targets are taken as the allocator's runs, the tags
+ * copied, and the sources freed as one run, since freeing them to isolated
+ * pageblocks changes nothing a later target comes from. Returns 0, or
+ * -ENOMEM with *moved the folios moved before memory ran out.
+ */
+static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t *moved)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	enum page_kind kind = (enum page_kind)page_state_of(m, pfn)->kind;
+	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1, ret = 0;
+	uint64_t done = 0, dst, got;
+	const struct page_state *src = page_state_of(m, pfn);   /* one section: one array */
+	while (done < n && !(ret = alloc_pages_run_like(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
+		struct page_state *to = page_state_of(m, dst);        /* a run is one block: one array too */
+		for (uint64_t i = 0; i < got; i++) {
+			uint32_t tag = src[done + i].tag;
+			uint64_t j = m->mutant == MUTANT_PAGE_RUN_REORDERS ? got - 1 - i : i;
+			to[j].tag = m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag;
+			if (tag)
+				tag_moved(m, tag, dst + j);
+		}
+		done += got;
+	}
+	if (done)
+		free_pages_run(m, pfn, done);
+	m->nr_migrated += done;
+	*moved = done;
+	return ret;
+}
+
 /* One pass of do_migrate_range() over [start_pfn, end_pfn): hugetlb folios, or the others. */
 struct migrate_pass {
 	uint64_t moved, failed;      /* pages moved; folios that would not */
@@ -101,6 +156,20 @@ static bool is_hugetlb_head(const struct mhp_machine *m, uint64_t pfn)
 	return page_state_of(m, pfn)->kind == PG_HUGETLB;
 }
 
+/*
+ * Pages from the movable head at pfn on (in its section, before end_pfn) that
+ * the hugetlb pass has nothing to do with: it moves hugetlb heads only.
+ */
+static uint64_t not_hugetlb(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn)
+{
+	const struct page_state *p = page_state_of(m, pfn);
+	uint64_t stop = (pfn | (m->pages_per_section - 1)) + 1, n = 1;
+	stop = stop < end_pfn ? stop : end_pfn;
+	while (pfn + n < stop && !(p[n].head && p[n].kind == PG_HUGETLB))
+		n++;
+	return n;
+}
+
 static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool hugetlb,
 			 struct migrate_pass *mp)
 {
@@ -108,7 +177,18 @@ static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 		const struct page_state *p = page_state_of(m, pfn);
 		uint64_t n = 1ull << p->order;
 		if (is_hugetlb_head(m, pfn) != hugetlb) {
-			pfn += n - 1;
+			pfn += (hugetlb ? not_hugetlb(m, pfn, end_pfn) : n) - 1;
+			continue;
+		}
+		uint64_t run = hugetlb ? 0 : migrate_run_length(m, pfn, end_pfn), moved;
+		if (run > 1) {
+			int ret = migrate_run(m, pfn, run, &moved);
+			mp->moved += moved;
+			if (ret) {
+				mp->enomem_at = 1;
+				return;
+			}
+			pfn += run - 1;
 			continue;
 		}
 		int ret = migrate_folio(m, pfn);

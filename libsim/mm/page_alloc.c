@@ -270,8 +270,13 @@ static void expand(struct zone *z, uint64_t pfn, unsigned low, unsigned high, in
 	}
 }
 
-/* Models __rmqueue_smallest(): the lowest block of the smallest order that fits. */
-static bool rmqueue_smallest(struct zone *z, unsigned order, int mt, uint64_t *pfn)
+/*
+ * Models __rmqueue_smallest(): the lowest block of the smallest order that
+ * fits. An order-0 request that splits a block leaves its tail for the next
+ * ones: every smaller order of this type was empty, so they take the tail's
+ * pages in ascending order (alloc_pages_run_like() takes them at once).
+ */
+static bool rmqueue_smallest(struct mhp_machine *m, struct zone *z, unsigned order, int mt, uint64_t *pfn)
 {
 	unsigned avail = z->nonempty[mt] >> order;
 	if (avail) {
@@ -280,9 +285,41 @@ static bool rmqueue_smallest(struct zone *z, unsigned order, int mt, uint64_t *p
 		*pfn = fl->pfn[fl->n - 1];
 		del_from_free_list(z, *pfn, o, mt);
 		expand(z, *pfn, order, o, mt);
+		if (!order && o)
+			m->split_tail.zone = z, m->split_tail.mt = mt, m->split_tail.next = *pfn + 1,
+			m->split_tail.end = *pfn + (1ull << o);
 		return true;
 	}
 	return false;
+}
+
+/*
+ * Takes the next nr pages of the split tail, as nr order-0 requests would:
+ * expand()'s blocks come off the lists and what is left of the tail goes
+ * back in the largest aligned blocks, which is where those requests leave it.
+ */
+static void take_split_tail(struct mhp_machine *m, uint64_t nr)
+{
+	struct zone *z = m->split_tail.zone;
+	int mt = m->split_tail.mt;
+	uint64_t start = m->split_tail.next, end = m->split_tail.end;
+	MHP_ASSERT(nr && nr <= end - start);
+	for (uint64_t pfn = start; pfn < end;) {
+		unsigned order = (unsigned)__builtin_ctzll(pfn);
+		while (pfn + (1ull << order) > end)
+			order--;
+		bool found = del_from_free_list(z, pfn, order, mt);
+		MHP_ASSERT(found);
+		pfn += 1ull << order;
+	}
+	for (uint64_t pfn = start + nr; pfn < end;) {
+		unsigned order = (unsigned)__builtin_ctzll(pfn);
+		while (pfn + (1ull << order) > end)
+			order--;
+		add_to_free_list(z, pfn, order, mt);
+		pfn += 1ull << order;
+	}
+	m->split_tail.next = start + nr;
 }
 
 /* Moves the free blocks of one pageblock to another type's lists (move_freepages_block). */
@@ -315,14 +352,14 @@ static bool rmqueue_fallback(struct mhp_machine *m, struct zone *z, unsigned ord
 	uint64_t block = fl->pfn[fl->n - 1];
 	if (o >= m->pageblock_order / 2 && o < m->pageblock_order) {
 		move_freepages_block(m, block, mt);
-		return rmqueue_smallest(z, order, mt, pfn);
+		return rmqueue_smallest(m, z, order, mt, pfn);
 	}
 	if (o >= m->pageblock_order) {
 		for (uint64_t p = block; p < block + (1ull << o); p += 1ull << m->pageblock_order)
 			set_pageblock_migratetype(m, p, mt);
 		del_from_free_list(z, block, o, from);
 		add_to_free_list(z, block, o, mt);
-		return rmqueue_smallest(z, order, mt, pfn);
+		return rmqueue_smallest(m, z, order, mt, pfn);
 	}
 	*pfn = block;
 	del_from_free_list(z, block, o, from);
@@ -376,9 +413,9 @@ static bool zone_alloc(struct mhp_machine *m, struct zone *z, unsigned order, st
 {
 	if (z->free_pages < (1ull << order))
 		return false;
-	if (rmqueue_smallest(z, order, c.mt, pfn))
+	if (rmqueue_smallest(m, z, order, c.mt, pfn))
 		return true;
-	if (c.cma && rmqueue_smallest(z, order, MIGRATE_CMA, pfn))
+	if (c.cma && rmqueue_smallest(m, z, order, MIGRATE_CMA, pfn))
 		return true;
 	return rmqueue_fallback(m, z, order, c.mt, pfn);
 }
@@ -447,6 +484,43 @@ int alloc_pages_like(struct mhp_machine *m, int nid, int skip_nid, unsigned orde
 }
 
 /*
+ * Up to nr order-0 allocations like alloc_pages_like(), as one run: the
+ * first page as that call gives it, then as many of the split tail's pages
+ * as the same calls would get, which nothing between them can change
+ * (fault injection's countdown included). 0 and [*pfn, *pfn + *got), or
+ * -ENOMEM as the first call fails. The reference path takes one page.
+ */
+int alloc_pages_run_like(struct mhp_machine *m, int nid, int skip_nid, enum page_kind kind, bool pinned, uint64_t nr,
+			 uint64_t *pfn, uint64_t *got)
+{
+	MHP_ASSERT(nr > 0);
+	m->split_tail.zone = NULL;
+	int ret = alloc_pages_class(m, nid, 0, alloc_class_of(m, kind, pinned), skip_nid, pfn);
+	if (ret)
+		return ret;
+	uint64_t more = m->pagewise || !m->split_tail.zone ? 0 : m->split_tail.end - m->split_tail.next;
+	more = more < nr - 1 ? more : nr - 1;
+	if (m->fail_alloc_after >= 0 && more > (uint64_t)m->fail_alloc_after)
+		more = (uint64_t)m->fail_alloc_after;
+	if (more) {
+		take_split_tail(m, more);
+		if (m->fail_alloc_after >= 0)
+			m->fail_alloc_after -= (int64_t)more;
+	}
+	*got = 1 + more;
+	ret = set_page_kinds(m, *pfn, *got, kind);
+	for (uint64_t i = 0; !ret && i < *got; i++)
+		page_state_of(m, *pfn + i)->head = 1;
+	return ret;
+}
+
+/* The type a free gives a page freed at pfn. */
+static int free_mt(const struct mhp_machine *m, uint64_t pfn)
+{
+	return m->mutant == MUTANT_FREE_TO_WRONG_LIST ? MIGRATE_MOVABLE : get_pageblock_migratetype(m, pfn);
+}
+
+/*
  * Models free_pages(): the pages must hold what the caller says (freeing a
  * page as something it is not is a bug the invariants report).
  */
@@ -463,14 +537,49 @@ void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum p
 	}
 	/* A memblock page freed this way (free_hotplug_page_range) joins the buddy uncounted, as in 6.12. */
 	set_page_kinds(m, pfn, n, PG_FREE);
-	int mt = m->mutant == MUTANT_FREE_TO_WRONG_LIST ? MIGRATE_MOVABLE : get_pageblock_migratetype(m, pfn);
-	__free_one_page(m, pfn, order, mt);
+	__free_one_page(m, pfn, order, free_mt(m, pfn));
 }
 
 /* Frees an allocation by its head page, whatever it holds. */
 void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order)
 {
 	free_pages_kind(m, pfn, order, page_kind_of(m, pfn));
+}
+
+/*
+ * Frees [pfn, pfn + nr), order-0 allocations of one section, as free_pages_owned()
+ * on each in ascending order would. Within a pageblock every page goes to
+ * the same list, and an aligned block of them merges only inside itself
+ * until its last page is freed, so each pageblock's share is freed as its
+ * largest aligned blocks, in order. The reference path frees page by page.
+ */
+void free_pages_run(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
+{
+	MHP_ASSERT(nr > 0 && pfn_to_section_nr(m, pfn) == pfn_to_section_nr(m, pfn + nr - 1));
+	if (m->pagewise) {
+		for (uint64_t i = 0; i < nr; i++)
+			free_pages_owned(m, pfn + i, 0);
+		return;
+	}
+	for (uint64_t i = 0; i < nr; i++) {
+		const struct page_state *p = page_state_of(m, pfn + i);
+		MHP_ASSERT(p && p->kind != PG_FREE && p->head && !p->order);
+	}
+	set_page_kinds(m, pfn, nr, PG_FREE);
+	uint64_t pb = 1ull << m->pageblock_order, end = pfn + nr;
+	for (uint64_t start = pfn; start < end;) {
+		uint64_t stop = (start | (pb - 1)) + 1 < end ? (start | (pb - 1)) + 1 : end;
+		int mt = free_mt(m, start);
+		for (uint64_t p = start; p < stop;) {
+			unsigned order = p ? (unsigned)__builtin_ctzll(p) : m->pageblock_order;
+			order = order < m->pageblock_order ? order : m->pageblock_order;
+			while (p + (1ull << order) > stop)
+				order--;
+			__free_one_page(m, p, order, mt);
+			p += 1ull << order;
+		}
+		start = stop;
+	}
 }
 
 struct block_walk {

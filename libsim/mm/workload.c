@@ -165,21 +165,28 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 		return mhp_err_set(err, -EINVAL, "bad node or tag range");
 	/* A hugetlb folio is PMD-sized (HPAGE_PMD_ORDER). */
 	unsigned order = kinds[k].kind == PG_HUGETLB ? m->pt_geom.shift[m->pt_geom.levels - 2] - m->page_shift : 0;
-	uint64_t done = 0, pfn, first = 0;
-	for (; done < nr; done++) {
-		uint32_t tag = first_tag + (uint32_t)done;
-		if (tag_lookup(m, tag, &pfn))
-			return mhp_err_set(err, -EEXIST, "tag %u is already in use", tag);
-		int ret = alloc_pages_like(m, nid, -1, order, kinds[k].kind, kinds[k].pinned, &pfn);
+	uint64_t done = 0, first = 0, unused = 0;   /* tags [done, unused) are known to be free */
+	while (done < nr) {
+		/* The tags the next allocations take must be free: the first one in use ends the call. */
+		uint64_t pfn, got = 1, most = order ? 1 : 1ull << m->max_page_order;   /* a run is one block */
+		while (unused < nr && unused - done < most && !tag_lookup(m, first_tag + (uint32_t)unused, &pfn))
+			unused++;
+		uint64_t want = unused - done;
+		if (!want)
+			return mhp_err_set(err, -EEXIST, "tag %u is already in use", first_tag + (uint32_t)done);
+		int ret = order ? alloc_pages_like(m, nid, -1, order, kinds[k].kind, kinds[k].pinned, &pfn)
+				: alloc_pages_run_like(m, nid, -1, kinds[k].kind, kinds[k].pinned, want, &pfn, &got);
 		if (ret)
 			break;
-		struct page_state *p = page_state_of(m, pfn);
-		p->tag = tag;
-		p->refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
-		if (tag_insert(&m->tags, tag, pfn))
-			return mhp_err_set(err, -ENOMEM, "out of memory");
 		if (!done)
 			first = pfn;
+		for (uint64_t i = 0; i < got; i++, done++) {
+			struct page_state *p = page_state_of(m, pfn + (i << order));
+			p->tag = first_tag + (uint32_t)done;
+			p->refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
+			if (tag_insert(&m->tags, p->tag, pfn + (i << order)))
+				return mhp_err_set(err, -ENOMEM, "out of memory");
+		}
 	}
 	struct mhp_trace_field f[] = { TF_S("kind", kind), TF_U("pages", done << order), TF_U("first_tag", first_tag),
 				       TF_X("first_pfn", first) };
@@ -207,23 +214,49 @@ static int tagged_page(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struc
 	return 0;
 }
 
+/* The page of a tag that is to be freed, or why it cannot be. */
+static int page_to_free(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struct page_state **p, struct mhp_err *err)
+{
+	int ret = tagged_page(m, tag, pfn, p, err);
+	if (ret)
+		return ret;
+	/* The kernel frees such a page only when the last reference goes; the model asks for the release first. */
+	if (page_short_refs(*p))
+		return mhp_err_set(err, -EBUSY, "tag %u still has %u short-term reference(s): release them first",
+				   tag, page_short_refs(*p));
+	return 0;
+}
+
+/*
+ * Frees the pages of tags first_tag.., in tag order: tags whose pages are
+ * consecutive order-0 pages of one section go to the buddy as one run
+ * (free_pages_run()), which leaves what freeing them one by one leaves.
+ * The first tag that cannot be freed ends the call, the tags before it freed.
+ */
 int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err)
 {
-	for (uint64_t i = 0; i < nr; i++) {
-		uint64_t pfn;
-		uint32_t tag = first_tag + (uint32_t)i;
+	int ret = 0;
+	for (uint64_t i = 0; i < nr && !ret;) {
+		uint64_t pfn = 0, n = 0, q;
+		unsigned order = 0;
 		struct page_state *p;
-		int ret = tagged_page(m, tag, &pfn, &p, err);
-		if (ret)
-			return ret;
-		/* The kernel frees such a page only when the last reference goes; the model asks for the release first. */
-		if (page_short_refs(p))
-			return mhp_err_set(err, -EBUSY, "tag %u still has %u short-term reference(s): release them first",
-					   tag, page_short_refs(p));
-		tag_delete(&m->tags, tag);
-		p->refs = 0;
-		free_pages_owned(m, pfn, p->order);
+		while (i + n < nr && !(ret = page_to_free(m, first_tag + (uint32_t)(i + n), &q, &p, err))) {
+			if (n && (order || p->order || q != pfn + n || pfn_to_section_nr(m, q) != pfn_to_section_nr(m, pfn)))
+				break;
+			if (!n)
+				pfn = q, order = p->order;
+			tag_delete(&m->tags, first_tag + (uint32_t)(i + n));
+			p->refs = 0;
+			n++;
+		}
+		if (n && order)
+			free_pages_owned(m, pfn, order);
+		else if (n)
+			free_pages_run(m, pfn, n);
+		i += n;
 	}
+	if (ret)
+		return ret;
 	struct mhp_trace_field f[] = { TF_U("first_tag", first_tag), TF_U("count", nr) };
 	TRACE(m, "workload_free", f, "workload: tags %u..%u freed", first_tag, first_tag + (uint32_t)nr - 1);
 	return 0;

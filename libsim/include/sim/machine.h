@@ -100,6 +100,13 @@ struct mhp_machine {
 	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
 	uint32_t fail_alloc_count;      /* then this many fail */
 	struct touched touched;         /* what changed since the last range check */
+	/*
+	 * Page runs (issue 19): the block the last order-0 __rmqueue_smallest()
+	 * split, whose tail [next, end) the next order-0 requests of its zone
+	 * and type would take one by one (page_alloc.c). Scratch, not state.
+	 */
+	struct { struct zone *zone; int mt; uint64_t next, end; } split_tail;
+	bool pagewise;                  /* run every page operation one page at a time (the reference path) */
 	void (*hooks[NR_MODEL_HOOKS])(struct mhp_machine *m);
 	/* online_page_callback: hands a range being onlined to the buddy; returns the pages freed. */
 	uint64_t (*online_page_callback)(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);

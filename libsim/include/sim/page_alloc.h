@@ -16,6 +16,7 @@ void drain_all_pages(struct mhp_machine *m);
 int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind);
 void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order);
+void free_pages_run(struct mhp_machine *m, uint64_t pfn, uint64_t nr);
 void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 uint64_t free_reserved_area(struct mhp_machine *m, uint64_t start, uint64_t end, const char *what);
 uint64_t move_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt);
