@@ -297,9 +297,12 @@ static int linear_last_cb(const struct mhp_machine *m, const struct pt_table *t,
 	uint64_t pa = m->memstart_addr + (va - m->pt_geom.page_offset);
 	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
 	bool cont_ok = !m->can_set_direct_map;
+	/* Where a descriptor holds its address as the address itself (not 52-bit PAs), one mask compares both. */
+	bool plain = mk_desc(m, 1ull << 48, 0) == 0;
+	uint64_t keep = must | PTE_ATTRINDX_MASK | (((1ull << 48) - 1) & ~(m->page_size - 1));
 	for (uint64_t i = 0; i < n; i++, pa += m->page_size) {
 		uint64_t d = t->e[first + i];
-		if ((d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa) {
+		if (plain ? (d & keep) == (must | pa) : (d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa) {
 			if (!c->memo_valid || c->memo_sub != pa >> 21) {
 				bool present, early;
 				lookup_pa(m, c, pa, &present, &early);

@@ -40,11 +40,12 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 	};
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
 		const struct mem_section *ms = __pfn_to_section(m, s);
-		if (!ms || !ms->nr_alloc)
+		if (!ms || !ms->nr_alloc || !ms->pages)
 			continue;
 		uint64_t e = (s | (m->pages_per_section - 1)) + 1 < end_pfn ? (s | (m->pages_per_section - 1)) + 1 : end_pfn;
+		uint64_t base = s & ~(m->pages_per_section - 1);
 		for (uint64_t p = s; p < e; p++) {
-			enum page_kind k = page_kind_of(m, p);
+			enum page_kind k = (enum page_kind)ms->pages[p - base].kind;
 			if (kind_is_kernel(k) && !(offlining && k == PG_OFFLINE)) {
 				*pfn = p;
 				*what = names[k];
