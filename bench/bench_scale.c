@@ -1,7 +1,9 @@
 /*
  * bench_scale.c - how the simulator scales: an add / online_movable / offline
- * / remove cycle of 1 GiB up to 1 TiB of hot-added memory (doubling), with a
- * page-granular and a block-mapped linear map, each cycle in its own process
+ * / remove cycle of 1 GiB up to 16 TiB of hot-added memory (doubling to 1 TiB,
+ * then 4 and 16 TiB), with a page-granular and a block-mapped linear map
+ * (a size the machine's host memory budget refuses is reported as refused,
+ * and the larger ones of that mapping are not tried), each cycle in its own process
  * so that its peak memory is its own; then the throughput of scenario replay
  * and of fuzzing, in steps per second.
  *
@@ -33,6 +35,7 @@ struct cycle {
 	double add, online, offline, remove;
 	uint64_t peak_tables;
 	int ok;
+	int refused;   /* the host memory budget refused a page table */
 };
 
 static int write_all_blocks(struct mhp_machine *m, uint64_t size, const char *value)
@@ -69,7 +72,9 @@ static void run_cycle(void *argp, void *outp)
 	double t3 = bench_now();
 	ret = ret ? ret : mhp_remove_memory(m, BENCH_HOT_START, a->size, &err);
 	double t4 = bench_now();
-	if (ret || mhp_check_all(m, &err)) {
+	if (ret && mhp_machine_host_refused(m)) {
+		c->refused = 1;
+	} else if (ret || mhp_check_all(m, &err)) {
 		fprintf(stderr, "cycle of %llu MiB: %d %s\n", (unsigned long long)(a->size / MiB), ret, err.msg);
 	} else {
 		*c = (struct cycle){ .add = t1 - t0, .online = t2 - t1, .offline = t3 - t2, .remove = t4 - t3,
@@ -99,14 +104,26 @@ static int one_size(const struct opts *o, uint64_t size, bool block, const char 
 	double add[MAX_REPS], on[MAX_REPS], off[MAX_REPS], rm[MAX_REPS], tot[MAX_REPS];
 	long rss = 0;
 	struct cycle c = { 0 };
+	char sz[16];
 	for (unsigned i = 0; i < o->reps; i++) {
-		if (bench_child(run_cycle, &a, &c, sizeof(c), &rss) || !c.ok)
+		if (bench_child(run_cycle, &a, &c, sizeof(c), &rss))
+			return -1;
+		if (c.refused) {
+			printf("%-6s %-8s %5s refused by the host memory budget (%.0f MiB peak)\n", block ? "block" : "page",
+			       strategy, bench_size_name(size, sz), rss / 1024.0);
+			if (json)
+				fprintf(json, "%s\n  {\"kind\": \"cycle\", \"mapping\": \"%s\", \"strategy\": \"%s\", "
+					"\"size\": %llu, \"refused\": true, \"peak_rss_bytes\": %.0f}", *first ? "" : ",",
+					block ? "block" : "page", strategy, (unsigned long long)size, rss * 1024.0);
+			*first = false;
+			return 1;
+		}
+		if (!c.ok)
 			return -1;
 		add[i] = c.add, on[i] = c.online, off[i] = c.offline, rm[i] = c.remove;
 		tot[i] = c.add + c.online + c.offline + c.remove;
 	}
 	double kb = kernel_bytes(&c, size), peak = rss * 1024.0;
-	char sz[16];
 	double ta = bench_median(add, o->reps), tn = bench_median(on, o->reps), tf = bench_median(off, o->reps),
 	       tr = bench_median(rm, o->reps), tt = bench_median(tot, o->reps);
 	printf("%-6s %-8s %5s %8.3f %8.3f %8.3f %8.3f %8.3f %10.1f %10.1f %6.3f\n", block ? "block" : "page", strategy,
@@ -186,7 +203,7 @@ static int fuzz_throughput(const char *model, uint64_t steps, FILE *json, bool *
 
 static int parse(int argc, char **argv, struct opts *o)
 {
-	*o = (struct opts){ .reps = 3, .max_size = TiB };
+	*o = (struct opts){ .reps = 3, .max_size = 16 * TiB };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--smoke") == 0)
@@ -195,7 +212,7 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->strategies = true;
 		else if (strcmp(a, "--reps") == 0 && v && atoi(v) >= 1 && atoi(v) <= MAX_REPS)
 			o->reps = (unsigned)atoi(v), i++;
-		else if (strcmp(a, "--max-size") == 0 && v && atoi(v) >= 1 && atoi(v) <= 1024)
+		else if (strcmp(a, "--max-size") == 0 && v && atoi(v) >= 1 && atoi(v) <= 16384)
 			o->max_size = (uint64_t)atoi(v) * GiB, i++;
 		else if (strcmp(a, "--mapping") == 0 && v)
 			o->mapping = v, i++;
@@ -228,9 +245,13 @@ int main(int argc, char **argv)
 	       "peak RSS of the simulator against the kernel's page tables and memmap for the same machine\n", o.reps);
 	printf("%-6s %-8s %5s %8s %8s %8s %8s %8s %10s %10s %6s\n", "map", "strategy", "size", "add", "online",
 	       "offline", "remove", "total", "RSS MiB", "kernel MiB", "ratio");
-	for (int block = 0; block < 2; block++)
-		for (uint64_t size = GiB; (!o.mapping || !strcmp(o.mapping, block ? "block" : "page")) && size <= o.max_size && !ret; size *= 2)
+	for (int block = 0; block < 2 && ret >= 0; block++) {
+		ret = 0;   /* a refusal ends this mapping's sizes only */
+		for (uint64_t size = GiB; (!o.mapping || !strcmp(o.mapping, block ? "block" : "page")) && size <= o.max_size && !ret;
+		     size *= size < TiB ? 2 : 4)
 			ret = one_size(&o, size, block, "arm64", json, &first);
+	}
+	ret = ret > 0 ? 0 : ret;
 	static const char *const others[] = { "x86", "generic", "kernel" };
 	for (size_t i = 0; o.strategies && !ret && i < 3; i++)
 		if (one_size(&o, 64 * GiB, false, others[i], json, &first) && i < 2)

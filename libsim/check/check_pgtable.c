@@ -234,16 +234,20 @@ static bool present_in_hole(const struct mhp_machine *m, uint64_t pfn, uint64_t 
 	return hit != 0;
 }
 
-/* present_pfn() and early_section() of pa, looked up once per subsection. */
-static void lookup_pa(const struct mhp_machine *m, struct cover *c, uint64_t pa, bool *present, bool *early)
+static void lookup_pa_slow(const struct mhp_machine *m, struct cover *c, uint64_t pa)
 {
-	uint64_t pfn = pa >> m->page_shift, sub = pa >> 21;   /* subsections are 2 MiB */
-	if (!c->memo_valid || c->memo_sub != sub) {
-		c->memo_present = present_pfn(m, pfn);
-		c->memo_early = c->memo_present && early_section(__pfn_to_section(m, pfn));
-		c->memo_sub = sub;
-		c->memo_valid = true;
-	}
+	uint64_t pfn = pa >> m->page_shift;
+	c->memo_present = present_pfn(m, pfn);
+	c->memo_early = c->memo_present && early_section(__pfn_to_section(m, pfn));
+	c->memo_sub = pa >> 21;
+	c->memo_valid = true;
+}
+
+/* present_pfn() and early_section() of pa, looked up once per subsection (2 MiB). */
+static inline void lookup_pa(const struct mhp_machine *m, struct cover *c, uint64_t pa, bool *present, bool *early)
+{
+	if (!c->memo_valid || c->memo_sub != pa >> 21)
+		lookup_pa_slow(m, c, pa);
 	*present = c->memo_present;
 	*early = c->memo_early;
 }
@@ -302,12 +306,14 @@ static int linear_last_cb(const struct mhp_machine *m, const struct pt_table *t,
 	uint64_t keep = must | PTE_ATTRINDX_MASK | (((1ull << 48) - 1) & ~(m->page_size - 1));
 	for (uint64_t i = 0; i < n; i++, pa += m->page_size) {
 		uint64_t d = t->e[first + i];
+		bool present, early;
 		if (plain ? (d & keep) == (must | pa) : (d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa) {
-			if (!c->memo_valid || c->memo_sub != pa >> 21) {
-				bool present, early;
-				lookup_pa(m, c, pa, &present, &early);
-			}
-			if (c->memo_present && (cont_ok || c->memo_early || !(d & PTE_CONT)))
+			lookup_pa(m, c, pa, &present, &early);
+			if (present && (cont_ok || early || !(d & PTE_CONT)))
+				continue;
+		} else if (d == 0) {   /* a hole of one page: wrong only where that page is present (per subsection) */
+			lookup_pa(m, c, pa, &present, &early);
+			if (!present)
 				continue;
 		}
 		uint64_t at = va + (i << m->page_shift);
@@ -343,6 +349,39 @@ static int vmemmap_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t en
 	return 0;
 }
 
+/*
+ * A last-level vmemmap table without a call per entry: a none entry whose
+ * struct pages are of no present section, or a page of a present section
+ * backed by a vmemmap page, passes; anything else goes to vmemmap_leaf_cb.
+ */
+static int vmemmap_last_cb(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t end,
+			   void *arg)
+{
+	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va), memo_nr = UINT64_MAX;
+	uint64_t per_page = m->page_size >> 6;   /* struct pages (64 bytes) in a page of vmemmap */
+	uint64_t pfn = ((va - m->pt_geom.vmemmap_start) >> 6) + (m->memstart_addr >> m->page_shift);
+	bool present = false;
+	for (uint64_t i = 0; i < n; i++, pfn += per_page) {
+		uint64_t d = t->e[first + i];
+		if (pfn_to_section_nr(m, pfn) != memo_nr) {
+			memo_nr = pfn_to_section_nr(m, pfn);
+			present = present_section(__nr_to_section(m, memo_nr));
+		}
+		if (d == 0 && !present)
+			continue;
+		if (present && (d & (PTE_VALID | PTE_TABLE_BIT)) == (PTE_VALID | PTE_TABLE_BIT)) {
+			enum page_kind k = page_kind_of(m, desc_pa(m, d) >> m->page_shift);
+			if (k == PG_VMEMMAP || k == PG_VMEMMAP_BOOT || k == PG_VMEMMAP_ALTMAP)
+				continue;
+		}
+		uint64_t at = va + (i << m->page_shift);
+		int ret = vmemmap_leaf_cb(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* Clips [lo, hi) of physical memory to what the model can map, section aligned. */
 static void clip_range(const struct mhp_machine *m, uint64_t *lo, uint64_t *hi)
 {
@@ -369,8 +408,8 @@ int check_vmemmap(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct 
 	struct cover c = { .err = err };
 	clip_range(m, &lo, &hi);
 	if (lo < hi)
-		pt_walk_range(m, vmemmap_va(m, lo >> m->page_shift), vmemmap_va(m, hi >> m->page_shift),
-			      vmemmap_leaf_cb, &c);
+		pt_walk_range_last(m, vmemmap_va(m, lo >> m->page_shift), vmemmap_va(m, hi >> m->page_shift),
+				   vmemmap_leaf_cb, vmemmap_last_cb, &c);
 	return c.ret;
 }
 

@@ -229,26 +229,57 @@ struct mb_span {
 #define MB_MAX_SPANS (MODEL_MAX_MEMBLOCK * 8 + MODEL_MAX_RANGES + 2)
 
 struct mb_replay {
-	struct mb_span s[MB_MAX_SPANS];
+	struct mb_span s[MB_MAX_SPANS];   /* in the order the calls made them (a free finds the latest) */
 	unsigned n;
+	/* Their union as disjoint ranges by address, so a search steps over a cluster at once. */
+	struct { uint64_t lo, hi; } u[MB_MAX_SPANS];
+	unsigned nu;
 };
+
+/* How many ranges of the union start below addr (or, by_hi, end below it): both are sorted. */
+static unsigned mb_union_count_below(const struct mb_replay *r, uint64_t addr, bool by_hi)
+{
+	unsigned lo = 0, hi = r->nu;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if ((by_hi ? r->u[mid].hi : r->u[mid].lo) < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Adds [lo, hi) to the union, merged with the ranges it overlaps or touches. */
+static void mb_union_add(struct mb_replay *r, uint64_t lo, uint64_t hi)
+{
+	unsigned first = mb_union_count_below(r, lo, true), last = first;
+	while (last < r->nu && r->u[last].lo <= hi) {
+		lo = r->u[last].lo < lo ? r->u[last].lo : lo;
+		hi = r->u[last].hi > hi ? r->u[last].hi : hi;
+		last++;
+	}
+	MHP_ASSERT(r->nu - (last - first) < MB_MAX_SPANS);
+	memmove(&r->u[first + 1], &r->u[last], (r->nu - last) * sizeof(r->u[0]));
+	r->nu = r->nu - (last - first) + 1;
+	r->u[first].lo = lo, r->u[first].hi = hi;
+}
+
+/* After a free: the union again, from the spans left. */
+static void mb_union_rebuild(struct mb_replay *r)
+{
+	r->nu = 0;
+	for (unsigned i = 0; i < r->n; i++)
+		mb_union_add(r, r->s[i].lo, r->s[i].hi);
+}
 
 static int mb_add(struct mb_replay *r, uint64_t lo, uint64_t hi, int op)
 {
 	if (r->n >= MB_MAX_SPANS)
 		return -ENOSPC;
 	r->s[r->n++] = (struct mb_span){ lo, hi, op };
+	mb_union_add(r, lo, hi);
 	return 0;
-}
-
-/* The lowest span that ends above addr and starts below hi: the next one in [addr, hi), or NULL. */
-static const struct mb_span *mb_next_below(const struct mb_replay *r, uint64_t lo, uint64_t hi)
-{
-	const struct mb_span *best = NULL;
-	for (unsigned i = 0; i < r->n; i++)
-		if (r->s[i].hi > lo && r->s[i].lo < hi && (!best || r->s[i].hi > best->hi))
-			best = &r->s[i];
-	return best;
 }
 
 /*
@@ -268,10 +299,10 @@ static bool mb_find_top_down(const struct mhp_machine *m, const struct mb_replay
 		if (op->nid >= 0 && ram->nid != op->nid)
 			continue;
 		uint64_t top = ram->start + ram->size < max ? ram->start + ram->size : max;
-		/* Bounded: each pass steps below one span. */
-		for (unsigned guard = 0; guard <= r->n && top > ram->start; guard++) {
-			const struct mb_span *below = mb_next_below(r, ram->start, top);
-			uint64_t floor = below ? below->hi : ram->start;
+		/* Down the union's ranges that start below top; each pass steps below one. */
+		for (unsigned k = mb_union_count_below(r, top, false); top > ram->start; k--) {
+			bool below = k > 0 && r->u[k - 1].hi > ram->start;   /* the highest reservation under top */
+			uint64_t floor = below ? r->u[k - 1].hi : ram->start;
 			if (floor < op->min)
 				floor = op->min;
 			if (top >= size + floor) {
@@ -281,9 +312,9 @@ static bool mb_find_top_down(const struct mhp_machine *m, const struct mb_replay
 					return true;
 				}
 			}
-			if (!below || below->lo <= op->min)
+			if (!below || r->u[k - 1].lo <= op->min)
 				break;
-			top = below->lo;
+			top = r->u[k - 1].lo;
 		}
 	}
 	return false;
@@ -316,6 +347,7 @@ static int mb_replay_op(struct mhp_machine *m, struct mb_replay *r, unsigned i, 
 			s->hi = s->lo + op->size;
 		else   /* keep the order of the rest: a later free looks for its function's latest allocation */
 			memmove(s, s + 1, (size_t)(&r->s[--r->n] - s) * sizeof(*s));
+		mb_union_rebuild(r);
 		return 0;
 	}
 	uint64_t size = op->cmdline ? cmdline_len + 1 : op->size, at;

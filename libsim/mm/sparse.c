@@ -313,12 +313,12 @@ int for_each_present_section(const struct mhp_machine *m, uint64_t start_nr, uin
 		uint64_t base = root->root_nr * per;
 		if (base >= end_nr)
 			break;
-		for (uint64_t s = 0; s < per; s++) {
+		/* Only the root's share of [start_nr, end_nr): a short range costs what it covers. */
+		uint64_t first = start_nr > base ? start_nr - base : 0, last = end_nr - base < per ? end_nr - base : per;
+		for (uint64_t s = first; s < last; s++) {
 			uint64_t nr = base + s;
-			if (nr < start_nr || !present_section(&root->sections[s]))
+			if (!present_section(&root->sections[s]))
 				continue;
-			if (nr >= end_nr)
-				break;
 			int ret = fn(m, nr, &root->sections[s], arg);
 			if (ret)
 				return ret;
