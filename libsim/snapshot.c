@@ -11,6 +11,7 @@
  * File: "MHPSIMSS" | u32 version | u32 extra_len | u64 payload_len |
  *       extra | payload | u64 FNV-1a of everything before it.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,17 +275,16 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 		SER(s, ms->subsection_map[i]);
 	bool has_pages = ser_array_present(s, (void **)&ms->pages, m->pages_per_section, sizeof(*ms->pages));
 	m->host.page_arrays += has_pages && s->load;
+	/* The array at once: its layout is the format's (tag, kind, refs, order, head: 8 bytes a page). */
+	_Static_assert(sizeof(struct page_state) == 8 && offsetof(struct page_state, kind) == 4 &&
+		       offsetof(struct page_state, refs) == 5 && offsetof(struct page_state, order) == 6 &&
+		       offsetof(struct page_state, head) == 7, "struct page_state is the snapshot's page record");
 	if (has_pages)
-		for (uint64_t i = 0; i < m->pages_per_section && !s->err; i++) {
-			struct page_state *p = &ms->pages[i];
-			SER(s, p->tag);
-			SER(s, p->kind);
-			ser_range(s, p->kind, 0, NR_PAGE_KINDS - 1, "bad page kind");
-			SER(s, p->refs);
-			SER(s, p->order);
-			ser_range(s, p->order, 0, m->max_page_order, "bad page order");
-			SER(s, p->head);
-		}
+		ser_raw(s, ms->pages, m->pages_per_section * sizeof(*ms->pages));
+	for (uint64_t i = 0; has_pages && i < m->pages_per_section && !s->err; i++) {
+		ser_range(s, ms->pages[i].kind, 0, NR_PAGE_KINDS - 1, "bad page kind");
+		ser_range(s, ms->pages[i].order, 0, m->max_page_order, "bad page order");
+	}
 	uint64_t nr_pb = m->pages_per_section >> m->pageblock_order;
 	if (ser_array_present(s, (void **)&ms->pb_mt, nr_pb, 1))
 		for (uint64_t i = 0; i < nr_pb && !s->err; i++) {
@@ -458,12 +458,10 @@ static void ser_table(struct ser *s, struct mhp_machine *m, struct pt_table **tp
 		t->boot = hdr.boot;
 		*tp = t;
 	}
-	for (uint64_t i = 0; i < n && !s->err; i++) {
-		SER(s, t->e[i]);
-		if (s->load) {
-			t->used += t->e[i] != 0;
-			t->mix += pt_mix(t->pfn, i, t->e[i]);
-		}
+	ser_raw(s, t->e, n * sizeof(t->e[0]));   /* little-endian, as SER writes each */
+	for (uint64_t i = 0; s->load && i < n && !s->err; i++) {
+		t->used += t->e[i] != 0;
+		t->mix += pt_mix(t->pfn, i, t->e[i]);
 	}
 }
 

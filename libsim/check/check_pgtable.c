@@ -28,8 +28,12 @@ struct graph {
 static int collect_targets(const struct mhp_machine *m, const struct pt_table *t, void *arg)
 {
 	struct graph *g = arg;
+	bool last = t->depth == m->pt_geom.levels - 1;
 	for (uint64_t i = 0; i < m->pt_geom.ptrs[t->depth]; i++) {
 		uint64_t d = t->e[i];
+		/* A last-level entry points to no table: none or a page passes without a closer look. */
+		if (last && (d == 0 || (d & (PTE_VALID | PTE_TABLE_BIT)) == (PTE_VALID | PTE_TABLE_BIT)))
+			continue;
 		enum desc_type type = desc_type(m, t->depth, d);
 		if (type == DESC_INVALID)
 			return g->ret = FAIL(g->err, "PT-DANGLING", "%s table at pfn %#llx entry %llu holds an invalid "
