@@ -228,7 +228,7 @@ def replay_section(res, doc):
                "invariant check included. Over %d scenarios: kernel %.1f s, simulator %.2f s, **%.0fx**.\n"
                % (len(rows), k, s, k / s if s else 0))
     if one:
-        doc.append("All of them replayed by one `mhpsim run` (one process, each machine booted once, as CI replays a "
+        doc.append("All of them replayed by one `mhpsim run` (one process, each scenario booting its machine, as CI replays a "
                    "directory): %.2f s, **%.0fx**.\n" % (one, k / one))
     doc.append("| scenario | kernel boot s | kernel steps s | simulator s | ratio |")
     doc.append("|---|---:|---:|---:|---:|")
