@@ -25,6 +25,20 @@ struct graph {
 	int ret;
 };
 
+/* A last-level descriptor that maps a page (arm64 sets the table bit on a page's PTE). */
+static inline bool pte_is_page(uint64_t d)
+{
+	return (d & (PTE_VALID | PTE_TABLE_BIT)) == (PTE_VALID | PTE_TABLE_BIT);
+}
+
+/* Entry i of a last-level table walked from va, handed to fn as walk_level would hand it. */
+static int visit_entry(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t i,
+		       pt_visit_fn fn, void *arg)
+{
+	uint64_t at = va + (i << m->page_shift), d = t->e[pt_index(m, t->depth, va) + i];
+	return fn(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
+}
+
 static int collect_targets(const struct mhp_machine *m, const struct pt_table *t, void *arg)
 {
 	struct graph *g = arg;
@@ -32,7 +46,7 @@ static int collect_targets(const struct mhp_machine *m, const struct pt_table *t
 	for (uint64_t i = 0; i < m->pt_geom.ptrs[t->depth]; i++) {
 		uint64_t d = t->e[i];
 		/* A last-level entry points to no table: none or a page passes without a closer look. */
-		if (last && (d == 0 || (d & (PTE_VALID | PTE_TABLE_BIT)) == (PTE_VALID | PTE_TABLE_BIT)))
+		if (last && (d == 0 || pte_is_page(d)))
 			continue;
 		enum desc_type type = desc_type(m, t->depth, d);
 		if (type == DESC_INVALID)
@@ -320,8 +334,7 @@ static int linear_last_cb(const struct mhp_machine *m, const struct pt_table *t,
 			if (!present)
 				continue;
 		}
-		uint64_t at = va + (i << m->page_shift);
-		int ret = linear_leaf_cb(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
+		int ret = visit_entry(m, t, va, i, linear_leaf_cb, arg);
 		if (ret)
 			return ret;
 	}
@@ -373,13 +386,12 @@ static int vmemmap_last_cb(const struct mhp_machine *m, const struct pt_table *t
 		}
 		if (d == 0 && !present)
 			continue;
-		if (present && (d & (PTE_VALID | PTE_TABLE_BIT)) == (PTE_VALID | PTE_TABLE_BIT)) {
+		if (present && pte_is_page(d)) {
 			enum page_kind k = page_kind_of(m, desc_pa(m, d) >> m->page_shift);
 			if (k == PG_VMEMMAP || k == PG_VMEMMAP_BOOT || k == PG_VMEMMAP_ALTMAP)
 				continue;
 		}
-		uint64_t at = va + (i << m->page_shift);
-		int ret = vmemmap_leaf_cb(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
+		int ret = visit_entry(m, t, va, i, vmemmap_leaf_cb, arg);
 		if (ret)
 			return ret;
 	}
@@ -481,10 +493,9 @@ static int dangling_last_cb(const struct mhp_machine *m, const struct pt_table *
 	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t d = t->e[first + i];
-		if (d == 0 || (d & (PTE_VALID | PTE_TABLE_BIT)) == (PTE_VALID | PTE_TABLE_BIT))
+		if (d == 0 || pte_is_page(d))
 			continue;
-		uint64_t at = va + (i << m->page_shift);
-		int ret = dangling_cb(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
+		int ret = visit_entry(m, t, va, i, dangling_cb, arg);
 		if (ret)
 			return ret;
 	}
