@@ -467,7 +467,7 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		op.n = 1 + (uint32_t)below(&r->rng, below(&r->rng, 4) ? 2 : 4);
 		op.arg = (uint8_t)(below(&r->rng, 3) | (below(&r->rng, 4) ? 0 : 4));
 	} else if (roll < 24) {
-		static const uint8_t types[] = { 1, 2, 3, 3 };   /* online, online_kernel, online_movable twice */
+		static const uint8_t types[] = { 1, 2, 3, 3, 3, 3, 3, 3 };   /* online, online_kernel, online_movable 6 in 8 */
 		op.op = F_ONLINE;
 		op.a = pick_block(r);
 		op.arg = types[below(&r->rng, sizeof(types))];
@@ -519,8 +519,9 @@ static struct fuzz_op generate(struct fuzz_run *r)
 			op.n = (uint32_t)per;   /* the whole run: it stops at the first tag not live */
 		} else {
 			op.a = inspect_next_live_tag(r->m, from, &live) || inspect_next_live_tag(r->m, 1, &live) ? live : from;
-			op.n = 1 + (uint32_t)(memory_tight(r->m) && below(&r->rng, 2) ? below(&r->rng, per)
-											  : below(&r->rng, 32));
+			/* As long as an allocation: up to a block one time in eight, as alloc asks, and more when memory is tight. */
+			bool long_run = below(&r->rng, 8) == 0 || (memory_tight(r->m) && below(&r->rng, 2));
+			op.n = 1 + (uint32_t)(long_run ? below(&r->rng, per) : below(&r->rng, 32));
 		}
 	} else if (roll < 94) {
 		op.op = F_TOUCH;

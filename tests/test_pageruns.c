@@ -195,7 +195,7 @@ static void test_page_run_mutant_is_caught_only_by_the_comparison(void **state)
 	assert_true(first_difference(&runs, &pagewise) > 0);
 	struct mhp_fuzz_result res;
 	/* The state hash, which sees where contents went, is compared at every full check: every 5 steps here. */
-	fuzz_pagewise("qemu-virt-arm64-4k", false, "page-run-reorders", 3, 200, 5, &res);
+	fuzz_pagewise("qemu-virt-arm64-4k", false, "page-run-reorders", 6, 200, 5, &res);
 	assert_true(res.violation);
 	assert_string_equal(res.invariant, "DIFFERENTIAL");
 	assert_non_null(strstr(res.message, "runs and pagewise disagree"));
