@@ -25,6 +25,12 @@ struct graph {
 	int ret;
 };
 
+/* What backs the memmap: vmemmap pages, from the buddy, memblock or the range itself (altmap). */
+static inline bool kind_is_vmemmap(enum page_kind k)
+{
+	return k == PG_VMEMMAP || k == PG_VMEMMAP_BOOT || k == PG_VMEMMAP_ALTMAP;
+}
+
 /* A last-level descriptor that maps a page (arm64 sets the table bit on a page's PTE). */
 static inline bool pte_is_page(uint64_t d)
 {
@@ -360,7 +366,7 @@ static int vmemmap_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t en
 		return c->ret = FAIL(c->err, "VMEMMAP-COVER", "vmemmap va %#llx is mapped for pfn %#llx, which is not present",
 				     (unsigned long long)va, (unsigned long long)first_pfn);
 	enum page_kind k = page_kind_of(m, desc_pa(m, d) >> m->page_shift);
-	if (k != PG_VMEMMAP && k != PG_VMEMMAP_BOOT && k != PG_VMEMMAP_ALTMAP)
+	if (!kind_is_vmemmap(k))
 		return c->ret = FAIL(c->err, "VMEMMAP-COVER", "vmemmap va %#llx is backed by pfn %#llx, which is not a "
 				     "vmemmap page", (unsigned long long)va, (unsigned long long)(desc_pa(m, d) >> m->page_shift));
 	return 0;
@@ -388,7 +394,7 @@ static int vmemmap_last_cb(const struct mhp_machine *m, const struct pt_table *t
 			continue;
 		if (present && pte_is_page(d)) {
 			enum page_kind k = page_kind_of(m, desc_pa(m, d) >> m->page_shift);
-			if (k == PG_VMEMMAP || k == PG_VMEMMAP_BOOT || k == PG_VMEMMAP_ALTMAP)
+			if (kind_is_vmemmap(k))
 				continue;
 		}
 		int ret = visit_entry(m, t, va, i, vmemmap_leaf_cb, arg);

@@ -233,12 +233,19 @@ static void __free_one_page(struct mhp_machine *m, uint64_t pfn, unsigned order,
  * (memblock_free_all at boot, online_pages_range at online). Each chunk goes
  * to the list of its pageblock's type.
  */
+/* The largest order, up to cap, of a block that starts at pfn and ends by end: [pfn, end) in its aligned blocks. */
+static unsigned aligned_order(uint64_t pfn, uint64_t end, unsigned cap)
+{
+	unsigned order = cap;
+	while (order && (!is_aligned(pfn, 1ull << order) || pfn + (1ull << order) > end))
+		order--;
+	return order;
+}
+
 void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {
 	for (uint64_t pfn = start_pfn; pfn < end_pfn;) {
-		unsigned order = max_order(m);
-		while (order && (!is_aligned(pfn, 1ull << order) || pfn + (1ull << order) > end_pfn))
-			order--;
+		unsigned order = aligned_order(pfn, end_pfn, max_order(m));
 		__free_one_page(m, pfn, order, get_pageblock_migratetype(m, pfn));
 		pfn += 1ull << order;
 	}
@@ -305,17 +312,13 @@ static void take_split_tail(struct mhp_machine *m, uint64_t nr)
 	uint64_t start = m->split_tail.next, end = m->split_tail.end;
 	MHP_ASSERT(nr && nr <= end - start);
 	for (uint64_t pfn = start; pfn < end;) {
-		unsigned order = (unsigned)__builtin_ctzll(pfn);
-		while (pfn + (1ull << order) > end)
-			order--;
+		unsigned order = aligned_order(pfn, end, max_order(m));
 		bool found = del_from_free_list(z, pfn, order, mt);
 		MHP_ASSERT(found);
 		pfn += 1ull << order;
 	}
 	for (uint64_t pfn = start + nr; pfn < end;) {
-		unsigned order = (unsigned)__builtin_ctzll(pfn);
-		while (pfn + (1ull << order) > end)
-			order--;
+		unsigned order = aligned_order(pfn, end, max_order(m));
 		add_to_free_list(z, pfn, order, mt);
 		pfn += 1ull << order;
 	}
@@ -571,10 +574,7 @@ void free_pages_run(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 		uint64_t stop = (start | (pb - 1)) + 1 < end ? (start | (pb - 1)) + 1 : end;
 		int mt = free_mt(m, start);
 		for (uint64_t p = start; p < stop;) {
-			unsigned order = p ? (unsigned)__builtin_ctzll(p) : m->pageblock_order;
-			order = order < m->pageblock_order ? order : m->pageblock_order;
-			while (p + (1ull << order) > stop)
-				order--;
+			unsigned order = aligned_order(p, stop, m->pageblock_order);
 			__free_one_page(m, p, order, mt);
 			p += 1ull << order;
 		}
