@@ -218,7 +218,13 @@ static int hash_table(const struct mhp_machine *m, const struct pt_table *t, voi
 	uint64_t *sum = arg;
 	uint64_t h = fnv1a64(FNV1A64_INIT, &t->pfn, sizeof(t->pfn));
 	h = fnv1a64(h, &t->depth, sizeof(t->depth));
-	*sum += fnv1a64(h, t->e, m->pt_geom.ptrs[t->depth] * sizeof(*t->e));
+	uint64_t chunk[512], n = m->pt_geom.ptrs[t->depth];
+	for (uint64_t i = 0; i < n; i += 512) {   /* the entries as bytes, in either form */
+		uint64_t k = n - i < 512 ? n - i : 512;
+		pt_copy(t, i, k, chunk);
+		h = fnv1a64(h, chunk, k * sizeof(chunk[0]));
+	}
+	*sum += h;
 	return 0;
 }
 

@@ -450,18 +450,19 @@ static void ser_table(struct ser *s, struct mhp_machine *m, struct pt_table **tp
 	if (s->load) {
 		if (s->err || !ser_room(s, n, 8))
 			return;
-		if (!(t = calloc(1, sizeof(*t) + n * sizeof(t->e[0]))))
+		if (!(t = pt_table_new(m, hdr.pfn, hdr.depth, hdr.boot)))
 			return ser_fail(s, "out of memory");
-		m->pt.host_bytes += sizeof(*t) + n * sizeof(t->e[0]);
-		t->pfn = hdr.pfn;
-		t->depth = hdr.depth;
-		t->boot = hdr.boot;
 		*tp = t;
 	}
-	ser_raw(s, t->e, n * sizeof(t->e[0]));   /* little-endian, as SER writes each */
-	for (uint64_t i = 0; s->load && i < n && !s->err; i++) {
-		t->used += t->e[i] != 0;
-		t->mix += pt_mix(t->pfn, i, t->e[i]);
+	/* Every entry, in either form, a chunk at a time: little-endian, as SER writes each. */
+	uint64_t chunk[512];
+	for (uint64_t i = 0; i < n && !s->err; i += 512) {
+		uint64_t k = n - i < 512 ? n - i : 512;
+		if (!s->load)
+			pt_copy(t, i, k, chunk);
+		ser_raw(s, chunk, k * sizeof(chunk[0]));
+		if (s->load && !s->err)
+			pt_fill(m, t, i, k, chunk);
 	}
 }
 

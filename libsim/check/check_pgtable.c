@@ -41,7 +41,7 @@ static inline bool pte_is_page(uint64_t d)
 static int visit_entry(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t i,
 		       pt_visit_fn fn, void *arg)
 {
-	uint64_t at = va + (i << m->page_shift), d = t->e[pt_index(m, t->depth, va) + i];
+	uint64_t at = va + (i << m->page_shift), d = pt_get(t, pt_index(m, t->depth, va) + i);
 	return fn(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
 }
 
@@ -50,7 +50,7 @@ static int collect_targets(const struct mhp_machine *m, const struct pt_table *t
 	struct graph *g = arg;
 	bool last = t->depth == m->pt_geom.levels - 1;
 	for (uint64_t i = 0; i < m->pt_geom.ptrs[t->depth]; i++) {
-		uint64_t d = t->e[i];
+		uint64_t d = pt_get(t, i);
 		/* A last-level entry points to no table: none or a page passes without a closer look. */
 		if (last && (d == 0 || pte_is_page(d)))
 			continue;
@@ -146,9 +146,9 @@ static int leak_dfs(const struct mhp_machine *m, const struct pt_table *t, uint6
 					     (unsigned long long)t->pfn, (unsigned long long)base);
 	}
 	for (uint64_t i = 0; t->depth + 1u < g->levels && i < g->ptrs[t->depth]; i++) {
-		if (desc_type(m, t->depth, t->e[i]) != DESC_TABLE)
+		if (desc_type(m, t->depth, pt_get(t, i)) != DESC_TABLE)
 			continue;
-		const struct pt_table *child = pt_lookup(m, desc_pa(m, t->e[i]) >> m->page_shift);
+		const struct pt_table *child = pt_lookup(m, desc_pa(m, pt_get(t, i)) >> m->page_shift);
 		uint64_t va = base + i * pt_span(m, t->depth);
 		if (child && in_window(w, va, pt_span(m, t->depth)) && leak_dfs(m, child, va, w))
 			return w->ret;
@@ -329,7 +329,7 @@ static int linear_last_cb(const struct mhp_machine *m, const struct pt_table *t,
 	bool plain = mk_desc(m, 1ull << 48, 0) == 0;
 	uint64_t keep = must | PTE_ATTRINDX_MASK | (((1ull << 48) - 1) & ~(m->page_size - 1));
 	for (uint64_t i = 0; i < n; i++, pa += m->page_size) {
-		uint64_t d = t->e[first + i];
+		uint64_t d = pt_get(t, first + i);
 		bool present, early;
 		if (plain ? (d & keep) == (must | pa) : (d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa) {
 			lookup_pa(m, c, pa, &present, &early);
@@ -385,7 +385,7 @@ static int vmemmap_last_cb(const struct mhp_machine *m, const struct pt_table *t
 	uint64_t pfn = ((va - m->pt_geom.vmemmap_start) >> 6) + (m->memstart_addr >> m->page_shift);
 	bool present = false;
 	for (uint64_t i = 0; i < n; i++, pfn += per_page) {
-		uint64_t d = t->e[first + i];
+		uint64_t d = pt_get(t, first + i);
 		if (pfn_to_section_nr(m, pfn) != memo_nr) {
 			memo_nr = pfn_to_section_nr(m, pfn);
 			present = present_section(__nr_to_section(m, memo_nr));
@@ -498,7 +498,7 @@ static int dangling_last_cb(const struct mhp_machine *m, const struct pt_table *
 {
 	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
 	for (uint64_t i = 0; i < n; i++) {
-		uint64_t d = t->e[first + i];
+		uint64_t d = pt_get(t, first + i);
 		if (d == 0 || pte_is_page(d))
 			continue;
 		int ret = visit_entry(m, t, va, i, dangling_cb, arg);

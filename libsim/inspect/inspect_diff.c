@@ -53,7 +53,7 @@ static int copy_table(const struct mhp_machine *m, const struct pt_table *t, voi
 		c->oom = true;
 		return 1;
 	}
-	memcpy(x->e, t->e, x->n * sizeof(*x->e));
+	pt_copy(t, 0, x->n, x->e);
 	c->n++;
 	return 0;
 }

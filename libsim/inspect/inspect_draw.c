@@ -81,7 +81,7 @@ static int walk_table(const struct pt_walker *w, const struct pt_table *t, uint6
 	if (ret || (leaf && !w->ops->entry))   /* a walk of tables alone reads no leaf entry */
 		return ret;
 	for (uint64_t a = lo; a < hi && !ret;) {
-		uint64_t next = pt_addr_end(m, t->depth, a, hi), idx = pt_index(m, t->depth, a), d = t->e[idx];
+		uint64_t next = pt_addr_end(m, t->depth, a, hi), idx = pt_index(m, t->depth, a), d = pt_get(t, idx);
 		enum desc_type type = desc_type(m, t->depth, d);
 		bool maps = type == DESC_TABLE || type == DESC_BLOCK || type == DESC_PAGE;
 		if (w->ops->entry) {

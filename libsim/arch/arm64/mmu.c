@@ -75,7 +75,7 @@ struct map_req {
 static struct pt_table *next_table(struct mhp_machine *m, struct pt_table *t, uint64_t idx,
 				   const struct map_req *r)
 {
-	uint64_t d = t->e[idx];
+	uint64_t d = pt_get(t, idx);
 	if (d)   /* NULL if it points to a freed table (a mutant's doing): the caller fails */
 		return desc_type(m, t->depth, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
 	struct pt_table *child = pt_alloc(m, t->depth + 1u, r->boot, r->nid);
@@ -100,25 +100,47 @@ static uint64_t cont_bit(const struct mhp_machine *m, unsigned depth, uint64_t v
  * where allowed and aligned, contiguous runs where allowed, tables otherwise.
  * A table allocation failure is a BUG in the kernel; here it returns -ENOMEM.
  */
-/* The PTE level in one tight loop: the bulk of a page-granular linear map. */
+/*
+ * Whether the PTE at va is part of a contiguous run: its CONT-aligned block
+ * is wholly inside [start, end) and va and pa agree below the CONT size.
+ */
+static bool pte_cont(const struct mhp_machine *m, uint64_t va, uint64_t pa, uint64_t start, uint64_t end,
+		     const struct map_req *r)
+{
+	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes, run = va & ~(cont_span - 1);
+	return !(r->flags & NO_CONT_MAPPINGS) && !((va ^ pa) & (cont_span - 1)) && run + cont_span <= end &&
+	       run >= start;
+}
+
+/*
+ * The PTE level: the bulk of a page-granular linear map, written as runs of
+ * consecutive pages with the same bits. Every page of one CONT block has the
+ * same hint, so a run breaks only where the hint changes (or where PA[51:48],
+ * which 64K pages with 52-bit PA keep apart, would change).
+ */
 static void map_ptes(struct mhp_machine *m, struct pt_table *t, uint64_t va, uint64_t end, uint64_t pa,
 		     const struct map_req *r)
 {
-	uint64_t idx = pt_index(m, t->depth, va), n = (end - va) >> m->page_shift;
-	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes, mix = 0;
+	uint64_t idx = pt_index(m, t->depth, va), n = (end - va) >> m->page_shift, start = va;
+	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes;
 	MHP_ASSERT(idx + n <= m->pt_geom.ptrs[t->depth]);
-	for (uint64_t i = 0; i < n; i++, va += m->page_size, pa += m->page_size) {
-		MHP_ASSERT(t->e[idx + i] == 0);   /* pgattr_change_is_safe: only none -> valid here */
-		/* A run is contiguous when it starts CONT-aligned and is wholly inside [va, end). */
-		uint64_t run = va & ~(cont_span - 1);
-		bool cont = !(r->flags & NO_CONT_MAPPINGS) && !((va ^ pa) & (cont_span - 1)) && run + cont_span <= end &&
-			    run >= end - (n << m->page_shift);
-		t->e[idx + i] = mk_desc(m, pa, r->leaf_bits | (cont ? PTE_CONT : 0));
-		mix += pt_mix(t->pfn, idx + i, t->e[idx + i]);
+	for (uint64_t i = 0, j; i < n; i = j) {
+		uint64_t va_i = va + (i << m->page_shift), pa_i = pa + (i << m->page_shift);
+		uint64_t to_pa48 = ((((pa_i >> 48) + 1) << 48) - pa_i) >> m->page_shift;
+		uint64_t lim = n - i < to_pa48 ? n : i + to_pa48;
+		bool cont = pte_cont(m, va_i, pa_i, start, end, r);
+		for (j = i; j < lim && pte_cont(m, va + (j << m->page_shift), pa + (j << m->page_shift), start, end, r) == cont;) {
+			if (r->flags & NO_CONT_MAPPINGS) {
+				j = lim;   /* no hints at all: one run */
+				break;
+			}
+			uint64_t va_j = va + (j << m->page_shift);
+			j += (((va_j & ~(cont_span - 1)) + cont_span) - va_j) >> m->page_shift;   /* to its CONT block's end */
+		}
+		if (j > lim)
+			j = lim;
+		pt_set_run(m, t, idx + i, j - i, mk_desc(m, pa_i, r->leaf_bits | (cont ? PTE_CONT : 0)));
 	}
-	t->used += (uint32_t)n;
-	t->mix += mix;
-	m->pt.digest += mix;
 }
 
 static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uint64_t end, uint64_t pa,
@@ -135,7 +157,7 @@ static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 		uint64_t idx = pt_index(m, depth, va), span = pt_span(m, depth);
 		if (last || (m->pt_geom.block_ok[depth] && !(r->flags & NO_BLOCK_MAPPINGS) &&
 			     !((va | next | pa) & (span - 1)))) {
-			MHP_ASSERT(t->e[idx] == 0);   /* pgattr_change_is_safe: only none -> valid here */
+			MHP_ASSERT(pt_get(t, idx) == 0);   /* pgattr_change_is_safe: only none -> valid here */
 			uint64_t bits = last ? r->leaf_bits : r->leaf_bits & ~PTE_TABLE_BIT;
 			/* A PUD block never carries CONT; PMD and PTE runs may. */
 			bool may_cont = last || depth == m->pt_geom.levels - 2;
@@ -257,31 +279,13 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 	if (depth == m->pt_geom.levels - 1 && !free_mapped) {
 		/* The linear map's PTEs: clear them all; one flush of the range follows. */
 		uint64_t idx = pt_index(m, depth, addr), n = (end - addr) >> m->page_shift;
-		uint32_t used = t->used;
 		m->pt.nr_reads += n;
-		if (n == m->pt_geom.ptrs[depth]) {
-			/* The whole table: its kept sum leaves the digest at once; zeroing waits for the free pass. */
-			m->pt.digest -= t->mix;
-			t->mix = 0;
-			t->used = 0;
-			t->zero_pending = true;
-			m->pt.nr_zero_pending++;
-		} else {
-			uint64_t mix = 0;
-			for (uint64_t i = 0; i < n; i++) {
-				t->used -= t->e[idx + i] != 0;
-				mix += pt_mix(t->pfn, idx + i, t->e[idx + i]);
-				t->e[idx + i] = 0;
-			}
-			t->mix -= mix;
-			m->pt.digest -= mix;
-		}
-		m->pt.nr_writes += used - t->used;   /* a none entry is read, not written */
+		m->pt.nr_writes += pt_clear_range(m, t, idx, n);   /* a none entry is read, not written */
 		return;
 	}
 	for (uint64_t next; addr < end; addr = next) {
 		next = pt_addr_end(m, depth, addr, end);
-		uint64_t idx = pt_index(m, depth, addr), d = t->e[idx];
+		uint64_t idx = pt_index(m, depth, addr), d = pt_get(t, idx);
 		count_reads(m, depth, 1);
 		enum desc_type type = desc_type(m, depth, d);
 		if (type == DESC_NONE)
@@ -359,12 +363,8 @@ static void free_table(struct mhp_machine *m, struct pt_table *parent, uint64_t 
 /* Loads of the kernel's emptiness scan of a table: every entry, or up to the first one in use. */
 static uint64_t emptiness_scan_reads(const struct mhp_machine *m, const struct pt_table *t)
 {
-	uint64_t n = m->pt_geom.ptrs[t->depth], i = 0;
-	if (t->used == 0)
-		return n;
-	while (i < n && !t->e[i])
-		i++;
-	return i + 1;
+	uint64_t n = m->pt_geom.ptrs[t->depth];
+	return t->used == 0 ? n : pt_next_used(m, t, 0) + 1;
 }
 
 /*
@@ -383,7 +383,7 @@ static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uin
 		count_reads(m, depth, (end - addr) >> m->page_shift);
 	for (uint64_t next; depth < m->pt_geom.levels - 1 && addr < end; addr = next) {
 		next = pt_addr_end(m, depth, addr, end);
-		uint64_t idx = pt_index(m, depth, addr), d = t->e[idx];
+		uint64_t idx = pt_index(m, depth, addr), d = pt_get(t, idx);
 		count_reads(m, depth, 1);
 		struct pt_table *child = desc_type(m, depth, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
 		if (child)
@@ -398,7 +398,6 @@ static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uin
 			return;
 		}
 	}
-	pt_zero_settle(m, t);   /* it stays: its entries become the zeroes they stand for */
 }
 
 /* Models free_empty_tables(): the PGD itself is never freed. */
@@ -407,7 +406,7 @@ void free_empty_tables(struct mhp_machine *m, uint64_t addr, uint64_t end, struc
 	struct pt_table *pgd = pt_pgd(m);
 	for (uint64_t next; addr < end; addr = next) {
 		next = pt_addr_end(m, 0, addr, end);
-		uint64_t idx = pt_index(m, 0, addr), d = pgd->e[idx];
+		uint64_t idx = pt_index(m, 0, addr), d = pt_get(pgd, idx);
 		count_reads(m, 0, 1);
 		struct pt_table *child = desc_type(m, 0, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
 		if (child)
@@ -435,7 +434,6 @@ static void teardown_range(struct mhp_machine *m, const struct teardown_req *req
 	MHP_ASSERT(td);   /* a few KiB; an allocation failure here is the host's, not the model's */
 	td->req = req;
 	s->teardown_range(m, td);
-	MHP_ASSERT(m->pt.nr_zero_pending == 0);   /* every table the unmap pass emptied was freed or zeroed */
 	free(td);
 	arch_op_returns(m);
 }
@@ -480,7 +478,7 @@ static struct pt_table *vmemmap_table(struct mhp_machine *m, uint64_t va, unsign
 	struct pt_table *t = pt_pgd(m);
 	while (t && t->depth < depth) {
 		uint64_t idx = pt_index(m, t->depth, va);
-		MHP_ASSERT(desc_type(m, t->depth, t->e[idx]) != DESC_BLOCK);
+		MHP_ASSERT(desc_type(m, t->depth, pt_get(t, idx)) != DESC_BLOCK);
 		t = next_table(m, t, idx, r);
 	}
 	return t;
@@ -495,7 +493,7 @@ static int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uin
 		uint64_t pfn, idx = pt_index(m, last, va);
 		if (!pte)
 			return -ENOMEM;
-		if (pte->e[idx])
+		if (pt_get(pte, idx))
 			continue;
 		if (vmemmap_alloc_block(m, 0, r->nid, r->boot, &pfn))
 			return -ENOMEM;
@@ -515,7 +513,7 @@ static int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uin
 		uint64_t pfn, idx = pt_index(m, pmd_depth, va);
 		if (!pmd)
 			return -ENOMEM;
-		if (pmd->e[idx])
+		if (pt_get(pmd, idx))
 			continue;
 		if (!vmemmap_alloc_block(m, order, r->nid, r->boot, &pfn)) {
 			pt_set(m, pmd, idx, mk_desc(m, pfn << m->page_shift, PROT_SECT_NORMAL_BITS));

@@ -162,9 +162,9 @@ static void store_delete(struct pt_store *s, uint64_t pfn)
 		(void)store_resize(s, s->cap / 2);   /* out of memory: the larger store stays, still correct */
 }
 
-uint64_t pt_table_bytes(const struct mhp_machine *m, unsigned depth)
+uint64_t pt_entries_bytes(const struct mhp_machine *m, unsigned depth)
 {
-	return sizeof(struct pt_table) + m->pt_geom.ptrs[depth] * sizeof(((struct pt_table *)0)->e[0]);
+	return m->pt_geom.ptrs[depth] * sizeof(uint64_t);
 }
 
 /*
@@ -186,11 +186,30 @@ static bool host_over_budget(struct mhp_machine *m, uint64_t bytes)
 	return true;
 }
 
+struct pt_table *pt_table_new(struct mhp_machine *m, uint64_t pfn, unsigned depth, bool boot)
+{
+	struct pt_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	m->pt.host_bytes += sizeof(*t);
+	t->pfn = pfn;
+	t->depth = (uint8_t)depth;
+	t->boot = boot;
+	t->step = pt_span(m, depth);
+	return t;
+}
+
+/*
+ * A new table is an empty run: its header alone. The budget also keeps room
+ * for its entries, so that a table a later write materialises (which cannot
+ * fail, as a store in the kernel cannot) stays within about one table per
+ * table allocated of the figure.
+ */
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid)
 {
 	struct pt_store *s = &m->pt;
-	uint64_t pfn, bytes = pt_table_bytes(m, depth);
-	if (host_over_budget(m, bytes))
+	uint64_t pfn;
+	if (host_over_budget(m, sizeof(struct pt_table) + pt_entries_bytes(m, depth)))
 		return NULL;
 	if ((s->count + 1) * 2 > s->cap && store_resize(s, s->cap ? s->cap * 2 : 1024))
 		return NULL;
@@ -198,15 +217,11 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 		       : alloc_pages_node(m, nid, 0, PG_PGTABLE, &pfn);
 	if (ret)
 		return NULL;
-	struct pt_table *t = calloc(1, bytes);
+	struct pt_table *t = pt_table_new(m, pfn, depth, boot);
 	if (!t) {
 		free_pages_kind(m, pfn, 0, PG_PGTABLE);
 		return NULL;
 	}
-	s->host_bytes += bytes;
-	t->pfn = pfn;
-	t->depth = (uint8_t)depth;
-	t->boot = boot;
 	s->digest += pt_table_mix(m, t);
 	slot_insert(s->slots, s->cap, t);
 	s->count++;
@@ -220,23 +235,33 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 	return t;
 }
 
-/* Frees a table page (free_hotplug_pgtable_page): the caller cleared the parent first. */
+/* Drops a table's array: it is an empty run again. */
+static void pt_dematerialise(struct mhp_machine *m, struct pt_table *t)
+{
+	if (!t->e)
+		return;
+	free(t->e);
+	t->e = NULL;
+	m->pt.host_bytes -= pt_entries_bytes(m, t->depth);
+	m->pt.nr_materialised--;
+}
+
 /* A table's share of the digest from the sum its writes kept: O(1). */
 static uint64_t pt_table_kept_mix(const struct pt_table *t)
 {
 	return pt_mix(t->pfn, UINT64_MAX, t->depth + 1u) + t->mix;
 }
 
+/* Frees a table page (free_hotplug_pgtable_page): the caller cleared the parent first. */
 void pt_release(struct mhp_machine *m, struct pt_table *t)
 {
-	if (t->zero_pending)
-		m->pt.nr_zero_pending--;   /* freed: its entries need no zeroing */
 	uint64_t pfn = t->pfn;
 	unsigned depth = t->depth;
 	bool boot = t->boot;
 	m->pt.digest -= pt_table_kept_mix(t);
+	pt_dematerialise(m, t);
 	store_delete(&m->pt, pfn);
-	m->pt.host_bytes -= pt_table_bytes(m, depth);
+	m->pt.host_bytes -= sizeof(*t);
 	free(t);
 	m->pt.nr_freed++;
 	m->nr_pgtable_pages--;
@@ -246,34 +271,184 @@ void pt_release(struct mhp_machine *m, struct pt_table *t)
 	TRACE(m, "pgtable_free", f, "%s table at pfn %#llx freed", pt_level_name(m, depth), (unsigned long long)pfn);
 }
 
-/* Zeroes a table the unmap pass emptied, if it was not freed after all. */
-void pt_zero_settle(struct mhp_machine *m, struct pt_table *t)
+void pt_copy(const struct pt_table *t, uint64_t idx, uint64_t n, uint64_t *out)
 {
-	if (!t->zero_pending)
+	if (t->e) {
+		memcpy(out, t->e + idx, n * sizeof(*out));
 		return;
-	memset(t->e, 0, m->pt_geom.ptrs[t->depth] * sizeof(*t->e));
-	t->zero_pending = false;
-	m->pt.nr_zero_pending--;
+	}
+	for (uint64_t i = 0; i < n; i++)
+		out[i] = pt_get(t, idx + i);
+}
+
+/* The run's entries as an array; the memory is the host's, and a failure here is the host's too. */
+uint64_t *pt_entries(struct mhp_machine *m, struct pt_table *t)
+{
+	if (t->e)
+		return t->e;
+	uint64_t n = m->pt_geom.ptrs[t->depth];
+	uint64_t *e = malloc(n * sizeof(*e));
+	MHP_ASSERT(e);
+	pt_copy(t, 0, n, e);
+	t->e = e;
+	t->lo = t->hi = 0;
+	m->pt.host_bytes += pt_entries_bytes(m, t->depth);
+	m->pt.nr_materialised++;
+	return e;
+}
+
+uint64_t pt_next_used(const struct mhp_machine *m, const struct pt_table *t, uint64_t idx)
+{
+	uint64_t n = m->pt_geom.ptrs[t->depth];
+	if (!t->e)
+		return t->lo == t->hi || idx >= t->hi ? n : idx < t->lo ? t->lo : idx;
+	while (idx < n && !t->e[idx])
+		idx++;
+	return idx;
+}
+
+/* Entry k of a run from first (k < 0: before it), if it moves only PA[47:0], with no carry out of it. */
+static bool run_entry(uint64_t first, uint64_t step, int64_t k, uint64_t *d)
+{
+	uint64_t pa48 = (1ull << 48) - 1, base = first & pa48, off = (uint64_t)k * step;
+	if (k >= 0 ? base + off > pa48 : base < 0 - off)
+		return false;
+	*d = first + off;
+	return true;
+}
+
+/* Takes the none entries [idx, idx + n) = first, first + step, ... into the run, if they start or extend it. */
+static bool run_join(struct pt_table *t, uint64_t idx, uint64_t n, uint64_t first)
+{
+	uint64_t d;
+	if (t->lo == t->hi) {
+		if (!run_entry(first, t->step, (int64_t)n - 1, &d))
+			return false;
+		t->lo = (uint32_t)idx, t->hi = (uint32_t)(idx + n), t->first = first;
+		return true;
+	}
+	if (idx == t->hi && run_entry(t->first, t->step, (int64_t)(idx - t->lo), &d) && d == first &&
+	    run_entry(t->first, t->step, (int64_t)(idx + n - 1 - t->lo), &d)) {
+		t->hi = (uint32_t)(idx + n);
+		return true;
+	}
+	if (idx + n == t->lo && run_entry(t->first, t->step, -(int64_t)n, &d) && d == first) {
+		t->lo = (uint32_t)idx, t->first = first;
+		return true;
+	}
+	return false;
+}
+
+/* Whether the run form can take d at idx (the other entries as they are); updates it if so. */
+static bool run_store(struct pt_table *t, uint64_t idx, uint64_t old, uint64_t d)
+{
+	if (old == d)
+		return true;
+	if (old == 0)
+		return run_join(t, idx, 1, d);
+	if (d != 0 || (idx != t->lo && idx + 1 != t->hi))
+		return false;   /* a changed entry, or a hole in the middle */
+	if (idx == t->lo)
+		t->lo++, t->first += t->step;
+	else
+		t->hi--;
+	if (t->lo == t->hi)
+		t->lo = t->hi = 0;
+	return true;
+}
+
+/*
+ * Writes d at idx in either form; the count in use and the table's mix
+ * follow. Returns the change of the mix, which the digest takes for a table
+ * in the store. An array stays, even emptied: the kernel strategy's code
+ * holds pointers into it.
+ */
+static uint64_t put_entry(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d)
+{
+	MHP_ASSERT(idx < m->pt_geom.ptrs[t->depth]);
+	uint64_t old = pt_get(t, idx), delta = pt_mix(t->pfn, idx, d) - pt_mix(t->pfn, idx, old);
+	t->used += (d != 0) - (old != 0);
+	MHP_ASSERT(t->used <= m->pt_geom.ptrs[t->depth]);   /* a count that wrapped below zero shows here */
+	t->mix += delta;
+	if (t->e || !run_store(t, idx, old, d))
+		pt_entries(m, t)[idx] = d;
+	return delta;
 }
 
 void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d)
 {
-	MHP_ASSERT(!t->zero_pending);
-	MHP_ASSERT(idx < m->pt_geom.ptrs[t->depth]);
-	t->used += (d != 0) - (t->e[idx] != 0);
-	MHP_ASSERT(t->used <= m->pt_geom.ptrs[t->depth]);   /* a count that wrapped below zero shows here */
-	uint64_t delta = pt_mix(t->pfn, idx, d) - pt_mix(t->pfn, idx, t->e[idx]);
-	t->mix += delta;
-	m->pt.digest += delta;
-	t->e[idx] = d;
+	m->pt.digest += put_entry(m, t, idx, d);
+}
+
+void pt_fill(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n, const uint64_t *e)
+{
+	for (uint64_t i = 0; i < n; i++)
+		(void)put_entry(m, t, idx + i, e[i]);
+}
+
+void pt_set_run(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n, uint64_t first)
+{
+	MHP_ASSERT(n && idx + n <= m->pt_geom.ptrs[t->depth]);
+	uint64_t mix = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		MHP_ASSERT(!pt_get(t, idx + i));   /* only none entries are written here */
+		mix += pt_mix(t->pfn, idx + i, first + i * t->step);
+	}
+	if (t->e || !run_join(t, idx, n, first)) {
+		uint64_t *e = pt_entries(m, t);
+		for (uint64_t i = 0; i < n; i++)
+			e[idx + i] = first + i * t->step;
+	}
+	t->used += (uint32_t)n;
+	t->mix += mix;
+	m->pt.digest += mix;
+}
+
+uint64_t pt_clear_range(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n)
+{
+	uint64_t mix = 0, cleared = 0;
+	MHP_ASSERT(idx + n <= m->pt_geom.ptrs[t->depth]);
+	if (n == m->pt_geom.ptrs[t->depth]) {
+		/* The whole table: its kept sum leaves the digest at once, and an array goes back. */
+		cleared = t->used;
+		m->pt.digest -= t->mix;
+		t->mix = 0;
+		t->used = 0;
+		t->lo = t->hi = 0;
+		pt_dematerialise(m, t);
+		return cleared;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t d = pt_get(t, idx + i);
+		cleared += d != 0;
+		mix += pt_mix(t->pfn, idx + i, d);
+	}
+	if (t->e) {
+		memset(t->e + idx, 0, n * sizeof(*t->e));
+	} else if (t->lo < t->hi && idx <= t->lo && idx + n >= t->hi) {
+		t->lo = t->hi = 0;
+	} else if (t->lo < t->hi && idx <= t->lo && idx + n > t->lo) {
+		t->first += (idx + n - t->lo) * t->step;
+		t->lo = (uint32_t)(idx + n);
+	} else if (t->lo < t->hi && idx < t->hi && idx + n >= t->hi) {
+		t->hi = (uint32_t)idx;
+	} else if (cleared) {
+		memset(pt_entries(m, t) + idx, 0, n * sizeof(uint64_t));
+	}
+	t->used -= (uint32_t)cleared;
+	t->mix -= mix;
+	m->pt.digest -= mix;
+	if (!t->used)
+		pt_dematerialise(m, t);
+	return cleared;
 }
 
 /* A table's share of the digest, from its entries as they are (what PT-LEAK holds t->mix and the digest to). */
 uint64_t pt_table_mix(const struct mhp_machine *m, const struct pt_table *t)
 {
 	uint64_t sum = pt_mix(t->pfn, UINT64_MAX, t->depth + 1u);
-	for (uint64_t i = 0; t->used && i < m->pt_geom.ptrs[t->depth]; i++)
-		sum += pt_mix(t->pfn, i, t->e[i]);
+	for (uint64_t i = pt_next_used(m, t, 0); i < m->pt_geom.ptrs[t->depth]; i = pt_next_used(m, t, i + 1))
+		sum += pt_mix(t->pfn, i, pt_get(t, i));
 	return sum;
 }
 
@@ -282,6 +457,7 @@ void pt_store_free(struct mhp_machine *m)
 	struct pt_store *s = &m->pt;
 	for (uint64_t i = 0; i < s->cap; i++) {
 		if (s->slots[i]) {
+			free(s->slots[i]->e);
 			free(s->slots[i]);
 		}
 	}
@@ -307,7 +483,7 @@ void pt_walk_va(const struct mhp_machine *m, uint64_t va, struct pt_walk *w)
 	const struct pt_table *t = pt_pgd(m);
 	memset(w, 0, sizeof(*w));
 	for (unsigned d = 0; t; d++) {
-		uint64_t desc = t->e[pt_index(m, d, va)];
+		uint64_t desc = pt_get(t, pt_index(m, d, va));
 		w->table[d] = t;
 		w->desc[d] = desc;
 		w->depth = d;
@@ -344,7 +520,7 @@ static int walk_level(const struct mhp_machine *m, const struct pt_table *t, uin
 		return last(m, t, addr, end, arg);
 	for (uint64_t next; addr - 1 < end - 1; addr = next) {
 		next = pt_addr_end(m, depth, addr, end);
-		uint64_t d = t->e[pt_index(m, depth, addr)];
+		uint64_t d = pt_get(t, pt_index(m, depth, addr));
 		enum desc_type type = desc_type(m, depth, d);
 		const struct pt_table *child = type == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
 		int ret = child ? walk_level(m, child, addr, next, fn, last, arg)

@@ -62,20 +62,33 @@ struct pt_geom {
 	uint64_t vmemmap_start, vmemmap_end;
 };
 
+/*
+ * A table's descriptors are held in one of two forms. Materialised: e points
+ * to all ptrs[depth] of them. As a run (e NULL): entries [lo, hi) are first,
+ * first + step, ..., and every other entry is none; step is the bytes one
+ * entry maps, so a run is consecutive pages or blocks with the same bits,
+ * which is what a page-granular linear map is made of. A write that keeps
+ * that shape costs nothing more; one that breaks it materialises the table.
+ * Readers use pt_get(); only the kernel strategy's pointers materialise.
+ */
 struct pt_table {
 	uint64_t pfn;                     /* the page that holds it */
-	uint32_t used;                    /* descriptors that are not none */
 	uint64_t mix;                     /* pt_mix() summed over its entries: an emptied table leaves the digest in O(1) */
+	uint64_t *e;                      /* the descriptors, or NULL while they are one run */
+	uint64_t first, step;             /* the run: entry lo is first, each next one step more */
+	uint32_t lo, hi;                  /* the run's entries [lo, hi); lo == hi == 0 when empty */
+	uint32_t used;                    /* descriptors that are not none */
 	uint8_t depth;
 	bool boot;                        /* allocated from memblock at boot */
-	/*
-	 * Emptied whole by a teardown's unmap pass, its entries not zeroed yet:
-	 * the free pass frees it (nothing to zero) or zeroes it, before the
-	 * teardown returns. Only the teardown runs meanwhile, and reads none.
-	 */
-	bool zero_pending;
-	uint64_t e[];                     /* ptrs[depth] descriptors, in the same allocation */
 };
+
+/* The descriptor at idx, in either form. */
+static inline uint64_t pt_get(const struct pt_table *t, uint64_t idx)
+{
+	if (t->e)
+		return t->e[idx];
+	return idx - t->lo < (uint64_t)(t->hi - t->lo) ? t->first + (idx - t->lo) * t->step : 0;
+}
 
 /* The store: pfn -> table, open addressing; memory grows with tables in use. */
 struct pt_store {
@@ -85,7 +98,7 @@ struct pt_store {
 	uint64_t nr_freed, nr_allocated;  /* since boot, for benchmarks and traces */
 	/* Descriptor loads and stores of the teardown walkers, counted as the kernel's code makes them. */
 	uint64_t nr_reads, nr_writes;
-	uint64_t nr_zero_pending;         /* tables with zero_pending: none outside a teardown */
+	uint64_t nr_materialised;         /* tables whose entries are an array (not one run) */
 	uint64_t digest;                  /* pt_mix() summed over live tables and their entries: see pt_digest() */
 	uint64_t host_bytes;              /* what the live tables take of the host (the memory budget) */
 };
@@ -119,11 +132,24 @@ struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn);
 struct pt_table *pt_pgd(const struct mhp_machine *m);
 /* Allocates and zeroes a table page: from memblock at boot, else from the buddy. */
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
-/* The host bytes of one table at depth: its header and entries. */
-uint64_t pt_table_bytes(const struct mhp_machine *m, unsigned depth);
+/* A table outside the store, empty (the snapshot loader's): its header alone is host memory. */
+struct pt_table *pt_table_new(struct mhp_machine *m, uint64_t pfn, unsigned depth, bool boot);
+/* Writes entries [idx, idx + n) of a table not in the store yet: its count and mix follow, the digest does not. */
+void pt_fill(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n, const uint64_t *e);
+/* The host bytes of a table's entries when materialised (its header is sizeof(struct pt_table)). */
+uint64_t pt_entries_bytes(const struct mhp_machine *m, unsigned depth);
 void pt_release(struct mhp_machine *m, struct pt_table *t);
 void pt_set(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d);
-void pt_zero_settle(struct mhp_machine *m, struct pt_table *t);
+/* Writes n none entries from idx with first, first + step, ...: one run where the table's shape allows. */
+void pt_set_run(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n, uint64_t first);
+/* Clears entries [idx, idx + n); returns how many were not none. */
+uint64_t pt_clear_range(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n);
+/* The entries as an array (the kernel strategy's view): materialises a run. */
+uint64_t *pt_entries(struct mhp_machine *m, struct pt_table *t);
+/* Copies entries [idx, idx + n) to out, in either form. */
+void pt_copy(const struct pt_table *t, uint64_t idx, uint64_t n, uint64_t *out);
+/* The first entry at or after idx that is not none, or ptrs if none is. */
+uint64_t pt_next_used(const struct mhp_machine *m, const struct pt_table *t, uint64_t idx);
 /* A table's identity and contents as the digest counts them (its depth stands in at index -1). */
 uint64_t pt_table_mix(const struct mhp_machine *m, const struct pt_table *t);
 void pt_store_free(struct mhp_machine *m);

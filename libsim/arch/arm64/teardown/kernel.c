@@ -64,25 +64,25 @@ uint64_t *kshim_table(uint64_t desc, unsigned depth)
 		return none;
 	recent[depth] = t;
 	recent_desc[depth] = desc;
-	return t->e;
+	return pt_entries(km, t);
 }
 
 uint64_t *kshim_pgd(void)
 {
 	recent[0] = pt_pgd(km);
 	recent_desc[0] = 0;
-	return recent[0]->e;
+	return pt_entries(km, recent[0]);
 }
 
 struct mm_struct *kshim_init_mm(void)
 {
-	km_init_mm.pgd = (pgd_t *)pt_pgd(km)->e;
+	km_init_mm.pgd = (pgd_t *)pt_entries(km, pt_pgd(km));
 	return &km_init_mm;
 }
 
 static bool holds(const struct pt_table *t, const uint64_t *entry)
 {
-	return t && entry >= t->e && entry < t->e + km->pt_geom.ptrs[t->depth];
+	return t && t->e && entry >= t->e && entry < t->e + km->pt_geom.ptrs[t->depth];
 }
 
 struct holder {
