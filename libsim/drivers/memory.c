@@ -118,22 +118,22 @@ int create_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t 
 	return 0;
 }
 
-/* Models remove_memory_block_devices(). */
+/* Models remove_memory_block_devices(): the range's blocks are neighbours in the array, so one move closes the gap. */
 void remove_memory_block_devices(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	for (uint64_t id = start / m->model.block_size; id < (start + size) / m->model.block_size; id++) {
-		bool found;
-		size_t i = block_search(m, id, &found);
-		if (!found)
-			continue;
+	bool found;
+	uint64_t end = (start + size) / m->model.block_size;
+	size_t first = block_search(m, start / m->model.block_size, &found), i = first;
+	for (; i < m->nr_blocks && m->blocks[i]->id < end; i++) {
+		uint64_t id = m->blocks[i]->id;
 		MHP_ASSERT(m->blocks[i]->state == MEM_OFFLINE);
 		memory_block_slab_free(m, m->blocks[i]);
 		free(m->blocks[i]);
-		memmove(&m->blocks[i], &m->blocks[i + 1], (m->nr_blocks - i - 1) * sizeof(*m->blocks));
-		m->nr_blocks--;
 		struct mhp_trace_field f[] = { TF_U("block", id) };
 		TRACE(m, "block_remove", f, "memory%llu disappears from sysfs", (unsigned long long)id);
 	}
+	memmove(&m->blocks[first], &m->blocks[i], (m->nr_blocks - i) * sizeof(*m->blocks));
+	m->nr_blocks -= i - first;
 }
 
 void memory_blocks_free(struct mhp_machine *m)
