@@ -231,7 +231,84 @@ static void test_tlb_digest_ignores_padding(void **state)
 	mhp_machine_free(m);
 }
 
+/* The last-level table that maps the first page of boot RAM (a page-granular linear map: one run). */
+static struct pt_table *boot_pte_table(struct mhp_machine *m)
+{
+	struct pt_walk w;
+	pt_walk_va(m, linear_va(m, 0x40000000), &w);
+	assert_int_equal(w.type, DESC_PAGE);
+	return (struct pt_table *)w.table[w.depth];
+}
+
+static void assert_pt_leak(struct mhp_machine *m, bool caught)
+{
+	struct mhp_err err = { 0 };
+	int ret = mhp_check_all(m, &err);
+	if (!caught) {
+		assert_int_equal(ret, 0);
+		return;
+	}
+	assert_int_not_equal(ret, 0);
+	assert_non_null(strstr(err.msg, "PT-LEAK"));
+	assert_non_null(strstr(err.msg, "bypassed pt_set"));
+}
+
+/*
+ * A table is held as a run until a write breaks that shape; either form
+ * gives the same entries and the same digest, and a write behind pt_set's
+ * back, in either form, is what PT-LEAK's sum catches.
+ */
+static void test_runs_and_arrays_agree_and_bypasses_are_caught(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct pt_table *t = boot_pte_table(m);
+	uint64_t n = m->pt_geom.ptrs[t->depth], digest = m->pt.digest, e3 = pt_get(t, 3), e5 = pt_get(t, 5);
+	assert_null(t->e);
+	assert_int_equal(t->hi - t->lo, n);
+	assert_int_equal(pt_table_mix(m, t), pt_table_kept_mix(t));
+	assert_pt_leak(m, false);
+	t->first += m->page_size;   /* the run moved without pt_set */
+	assert_pt_leak(m, true);
+	t->first -= m->page_size;
+	/* Swapping two entries breaks the run: an array, and the digest moves; swapped back, it returns. */
+	pt_set(m, t, 3, e5);
+	pt_set(m, t, 5, e3);
+	assert_non_null(t->e);
+	assert_true(m->pt.digest != digest);
+	pt_set(m, t, 3, e3);
+	pt_set(m, t, 5, e5);
+	assert_int_equal(m->pt.digest, digest);
+	assert_pt_leak(m, false);
+	t->e[7] ^= PTE_PXN;   /* an array entry changed without pt_set */
+	assert_pt_leak(m, true);
+	t->e[7] ^= PTE_PXN;
+	/* Cleared at both ends, a run stays a run; a hole in the middle makes an array of it. */
+	uint64_t before = m->pt.digest;
+	assert_int_equal(pt_clear_range(m, t, 0, 2), 2);
+	assert_int_equal(pt_get(t, 1), 0);
+	assert_int_equal(pt_get(t, 2), pt_get(t, 3) - m->page_size);
+	assert_int_equal(pt_table_mix(m, t), pt_table_kept_mix(t));
+	assert_true(m->pt.digest != before);
+	mhp_machine_free(m);
+	m = boot_model("qemu-virt-arm64-4k", NULL);
+	t = boot_pte_table(m);
+	assert_int_equal(pt_clear_range(m, t, n - 4, 4), 4);
+	assert_null(t->e);
+	assert_int_equal(pt_clear_range(m, t, 10, 1), 1);
+	assert_non_null(t->e);
+	assert_int_equal(pt_get(t, 10), 0);
+	assert_int_equal(pt_get(t, 11), pt_get(t, 9) + 2 * m->page_size);
+	assert_int_equal(pt_table_mix(m, t), pt_table_kept_mix(t));
+	/* The linear map of boot RAM is wrong now: PT-COVER says so, PT-LEAK does not. */
+	struct mhp_err err = { 0 };
+	assert_int_not_equal(mhp_check_all(m, &err), 0);
+	assert_non_null(strstr(err.msg, "PT-COVER"));
+	mhp_machine_free(m);
+}
+
 int main(void)
+
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_geometry_per_granule),
@@ -244,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_ptdump_of_a_range),
 		cmocka_unit_test(test_teardown_counts_are_the_kernels),
 		cmocka_unit_test(test_tlb_digest_ignores_padding),
+		cmocka_unit_test(test_runs_and_arrays_agree_and_bypasses_are_caught),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -182,7 +182,7 @@ static int sum_mix(const struct mhp_machine *m, const struct pt_table *t, void *
 	struct mix_sum *s = arg;
 	uint64_t mix = pt_table_mix(m, t);
 	s->digest += mix;
-	if (mix - pt_mix(t->pfn, UINT64_MAX, t->depth + 1u) != t->mix && !s->bad)
+	if (mix != pt_table_kept_mix(t) && !s->bad)
 		s->bad = t;
 	return 0;
 }

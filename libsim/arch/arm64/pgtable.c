@@ -97,6 +97,81 @@ uint64_t mk_desc(const struct mhp_machine *m, uint64_t pa, uint64_t bits)
 	return d;
 }
 
+/* ---- the digest (see PT_MIX_P) ------------------------------------------- */
+
+__extension__ typedef unsigned __int128 u128;
+
+static uint64_t mod_p(uint64_t v)
+{
+	uint64_t r = (v & PT_MIX_P) + (v >> 61);
+	return r >= PT_MIX_P ? r - PT_MIX_P : r;
+}
+
+static uint64_t add_p(uint64_t a, uint64_t b)
+{
+	uint64_t r = a + b;
+	return r >= PT_MIX_P ? r - PT_MIX_P : r;
+}
+
+static uint64_t mul_p(uint64_t a, uint64_t b)
+{
+	u128 x = (u128)a * b;
+	return mod_p(mod_p((uint64_t)(x & PT_MIX_P)) + (uint64_t)(x >> 61));
+}
+
+static uint64_t splitmix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15ull;
+	x = (x ^ x >> 30) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ x >> 27) * 0x94d049bb133111ebull;
+	return x ^ x >> 31;
+}
+
+/* Constants of the polynomial: arbitrary odd values below PT_MIX_P. */
+#define MIX_C1 0x1c6f3a5d2b9e4871ull
+#define MIX_C2 0x0d4b2e9f71a3c655ull
+#define MIX_C3 0x17a9c3e5b24d6f09ull
+
+static uint64_t table_factor(uint64_t pfn)
+{
+	return mod_p(splitmix(pfn)) | 1;   /* never 0, so no table's entries weigh nothing */
+}
+
+uint64_t pt_table_id(uint64_t pfn, unsigned depth)
+{
+	return splitmix(pfn ^ (uint64_t)(depth + 1u) << 56);
+}
+
+uint64_t pt_entry_mix(uint64_t pfn, uint64_t idx, uint64_t d)
+{
+	if (!d)
+		return 0;
+	uint64_t x = add_p(add_p(mul_p(MIX_C1, mod_p(idx)), mul_p(MIX_C2, mod_p(d))), MIX_C3);
+	return mul_p(table_factor(pfn), mul_p(x, x));
+}
+
+/* Sum over k < n of (x0 + k dx)^2 = n x0^2 + 2 x0 dx n(n-1)/2 + dx^2 (n-1)n(2n-1)/6, in the field. */
+uint64_t pt_run_mix(uint64_t pfn, uint64_t idx, uint64_t n, uint64_t first, uint64_t step)
+{
+	MHP_ASSERT(n <= 1u << 13);   /* a table's entries at most: the sums below stay exact in 64 bits */
+	if (!n)
+		return 0;
+	uint64_t x0 = add_p(add_p(mul_p(MIX_C1, mod_p(idx)), mul_p(MIX_C2, mod_p(first))), MIX_C3);
+	uint64_t dx = add_p(MIX_C1, mul_p(MIX_C2, mod_p(step)));
+	uint64_t s1 = n * (n - 1) / 2, s2 = (n - 1) * n * (2 * n - 1) / 6;
+	uint64_t sum = add_p(add_p(mul_p(mod_p(n), mul_p(x0, x0)), mul_p(mod_p(2 * s1), mul_p(x0, dx))),
+			     mul_p(mod_p(s2), mul_p(dx, dx)));
+	return mul_p(table_factor(pfn), sum);
+}
+
+/* The table's mix moves by +add -sub (both in the field); returns the digest's change. */
+static uint64_t mix_change(struct pt_table *t, uint64_t add, uint64_t sub)
+{
+	uint64_t old = t->mix;
+	t->mix = add_p(t->mix, add_p(add, sub ? PT_MIX_P - sub : 0));
+	return t->mix - old;
+}
+
 /* ---- the store ------------------------------------------------------------ */
 
 static uint64_t slot_of(uint64_t pfn, uint64_t cap)
@@ -222,7 +297,7 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 		free_pages_kind(m, pfn, 0, PG_PGTABLE);
 		return NULL;
 	}
-	s->digest += pt_table_mix(m, t);
+	s->digest += pt_table_kept_mix(t);
 	slot_insert(s->slots, s->cap, t);
 	s->count++;
 	s->nr_allocated++;
@@ -247,9 +322,9 @@ static void pt_dematerialise(struct mhp_machine *m, struct pt_table *t)
 }
 
 /* A table's share of the digest from the sum its writes kept: O(1). */
-static uint64_t pt_table_kept_mix(const struct pt_table *t)
+uint64_t pt_table_kept_mix(const struct pt_table *t)
 {
-	return pt_mix(t->pfn, UINT64_MAX, t->depth + 1u) + t->mix;
+	return pt_table_id(t->pfn, t->depth) + t->mix;
 }
 
 /* Frees a table page (free_hotplug_pgtable_page): the caller cleared the parent first. */
@@ -366,10 +441,10 @@ static bool run_store(struct pt_table *t, uint64_t idx, uint64_t old, uint64_t d
 static uint64_t put_entry(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d)
 {
 	MHP_ASSERT(idx < m->pt_geom.ptrs[t->depth]);
-	uint64_t old = pt_get(t, idx), delta = pt_mix(t->pfn, idx, d) - pt_mix(t->pfn, idx, old);
+	uint64_t old = pt_get(t, idx);
 	t->used += (d != 0) - (old != 0);
 	MHP_ASSERT(t->used <= m->pt_geom.ptrs[t->depth]);   /* a count that wrapped below zero shows here */
-	t->mix += delta;
+	uint64_t delta = mix_change(t, pt_entry_mix(t->pfn, idx, d), pt_entry_mix(t->pfn, idx, old));
 	if (t->e || !run_store(t, idx, old, d))
 		pt_entries(m, t)[idx] = d;
 	return delta;
@@ -388,41 +463,51 @@ void pt_fill(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n
 
 void pt_set_run(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n, uint64_t first)
 {
-	MHP_ASSERT(n && idx + n <= m->pt_geom.ptrs[t->depth]);
-	uint64_t mix = 0;
-	for (uint64_t i = 0; i < n; i++) {
-		MHP_ASSERT(!pt_get(t, idx + i));   /* only none entries are written here */
-		mix += pt_mix(t->pfn, idx + i, first + i * t->step);
-	}
+	MHP_ASSERT(n && first && idx + n <= m->pt_geom.ptrs[t->depth]);
 	if (t->e || !run_join(t, idx, n, first)) {
 		uint64_t *e = pt_entries(m, t);
-		for (uint64_t i = 0; i < n; i++)
+		for (uint64_t i = 0; i < n; i++) {
+			MHP_ASSERT(!e[idx + i]);   /* only none entries are written here */
 			e[idx + i] = first + i * t->step;
+		}
 	}
 	t->used += (uint32_t)n;
-	t->mix += mix;
-	m->pt.digest += mix;
+	m->pt.digest += mix_change(t, pt_run_mix(t->pfn, idx, n, first, t->step), 0);
+}
+
+/* The share of entries [idx, idx + n) as they are: O(1) on a run, O(n) on an array. */
+static uint64_t range_mix(const struct pt_table *t, uint64_t idx, uint64_t n, uint64_t *used)
+{
+	uint64_t mix = 0;
+	*used = 0;
+	if (!t->e) {
+		uint64_t a = idx > t->lo ? idx : t->lo, b = idx + n < t->hi ? idx + n : t->hi;
+		if (a >= b)
+			return 0;
+		*used = b - a;
+		return pt_run_mix(t->pfn, a, b - a, t->first + (a - t->lo) * t->step, t->step);
+	}
+	for (uint64_t i = idx; i < idx + n; i++) {
+		*used += t->e[i] != 0;
+		mix = add_p(mix, pt_entry_mix(t->pfn, i, t->e[i]));
+	}
+	return mix;
 }
 
 uint64_t pt_clear_range(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t n)
 {
-	uint64_t mix = 0, cleared = 0;
 	MHP_ASSERT(idx + n <= m->pt_geom.ptrs[t->depth]);
+	uint64_t cleared;
 	if (n == m->pt_geom.ptrs[t->depth]) {
-		/* The whole table: its kept sum leaves the digest at once, and an array goes back. */
+		/* The whole table: its kept share leaves the digest at once, and an array goes back. */
 		cleared = t->used;
-		m->pt.digest -= t->mix;
-		t->mix = 0;
+		m->pt.digest += mix_change(t, 0, t->mix);
 		t->used = 0;
 		t->lo = t->hi = 0;
 		pt_dematerialise(m, t);
 		return cleared;
 	}
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t d = pt_get(t, idx + i);
-		cleared += d != 0;
-		mix += pt_mix(t->pfn, idx + i, d);
-	}
+	m->pt.digest += mix_change(t, 0, range_mix(t, idx, n, &cleared));
 	if (t->e) {
 		memset(t->e + idx, 0, n * sizeof(*t->e));
 	} else if (t->lo < t->hi && idx <= t->lo && idx + n >= t->hi) {
@@ -436,20 +521,15 @@ uint64_t pt_clear_range(struct mhp_machine *m, struct pt_table *t, uint64_t idx,
 		memset(pt_entries(m, t) + idx, 0, n * sizeof(uint64_t));
 	}
 	t->used -= (uint32_t)cleared;
-	t->mix -= mix;
-	m->pt.digest -= mix;
 	if (!t->used)
 		pt_dematerialise(m, t);
 	return cleared;
 }
 
-/* A table's share of the digest, from its entries as they are (what PT-LEAK holds t->mix and the digest to). */
 uint64_t pt_table_mix(const struct mhp_machine *m, const struct pt_table *t)
 {
-	uint64_t sum = pt_mix(t->pfn, UINT64_MAX, t->depth + 1u);
-	for (uint64_t i = pt_next_used(m, t, 0); i < m->pt_geom.ptrs[t->depth]; i = pt_next_used(m, t, i + 1))
-		sum += pt_mix(t->pfn, i, pt_get(t, i));
-	return sum;
+	uint64_t used;
+	return pt_table_id(t->pfn, t->depth) + range_mix(t, 0, m->pt_geom.ptrs[t->depth], &used);
 }
 
 void pt_store_free(struct mhp_machine *m)

@@ -73,7 +73,7 @@ struct pt_geom {
  */
 struct pt_table {
 	uint64_t pfn;                     /* the page that holds it */
-	uint64_t mix;                     /* pt_mix() summed over its entries: an emptied table leaves the digest in O(1) */
+	uint64_t mix;                     /* its entries' share of the digest (pt_entry_mix): an emptied table leaves it in O(1) */
 	uint64_t *e;                      /* the descriptors, or NULL while they are one run */
 	uint64_t first, step;             /* the run: entry lo is first, each next one step more */
 	uint32_t lo, hi;                  /* the run's entries [lo, hi); lo == hi == 0 when empty */
@@ -99,24 +99,27 @@ struct pt_store {
 	/* Descriptor loads and stores of the teardown walkers, counted as the kernel's code makes them. */
 	uint64_t nr_reads, nr_writes;
 	uint64_t nr_materialised;         /* tables whose entries are an array (not one run) */
-	uint64_t digest;                  /* pt_mix() summed over live tables and their entries: see pt_digest() */
+	uint64_t digest;                  /* pt_table_id() + mix summed over the live tables (see PT_MIX_P) */
 	uint64_t host_bytes;              /* what the live tables take of the host (the memory budget) */
 };
 
 /*
- * One table's or one entry's share of the store's digest, which every write
- * keeps up to date, so two machines' page tables compare in O(1) (the
- * differential fuzzer does, every step). A none entry weighs nothing.
+ * The store's digest, which every write keeps up to date, so that two
+ * machines' page tables compare in O(1) (the differential fuzzer does, every
+ * step). A table weighs pt_table_id() plus its mix: the sum, modulo the
+ * prime 2^61 - 1, of a_t * x^2 over its entries that are not none, where
+ * x = c1 * idx + c2 * d + c3 and a_t comes from the table's pfn. Squares, so
+ * that two entries swapped or one changed move the sum; a prime field, so no
+ * power of two cancels out; a polynomial, so that a run of first, first +
+ * step, ... has a closed form and costs O(1) however long it is.
  */
-static inline uint64_t pt_mix(uint64_t pfn, uint64_t idx, uint64_t d)
-{
-	if (!d)
-		return 0;
-	uint64_t x = pfn * 0x9e3779b97f4a7c15ull ^ (idx + 1) * 0xc2b2ae3d27d4eb4full ^ d;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ull;
-	return x ^ x >> 29;
-}
+#define PT_MIX_P ((1ull << 61) - 1)
+
+uint64_t pt_table_id(uint64_t pfn, unsigned depth);
+/* An entry's share of its table's mix, in [0, PT_MIX_P). */
+uint64_t pt_entry_mix(uint64_t pfn, uint64_t idx, uint64_t d);
+/* The share of n entries from idx: first, first + step, ... (none of them none). */
+uint64_t pt_run_mix(uint64_t pfn, uint64_t idx, uint64_t n, uint64_t first, uint64_t step);
 
 int pt_geom_init(struct mhp_machine *m, struct mhp_err *err);
 const char *pt_level_name(const struct mhp_machine *m, unsigned depth);
@@ -150,8 +153,10 @@ uint64_t *pt_entries(struct mhp_machine *m, struct pt_table *t);
 void pt_copy(const struct pt_table *t, uint64_t idx, uint64_t n, uint64_t *out);
 /* The first entry at or after idx that is not none, or ptrs if none is. */
 uint64_t pt_next_used(const struct mhp_machine *m, const struct pt_table *t, uint64_t idx);
-/* A table's identity and contents as the digest counts them (its depth stands in at index -1). */
+/* A table's share of the digest, from its entries as they are (what PT-LEAK holds the kept one to). */
 uint64_t pt_table_mix(const struct mhp_machine *m, const struct pt_table *t);
+/* A table's share of the digest as its writes kept it: O(1). */
+uint64_t pt_table_kept_mix(const struct pt_table *t);
 void pt_store_free(struct mhp_machine *m);
 /* Visits every live table (in slot order); stops when fn returns non-zero. */
 int pt_for_each(const struct mhp_machine *m, int (*fn)(const struct mhp_machine *, const struct pt_table *, void *),
