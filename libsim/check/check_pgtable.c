@@ -45,15 +45,30 @@ static int visit_entry(const struct mhp_machine *m, const struct pt_table *t, ui
 	return fn(m, at, at + m->page_size, t->depth, desc_type(m, t->depth, d), d, arg);
 }
 
+/*
+ * The first entry of a last-level table in [i, end) that is neither none nor
+ * a page. A run's entries differ only in their address bits, so the run is
+ * all pages or all not: O(1) on a run.
+ */
+static uint64_t next_odd_pte(const struct pt_table *t, uint64_t i, uint64_t end)
+{
+	if (!t->e) {
+		uint64_t k = i > t->lo ? i : t->lo;
+		return t->lo == t->hi || pte_is_page(t->first) || k >= t->hi || k >= end ? end : k;
+	}
+	while (i < end && (t->e[i] == 0 || pte_is_page(t->e[i])))
+		i++;
+	return i;
+}
+
 static int collect_targets(const struct mhp_machine *m, const struct pt_table *t, void *arg)
 {
 	struct graph *g = arg;
 	bool last = t->depth == m->pt_geom.levels - 1;
-	for (uint64_t i = 0; i < m->pt_geom.ptrs[t->depth]; i++) {
+	uint64_t n = m->pt_geom.ptrs[t->depth];
+	/* A last-level entry points to no table: none or a page passes without a closer look. */
+	for (uint64_t i = last ? next_odd_pte(t, 0, n) : 0; i < n; i = last ? next_odd_pte(t, i + 1, n) : i + 1) {
 		uint64_t d = pt_get(t, i);
-		/* A last-level entry points to no table: none or a page passes without a closer look. */
-		if (last && (d == 0 || pte_is_page(d)))
-			continue;
 		enum desc_type type = desc_type(m, t->depth, d);
 		if (type == DESC_INVALID)
 			return g->ret = FAIL(g->err, "PT-DANGLING", "%s table at pfn %#llx entry %llu holds an invalid "
@@ -311,40 +326,79 @@ static int linear_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end
 	return 0;
 }
 
-/*
- * A last-level table of the linear map without a call per entry: the usual
- * leaf (a page at its own address, arm64's attributes, present memory) is
- * checked here, anything else by linear_leaf_cb, which says what is wrong.
- */
-static int linear_last_cb(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t end,
-			  void *arg)
+/* Whether d is the usual linear-map PTE for pa: a page at its own address with arm64's attributes. */
+static bool linear_pte_usual(const struct mhp_machine *m, uint64_t d, uint64_t pa)
 {
-	struct cover *c = arg;
 	uint64_t must = PTE_VALID | PTE_TABLE_BIT | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN |
 			PTE_ATTRINDX(MT_NORMAL_TAGGED);
-	uint64_t pa = m->memstart_addr + (va - m->pt_geom.page_offset);
-	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
-	bool cont_ok = !m->can_set_direct_map;
 	/* Where a descriptor holds its address as the address itself (not 52-bit PAs), one mask compares both. */
-	bool plain = mk_desc(m, 1ull << 48, 0) == 0;
-	uint64_t keep = must | PTE_ATTRINDX_MASK | (((1ull << 48) - 1) & ~(m->page_size - 1));
-	for (uint64_t i = 0; i < n; i++, pa += m->page_size) {
+	if (mk_desc(m, 1ull << 48, 0) == 0)
+		return (d & (must | PTE_ATTRINDX_MASK | (((1ull << 48) - 1) & ~(m->page_size - 1)))) == (must | pa);
+	return (d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa;
+}
+
+/* Whether a usual PTE (or, d 0, a hole) at pa passes: present memory, and no CONT hint where the direct map can change. */
+static bool linear_pte_passes(const struct mhp_machine *m, struct cover *c, uint64_t d, uint64_t pa)
+{
+	bool present, early;
+	lookup_pa(m, c, pa, &present, &early);
+	if (d == 0)
+		return !present;   /* a hole of one page: wrong only where that page is present (per subsection) */
+	return present && (!m->can_set_direct_map || early || !(d & PTE_CONT));
+}
+
+/*
+ * Entries [a, b) of the window of a last-level table that starts at va, one
+ * at a time: the usual leaf passes here, anything else goes to
+ * linear_leaf_cb, which says what is wrong.
+ */
+static int linear_entries(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t a, uint64_t b,
+			  struct cover *c)
+{
+	uint64_t first = pt_index(m, t->depth, va);
+	uint64_t pa = m->memstart_addr + (va - m->pt_geom.page_offset) + (a << m->page_shift);
+	for (uint64_t i = a; i < b; i++, pa += m->page_size) {
 		uint64_t d = pt_get(t, first + i);
-		bool present, early;
-		if (plain ? (d & keep) == (must | pa) : (d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa) {
-			lookup_pa(m, c, pa, &present, &early);
-			if (present && (cont_ok || early || !(d & PTE_CONT)))
-				continue;
-		} else if (d == 0) {   /* a hole of one page: wrong only where that page is present (per subsection) */
-			lookup_pa(m, c, pa, &present, &early);
-			if (!present)
-				continue;
-		}
-		int ret = visit_entry(m, t, va, i, linear_leaf_cb, arg);
+		if ((d == 0 || linear_pte_usual(m, d, pa)) && linear_pte_passes(m, c, d, pa))
+			continue;
+		int ret = visit_entry(m, t, va, i, linear_leaf_cb, c);
 		if (ret)
 			return ret;
 	}
 	return 0;
+}
+
+/*
+ * Entries [a, b) of the window as a whole, when they are all none (d 0) or
+ * one run from d: a run's entries are usual together or not at all, and
+ * presence and the CONT rule change per subsection (2 MiB), not per page.
+ * Any doubt, and the entries are looked at one by one after all.
+ */
+static int linear_stretch(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t a, uint64_t b,
+			  uint64_t d, struct cover *c)
+{
+	uint64_t pa = m->memstart_addr + (va - m->pt_geom.page_offset) + (a << m->page_shift);
+	uint64_t end = pa + ((b - a) << m->page_shift);
+	bool ok = a < b && (d == 0 || linear_pte_usual(m, d, pa));
+	for (uint64_t p = pa; ok && p < end; p = (p | ((1ull << 21) - 1)) + 1)
+		ok = linear_pte_passes(m, c, d, p);
+	return ok || a >= b ? 0 : linear_entries(m, t, va, a, b, c);
+}
+
+/* A last-level table of the linear map: a run in at most three stretches, an array entry by entry. */
+static int linear_last_cb(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t end,
+			  void *arg)
+{
+	struct cover *c = arg;
+	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
+	if (t->e || t->lo == t->hi)
+		return t->e ? linear_entries(m, t, va, 0, n, c) : linear_stretch(m, t, va, 0, n, 0, c);
+	uint64_t lo = t->lo < first ? 0 : t->lo - first < n ? t->lo - first : n;
+	uint64_t hi = t->hi < first ? 0 : t->hi - first < n ? t->hi - first : n;
+	uint64_t d = lo < hi ? pt_get(t, first + lo) : 0;
+	int ret = linear_stretch(m, t, va, 0, lo, 0, c);
+	ret = ret ? ret : linear_stretch(m, t, va, lo, hi, d, c);
+	return ret ? ret : linear_stretch(m, t, va, hi, n, 0, c);
 }
 
 /* vmemmap leaves: struct pages of present sections only, backed by vmemmap pages. */
@@ -497,11 +551,8 @@ static int dangling_last_cb(const struct mhp_machine *m, const struct pt_table *
 			    void *arg)
 {
 	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
-	for (uint64_t i = 0; i < n; i++) {
-		uint64_t d = pt_get(t, first + i);
-		if (d == 0 || pte_is_page(d))
-			continue;
-		int ret = visit_entry(m, t, va, i, dangling_cb, arg);
+	for (uint64_t i = next_odd_pte(t, first, first + n); i < first + n; i = next_odd_pte(t, i + 1, first + n)) {
+		int ret = visit_entry(m, t, va, i - first, dangling_cb, arg);
 		if (ret)
 			return ret;
 	}
