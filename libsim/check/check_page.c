@@ -85,6 +85,17 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 	return 0;
 }
 
+/* The first page of the free block [pfn, pfn + n) that is allocated, or pfn + n: its section's array, read directly. */
+static uint64_t first_allocated(const struct mhp_machine *m, const struct mem_section *ms, uint64_t pfn, uint64_t n)
+{
+	MHP_ASSERT(pfn_to_section_nr(m, pfn) == pfn_to_section_nr(m, pfn + n - 1));   /* a block never spans sections */
+	const struct page_state *p = ms->pages ? &ms->pages[pfn & (m->pages_per_section - 1)] : NULL;
+	for (uint64_t i = 0; p && i < n; i++)
+		if (p[i].kind != PG_FREE)
+			return pfn + i;
+	return pfn + n;
+}
+
 /* Free blocks never overlap one another or an allocated page. */
 static int check_blocks_disjoint(const struct mhp_machine *m, struct block *bl, uint64_t n, struct mhp_err *err)
 {
@@ -93,10 +104,9 @@ static int check_blocks_disjoint(const struct mhp_machine *m, struct block *bl, 
 		if (i && bl[i].pfn < bl[i - 1].end)
 			return FAIL(err, "BUDDY", "free blocks at pfn %#llx and %#llx overlap", (unsigned long long)bl[i - 1].pfn,
 				    (unsigned long long)bl[i].pfn);
-		const struct mem_section *ms = __pfn_to_section(m, bl[i].pfn);
-		for (uint64_t p = bl[i].pfn; ms->pages && p < bl[i].end; p++)
-			if (page_kind_of(m, p) != PG_FREE)
-				return FAIL(err, "BUDDY", "pfn %#llx is both free and allocated", (unsigned long long)p);
+		uint64_t p = first_allocated(m, __pfn_to_section(m, bl[i].pfn), bl[i].pfn, bl[i].end - bl[i].pfn);
+		if (p < bl[i].end)
+			return FAIL(err, "BUDDY", "pfn %#llx is both free and allocated", (unsigned long long)p);
 	}
 	return 0;
 }
@@ -137,9 +147,9 @@ static int check_block(const struct mhp_machine *m, int nid, int zid, uint64_t p
 	if (get_pageblock_migratetype(m, pfn) != mt)
 		return FAIL(err, "BUDDY", "node %d zone %s: block at pfn %#llx is on list %d but its pageblock is type %d",
 			    nid, zone_name(zid), (unsigned long long)pfn, mt, get_pageblock_migratetype(m, pfn));
-	for (uint64_t p = pfn; ms->pages && p < pfn + (1ull << o); p++)
-		if (page_kind_of(m, p) != PG_FREE)
-			return FAIL(err, "BUDDY", "pfn %#llx is both free and allocated", (unsigned long long)p);
+	uint64_t p = first_allocated(m, ms, pfn, 1ull << o);
+	if (p < pfn + (1ull << o))
+		return FAIL(err, "BUDDY", "pfn %#llx is both free and allocated", (unsigned long long)p);
 	return 0;
 }
 
