@@ -125,20 +125,17 @@ static void map_ptes(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes;
 	MHP_ASSERT(idx + n <= m->pt_geom.ptrs[t->depth]);
 	for (uint64_t i = 0, j; i < n; i = j) {
-		uint64_t va_i = va + (i << m->page_shift), pa_i = pa + (i << m->page_shift);
+		uint64_t pa_i = pa + (i << m->page_shift);
 		uint64_t to_pa48 = ((((pa_i >> 48) + 1) << 48) - pa_i) >> m->page_shift;
 		uint64_t lim = n - i < to_pa48 ? n : i + to_pa48;
-		bool cont = pte_cont(m, va_i, pa_i, start, end, r);
-		for (j = i; j < lim && pte_cont(m, va + (j << m->page_shift), pa + (j << m->page_shift), start, end, r) == cont;) {
-			if (r->flags & NO_CONT_MAPPINGS) {
-				j = lim;   /* no hints at all: one run */
-				break;
-			}
+		bool cont = pte_cont(m, va + (i << m->page_shift), pa_i, start, end, r);
+		/* A CONT block at a time, while the hint stays (without hints: all at once). */
+		j = i;
+		do {
 			uint64_t va_j = va + (j << m->page_shift);
-			j += (((va_j & ~(cont_span - 1)) + cont_span) - va_j) >> m->page_shift;   /* to its CONT block's end */
-		}
-		if (j > lim)
-			j = lim;
+			j = r->flags & NO_CONT_MAPPINGS ? lim : j + ((((va_j & ~(cont_span - 1)) + cont_span) - va_j) >> m->page_shift);
+		} while (j < lim && pte_cont(m, va + (j << m->page_shift), pa + (j << m->page_shift), start, end, r) == cont);
+		j = j < lim ? j : lim;
 		pt_set_run(m, t, idx + i, j - i, mk_desc(m, pa_i, r->leaf_bits | (cont ? PTE_CONT : 0)));
 	}
 }

@@ -142,11 +142,17 @@ uint64_t pt_table_id(uint64_t pfn, unsigned depth)
 	return splitmix(pfn ^ (uint64_t)(depth + 1u) << 56);
 }
 
+/* x = c1 * idx + c2 * d + c3, the polynomial's argument for the entry d at idx. */
+static uint64_t mix_x(uint64_t idx, uint64_t d)
+{
+	return add_p(add_p(mul_p(MIX_C1, mod_p(idx)), mul_p(MIX_C2, mod_p(d))), MIX_C3);
+}
+
 uint64_t pt_entry_mix(uint64_t pfn, uint64_t idx, uint64_t d)
 {
 	if (!d)
 		return 0;
-	uint64_t x = add_p(add_p(mul_p(MIX_C1, mod_p(idx)), mul_p(MIX_C2, mod_p(d))), MIX_C3);
+	uint64_t x = mix_x(idx, d);
 	return mul_p(table_factor(pfn), mul_p(x, x));
 }
 
@@ -156,7 +162,7 @@ uint64_t pt_run_mix(uint64_t pfn, uint64_t idx, uint64_t n, uint64_t first, uint
 	MHP_ASSERT(n <= 1u << 13);   /* a table's entries at most: the sums below stay exact in 64 bits */
 	if (!n)
 		return 0;
-	uint64_t x0 = add_p(add_p(mul_p(MIX_C1, mod_p(idx)), mul_p(MIX_C2, mod_p(first))), MIX_C3);
+	uint64_t x0 = mix_x(idx, first);
 	uint64_t dx = add_p(MIX_C1, mul_p(MIX_C2, mod_p(step)));
 	uint64_t s1 = n * (n - 1) / 2, s2 = (n - 1) * n * (2 * n - 1) / 6;
 	uint64_t sum = add_p(add_p(mul_p(mod_p(n), mul_p(x0, x0)), mul_p(mod_p(2 * s1), mul_p(x0, dx))),
@@ -275,10 +281,9 @@ struct pt_table *pt_table_new(struct mhp_machine *m, uint64_t pfn, unsigned dept
 }
 
 /*
- * A new table is an empty run: its header alone. The budget also keeps room
- * for its entries, so that a table a later write materialises (which cannot
- * fail, as a store in the kernel cannot) stays within about one table per
- * table allocated of the figure.
+ * A new table is an empty run: its header alone. The budget check also asks
+ * for room for its entries, because a later write that makes an array of it
+ * cannot fail (no store in the kernel does).
  */
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid)
 {
@@ -318,7 +323,6 @@ static void pt_dematerialise(struct mhp_machine *m, struct pt_table *t)
 	free(t->e);
 	t->e = NULL;
 	m->pt.host_bytes -= pt_entries_bytes(m, t->depth);
-	m->pt.nr_materialised--;
 }
 
 /* A table's share of the digest from the sum its writes kept: O(1). */
@@ -368,7 +372,6 @@ uint64_t *pt_entries(struct mhp_machine *m, struct pt_table *t)
 	t->e = e;
 	t->lo = t->hi = 0;
 	m->pt.host_bytes += pt_entries_bytes(m, t->depth);
-	m->pt.nr_materialised++;
 	return e;
 }
 
@@ -508,18 +511,15 @@ uint64_t pt_clear_range(struct mhp_machine *m, struct pt_table *t, uint64_t idx,
 		return cleared;
 	}
 	m->pt.digest += mix_change(t, 0, range_mix(t, idx, n, &cleared));
-	if (t->e) {
-		memset(t->e + idx, 0, n * sizeof(*t->e));
-	} else if (t->lo < t->hi && idx <= t->lo && idx + n >= t->hi) {
+	uint64_t a = idx > t->lo ? idx : t->lo, b = idx + n < t->hi ? idx + n : t->hi;   /* the run's part */
+	if (t->e || (cleared && a != t->lo && b != t->hi))
+		memset(pt_entries(m, t) + idx, 0, n * sizeof(uint64_t));   /* an array, or a hole in the run's middle */
+	else if (cleared && a == t->lo && b == t->hi)
 		t->lo = t->hi = 0;
-	} else if (t->lo < t->hi && idx <= t->lo && idx + n > t->lo) {
-		t->first += (idx + n - t->lo) * t->step;
-		t->lo = (uint32_t)(idx + n);
-	} else if (t->lo < t->hi && idx < t->hi && idx + n >= t->hi) {
-		t->hi = (uint32_t)idx;
-	} else if (cleared) {
-		memset(pt_entries(m, t) + idx, 0, n * sizeof(uint64_t));
-	}
+	else if (cleared && a == t->lo)
+		t->first += (b - t->lo) * t->step, t->lo = (uint32_t)b;
+	else if (cleared)
+		t->hi = (uint32_t)a;
 	t->used -= (uint32_t)cleared;
 	if (!t->used)
 		pt_dematerialise(m, t);
