@@ -337,7 +337,7 @@ static bool linear_pte_usual(const struct mhp_machine *m, uint64_t d, uint64_t p
 	return (d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa;
 }
 
-/* Whether a usual PTE (or, d 0, a hole) at pa passes: present memory, and no CONT hint where the direct map can change. */
+/* Whether a usual PTE (or, d 0, a hole) at pa passes: present memory, no CONT hint where the direct map can change. */
 static bool linear_pte_passes(const struct mhp_machine *m, struct cover *c, uint64_t d, uint64_t pa)
 {
 	bool present, early;

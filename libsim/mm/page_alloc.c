@@ -112,12 +112,12 @@ static uint32_t fl_search(const struct free_list *fl, uint64_t pfn, bool *found)
 	return lo;
 }
 
-/* Room for one more at either end: else a buffer twice the size, the list in its middle. */
-static void fl_room(struct free_list *fl)
+/* Room for count more at either end: else a buffer twice the size, the list in its middle. */
+static void fl_room(struct free_list *fl, uint32_t count)
 {
-	if (fl->head > 0 && fl->head + fl->n < fl->cap)
+	if (fl->head >= count && fl->head + fl->n + count <= fl->cap)
 		return;
-	uint32_t ncap = fl->n < 8 ? 16 : fl->n * 2, nhead = (ncap - fl->n) / 2;
+	uint32_t ncap = fl->n + count < 8 ? 16 : (fl->n + count) * 2, nhead = (ncap - fl->n) / 2;
 	uint64_t *a = malloc(ncap * sizeof(*a));
 	MHP_ASSERT(a);   /* host memory for free lists is bounded by the pages the model holds */
 	if (fl->n)
@@ -132,7 +132,7 @@ static void fl_room(struct free_list *fl)
 static void fl_add(struct free_list *fl, uint64_t pfn)
 {
 	bool found;
-	fl_room(fl);
+	fl_room(fl, 1);
 	uint32_t i = fl_search(fl, pfn, &found);
 	MHP_ASSERT(!found);
 	if (i < fl->n - i) {
@@ -146,6 +146,44 @@ static void fl_add(struct free_list *fl, uint64_t pfn)
 	fl->n++;
 	MHP_ASSERT(fl->head + fl->n <= fl->cap);
 	MHP_ASSERT(i == 0 || fl->pfn[i - 1] > pfn);   /* sorted, highest first */
+}
+
+/*
+ * Inserts count descending pfns at their place in one move of the shorter
+ * side, if no entry of the list lies among them; false (nothing changed)
+ * if one does.
+ */
+static bool fl_splice(struct free_list *fl, const uint64_t *pfns, uint32_t count)
+{
+	bool found;
+	uint32_t i = fl_search(fl, pfns[0], &found);
+	if (found || (i < fl->n && fl->pfn[i] >= pfns[count - 1]))
+		return false;
+	fl_room(fl, count);
+	if (i < fl->n - i) {
+		memmove(fl->pfn - count, fl->pfn, i * sizeof(*fl->pfn));
+		fl->pfn -= count;
+		fl->head -= count;
+	} else {
+		memmove(&fl->pfn[i + count], &fl->pfn[i], (fl->n - i) * sizeof(*fl->pfn));
+	}
+	memcpy(&fl->pfn[i], pfns, count * sizeof(*pfns));
+	fl->n += count;
+	return true;
+}
+
+/* Takes entries [i, j) out in one move of the shorter side. */
+static void fl_cut(struct free_list *fl, uint32_t i, uint32_t j)
+{
+	uint32_t count = j - i;
+	if (i < fl->n - j) {
+		memmove(fl->pfn + count, fl->pfn, i * sizeof(*fl->pfn));
+		fl->pfn += count;
+		fl->head += count;
+	} else {
+		memmove(&fl->pfn[i], &fl->pfn[j], (fl->n - j) * sizeof(*fl->pfn));
+	}
+	fl->n -= count;
 }
 
 static bool fl_del(struct free_list *fl, uint64_t pfn)
@@ -603,13 +641,24 @@ static void zone_blocks(struct mhp_machine *m, struct zone *z, struct block_walk
 			if (j == i || mt == w->to_mt)
 				continue;
 			uint32_t count = j - i;
+			w->pages += (uint64_t)count << o;
+			/* The usual case: the slice goes whole, one move out and (if it moves) one in. */
+			if (w->to_mt == MIGRATE_TYPES || fl_splice(&z->free_area[o][w->to_mt], &fl->pfn[i], count)) {
+				fl_cut(fl, i, j);
+				if (!fl->n)
+					z->nonempty[mt] &= (uint16_t)~(1u << o);
+				if (w->to_mt < MIGRATE_TYPES)
+					z->nonempty[w->to_mt] |= (uint16_t)(1u << o);
+				else
+					z->free_pages -= (uint64_t)count << o;
+				continue;
+			}
 			uint64_t moved[64];
 			for (uint32_t k = 0; k < count;) {
 				uint32_t batch = count - k < 64 ? count - k : 64;
 				memcpy(moved, &fl->pfn[i], batch * sizeof(uint64_t));
 				for (uint32_t b = 0; b < batch; b++) {
 					del_from_free_list(z, moved[b], o, mt);
-					w->pages += 1ull << o;
 					if (w->to_mt < MIGRATE_TYPES)
 						add_to_free_list(z, moved[b], o, w->to_mt);
 				}
