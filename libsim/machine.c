@@ -201,8 +201,17 @@ static int hash_section(const struct mhp_machine *m, uint64_t nr, const struct m
 	hash_u64(h, nr);
 	hash_u64(h, ms->flags);
 	hash_u64(h, ms->nr_alloc);
-	if (ms->pages)
+	if (ms->pages) {
 		*h = fnv1a64(*h, ms->pages, m->pages_per_section * sizeof(*ms->pages));
+	} else if (ms->nr_alloc) {   /* a run: the bytes its array would hold */
+		struct page_state chunk[512];
+		for (uint64_t i = 0; i < m->pages_per_section; i += 512) {
+			uint64_t k = m->pages_per_section - i < 512 ? m->pages_per_section - i : 512;
+			for (uint64_t j = 0; j < k; j++)
+				chunk[j] = *section_page(ms, i + j);
+			*h = fnv1a64(*h, chunk, k * sizeof(chunk[0]));
+		}
+	}
 	if (ms->pb_mt)
 		*h = fnv1a64(*h, ms->pb_mt, m->pages_per_section >> m->pageblock_order);
 	hash_u64(h, (uint64_t)(int64_t)ms->nid);

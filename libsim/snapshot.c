@@ -273,6 +273,15 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 	SER(s, ms->nr_alloc);
 	for (int i = 0; i < 4; i++)
 		SER(s, ms->subsection_map[i]);
+	/* A run is saved as the array it stands for (the format has one form); it loads as an array. */
+	struct page_state *run = NULL;
+	if (!s->load && !ms->pages && ms->nr_alloc) {
+		if (!(run = malloc(m->pages_per_section * sizeof(*run))))
+			return ser_fail(s, "out of memory");
+		for (uint64_t i = 0; i < m->pages_per_section; i++)
+			run[i] = *section_page(ms, i);
+		ms->pages = run;
+	}
 	bool has_pages = ser_array_present(s, (void **)&ms->pages, m->pages_per_section, sizeof(*ms->pages));
 	m->host.page_arrays += has_pages && s->load;
 	/* The array at once: its layout is the format's (tag, kind, refs, order, head: 8 bytes a page). */
@@ -285,6 +294,12 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 		ser_range(s, ms->pages[i].kind, 0, NR_PAGE_KINDS - 1, "bad page kind");
 		ser_range(s, ms->pages[i].order, 0, m->max_page_order, "bad page order");
 	}
+	if (run) {
+		ms->pages = NULL;
+		free(run);
+	}
+	if (s->load && !has_pages && ms->nr_alloc)
+		ser_fail(s, "allocated pages without their states");
 	uint64_t nr_pb = m->pages_per_section >> m->pageblock_order;
 	if (ser_array_present(s, (void **)&ms->pb_mt, nr_pb, 1))
 		for (uint64_t i = 0; i < nr_pb && !s->err; i++) {

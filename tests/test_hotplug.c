@@ -209,23 +209,24 @@ static void test_host_memory_budget_refuses_a_page_table(void **state)
 	struct mhp_machine *m = NULL;
 	struct mhp_err err = { 0 };
 	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err), 0);
-	struct mhp_boot_args tiny = { .max_memory = 256 << 10, .no_kernel_allocations = 1 };
+	struct mhp_boot_args tiny = { .max_memory = 32 << 10, .no_kernel_allocations = 1 };
 	assert_int_equal(mhp_machine_boot(model, &tiny, &m, &err), -E2BIG);
 	assert_null(m);
 	assert_non_null(strstr(err.msg, "host memory budget: "));
-	assert_non_null(strstr(err.msg, "would pass its budget of 262144 (--max-memory)"));
+	assert_non_null(strstr(err.msg, "would pass its budget of 32768 (--max-memory)"));
 	/*
-	 * The boot's 517 tables (each a run: a header) and its page arrays fit in
-	 * 500K; the section arrays and the tables of a 128 MiB add do not. Each
-	 * new table asks for room for its entries, should a write materialise it.
+	 * The boot's 517 tables and its memblock allocations (each a run: a
+	 * header, a few fields of a section) fit in 200K; the page array and the
+	 * tables of a 128 MiB add do not. Each new table asks for room for its
+	 * entries, should a write make an array of them.
 	 */
-	struct mhp_boot_args args = { .max_memory = 500 << 10, .no_kernel_allocations = 1 };
+	struct mhp_boot_args args = { .max_memory = 200 << 10, .no_kernel_allocations = 1 };
 	assert_int_equal(mhp_machine_boot(model, &args, &m, &err), 0);
 	mhp_model_free(model);
 	assert_null(mhp_machine_host_refused(m));
 	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 << 20, "System RAM (virtio_mem)", &err), -ENOMEM);
 	assert_non_null(mhp_machine_host_refused(m));
-	assert_non_null(strstr(mhp_machine_host_refused(m), "a page table of 4152 more would pass its budget of 512000"));
+	assert_non_null(strstr(mhp_machine_host_refused(m), "a page table of 4152 more would pass its budget of 204800"));
 	assert_int_equal(mhp_check_all(m, &err), 0);
 	/* A larger budget lets the same add through; the first refusal is still reported. */
 	mhp_machine_set_max_memory(m, 0);

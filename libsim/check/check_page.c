@@ -89,10 +89,14 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 static uint64_t first_allocated(const struct mhp_machine *m, const struct mem_section *ms, uint64_t pfn, uint64_t n)
 {
 	MHP_ASSERT(pfn_to_section_nr(m, pfn) == pfn_to_section_nr(m, pfn + n - 1));   /* a block never spans sections */
-	const struct page_state *p = ms->pages ? &ms->pages[pfn & (m->pages_per_section - 1)] : NULL;
-	for (uint64_t i = 0; p && i < n; i++)
-		if (p[i].kind != PG_FREE)
-			return pfn + i;
+	uint64_t i = pfn & (m->pages_per_section - 1);
+	if (!ms->pages) {   /* a run, or nothing allocated: where the run meets the block */
+		uint64_t a = i > ms->run_lo ? i : ms->run_lo, b = i + n < ms->run_hi ? i + n : ms->run_hi;
+		return ms->nr_alloc && a < b ? pfn + (a - i) : pfn + n;
+	}
+	for (uint64_t k = 0; k < n; k++)
+		if (ms->pages[i + k].kind != PG_FREE)
+			return pfn + k;
 	return pfn + n;
 }
 
@@ -252,8 +256,14 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 	/* Outside ZONE_MOVABLE an online section's pages have nothing to show a range check. */
 	if (!w->full && ms->zone != ZONE_MOVABLE && online_section(ms))
 		return 0;
-	for (uint64_t i = first; ms->pages && i < last; i++) {
-		const struct page_state *p = &ms->pages[i];
+	if (!ms->pages) {
+		/* A run: its pages share a kind and carry no tag or pin, so its first page here speaks for all. */
+		first = first > ms->run_lo ? first : ms->run_lo;
+		last = last < ms->run_hi ? last : ms->run_hi;
+		last = first < last ? first + 1 : first;
+	}
+	for (uint64_t i = first; ms->nr_alloc && i < last; i++) {
+		const struct page_state *p = section_page(ms, i);
 		uint64_t pfn = section_nr_to_pfn(m, nr) + i;
 		/*
 		 * memblock's boot allocations, a block's own memmap and a driver's

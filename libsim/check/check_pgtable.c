@@ -581,8 +581,7 @@ static int count_kinds(const struct mhp_machine *m, uint64_t nr, const struct me
 {
 	struct owner_count *c = arg;
 	(void)nr;
-	for (uint64_t i = 0; ms->pages && i < m->pages_per_section; i++)
-		c->kinds[ms->pages[i].kind]++;
+	section_count_kinds(ms, 0, m->pages_per_section, c->kinds, NULL);
 	return 0;
 }
 

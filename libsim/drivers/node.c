@@ -75,11 +75,9 @@ static int count_node_pages(const struct mhp_machine *m, uint64_t nr, const stru
 	(void)nr;
 	if (ms->nid != u->nid)
 		return 0;
-	for (uint64_t i = 0; ms->pages && i < m->pages_per_section; i++) {
-		const struct page_state *p = &ms->pages[i];
-		u->kinds[p->kind]++;
-		u->hugetlb_folios += p->kind == PG_HUGETLB && p->head;
-	}
+	uint64_t heads[NR_PAGE_KINDS] = { 0 };
+	section_count_kinds(ms, 0, m->pages_per_section, u->kinds, heads);
+	u->hugetlb_folios += heads[PG_HUGETLB];
 	return 0;
 }
 
@@ -96,10 +94,10 @@ static void node_usage(const struct mhp_machine *m, int nid, struct node_usage *
 
 static int count_pgtable_pages(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
 {
-	uint64_t *n = arg;
+	uint64_t *n = arg, kinds[NR_PAGE_KINDS] = { 0 };
 	(void)nr;
-	for (uint64_t i = 0; ms->pages && i < m->pages_per_section; i++)
-		*n += ms->pages[i].kind == PG_USER_PGTABLE;
+	section_count_kinds(ms, 0, m->pages_per_section, kinds, NULL);
+	*n += kinds[PG_USER_PGTABLE];
 	return 0;
 }
 

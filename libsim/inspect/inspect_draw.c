@@ -40,11 +40,12 @@ uint64_t inspect_offline_pages(const struct mhp_machine *m, uint64_t pfn, uint64
 	/* Section by section: one with no page allocated keeps no page state worth reading. */
 	for (uint64_t s = pfn & ~(per_section - 1); s < pfn + nr; s += per_section) {
 		const struct mem_section *ms = __pfn_to_section(m, s);
-		if (!ms || !ms->nr_alloc || !ms->pages)
+		if (!ms || !ms->nr_alloc)
 			continue;
 		uint64_t lo = s < pfn ? pfn - s : 0, hi = pfn + nr - s < per_section ? pfn + nr - s : per_section;
-		for (uint64_t i = lo; i < hi; i++)
-			n += ms->pages[i].kind == PG_OFFLINE;
+		uint64_t kinds[NR_PAGE_KINDS] = { 0 };
+		section_count_kinds(ms, lo, hi, kinds, NULL);
+		n += kinds[PG_OFFLINE];
 	}
 	return n;
 }

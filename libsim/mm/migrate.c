@@ -24,11 +24,11 @@ int scan_movable_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_p
 {
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
 		const struct mem_section *ms = __pfn_to_section(m, s);
-		if (!ms || !ms->nr_alloc || !ms->pages)
+		if (!ms || !ms->nr_alloc)
 			continue;
 		uint64_t base = s & ~(m->pages_per_section - 1), e = base + m->pages_per_section;
 		for (uint64_t p = s; p < e && p < end_pfn; p++) {
-			const struct page_state *ps = &ms->pages[p - base];
+			const struct page_state *ps = section_page(ms, p - base);
 			if (ps->head && kind_is_movable((enum page_kind)ps->kind)) {
 				*pfn = p;
 				return 0;
@@ -69,7 +69,7 @@ static bool folio_refs_block_migration(const struct page_state *src)
  */
 static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 {
-	struct page_state *src = page_state_of(m, pfn);
+	const struct page_state *src = page_state_of(m, pfn);
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
 	if (folio_refs_block_migration(src))
 		return -EAGAIN;
@@ -81,7 +81,7 @@ static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 	int ret = alloc_pages_like(m, ms->nid, skip, order, kind, false, &dst);
 	if (ret)
 		return ret;
-	struct page_state *d = page_state_of(m, dst);
+	struct page_state *d = page_state_mut(m, dst);
 	d->tag = m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag;
 	if (tag)
 		tag_moved(m, tag, dst);
@@ -98,13 +98,14 @@ static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
  */
 static uint64_t migrate_run_length(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn)
 {
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
 	const struct page_state *first = page_state_of(m, pfn);
 	if (m->pagewise || m->mutant == MUTANT_FREE_TO_WRONG_LIST || first->order || first->kind == PG_HUGETLB)
 		return 0;
 	uint64_t stop = (pfn | (m->pages_per_section - 1)) + 1, pb = 1ull << m->pageblock_order, n = 0;
 	stop = stop < end_pfn ? stop : end_pfn;
 	for (uint64_t p = pfn; p < stop; p++, n++) {
-		const struct page_state *ps = first + (p - pfn);   /* one section: one array */
+		const struct page_state *ps = section_page(ms, p & (m->pages_per_section - 1));
 		if (!ps->head || ps->order || ps->kind != first->kind || folio_refs_block_migration(ps))
 			break;
 		if ((p == pfn || !(p & (pb - 1))) && get_pageblock_migratetype(m, p) != MIGRATE_ISOLATE)
@@ -126,11 +127,10 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 	enum page_kind kind = (enum page_kind)page_state_of(m, pfn)->kind;
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1, ret = 0;
 	uint64_t done = 0, dst, got;
-	const struct page_state *src = page_state_of(m, pfn);   /* one section: one array */
 	while (done < n && !(ret = alloc_pages_run_like(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
-		struct page_state *to = page_state_of(m, dst);        /* a run is one block: one array too */
+		struct page_state *to = page_state_mut(m, dst);        /* a run is one block: one array */
 		for (uint64_t i = 0; i < got; i++) {
-			uint32_t tag = src[done + i].tag;
+			uint32_t tag = section_page(ms, (pfn + done + i) & (m->pages_per_section - 1))->tag;
 			uint64_t j = m->mutant == MUTANT_PAGE_RUN_REORDERS ? got - 1 - i : i;
 			to[j].tag = m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag;
 			if (tag)

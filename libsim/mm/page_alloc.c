@@ -501,13 +501,7 @@ static int alloc_pages_class(struct mhp_machine *m, int nid, unsigned order, str
 /* Marks an allocation's pages: the first is the head and carries the order. */
 static int mark_allocated(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind)
 {
-	int ret = set_page_kinds(m, pfn, 1ull << order, kind);
-	if (!ret) {
-		struct page_state *p = page_state_of(m, pfn);
-		p->head = 1;
-		p->order = (uint8_t)order;
-	}
-	return ret;
+	return set_page_allocs(m, pfn, 1ull << order, order, kind);
 }
 
 int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn)
@@ -549,10 +543,7 @@ int alloc_pages_run_like(struct mhp_machine *m, int nid, int skip_nid, enum page
 			m->fail_alloc_after -= (int64_t)more;
 	}
 	*got = 1 + more;
-	ret = set_page_kinds(m, *pfn, *got, kind);
-	for (uint64_t i = 0; !ret && i < *got; i++)
-		page_state_of(m, *pfn + i)->head = 1;
-	return ret;
+	return set_page_allocs(m, *pfn, *got, 0, kind);
 }
 
 /* The type a free gives a page freed at pfn. */

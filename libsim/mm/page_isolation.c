@@ -40,12 +40,16 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 	};
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
 		const struct mem_section *ms = __pfn_to_section(m, s);
-		if (!ms || !ms->nr_alloc || !ms->pages)
+		if (!ms || !ms->nr_alloc)
 			continue;
 		uint64_t e = (s | (m->pages_per_section - 1)) + 1 < end_pfn ? (s | (m->pages_per_section - 1)) + 1 : end_pfn;
 		uint64_t base = s & ~(m->pages_per_section - 1);
+		if (!ms->pages) {   /* a run: only its pages can be allocated */
+			s = s > base + ms->run_lo ? s : base + ms->run_lo;
+			e = e < base + ms->run_hi ? e : base + ms->run_hi;
+		}
 		for (uint64_t p = s; p < e; p++) {
-			enum page_kind k = (enum page_kind)ms->pages[p - base].kind;
+			enum page_kind k = (enum page_kind)section_page(ms, p - base)->kind;
 			if (kind_is_kernel(k) && !(offlining && k == PG_OFFLINE)) {
 				*pfn = p;
 				*what = names[k];

@@ -181,7 +181,7 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 		if (!done)
 			first = pfn;
 		for (uint64_t i = 0; i < got; i++, done++) {
-			struct page_state *p = page_state_of(m, pfn + (i << order));
+			struct page_state *p = page_state_mut(m, pfn + (i << order));
 			p->tag = first_tag + (uint32_t)done;
 			p->refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
 			if (tag_insert(&m->tags, p->tag, pfn + (i << order)))
@@ -206,7 +206,7 @@ static int tagged_page(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struc
 	*page = NULL;
 	if (!tag_lookup(m, tag, pfn))
 		return mhp_err_set(err, -ENOENT, "no page holds tag %u", tag);
-	struct page_state *p = page_state_of(m, *pfn);
+	struct page_state *p = page_state_mut(m, *pfn);
 	if (!p || p->tag != tag)   /* only a broken model (a mutant) gets here; DATA-LOST says so */
 		return mhp_err_set(err, -EUCLEAN, "DATA-LOST: tag %u is recorded at pfn %#llx, which does not hold it",
 				   tag, (unsigned long long)*pfn);

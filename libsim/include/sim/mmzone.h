@@ -6,6 +6,7 @@
 #define MHPSIM_SIM_MMZONE_H
 
 #include "sim/kernel.h"
+#include "sim/page.h"
 
 /* Zones in the order of enum zone_type on Debian arm64 (mmzone.h). */
 enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, MAX_NR_ZONES };
@@ -22,9 +23,16 @@ struct mem_section {
 	uint32_t flags;             /* SECTION_* */
 	int16_t nid;                /* node of its pages (page_to_nid) */
 	int8_t zone;                /* zone of its pages while online, NO_ZONE otherwise */
-	uint8_t pad;
+	uint8_t run_order;          /* the run's allocations are 2^run_order pages each */
 	uint32_t nr_alloc;          /* pages allocated (kind != PG_FREE) */
-	struct page_state *pages;   /* per page state, allocated with the first allocation */
+	struct page_state *pages;   /* per page state, while the allocated pages are not one run (mm/page.c) */
+	/*
+	 * Without an array, pages [run_lo, run_hi) are one run of allocations:
+	 * the first page of each is run_head, the others run_tail, and every
+	 * other page is free; run_hi - run_lo == nr_alloc.
+	 */
+	uint32_t run_lo, run_hi;
+	struct page_state run_head, run_tail;
 	uint8_t *pb_mt;             /* migratetype of each pageblock (get_pfnblock_migratetype) */
 	uint64_t subsection_map[4]; /* 64 bits (4K/16K) or 256 bits (64K) */
 };

@@ -43,14 +43,28 @@ int for_each_present_section(const struct mhp_machine *m, uint64_t start_nr, uin
 				       const struct mem_section *, void *), void *arg);
 uint64_t sparse_memory_bytes(const struct mhp_machine *m);
 
-/* The state of a page, or NULL when its section keeps none (nothing allocated in it). */
-static inline struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn)
+/* The state of page i of a section that has allocated pages, in either form (read only). */
+static inline const struct page_state *section_page(const struct mem_section *ms, uint64_t i)
+{
+	static const struct page_state free_page;
+	if (ms->pages)
+		return &ms->pages[i];
+	if (i - ms->run_lo >= (uint64_t)(ms->run_hi - ms->run_lo))
+		return &free_page;
+	return (i - ms->run_lo) & ((1ull << ms->run_order) - 1) ? &ms->run_tail : &ms->run_head;
+}
+
+/* The state of a page (read only), or NULL when its section keeps none (nothing allocated in it). */
+static inline const struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	if (!ms || !ms->pages)
+	if (!ms || (!ms->pages && !ms->nr_alloc))
 		return NULL;
-	return &ms->pages[pfn & (m->pages_per_section - 1)];
+	return section_page(ms, pfn & (m->pages_per_section - 1));
 }
+
+/* The state of a page to write (its section's run becomes an array), or NULL as page_state_of(). */
+struct page_state *page_state_mut(struct mhp_machine *m, uint64_t pfn);
 
 static inline enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
 {
@@ -58,5 +72,9 @@ static inline enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t 
 	return p ? (enum page_kind)p->kind : PG_FREE;
 }
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
+/* Adds the pages of [lo, hi) of a section to kinds[] by kind, and its heads to heads[] (if not NULL), in either form. */
+void section_count_kinds(const struct mem_section *ms, uint64_t lo, uint64_t hi, uint64_t *kinds, uint64_t *heads);
+/* Marks [pfn, pfn + n) (within one section) as allocations of 2^order pages of kind, each with its head. */
+int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind);
 
 #endif
