@@ -298,8 +298,12 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 		ms->pages = NULL;
 		free(run);
 	}
-	if (s->load && !has_pages && ms->nr_alloc)
-		ser_fail(s, "allocated pages without their states");
+	/* The count the page layer keeps must be what the states say (no array: nothing allocated). */
+	uint64_t kinds[NR_PAGE_KINDS] = { 0 };
+	if (s->load && !s->err)
+		section_count_kinds(ms, 0, m->pages_per_section, kinds, NULL);
+	if (s->load && !s->err && (has_pages ? m->pages_per_section - kinds[PG_FREE] : 0) != ms->nr_alloc)
+		ser_fail(s, "a section's count of allocated pages does not match its page states");
 	uint64_t nr_pb = m->pages_per_section >> m->pageblock_order;
 	if (ser_array_present(s, (void **)&ms->pb_mt, nr_pb, 1))
 		for (uint64_t i = 0; i < nr_pb && !s->err; i++) {

@@ -203,10 +203,74 @@ static void test_page_run_mutant_is_caught_only_by_the_comparison(void **state)
 	       res.shrunk_steps);
 }
 
+static void assert_counts(const struct mem_section *ms, uint64_t pps, uint64_t vmemmap, uint64_t heads)
+{
+	uint64_t kinds[NR_PAGE_KINDS] = { 0 }, h[NR_PAGE_KINDS] = { 0 };
+	section_count_kinds(ms, 0, pps, kinds, h);
+	assert_int_equal(kinds[PG_VMEMMAP], vmemmap);
+	assert_int_equal(kinds[PG_FREE], pps - vmemmap);
+	assert_int_equal(h[PG_VMEMMAP], heads);
+}
+
+/*
+ * A section's page states are one run of like allocations until they
+ * differ: either form reads, counts and hashes the same, a free that leaves
+ * whole allocations at an end keeps the run, and one that cuts into an
+ * allocation (or makes a hole) gives an array with the same states.
+ */
+static void test_page_states_as_runs(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 << 20, "System RAM (kmem)", &err), 0);
+	uint64_t pfn = 0x80000000 >> m->page_shift, pps = m->pages_per_section;
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	assert_int_equal(ms->nr_alloc, 0);
+	/* Two order-9 allocations, one after the other: one run. */
+	assert_int_equal(set_page_allocs(m, pfn, 512, 9, PG_VMEMMAP), 0);
+	assert_int_equal(set_page_allocs(m, pfn + 512, 512, 9, PG_VMEMMAP), 0);
+	assert_null(ms->pages);
+	assert_int_equal(ms->nr_alloc, 1024);
+	assert_int_equal(page_state_of(m, pfn)->head, 1);
+	assert_int_equal(page_state_of(m, pfn)->order, 9);
+	assert_int_equal(page_state_of(m, pfn + 1)->head, 0);
+	assert_int_equal(page_state_of(m, pfn + 512)->head, 1);
+	assert_int_equal(page_kind_of(m, pfn + 1024), PG_FREE);
+	assert_counts(ms, pps, 1024, 2);
+	/* The same states as an array: the same counts and the same state hash. */
+	uint64_t hash = mhp_machine_state_hash(m);
+	assert_non_null(page_state_mut(m, pfn + 7));
+	assert_non_null(ms->pages);
+	assert_counts(ms, pps, 1024, 2);
+	assert_int_equal(mhp_machine_state_hash(m), hash);
+	assert_int_equal(set_page_kinds(m, pfn, 1024, PG_FREE), 0);
+	assert_null(ms->pages);
+	assert_int_equal(ms->nr_alloc, 0);
+	/* Freeing a whole allocation at the run's start keeps the run. */
+	assert_int_equal(set_page_allocs(m, pfn, 1024, 9, PG_VMEMMAP), 0);
+	assert_int_equal(set_page_kinds(m, pfn, 512, PG_FREE), 0);
+	assert_null(ms->pages);
+	assert_int_equal(page_state_of(m, pfn + 512)->head, 1);
+	assert_counts(ms, pps, 512, 1);
+	/* Freeing one page of an allocation: an array, the others as they were. */
+	assert_int_equal(set_page_kinds(m, pfn + 512, 1, PG_FREE), 0);
+	assert_non_null(ms->pages);
+	assert_int_equal(page_kind_of(m, pfn + 513), PG_VMEMMAP);
+	assert_int_equal(page_state_of(m, pfn + 513)->head, 0);
+	assert_counts(ms, pps, 511, 0);
+	assert_int_equal(set_page_kinds(m, pfn + 513, 511, PG_FREE), 0);
+	assert_null(ms->pages);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
 int main(void)
+
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_allocation_runs_follow_the_kernel_order),
+		cmocka_unit_test(test_page_states_as_runs),
 		cmocka_unit_test(test_every_scenario_agrees_after_every_step),
 		cmocka_unit_test(test_fuzz_agrees_with_pagewise),
 		cmocka_unit_test(test_page_run_mutant_is_caught_only_by_the_comparison),

@@ -11,6 +11,7 @@
 #include "sim/kernel.h"
 #include "sim/machine.h"
 #include "sim/memory.h"
+#include "sim/sparse.h"
 
 #define HOT 0x80000000ull
 #define BLOCK (128ull << 20)
@@ -347,6 +348,16 @@ static void test_inconsistent_snapshot_refused(void **state)
 	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
 	assert_non_null(strstr(err.msg, "snap: corrupt: bad block state at offset "));
 	a->blocks[0]->state = MEM_ONLINE;
+	free(buf);
+	/* A section's count of allocated pages that its page states do not bear out. */
+	struct mem_section *ms = (struct mem_section *)__pfn_to_section(a, HOT >> a->page_shift);
+	assert_non_null(ms->pages);   /* the workload's tagged pages: an array */
+	ms->nr_alloc += 1;
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "snap: corrupt: a section's count of allocated pages does not match its page "
+				   "states at offset "));
+	ms->nr_alloc -= 1;
 	free(buf);
 	mhp_machine_free(a);
 }
