@@ -420,11 +420,7 @@ static bool tag_in_block(struct fuzz_run *r, uint32_t *tag)
 		online_blocks(r, &res, below(&r->rng, n), &id);
 		pfn = id * per + below(&r->rng, per);
 	}
-	uint64_t end = (pfn / per + 1) * per;
-	for (; pfn < end; pfn++)
-		if ((*tag = inspect_page_tag(r->m, pfn)))
-			return true;
-	return false;
+	return (*tag = inspect_first_tag(r->m, pfn, (pfn / per + 1) * per)) != 0;
 }
 
 /* Less than an eighth of the managed pages is free. */

@@ -158,8 +158,8 @@ struct inspect_resource {
 /* The i-th resource, by start; false past the last. */
 bool inspect_resource(const struct mhp_machine *m, unsigned i, struct inspect_resource *out);
 
-/* The workload tag held by the page at pfn; 0 when none (or no memmap there). */
-uint32_t inspect_page_tag(const struct mhp_machine *m, uint64_t pfn);
+/* The workload tag held by the first page in [pfn, end) that holds one; 0 when none does. */
+uint32_t inspect_first_tag(const struct mhp_machine *m, uint64_t pfn, uint64_t end);
 /* The first live tag at or above from, into *tag; false when none is. */
 bool inspect_next_live_tag(const struct mhp_machine *m, uint32_t from, uint32_t *tag);
 

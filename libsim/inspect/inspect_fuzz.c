@@ -26,10 +26,18 @@ bool inspect_resource(const struct mhp_machine *m, unsigned i, struct inspect_re
 	return true;
 }
 
-uint32_t inspect_page_tag(const struct mhp_machine *m, uint64_t pfn)
+/* Section by section: only an array holds tags (a run's pages carry none). */
+uint32_t inspect_first_tag(const struct mhp_machine *m, uint64_t pfn, uint64_t end)
 {
-	const struct page_state *p = page_state_of(m, pfn);
-	return p ? p->tag : 0;
+	uint64_t mask = m->pages_per_section - 1;
+	for (uint64_t stop; pfn < end; pfn = stop) {
+		const struct mem_section *ms = __pfn_to_section(m, pfn);
+		stop = (pfn | mask) + 1 < end ? (pfn | mask) + 1 : end;
+		for (uint64_t p = pfn; ms && ms->pages && p < stop; p++)
+			if (ms->pages[p & mask].tag)
+				return ms->pages[p & mask].tag;
+	}
+	return 0;
 }
 
 bool inspect_next_live_tag(const struct mhp_machine *m, uint32_t from, uint32_t *tag)
