@@ -431,6 +431,48 @@ static bool memory_tight(const struct mhp_machine *m)
 	return c.free_pages * 8 < c.totalram_pages;
 }
 
+/* Less than half the managed pages is free: the workload stops growing (generate()). */
+static bool memory_half_used(const struct mhp_machine *m)
+{
+	struct inspect_counters c;
+	inspect_counters(m, &c);
+	return c.free_pages * 2 < c.totalram_pages;
+}
+
+/* An allocation of a kind the workload has, mostly small, sometimes a lot to fill zones nearly up. */
+static void generate_alloc(struct fuzz_run *r, struct fuzz_op *op)
+{
+	static const uint8_t weights[] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 4, 5 };
+	op->op = F_ALLOC;
+	op->arg = weights[below(&r->rng, sizeof(weights))];
+	op->n = 1 + (uint32_t)(below(&r->rng, 8) ? below(&r->rng, 64) : below(&r->rng, pages_per_block(r->m)));
+	if (op->arg == 4)
+		op->n = 1 + (uint32_t)below(&r->rng, 4);
+	op->a = r->next_tag;
+	r->next_tag += op->n;
+}
+
+/*
+ * A run of live tags, often one held in a hot-added block (its workload
+ * exits, and the block can go offline again); when memory is tight, often a
+ * long run, so that offline and remove go on.
+ */
+static void generate_free(struct fuzz_run *r, struct fuzz_op *op)
+{
+	uint64_t per = pages_per_block(r->m);
+	uint32_t from = 1 + (uint32_t)below(&r->rng, r->next_tag > 1 ? r->next_tag - 1 : 1), live;
+	op->op = F_FREE;
+	if (below(&r->rng, 2) && tag_in_block(r, &live)) {
+		op->a = live;
+		op->n = (uint32_t)per;   /* the whole run: it stops at the first tag not live */
+		return;
+	}
+	op->a = inspect_next_live_tag(r->m, from, &live) || inspect_next_live_tag(r->m, 1, &live) ? live : from;
+	/* As long as an allocation: up to a block one time in eight, as alloc asks, and more when memory is tight. */
+	bool long_run = below(&r->rng, 8) == 0 || (memory_tight(r->m) && below(&r->rng, 2));
+	op->n = 1 + (uint32_t)(long_run ? below(&r->rng, per) : below(&r->rng, 32));
+}
+
 /*
  * A requested-size change: up or down by a few units of the device (a
  * subblock or a big block), sometimes to 0 or the whole region; a multiple of
@@ -456,7 +498,7 @@ static struct fuzz_op generate(struct fuzz_run *r)
 {
 	struct fuzz_op op = { 0 };
 	uint64_t roll = below(&r->rng, 100);
-	uint64_t bs = block_size(r), per = pages_per_block(r->m);
+	uint64_t bs = block_size(r);
 	if (roll < 10) {
 		op.op = F_ADD;
 		op.a = pick_hot_block(r) * bs;
@@ -492,33 +534,11 @@ static struct fuzz_op generate(struct fuzz_run *r)
 			 */
 			op.n = (uint32_t)blocks_in_resource(r->m, op.a, op.n);
 		}
-	} else if (roll < 64) {
-		static const uint8_t weights[] = { 0, 0, 0, 0, 1, 1, 2, 2, 3, 4, 5 };
-		op.op = F_ALLOC;
-		op.arg = weights[below(&r->rng, sizeof(weights))];
-		/* Bias: sometimes a lot, to fill zones nearly up. */
-		op.n = 1 + (uint32_t)(below(&r->rng, 8) ? below(&r->rng, 64) : below(&r->rng, per));
-		if (op.arg == 4)
-			op.n = 1 + (uint32_t)below(&r->rng, 4);
-		op.a = r->next_tag;
-		r->next_tag += op.n;
+	} else if (roll < 64 && !memory_half_used(r->m)) {
+		generate_alloc(r, &op);
 	} else if (roll < 76) {
-		/*
-		 * A run of live tags, often one held in a hot-added block (its workload
-		 * exits, and the block can go offline again); when memory is tight,
-		 * often a long run, so that offline and remove go on.
-		 */
-		uint32_t from = 1 + (uint32_t)below(&r->rng, r->next_tag > 1 ? r->next_tag - 1 : 1), live;
-		op.op = F_FREE;
-		if (below(&r->rng, 2) && tag_in_block(r, &live)) {
-			op.a = live;
-			op.n = (uint32_t)per;   /* the whole run: it stops at the first tag not live */
-		} else {
-			op.a = inspect_next_live_tag(r->m, from, &live) || inspect_next_live_tag(r->m, 1, &live) ? live : from;
-			/* As long as an allocation: up to a block one time in eight, as alloc asks, and more when memory is tight. */
-			bool long_run = below(&r->rng, 8) == 0 || (memory_tight(r->m) && below(&r->rng, 2));
-			op.n = 1 + (uint32_t)(long_run ? below(&r->rng, per) : below(&r->rng, 32));
-		}
+		/* When half the memory is in use an allocation frees instead, so workloads come and go over a long run. */
+		generate_free(r, &op);
 	} else if (roll < 94) {
 		op.op = F_TOUCH;
 		op.arg = (uint8_t)below(&r->rng, 2);
