@@ -197,6 +197,11 @@ struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn)
 	}
 }
 
+uint64_t pt_store_home(const struct mhp_machine *m, uint64_t pfn)
+{
+	return slot_of(pfn, m->pt.cap);
+}
+
 struct pt_table *pt_pgd(const struct mhp_machine *m)
 {
 	return pt_lookup(m, m->pt.pgd_pfn);

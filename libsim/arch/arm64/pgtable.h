@@ -131,6 +131,8 @@ uint64_t desc_pa(const struct mhp_machine *m, uint64_t d);
 uint64_t mk_desc(const struct mhp_machine *m, uint64_t pa, uint64_t bits);
 
 struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn);
+/* The slot a table of pfn would take in an empty store: where its probe run starts. */
+uint64_t pt_store_home(const struct mhp_machine *m, uint64_t pfn);
 struct pt_table *pt_pgd(const struct mhp_machine *m);
 /* Allocates and zeroes a table page: from memblock at boot, else from the buddy. */
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
