@@ -293,6 +293,10 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 	for (uint64_t i = 0; has_pages && i < m->pages_per_section && !s->err; i++) {
 		ser_range(s, ms->pages[i].kind, 0, NR_PAGE_KINDS - 1, "bad page kind");
 		ser_range(s, ms->pages[i].order, 0, m->max_page_order, "bad page order");
+		if (s->load) {   /* the section's counts are not saved: they follow from its pages */
+			ms->nr_tagged += ms->pages[i].tag != 0;
+			ms->nr_barred += page_bars_zone_movable(&ms->pages[i]);
+		}
 	}
 	if (run) {
 		ms->pages = NULL;

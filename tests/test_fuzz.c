@@ -66,6 +66,25 @@ static void test_mutant_gauntlet(void **state)
 	}
 }
 
+/*
+ * A tag a migration loses shows in the check after that step, with full
+ * checks off: the sections' tag counts no longer add up to the live tags.
+ */
+static void test_lost_tag_caught_at_its_step(void **state)
+{
+	(void)state;
+	struct mhp_fuzz_options opt = { .model = "qemu-virt-arm64-4k", .mutant = "migrate-drops-tag", .seed = 1,
+					.steps = GAUNTLET_STEPS, .full_check_every = 1000000, .out_dir = MHPSIM_BINARY_DIR };
+	struct mhp_fuzz_result res;
+	struct mhp_err err = { 0 };
+	if (mhp_fuzz(&opt, &res, &err))
+		fail_msg("fuzz: %s", err.msg);
+	assert_true(res.violation);
+	assert_true(res.found_at < opt.steps);   /* not the full check at the end of the run */
+	assert_string_equal(res.invariant, "DATA-LOST");
+	assert_non_null(strstr(res.message, "tags are live but"));
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -218,6 +237,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mutant_gauntlet),
+		cmocka_unit_test(test_lost_tag_caught_at_its_step),
 		cmocka_unit_test(test_shrinking_is_deterministic),
 		cmocka_unit_test(test_real_strategies_survive),
 		cmocka_unit_test(test_snapshot_continues_the_run),

@@ -16,6 +16,7 @@
 #include "sim/migrate.h"
 #include "sim/page_alloc.h"
 #include "sim/sparse.h"
+#include "sim/workload.h"
 
 #define MAX_STEPS 512
 
@@ -265,12 +266,54 @@ static void test_page_states_as_runs(void **state)
 	mhp_machine_free(m);
 }
 
+static int add_section_counts(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	(void)m, (void)nr;
+	((uint64_t *)arg)[0] += ms->nr_tagged;
+	((uint64_t *)arg)[1] += ms->nr_barred;
+	return 0;
+}
+
+/*
+ * A section counts its tagged pages and those ZONE_MOVABLE may not hold, so
+ * that the check after a step need not read its pages; the full check holds
+ * the counts to the pages, and a count gone wrong is named.
+ */
+static void test_section_counts_follow_the_pages(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 100, 1, &err), 0);
+	assert_int_equal(mhp_workload_alloc(m, "pinned", 0, 10, 1000, &err), 0);
+	assert_int_equal(mhp_workload_alloc(m, "kernel", 0, 5, 2000, &err), 0);
+	uint64_t sums[2] = { 0 }, pfn;
+	for_each_present_section(m, 0, UINT64_MAX, add_section_counts, sums);
+	assert_int_equal(sums[0], 115);
+	assert_true(sums[1] >= 15);   /* the pins and kernel pages, and the kernel's own allocations at boot */
+	assert_int_equal(mhp_workload_free(m, 1000, 10, &err), 0);
+	assert_true(tag_lookup(m, 1, &pfn));
+	struct mem_section *ms = (struct mem_section *)__pfn_to_section(m, pfn);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	ms->nr_tagged++;
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "DATA-LOST: section"));
+	ms->nr_tagged--;
+	ms->nr_barred++;
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "ZONE-MOVABLE: section"));
+	ms->nr_barred--;
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
 int main(void)
 
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_allocation_runs_follow_the_kernel_order),
 		cmocka_unit_test(test_page_states_as_runs),
+		cmocka_unit_test(test_section_counts_follow_the_pages),
 		cmocka_unit_test(test_every_scenario_agrees_after_every_step),
 		cmocka_unit_test(test_fuzz_agrees_with_pagewise),
 		cmocka_unit_test(test_page_run_mutant_is_caught_only_by_the_comparison),

@@ -247,14 +247,28 @@ struct page_walk {
 	int ret;
 };
 
+/* The full walk holds a section's counts (mm/page.c) to its pages: the check after a step trusts them. */
+static int section_counts_agree(uint64_t nr, const struct mem_section *ms, uint64_t tagged, uint64_t barred,
+				struct page_walk *w)
+{
+	if (tagged != ms->nr_tagged)
+		return w->ret = FAIL(w->err, "DATA-LOST", "section %llu counts %u tagged pages but holds %llu",
+				     (unsigned long long)nr, ms->nr_tagged, (unsigned long long)tagged);
+	if (barred != ms->nr_barred)
+		return w->ret = FAIL(w->err, "ZONE-MOVABLE", "section %llu counts %u pages that ZONE_MOVABLE may not hold "
+				     "but holds %llu", (unsigned long long)nr, ms->nr_barred, (unsigned long long)barred);
+	return 0;
+}
+
 static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
 {
 	struct page_walk *w = arg;
 	uint64_t base = section_nr_to_pfn(m, nr);
 	uint64_t first = w->lo > base ? w->lo - base : 0;
 	uint64_t last = w->hi - base < m->pages_per_section ? w->hi - base : m->pages_per_section;
-	/* Outside ZONE_MOVABLE an online section's pages have nothing to show a range check. */
-	if (!w->full && ms->zone != ZONE_MOVABLE && online_section(ms))
+	/* After a step, only a section whose counts show a page that breaks a rule is read, to name that page. */
+	bool suspect = (ms->zone == ZONE_MOVABLE && ms->nr_barred) || (!online_section(ms) && ms->nr_tagged);
+	if (!w->full && !suspect)
 		return 0;
 	if (!ms->pages) {
 		/* A run: its pages share a kind and carry no tag or pin, so its first page here speaks for all. */
@@ -262,18 +276,12 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 		last = last < ms->run_hi ? last : ms->run_hi;
 		last = first < last ? first + 1 : first;
 	}
+	uint64_t tagged = 0, barred = ms->pages || !page_bars_zone_movable(&ms->run_head) ? 0 : ms->nr_alloc;
 	for (uint64_t i = first; ms->nr_alloc && i < last; i++) {
 		const struct page_state *p = section_page(ms, i);
 		uint64_t pfn = section_nr_to_pfn(m, nr) + i;
-		/*
-		 * memblock's boot allocations, a block's own memmap and a driver's
-		 * fake-offline pages (virtio-mem's unplugged subblocks, never in the
-		 * buddy) are not the allocator's doing.
-		 */
-		bool unmovable = kind_is_kernel((enum page_kind)p->kind) && p->kind != PG_VMEMMAP_ALTMAP &&
-				 p->kind != PG_PGTABLE_BOOT && p->kind != PG_VMEMMAP_BOOT && p->kind != PG_OFFLINE;
-		/* A short-term reference (vmsplice, O_DIRECT) may sit in ZONE_MOVABLE: only a long-term pin may not. */
-		if (ms->zone == ZONE_MOVABLE && (unmovable || page_longterm_pinned(p)))
+		barred += ms->pages && page_bars_zone_movable(p);
+		if (ms->zone == ZONE_MOVABLE && page_bars_zone_movable(p))
 			return w->ret = FAIL(w->err, "ZONE-MOVABLE", "pfn %#llx in ZONE_MOVABLE holds %s",
 					     (unsigned long long)pfn,
 					     page_longterm_pinned(p) ? "a long-term pinned page" : "an unmovable page");
@@ -286,7 +294,15 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 					     (unsigned long long)pfn, p->tag,
 					     !online_section(ms) ? "on an online page" : "elsewhere (a copy)");
 		w->tagged++;
+		tagged++;
 	}
+	return w->full ? section_counts_agree(nr, ms, tagged, barred, w) : 0;
+}
+
+static int tags_counted_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	(void)m, (void)nr;
+	*(uint64_t *)arg += ms->nr_tagged;
 	return 0;
 }
 
@@ -296,8 +312,12 @@ int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, uint64_t 
 {
 	struct page_walk w = { .err = err, .lo = lo_pfn, .hi = hi_pfn, .full = s0 == 0 && s1 == UINT64_MAX };
 	for_each_present_section(m, s0, s1, pages_cb, &w);
-	if (!w.ret && s0 == 0 && s1 == UINT64_MAX && w.tagged != m->tags.count)
+	/* After a step the sections' counts stand for the pages: a tag lost anywhere shows at once. */
+	uint64_t tagged = w.tagged;
+	if (!w.ret && !w.full && !(tagged = 0))
+		for_each_present_section(m, 0, UINT64_MAX, tags_counted_cb, &tagged);
+	if (!w.ret && tagged != m->tags.count)
 		w.ret = FAIL(err, "DATA-LOST", "%llu tags are live but %llu pages carry one",
-			     (unsigned long long)m->tags.count, (unsigned long long)w.tagged);
+			     (unsigned long long)m->tags.count, (unsigned long long)tagged);
 	return w.ret;
 }

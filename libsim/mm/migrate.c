@@ -81,8 +81,7 @@ static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 	int ret = alloc_pages_like(m, ms->nid, skip, order, kind, false, &dst);
 	if (ret)
 		return ret;
-	struct page_state *d = page_state_mut(m, dst);
-	d->tag = m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag;
+	set_page_owner(m, dst, m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
 	if (tag)
 		tag_moved(m, tag, dst);
 	free_pages_owned(m, pfn, order);
@@ -128,11 +127,12 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1, ret = 0;
 	uint64_t done = 0, dst, got;
 	while (done < n && !(ret = alloc_pages_run_like(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
+		struct mem_section *to_ms = __pfn_to_section(m, dst);
 		struct page_state *to = page_state_mut(m, dst);        /* a run is one block: one array */
 		for (uint64_t i = 0; i < got; i++) {
 			uint32_t tag = section_page(ms, (pfn + done + i) & (m->pages_per_section - 1))->tag;
 			uint64_t j = m->mutant == MUTANT_PAGE_RUN_REORDERS ? got - 1 - i : i;
-			to[j].tag = m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag;
+			page_set_owner(to_ms, &to[j], m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
 			if (tag)
 				tag_moved(m, tag, dst + j);
 		}

@@ -85,17 +85,34 @@ static bool run_cut(struct mem_section *ms, uint64_t i, uint64_t n)
 	return true;
 }
 
-/* Allocated pages of [i, i + n) in either form. */
-static uint64_t count_allocated(const struct mem_section *ms, uint64_t i, uint64_t n)
+/* What [i, i + n) holds, in either form: tags and bars looked for only where the section counts some. */
+struct page_counts {
+	uint64_t alloc, tagged, barred;
+};
+
+static struct page_counts count_pages(const struct mem_section *ms, uint64_t i, uint64_t n)
 {
-	uint64_t c = 0;
-	if (!ms->pages) {
+	struct page_counts c = { 0 };
+	if (!ms->pages) {   /* a run's pages carry no tag or pin, and share their kind */
 		uint64_t a = i > ms->run_lo ? i : ms->run_lo, b = i + n < ms->run_hi ? i + n : ms->run_hi;
-		return a < b ? b - a : 0;
+		c.alloc = a < b ? b - a : 0;
+		c.barred = page_bars_zone_movable(&ms->run_head) ? c.alloc : 0;
+		return c;
 	}
-	for (uint64_t k = i; k < i + n; k++)
-		c += ms->pages[k].kind != PG_FREE;
+	bool tags = ms->nr_tagged, bars = ms->nr_barred;
+	for (uint64_t k = i; k < i + n; k++) {
+		c.alloc += ms->pages[k].kind != PG_FREE;
+		c.tagged += tags && ms->pages[k].tag;
+		c.barred += bars && page_bars_zone_movable(&ms->pages[k]);
+	}
 	return c;
+}
+
+void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t refs)
+{
+	struct page_state *p = page_state_mut(m, pfn);
+	MHP_ASSERT(p && p->kind != PG_FREE);
+	page_set_owner(__pfn_to_section(m, pfn), p, tag, refs);
 }
 
 /*
@@ -115,15 +132,20 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 		return 0;
 	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
 	m->nr_page_writes += n;
-	uint64_t before = count_allocated(ms, i, n);
-	bool done = !ms->pages && (freeing ? run_cut(ms, i, n) : !before && run_join(ms, i, n, order, head, tail));
+	MHP_ASSERT(!head->tag && !tail->tag && !head->refs && !tail->refs && head->kind == tail->kind);
+	struct page_counts before = count_pages(ms, i, n);
+	bool done = !ms->pages && (freeing ? run_cut(ms, i, n) : !before.alloc && run_join(ms, i, n, order, head, tail));
 	if (!done) {
 		section_materialise(m, ms);
 		for (uint64_t k = 0; k < n; k++)
 			ms->pages[i + k] = k & mask ? *tail : *head;
 	}
-	ms->nr_alloc = ms->nr_alloc - (uint32_t)before + (uint32_t)(freeing ? 0 : n);
-	MHP_ASSERT(ms->nr_alloc <= m->pages_per_section);
+	uint64_t now = freeing ? 0 : n;
+	ms->nr_alloc = (uint32_t)(ms->nr_alloc - before.alloc + now);
+	ms->nr_tagged = (uint32_t)(ms->nr_tagged - before.tagged);
+	ms->nr_barred = (uint32_t)(ms->nr_barred - before.barred + (page_bars_zone_movable(head) ? now : 0));
+	MHP_ASSERT(ms->nr_alloc <= m->pages_per_section && ms->nr_tagged <= ms->nr_alloc &&
+		   ms->nr_barred <= ms->nr_alloc);
 	MHP_ASSERT(ms->pages || ms->nr_alloc == ms->run_hi - ms->run_lo);
 	if (!ms->nr_alloc) {
 		if (ms->pages)

@@ -180,12 +180,13 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 			break;
 		if (!done)
 			first = pfn;
+		struct mem_section *ms = __pfn_to_section(m, pfn);
+		struct page_state *p = page_state_mut(m, pfn);   /* a run is one block: one array */
 		for (uint64_t i = 0; i < got; i++, done++) {
-			struct page_state *p = page_state_mut(m, pfn + (i << order));
-			p->tag = first_tag + (uint32_t)done;
-			p->refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
-			if (tag_insert(&m->tags, p->tag, pfn + (i << order)))
+			uint32_t tag = first_tag + (uint32_t)done;
+			if (tag_insert(&m->tags, tag, pfn + (i << order)))
 				return mhp_err_set(err, -ENOMEM, "out of memory");
+			page_set_owner(ms, p + (i << order), tag, kinds[k].pinned ? PAGE_REF_PIN : 0);
 		}
 	}
 	struct mhp_trace_field f[] = { TF_S("kind", kind), TF_U("pages", done << order), TF_U("first_tag", first_tag),
@@ -245,8 +246,7 @@ int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, st
 				break;
 			if (!n)
 				pfn = q, order = p->order;
-			tag_delete(&m->tags, first_tag + (uint32_t)(i + n));
-			p->refs = 0;
+			tag_delete(&m->tags, first_tag + (uint32_t)(i + n));   /* the free clears the page's tag and pins */
 			n++;
 		}
 		if (n && order)
@@ -290,7 +290,7 @@ static int change_short_refs(struct mhp_machine *m, uint32_t first_tag, uint64_t
 			if (ret)
 				return ret;
 			if (apply)
-				p->refs = (uint8_t)(p->refs + delta);
+				set_page_owner(m, pfn, p->tag, (uint8_t)(p->refs + delta));
 		}
 	}
 	return 0;

@@ -25,6 +25,9 @@ struct mem_section {
 	int8_t zone;                /* zone of its pages while online, NO_ZONE otherwise */
 	uint8_t run_order;          /* the run's allocations are 2^run_order pages each */
 	uint32_t nr_alloc;          /* pages allocated (kind != PG_FREE) */
+	/* What the checks after a step read instead of the pages; the full check counts them again. */
+	uint32_t nr_tagged;         /* pages holding a workload tag */
+	uint32_t nr_barred;         /* pages ZONE_MOVABLE may not hold (page_bars_zone_movable) */
 	struct page_state *pages;   /* per page state, while the allocated pages are not one run (mm/page.c) */
 	/*
 	 * Without an array, pages [run_lo, run_hi) are one run of allocations:

@@ -56,4 +56,18 @@ static inline bool kind_is_kernel(enum page_kind kind)
 	return kind != PG_FREE && !kind_is_movable(kind);
 }
 
+/*
+ * A page ZONE_MOVABLE may not hold: an unmovable page of the allocator's
+ * (memblock's boot allocations, a block's own memmap and a driver's
+ * fake-offline pages are not), or a long-term pinned one. A short-term
+ * reference (vmsplice, O_DIRECT) may sit there.
+ */
+static inline bool page_bars_zone_movable(const struct page_state *p)
+{
+	enum page_kind k = (enum page_kind)p->kind;
+	bool unmovable = kind_is_kernel(k) && k != PG_VMEMMAP_ALTMAP && k != PG_PGTABLE_BOOT && k != PG_VMEMMAP_BOOT &&
+			 k != PG_OFFLINE;
+	return unmovable || page_longterm_pinned(p);
+}
+
 #endif

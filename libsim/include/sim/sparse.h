@@ -65,6 +65,19 @@ static inline const struct page_state *page_state_of(const struct mhp_machine *m
 
 /* The state of a page to write (its section's run becomes an array), or NULL as page_state_of(). */
 struct page_state *page_state_mut(struct mhp_machine *m, uint64_t pfn);
+/* Gives an allocated page its workload tag and references, keeping its section's counts. */
+void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t refs);
+
+/* set_page_owner() on p, a page of ms's array (page_state_mut()), for callers that set many. */
+static inline void page_set_owner(struct mem_section *ms, struct page_state *p, uint32_t tag, uint8_t refs)
+{
+	struct page_state now = *p;
+	now.tag = tag;
+	now.refs = refs;
+	ms->nr_tagged = ms->nr_tagged - (p->tag != 0) + (tag != 0);
+	ms->nr_barred = ms->nr_barred - page_bars_zone_movable(p) + page_bars_zone_movable(&now);
+	*p = now;
+}
 
 static inline enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
 {
