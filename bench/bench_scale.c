@@ -252,7 +252,7 @@ int main(int argc, char **argv)
 			ret = one_size(&o, size, block, "arm64", json, &first);
 	}
 	ret = ret > 0 ? 0 : ret;
-	static const char *const others[] = { "x86", "generic", "kernel" };
+	static const char *const others[] = { "x86-whatif", "generic", "kernel" };
 	for (size_t i = 0; o.strategies && !ret && i < 3; i++)
 		if (one_size(&o, 64 * GiB, false, others[i], json, &first) && i < 2)
 			ret = -1;   /* the kernel's needs a tree: optional */

@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o))
 		return 2;
 	static const unsigned granules[] = { 4, 16, 64 };
-	static const char *const strategies[] = { "arm64", "x86", "generic", "kernel" };
+	static const char *const strategies[] = { "arm64", "x86-whatif", "generic", "kernel" };
 	floor_cap = o.max_size / (4 * KiB) * 2;   /* the leaves, and more than every table above them */
 	floor_table = malloc(floor_cap * sizeof(*floor_table));
 	if (!floor_table)

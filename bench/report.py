@@ -14,7 +14,7 @@ import math
 import os
 import sys
 
-COLORS = {"arm64": "#d62728", "x86": "#1f77b4", "generic": "#2ca02c", "kernel": "#9467bd", "floor": "#555555",
+COLORS = {"arm64": "#d62728", "x86-whatif": "#1f77b4", "generic": "#2ca02c", "kernel": "#9467bd", "floor": "#555555",
           "page": "#d62728", "block": "#1f77b4", "kernel memmap+tables": "#555555"}
 
 

@@ -18,7 +18,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: mhpsim run [--json|--quiet|--observe|--narrate|--census] [--models DIR] [--teardown arm64|x86|generic|kernel] [--mutant NAME]\n"
+		"usage: mhpsim run [--json|--quiet|--observe|--narrate|--census] [--models DIR] [--teardown arm64|x86-whatif|generic|kernel] [--mutant NAME]\n"
 		"                  [--max-memory SIZE] [--pagewise] [--save SNAPSHOT] SCENARIO.yaml\n"
 		"       mhpsim run [--models DIR] [--teardown NAME] [--mutant NAME] [--max-memory SIZE] SCENARIO.yaml|DIR...\n"
 		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"

@@ -53,7 +53,7 @@ static const char *const online_values[] = {
 static const char *const kinds[] = {
 	"anon", "file", "kernel", "pgtable", "hugetlb", "pinned", "bogus",
 };
-static const char *const teardowns[] = { "arm64", "x86", "generic", "arm64" };
+static const char *const teardowns[] = { "arm64", "x86-whatif", "generic", "arm64" };
 
 struct param_write {
 	const char *name;

@@ -16,7 +16,7 @@ CORPUS = ROOT / "fuzz" / "corpus"
 
 # ---- fuzz_ops.c ---------------------------------------------------------------
 OP_ADD, OP_REMOVE, OP_BLOCK_WRITE, OP_AUTO_ONLINE, OP_PARAM, OP_ALLOC, OP_FREE, OP_FAIL_ALLOC = range(8)
-TEARDOWN = {"arm64": 0, "x86": 1, "generic": 2}
+TEARDOWN = {"arm64": 0, "x86-whatif": 1, "generic": 2}
 RESOURCE = {"System RAM": 0, "virtio_mem": 1, "kmem": 2, "bogus": 3}
 VALUES = ["online", "online_kernel", "online_movable", "offline", "1", "0"]
 KINDS = ["anon", "file", "kernel", "pgtable", "hugetlb", "pinned", "bogus"]
@@ -91,7 +91,7 @@ def ops_seeds():
         "add-remove-one": t("arm64") + add(hp_range(0, 1)) + block_write(16, "offline") + remove(hp_range(0, 1)),
         "add-all-offline-all": t("arm64") + add(hp_range(0, 8)) + b"".join(
             block_write(i, "offline") for i in range(16, 24)) + remove(hp_range(0, 8)),
-        "manual-online-movable": t("x86") + auto_online("offline") + add(hp_range(2, 3)) +
+        "manual-online-movable": t("x86-whatif") + auto_online("offline") + add(hp_range(2, 3)) +
             block_write(19, "online_movable") + block_write(18, "online_kernel") +
             block_write(20, "1", attr="online") + block_write(19, "0", attr="online"),
         "migrate-workload": t("arm64") + auto_online("online_movable") + add(hp_range(0, 2)) +
@@ -105,7 +105,7 @@ def ops_seeds():
             block_write(17, "offline") + block_write(16, "offline") + remove(hp_range(0, 2)),
         "fault-injection": t("arm64") + fail_alloc(3, 2) + add(hp_range(0, 1)) + fail_alloc(1, 4) +
             add(hp_range(4, 4)) + block_write(20, "offline") + remove(hp_range(4, 4)),
-        "auto-movable-policy": t("x86") + param("auto-movable") + param("ratio 0") + auto_online("online") +
+        "auto-movable-policy": t("x86-whatif") + param("auto-movable") + param("ratio 0") + auto_online("online") +
             add(hp_range(0, 4)) + alloc("pgtable", 1, 256) + param("contig-zones") + add(hp_range(4, 2)),
         "bad-ranges": t("arm64") + add(raw_range(0x80001000, 0x8000000)) + add(raw_range(0x80000000, 0)) +
             add(huge_range(0xffffffffffff0000, 0x20000)) + remove(raw_range(0x40000000, 0x40000000)) +

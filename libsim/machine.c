@@ -345,6 +345,12 @@ int mhp_teardown_error(struct mhp_err *err, int ret, const char *name)
 				   "(cmake -DMHPSIM_KERNEL_TREE=DIR)", name);
 	const char *names[ARCH_MAX_TEARDOWNS];
 	unsigned n = arch_teardown_names(arch_default(), names, ARCH_MAX_TEARDOWNS);
+	for (unsigned i = 0; i < n; i++) {
+		const char *old = arch_default()->teardown_formerly(i);
+		if (old && strcmp(old, name) == 0)
+			return mhp_err_set(err, ret, "teardown strategy '%s' was renamed '%s' (docs/teardown.md says why)",
+					   name, names[i]);
+	}
 	char choices[256];
 	struct strbuf sb;
 	sb_init(&sb, choices, sizeof(choices));

@@ -15,7 +15,7 @@ manifest() {
   # The fuzzer's speed line is wall-clock time, the one thing meant to vary.
   line() { printf '%s %s %s\n' "$1" "$(grep -Ev '^[0-9]+ steps in [0-9.]+ s' <<<"$2" | sha256sum | cut -c1-16)" "$(grep -o 'state-hash: [0-9a-f]*' <<<"$2" | tail -n1 | cut -d' ' -f2)"; }
   for f in scenarios/*.yaml scenarios/teaching/*.yaml; do
-    for t in arm64 x86 generic kernel; do
+    for t in arm64 x86-whatif generic kernel; do
       out=$("$sim" run --json --teardown "$t" "$f" 2>&1 || true)
       line "run:$t:$f" "$out"
     done
@@ -43,7 +43,7 @@ manifest() {
     line "cat:$m" "$out"
   done
   for m in qemu-virt-arm64-4k qemu-virt-arm64-16k qemu-virt-arm64-64k; do
-    for t in arm64 x86 generic kernel; do
+    for t in arm64 x86-whatif generic kernel; do
       out=$("$sim" fuzz --seed 7 --steps 3000 --model "$m" --strategy "$t" --out /tmp 2>&1 || true)
       line "fuzz:$m:$t" "$out"
     done

@@ -16,7 +16,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print
 
 # A short fuzz run per granule and strategy, fixed seeds: a violation fails the run.
 for model in qemu-virt-arm64-4k qemu-virt-arm64-16k qemu-virt-arm64-64k; do
-  for strategy in arm64 x86 generic kernel; do
+  for strategy in arm64 x86-whatif generic kernel; do
     build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --strategy "$strategy" --out build
   done
   # The model against the tree's own code, step by step: any difference fails the run.

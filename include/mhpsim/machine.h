@@ -65,8 +65,8 @@ MHP_EXPORT const char *mhp_machine_host_refused(const struct mhp_machine *m);
 
 /*
  * How hot-remove tears down kernel page tables: "arm64" (the model of Linux
- * 6.12, the default), "x86" (tables freed as they empty, one flush at the
- * end), "generic" (one gathered free pass after a single flush), or "kernel"
+ * 6.12, the default), "x86-whatif" (a what-if, not 6.12's x86: tables freed
+ * as they empty, one flush at the end), "generic" (one gathered free pass after a single flush), or "kernel"
  * (arch/arm64/mm/mmu.c of the kernel tree the library was built with:
  * -ENOTSUP when it was built without one). -EINVAL otherwise.
  */

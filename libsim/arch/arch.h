@@ -39,6 +39,8 @@ struct arch_ops {
 	/* Its teardown strategies, in registry order (a snapshot saves the index): NULL past the last. */
 	const char *(*teardown_name)(unsigned i);
 	bool (*teardown_built)(unsigned i);
+	/* The name strategy i had before a rename (NULL: none): an error can say what it is called now. */
+	const char *(*teardown_formerly)(unsigned i);
 	/* free_initmem(): the kernel image's init sections back to the buddy at the end of boot. */
 	void (*free_initmem)(struct mhp_machine *m);
 	/* A memory notifier the arch registers at boot (arm64: boot memory stays), or NULL. */

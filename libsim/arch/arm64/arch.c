@@ -21,6 +21,7 @@ const struct arch_ops arch_arm64 = {
 	.touch = arm64_touch,
 	.teardown_name = arm64_teardown_name,
 	.teardown_built = arm64_teardown_built,
+	.teardown_formerly = arm64_teardown_formerly,
 	.early_param = arm64_early_param,
 	.free_initmem = arm64_free_initmem,
 	.bootmem_notifier = prevent_bootmem_remove_notifier,

@@ -27,5 +27,6 @@ void ptdump_show(const struct mhp_machine *m, struct strbuf *sb);
 int arm64_touch(struct mhp_machine *m, int kind, uint64_t addr);
 const char *arm64_teardown_name(unsigned i);
 bool arm64_teardown_built(unsigned i);
+const char *arm64_teardown_formerly(unsigned i);
 
 #endif

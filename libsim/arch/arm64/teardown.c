@@ -12,7 +12,7 @@
 /* Append only: a snapshot stores the index. */
 const struct teardown_strategy *const teardown_strategies[] = {
 	&teardown_arm64,
-	&teardown_x86,
+	&teardown_x86_whatif,
 	&teardown_generic,
 	&teardown_kernel,
 };
@@ -40,6 +40,11 @@ bool teardown_strategy_built(const struct teardown_strategy *s)
 const char *arm64_teardown_name(unsigned i)
 {
 	return i < nr_teardown_strategies ? teardown_strategies[i]->name : NULL;
+}
+
+const char *arm64_teardown_formerly(unsigned i)
+{
+	return i < nr_teardown_strategies ? teardown_strategies[i]->formerly : NULL;
 }
 
 bool arm64_teardown_built(unsigned i)

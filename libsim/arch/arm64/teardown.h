@@ -40,6 +40,7 @@ struct teardown_strategy {
 	void (*free_table)(struct mhp_machine *m, struct teardown *td, struct pt_table *t, uint64_t addr);
 	bool ignores_alignment;     /* frees any empty table: no pgtable_range_aligned() rule */
 	bool quiet_bootmem;         /* frees a boot (reserved) table page without a WARN */
+	const char *formerly;       /* the name it had before a rename, for the error that refuses it */
 };
 
 /* The registry (teardown.c), in the order their numbers are saved in snapshots. */
@@ -58,6 +59,6 @@ void free_empty_tables(struct mhp_machine *m, uint64_t addr, uint64_t end, struc
 void teardown_gather_flush(struct mhp_machine *m, struct teardown *td);
 void teardown_table_flush(struct mhp_machine *m, uint64_t addr);
 
-extern const struct teardown_strategy teardown_arm64, teardown_x86, teardown_generic, teardown_kernel;
+extern const struct teardown_strategy teardown_arm64, teardown_x86_whatif, teardown_generic, teardown_kernel;
 
 #endif
