@@ -277,7 +277,8 @@ static int add_section_counts(const struct mhp_machine *m, uint64_t nr, const st
 /*
  * A section counts its tagged pages and those ZONE_MOVABLE may not hold, so
  * that the check after a step need not read its pages; the full check holds
- * the counts to the pages, and a count gone wrong is named.
+ * the counts to the pages, and a count gone wrong is named; it holds the tag
+ * records to the pages by a digest, and names the page whose record is wrong.
  */
 static void test_section_counts_follow_the_pages(void **state)
 {
@@ -303,6 +304,14 @@ static void test_section_counts_follow_the_pages(void **state)
 	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
 	assert_non_null(strstr(err.msg, "ZONE-MOVABLE: section"));
 	ms->nr_barred--;
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	/* A record that points at another page: the digests differ, and the page is named. */
+	tag_moved(m, 1, pfn + 1);
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	char want[96];
+	snprintf(want, sizeof(want), "DATA-LOST: pfn %#llx holds tag 1, which should be elsewhere", (unsigned long long)pfn);
+	assert_non_null(strstr(err.msg, want));
+	tag_moved(m, 1, pfn);
 	assert_int_equal(mhp_check_all(m, &err), 0);
 	mhp_machine_free(m);
 }

@@ -244,8 +244,11 @@ struct page_walk {
 	uint64_t tagged;
 	uint64_t lo, hi;          /* pfns to look at */
 	bool full;
+	bool locate;              /* look each tag up, to name the page the digests disagree on */
+	uint64_t digest;          /* of the (tag, pfn) pairs the pages hold */
 	int ret;
 };
+
 
 /* The full walk holds a section's counts (mm/page.c) to its pages: the check after a step trusts them. */
 static int section_counts_agree(uint64_t nr, const struct mem_section *ms, uint64_t tagged, uint64_t barred,
@@ -277,11 +280,14 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 		last = first < last ? first + 1 : first;
 	}
 	uint64_t tagged = 0, barred = ms->pages || !page_bars_zone_movable(&ms->run_head) ? 0 : ms->nr_alloc;
+	uint64_t base_pfn = section_nr_to_pfn(m, nr);
+	bool online = online_section(ms), movable = ms->zone == ZONE_MOVABLE, digest = w->full && !w->locate;
 	for (uint64_t i = first; ms->nr_alloc && i < last; i++) {
 		const struct page_state *p = section_page(ms, i);
-		uint64_t pfn = section_nr_to_pfn(m, nr) + i;
-		barred += ms->pages && page_bars_zone_movable(p);
-		if (ms->zone == ZONE_MOVABLE && page_bars_zone_movable(p))
+		uint64_t pfn = base_pfn + i;
+		bool bars = page_bars_zone_movable(p);
+		barred += ms->pages && bars;
+		if (movable && bars)
 			return w->ret = FAIL(w->err, "ZONE-MOVABLE", "pfn %#llx in ZONE_MOVABLE holds %s",
 					     (unsigned long long)pfn,
 					     page_longterm_pinned(p) ? "a long-term pinned page" : "an unmovable page");
@@ -289,10 +295,12 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 			continue;
 		uint64_t where;
 		/* The range check stops at "online"; where the record points is checked in the full walk. */
-		if (!online_section(ms) || (w->full && (!tag_lookup(m, p->tag, &where) || where != pfn)))
+		if (digest)
+			w->digest += tag_record_mix(p->tag, pfn);
+		if (!online || (w->locate && (!tag_lookup(m, p->tag, &where) || where != pfn)))
 			return w->ret = FAIL(w->err, "DATA-LOST", "pfn %#llx holds tag %u, which should be %s",
 					     (unsigned long long)pfn, p->tag,
-					     !online_section(ms) ? "on an online page" : "elsewhere (a copy)");
+					     !online ? "on an online page" : "elsewhere (a copy)");
 		w->tagged++;
 		tagged++;
 	}
@@ -304,6 +312,23 @@ static int tags_counted_cb(const struct mhp_machine *m, uint64_t nr, const struc
 	(void)m, (void)nr;
 	*(uint64_t *)arg += ms->nr_tagged;
 	return 0;
+}
+
+/*
+ * Every tag's record points at the page that holds it: the pages' (tag, pfn)
+ * pairs add up to the digest the records keep (workload.c), with as many
+ * pages as records (checked before). Only when they do not are the pages'
+ * tags looked up one by one, to name the page whose record is wrong.
+ */
+static int check_tag_records(const struct mhp_machine *m, struct page_walk *w)
+{
+	if (m->tags.digest == w->digest)
+		return 0;
+	w->locate = true;
+	for_each_present_section(m, 0, UINT64_MAX, pages_cb, w);
+	/* Equal counts and every page's record right make the two sets equal: the walk names one. */
+	MHP_ASSERT(w->ret);
+	return w->ret;
 }
 
 /* Pages in ZONE_MOVABLE can move; every live tag is on exactly one online page (sections s0..s1). */
@@ -319,5 +344,7 @@ int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, uint64_t 
 	if (!w.ret && tagged != m->tags.count)
 		w.ret = FAIL(err, "DATA-LOST", "%llu tags are live but %llu pages carry one",
 			     (unsigned long long)m->tags.count, (unsigned long long)tagged);
+	if (!w.ret && w.full)
+		w.ret = check_tag_records(m, &w);
 	return w.ret;
 }

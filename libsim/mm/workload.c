@@ -75,6 +75,7 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 	*slot = pfn + 1;
 	(*leafp)->count++;
 	t->count++;
+	t->digest += tag_record_mix(tag, pfn);
 	return 0;
 }
 
@@ -83,6 +84,7 @@ void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
 {
 	uint64_t *slot = tag_slot(&m->tags, tag);
 	MHP_ASSERT(slot && *slot);
+	m->tags.digest += tag_record_mix(tag, pfn) - tag_record_mix(tag, *slot - 1);
 	*slot = pfn + 1;
 }
 
@@ -92,6 +94,7 @@ static void tag_delete(struct tag_map *t, uint32_t tag)
 	struct tag_mid *mid = t->top[tag_top(tag)];
 	struct tag_leaf *leaf = mid->leaf[tag_mid(tag)];
 	MHP_ASSERT(leaf->pfn1[tag_idx(tag)]);
+	t->digest -= tag_record_mix(tag, leaf->pfn1[tag_idx(tag)] - 1);
 	leaf->pfn1[tag_idx(tag)] = 0;
 	t->count--;
 	if (--leaf->count)

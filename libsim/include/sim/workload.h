@@ -25,7 +25,24 @@ struct tag_mid {
 struct tag_map {
 	struct tag_mid **top;                 /* 1 << TAG_TOP_BITS entries, allocated on first use */
 	uint64_t count;
+	uint64_t digest;                      /* sum of tag_record_mix() over the records: what the full check
+						 holds the pages' tags to */
 };
+
+/* A tag and the page holding it, mixed (splitmix64's finaliser) so that sums over two sets differ when they do. */
+static inline uint64_t tag_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static inline uint64_t tag_record_mix(uint32_t tag, uint64_t pfn)
+{
+	return tag_mix64(pfn << 32 ^ pfn >> 32 ^ tag);   /* pfn's high bits rotated in, so no pair is dropped */
+}
 
 struct mhp_machine;
 void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn);
