@@ -259,7 +259,7 @@ static void test_after_tables_shrink(void **state)
 	uint64_t peak_cap = a->pt.cap;
 	assert_int_equal(mhp_remove_memory(a, HOT, 8 * BLOCK, &err), 0);
 	assert_int_equal(a->pt.count, boot_tables);
-	assert_true(a->pt.cap < peak_cap || peak_cap == 1024);   /* the store shrank with its tables */
+	assert_true(peak_cap > 2048 && a->pt.cap < peak_cap);   /* the store grew with the add, and shrank with its tables */
 	assert_true(a->pt.cap <= 4 * a->pt.count + 1024);
 	round_trip(a);
 }
