@@ -47,7 +47,7 @@ static void assert_replays(const struct mhp_fuzz_result *res)
 		fail_msg("%s does not replay to %s: %s", res->scenario_path, res->invariant, err.msg);
 }
 
-/* Every mutant is found within the budget, shrunk, and the file replays (the mutant gauntlet). */
+/* Every mutant is found within the budget by the invariant it lists, shrunk, and the file replays (the gauntlet). */
 static void test_mutant_gauntlet(void **state)
 {
 	(void)state;
@@ -59,6 +59,9 @@ static void test_mutant_gauntlet(void **state)
 		fuzz(model_for(name), name, NULL, 1, GAUNTLET_STEPS, &res);
 		if (!res.violation)
 			fail_msg("mutant %s survived %d steps", name, GAUNTLET_STEPS);
+		/* Caught by the invariant the mutant breaks, not merely by some invariant. */
+		if (strcmp(res.invariant, mhp_mutant_get(i)->caught_by) != 0)
+			fail_msg("mutant %s was caught by %s, not by %s", name, res.invariant, mhp_mutant_get(i)->caught_by);
 		assert_true(res.shrunk_steps <= res.found_at);
 		assert_replays(&res);
 		printf("  %-28s found at step %-5llu %-14s shrunk to %u steps\n", name, (unsigned long long)res.found_at,
