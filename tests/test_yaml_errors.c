@@ -119,12 +119,44 @@ static void test_missing_file_is_reported(void **state)
 	assert_string_equal(err.msg, "tests/bad/does-not-exist.yaml: error: cannot open: No such file or directory");
 }
 
+/*
+ * Input past the 1 MiB cap is refused, file or buffer alike, with the
+ * line:column where the cap falls, as every other input error has one.
+ */
+static void test_oversized_input_is_refused_with_its_position(void **state)
+{
+	(void)state;
+	size_t len = (1u << 20) + 10;
+	char *big = malloc(len);
+	assert_non_null(big);
+	for (size_t i = 0; i < len; i++)   /* lines of 100 bytes: the cap falls on line 10486, column 77 */
+		big[i] = i % 100 == 99 ? '\n' : '#';
+	const char *path = MHPSIM_BINARY_DIR "/oversized.yaml";
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(big, 1, len, f), len);
+	fclose(f);
+	struct mhp_scenario *sc = NULL;
+	struct mhp_err err = { 0 };
+	char want[256];
+	snprintf(want, sizeof(want), "%s:10486:77: error: input larger than 1048576 bytes: it would end before this point",
+		 path);
+	assert_int_equal(mhp_scenario_load(path, "models", &sc, &err), -EFBIG);
+	assert_string_equal(err.msg, want);
+	assert_int_equal(mhp_scenario_load_buffer(big, len, "big.yaml", "models", &sc, &err), -EFBIG);
+	assert_string_equal(err.msg, "big.yaml:10486:77: error: input larger than 1048576 bytes: it would end before "
+				     "this point");
+	remove(path);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_scenarios_give_exact_errors),
 		cmocka_unit_test(test_bad_models_give_exact_errors),
 		cmocka_unit_test(test_missing_file_is_reported),
+		cmocka_unit_test(test_oversized_input_is_refused_with_its_position),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -258,6 +258,19 @@ static int load_node(struct loader *ld, yaml_event_t *ev, unsigned depth, struct
 	}
 }
 
+/* Refuses input past the cap, naming where the first byte past it is, as every other input error does. */
+static int too_large(const char *name, const unsigned char *data, struct mhp_err *err)
+{
+	size_t line = 1, col = 1;
+	for (size_t i = 0; i < YAML_MAX_FILE_BYTES; i++) {
+		col++;
+		if (data[i] == '\n')
+			line++, col = 1;
+	}
+	return mhp_err_set(err, -EFBIG, "%s:%zu:%zu: error: input larger than %u bytes: it would end before this point",
+			   name, line, col, YAML_MAX_FILE_BYTES);
+}
+
 /* Reads the whole file, refusing anything larger than the cap. */
 static int read_file(const char *path, unsigned char **data, size_t *len, struct mhp_err *err)
 {
@@ -277,9 +290,9 @@ static int read_file(const char *path, unsigned char **data, size_t *len, struct
 		return mhp_err_set(err, -EIO, "%s: error: read failed", path);
 	}
 	if (n > YAML_MAX_FILE_BYTES) {
+		int ret = too_large(path, buf, err);
 		free(buf);
-		return mhp_err_set(err, -EFBIG, "%s: error: file larger than %u bytes", path,
-				   YAML_MAX_FILE_BYTES);
+		return ret;
 	}
 	*data = buf;
 	*len = n;
@@ -335,11 +348,10 @@ int ydoc_load_buffer(const void *buf, size_t len, const char *name, struct ydoc 
 	memset(doc, 0, sizeof(*doc));
 	snprintf(doc->file, sizeof(doc->file), "%s", name ? name : "<buffer>");
 	/* The same cap as for files, so a buffer cannot make the parser work harder. */
-	if (len > YAML_MAX_FILE_BYTES)
-		return mhp_err_set(err, -EFBIG, "%s: error: input larger than %u bytes", doc->file,
-				   YAML_MAX_FILE_BYTES);
 	if (!buf && len)
 		return mhp_err_set(err, -EINVAL, "%s: error: no input", doc->file);
+	if (len > YAML_MAX_FILE_BYTES)
+		return too_large(doc->file, buf, err);
 	/* libyaml insists on a non-NULL input even when it is empty. */
 	static const unsigned char empty[1];
 	struct loader ld = { .doc = doc, .err = err, .data = buf ? buf : empty, .len = len };
