@@ -258,7 +258,7 @@ static int run_step(const struct fuzz_run *r, struct mhp_machine *m, struct mhp_
 	if (diff_digest_equal(&x, &y))
 		return 0;
 	char why[512];
-	const char *a = r->opt->teardown ? r->opt->teardown : "arm64";
+	const char *a = mhp_machine_teardown(m);   /* a loaded snapshot's own strategy, unless --strategy set one */
 	diff_explain(m, twin, a, r->opt->differential, &x, &y, why, sizeof(why));
 	return mhp_err_set(err, -EUCLEAN, "DIFFERENTIAL: %s and %s disagree: %s", a, r->opt->differential, why);
 }
@@ -676,7 +676,7 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		return err->code;
 	}
 	mhp_machine_free(twin);
-	const char *diff = r->opt->differential;
+	const char *diff = r->opt->differential, *strategy = mhp_machine_teardown(m);
 	fprintf(f, "# Found by mhpsim fuzz --seed %llu%s%s%s%s%s%s, shrunk to %llu steps.\n", (unsigned long long)r->seed,
 		r->opt->mutant ? " --mutant " : "", r->opt->mutant ? r->opt->mutant : "",
 		r->opt->teardown ? " --strategy " : "", r->opt->teardown ? r->opt->teardown : "",
@@ -685,7 +685,7 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 		fprintf(f, "# Replay: mhpsim run --json %s; mhpsim run --json --pagewise %s  (they differ)\n", path, path);
 	else if (diff && strcmp(invariant, "DIFFERENTIAL") == 0)
 		fprintf(f, "# Replay: mhpsim diff%s%s %s %s %s  (they disagree)\n", r->opt->mutant ? " --mutant " : "",
-			r->opt->mutant ? r->opt->mutant : "", path, r->opt->teardown ? r->opt->teardown : "arm64", diff);
+			r->opt->mutant ? r->opt->mutant : "", path, strategy, diff);
 	else
 		fprintf(f, "# Replay: mhpsim run %s  (breaks %s)\n", path, invariant);
 	fprintf(f, "scenario: fuzz-seed-%llu\n", (unsigned long long)r->seed);
@@ -698,7 +698,7 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 	if (!r->snap)   /* as the fuzzer booted (a snapshot keeps its own setting) */
 		fprintf(f, "kernel_allocations: false\n");
 	if (r->opt->teardown || !r->snap)
-		fprintf(f, "teardown: %s\n", r->opt->teardown ? r->opt->teardown : "arm64");
+		fprintf(f, "teardown: %s\n", strategy);
 	/* Differential: the mutant breaks one side only, given to mhpsim diff; against pagewise, both. */
 	if (r->opt->mutant && (!diff || pagewise_twin(r)))
 		fprintf(f, "mutant: %s\n", r->opt->mutant);

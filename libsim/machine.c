@@ -325,6 +325,11 @@ int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)
 	return 0;
 }
 
+const char *mhp_machine_teardown(const struct mhp_machine *m)
+{
+	return m->arch->teardown_name((unsigned)m->teardown);
+}
+
 /* The strategies of the default architecture: these calls have no machine to ask. */
 const char *mhp_teardown_strategy_name(unsigned i)
 {

@@ -142,6 +142,30 @@ static void fuzz_opt(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result 
 		fail_msg("fuzz: %s", err.msg);
 }
 
+/*
+ * A differential run from a snapshot compares the snapshot's own strategy:
+ * its finding and the replay line it writes name that strategy, not arm64
+ * (they once said "arm64 and ... disagree", and the replay then agreed).
+ */
+static void test_loaded_differential_names_the_snapshot_strategy(void **state)
+{
+	(void)state;
+	const char *snap = MHPSIM_BINARY_DIR "/fuzz-whatif.snapshot";
+	struct mhp_fuzz_options opt = { .seed = 5, .steps = 300, .teardown = "x86-whatif", .save_snapshot = snap,
+					.out_dir = MHPSIM_BINARY_DIR };
+	struct mhp_fuzz_result res;
+	fuzz_opt(&opt, &res);
+	struct mhp_fuzz_options next = { .steps = 2000, .load_snapshot = snap, .differential = "generic",
+					 .out_dir = MHPSIM_BINARY_DIR };
+	fuzz_opt(&next, &res);
+	assert_true(res.violation);
+	assert_non_null(strstr(res.message, "DIFFERENTIAL: x86-whatif and generic disagree"));
+	char *text = slurp(res.scenario_path);
+	assert_non_null(strstr(text, " x86-whatif generic  (they disagree)\n"));
+	free(text);
+	remove(snap);
+}
+
 /* Run 1500 steps, or 600, save, load and run 900: the same machine, the same trace. */
 static void test_snapshot_continues_the_run(void **state)
 {
@@ -241,6 +265,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mutant_gauntlet),
 		cmocka_unit_test(test_lost_tag_caught_at_its_step),
+		cmocka_unit_test(test_loaded_differential_names_the_snapshot_strategy),
 		cmocka_unit_test(test_shrinking_is_deterministic),
 		cmocka_unit_test(test_real_strategies_survive),
 		cmocka_unit_test(test_snapshot_continues_the_run),
