@@ -54,7 +54,8 @@ struct fuzz_run {
 	struct mhp_machine *m2;    /* --differential: the same steps with the other strategy, or NULL */
 	uint64_t seed;             /* names the run: given, or from the snapshot it started from */
 	uint64_t rng;
-	uint32_t next_tag;
+	uint32_t next_tag;         /* the next allocation's first tag */
+	uint32_t top_tag;          /* above every tag handed out: next_tag wraps to 1, this stays */
 	uint64_t live_tags;        /* tags below next_tag that may be live */
 	uint64_t base;             /* steps run before the snapshot this run started from */
 	const uint8_t *snap;       /* that snapshot, or NULL: every machine of the run starts from it */
@@ -65,8 +66,16 @@ struct fuzz_run {
 #define FUZZ_STATE_MAGIC 0x31325a5a5546504dull   /* "MPFUZZ21" */
 struct fuzz_state {
 	uint64_t magic, seed, rng, live_tags, base;
-	uint32_t next_tag, pad;
+	uint32_t next_tag, top_tag;   /* top_tag 0 in a snapshot from before it was kept: next_tag stands for it */
 };
+
+/* Tags are 32-bit; an allocation's tags end below this, and past it they are handed out from 1 again. */
+#define FUZZ_TAG_LIMIT (UINT32_MAX - (1u << 20))
+
+static uint32_t tag_limit(const struct fuzz_run *r)
+{
+	return r->opt->tag_limit ? r->opt->tag_limit : FUZZ_TAG_LIMIT;
+}
 
 uint64_t mhp_fuzz_teardowns(const struct mhp_fuzz_result *res)
 {
@@ -448,8 +457,12 @@ static void generate_alloc(struct fuzz_run *r, struct fuzz_op *op)
 	op->n = 1 + (uint32_t)(below(&r->rng, 8) ? below(&r->rng, 64) : below(&r->rng, pages_per_block(r->m)));
 	if (op->arg == 4)
 		op->n = 1 + (uint32_t)below(&r->rng, 4);
+	/* A tag still live where they start again ends that allocation early (-EEXIST), as the step says. */
+	if (r->next_tag >= tag_limit(r) || op->n > tag_limit(r) - r->next_tag)
+		r->next_tag = 1;
 	op->a = r->next_tag;
 	r->next_tag += op->n;
+	r->top_tag = r->next_tag > r->top_tag ? r->next_tag : r->top_tag;
 }
 
 /*
@@ -460,7 +473,8 @@ static void generate_alloc(struct fuzz_run *r, struct fuzz_op *op)
 static void generate_free(struct fuzz_run *r, struct fuzz_op *op)
 {
 	uint64_t per = pages_per_block(r->m);
-	uint32_t from = 1 + (uint32_t)below(&r->rng, r->next_tag > 1 ? r->next_tag - 1 : 1), live;
+	uint32_t top = r->top_tag > r->next_tag ? r->top_tag : r->next_tag;   /* over every tag handed out */
+	uint32_t from = 1 + (uint32_t)below(&r->rng, top > 1 ? top - 1 : 1), live;
 	op->op = F_FREE;
 	if (below(&r->rng, 2) && tag_in_block(r, &live)) {
 		op->a = live;
@@ -739,8 +753,6 @@ static uint64_t fuzz_loop(struct fuzz_run *r, struct fuzz_op *ops, uint64_t limi
 {
 	uint64_t i = 0, found = 0;
 	for (; i < limit && !found; i++) {
-		if (r->next_tag > UINT32_MAX - (1u << 20))
-			break;   /* tags are 32-bit: a run this long stops here */
 		ops[i] = generate(r);
 		int ret;
 		if (run_step(r, r->m, r->m2, &ops[i], r->base + i + 1, &ret, verr))
@@ -795,6 +807,7 @@ static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, str
 	r->seed = st.seed;
 	r->rng = st.rng;
 	r->next_tag = st.next_tag;
+	r->top_tag = st.top_tag;
 	r->live_tags = st.live_tags;
 	r->base = st.base;
 	return 0;
@@ -812,7 +825,8 @@ static void end_run(struct fuzz_run *r)
 static int save_run(const struct fuzz_run *r, uint64_t steps_done, struct mhp_err *err)
 {
 	struct fuzz_state st = { .magic = FUZZ_STATE_MAGIC, .seed = r->seed, .rng = r->rng,
-				 .live_tags = r->live_tags, .base = r->base + steps_done, .next_tag = r->next_tag };
+				 .live_tags = r->live_tags, .base = r->base + steps_done, .next_tag = r->next_tag,
+				 .top_tag = r->top_tag };
 	uint8_t *buf = NULL;
 	size_t len;
 	int ret = inspect_snapshot_encode(r->m, &st, sizeof(st), &buf, &len, err);

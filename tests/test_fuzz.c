@@ -142,6 +142,23 @@ static void fuzz_opt(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result 
 		fail_msg("fuzz: %s", err.msg);
 }
 
+/* Tags are handed out from 1 again past the limit, and the run goes on (it used to stop there). */
+static void test_tags_wrap_and_the_run_goes_on(void **state)
+{
+	(void)state;
+	struct mhp_fuzz_options opt = { .seed = 3, .steps = 3000, .tag_limit = 300000, .out_dir = MHPSIM_BINARY_DIR };
+	struct mhp_fuzz_result wrapped, whole;
+	fuzz_opt(&opt, &wrapped);
+	assert_false(wrapped.violation);
+	assert_int_equal(wrapped.steps_run, 3000);
+	opt.tag_limit = 0;
+	fuzz_opt(&opt, &whole);
+	assert_int_not_equal(wrapped.state_hash, whole.state_hash);   /* the seed reaches the limit: tags wrapped */
+	/* Most allocations still find their tags free, where old ones have gone. */
+	assert_string_equal(mhp_fuzz_op_name(4), "alloc");
+	assert_true(wrapped.ops_ok[4] * 2 > wrapped.ops_tried[4]);
+}
+
 /*
  * A differential run from a snapshot compares the snapshot's own strategy:
  * its finding and the replay line it writes name that strategy, not arm64
@@ -265,6 +282,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mutant_gauntlet),
 		cmocka_unit_test(test_lost_tag_caught_at_its_step),
+		cmocka_unit_test(test_tags_wrap_and_the_run_goes_on),
 		cmocka_unit_test(test_loaded_differential_names_the_snapshot_strategy),
 		cmocka_unit_test(test_shrinking_is_deterministic),
 		cmocka_unit_test(test_real_strategies_survive),

@@ -36,6 +36,8 @@ struct mhp_fuzz_options {
 	 */
 	const char *differential;
 	unsigned full_check_every;  /* 0: 1000 */
+	/* Workload tags stay below this, then start from 1 again; 0: 2^32 - 2^20 (a small one lets tests reach it). */
+	uint32_t tag_limit;
 	bool pagewise;              /* the reference path on every machine: page by page (mhp_machine_set_pagewise) */
 	/*
 	 * Memory comes and goes through the model's virtio-mem device only: adds
