@@ -390,6 +390,30 @@ static bool resource_hot_added(const struct fuzz_run *r, const struct inspect_re
 	return false;
 }
 
+/*
+ * Whether more than an eighth of the hot-plug space is held by resources
+ * with no memory left in them: what removes over two resources leave
+ * (6.12's release_mem_region_adjustable() releases a single holder only), a
+ * range no add can have again. Past that, removes keep to one resource, so
+ * a long run goes on adding and removing (docs/fuzzing.md).
+ */
+static bool much_space_leaked(const struct fuzz_run *r)
+{
+	struct inspect_model mo;
+	struct inspect_range h;
+	struct inspect_resource res;
+	struct inspect_memory_block b;
+	inspect_model(r->model, &mo);
+	uint64_t space = 0, held = 0, present = 0;
+	for (unsigned i = 0; i < mo.nr_hotplug && inspect_model_range(r->model, INSPECT_HOTPLUG, i, &h); i++)
+		space += h.size;
+	for (unsigned i = 0; inspect_resource(r->m, i, &res); i++)
+		held += resource_hot_added(r, &res) ? res.end + 1 - res.start : 0;
+	for (unsigned i = 0; inspect_memory_block(r->m, i, &b); i++)
+		present += b.early ? 0 : mo.block_size;
+	return held > present && (held - present) * 8 > space;
+}
+
 /* The blocks of [start, end] that are online: how many, and the id of the k-th (k below that count). */
 static uint64_t online_blocks(const struct fuzz_run *r, const struct inspect_resource *res, uint64_t k, uint64_t *id)
 {
@@ -540,7 +564,7 @@ static struct fuzz_op generate(struct fuzz_run *r)
 			/* Mostly a range a driver added, whole: what drivers remove, and what lets it be added again. */
 			op.a = res.start;
 			op.n = (uint32_t)((res.end + 1 - res.start) / bs);
-		} else if (below(&r->rng, 16)) {
+		} else if (below(&r->rng, 16) || much_space_leaked(r)) {
 			/*
 			 * Else keep inside one resource. A range over two is refused nothing but
 			 * keeps both resources (6.12 releases only a single holder), and the
