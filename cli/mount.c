@@ -178,9 +178,54 @@ static int fs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
 	return ret ? ret : s.type != MHP_SYSFS_FILE ? -EISDIR : (s.mode & 0222) ? 0 : -EACCES;
 }
 
+/*
+ * What sysfs answers to making or removing names (6.12): the VFS refuses a
+ * create where the directory has no create operation with EACCES
+ * (fs/namei.c: vfs_create, lookup_open), and mknod, unlink, symlink and link
+ * with EPERM; kernfs's own mkdir, rmdir and rename give EPERM without
+ * syscall operations, which sysfs has none of (fs/kernfs/dir.c).
+ */
+static int fs_create(const char *path, mode_t mode, struct fuse_file_info *fi)
+{
+	(void)path, (void)mode, (void)fi;
+	return -EACCES;
+}
+
+static int fs_mknod(const char *path, mode_t mode, dev_t dev)
+{
+	(void)path, (void)mode, (void)dev;
+	return -EPERM;
+}
+
+static int fs_mkdir(const char *path, mode_t mode)
+{
+	(void)path, (void)mode;
+	return -EPERM;
+}
+
+static int fs_remove(const char *path)
+{
+	(void)path;
+	return -EPERM;
+}
+
+static int fs_link(const char *from, const char *to)
+{
+	(void)from, (void)to;
+	return -EPERM;
+}
+
+static int fs_rename(const char *from, const char *to, unsigned int flags)
+{
+	(void)from, (void)to;
+	return flags ? -EINVAL : -EPERM;
+}
+
 static const struct fuse_operations ops = {
 	.getattr = fs_getattr, .readlink = fs_readlink, .readdir = fs_readdir, .open = fs_open,
 	.read = fs_read, .write = fs_write, .truncate = fs_truncate,
+	.create = fs_create, .mknod = fs_mknod, .mkdir = fs_mkdir, .unlink = fs_remove, .rmdir = fs_remove,
+	.symlink = fs_link, .link = fs_link, .rename = fs_rename,
 };
 
 /* Mounts and serves until unmounted or signalled (SIGTERM, SIGINT, SIGHUP: an orderly end, 0). */

@@ -55,6 +55,18 @@ err=$( { echo bogus > "$mem/memory16/state"; } 2>&1 || true)
 [[ "$err" == *"Invalid argument"* ]] || fail "a bad state write: '$err'"
 err=$( { echo 1 > "$mem/memory16/valid_zones"; } 2>&1 || true)
 [[ "$err" == *"Permission denied"* ]] || fail "a write to a 0444 file: '$err'"
+# Names are sysfs's to make and remove: a create is EACCES, the rest EPERM (fs/namei.c, fs/kernfs/dir.c).
+expect_err() { local want=$1; shift; err=$("$@" 2>&1) && fail "$* succeeded"; [[ "$err" == *"$want"* ]] || fail "$*: '$err'"; }
+expect_err "Permission denied" touch "$mem/newfile"
+expect_err "Operation not permitted" mkdir "$mem/newdir"
+expect_err "Operation not permitted" rmdir "$mem/memory16"
+expect_err "Operation not permitted" rm -f "$mem/memory16/state"
+expect_err "Operation not permitted" ln -s memory16 "$mem/alias"
+expect_err "Operation not permitted" ln "$mem/memory16/state" "$mem/state2"
+expect_err "Operation not permitted" mv "$mem/memory16/state" "$mem/memory16/state2"
+# Paths walk as in sysfs: a file is not a directory, links lead where they point.
+expect_err "Not a directory" cat "$mem/memory16/state/"
+[ "$(cat "$mem/memory16/node0/memory16/state")" = "$(cat "$mem/memory16/state")" ] || fail "through the node0 link"
 # The files every device has and a node's own: listed, stat-able (ls -l), with 6.12's modes and text.
 node=$mnt/sys/devices/system/node/node0
 [ "$(stat -c '%a %n' "$mem/hard_offline_page" "$node/compact" "$node/cpulist" "$mem/uevent")" = "200 $mem/hard_offline_page

@@ -128,7 +128,49 @@ static void test_paths_and_permissions(void **state)
 	assert_int_equal(mhp_sysfs_read(m, MEM "memory8/probe", buf, sizeof(buf)), -ENOENT);
 	assert_int_equal(mhp_sysfs_read(m, MEM "probe", buf, sizeof(buf)), -ENOENT);   /* no probe on arm64 */
 	assert_int_equal(mhp_sysfs_read(m, MEM "memory8", buf, sizeof(buf)), -EISDIR);
-	assert_int_equal(mhp_sysfs_read(m, MEM "../memory/memory8/state", buf, sizeof(buf)), -ENOENT);
+	mhp_machine_free(m);
+}
+
+/*
+ * Paths walk as the kernel's do (fs/namei.c): "." and ".." by the directories
+ * walked through, the node and memory links followed to where they lead, and
+ * a file is not a directory (ENOTDIR), also before a trailing '/'.
+ */
+static void test_paths_walk_as_the_kernel_walks_them(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu();
+	char buf[4096];
+	assert_string_equal(sysfs_read(m, MEM "../memory/memory8/state"), "online\n");
+	assert_string_equal(sysfs_read(m, MEM "./memory8/./state"), "online\n");
+	assert_string_equal(sysfs_read(m, "/../../sys/devices/system/memory/memory8/state"), "online\n");
+	/* memory8/node0 is a link to ../../node/node0, and node0/memory8 back. */
+	assert_string_equal(sysfs_read(m, MEM "memory8/node0/memory8/state"), "online\n");
+	assert_string_equal(sysfs_read(m, MEM "memory8/node0/../../memory/memory9/state"), "online\n");
+	assert_int_equal(mhp_sysfs_read(m, MEM "memory8/node0/../../memory/memory8/node0/..", buf, sizeof(buf)),
+			 -EISDIR);
+	assert_true(mhp_sysfs_read(m, "/sys/devices/system/node/node0/memory8/node0/meminfo", buf, sizeof(buf)) > 0);
+	/* node0/memory8 leads into memory/, so its ".." is memory/, which has no node0. */
+	assert_int_equal(mhp_sysfs_read(m, "/sys/devices/system/node/node0/memory8/../node0/meminfo", buf, sizeof(buf)),
+			 -ENOENT);
+	/* A file is not a directory. */
+	assert_int_equal(mhp_sysfs_read(m, MEM "memory8/state/", buf, sizeof(buf)), -ENOTDIR);
+	assert_int_equal(sysfs_write(m, MEM "memory8/state/", "offline"), -ENOTDIR);
+	assert_int_equal(mhp_sysfs_read(m, MEM "memory8/state/x", buf, sizeof(buf)), -ENOTDIR);
+	assert_int_equal(mhp_sysfs_read(m, MEM "memory8/state/..", buf, sizeof(buf)), -ENOTDIR);
+	assert_int_equal(mhp_sysfs_read(m, "/proc/meminfo/", buf, sizeof(buf)), -ENOTDIR);
+	/* A link is a link to lstat and readlink, and what it leads to with a trailing '/'. */
+	struct mhp_sysfs_stat st;
+	assert_int_equal(mhp_sysfs_stat(m, MEM "memory8/node0", &st), 0);
+	assert_int_equal(st.type, MHP_SYSFS_LINK);
+	assert_int_equal(mhp_sysfs_stat(m, MEM "memory8/node0/", &st), 0);
+	assert_int_equal(st.type, MHP_SYSFS_DIR);
+	assert_int_equal(mhp_sysfs_readlink(m, MEM "memory8/node0", buf, sizeof(buf)), 16);
+	assert_memory_equal(buf, "../../node/node0", 16);
+	assert_int_equal(mhp_sysfs_list(m, MEM "memory8/node0", buf, sizeof(buf)) > 0, true);
+	assert_non_null(strstr(buf, "memory8\n"));
+	/* Links the model does not go past (cpu, bus) lead nowhere. */
+	assert_int_equal(mhp_sysfs_read(m, MEM "memory8/subsystem/devices", buf, sizeof(buf)), -ENOENT);
 	mhp_machine_free(m);
 }
 
@@ -330,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_state_parses_as_sysfs_streq),
 		cmocka_unit_test(test_online_file_parses_as_kstrtobool),
 		cmocka_unit_test(test_paths_and_permissions),
+		cmocka_unit_test(test_paths_walk_as_the_kernel_walks_them),
 		cmocka_unit_test(test_auto_online_blocks),
 		cmocka_unit_test(test_valid_zones_of_offline_block_lists_two),
 		cmocka_unit_test(test_movable_node_makes_movable_the_default),

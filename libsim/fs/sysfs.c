@@ -371,6 +371,117 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 	return -ENOENT;
 }
 
+static bool fs_is_link(enum fs_what w)
+{
+	return w == BLOCK_NODE_LINK || w == NODE_MEM_LINK || w == NODE_CPU_LINK || w == DEV_SUBSYSTEM_LINK;
+}
+
+static bool fs_is_dir(enum fs_what w)
+{
+	return w == INNER_DIR || w == MEM_DIR || w == BLOCK_DIR || w == NODE_ROOT || w == NODE_DIR ||
+	       w == NODE_HUGEPAGES || w == NODE_MF_DIR || w == DEV_POWER_DIR;
+}
+
+/* Where a link leads, as an absolute path (mhp_sysfs_readlink gives it relative to the link). */
+static void link_target(const struct fs_node *fn, char *buf, size_t cap)
+{
+	if (fn->what == BLOCK_NODE_LINK)
+		snprintf(buf, cap, "/sys/devices/system/node/node%d", fn->nid);
+	else if (fn->what == NODE_MEM_LINK)
+		snprintf(buf, cap, "/sys/devices/system/memory/memory%llu", (unsigned long long)fn->mem->id);
+	else if (fn->what == NODE_CPU_LINK)
+		snprintf(buf, cap, "/sys/devices/system/cpu/cpu%u", fn->cpu);
+	else
+		snprintf(buf, cap, "/sys/bus/%s", fn->bus);
+}
+
+/* Appends "/" and name to path (cap bytes); -ENAMETOOLONG when it does not fit. */
+static int path_push(char *path, size_t cap, const char *name)
+{
+	size_t len = strlen(path);
+	if (len + 1 + strlen(name) >= cap)
+		return -ENAMETOOLONG;
+	snprintf(path + len, cap - len, "/%s", name);
+	return 0;
+}
+
+/*
+ * Models the VFS's path walk (fs/namei.c: link_path_walk) over the simulated
+ * tree: "." and ".." by the directories walked through, links followed where
+ * they lead (the last one only when follow, or before a trailing '/'), and a
+ * file with more after it, or before a trailing '/', is ENOTDIR. out gets
+ * the absolute path walked to. A path without "/sys/" or "/" in front is
+ * taken below /sys, as the rest of the library takes it.
+ */
+static int walk_path(struct mhp_machine *m, const char *path, bool follow, char *out, size_t cap)
+{
+	char todo[2 * PATH_MAX_LEN];
+	if (!path || strlen(path) >= PATH_MAX_LEN)
+		return -ENAMETOOLONG;
+	snprintf(todo, sizeof(todo), "%s%s", path[0] == '/' ? "" : strncmp(path, "sys/", 4) == 0 ? "/" : "/sys/", path);
+	for (int hops = 0; hops <= 8; hops++) {   /* fs/namei.c: MAXSYMLINKS */
+		char buf[sizeof(todo)], *comp[32], *save = NULL;
+		bool dir_wanted = todo[strlen(todo) - 1] == '/';
+		int n = 0, i, ret;
+		memcpy(buf, todo, sizeof(buf));
+		for (char *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+			if (n == (int)ARRAY_SIZE(comp))
+				return -ENAMETOOLONG;
+			comp[n++] = c;
+		}
+		out[0] = '\0';
+		for (i = 0; i < n; i++) {
+			if (strcmp(comp[i], ".") == 0)
+				continue;
+			if (strcmp(comp[i], "..") == 0) {
+				char *slash = strrchr(out, '/');
+				if (slash)
+					*slash = '\0';   /* at the root, ".." is the root */
+				continue;
+			}
+			struct fs_node fn;
+			if ((ret = path_push(out, cap, comp[i])) || (ret = resolve(m, out, &fn)))
+				return ret;
+			bool last = i == n - 1;
+			if (fs_is_link(fn.what) && (!last || follow || dir_wanted))
+				break;   /* walk on from where it leads */
+			if (!fs_is_dir(fn.what) && !fs_is_link(fn.what) && (!last || dir_wanted))
+				return -ENOTDIR;
+		}
+		if (i == n) {
+			if (!out[0])
+				snprintf(out, cap, "/");
+			return 0;
+		}
+		struct fs_node fn;
+		resolve(m, out, &fn);
+		char target[PATH_MAX_LEN];
+		link_target(&fn, target, sizeof(target));
+		snprintf(todo, sizeof(todo), "%s", target);
+		for (int k = i + 1; k < n; k++)
+			if (path_push(todo, sizeof(todo), comp[k]))
+				return -ENAMETOOLONG;
+		if (dir_wanted && strlen(todo) + 1 < sizeof(todo))
+			strcat(todo, "/");
+	}
+	return -ELOOP;
+}
+
+/*
+ * A path as the kernel's walk would find it. The usual path (no ".", "..",
+ * trailing '/' or link on the way) resolves at once; any other is walked
+ * component by component (walk_path).
+ */
+static int resolve_path(struct mhp_machine *m, const char *path, bool follow, struct fs_node *fn)
+{
+	if (path && !strstr(path, "/.") && path[0] != '.' && path[strlen(path) ? strlen(path) - 1 : 0] != '/' &&
+	    resolve(m, path, fn) == 0 && (!follow || !fs_is_link(fn->what)))
+		return 0;
+	char walked[PATH_MAX_LEN];
+	int ret = walk_path(m, path, follow, walked, sizeof(walked));
+	return ret ? ret : resolve(m, walked, fn);
+}
+
 /* Models node_read_has_*() from node_states: N_MEMORY and N_NORMAL_MEMORY follow present pages. */
 static void node_mask_show(const struct mhp_machine *m, const char *name, struct strbuf *sb)
 {
@@ -471,7 +582,7 @@ ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_
 {
 	struct fs_node fn;
 	struct strbuf sb;
-	int ret = resolve(m, path, &fn);
+	int ret = resolve_path(m, path, true, &fn);
 	if (ret)
 		return ret;
 	sb_init(&sb, buf, cap);
@@ -628,7 +739,7 @@ static int inject_error_store(int *slot, const char *value, size_t len)
 int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, size_t len)
 {
 	struct fs_node fn;
-	int ret = resolve(m, path, &fn);
+	int ret = resolve_path(m, path, true, &fn);
 	char shown[64];
 	size_t shown_len = len < 60 ? len : 60;
 	if (shown_len && value[shown_len - 1] == '\n')
@@ -784,21 +895,9 @@ ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_
 {
 	struct fs_node fn;
 	struct name_list l = { 0 };
-	int ret = resolve(m, path, &fn);
+	int ret = resolve_path(m, path, true, &fn);
 	if (ret)
 		return ret;
-	if (fn.what == NODE_CPU_LINK || fn.what == DEV_SUBSYSTEM_LINK)
-		return -ENOENT;   /* /sys/devices/system/cpu and /sys/bus are not modelled: the link dangles */
-	if (fn.what == BLOCK_NODE_LINK || fn.what == NODE_MEM_LINK) {
-		/* Following the link lists the target directory. */
-		char target[64];
-		if (fn.what == BLOCK_NODE_LINK)
-			snprintf(target, sizeof(target), "/sys/devices/system/node/node%d", fn.nid);
-		else
-			snprintf(target, sizeof(target), "/sys/devices/system/memory/memory%llu",
-				 (unsigned long long)fn.mem->id);
-		return mhp_sysfs_list(m, target, buf, cap);
-	}
 	ret = list_dir(m, &fn, &l);
 	if (ret) {
 		free(l.names);
@@ -816,7 +915,7 @@ ssize_t mhp_sysfs_list(struct mhp_machine *m, const char *path, char *buf, size_
 int mhp_sysfs_stat(struct mhp_machine *m, const char *path, struct mhp_sysfs_stat *st)
 {
 	struct fs_node fn;
-	int ret = resolve(m, path, &fn);
+	int ret = resolve_path(m, path, false, &fn);
 	if (ret)
 		return ret;
 	*st = (struct mhp_sysfs_stat){ .type = MHP_SYSFS_FILE, .mode = 0444, .size = 4096 };
@@ -879,7 +978,7 @@ ssize_t mhp_sysfs_readlink(struct mhp_machine *m, const char *path, char *buf, s
 {
 	struct fs_node fn;
 	struct strbuf sb;
-	int ret = resolve(m, path, &fn);
+	int ret = resolve_path(m, path, false, &fn);
 	if (ret)
 		return ret;
 	sb_init(&sb, buf, cap);
