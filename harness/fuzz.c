@@ -314,6 +314,20 @@ static uint64_t pages_per_block(const struct mhp_machine *m)
 	return g.pages_per_block;
 }
 
+/* How many blocks from block id on lie in the hot-plug region that holds it (0: none holds it). */
+static uint64_t hot_blocks_left(const struct fuzz_run *r, uint64_t id)
+{
+	struct inspect_model mo;
+	struct inspect_range h;
+	inspect_model(r->model, &mo);
+	for (unsigned i = 0; i < mo.nr_hotplug && inspect_model_range(r->model, INSPECT_HOTPLUG, i, &h); i++) {
+		uint64_t first = h.start / mo.block_size, end = (h.start + h.size) / mo.block_size;
+		if (id >= first && id < end)
+			return end - id;
+	}
+	return 0;
+}
+
 /* A block of the model's hot-pluggable regions (or next to one already added). */
 static uint64_t pick_hot_block(struct fuzz_run *r)
 {
@@ -322,10 +336,11 @@ static uint64_t pick_hot_block(struct fuzz_run *r)
 	unsigned nr_blocks = inspect_memory_block_count(r->m);
 	inspect_model(r->model, &mo);
 	if (nr_blocks && below(&r->rng, 2)) {
-		/* Bias: a neighbour of a block that exists, to share tables. */
+		/* Bias: a neighbour of a block that exists, to share tables; inside the regions, as a device's memory is. */
 		struct inspect_memory_block b = block_at(r->m, below(&r->rng, nr_blocks));
-		if (!b.early)
-			return b.id + (below(&r->rng, 2) ? 1 : (uint64_t)-1);
+		uint64_t id = b.id + (below(&r->rng, 2) ? 1 : (uint64_t)-1);
+		if (!b.early && hot_blocks_left(r, id))
+			return id;
 	}
 	inspect_model_range(r->model, INSPECT_HOTPLUG, (unsigned)below(&r->rng, mo.nr_hotplug), &h);
 	uint64_t nblocks = h.size / mo.block_size;
@@ -539,8 +554,10 @@ static struct fuzz_op generate(struct fuzz_run *r)
 	uint64_t bs = block_size(r);
 	if (roll < 10) {
 		op.op = F_ADD;
-		op.a = pick_hot_block(r) * bs;
+		uint64_t id = pick_hot_block(r), left = hot_blocks_left(r, id);
+		op.a = id * bs;
 		op.n = 1 + (uint32_t)below(&r->rng, below(&r->rng, 4) ? 2 : 4);
+		op.n = left && op.n > left ? (uint32_t)left : op.n;   /* a device's region ends where it ends */
 		op.arg = (uint8_t)(below(&r->rng, 3) | (below(&r->rng, 4) ? 0 : 4));
 	} else if (roll < 24) {
 		static const uint8_t types[] = { 1, 2, 3, 3, 3, 3, 3, 3 };   /* online, online_kernel, online_movable 6 in 8 */
