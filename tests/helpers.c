@@ -29,6 +29,49 @@ struct mhp_machine *boot_model_args(const char *name, const struct mhp_boot_args
 	return m;
 }
 
+static const char *const observed_files[] = { "/proc/iomem", "/proc/meminfo", "/proc/zoneinfo", "/proc/vmstat",
+					       "/sys/kernel/debug/kernel_page_tables",
+					       "/sys/devices/system/memory/block_size_bytes" };
+
+char *observable_state(struct mhp_machine *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	for (size_t i = 0; i < sizeof(observed_files) / sizeof(observed_files[0]); i++)
+		fprintf(f, "== %s\n%s", observed_files[i], sysfs_read(m, observed_files[i]));
+	fprintf(f, "== page tables\n%llu\n", (unsigned long long)mhp_pgtable_count(m));
+	fclose(f);
+	return text;
+}
+
+/* The part of an observable_state() text under "== name". */
+static const char *observed_part(const char *text, const char *name, size_t *len)
+{
+	char head[128];
+	snprintf(head, sizeof(head), "== %s\n", name);
+	const char *p = strstr(text, head), *end = p ? strstr(p + 1, "\n== ") : NULL;
+	*len = p ? (size_t)((end ? end : p + strlen(p)) - p) : 0;
+	return p;
+}
+
+void observable_diff(const char *a, const char *b, char *out, size_t cap)
+{
+	static const char *const parts[] = { "/proc/iomem", "/proc/meminfo", "/proc/zoneinfo", "/proc/vmstat",
+					     "/sys/kernel/debug/kernel_page_tables",
+					     "/sys/devices/system/memory/block_size_bytes", "page tables" };
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		size_t la, lb;
+		const char *pa = observed_part(a, parts[i], &la), *pb = observed_part(b, parts[i], &lb);
+		if (la != lb || (la && memcmp(pa, pb, la) != 0)) {
+			size_t n = strlen(out);
+			snprintf(out + n, cap - n, "%s%s", n ? ", " : "", strrchr(parts[i], '/') ? strrchr(parts[i], '/') + 1 : parts[i]);
+		}
+	}
+}
+
 struct mhp_machine *boot_model(const char *name, const char *cmdline)
 {
 	/* Unit tests check one mechanism at a time: the kernel's own allocations stay off (test_slab turns them on). */

@@ -26,6 +26,14 @@ void add_virtio_mem(struct mhp_machine *m, uint64_t start, uint64_t size);
 uint64_t zoneinfo_value(struct mhp_machine *m, const char *zone, const char *key);
 /* The last kernel log line. */
 const char *last_log(struct mhp_machine *m);
+/*
+ * What a reader of the machine sees, as one text: /proc/iomem, meminfo,
+ * zoneinfo, vmstat, kernel_page_tables, the block size and the page-table
+ * count, each under its name (malloc'd: the caller frees it).
+ */
+char *observable_state(struct mhp_machine *m);
+/* The names of observable_state()'s parts that differ between a and b, comma separated ("" when none). */
+void observable_diff(const char *a, const char *b, char *out, size_t cap);
 /* Path of a file in the source tree. */
 const char *src_path(const char *rel);
 
