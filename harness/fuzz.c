@@ -328,8 +328,8 @@ static uint64_t hot_blocks_left(const struct fuzz_run *r, uint64_t id)
 	return 0;
 }
 
-/* A block of the model's hot-pluggable regions (or next to one already added). */
-static uint64_t pick_hot_block(struct fuzz_run *r)
+/* A block of the model's hot-pluggable regions (or next to one already added); *left as hot_blocks_left(). */
+static uint64_t pick_hot_block(struct fuzz_run *r, uint64_t *left)
 {
 	struct inspect_model mo;
 	struct inspect_range h = { 0 };
@@ -339,13 +339,14 @@ static uint64_t pick_hot_block(struct fuzz_run *r)
 		/* Bias: a neighbour of a block that exists, to share tables; inside the regions, as a device's memory is. */
 		struct inspect_memory_block b = block_at(r->m, below(&r->rng, nr_blocks));
 		uint64_t id = b.id + (below(&r->rng, 2) ? 1 : (uint64_t)-1);
-		if (!b.early && hot_blocks_left(r, id))
+		if (!b.early && (*left = hot_blocks_left(r, id)))
 			return id;
 	}
 	inspect_model_range(r->model, INSPECT_HOTPLUG, (unsigned)below(&r->rng, mo.nr_hotplug), &h);
 	uint64_t nblocks = h.size / mo.block_size;
 	/* Bias: the first blocks of a region, where neighbours meet. */
 	uint64_t off = below(&r->rng, 4) ? below(&r->rng, nblocks < 16 ? nblocks : 16) : below(&r->rng, nblocks);
+	*left = hot_blocks_left(r, h.start / mo.block_size + off);
 	return h.start / mo.block_size + off;
 }
 
@@ -554,7 +555,7 @@ static struct fuzz_op generate(struct fuzz_run *r)
 	uint64_t bs = block_size(r);
 	if (roll < 10) {
 		op.op = F_ADD;
-		uint64_t id = pick_hot_block(r), left = hot_blocks_left(r, id);
+		uint64_t left, id = pick_hot_block(r, &left);
 		op.a = id * bs;
 		op.n = 1 + (uint32_t)below(&r->rng, below(&r->rng, 4) ? 2 : 4);
 		op.n = left && op.n > left ? (uint32_t)left : op.n;   /* a device's region ends where it ends */
@@ -574,8 +575,9 @@ static struct fuzz_op generate(struct fuzz_run *r)
 			online_blocks(r, &res, below(&r->rng, n), &op.a);
 	} else if (roll < 44) {
 		struct inspect_resource res;
+		uint64_t left;   /* a remove is clipped to its resource below, not to the region */
 		op.op = F_REMOVE;
-		op.a = pick_hot_block(r) * bs;
+		op.a = pick_hot_block(r, &left) * bs;
 		op.n = 1 + (uint32_t)below(&r->rng, 2);
 		if (below(&r->rng, 4) && (pick_added_resource(r, true, &res) || pick_added_resource(r, false, &res))) {
 			/* Mostly a range a driver added, whole: what drivers remove, and what lets it be added again. */

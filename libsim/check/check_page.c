@@ -249,7 +249,6 @@ struct page_walk {
 	int ret;
 };
 
-
 /* The full walk holds a section's counts (mm/page.c) to its pages: the check after a step trusts them. */
 static int section_counts_agree(uint64_t nr, const struct mem_section *ms, uint64_t tagged, uint64_t barred,
 				struct page_walk *w)
@@ -279,12 +278,11 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 		last = last < ms->run_hi ? last : ms->run_hi;
 		last = first < last ? first + 1 : first;
 	}
-	uint64_t tagged = 0, barred = ms->pages || !page_bars_zone_movable(&ms->run_head) ? 0 : ms->nr_alloc;
-	uint64_t base_pfn = section_nr_to_pfn(m, nr);
+	uint64_t tagged_before = w->tagged, barred = ms->pages || !page_bars_zone_movable(&ms->run_head) ? 0 : ms->nr_alloc;
 	bool online = online_section(ms), movable = ms->zone == ZONE_MOVABLE, digest = w->full && !w->locate;
 	for (uint64_t i = first; ms->nr_alloc && i < last; i++) {
 		const struct page_state *p = section_page(ms, i);
-		uint64_t pfn = base_pfn + i;
+		uint64_t pfn = base + i;
 		bool bars = page_bars_zone_movable(p);
 		barred += ms->pages && bars;
 		if (movable && bars)
@@ -302,9 +300,8 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 					     (unsigned long long)pfn, p->tag,
 					     !online ? "on an online page" : "elsewhere (a copy)");
 		w->tagged++;
-		tagged++;
 	}
-	return w->full ? section_counts_agree(nr, ms, tagged, barred, w) : 0;
+	return w->full ? section_counts_agree(nr, ms, w->tagged - tagged_before, barred, w) : 0;
 }
 
 static int tags_counted_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)

@@ -421,6 +421,7 @@ static int walk_path(struct mhp_machine *m, const char *path, bool follow, char 
 	snprintf(todo, sizeof(todo), "%s%s", path[0] == '/' ? "" : strncmp(path, "sys/", 4) == 0 ? "/" : "/sys/", path);
 	for (int hops = 0; hops <= 8; hops++) {   /* fs/namei.c: MAXSYMLINKS */
 		char buf[sizeof(todo)], *comp[32], *save = NULL;
+		struct fs_node fn;
 		bool dir_wanted = todo[strlen(todo) - 1] == '/';
 		int n = 0, i, ret;
 		memcpy(buf, todo, sizeof(buf));
@@ -439,7 +440,6 @@ static int walk_path(struct mhp_machine *m, const char *path, bool follow, char 
 					*slash = '\0';   /* at the root, ".." is the root */
 				continue;
 			}
-			struct fs_node fn;
 			if ((ret = path_push(out, cap, comp[i])) || (ret = resolve(m, out, &fn)))
 				return ret;
 			bool last = i == n - 1;
@@ -453,9 +453,7 @@ static int walk_path(struct mhp_machine *m, const char *path, bool follow, char 
 				snprintf(out, cap, "/");
 			return 0;
 		}
-		struct fs_node fn;
-		resolve(m, out, &fn);
-		char target[PATH_MAX_LEN];
+		char target[PATH_MAX_LEN];   /* fn is the link the walk stopped at */
 		link_target(&fn, target, sizeof(target));
 		snprintf(todo, sizeof(todo), "%s", target);
 		for (int k = i + 1; k < n; k++)
@@ -474,8 +472,8 @@ static int walk_path(struct mhp_machine *m, const char *path, bool follow, char 
  */
 static int resolve_path(struct mhp_machine *m, const char *path, bool follow, struct fs_node *fn)
 {
-	if (path && !strstr(path, "/.") && path[0] != '.' && path[strlen(path) ? strlen(path) - 1 : 0] != '/' &&
-	    resolve(m, path, fn) == 0 && (!follow || !fs_is_link(fn->what)))
+	size_t len = path ? strlen(path) : 0;
+	if (len && !strstr(path, "/.") && path[0] != '.' && path[len - 1] != '/' && resolve(m, path, fn) == 0 && (!follow || !fs_is_link(fn->what)))
 		return 0;
 	char walked[PATH_MAX_LEN];
 	int ret = walk_path(m, path, follow, walked, sizeof(walked));

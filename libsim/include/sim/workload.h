@@ -29,7 +29,7 @@ struct tag_map {
 						 holds the pages' tags to */
 };
 
-/* A tag and the page holding it, mixed (splitmix64's finaliser) so that sums over two sets differ when they do. */
+/* splitmix64's finaliser: every input bit moves every output bit. */
 static inline uint64_t tag_mix64(uint64_t x)
 {
 	x ^= x >> 30;
@@ -39,6 +39,7 @@ static inline uint64_t tag_mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
+/* A tag and the page holding it, mixed so that sums over two sets of pairs differ when the sets do. */
 static inline uint64_t tag_record_mix(uint32_t tag, uint64_t pfn)
 {
 	return tag_mix64(pfn << 32 ^ pfn >> 32 ^ tag);   /* pfn's high bits rotated in, so no pair is dropped */
