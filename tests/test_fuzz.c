@@ -142,6 +142,32 @@ static void fuzz_opt(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result 
 		fail_msg("fuzz: %s", err.msg);
 }
 
+/* Adds stay inside the model's hot-plug regions, as a device's memory does (they once crept past the end). */
+static void test_adds_stay_in_the_hotplug_regions(void **state)
+{
+	(void)state;
+	const char *snap = MHPSIM_BINARY_DIR "/fuzz-regions.snapshot";
+	struct mhp_fuzz_options opt = { .model = "qemu-virt-arm64-64k", .seed = 1, .steps = 5000, .save_snapshot = snap,
+					.out_dir = MHPSIM_BINARY_DIR };
+	struct mhp_fuzz_result res;
+	struct mhp_machine *m;
+	struct mhp_err err = { 0 };
+	fuzz_opt(&opt, &res);
+	assert_true(res.ops_ok[0] > 0);   /* "add": the run did add */
+	if (mhp_machine_load(snap, NULL, NULL, &m, &err))
+		fail_msg("%s", err.msg);
+	/* models/qemu-virt-arm64-64k.yaml: boot RAM from 0x40000000, the hot-plug region up to 0xc0000000. */
+	for (const char *line = sysfs_read(m, "/proc/iomem"); *line; line = strchr(line, '\n') + 1) {
+		unsigned long long start, end;
+		char name[64];
+		if (sscanf(line, "%llx-%llx : %63[^\n]", &start, &end, name) == 3 && strncmp(name, "System RAM", 10) == 0 &&
+		    (start < 0x40000000ull || end >= 0xc0000000ull))
+			fail_msg("memory at %llx-%llx, outside boot RAM and the hot-plug region", start, end);
+	}
+	mhp_machine_free(m);
+	remove(snap);
+}
+
 /* Tags are handed out from 1 again past the limit, and the run goes on (it used to stop there). */
 static void test_tags_wrap_and_the_run_goes_on(void **state)
 {
@@ -283,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_mutant_gauntlet),
 		cmocka_unit_test(test_lost_tag_caught_at_its_step),
 		cmocka_unit_test(test_tags_wrap_and_the_run_goes_on),
+		cmocka_unit_test(test_adds_stay_in_the_hotplug_regions),
 		cmocka_unit_test(test_loaded_differential_names_the_snapshot_strategy),
 		cmocka_unit_test(test_shrinking_is_deterministic),
 		cmocka_unit_test(test_real_strategies_survive),
