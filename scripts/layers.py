@@ -30,10 +30,7 @@ SIM_HEADER_LAYER = {
 DRIVERS_BASE = {'libsim/drivers/memory.c', 'libsim/drivers/node.c', 'libsim/drivers/notifier.c'}
 
 # Known debts, each with its reason: reported, not failed.
-DEBTS = {
-    ('libsim/include/sim/machine.h', 'pgtable.h'): 'the machine holds the page-table store, arm64\'s for now',
-    ('libsim/include/sim/machine.h', 'tlb.h'): 'the machine holds the TLB model, arm64\'s for now',
-}
+DEBTS = {}
 
 # What each layer may include (besides itself). The model (mm, arch, drivers)
 # never sees the checks, the inspect views or the harness: it raises hooks.

@@ -3,6 +3,7 @@
  */
 #include "helpers.h"
 #include "sim/machine.h"
+#include "arm64.h"
 #include "differential.h"
 
 #include <stddef.h>

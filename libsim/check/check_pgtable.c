@@ -31,11 +31,6 @@ static inline bool kind_is_vmemmap(enum page_kind k)
 	return k == PG_VMEMMAP || k == PG_VMEMMAP_BOOT || k == PG_VMEMMAP_ALTMAP;
 }
 
-/* A last-level descriptor that maps a page (arm64 sets the table bit on a page's PTE). */
-static inline bool pte_is_page(uint64_t d)
-{
-	return (d & (PTE_VALID | PTE_TABLE_BIT)) == (PTE_VALID | PTE_TABLE_BIT);
-}
 
 /* Entry i of a last-level table walked from va, handed to fn as walk_level would hand it. */
 static int visit_entry(const struct mhp_machine *m, const struct pt_table *t, uint64_t va, uint64_t i,
@@ -50,13 +45,13 @@ static int visit_entry(const struct mhp_machine *m, const struct pt_table *t, ui
  * a page. A run's entries differ only in their address bits, so the run is
  * all pages or all not: O(1) on a run.
  */
-static uint64_t next_odd_pte(const struct pt_table *t, uint64_t i, uint64_t end)
+static uint64_t next_odd_pte(const struct mhp_machine *m, const struct pt_table *t, uint64_t i, uint64_t end)
 {
 	if (!t->e) {
 		uint64_t k = i > t->lo ? i : t->lo;
-		return t->lo == t->hi || pte_is_page(t->first) || k >= t->hi || k >= end ? end : k;
+		return t->lo == t->hi || desc_is_page(m, t->first) || k >= t->hi || k >= end ? end : k;
 	}
-	while (i < end && (t->e[i] == 0 || pte_is_page(t->e[i])))
+	while (i < end && (t->e[i] == 0 || desc_is_page(m, t->e[i])))
 		i++;
 	return i;
 }
@@ -67,7 +62,7 @@ static int collect_targets(const struct mhp_machine *m, const struct pt_table *t
 	bool last = t->depth == m->pt_geom.levels - 1;
 	uint64_t n = m->pt_geom.ptrs[t->depth];
 	/* A last-level entry points to no table: none or a page passes without a closer look. */
-	for (uint64_t i = last ? next_odd_pte(t, 0, n) : 0; i < n; i = last ? next_odd_pte(t, i + 1, n) : i + 1) {
+	for (uint64_t i = last ? next_odd_pte(m, t, 0, n) : 0; i < n; i = last ? next_odd_pte(m, t, i + 1, n) : i + 1) {
 		uint64_t d = pt_get(t, i);
 		enum desc_type type = desc_type(m, t->depth, d);
 		if (type == DESC_INVALID)
@@ -315,26 +310,26 @@ static int linear_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end
 	if (!present)
 		return c->ret = FAIL(c->err, "PT-COVER", "va %#llx maps pa %#llx, which is not present memory",
 				     (unsigned long long)va, (unsigned long long)pa);
-	uint64_t must = PTE_VALID | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | PTE_ATTRINDX(MT_NORMAL_TAGGED);
-	if ((d & (must | PTE_ATTRINDX_MASK)) != must)
-		return c->ret = FAIL(c->err, "PT-ATTR", "va %#llx: descriptor %#llx lacks arm64's linear-map attributes "
-				     "(or is executable)", (unsigned long long)va, (unsigned long long)d);
-	if (!early && m->can_set_direct_map && (type == DESC_BLOCK || (d & PTE_CONT)))
+	const struct pt_format *f = &m->pt_geom.fmt;
+	if ((d & f->linear_mask) != f->linear_must)
+		return c->ret = FAIL(c->err, "PT-ATTR", "va %#llx: descriptor %#llx lacks %s's linear-map attributes "
+				     "(or is executable)", (unsigned long long)va, (unsigned long long)d, m->arch->name);
+	if (!early && m->can_set_direct_map && (type == DESC_BLOCK || (d & f->cont)))
 		return c->ret = FAIL(c->err, "PT-ATTR", "hot-added va %#llx uses a %s mapping although the direct map "
 				     "can change (rodata=full)", (unsigned long long)va,
 				     type == DESC_BLOCK ? "block" : "contiguous");
 	return 0;
 }
 
-/* Whether d is the usual linear-map PTE for pa: a page at its own address with arm64's attributes. */
+/* Whether d is the usual linear-map PTE for pa: a page at its own address with the linear map's attributes. */
 static bool linear_pte_usual(const struct mhp_machine *m, uint64_t d, uint64_t pa)
 {
-	uint64_t must = PTE_VALID | PTE_TABLE_BIT | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN |
-			PTE_ATTRINDX(MT_NORMAL_TAGGED);
+	const struct pt_format *f = &m->pt_geom.fmt;
+	uint64_t must = f->linear_must | f->page_val, mask = f->linear_mask | f->page_mask;
 	/* Where a descriptor holds its address as the address itself (not 52-bit PAs), one mask compares both. */
-	if (mk_desc(m, 1ull << 48, 0) == 0)
-		return (d & (must | PTE_ATTRINDX_MASK | (((1ull << 48) - 1) & ~(m->page_size - 1)))) == (must | pa);
-	return (d & (must | PTE_ATTRINDX_MASK)) == must && desc_pa(m, d) == pa;
+	if (!f->oa_hi_at)
+		return (d & (mask | f->oa_mask)) == (must | pa);
+	return (d & mask) == must && desc_pa(m, d) == pa;
 }
 
 /* Whether a usual PTE (or, d 0, a hole) at pa passes: present memory, no CONT hint where the direct map can change. */
@@ -344,7 +339,7 @@ static bool linear_pte_passes(const struct mhp_machine *m, struct cover *c, uint
 	lookup_pa(m, c, pa, &present, &early);
 	if (d == 0)
 		return !present;   /* a hole of one page: wrong only where that page is present (per subsection) */
-	return present && (!m->can_set_direct_map || early || !(d & PTE_CONT));
+	return present && (!m->can_set_direct_map || early || !(d & m->pt_geom.fmt.cont));
 }
 
 /*
@@ -446,7 +441,7 @@ static int vmemmap_last_cb(const struct mhp_machine *m, const struct pt_table *t
 		}
 		if (d == 0 && !present)
 			continue;
-		if (present && pte_is_page(d)) {
+		if (present && desc_is_page(m, d)) {
 			enum page_kind k = page_kind_of(m, desc_pa(m, d) >> m->page_shift);
 			if (kind_is_vmemmap(k))
 				continue;
@@ -551,7 +546,7 @@ static int dangling_last_cb(const struct mhp_machine *m, const struct pt_table *
 			    void *arg)
 {
 	uint64_t n = (end - va) >> m->page_shift, first = pt_index(m, t->depth, va);
-	for (uint64_t i = next_odd_pte(t, first, first + n); i < first + n; i = next_odd_pte(t, i + 1, first + n)) {
+	for (uint64_t i = next_odd_pte(m, t, first, first + n); i < first + n; i = next_odd_pte(m, t, i + 1, first + n)) {
 		int ret = visit_entry(m, t, va, i - first, dangling_cb, arg);
 		if (ret)
 			return ret;

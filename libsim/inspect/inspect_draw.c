@@ -6,7 +6,7 @@
 #include "sim/mmzone.h"
 #include "sim/page.h"
 #include "sim/sparse.h"
-#include "pgtable.h"
+#include "arch/pgtable.h"
 #include "inspect.h"
 
 _Static_assert(INSPECT_ZONE_DMA32 == ZONE_DMA32 && INSPECT_ZONE_DEVICE == ZONE_DEVICE,

@@ -4,7 +4,6 @@
  */
 #include "arch/arch.h"
 #include "arm64.h"
-#include "pgtable.h"
 
 const struct arch_ops arch_arm64 = {
 	.name = "arm64",
@@ -18,7 +17,7 @@ const struct arch_ops arch_arm64 = {
 	.vmemmap_free = vmemmap_free,
 	.ptdump_show = ptdump_show,
 	.zone_sizes_init = zone_sizes_init,
-	.touch = arm64_touch,
+	.touch = arch_tlb_touch,
 	.teardown_name = arm64_teardown_name,
 	.teardown_built = arm64_teardown_built,
 	.teardown_formerly = arm64_teardown_formerly,

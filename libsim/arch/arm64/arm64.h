@@ -6,6 +6,7 @@
 #define MHPSIM_ARM64_H
 
 #include "sim/machine.h"
+#include "pgtable-hwdef.h"
 
 void zone_sizes_init(const struct mhp_machine *m, uint64_t dram_start, uint64_t dram_end,
 		     uint64_t max_zone_pfn[MAX_NR_ZONES]);
@@ -24,7 +25,8 @@ void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size
 void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap);
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 void ptdump_show(const struct mhp_machine *m, struct strbuf *sb);
-int arm64_touch(struct mhp_machine *m, int kind, uint64_t addr);
+void flush_tlb_kernel_range(struct mhp_machine *m, uint64_t start, uint64_t end);
+void __flush_tlb_kernel_pgtable(struct mhp_machine *m, uint64_t addr);
 const char *arm64_teardown_name(unsigned i);
 bool arm64_teardown_built(unsigned i);
 const char *arm64_teardown_formerly(unsigned i);

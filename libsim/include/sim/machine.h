@@ -18,8 +18,8 @@
 #include "sim/workload.h"
 #include "sim/touched.h"
 #include "arch/arch.h"
-#include "pgtable.h"
-#include "tlb.h"
+#include "arch/pgtable.h"
+#include "arch/tlb.h"
 
 /*
  * What the model tells the layers above it (the checks) without calling
@@ -78,7 +78,7 @@ struct mhp_machine {
 	uint64_t nr_memmap_pages;       /* vmstat nr_memmap_pages */
 	uint64_t nr_memmap_boot_pages;
 
-	/* arm64 page tables (pgtable.c, mmu.c) and the TLB (tlb.c). */
+	/* The kernel page tables (arch/pgtable.c, the arch's mmu) and the TLB (arch/tlb.c). */
 	struct pt_geom pt_geom;
 	struct pt_store pt;
 	struct tlb tlb;

@@ -4,6 +4,7 @@
  * once, where pgtable_range_aligned() allows.
  */
 #include "sim/machine.h"
+#include "arm64.h"
 #include "teardown.h"
 
 /* Models free_empty_pte_table() and its siblings: flush the table's walk cache entry, free it. */

@@ -3,6 +3,7 @@
  * tables are gathered in one pass and freed after a single flush.
  */
 #include "sim/machine.h"
+#include "arm64.h"
 #include "teardown.h"
 
 static void generic_free_table(struct mhp_machine *m, struct teardown *td, struct pt_table *t, uint64_t addr)

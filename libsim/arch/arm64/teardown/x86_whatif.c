@@ -8,6 +8,7 @@
  * vmemmap backing page is freed before its entry is cleared.
  */
 #include "sim/machine.h"
+#include "arm64.h"
 #include "teardown.h"
 
 static void x86_whatif_free_table(struct mhp_machine *m, struct teardown *td, struct pt_table *t, uint64_t addr)

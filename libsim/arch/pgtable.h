@@ -1,8 +1,11 @@
 /*
- * pgtable.h - the kernel page tables of the simulated machine, as real data.
+ * pgtable.h - the kernel page tables of the simulated machine, as real data,
+ * for every architecture: the store, the walks and the digest. What a
+ * descriptor's bits mean is the arch's (struct pt_format, filled by its
+ * pgtable_init); nothing here names an architecture.
  *
- * Kernel twins: arch/arm64/include/asm/pgtable-hwdef.h (descriptor layout and
- * level geometry), asm/pgtable-prot.h (the attribute values the kernel writes).
+ * Kernel twins: include/linux/pgtable.h (the p?d_addr_end() walks), each
+ * arch's asm/pgtable*.h (levels and descriptors).
  *
  * A table is a simulated page (kind pgtable) whose 2^(PAGE_SHIFT-3) 64-bit
  * descriptors live in host memory, found by the pfn of that page. Depth 0 is
@@ -20,46 +23,35 @@ struct mhp_machine;
 
 #define PT_MAX_DEPTH 5
 
-/* Descriptor bits (pgtable-hwdef.h). */
-#define PTE_VALID        (1ull << 0)
-#define PTE_TABLE_BIT    (1ull << 1)   /* table (upper levels) or page (last level) */
-#define PTE_ATTRINDX(t)  ((uint64_t)(t) << 2)
-#define PTE_ATTRINDX_MASK (7ull << 2)
-#define PTE_USER         (1ull << 6)
-#define PTE_RDONLY       (1ull << 7)
-#define PTE_SHARED       (3ull << 8)
-#define PTE_AF           (1ull << 10)
-#define PTE_NG           (1ull << 11)
-#define PTE_GP           (1ull << 50)
-#define PTE_WRITE        (1ull << 51)  /* DBM */
-#define PTE_CONT         (1ull << 52)
-#define PTE_PXN          (1ull << 53)
-#define PTE_UXN          (1ull << 54)
-#define PTE_DIRTY        (1ull << 55)
-#define PMD_TABLE_PXN    (1ull << 59)
-#define PMD_TABLE_UXN    (1ull << 60)
-
-/* Memory types (AttrIndx), asm/memory.h. */
-enum { MT_NORMAL = 0, MT_NORMAL_TAGGED = 1, MT_NORMAL_NC = 2, MT_DEVICE_nGnRnE = 3, MT_DEVICE_nGnRE = 4 };
-
-/* The values the kernel writes (asm/pgtable-prot.h, 4K without LPA2 or KPTI). */
-#define PROT_NORMAL_BITS  (PTE_VALID | PTE_TABLE_BIT | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | PTE_WRITE)
-#define PAGE_KERNEL_BITS  (PROT_NORMAL_BITS | PTE_DIRTY | PTE_ATTRINDX(MT_NORMAL))
-#define PAGE_KERNEL_TAGGED_BITS (PROT_NORMAL_BITS | PTE_DIRTY | PTE_ATTRINDX(MT_NORMAL_TAGGED))
-#define PROT_SECT_NORMAL_BITS (PTE_VALID | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | PTE_WRITE | PTE_ATTRINDX(MT_NORMAL))
-#define LINEAR_TABLE_BITS (PTE_VALID | PTE_TABLE_BIT | PMD_TABLE_UXN | PMD_TABLE_PXN)
-#define VMEMMAP_TABLE_BITS (PTE_VALID | PTE_TABLE_BIT | PMD_TABLE_UXN)
-
 enum desc_type { DESC_NONE, DESC_TABLE, DESC_BLOCK, DESC_PAGE, DESC_INVALID };
 
+/*
+ * What a descriptor's bits mean, as data (the arch's pgtable_init fills it):
+ * enough for the walks, the digest's users and the checks to read any arch's
+ * tables without calling into it.
+ */
+struct pt_format {
+	uint64_t valid;                   /* the bit that makes a descriptor valid (arm64 PTE_VALID, x86 _PAGE_PRESENT) */
+	uint64_t leaf_mask, leaf_val;     /* above the last level, a valid d maps a block when (d & mask) == val */
+	uint64_t page_mask, page_val;     /* at the last level, a valid d maps a page when (d & mask) == val */
+	uint64_t oa_mask;                 /* the output address bits */
+	unsigned oa_hi_at;                /* nonzero: PA[51:48] sits at bits [oa_hi_at + 3:oa_hi_at] (arm64 64K, 52-bit PA) */
+	uint64_t huge;                    /* what a block adds to a page's bits (x86 _PAGE_PSE), or 0 */
+	uint64_t unhuge;                  /* what a block drops of a page's bits (arm64 PTE_TABLE_BIT), or 0 */
+	/* PT-ATTR: every leaf of the linear map has (d & linear_mask) == linear_must. */
+	uint64_t linear_must, linear_mask;
+	uint64_t cont;                    /* the contiguous hint (arm64 PTE_CONT), or 0 */
+};
+
 struct pt_geom {
-	unsigned levels;                  /* 3, 4 (5 with LPA2: not modelled) */
+	unsigned levels;                  /* 3, 4 or 5 */
 	unsigned shift[PT_MAX_DEPTH];     /* VA bits below each depth's index */
 	uint64_t ptrs[PT_MAX_DEPTH];      /* entries per table at each depth */
 	bool block_ok[PT_MAX_DEPTH];      /* may a block descriptor live here */
 	unsigned cont_ptes, cont_pmds;    /* entries per contiguous run */
 	uint64_t page_offset, page_end;   /* the linear map */
 	uint64_t vmemmap_start, vmemmap_end;
+	struct pt_format fmt;
 };
 
 /*
@@ -120,7 +112,6 @@ uint64_t pt_entry_mix(uint64_t pfn, uint64_t idx, uint64_t d);
 /* The share of n entries from idx: first, first + step, ... (none of them none). */
 uint64_t pt_run_mix(uint64_t pfn, uint64_t idx, uint64_t n, uint64_t first, uint64_t step);
 
-int pt_geom_init(struct mhp_machine *m, struct mhp_err *err);
 const char *pt_level_name(const struct mhp_machine *m, unsigned depth);
 uint64_t pt_index(const struct mhp_machine *m, unsigned depth, uint64_t va);
 uint64_t pt_span(const struct mhp_machine *m, unsigned depth);   /* bytes one entry maps */
@@ -129,6 +120,8 @@ uint64_t pt_addr_end(const struct mhp_machine *m, unsigned depth, uint64_t addr,
 enum desc_type desc_type(const struct mhp_machine *m, unsigned depth, uint64_t d);
 uint64_t desc_pa(const struct mhp_machine *m, uint64_t d);
 uint64_t mk_desc(const struct mhp_machine *m, uint64_t pa, uint64_t bits);
+/* Whether a last-level descriptor maps a page. */
+bool desc_is_page(const struct mhp_machine *m, uint64_t d);
 
 struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn);
 /* The slot a table of pfn would take in an empty store: where its probe run starts. */

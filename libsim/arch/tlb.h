@@ -2,7 +2,8 @@
  * tlb.h - a model of the TLB and the page-walk cache.
  *
  * Kernel twins: arch/arm64/include/asm/tlbflush.h (flush_tlb_kernel_range,
- * __flush_tlb_kernel_pgtable, flush_tlb_all).
+ * __flush_tlb_kernel_pgtable, flush_tlb_all), arch/x86/mm/tlb.c. The
+ * flushes by address are arm64's (arch/arm64/tlb.c); the rest is every arch's.
  *
  * Touching an address walks the tables and caches what the walk used: one
  * walk-cache entry per table descriptor, one TLB entry for the leaf. A
@@ -36,8 +37,10 @@ struct tlb {
 
 struct mhp_machine;
 int tlb_touch(struct mhp_machine *m, uint64_t va);
-void flush_tlb_kernel_range(struct mhp_machine *m, uint64_t start, uint64_t end);
-void __flush_tlb_kernel_pgtable(struct mhp_machine *m, uint64_t addr);
+/* A load of the linear map of a pa, of the struct page of a pfn, or of a VA (enum mhp_touch): arch_ops.touch. */
+int arch_tlb_touch(struct mhp_machine *m, int kind, uint64_t addr);
+/* Drops the entries that overlap [start, end): leaves only, or every level. */
+void tlb_drop(struct mhp_machine *m, uint64_t start, uint64_t end, bool leaves_only);
 void flush_tlb_all(struct mhp_machine *m);
 
 #endif
