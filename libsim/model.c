@@ -1,6 +1,7 @@
 /*
  * model.c - platform models (models/NAME.yaml): what the firmware and Kconfig fix.
- * Kernel twins: arch/arm64/include/asm/{sparsemem,pgtable-hwdef,memory}.h.
+ * What a granule, VA and PA size allow is the arch's (arch_ops.granules;
+ * arm64: asm/{sparsemem,pgtable-hwdef,memory}.h).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,19 +13,6 @@
 #include "sim/model.h"
 #include "arch/arch.h"
 #include "yamltree.h"
-
-static const char *const granule_words[] = { "4K", "16K", "64K", NULL };
-static const unsigned granule_shift[] = { 12, 14, 16 };
-/* SECTION_SIZE_BITS: 27 for 4K and 16K pages, 29 for 64K (asm/sparsemem.h). */
-static const unsigned granule_section_bits[] = { 27, 27, 29 };
-/* ARM64_MEMSTART_ALIGN: 1 GiB for 4K and 16K, 512 MiB for 64K (asm/kernel-pgtable.h). */
-static const uint64_t granule_memstart_align[] = { 1ull << 30, 1ull << 30, 1ull << 29 };
-
-/* The ARM64_VA_BITS_* choices each granule allows (arch/arm64/Kconfig). */
-static const char *const va_words[3][5] = {
-	{ "39", "48", "52", NULL }, { "36", "47", "48", "52", NULL }, { "42", "48", "52", NULL },
-};
-static const char *const pa_words[] = { "48", "52", NULL };
 
 static const char *const online_type_words[] = {
 	"offline", "online", "online_kernel", "online_movable", NULL
@@ -338,43 +326,96 @@ static int validate_ranges(struct model_ctx *c, struct ynode *at)
 	return 0;
 }
 
+/* The arch's granule called word, or NULL. */
+static const struct arch_granule *find_granule(const struct arch_ops *a, const char *word)
+{
+	for (const struct arch_granule *g = a->granules; g->word; g++)
+		if (strcmp(g->word, word) == 0)
+			return g;
+	return NULL;
+}
+
+static int parse_granule(struct model_ctx *c, struct ynode *root, const struct arch_ops *a,
+			 const struct arch_granule **out)
+{
+	const char *words[8];
+	unsigned n = 0;
+	for (const struct arch_granule *g = a->granules; g->word && n + 1 < ARRAY_SIZE(words); g++)
+		words[n++] = g->word;
+	words[n] = NULL;
+	struct ynode *v;
+	int k, ret = ymap_need(c->doc, root, "model", "granule", &v, c->err);
+	if (!ret)
+		ret = yget_enum(c->doc, v, "granule", words, &k, c->err);
+	if (!ret)
+		*out = find_granule(a, words[k]);
+	return ret;
+}
+
+/* granule, va_bits, pa_bits: what the model's arch allows (its arch_granule rows). */
 static int parse_geometry(struct model_ctx *c, struct ynode *root)
 {
 	struct mhp_model *mo = c->model;
+	const struct arch_ops *a = arch_find(mo->arch);
+	const struct arch_granule *g;
 	struct ynode *v;
-	int g;
-
-	int ret = ymap_need(c->doc, root, "model", "granule", &v, c->err);
-	if (!ret)
-		ret = yget_enum(c->doc, v, "granule", granule_words, &g, c->err);
+	int ret = parse_granule(c, root, a, &g);
 	if (ret)
 		return ret;
-	mo->page_shift = granule_shift[g];
-	mo->section_size_bits = granule_section_bits[g];
-	mo->memstart_align = granule_memstart_align[g];
-	/* arm64 keeps the generic memory_block_size_bytes(): one section per block. */
-	mo->block_size = 1ull << mo->section_size_bits;
+	mo->page_shift = g->page_shift;
+	mo->section_size_bits = g->section_size_bits;
+	mo->memstart_align = g->memstart_align;
 
 	int va, pa;
 	ret = ymap_need(c->doc, root, "model", "va_bits", &v, c->err);
 	if (!ret)
-		ret = yget_enum(c->doc, v, "va_bits", va_words[g], &va, c->err);
+		ret = yget_enum(c->doc, v, "va_bits", g->va_words, &va, c->err);
 	if (ret)
 		return ret;
-	mo->va_bits = (unsigned)atoi(va_words[g][va]);
+	mo->va_bits = (unsigned)atoi(g->va_words[va]);
 	ret = ymap_need(c->doc, root, "model", "pa_bits", &v, c->err);
 	if (!ret)
-		ret = yget_enum(c->doc, v, "pa_bits", pa_words, &pa, c->err);
+		ret = yget_enum(c->doc, v, "pa_bits", a->pa_words, &pa, c->err);
 	if (ret)
 		return ret;
-	mo->pa_bits = (unsigned)atoi(pa_words[pa]);
-	/* ARM64_PA_BITS_52 needs 64K pages or LPA2 (a 52-bit VA with 4K or 16K pages). */
-	if (mo->pa_bits == 52 && g != 2 && mo->va_bits != 52)
-		return yerr(c->doc, v, c->err, "pa_bits: 52 needs 64K pages or va_bits 52 (LPA2)");
+	mo->pa_bits = (unsigned)atoi(a->pa_words[pa]);
+	const char *why = a->geometry_refused(mo);
+	if (why)
+		return yerr(c->doc, v, c->err, "pa_bits: %s", why);
 
 	mo->fw_dma_limit = UINT64_MAX;
 	if ((v = ymap_get(root, "firmware_dma_limit")))
 		return yget_size(c->doc, v, "firmware_dma_limit", &mo->fw_dma_limit, c->err);
+	return 0;
+}
+
+/* cpu_features: the CPU's flags the arch reads (x86: pdpe1gb), from its list of words. */
+static int parse_cpu_features(struct model_ctx *c, struct ynode *list)
+{
+	const struct arch_ops *a = arch_find(c->model->arch);
+	int ret = yexpect(c->doc, list, Y_SEQ, "cpu_features", c->err);
+	for (unsigned i = 0; !ret && i < list->n; i++) {
+		int k;
+		if (!a->cpu_feature_words) {
+			char word[32];
+			ret = yget_str(c->doc, list->items[i], "cpu_features", word, sizeof(word), c->err);
+			return ret ? ret : yerr(c->doc, list->items[i], c->err, "cpu_features: %s knows no CPU features; "
+						"found '%s'", a->name, word);
+		}
+		ret = yget_enum(c->doc, list->items[i], "cpu_features", a->cpu_feature_words, &k, c->err);
+		if (!ret)
+			c->model->cpu_features |= 1u << k;
+	}
+	return ret;
+}
+
+/* memory_block_size_bytes(), as the arch derives it from the boot RAM the nodes list. */
+static int set_block_size(struct model_ctx *c, struct ynode *nodes)
+{
+	const char *why = NULL;
+	c->model->block_size = arch_find(c->model->arch)->memory_block_size(c->model, &why);
+	if (!c->model->block_size)
+		return yerr(c->doc, nodes, c->err, "nodes: %s", why);
 	return 0;
 }
 
@@ -627,7 +668,7 @@ static int parse_model(struct model_ctx *c)
 	static const char *const top_keys[] = {
 		"model", "description", "arch", "granule", "va_bits", "pa_bits", "firmware_dma_limit",
 		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "kernel", "initrd", "simplifications",
-		"kernel_allocations", "iomem", "memblock", NULL
+		"kernel_allocations", "iomem", "memblock", "cpu_features", NULL
 	};
 	static const char *const kconfig_keys[] = { "default_online_type", NULL };
 	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", "requested_size",
@@ -685,8 +726,12 @@ static int parse_model(struct model_ctx *c)
 		ret = parse_iomem(c, v);
 	if (!ret && (v = ymap_get(root, "memblock")))
 		ret = parse_memblock(c, v);
+	if (!ret && (v = ymap_get(root, "cpu_features")))
+		ret = parse_cpu_features(c, v);
 	if (!ret)
 		ret = validate_ranges(c, ymap_get(root, "nodes"));
+	if (!ret)
+		ret = set_block_size(c, ymap_get(root, "nodes"));
 	return ret;
 }
 
@@ -776,15 +821,17 @@ bool model_geometry_valid(const struct mhp_model *mo)
 	}
 	if (cpus != mo->nr_cpus || cpus > NR_CPUS)
 		return false;
-	for (int g = 0; g < 3; g++)
-		if (mo->page_shift == granule_shift[g])
-			return mo->section_size_bits == granule_section_bits[g] &&
-			       mo->memstart_align == granule_memstart_align[g] &&
-			       mo->block_size == 1ull << mo->section_size_bits && word_listed(va_words[g], mo->va_bits) &&
-			       word_listed(pa_words, mo->pa_bits) && ranges_valid(mo, mo->ram, mo->nr_ram, true) &&
+	const struct arch_ops *a = arch_find(mo->arch);
+	const char *why = NULL;
+	for (const struct arch_granule *g = a ? a->granules : NULL; g && g->word; g++)
+		if (mo->page_shift == g->page_shift)
+			return mo->section_size_bits == g->section_size_bits && mo->memstart_align == g->memstart_align &&
+			       word_listed(g->va_words, mo->va_bits) && word_listed(a->pa_words, mo->pa_bits) &&
+			       !a->geometry_refused(mo) && ranges_valid(mo, mo->ram, mo->nr_ram, true) &&
 			       ranges_valid(mo, mo->hotplug, mo->nr_hotplug, true) &&
 			       ranges_valid(mo, mo->reserved, mo->nr_reserved, false) &&
 			       (!mo->kernel.present || ranges_valid(mo, &mo->kernel.init, 1, false)) &&
-			       mo->initrd.start <= (1ull << mo->pa_bits) && mo->initrd.size <= (1ull << mo->pa_bits) - mo->initrd.start;
+			       mo->initrd.start <= (1ull << mo->pa_bits) && mo->initrd.size <= (1ull << mo->pa_bits) - mo->initrd.start &&
+			       mo->block_size == a->memory_block_size(mo, &why);
 	return false;
 }

@@ -20,7 +20,7 @@ import sys
 
 # Headers under libsim/include/sim/ by the layer whose files implement them.
 SIM_HEADER_LAYER = {
-    'mmzone.h': 'mm', 'sparse.h': 'mm', 'page.h': 'mm', 'page_alloc.h': 'mm', 'memblock.h': 'mm',
+    'mmzone.h': 'mm', 'sparse.h': 'mm', 'sparse-vmemmap.h': 'mm', 'page.h': 'mm', 'page_alloc.h': 'mm', 'memblock.h': 'mm',
     'mm_init.h': 'mm', 'migrate.h': 'mm', 'page_isolation.h': 'mm', 'memory_hotplug.h': 'mm',
     'workload.h': 'mm', 'memory.h': 'drivers/base', 'node.h': 'drivers/base',
 }
@@ -40,10 +40,11 @@ MAY_INCLUDE = {
     'mm': {'lib', 'public', 'core', 'arch', 'drivers/base'},
     'arch': {'lib', 'public', 'core', 'mm'},
     'arch/arm64': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base'},
+    'arch/x86': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base'},
     'drivers/base': {'lib', 'public', 'core', 'mm', 'arch', 'drivers'},
     'drivers': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base'},
-    'check': {'lib', 'public', 'core', 'mm', 'arch', 'arch/arm64', 'drivers/base', 'drivers'},
-    'inspect': {'lib', 'public', 'core', 'mm', 'arch', 'arch/arm64', 'drivers/base', 'drivers', 'check'},
+    'check': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base', 'drivers'},
+    'inspect': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base', 'drivers', 'check'},
     'harness': {'lib', 'public', 'inspect'},
 }
 

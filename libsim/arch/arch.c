@@ -10,6 +10,7 @@
 
 static const struct arch_ops *const arches[] = {
 	&arch_arm64,
+	&arch_x86_64,
 };
 
 const struct arch_ops *arch_find(const char *name)

@@ -13,10 +13,28 @@
 
 struct mhp_machine;
 struct mhp_err;
+struct mhp_model;
 struct strbuf;
+struct ptdump_fmt;
+
+/* A page size an arch offers and what follows from it (the model file's granule:). */
+struct arch_granule {
+	const char *word;               /* "4K"; NULL ends the list */
+	unsigned page_shift, section_size_bits;
+	uint64_t memstart_align;        /* arm64's ARM64_MEMSTART_ALIGN; 0 where the linear map starts at PA 0 */
+	const char *const *va_words;    /* the VA sizes the arch allows with it */
+};
 
 struct arch_ops {
 	const char *name;
+	/* What a model file may say of its geometry: granules, PA sizes, and which combinations are refused. */
+	const struct arch_granule *granules;
+	const char *const *pa_words;
+	const char *(*geometry_refused)(const struct mhp_model *mo);   /* why, or NULL */
+	/* The CPU features a model may list (cpu_features:), NULL-terminated; NULL: none. */
+	const char *const *cpu_feature_words;
+	/* memory_block_size_bytes() of the model's boot RAM; 0 and *why when the model cannot run it. */
+	uint64_t (*memory_block_size)(const struct mhp_model *mo, const char **why);
 	/* memstart_addr and arch_get_mappable_range() from the model's RAM. */
 	void (*memory_layout_init)(struct mhp_machine *m);
 	/* The page-table geometry of the model's granule and VA size (also on snapshot load). */
@@ -28,8 +46,8 @@ struct arch_ops {
 	void (*arch_remove_memory)(struct mhp_machine *m, uint64_t start, uint64_t size);
 	int (*vmemmap_populate)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
 	void (*vmemmap_free)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
-	/* /sys/kernel/debug/kernel_page_tables */
-	void (*ptdump_show)(const struct mhp_machine *m, struct strbuf *sb);
+	/* How /sys/kernel/debug/kernel_page_tables reads (arch/ptdump.h). */
+	const struct ptdump_fmt *ptdump;
 	/* A load through the TLB: of the linear map of a pa, of the struct page of a pfn, or of a VA (enum mhp_touch). */
 	int (*touch)(struct mhp_machine *m, int kind, uint64_t addr);
 	/* zone_sizes_init(): the highest pfn of each zone at boot. */
@@ -43,6 +61,8 @@ struct arch_ops {
 	const char *(*teardown_formerly)(unsigned i);
 	/* free_initmem(): the kernel image's init sections back to the buddy at the end of boot. */
 	void (*free_initmem)(struct mhp_machine *m);
+	/* arch_report_meminfo(): the arch's lines at the end of /proc/meminfo, or NULL. */
+	void (*report_meminfo)(const struct mhp_machine *m, struct strbuf *sb);
 	/* A memory notifier the arch registers at boot (arm64: boot memory stays), or NULL. */
 	int (*bootmem_notifier)(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 };
@@ -60,6 +80,6 @@ unsigned arch_teardown_names(const struct arch_ops *a, const char **names, unsig
 int arch_teardown_find(const struct arch_ops *a, const char *name);
 unsigned arch_nr_teardowns(const struct arch_ops *a);
 
-extern const struct arch_ops arch_arm64;
+extern const struct arch_ops arch_arm64, arch_x86_64;
 
 #endif

@@ -302,6 +302,19 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 }
 
 /* Drops a table's array: it is an empty run again. */
+struct pt_table *pt_populate(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t table_bits, bool boot,
+			     int nid)
+{
+	uint64_t d = pt_get(t, idx);
+	if (d)   /* NULL if it points to a freed table (a mutant's doing): the caller fails */
+		return desc_type(m, t->depth, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
+	struct pt_table *child = pt_alloc(m, t->depth + 1u, boot, nid);
+	if (!child)
+		return NULL;
+	pt_set(m, t, idx, mk_desc(m, child->pfn << m->page_shift, table_bits));
+	return child;
+}
+
 static void pt_dematerialise(struct mhp_machine *m, struct pt_table *t)
 {
 	if (!t->e)

@@ -129,6 +129,13 @@ uint64_t pt_store_home(const struct mhp_machine *m, uint64_t pfn);
 struct pt_table *pt_pgd(const struct mhp_machine *m);
 /* Allocates and zeroes a table page: from memblock at boot, else from the buddy. */
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
+/*
+ * The table entry idx of t points to, allocated and linked with table_bits
+ * if it is none (p?d_populate); NULL when the allocation fails or the entry
+ * is not a table descriptor to a live table.
+ */
+struct pt_table *pt_populate(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t table_bits, bool boot,
+			     int nid);
 /* A table outside the store, empty (the snapshot loader's): its header alone is host memory. */
 struct pt_table *pt_table_new(struct mhp_machine *m, uint64_t pfn, unsigned depth, bool boot);
 /* Writes entries [idx, idx + n) of a table not in the store yet: its count and mix follow, the digest does not. */

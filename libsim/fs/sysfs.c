@@ -17,6 +17,7 @@
 #include "sim/node.h"
 #include "strbuf.h"
 #include "sim/trace.h"
+#include "arch/ptdump.h"
 
 #define PATH_MAX_LEN 256
 
@@ -526,6 +527,8 @@ static void meminfo_show(const struct mhp_machine *m, struct strbuf *sb)
 	meminfo_line(m, sb, "PageTables:", nr_page_table_pages(m));
 	meminfo_line(m, sb, "CmaTotal:", cma);
 	meminfo_line(m, sb, "CmaFree:", cma);   /* nothing is allocated from CMA yet */
+	if (m->arch->report_meminfo)
+		m->arch->report_meminfo(m, sb);
 }
 
 /* /proc/zoneinfo: per zone of each online node, the lines the model keeps. */
@@ -600,7 +603,7 @@ ssize_t mhp_sysfs_read(struct mhp_machine *m, const char *path, char *buf, size_
 		proc_show(m, fn.name, &sb);
 		break;
 	case DEBUG_PTDUMP:
-		m->arch->ptdump_show(m, &sb);
+		ptdump_show(m, &sb);
 		break;
 	case DEBUG_INJECT:
 		sb_printf(&sb, "%d\n", *inject_error_slot(m, fn.name));

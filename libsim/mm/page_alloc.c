@@ -572,6 +572,12 @@ void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum p
 	__free_one_page(m, pfn, order, free_mt(m, pfn));
 }
 
+/* Models free_reserved_page()'s count: a memblock page freed to the buddy is managed from now on (MemTotal grows). */
+void adjust_managed_page_count_pfn(struct mhp_machine *m, uint64_t pfn, int64_t nr)
+{
+	adjust_managed_page_count(m, pfn_zone(m, pfn), nr);
+}
+
 /* Frees an allocation by its head page, whatever it holds. */
 void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order)
 {

@@ -24,7 +24,7 @@ bool kernel_teardown_built(void);
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size);
 void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap);
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
-void ptdump_show(const struct mhp_machine *m, struct strbuf *sb);
+extern const struct ptdump_fmt arm64_ptdump;
 void flush_tlb_kernel_range(struct mhp_machine *m, uint64_t start, uint64_t end);
 void __flush_tlb_kernel_pgtable(struct mhp_machine *m, uint64_t addr);
 const char *arm64_teardown_name(unsigned i);

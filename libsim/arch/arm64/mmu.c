@@ -23,6 +23,7 @@
 #include "sim/page_alloc.h"
 #include "sim/printk.h"
 #include "sim/sparse.h"
+#include "sim/sparse-vmemmap.h"
 #include "sim/touched.h"
 #include "sim/trace.h"
 #include "arm64.h"
@@ -70,20 +71,6 @@ struct map_req {
 	bool boot;
 	int nid;
 };
-
-/* The table a descriptor slot points to, allocated and linked if none (p?d_populate). */
-static struct pt_table *next_table(struct mhp_machine *m, struct pt_table *t, uint64_t idx,
-				   const struct map_req *r)
-{
-	uint64_t d = pt_get(t, idx);
-	if (d)   /* NULL if it points to a freed table (a mutant's doing): the caller fails */
-		return desc_type(m, t->depth, d) == DESC_TABLE ? pt_lookup(m, desc_pa(m, d) >> m->page_shift) : NULL;
-	struct pt_table *child = pt_alloc(m, t->depth + 1u, r->boot, r->nid);
-	if (!child)
-		return NULL;
-	pt_set(m, t, idx, mk_desc(m, child->pfn << m->page_shift, r->table_bits));
-	return child;
-}
 
 /* A contiguous hint when the run is aligned to the CONT size (alloc_init_cont_{pte,pmd}). */
 static uint64_t cont_bit(const struct mhp_machine *m, unsigned depth, uint64_t va, uint64_t pa, const struct map_req *r)
@@ -161,7 +148,7 @@ static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 			pt_set(m, t, idx, mk_desc(m, pa, bits | (may_cont ? cont_bit(m, depth, va, pa, r) : 0)));
 			continue;
 		}
-		struct pt_table *child = next_table(m, t, idx, r);
+		struct pt_table *child = pt_populate(m, t, idx, r->table_bits, r->boot, r->nid);
 		if (!child)
 			return -ENOMEM;
 		int ret = map_range(m, child, va, next, pa, r);
@@ -447,81 +434,11 @@ static void __remove_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t si
 
 /* ---- vmemmap ------------------------------------------------------------------ */
 
-/* Models altmap_alloc_block_buf(): the next pages of the block's own memmap area, or nothing. */
-static int altmap_alloc(struct mhp_machine *m, unsigned order, uint64_t *pfn)
+/* Models vmemmap_check_pmd(): arm64's takes any present PMD as done. */
+static bool arm64_vmemmap_check_pmd(struct mhp_machine *m, uint64_t pmd, uint64_t addr, uint64_t next)
 {
-	struct vmem_altmap *a = m->altmap;
-	uint64_t n = 1ull << order, p = (a->base_pfn + a->alloc + n - 1) & ~(n - 1);
-	if (p + n > a->base_pfn + a->free)
-		return -ENOMEM;
-	a->alloc = p + n - a->base_pfn;
-	*pfn = p;
-	return set_page_kinds(m, p, n, PG_VMEMMAP_ALTMAP);
-}
-
-/* Models vmemmap_alloc_block_buf(): memblock at boot, the altmap if there is one, else the node's buddy. */
-static int vmemmap_alloc_block(struct mhp_machine *m, unsigned order, int nid, bool boot, uint64_t *pfn)
-{
-	if (boot)
-		return memblock_alloc_pages(m, nid, order, PG_VMEMMAP_BOOT, pfn);
-	if (m->altmap)
-		return altmap_alloc(m, order, pfn);
-	return alloc_pages_node(m, nid, order, PG_VMEMMAP, pfn);
-}
-
-/* The table at depth that maps va, populating missing ones (vmemmap_p?d_populate). */
-static struct pt_table *vmemmap_table(struct mhp_machine *m, uint64_t va, unsigned depth, const struct map_req *r)
-{
-	struct pt_table *t = pt_pgd(m);
-	while (t && t->depth < depth) {
-		uint64_t idx = pt_index(m, t->depth, va);
-		MHP_ASSERT(desc_type(m, t->depth, pt_get(t, idx)) != DESC_BLOCK);
-		t = next_table(m, t, idx, r);
-	}
-	return t;
-}
-
-/* Models vmemmap_populate_basepages(): one page of struct pages per PTE. */
-static int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct map_req *r)
-{
-	unsigned last = m->pt_geom.levels - 1;
-	for (uint64_t va = start; va < end; va += m->page_size) {
-		struct pt_table *pte = vmemmap_table(m, va, last, r);
-		uint64_t pfn, idx = pt_index(m, last, va);
-		if (!pte)
-			return -ENOMEM;
-		if (pt_get(pte, idx))
-			continue;
-		if (vmemmap_alloc_block(m, 0, r->nid, r->boot, &pfn))
-			return -ENOMEM;
-		pt_set(m, pte, idx, mk_desc(m, pfn << m->page_shift, PAGE_KERNEL_BITS));
-	}
-	return 0;
-}
-
-/* Models vmemmap_populate_hugepages(): a PMD block per 2 MiB, base pages if the block allocation fails. */
-static int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct map_req *r)
-{
-	unsigned pmd_depth = m->pt_geom.levels - 2;
-	unsigned order = m->pt_geom.shift[pmd_depth] - m->page_shift;
-	for (uint64_t next, va = start; va < end; va = next) {
-		next = pt_addr_end(m, pmd_depth, va, end);
-		struct pt_table *pmd = vmemmap_table(m, va, pmd_depth, r);
-		uint64_t pfn, idx = pt_index(m, pmd_depth, va);
-		if (!pmd)
-			return -ENOMEM;
-		if (pt_get(pmd, idx))
-			continue;
-		if (!vmemmap_alloc_block(m, order, r->nid, r->boot, &pfn)) {
-			pt_set(m, pmd, idx, mk_desc(m, pfn << m->page_shift, PROT_SECT_NORMAL_BITS));
-			continue;
-		}
-		if (m->altmap)
-			return -ENOMEM;   /* no fallback to base pages from an altmap */
-		if (vmemmap_populate_basepages(m, va, next, r))
-			return -ENOMEM;
-	}
-	return 0;
+	(void)m, (void)pmd, (void)addr, (void)next;
+	return true;
 }
 
 /*
@@ -531,7 +448,9 @@ static int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uin
 int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot)
 {
 	uint64_t start = vmemmap_va(m, pfn), end = vmemmap_va(m, pfn + nr_pages);
-	struct map_req r = { .table_bits = VMEMMAP_TABLE_BITS, .boot = boot, .nid = nid };
+	struct vmemmap_req r = { .table_bits = VMEMMAP_TABLE_BITS, .pte_bits = PAGE_KERNEL_BITS,
+				 .pmd_bits = PROT_SECT_NORMAL_BITS, .boot = boot, .nid = nid,
+				 .check_pmd = arm64_vmemmap_check_pmd };
 	bool huge = m->page_shift == 12 && nr_pages == m->pages_per_section;
 	int ret = huge ? vmemmap_populate_hugepages(m, start, end, &r) : vmemmap_populate_basepages(m, start, end, &r);
 	if (!boot) {

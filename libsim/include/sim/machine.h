@@ -83,6 +83,11 @@ struct mhp_machine {
 	struct pt_store pt;
 	struct tlb tlb;
 	bool can_set_direct_map;        /* rodata=full, or KFENCE without an early pool */
+	/* The linear map's leaves by level as the arch counts them (x86: direct_pages_count[], DirectMap4k/2M/1G). */
+	uint64_t direct_pages_count[6];
+	bool direct_gbpages;            /* the linear map may use PUD leaves (x86: gbpages on a CPU with pdpe1gb) */
+	int8_t direct_gbpages_param;    /* gbpages (1) or nogbpages (-1) on the command line, 0: neither */
+	bool after_bootmem;             /* boot's page-table code is done (x86's after_bootmem) */
 	bool rodata_full, kfence_early, debug_pagealloc;
 	int teardown;                   /* index in teardown_strategies[] (teardown.h) */
 	uint64_t nr_pgtable_pages;      /* live table pages */

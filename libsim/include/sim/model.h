@@ -99,6 +99,7 @@ struct mhp_model {
 	struct model_iomem iomem[MODEL_MAX_IOMEM];
 	unsigned nr_memblock;
 	struct model_memblock_op memblock[MODEL_MAX_MEMBLOCK];
+	uint32_t cpu_features;          /* bit i: the arch's cpu_feature_words[i] (x86: pdpe1gb) */
 };
 
 bool model_geometry_valid(const struct mhp_model *mo);

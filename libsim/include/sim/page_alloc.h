@@ -12,6 +12,8 @@ bool zone_intersects(const struct zone *z, uint64_t start_pfn, uint64_t nr_pages
 void resize_zone_range(struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
 void resize_pgdat_range(struct pglist_data *pgdat, uint64_t start_pfn, uint64_t nr_pages);
 void adjust_managed_page_count(struct mhp_machine *m, struct zone *z, int64_t nr);
+/* The same for the zone of pfn (free_reserved_page()'s count of a page freed from memblock). */
+void adjust_managed_page_count_pfn(struct mhp_machine *m, uint64_t pfn, int64_t nr);
 void drain_all_pages(struct mhp_machine *m);
 int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind);

@@ -1,0 +1,73 @@
+/*
+ * arch.c - x86-64 as the generic model sees it: the entry points of
+ * arch/x86/mm/{init,init_64,dump_pagetables}.c and pat/set_memory.c that
+ * mm/ calls.
+ */
+#include "arch/arch.h"
+#include "arch/ptdump.h"
+#include "x86.h"
+
+/* 4K pages only; 48-bit VAs are 4-level paging, 57-bit 5-level (LA57). */
+static const char *const va_words[] = { "48", "57", NULL };
+/* MAX_PHYSMEM_BITS: 46 with 4 levels, 52 with 5 (asm/sparsemem.h). */
+static const char *const pa_words[] = { "46", "52", NULL };
+
+/* SECTION_SIZE_BITS 27 (asm/sparsemem.h); the direct map starts at PA 0. */
+static const struct arch_granule granules[] = {
+	{ "4K", 12, 27, 0, va_words },
+	{ NULL, 0, 0, 0, NULL },
+};
+
+static const char *x86_geometry_refused(const struct mhp_model *mo)
+{
+	if ((mo->va_bits == 57) != (mo->pa_bits == 52))
+		return "x86-64's MAX_PHYSMEM_BITS follows the paging mode: 46 with va_bits 48, 52 with va_bits 57";
+	return NULL;
+}
+
+static const char *const cpu_feature_words[] = { "pdpe1gb", NULL };
+
+/* The teardown: 6.12's remove_pagetable(), the one strategy x86 has. */
+static const char *x86_teardown_name(unsigned i)
+{
+	return i == 0 ? "x86" : NULL;
+}
+
+static bool x86_teardown_built(unsigned i)
+{
+	return i == 0;
+}
+
+static const char *x86_teardown_formerly(unsigned i)
+{
+	(void)i;
+	return NULL;
+}
+
+extern const struct ptdump_fmt x86_ptdump;
+
+const struct arch_ops arch_x86_64 = {
+	.name = "x86_64",
+	.granules = granules,
+	.pa_words = pa_words,
+	.geometry_refused = x86_geometry_refused,
+	.cpu_feature_words = cpu_feature_words,
+	.memory_block_size = probe_memory_block_size,
+	.memory_layout_init = x86_memory_layout_init,
+	.pgtable_init = x86_pgtable_init,
+	.paging_init = x86_paging_init,
+	.boot_vmemmap = x86_boot_vmemmap,
+	.arch_add_memory = x86_arch_add_memory,
+	.arch_remove_memory = x86_arch_remove_memory,
+	.vmemmap_populate = x86_vmemmap_populate,
+	.vmemmap_free = x86_vmemmap_free,
+	.ptdump = &x86_ptdump,
+	.zone_sizes_init = x86_zone_sizes_init,
+	.touch = arch_tlb_touch,
+	.teardown_name = x86_teardown_name,
+	.teardown_built = x86_teardown_built,
+	.teardown_formerly = x86_teardown_formerly,
+	.early_param = x86_early_param,
+	.free_initmem = x86_free_initmem,
+	.report_meminfo = x86_report_meminfo,
+};

@@ -1,0 +1,422 @@
+/*
+ * init_64.c - x86-64's direct map and vmemmap as memory hotplug builds and
+ * tears them down. Kernel twin: arch/x86/mm/init_64.c
+ * (kernel_physical_mapping_init, arch_add_memory, remove_pagetable,
+ * vmemmap_populate, vmemmap_free, arch_remove_memory,
+ * probe_memory_block_size).
+ *
+ * The teardown is 6.12's, step for step: tables are freed as they empty
+ * (the child page first, then the parent entry cleared, no flush), the
+ * vmemmap's backing is freed before its entry is cleared, every PTE table
+ * walked ends in flush_tlb_all(), and remove_pagetable() ends in one more.
+ * PUD tables go only with 5-level paging; the PGD (and L5's P4D) never
+ * lose an entry. docs/x86.md cites each rule.
+ */
+#include "sim/memory_hotplug.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/printk.h"
+#include "sim/sparse.h"
+#include "sim/sparse-vmemmap.h"
+#include "sim/touched.h"
+#include "sim/trace.h"
+#include "x86.h"
+
+/* ---- building: kernel_physical_mapping_init() ------------------------------ */
+
+/*
+ * Boot's writes of zero past the range to entries e820 calls no RAM are not
+ * modelled: such entries are none already, as nothing maps them.
+ */
+
+/* Models phys_pte_init(): new PTEs counted; at boot, PTEs already there are counted again. */
+static uint64_t phys_pte_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end, bool boot)
+{
+	uint64_t pages = 0, i = (paddr >> 12) & 511;
+	while (i < 512 && paddr < paddr_end) {
+		uint64_t used = pt_next_used(m, t, i), n = ((paddr_end - paddr) >> 12);
+		n = n < 512 - i ? n : 512 - i;
+		if (used > i) {   /* a run of none entries: one write of consecutive pages */
+			uint64_t k = used - i < n ? used - i : n;
+			pt_set_run(m, t, i, k, mk_desc(m, paddr, X86_PAGE_KERNEL));
+			pages += k, i += k, paddr += k << 12;
+			continue;
+		}
+		pages += boot;   /* an existing PTE is kept */
+		i++, paddr += 1ull << 12;
+	}
+	update_page_count(m, PG_LEVEL_4K, (int64_t)pages);
+	return paddr_end;
+}
+
+struct phys_req {
+	unsigned mask;   /* page_size_mask */
+	bool boot;       /* !after_bootmem: tables from memblock, existing leaves counted again */
+};
+
+/* The table a present entry points to (pmd_offset, pud_offset, ...). */
+static struct pt_table *child_of(const struct mhp_machine *m, uint64_t d)
+{
+	return pt_lookup(m, desc_pa(m, d) >> m->page_shift);
+}
+
+/*
+ * Models phys_pmd_init() and phys_pud_init(), one level each: a leaf where
+ * the mask allows, an existing leaf kept (and at boot counted again), a
+ * table built or walked otherwise. The kernel splits an existing leaf the
+ * mask does not allow; a fresh hot-add never meets one, and the model
+ * asserts it does not.
+ */
+static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end,
+				const struct phys_req *r)
+{
+	unsigned depth = t->depth, level = m->pt_geom.levels - depth;   /* 2: PMD, 3: PUD */
+	unsigned bit = level == 2 ? PSM_2M : PSM_1G;
+	uint64_t span = pt_span(m, depth), pages = 0;
+	for (uint64_t i = pt_index(m, depth, linear_va(m, paddr)), next; i < 512 && paddr < paddr_end; i++, paddr = next) {
+		next = (paddr & ~(span - 1)) + span;
+		uint64_t d = pt_get(t, i);
+		if (d && desc_type(m, depth, d) == DESC_TABLE) {
+			struct pt_table *c = child_of(m, d);
+			MHP_ASSERT(c);
+			if (level == 2)
+				phys_pte_init(m, c, paddr, paddr_end, r->boot);
+			else
+				phys_level_init(m, c, paddr, paddr_end, r);
+			continue;
+		}
+		if (d) {
+			MHP_ASSERT(r->mask & bit);   /* the split of an existing leaf: never reached by the model */
+			pages += r->boot;
+			continue;
+		}
+		if (r->mask & bit) {
+			pt_set(m, t, i, mk_desc(m, paddr & ~(span - 1), X86_PAGE_KERNEL_LARGE));
+			pages++;
+			continue;
+		}
+		struct pt_table *c = pt_populate(m, t, i, X86_KERNPG_TABLE, r->boot, 0);
+		if (!c)
+			return paddr;   /* alloc_low_page() failing: the kernel does not check (it would oops) */
+		if (level == 2)
+			phys_pte_init(m, c, paddr, paddr_end, r->boot);
+		else
+			phys_level_init(m, c, paddr, paddr_end, r);
+	}
+	update_page_count(m, level == 2 ? PG_LEVEL_2M : PG_LEVEL_1G, (int64_t)pages);
+	return paddr_end;
+}
+
+/*
+ * Models __kernel_physical_mapping_init() (with phys_p4d_init()): walks the
+ * PGD by VA; with 4 levels a PGD entry points straight at a PUD table.
+ */
+uint64_t kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start, uint64_t end, unsigned mask, bool boot)
+{
+	struct phys_req r = { mask, boot };
+	struct pt_table *pgd = pt_pgd(m);
+	unsigned pud_depth = m->pt_geom.levels - 3;
+	for (uint64_t pa = start, next; pa < end; pa = next) {
+		uint64_t va = linear_va(m, pa), span = pt_span(m, 0);
+		next = ((va & ~(span - 1)) + span) - linear_va(m, 0);
+		next = next < end ? next : end;
+		struct pt_table *t = pt_populate(m, pgd, pt_index(m, 0, va), X86_KERNPG_TABLE, boot, 0);
+		/* phys_p4d_init(): with 5 levels one more table, P4D -> PUD. */
+		while (t && t->depth < pud_depth)
+			t = pt_populate(m, t, pt_index(m, t->depth, va), X86_KERNPG_TABLE, boot, 0);
+		if (!t)
+			return pa;
+		phys_level_init(m, t, pa, next, &r);
+	}
+	return end;
+}
+
+/* ---- tearing down: remove_pagetable() -------------------------------------- */
+
+/*
+ * Models free_pagetable(): a page from memblock (PageReserved) goes back with
+ * free_reserved_page(), which counts it managed; a buddy page with
+ * free_pages(). The bootmem_info reference counts (SECTION_INFO,
+ * MIX_SECTION_INFO) that put_page_bootmem() drops first are not modelled.
+ */
+static void free_pagetable(struct mhp_machine *m, uint64_t pfn, unsigned order)
+{
+	enum page_kind kind = page_kind_of(m, pfn);
+	bool reserved = kind == PG_VMEMMAP_BOOT || kind == PG_PGTABLE_BOOT;
+	free_pages_kind(m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
+	if (reserved)
+		adjust_managed_page_count_pfn(m, pfn, 1ll << order);
+}
+
+/* A table page through free_pagetable(): out of the store, then its page freed. */
+static void free_table_page(struct mhp_machine *m, struct pt_table *t)
+{
+	uint64_t pfn = t->pfn;
+	bool boot = t->boot;
+	pt_release(m, t);
+	if (boot)
+		adjust_managed_page_count_pfn(m, pfn, 1);
+}
+
+/* Models free_hugepage_table(): an altmap's pages go back to the altmap, others through free_pagetable(). */
+static void free_hugepage_table(struct mhp_machine *m, uint64_t pfn)
+{
+	if (page_kind_of(m, pfn) == PG_VMEMMAP_ALTMAP) {
+		set_page_kinds(m, pfn, 512, PG_FREE);   /* vmem_altmap_free() */
+		return;
+	}
+	free_pagetable(m, pfn, 9);
+}
+
+/* A clear under init_mm.page_table_lock: one counted store. */
+static void clear_entry(struct mhp_machine *m, struct pt_table *t, uint64_t idx)
+{
+	pt_set(m, t, idx, 0);
+	m->pt.nr_writes++;
+}
+
+/* Models free_{pte,pmd,pud}_table(): scan every entry; if all are none, free the child first, then clear the parent. */
+static void free_child_table(struct mhp_machine *m, struct pt_table *parent, uint64_t idx)
+{
+	struct pt_table *child = child_of(m, pt_get(parent, idx));
+	if (!child)
+		return;
+	m->pt.nr_reads += child->used ? pt_next_used(m, child, 0) + 1 : 512;
+	if (child->used)
+		return;
+	free_table_page(m, child);
+	clear_entry(m, parent, idx);
+}
+
+/* Models remove_pte_table(): free (the vmemmap's page) then clear each PTE; one flush_tlb_all() at the end. */
+static void remove_pte_table(struct mhp_machine *m, struct pt_table *t, uint64_t addr, uint64_t end, bool direct)
+{
+	uint64_t pages = 0;
+	for (uint64_t next; addr < end; addr = next) {
+		next = ((addr + 4096) & ~4095ull) < end ? (addr + 4096) & ~4095ull : end;
+		uint64_t idx = pt_index(m, t->depth, addr), d = pt_get(t, idx);
+		m->pt.nr_reads++;
+		if (!(d & _PAGE_PRESENT))
+			continue;
+		/* The [0, 1G) guard adds the raw PTE (NX included) to the VA: with NX set it never fires. */
+		if (d + (addr & ~4095ull) < 0x40000000ull)
+			return;
+		if (!direct)
+			free_pagetable(m, desc_pa(m, d) >> 12, 0);
+		clear_entry(m, t, idx);
+		pages++;
+	}
+	flush_tlb_all(m);
+	if (direct)
+		update_page_count(m, PG_LEVEL_4K, -(int64_t)pages);
+}
+
+static bool aligned(uint64_t a, uint64_t span)
+{
+	return !(a & (span - 1));
+}
+
+/* A 1G leaf that the range covers in part: 6.12 reads the data page under it as a PMD table. */
+static void partial_pud_leaf(struct mhp_machine *m, uint64_t addr, uint64_t next)
+{
+	struct mhp_trace_field f[] = { TF_X("start", addr), TF_X("end", next) };
+	TRACE(m, "kernel_bug", f, "remove_pud_table: [%#llx-%#llx) covers part of a 1G leaf; 6.12 would walk the "
+	      "mapped data as a PMD table (left mapped here)", (unsigned long long)addr, (unsigned long long)next);
+	m->nr_kernel_warns++;
+}
+
+/* Models remove_pmd_table(): 2M leaves freed (vmemmap) before they are cleared; PTE tables walked, then freed if empty. */
+static void remove_pmd_table(struct mhp_machine *m, struct pt_table *t, uint64_t addr, uint64_t end, bool direct)
+{
+	uint64_t pages = 0, span = pt_span(m, t->depth);
+	for (uint64_t next; addr < end; addr = next) {
+		next = pt_addr_end(m, t->depth, addr, end);
+		uint64_t idx = pt_index(m, t->depth, addr), d = pt_get(t, idx);
+		m->pt.nr_reads++;
+		if (!(d & _PAGE_PRESENT))
+			continue;
+		if (d & _PAGE_PSE) {
+			/*
+			 * A leaf the range covers in part is the vmemmap's PAGE_UNUSED case; the model adds and
+			 * removes the vmemmap by whole sections, one PMD each (64-byte struct page), so it never comes.
+			 */
+			MHP_ASSERT(aligned(addr, span) && aligned(next, span));
+			if (!direct)
+				free_hugepage_table(m, desc_pa(m, d) >> 12);
+			clear_entry(m, t, idx);
+			pages++;
+			continue;
+		}
+		struct pt_table *pte = child_of(m, d);
+		if (!pte)
+			continue;   /* a descriptor to a freed table is PT-DANGLING's to report */
+		remove_pte_table(m, pte, addr, next, direct);
+		free_child_table(m, t, idx);
+	}
+	if (direct)
+		update_page_count(m, PG_LEVEL_2M, -(int64_t)pages);
+}
+
+/* Models remove_pud_table(): whole 1G leaves cleared; PMD tables walked, then freed if empty. */
+static void remove_pud_table(struct mhp_machine *m, struct pt_table *t, uint64_t addr, uint64_t end, bool direct)
+{
+	uint64_t pages = 0, span = pt_span(m, t->depth);
+	for (uint64_t next; addr < end; addr = next) {
+		next = pt_addr_end(m, t->depth, addr, end);
+		uint64_t idx = pt_index(m, t->depth, addr), d = pt_get(t, idx);
+		m->pt.nr_reads++;
+		if (!(d & _PAGE_PRESENT))
+			continue;
+		if (d & _PAGE_PSE) {
+			if (aligned(addr, span) && aligned(next, span)) {
+				clear_entry(m, t, idx);
+				pages++;
+			} else {
+				partial_pud_leaf(m, addr, next);
+			}
+			continue;
+		}
+		struct pt_table *pmd = child_of(m, d);
+		if (!pmd)
+			continue;
+		remove_pmd_table(m, pmd, addr, next, direct);
+		free_child_table(m, t, idx);
+	}
+	if (direct)
+		update_page_count(m, PG_LEVEL_1G, -(int64_t)pages);
+}
+
+/*
+ * Models remove_pagetable() with remove_p4d_table(): with 4 levels the PGD
+ * entry is the P4D entry and the PUD table under it stays for good (every
+ * process's PGD has a copy); with 5 an emptied PUD table goes.
+ */
+static void remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct)
+{
+	struct pt_table *pgd = pt_pgd(m);
+	for (uint64_t addr = start, next; addr < end; addr = next) {
+		next = pt_addr_end(m, 0, addr, end);
+		uint64_t d = pt_get(pgd, pt_index(m, 0, addr));
+		m->pt.nr_reads++;
+		if (!(d & _PAGE_PRESENT))
+			continue;
+		struct pt_table *t = child_of(m, d);
+		if (t && pgtable_l5_enabled(m)) {   /* remove_p4d_table() */
+			for (uint64_t a = addr, n; a < next; a = n) {
+				n = pt_addr_end(m, 1, a, next);
+				uint64_t idx = pt_index(m, 1, a), pd = pt_get(t, idx);
+				m->pt.nr_reads++;
+				struct pt_table *pud = pd & _PAGE_PRESENT ? child_of(m, pd) : NULL;
+				if (!pud)
+					continue;
+				remove_pud_table(m, pud, a, n, direct);
+				free_child_table(m, t, idx);
+			}
+		} else if (t) {
+			remove_pud_table(m, t, addr, next, direct);
+		}
+	}
+	flush_tlb_all(m);
+	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("map", direct ? "direct" : "vmemmap") };
+	TRACE(m, "remove_pagetable", f, "%s [%#llx-%#llx) torn down: tables freed as they emptied, flush_tlb_all",
+	      direct ? "direct map" : "vmemmap", (unsigned long long)start, (unsigned long long)end);
+	raise_hook(m, HOOK_ARCH_OP_RETURNED);
+}
+
+/* ---- the vmemmap ---------------------------------------------------------------- */
+
+/* Models vmemmap_check_pmd(): a present PMD needs nothing more only when it is a leaf. */
+static bool x86_vmemmap_check_pmd(struct mhp_machine *m, uint64_t pmd, uint64_t addr, uint64_t next)
+{
+	(void)m, (void)addr, (void)next;
+	return pmd & _PAGE_PSE;
+}
+
+/*
+ * Models vmemmap_populate(): less than a section's memmap (a sub-section)
+ * with base pages and no altmap; otherwise 2M leaves (every x86-64 CPU has
+ * PSE). The sub-PMD bookkeeping of vmemmap_set_pmd() never runs for whole
+ * sections (their memmap is one aligned PMD), and the model adds no less.
+ */
+int x86_vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot)
+{
+	uint64_t start = vmemmap_va(m, pfn), end = vmemmap_va(m, pfn + nr_pages);
+	struct vmemmap_req r = { .table_bits = X86_KERNPG_TABLE, .pte_bits = X86_PAGE_KERNEL,
+				 .pmd_bits = X86_PAGE_KERNEL_LARGE, .boot = boot, .nid = nid,
+				 .check_pmd = x86_vmemmap_check_pmd };
+	bool huge = nr_pages >= m->pages_per_section;
+	int ret = huge ? vmemmap_populate_hugepages(m, start, end, &r) : vmemmap_populate_basepages(m, start, end, &r);
+	if (!boot) {
+		struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("result", ret ? "ENOMEM" : "ok") };
+		TRACE(m, "vmemmap_populate", f, "vmemmap [%#llx-%#llx) populated with %s: %s", (unsigned long long)start,
+		      (unsigned long long)end, huge ? "2M leaves" : "base pages", ret ? "ENOMEM" : "ok");
+	}
+	return ret;
+}
+
+/* Models vmemmap_free() (and free_map_bootmem() for a boot section): remove_pagetable(), not direct. */
+void x86_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
+{
+	remove_pagetable(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), false);
+}
+
+int x86_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		for (uint64_t pfn = PHYS_PFN(m, r->start); pfn < PHYS_PFN(m, r->start + r->size); pfn += m->pages_per_section)
+			if (x86_vmemmap_populate(m, pfn, m->pages_per_section, r->nid, true))
+				return mhp_err_set(err, -ENOMEM, "model %s: the memblock pools are too small for the "
+						   "boot memmap at pfn %#llx", m->model.name, (unsigned long long)pfn);
+	}
+	return 0;
+}
+
+/* ---- arch hooks ------------------------------------------------------------------ */
+
+/*
+ * Models arch_add_memory(): init_memory_mapping() (its result unchecked),
+ * then add_pages(). A failure of the sections leaves the direct map in
+ * place: 6.12 undoes neither here nor in add_memory_resource().
+ */
+int x86_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
+{
+	for (int i = 0; i < NR_TOUCHED; i++)
+		touch_range(m, i, start, start + size);
+	init_memory_mapping(m, start, start + size, false);
+	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
+	if (ret)
+		return mhp_err_set(err, ret, "arch_add_memory failed: %s (the direct map of [%#llx-%#llx) stays, as in "
+				   "6.12)", mhp_errno_name(ret), (unsigned long long)start, (unsigned long long)(start + size));
+	if (PHYS_PFN(m, start + size) > m->max_pfn)
+		m->max_pfn = PHYS_PFN(m, start + size);   /* update_end_of_memory_vars() */
+	return 0;
+}
+
+/* Models arch_remove_memory(): the sections (and their vmemmap) first, then kernel_physical_mapping_remove(). */
+void x86_arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	for (int i = 0; i < NR_TOUCHED; i++)
+		touch_range(m, i, start, start + size);
+	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
+	remove_pagetable(m, linear_va(m, start), linear_va(m, start + size), true);
+}
+
+/*
+ * Models probe_memory_block_size(): 128 MiB below 64 GiB of boot RAM; above,
+ * 2 GiB on bare metal, or in a guest (QEMU sets the hypervisor bit) the
+ * largest of 2 GiB..256 MiB the end of boot RAM is aligned to. The model
+ * keeps one section per block, so it runs the first case only.
+ */
+uint64_t probe_memory_block_size(const struct mhp_model *mo, const char **why)
+{
+	uint64_t end = 0;
+	for (unsigned i = 0; i < mo->nr_ram; i++)
+		if (mo->ram[i].start + mo->ram[i].size > end)
+			end = mo->ram[i].start + mo->ram[i].size;
+	if (end < (64ull << 30))
+		return 128ull << 20;
+	*why = "boot RAM ending at 64 GiB or above gives x86-64 memory blocks of 256 MiB to 2 GiB "
+	       "(probe_memory_block_size); the model keeps one section per block";
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * sparse-vmemmap.h - populating the vmemmap, every arch's part of it.
+ * Kernel twin: mm/sparse-vmemmap.c (vmemmap_populate_{basepages,hugepages}),
+ * with the hooks each arch gives it (vmemmap_check_pmd, vmemmap_set_pmd).
+ */
+#ifndef MHPSIM_SIM_SPARSE_VMEMMAP_H
+#define MHPSIM_SIM_SPARSE_VMEMMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mhp_machine;
+
+/* What an arch writes into the vmemmap's tables, and its hooks. */
+struct vmemmap_req {
+	uint64_t table_bits;        /* a table descriptor's bits (p?d_populate) */
+	uint64_t pte_bits;          /* a base page's PTE (PAGE_KERNEL) */
+	uint64_t pmd_bits;          /* a PMD leaf's bits */
+	bool boot;                  /* from memblock, before the buddy is up */
+	int nid;
+	/* vmemmap_check_pmd(): whether a PMD already present needs nothing more (arm64: always; x86: a leaf). */
+	bool (*check_pmd)(struct mhp_machine *m, uint64_t pmd, uint64_t addr, uint64_t next);
+	/* vmemmap_set_pmd()'s arch part after a leaf is written (x86: the sub-PMD bookkeeping), or NULL. */
+	void (*set_pmd)(struct mhp_machine *m, uint64_t addr, uint64_t next);
+};
+
+/* Models vmemmap_alloc_block_buf(): memblock at boot, the altmap if there is one, else the node's buddy. */
+int vmemmap_alloc_block_buf(struct mhp_machine *m, unsigned order, int nid, bool boot, uint64_t *pfn);
+int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct vmemmap_req *r);
+int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct vmemmap_req *r);
+
+#endif

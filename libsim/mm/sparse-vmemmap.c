@@ -1,0 +1,95 @@
+/*
+ * sparse-vmemmap.c - the vmemmap's pages and tables, as every arch fills
+ * them. Kernel twin: mm/sparse-vmemmap.c.
+ */
+#include "sim/kernel.h"
+#include "sim/machine.h"
+#include "sim/memblock.h"
+#include "sim/memory_hotplug.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/sparse.h"
+#include "sim/sparse-vmemmap.h"
+
+/* Models altmap_alloc_block_buf(): the next pages of the block's own memmap area, or nothing. */
+static int altmap_alloc(struct mhp_machine *m, unsigned order, uint64_t *pfn)
+{
+	struct vmem_altmap *a = m->altmap;
+	uint64_t n = 1ull << order, p = (a->base_pfn + a->alloc + n - 1) & ~(n - 1);
+	if (p + n > a->base_pfn + a->free)
+		return -ENOMEM;
+	a->alloc = p + n - a->base_pfn;
+	*pfn = p;
+	return set_page_kinds(m, p, n, PG_VMEMMAP_ALTMAP);
+}
+
+int vmemmap_alloc_block_buf(struct mhp_machine *m, unsigned order, int nid, bool boot, uint64_t *pfn)
+{
+	if (boot)
+		return memblock_alloc_pages(m, nid, order, PG_VMEMMAP_BOOT, pfn);
+	if (m->altmap)
+		return altmap_alloc(m, order, pfn);
+	return alloc_pages_node(m, nid, order, PG_VMEMMAP, pfn);
+}
+
+/* The table at depth that maps va, populating missing ones (vmemmap_p?d_populate). */
+static struct pt_table *vmemmap_table(struct mhp_machine *m, uint64_t va, unsigned depth, const struct vmemmap_req *r)
+{
+	struct pt_table *t = pt_pgd(m);
+	while (t && t->depth < depth) {
+		uint64_t idx = pt_index(m, t->depth, va);
+		MHP_ASSERT(desc_type(m, t->depth, pt_get(t, idx)) != DESC_BLOCK);
+		t = pt_populate(m, t, idx, r->table_bits, r->boot, r->nid);
+	}
+	return t;
+}
+
+/* Models vmemmap_populate_basepages(): one page of struct pages per PTE. */
+int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct vmemmap_req *r)
+{
+	unsigned last = m->pt_geom.levels - 1;
+	for (uint64_t va = start; va < end; va += m->page_size) {
+		struct pt_table *pte = vmemmap_table(m, va, last, r);
+		uint64_t pfn, idx = pt_index(m, last, va);
+		if (!pte)
+			return -ENOMEM;
+		if (pt_get(pte, idx))
+			continue;
+		if (vmemmap_alloc_block_buf(m, 0, r->nid, r->boot, &pfn))
+			return -ENOMEM;
+		pt_set(m, pte, idx, mk_desc(m, pfn << m->page_shift, r->pte_bits));
+	}
+	return 0;
+}
+
+/*
+ * Models vmemmap_populate_hugepages(): a PMD leaf per PMD span, base pages
+ * where the leaf cannot be had (never from an altmap) or where the arch
+ * says a present PMD still needs its PTEs.
+ */
+int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct vmemmap_req *r)
+{
+	unsigned pmd_depth = m->pt_geom.levels - 2;
+	unsigned order = m->pt_geom.shift[pmd_depth] - m->page_shift;
+	for (uint64_t next, va = start; va < end; va = next) {
+		next = pt_addr_end(m, pmd_depth, va, end);
+		struct pt_table *pmd = vmemmap_table(m, va, pmd_depth, r);
+		uint64_t pfn, idx = pt_index(m, pmd_depth, va), d;
+		if (!pmd)
+			return -ENOMEM;
+		if ((d = pt_get(pmd, idx))) {
+			if (r->check_pmd(m, d, va, next))
+				continue;
+		} else if (!vmemmap_alloc_block_buf(m, order, r->nid, r->boot, &pfn)) {
+			pt_set(m, pmd, idx, mk_desc(m, pfn << m->page_shift, r->pmd_bits));
+			if (r->set_pmd)
+				r->set_pmd(m, va, next);
+			continue;
+		} else if (m->altmap) {
+			return -ENOMEM;   /* no fallback to base pages from an altmap */
+		}
+		if (vmemmap_populate_basepages(m, va, next, r))
+			return -ENOMEM;
+	}
+	return 0;
+}
