@@ -205,7 +205,7 @@ static int boot_state(const struct fuzz_run *r, struct mhp_machine **out, struct
 	mhp_machine_set_pagewise(m, pagewise);
 	int tret = teardown ? mhp_machine_set_teardown(m, teardown) : 0;
 	if (tret)
-		ret = mhp_teardown_error(err, tret, teardown);
+		ret = mhp_teardown_error(m, err, tret, teardown);
 	if (!ret && mutant && mhp_machine_set_mutant(m, mutant))
 		ret = mhp_err_set(err, -EINVAL, "unknown mutant '%s'", mutant);
 	if (!ret && !r->snap) {

@@ -142,7 +142,6 @@ static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 	}
 	if (!ret && (v = ymap_get(root, "seed")))
 		ret = yget_u64(c->doc, v, "seed", 0, UINT64_MAX, &sc->seed, c->err);
-	snprintf(sc->teardown, sizeof(sc->teardown), "arm64");
 	if (!ret && (v = ymap_get(root, "mutant")))
 		ret = yget_str(c->doc, v, "mutant", sc->mutant, sizeof(sc->mutant), c->err);
 	if (!ret && (v = ymap_get(root, "bootmem_notifier"))) {
@@ -529,7 +528,8 @@ static int boot_machine(struct run *r)
 	} else {
 		if (text)
 			fprintf(r->opt->out, "scenario %s: model %s, cmdline \"%s\", teardown %s\n%s", sc->name,
-				mhp_model_name(sc->model), cmdline, r->opt->teardown ? r->opt->teardown : sc->teardown,
+				mhp_model_name(sc->model), cmdline, r->opt->teardown ? r->opt->teardown
+				: sc->teardown[0] ? sc->teardown : mhp_model_teardown(sc->model),
 				r->opt->output == MHP_OUT_TEXT ? "boot:\n" : "");
 		struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r,
 					      .no_bootmem_notifier = sc->no_bootmem_notifier,
@@ -539,11 +539,11 @@ static int boot_machine(struct run *r)
 	}
 	if (ret)
 		return mhp_err_set(r->err, ret, "%s:1:1: error: boot failed: %s", sc->file, err_copy(r->err, inner));
-	const char *teardown = r->opt->teardown ? r->opt->teardown : sc->teardown;
-	/* A snapshot keeps its own strategy unless the scenario or the caller names one. */
-	int tret = (!sc->snap || r->opt->teardown || sc->has_teardown) ? mhp_machine_set_teardown(r->m, teardown) : 0;
+	const char *teardown = r->opt->teardown ? r->opt->teardown : sc->teardown[0] ? sc->teardown : NULL;
+	/* A snapshot keeps its own strategy, and a machine its arch's first, unless the scenario or the caller names one. */
+	int tret = teardown ? mhp_machine_set_teardown(r->m, teardown) : 0;
 	if (tret)
-		return mhp_teardown_error(r->err, tret, teardown);
+		return mhp_teardown_error(r->m, r->err, tret, teardown);
 	mhp_machine_set_pagewise(r->m, r->opt->pagewise);
 	const char *mutant = r->opt->mutant ? r->opt->mutant : sc->mutant[0] ? sc->mutant : NULL;
 	if (mutant && mhp_machine_set_mutant(r->m, mutant))

@@ -343,15 +343,16 @@ int mhp_teardown_strategy_built(const char *name)
 }
 
 /* The message for mhp_machine_set_teardown()'s errno; the names come from the registry. */
-int mhp_teardown_error(struct mhp_err *err, int ret, const char *name)
+int mhp_teardown_error(const struct mhp_machine *m, struct mhp_err *err, int ret, const char *name)
 {
+	const struct arch_ops *a = m ? m->arch : arch_default();
 	if (ret == -ENOTSUP)
 		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree "
 				   "(cmake -DMHPSIM_KERNEL_TREE=DIR)", name);
 	const char *names[ARCH_MAX_TEARDOWNS];
-	unsigned n = arch_teardown_names(arch_default(), names, ARCH_MAX_TEARDOWNS);
+	unsigned n = arch_teardown_names(a, names, ARCH_MAX_TEARDOWNS);
 	for (unsigned i = 0; i < n; i++) {
-		const char *old = arch_default()->teardown_formerly(i);
+		const char *old = a->teardown_formerly(i);
 		if (old && strcmp(old, name) == 0)
 			return mhp_err_set(err, ret, "teardown strategy '%s' was renamed '%s' (docs/teardown.md says why)",
 					   name, names[i]);

@@ -782,6 +782,12 @@ const char *mhp_model_name(const struct mhp_model *model)
 	return model->name;
 }
 
+const char *mhp_model_teardown(const struct mhp_model *model)
+{
+	const struct arch_ops *a = arch_find(model->arch);
+	return a ? a->teardown_name(0) : NULL;
+}
+
 const char *mhp_model_path(const struct mhp_model *model)
 {
 	return model->path;

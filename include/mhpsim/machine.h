@@ -125,8 +125,8 @@ MHP_EXPORT uint64_t mhp_log_count(const struct mhp_machine *m);
 /* Returns the text of line seq (without newline), or NULL if it fell out of the ring. */
 MHP_EXPORT const char *mhp_log_line(const struct mhp_machine *m, uint64_t seq, enum mhp_loglevel *level);
 
-/* The message for mhp_machine_set_teardown()'s errno, naming the registered strategies; returns ret. */
-MHP_EXPORT int mhp_teardown_error(struct mhp_err *err, int ret, const char *name);
+/* The message for mhp_machine_set_teardown()'s errno, naming m's arch's strategies (m NULL: the default arch's); returns ret. */
+MHP_EXPORT int mhp_teardown_error(const struct mhp_machine *m, struct mhp_err *err, int ret, const char *name);
 
 /* Migration passes an offline makes before the "signal" that ends it with -EINTR (default 1000). */
 MHP_EXPORT void mhp_machine_set_offline_retries(struct mhp_machine *m, uint32_t passes);

@@ -22,6 +22,8 @@ MHP_EXPORT int mhp_model_load_buffer(const void *buf, size_t len, const char *na
 				     struct mhp_err *err);
 MHP_EXPORT void mhp_model_free(struct mhp_model *model);
 MHP_EXPORT const char *mhp_model_name(const struct mhp_model *model);
+/* The teardown strategy a machine of this model runs unless told otherwise (its arch's first). */
+MHP_EXPORT const char *mhp_model_teardown(const struct mhp_model *model);
 /* The file the model was loaded from (as given), or the name a buffer was loaded under. */
 MHP_EXPORT const char *mhp_model_path(const struct mhp_model *model);
 

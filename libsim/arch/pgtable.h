@@ -41,6 +41,14 @@ struct pt_format {
 	/* PT-ATTR: every leaf of the linear map has (d & linear_mask) == linear_must. */
 	uint64_t linear_must, linear_mask;
 	uint64_t cont;                    /* the contiguous hint (arm64 PTE_CONT), or 0 */
+	/*
+	 * Which emptied tables teardown frees (what PT-LEAK holds it to): with
+	 * aligned_frees, those pgtable_range_aligned() lets go (arm64); without,
+	 * every one from depth kept_depth down (x86 frees a table as it empties
+	 * and keeps the top-level-shared one: L4's PUD, L5's P4D).
+	 */
+	bool aligned_frees;
+	unsigned kept_depth;
 };
 
 struct pt_geom {

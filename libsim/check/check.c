@@ -178,16 +178,21 @@ static int zone_span_cb(const struct mhp_machine *m, uint64_t nr, const struct m
 		return w->ret = FAIL(w->err, "ZONE-SPAN", "online section %llu is linked to no zone",
 				     (unsigned long long)nr);
 	const struct pglist_data *p = &m->nodes[ms->nid];
-	const struct zone *z = &p->zones[ms->zone];
-	if (pfn < z->zone_start_pfn || end > zone_end_pfn(z))
-		return w->ret = FAIL(w->err, "ZONE-SPAN",
-				     "online section %llu (pfn %#llx) lies outside node %d zone %s span [%#llx, %#llx)",
-				     (unsigned long long)nr, (unsigned long long)pfn, ms->nid, zone_name(ms->zone),
-				     (unsigned long long)z->zone_start_pfn, (unsigned long long)zone_end_pfn(z));
+	/* Each zone's share of the section (one share unless zones split it at boot) lies in that zone's span. */
+	for (uint64_t at = pfn, next; at < end; at = next) {
+		int zid = page_zone_id(m, ms, at);
+		const struct zone *z = &p->zones[zid];
+		next = zid == ms->zone ? end : z->zone_start_pfn + z->spanned_pages;
+		if (at < z->zone_start_pfn || next > zone_end_pfn(z) || next <= at || next > end)
+			return w->ret = FAIL(w->err, "ZONE-SPAN",
+					     "online section %llu (pfn %#llx) lies outside node %d zone %s span [%#llx, %#llx)",
+					     (unsigned long long)nr, (unsigned long long)at, ms->nid, zone_name(zid),
+					     (unsigned long long)z->zone_start_pfn, (unsigned long long)zone_end_pfn(z));
+		w->present[ms->nid][zid] += next - at;
+	}
 	if (pfn < p->node_start_pfn || end > p->node_start_pfn + p->node_spanned_pages)
 		return w->ret = FAIL(w->err, "ZONE-SPAN", "online section %llu lies outside node %d span",
 				     (unsigned long long)nr, ms->nid);
-	w->present[ms->nid][ms->zone] += m->pages_per_section;
 	return 0;
 }
 

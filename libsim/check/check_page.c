@@ -51,7 +51,7 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 				if (!is_aligned(pfn, 1ull << o))
 					ret = FAIL(err, "BUDDY", "node %d zone %s: order-%u block at pfn %#llx is not aligned", nid,
 						   zone_name(zid), o, (unsigned long long)pfn);
-				else if (!online_section(ms) || ms->zone != zid || ms->nid != nid)
+				else if (!online_section(ms) || page_zone_id(m, ms, pfn) != zid || ms->nid != nid)
 					ret = FAIL(err, "BUDDY", "node %d zone %s: free block at pfn %#llx lies outside the zone's "
 						   "online memory", nid, zone_name(zid), (unsigned long long)pfn);
 				else if (get_pageblock_migratetype(m, pfn) != mt)
@@ -145,7 +145,7 @@ static int check_block(const struct mhp_machine *m, int nid, int zid, uint64_t p
 	if (!is_aligned(pfn, 1ull << o))
 		return FAIL(err, "BUDDY", "node %d zone %s: order-%u block at pfn %#llx is not aligned", nid, zone_name(zid),
 			    o, (unsigned long long)pfn);
-	if (!online_section(ms) || ms->zone != zid || ms->nid != nid)
+	if (!online_section(ms) || page_zone_id(m, ms, pfn) != zid || ms->nid != nid)
 		return FAIL(err, "BUDDY", "node %d zone %s: free block at pfn %#llx lies outside the zone's online memory",
 			    nid, zone_name(zid), (unsigned long long)pfn);
 	if (get_pageblock_migratetype(m, pfn) != mt)

@@ -127,12 +127,16 @@ static bool in_window(const struct leak_walk *w, uint64_t va, uint64_t span)
 }
 
 /*
- * The alignment rule of pgtable_range_aligned(), stated here on its own: a
- * check that called mmu.c's copy could not catch a bug in it.
+ * Whether teardown frees this table once empty, stated here on its own (a
+ * check that called the arch's copy could not catch a bug in it): arm64's
+ * alignment rule of pgtable_range_aligned(), or x86's "every table below
+ * the one the PGD shares".
  */
 static bool rule_allows_free(const struct mhp_machine *m, const struct pt_table *t, uint64_t base, uint64_t floor,
 			     uint64_t ceiling)
 {
+	if (!m->pt_geom.fmt.aligned_frees)
+		return t->depth >= m->pt_geom.fmt.kept_depth;
 	uint64_t mask = ~(pt_span(m, t->depth - 1u) - 1);
 	uint64_t end = base + pt_span(m, t->depth - 1u);
 	if ((base & mask) < floor)

@@ -78,7 +78,7 @@ void pagetypeinfo_block_counts(const struct mhp_machine *m, int nid, int zid, ui
 		counts[mt] = 0;
 	for (uint64_t pfn = z->zone_start_pfn & ~(step - 1); pfn < z->zone_start_pfn + z->spanned_pages; pfn += step) {
 		const struct mem_section *ms = __pfn_to_section(m, pfn);
-		if (pfn < z->zone_start_pfn || !ms || !online_section(ms) || ms->nid != nid || ms->zone != zid)
+		if (pfn < z->zone_start_pfn || !ms || !online_section(ms) || ms->nid != nid || page_zone_id(m, ms, pfn) != zid)
 			continue;
 		counts[get_pageblock_migratetype(m, pfn)]++;
 	}

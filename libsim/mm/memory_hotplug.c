@@ -162,7 +162,7 @@ static void move_pfn_range_to_zone(struct mhp_machine *m, int nid, int zid, uint
 static bool pfn_in_zone_online(const struct mhp_machine *m, uint64_t pfn, int nid, int zid)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	return online_section(ms) && pfn_valid(m, pfn) && ms->nid == nid && ms->zone == zid;
+	return online_section(ms) && pfn_valid(m, pfn) && ms->nid == nid && page_zone_id(m, ms, pfn) == zid;
 }
 
 struct span_search {
@@ -458,7 +458,8 @@ int offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t nr_pages, 
 		return -EINVAL;
 	if (walk_system_ram_pages(m, start_pfn, nr_pages) != nr_pages)
 		return offline_failed(m, start_pfn, end_pfn, "memory holes", -EINVAL);
-	if (__pfn_to_section(m, start_pfn)->zone != zid || __pfn_to_section(m, end_pfn - 1)->zone != zid)
+	if (page_zone_id(m, __pfn_to_section(m, start_pfn), start_pfn) != zid ||
+	    page_zone_id(m, __pfn_to_section(m, end_pfn - 1), end_pfn - 1) != zid)
 		return offline_failed(m, start_pfn, end_pfn, "multizone range", -EINVAL);
 
 	drain_all_pages(m);   /* zone_pcp_disable(): the per-cpu lists are emptied and stay off */

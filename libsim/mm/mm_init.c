@@ -203,19 +203,32 @@ int free_area_init(struct mhp_machine *m)
 	return 0;
 }
 
-/* The zone of boot pfn, or an error if a zone boundary splits a section. */
-static int boot_section_zone(struct mhp_machine *m, int nid, uint64_t pfn, int *zid)
+/* The boot zone of pfn, or -1. */
+static int boot_pfn_zone(const struct mhp_machine *m, int nid, uint64_t pfn)
 {
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		const struct zone *zone = &m->nodes[nid].zones[z];
-		if (zone_is_empty(zone) || pfn < zone->zone_start_pfn || pfn >= zone_end_pfn(zone))
-			continue;
-		if (pfn + m->pages_per_section > zone_end_pfn(zone))
-			return -EINVAL;
-		*zid = z;
-		return 0;
+		if (!zone_is_empty(zone) && pfn >= zone->zone_start_pfn && pfn < zone_end_pfn(zone))
+			return z;
 	}
-	return -EINVAL;
+	return -1;
+}
+
+/*
+ * The zone of a boot section: its last page's. A boundary inside it is
+ * modelled where only boot zones below ZONE_MOVABLE meet (x86's 16 MiB
+ * ZONE_DMA limit); kernelcore= and movablecore= must start ZONE_MOVABLE on
+ * a section (boot() says so).
+ */
+static int boot_section_zone(struct mhp_machine *m, int nid, uint64_t pfn, int *zid)
+{
+	int first = boot_pfn_zone(m, nid, pfn), last = boot_pfn_zone(m, nid, pfn + m->pages_per_section - 1);
+	if (first < 0 || last < 0 || (last == ZONE_MOVABLE && first != last))
+		return -EINVAL;
+	*zid = last;
+	if (first != last)
+		__pfn_to_section(m, pfn)->flags |= SECTION_ZONES_SPLIT;
+	return 0;
 }
 
 /* Models memmap_init(): each boot section learns its zone. */

@@ -80,7 +80,7 @@ static struct zone *pfn_zone(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
 	MHP_ASSERT(ms && ms->zone != NO_ZONE && ms->nid >= 0);
-	return (struct zone *)&m->nodes[ms->nid].zones[ms->zone];
+	return (struct zone *)&m->nodes[ms->nid].zones[page_zone_id(m, ms, pfn)];
 }
 
 int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn)
@@ -240,7 +240,7 @@ static bool buddy_in_zone(const struct mhp_machine *m, uint64_t buddy, const str
 {
 	const struct mem_section *ms = __pfn_to_section(m, buddy);
 	return ms && present_section(ms) && ms->zone != NO_ZONE && ms->nid >= 0 &&
-	       &m->nodes[ms->nid].zones[ms->zone] == z && pfn_valid(m, buddy);
+	       &m->nodes[ms->nid].zones[page_zone_id(m, ms, buddy)] == z && pfn_valid(m, buddy);
 }
 
 /* Models __free_one_page(): merge with free buddies as far as they go, then list the block. */
@@ -703,7 +703,7 @@ void split_free_block_at(struct mhp_machine *m, uint64_t pfn)
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
 	if (!ms || ms->zone == NO_ZONE || !online_section(ms))
 		return;
-	struct zone *z = &m->nodes[ms->nid].zones[ms->zone];
+	struct zone *z = &m->nodes[ms->nid].zones[page_zone_id(m, ms, pfn)];
 	for (unsigned o = 1; o <= max_order(m); o++) {
 		uint64_t start = pfn & ~((1ull << o) - 1);
 		if (start == pfn)
@@ -730,7 +730,7 @@ bool page_is_free(const struct mhp_machine *m, uint64_t pfn)
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
 	if (!ms || ms->zone == NO_ZONE || !online_section(ms))
 		return false;
-	const struct zone *z = &m->nodes[ms->nid].zones[ms->zone];
+	const struct zone *z = &m->nodes[ms->nid].zones[page_zone_id(m, ms, pfn)];
 	for (unsigned o = 0; o <= max_order(m); o++) {
 		uint64_t start = pfn & ~((1ull << o) - 1);
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {

@@ -18,6 +18,8 @@ enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, M
 #define SECTION_IS_ONLINE      (1u << 2)
 #define SECTION_IS_EARLY       (1u << 3)
 #define SECTION_ORPHAN         (1u << 8)   /* model only: left by a failed __add_pages */
+#define SECTION_ZONES_SPLIT    (1u << 9)   /* model only: a boot section that zones share (x86's 16 MiB ZONE_DMA
+						limit); its zone is its last page's, page_zone_id() finds the others */
 
 struct mem_section {
 	uint32_t flags;             /* SECTION_* */

@@ -79,6 +79,22 @@ static inline void page_set_owner(struct mem_section *ms, struct page_state *p, 
 	*p = now;
 }
 
+/*
+ * Models page_zonenum(): the zone of pfn in its section. A section zones
+ * share at boot (SECTION_ZONES_SPLIT) keeps its last page's zone; a page
+ * below that zone's start lies in the highest zone below it that starts at
+ * or before the page.
+ */
+static inline int page_zone_id(const struct mhp_machine *m, const struct mem_section *ms, uint64_t pfn)
+{
+	int z = ms->zone;
+	if (!(ms->flags & SECTION_ZONES_SPLIT))
+		return z;
+	while (z > 0 && pfn < m->nodes[ms->nid].zones[z].zone_start_pfn)
+		z--;
+	return z;
+}
+
 static inline enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct page_state *p = page_state_of(m, pfn);
