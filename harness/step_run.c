@@ -234,10 +234,18 @@ int step_run_counters(struct step_env *env, const struct step *st)
 }
 
 /* Live tables of the level called key ("tables": all of them), or UINT64_MAX if there is no such level. */
+/* A pagetables key's value: tables now (in all, or at a level), or since boot: tables freed, TLB flushes by kind. */
 static uint64_t tables_of(const struct mhp_machine *m, const uint64_t *counts, const char *key)
 {
-	if (strcmp(key, "tables") == 0)
-		return mhp_pgtable_count(m);
+	struct mhp_pt_stats st;
+	mhp_machine_pt_stats(m, &st);
+	const struct { const char *key; uint64_t v; } since_boot[] = {
+		{ "tables", mhp_pgtable_count(m) }, { "freed", st.freed }, { "flush_all", st.flush_all },
+		{ "flush_range", st.flush_range }, { "flush_pgtable", st.flush_pgtable },
+	};
+	for (unsigned i = 0; i < ARRAY_SIZE(since_boot); i++)
+		if (strcmp(key, since_boot[i].key) == 0)
+			return since_boot[i].v;
 	for (unsigned d = 0; inspect_pt_level_name(m, d); d++)
 		if (strcmp(key, inspect_pt_level_name(m, d)) == 0)
 			return counts[d];
