@@ -277,6 +277,16 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 		uint64_t v[] = { e->valid, e->va, e->span, e->target, e->depth, e->leaf };
 		h = fnv1a64(h, v, sizeof(v));
 	}
+	/* What only x86 keeps, hashed when it holds anything (so arm64's hashes stay as they were). */
+	bool arch_state = m->nr_linear_left || m->direct_gbpages || m->after_bootmem;
+	for (unsigned i = 0; i < PT_MAX_DEPTH + 1; i++)
+		arch_state = arch_state || m->direct_pages_count[i];
+	if (arch_state) {
+		h = fnv1a64(h, m->direct_pages_count, sizeof(m->direct_pages_count));
+		uint64_t flags[] = { m->direct_gbpages, m->after_bootmem, m->nr_linear_left };
+		h = fnv1a64(h, flags, sizeof(flags));
+		h = fnv1a64(h, m->linear_left, m->nr_linear_left * sizeof(m->linear_left[0]));
+	}
 	uint64_t g[] = { m->totalram_pages, m->nr_memmap_pages, m->nr_memmap_boot_pages, m->max_pfn,
 			 (uint64_t)m->default_online_type, m->log.next, m->prng, (uint64_t)m->min_free_kbytes,
 			 (uint64_t)m->policy_zone };
@@ -330,16 +340,16 @@ const char *mhp_machine_teardown(const struct mhp_machine *m)
 	return m->arch->teardown_name((unsigned)m->teardown);
 }
 
-/* The strategies of the default architecture: these calls have no machine to ask. */
+/* The strategies of every architecture: these calls have no machine to ask. */
 const char *mhp_teardown_strategy_name(unsigned i)
 {
-	return arch_default()->teardown_name(i);
+	return arch_any_teardown_name(i);
 }
 
 int mhp_teardown_strategy_built(const char *name)
 {
-	int i = arch_teardown_find(arch_default(), name);
-	return i < 0 ? -EINVAL : arch_default()->teardown_built((unsigned)i);
+	const struct arch_ops *a = arch_of_teardown(name);
+	return a ? a->teardown_built((unsigned)arch_teardown_find(a, name)) : -EINVAL;
 }
 
 /* The message for mhp_machine_set_teardown()'s errno; the names come from the registry. */

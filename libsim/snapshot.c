@@ -34,10 +34,11 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 8u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+#define SNAPSHOT_VERSION 9u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
 				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
 				 image's sections and the initrd; 7: a page's short-term references, virtio-mem's
-				 requested size at boot; 8: the boot's memblock calls */
+				 requested size at boot; 8: the boot's memblock calls; 9: the model's CPU features,
+				 the direct map's counts by level, gbpages, after_bootmem, a failed add's leftovers */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -242,6 +243,7 @@ static void ser_model(struct ser *s, struct mhp_model *mo)
 		ser_str(s, mo->iomem[i].name, sizeof(mo->iomem[i].name));
 	}
 	ser_memblock(s, mo);
+	SER(s, mo->cpu_features);
 	if (s->load && !s->err && !model_geometry_valid(mo))
 		ser_fail(s, "the model's geometry is not one mhpsim builds");
 }
@@ -635,6 +637,20 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->rodata_full);
 	SER(s, m->kfence_early);
 	SER(s, m->debug_pagealloc);
+	for (unsigned i = 0; i < ARRAY_SIZE(m->direct_pages_count); i++)
+		SER(s, m->direct_pages_count[i]);
+	SER(s, m->direct_gbpages);
+	SER(s, m->direct_gbpages_param);
+	SER(s, m->after_bootmem);
+	SER(s, m->nr_linear_left);
+	ser_range(s, m->nr_linear_left, 0, LINEAR_LEFT_MAX, "too many linear-map leftovers");
+	for (unsigned i = 0; i < m->nr_linear_left && !s->err; i++) {
+		SER(s, m->linear_left[i].start);
+		SER(s, m->linear_left[i].end);
+		if (m->linear_left[i].start >= m->linear_left[i].end ||
+		    (i && m->linear_left[i].start <= m->linear_left[i - 1].end))
+			ser_fail(s, "linear-map leftovers out of order");
+	}
 	SER(s, m->teardown);
 	ser_range(s, m->teardown, 0, (int)arch_nr_teardowns(m->arch) - 1, "bad teardown strategy");
 	SER(s, m->nr_pgtable_pages);

@@ -73,9 +73,13 @@ MHP_EXPORT const char *mhp_machine_host_refused(const struct mhp_machine *m);
 MHP_EXPORT int mhp_machine_set_teardown(struct mhp_machine *m, const char *name);
 /* The name of the teardown strategy m runs (a snapshot's own, when nothing set it). */
 MHP_EXPORT const char *mhp_machine_teardown(const struct mhp_machine *m);
-/* The name of the i-th registered teardown strategy (whether built or not), NULL past the last. */
+/*
+ * The name of the i-th registered teardown strategy (whether built or not),
+ * NULL past the last: every arch's, in arch order (arm64's first), each
+ * name once.
+ */
 MHP_EXPORT const char *mhp_teardown_strategy_name(unsigned i);
-/* 1 if this library was built with the named strategy, 0 if not, -EINVAL if there is none of that name. */
+/* 1 if this library was built with the named strategy (for an arch that has it), 0 if not, -EINVAL if there is none. */
 MHP_EXPORT int mhp_teardown_strategy_built(const char *name);
 
 /*

@@ -60,3 +60,26 @@ int arch_teardown_find(const struct arch_ops *a, const char *name)
 			return (int)i;
 	return -1;
 }
+
+const struct arch_ops *arch_of_teardown(const char *name)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(arches); i++)
+		if (arch_teardown_find(arches[i], name) >= 0)
+			return arches[i];
+	return NULL;
+}
+
+const char *arch_any_teardown_name(unsigned i)
+{
+	for (unsigned a = 0; a < ARRAY_SIZE(arches); a++) {
+		const char *names[ARCH_MAX_TEARDOWNS];
+		unsigned n = arch_teardown_names(arches[a], names, ARCH_MAX_TEARDOWNS);
+		for (unsigned k = 0; k < n; k++) {
+			if (arch_of_teardown(names[k]) != arches[a])
+				continue;   /* an earlier arch has the name: counted there */
+			if (i-- == 0)
+				return names[k];
+		}
+	}
+	return NULL;
+}

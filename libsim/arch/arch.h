@@ -76,6 +76,10 @@ const struct arch_ops *arch_default(void);
 /* An arch's teardown strategies' names, in registry order: how many (fewer than cap). */
 #define ARCH_MAX_TEARDOWNS 16
 unsigned arch_teardown_names(const struct arch_ops *a, const char **names, unsigned cap);
+/* Every arch's strategy names, in arch order, each once: the i-th, or NULL past the last. */
+const char *arch_any_teardown_name(unsigned i);
+/* The first arch that has a strategy called name, or NULL. */
+const struct arch_ops *arch_of_teardown(const char *name);
 /* The teardown strategy called name (-1: none), and how many an arch has. */
 int arch_teardown_find(const struct arch_ops *a, const char *name);
 unsigned arch_nr_teardowns(const struct arch_ops *a);

@@ -537,6 +537,66 @@ int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages)
 }
 
 /* Models __remove_pages(): section by section, each taking its vmemmap along. */
+void mark_orphan_sections(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
+		struct mem_section *ms = __pfn_to_section(m, PHYS_PFN(m, pa));
+		if (present_section(ms))
+			ms->flags |= SECTION_ORPHAN;
+	}
+}
+
+/* The leftovers stay sorted and apart: a new range merges with those it touches. */
+bool linear_map_left_add(struct mhp_machine *m, uint64_t start, uint64_t end)
+{
+	unsigned n = m->nr_linear_left, i = 0, j;
+	while (i < n && m->linear_left[i].end < start)
+		i++;
+	for (j = i; j < n && m->linear_left[j].start <= end; j++) {
+		start = m->linear_left[j].start < start ? m->linear_left[j].start : start;
+		end = m->linear_left[j].end > end ? m->linear_left[j].end : end;
+	}
+	if (i == j && n == LINEAR_LEFT_MAX)
+		return false;
+	memmove(&m->linear_left[i + 1], &m->linear_left[j], (n - j) * sizeof(m->linear_left[0]));
+	m->linear_left[i].start = start, m->linear_left[i].end = end;
+	m->nr_linear_left = n - (j - i) + 1;
+	return true;
+}
+
+/* Drops [start, end) from the leftovers; one it splits takes a second entry (when full it stays whole: a superset). */
+void linear_map_left_clear(struct mhp_machine *m, uint64_t start, uint64_t end)
+{
+	for (unsigned i = 0; i < m->nr_linear_left; i++) {
+		uint64_t a = m->linear_left[i].start, b = m->linear_left[i].end;
+		if (b <= start || a >= end)
+			continue;
+		if (a < start && b > end) {
+			if (m->nr_linear_left == LINEAR_LEFT_MAX)
+				return;
+			memmove(&m->linear_left[i + 1], &m->linear_left[i], (m->nr_linear_left - i) * sizeof(m->linear_left[0]));
+			m->nr_linear_left++;
+			m->linear_left[i].end = start, m->linear_left[i + 1].start = end;
+			return;
+		}
+		if (a < start || b > end) {
+			m->linear_left[i].start = a < start ? a : end, m->linear_left[i].end = a < start ? start : b;
+			continue;
+		}
+		memmove(&m->linear_left[i], &m->linear_left[i + 1], (m->nr_linear_left - i - 1) * sizeof(m->linear_left[0]));
+		m->nr_linear_left--;
+		i--;
+	}
+}
+
+bool linear_map_left_at(const struct mhp_machine *m, uint64_t pa)
+{
+	for (unsigned i = 0; i < m->nr_linear_left; i++)
+		if (pa >= m->linear_left[i].start && pa < m->linear_left[i].end)
+			return true;
+	return false;
+}
+
 void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 {
 	for (uint64_t p = pfn; p < pfn + nr; p += m->pages_per_section)

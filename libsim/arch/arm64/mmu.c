@@ -508,11 +508,7 @@ int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t siz
 	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	if (ret) {
 		__remove_pgd_mapping(m, start, size);
-		for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
-			struct mem_section *ms = __pfn_to_section(m, PHYS_PFN(m, pa));
-			if (present_section(ms))
-				ms->flags |= SECTION_ORPHAN;
-		}
+		mark_orphan_sections(m, start, size);
 		return mhp_err_set(err, ret, "arch_add_memory failed: %s", mhp_errno_name(ret));
 	}
 	if (PHYS_PFN(m, start + size) > m->max_pfn)

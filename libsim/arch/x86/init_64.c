@@ -13,6 +13,7 @@
  * lose an entry. docs/x86.md cites each rule.
  */
 #include "sim/memory_hotplug.h"
+#include "sim/mutant.h"
 #include "sim/page.h"
 #include "sim/page_alloc.h"
 #include "sim/printk.h"
@@ -182,10 +183,18 @@ static void free_child_table(struct mhp_machine *m, struct pt_table *parent, uin
 	if (!child)
 		return;
 	m->pt.nr_reads += child->used ? pt_next_used(m, child, 0) + 1 : 512;
-	if (child->used)
+	if (child->used || m->mutant == MUTANT_TABLES_NEVER_FREED)
 		return;
 	free_table_page(m, child);
-	clear_entry(m, parent, idx);
+	if (m->mutant != MUTANT_FREE_TABLE_KEEP_PARENT)
+		clear_entry(m, parent, idx);
+}
+
+/* flush_tlb_all() of the teardown, unless the mutant drops it. */
+static void teardown_flush(struct mhp_machine *m)
+{
+	if (m->mutant != MUTANT_NO_LEAF_FLUSH)
+		flush_tlb_all(m);
 }
 
 /* Models remove_pte_table(): free (the vmemmap's page) then clear each PTE; one flush_tlb_all() at the end. */
@@ -201,12 +210,12 @@ static void remove_pte_table(struct mhp_machine *m, struct pt_table *t, uint64_t
 		/* The [0, 1G) guard adds the raw PTE (NX included) to the VA: with NX set it never fires. */
 		if (d + (addr & ~4095ull) < 0x40000000ull)
 			return;
-		if (!direct)
+		if (!direct || m->mutant == MUTANT_FREE_LINEAR_PAGES)
 			free_pagetable(m, desc_pa(m, d) >> 12, 0);
 		clear_entry(m, t, idx);
 		pages++;
 	}
-	flush_tlb_all(m);
+	teardown_flush(m);
 	if (direct)
 		update_page_count(m, PG_LEVEL_4K, -(int64_t)pages);
 }
@@ -241,7 +250,7 @@ static void remove_pmd_table(struct mhp_machine *m, struct pt_table *t, uint64_t
 			 * removes the vmemmap by whole sections, one PMD each (64-byte struct page), so it never comes.
 			 */
 			MHP_ASSERT(aligned(addr, span) && aligned(next, span));
-			if (!direct)
+			if (!direct || m->mutant == MUTANT_FREE_LINEAR_PAGES)
 				free_hugepage_table(m, desc_pa(m, d) >> 12);
 			clear_entry(m, t, idx);
 			pages++;
@@ -316,7 +325,9 @@ static void remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end
 			remove_pud_table(m, t, addr, next, direct);
 		}
 	}
-	flush_tlb_all(m);
+	teardown_flush(m);
+	if (direct)
+		linear_map_left_clear(m, start - linear_va(m, 0), end - linear_va(m, 0));
 	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("map", direct ? "direct" : "vmemmap") };
 	TRACE(m, "remove_pagetable", f, "%s [%#llx-%#llx) torn down: tables freed as they emptied, flush_tlb_all",
 	      direct ? "direct map" : "vmemmap", (unsigned long long)start, (unsigned long long)end);
@@ -357,6 +368,8 @@ int x86_vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages,
 /* Models vmemmap_free() (and free_map_bootmem() for a boot section): remove_pagetable(), not direct. */
 void x86_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
 {
+	if (m->mutant == MUTANT_VMEMMAP_NOT_FREED)
+		return;
 	remove_pagetable(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), false);
 }
 
@@ -383,11 +396,26 @@ int x86_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t
 {
 	for (int i = 0; i < NR_TOUCHED; i++)
 		touch_range(m, i, start, start + size);
-	init_memory_mapping(m, start, start + size, false);
+	/* The mutant maps one page less than it adds. */
+	uint64_t mapped = m->mutant == MUTANT_LINEAR_MAP_SHORT ? size - m->page_size : size;
+	if (init_memory_mapping(m, start, start + mapped, false) != start + mapped) {
+		/* alloc_low_page()'s NULL is not checked: the kernel oopses; the model says so and unmaps again. */
+		remove_pagetable(m, linear_va(m, start), linear_va(m, start + size), true);
+		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in kernel_physical_mapping_init "
+				   "(the kernel would oops here)");
+	}
 	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
-	if (ret)
+	if (ret) {
+		mark_orphan_sections(m, start, size);
+		if (!linear_map_left_add(m, start, start + size)) {
+			/* The model's record is full: past LINEAR_LEFT_MAX leftovers it unmaps, where 6.12 would not. */
+			remove_pagetable(m, linear_va(m, start), linear_va(m, start + size), true);
+			return mhp_err_set(err, ret, "arch_add_memory failed: %s (the direct map is undone: the model keeps "
+					   "at most %d leftovers)", mhp_errno_name(ret), LINEAR_LEFT_MAX);
+		}
 		return mhp_err_set(err, ret, "arch_add_memory failed: %s (the direct map of [%#llx-%#llx) stays, as in "
 				   "6.12)", mhp_errno_name(ret), (unsigned long long)start, (unsigned long long)(start + size));
+	}
 	if (PHYS_PFN(m, start + size) > m->max_pfn)
 		m->max_pfn = PHYS_PFN(m, start + size);   /* update_end_of_memory_vars() */
 	return 0;

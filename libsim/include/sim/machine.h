@@ -29,6 +29,8 @@ enum model_hook { HOOK_ARCH_OP_RETURNED, NR_MODEL_HOOKS };
 
 /* ---- the machine ----------------------------------------------------------- */
 
+#define LINEAR_LEFT_MAX 64   /* linear-map leftovers of failed adds a machine records */
+
 struct mhp_machine {
 	struct mhp_model model;
 	const struct arch_ops *arch;    /* the model's architecture */
@@ -88,6 +90,8 @@ struct mhp_machine {
 	bool direct_gbpages;            /* the linear map may use PUD leaves (x86: gbpages on a CPU with pdpe1gb) */
 	int8_t direct_gbpages_param;    /* gbpages (1) or nogbpages (-1) on the command line, 0: neither */
 	bool after_bootmem;             /* boot's page-table code is done (x86's after_bootmem) */
+	struct { uint64_t start, end; } linear_left[LINEAR_LEFT_MAX];   /* linear_map_left_add(), sorted */
+	unsigned nr_linear_left;
 	bool rodata_full, kfence_early, debug_pagealloc;
 	int teardown;                   /* index in teardown_strategies[] (teardown.h) */
 	uint64_t nr_pgtable_pages;      /* live table pages */

@@ -22,6 +22,17 @@ struct mhp_machine;
 struct strbuf;
 int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages);
 void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr);
+/* After a failed __add_pages(): the sections it left present are orphans (6.12 removes none of them). */
+void mark_orphan_sections(struct mhp_machine *m, uint64_t start, uint64_t size);
+/*
+ * The linear map a failed add leaves over memory that is not present (x86's
+ * arch_add_memory() does not undo init_memory_mapping()): recorded so that
+ * PT-COVER tells the kernel's leftover from a model bug; a removal that
+ * unmaps the range drops it. false: the record is full (LINEAR_LEFT_MAX).
+ */
+bool linear_map_left_add(struct mhp_machine *m, uint64_t start, uint64_t end);
+void linear_map_left_clear(struct mhp_machine *m, uint64_t start, uint64_t end);
+bool linear_map_left_at(const struct mhp_machine *m, uint64_t pa);
 void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int zid, int64_t nr);
 void mhp_init_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
 void mhp_deinit_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
