@@ -158,6 +158,30 @@ static void test_real_strategies_survive(void **state)
 	}
 }
 
+/* The x86-64 machines, 4- and 5-level, plain, through virtio-mem, and against the page-by-page path. */
+static void test_x86_survives(void **state)
+{
+	(void)state;
+	const char *models[] = { "qemu-q35-x86_64", "qemu-q35-x86_64-la57" };
+	for (size_t i = 0; i < 2; i++) {
+		struct mhp_fuzz_options opts[] = {
+			{ .model = models[i], .seed = 21 + i, .steps = 4000 },
+			{ .model = models[i], .seed = 31 + i, .steps = 2000, .virtio_mem = true },
+			{ .model = models[i], .seed = 41 + i, .steps = 2000, .differential = "pagewise" },
+		};
+		for (size_t k = 0; k < 3; k++) {
+			struct mhp_fuzz_result res;
+			opts[k].out_dir = MHPSIM_BINARY_DIR;
+			struct mhp_err err = { 0 };
+			if (mhp_fuzz(&opts[k], &res, &err))
+				fail_msg("fuzz: %s", err.msg);
+			if (res.violation)
+				fail_msg("%s (run %zu): %s (shrunk: %s)", models[i], k, res.message, res.scenario_path);
+			assert_true(k || mhp_fuzz_teardowns(&res) >= 1);
+		}
+	}
+}
+
 static void fuzz_opt(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res)
 {
 	struct mhp_err err = { 0 };
@@ -331,6 +355,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mutant_gauntlet),
 		cmocka_unit_test(test_x86_mutant_gauntlet),
+		cmocka_unit_test(test_x86_survives),
 		cmocka_unit_test(test_lost_tag_caught_at_its_step),
 		cmocka_unit_test(test_tags_wrap_and_the_run_goes_on),
 		cmocka_unit_test(test_adds_stay_in_the_hotplug_regions),

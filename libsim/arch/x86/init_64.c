@@ -69,6 +69,18 @@ static struct pt_table *child_of(const struct mhp_machine *m, uint64_t d)
  * asserts it does not.
  */
 static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end,
+				const struct phys_req *r);
+
+/* The level below a PMD or PUD entry: PTEs, or PMDs. Returns how far it mapped (paddr_last). */
+static uint64_t phys_child_init(struct mhp_machine *m, struct pt_table *c, uint64_t paddr, uint64_t paddr_end,
+				const struct phys_req *r)
+{
+	if (c->depth == m->pt_geom.levels - 1)
+		return phys_pte_init(m, c, paddr, paddr_end, r->boot);
+	return phys_level_init(m, c, paddr, paddr_end, r);
+}
+
+static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end,
 				const struct phys_req *r)
 {
 	unsigned depth = t->depth, level = m->pt_geom.levels - depth;   /* 2: PMD, 3: PUD */
@@ -80,10 +92,8 @@ static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint6
 		if (d && desc_type(m, depth, d) == DESC_TABLE) {
 			struct pt_table *c = child_of(m, d);
 			MHP_ASSERT(c);
-			if (level == 2)
-				phys_pte_init(m, c, paddr, paddr_end, r->boot);
-			else
-				phys_level_init(m, c, paddr, paddr_end, r);
+			if (phys_child_init(m, c, paddr, paddr_end, r) != paddr_end)
+				return paddr;   /* a table allocation below failed */
 			continue;
 		}
 		if (d) {
@@ -97,12 +107,8 @@ static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint6
 			continue;
 		}
 		struct pt_table *c = pt_populate(m, t, i, X86_KERNPG_TABLE, r->boot, 0);
-		if (!c)
+		if (!c || phys_child_init(m, c, paddr, paddr_end, r) != paddr_end)
 			return paddr;   /* alloc_low_page() failing: the kernel does not check (it would oops) */
-		if (level == 2)
-			phys_pte_init(m, c, paddr, paddr_end, r->boot);
-		else
-			phys_level_init(m, c, paddr, paddr_end, r);
 	}
 	update_page_count(m, level == 2 ? PG_LEVEL_2M : PG_LEVEL_1G, (int64_t)pages);
 	return paddr_end;
@@ -125,9 +131,8 @@ uint64_t kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start, uin
 		/* phys_p4d_init(): with 5 levels one more table, P4D -> PUD. */
 		while (t && t->depth < pud_depth)
 			t = pt_populate(m, t, pt_index(m, t->depth, va), X86_KERNPG_TABLE, boot, 0);
-		if (!t)
+		if (!t || phys_level_init(m, t, pa, next, &r) != next)
 			return pa;
-		phys_level_init(m, t, pa, next, &r);
 	}
 	return end;
 }
