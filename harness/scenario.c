@@ -27,6 +27,7 @@ struct mhp_scenario {
 	char cmdline[512];
 	bool has_cmdline, has_teardown;
 	bool no_bootmem_notifier;
+	bool memory_probe;          /* CONFIG_ARCH_MEMORY_PROBE for this run (mhp_boot_args.memory_probe) */
 	bool no_kernel_allocations;   /* kernel_allocations: false */
 	uint8_t *snap;              /* snapshot: the machine starts from these bytes instead of a boot */
 	size_t snap_len;
@@ -118,7 +119,8 @@ static int parse_snapshot(struct parse_ctx *c, const struct ynode *root, const s
 static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 {
 	static const char *const top_keys[] = { "scenario", "description", "model", "cmdline", "seed", "teardown",
-						"bootmem_notifier", "kernel_allocations", "mutant", "snapshot", "steps",
+						"bootmem_notifier", "kernel_allocations", "memory_probe", "mutant", "snapshot",
+						"steps",
 						NULL };
 	const char *teardowns[17] = { NULL };   /* the registry's names: a new strategy needs no edit here */
 	for (unsigned i = 0; i + 1 < ARRAY_SIZE(teardowns) && mhp_teardown_strategy_name(i); i++)
@@ -148,6 +150,11 @@ static int parse_scenario(struct parse_ctx *c, const char *models_dir)
 		bool on = true;
 		ret = yget_bool(c->doc, v, "bootmem_notifier", &on, c->err);
 		sc->no_bootmem_notifier = !on;
+	}
+	if (!ret && (v = ymap_get(root, "memory_probe"))) {
+		bool on = false;
+		ret = yget_bool(c->doc, v, "memory_probe", &on, c->err);
+		sc->memory_probe = on;
 	}
 	if (!ret && (v = ymap_get(root, "kernel_allocations"))) {
 		bool on = true;
@@ -481,9 +488,9 @@ void mhp_boot_cache_free(struct mhp_boot_cache *c)
 /* What decides a booted machine: the model file, and every boot argument; false if that does not fit. */
 static bool boot_key(const struct mhp_scenario *sc, const struct mhp_boot_args *args, char *key, size_t cap)
 {
-	int n = snprintf(key, cap, "%s|%s|%s|%llu|%d|%d|%llu", mhp_model_name(sc->model), mhp_model_path(sc->model),
+	int n = snprintf(key, cap, "%s|%s|%s|%llu|%d|%d|%d|%llu", mhp_model_name(sc->model), mhp_model_path(sc->model),
 			 args->cmdline, (unsigned long long)args->seed, args->no_bootmem_notifier,
-			 args->no_kernel_allocations, (unsigned long long)args->max_memory);
+			 args->no_kernel_allocations, args->memory_probe, (unsigned long long)args->max_memory);
 	return n > 0 && (size_t)n < cap;
 }
 
@@ -534,6 +541,7 @@ static int boot_machine(struct run *r)
 		struct mhp_boot_args args = { .cmdline = cmdline, .seed = sc->seed, .sink = sink, .sink_ctx = r,
 					      .no_bootmem_notifier = sc->no_bootmem_notifier,
 					      .no_kernel_allocations = sc->no_kernel_allocations,
+					      .memory_probe = sc->memory_probe,
 					      .max_memory = r->opt->max_memory };
 		ret = boot_cached(r, &args);
 	}

@@ -146,6 +146,7 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 	if (!m)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	m->prng = args->seed ? args->seed : 0x6d687073696d0001ull;
+	m->memory_probe = model->memory_probe || args->memory_probe;
 	mhp_machine_set_max_memory(m, args->max_memory);
 	int ret = boot(m, args->cmdline, args->no_bootmem_notifier, args->no_kernel_allocations, err);
 	if (ret && m->host.refused[0])

@@ -670,7 +670,7 @@ static int parse_model(struct model_ctx *c)
 		"kconfig", "cmdline", "nodes", "hotplug", "reserved", "kernel", "initrd", "simplifications",
 		"kernel_allocations", "iomem", "memblock", "cpu_features", NULL
 	};
-	static const char *const kconfig_keys[] = { "default_online_type", NULL };
+	static const char *const kconfig_keys[] = { "default_online_type", "memory_probe", NULL };
 	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", "requested_size",
 						    NULL };
 	static const char *const reserved_keys[] = { "start", "size", "name", "cma", "pool", NULL };
@@ -700,6 +700,8 @@ static int parse_model(struct model_ctx *c)
 		if (!ret && (t = ymap_get(v, "default_online_type")))
 			ret = yget_enum(c->doc, t, "default_online_type", online_type_words,
 					&mo->default_online_type, c->err);
+		if (!ret && (t = ymap_get(v, "memory_probe")))
+			ret = yget_bool(c->doc, t, "memory_probe", &mo->memory_probe, c->err);
 		if (ret)
 			return ret;
 	}

@@ -34,11 +34,12 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 9u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+#define SNAPSHOT_VERSION 10u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
 				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
 				 image's sections and the initrd; 7: a page's short-term references, virtio-mem's
 				 requested size at boot; 8: the boot's memblock calls; 9: the model's CPU features,
-				 the direct map's counts by level, gbpages, after_bootmem, a failed add's leftovers */
+				 the direct map's counts by level, gbpages, after_bootmem, a failed add's leftovers;
+				 10: CONFIG_ARCH_MEMORY_PROBE (the model's and the machine's) */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -244,6 +245,7 @@ static void ser_model(struct ser *s, struct mhp_model *mo)
 	}
 	ser_memblock(s, mo);
 	SER(s, mo->cpu_features);
+	SER(s, mo->memory_probe);
 	if (s->load && !s->err && !model_geometry_valid(mo))
 		ser_fail(s, "the model's geometry is not one mhpsim builds");
 }
@@ -640,6 +642,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	for (unsigned i = 0; i < ARRAY_SIZE(m->direct_pages_count); i++)
 		SER(s, m->direct_pages_count[i]);
 	SER(s, m->direct_gbpages);
+	SER(s, m->memory_probe);
 	SER(s, m->direct_gbpages_param);
 	SER(s, m->after_bootmem);
 	SER(s, m->nr_linear_left);

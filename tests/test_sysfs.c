@@ -359,10 +359,34 @@ static void test_stat_modes(void **state)
 	mhp_machine_free(m);
 }
 
+/*
+ * The probe file exists only with CONFIG_ARCH_MEMORY_PROBE. On arm64 (a
+ * what-if: 6.12's arm64 has no such option) its node comes from mm/numa.c's
+ * memory_add_physaddr_to_nid(), which says so and picks node 0.
+ */
+static void test_probe_what_if_on_arm64(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", "memhp_default_state=offline");
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/probe", "0x80000000"), -ENOENT);
+	mhp_machine_free(m);
+	struct mhp_boot_args args = { .cmdline = "memhp_default_state=offline", .memory_probe = 1 };
+	m = boot_model_args("qemu-virt-arm64-4k", &args);
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/probe", "0x80000000"), 0);
+	assert_string_equal(last_log(m), "Unknown online node for memory at 0x80000000, assuming node 0");
+	assert_string_equal(sysfs_read(m, "/sys/devices/system/memory/memory16/state"), "offline\n");
+	assert_int_equal(sysfs_write(m, "/sys/devices/system/memory/probe", "0x80000001"), -EINVAL);
+	struct mhp_sysfs_stat st;
+	assert_int_equal(mhp_sysfs_stat(m, "/sys/devices/system/memory/probe", &st), 0);
+	assert_int_equal(st.mode, 0200);
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stat_modes),
+		cmocka_unit_test(test_probe_what_if_on_arm64),
 		cmocka_unit_test(test_block_size_bytes_is_bare_hex),
 		cmocka_unit_test(test_boot_blocks_read_as_on_the_reference_kernel),
 		cmocka_unit_test(test_offline_boot_block_with_kernel_pages_is_ebusy),

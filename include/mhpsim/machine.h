@@ -33,6 +33,12 @@ struct mhp_boot_args {
 	int no_bootmem_notifier;
 	int no_kernel_allocations;   /* the model file's kernel_allocations stay off (libsim/mm/slab.c) */
 	/*
+	 * CONFIG_ARCH_MEMORY_PROBE=y, as if the model file said so: the write-only
+	 * /sys/devices/system/memory/probe. An x86 option (off in Debian); on arm64
+	 * a what-if (6.12's arm64 has no such option; its 2016 RFC used it).
+	 */
+	int memory_probe;
+	/*
 	 * Host memory the machine's page tables and per-page arrays may hold, in
 	 * bytes; 0: MHP_DEFAULT_MAX_MEMORY. A page table that would pass it is
 	 * refused (the kernel sees -ENOMEM) and mhp_machine_host_refused() says so.

@@ -31,6 +31,8 @@ struct arch_ops {
 	const struct arch_granule *granules;
 	const char *const *pa_words;
 	const char *(*geometry_refused)(const struct mhp_model *mo);   /* why, or NULL */
+	/* CONFIG_NUMA_KEEP_MEMINFO (x86 selects it with MEMORY_HOTPLUG): memory_add_physaddr_to_nid() reads boot RAM. */
+	bool numa_keep_meminfo;
 	/* The CPU features a model may list (cpu_features:), NULL-terminated; NULL: none. */
 	const char *const *cpu_feature_words;
 	/* memory_block_size_bytes() of the model's boot RAM; 0 and *why when the model cannot run it. */

@@ -396,6 +396,42 @@ int hard_offline_page_store(struct mhp_machine *m, const char *value, size_t len
 	return -ENXIO;
 }
 
+/*
+ * Models memory_add_physaddr_to_nid(): with x86's NUMA_KEEP_MEMINFO, the
+ * node of the boot RAM holding pa, else the first RAM block's; elsewhere
+ * (mm/numa.c) node 0, said once.
+ */
+static int memory_add_physaddr_to_nid(struct mhp_machine *m, uint64_t pa)
+{
+	const struct mhp_model *mo = &m->model;
+	if (!m->arch->numa_keep_meminfo) {
+		pr_info(m, "Unknown online node for memory at 0x%llx, assuming node 0", (unsigned long long)pa);
+		return 0;
+	}
+	for (unsigned i = 0; i < mo->nr_ram; i++)
+		if (pa >= mo->ram[i].start && pa - mo->ram[i].start < mo->ram[i].size)
+			return mo->ram[i].nid;
+	return mo->ram[0].nid;
+}
+
+/*
+ * Models probe_store() (CONFIG_ARCH_MEMORY_PROBE): kstrtoull's errno for a
+ * bad number, EINVAL for an address not on a block boundary, then
+ * __add_memory() of one block as "System RAM", whose errno it returns
+ * (EEXIST over a busy resource, E2BIG past the pluggable range).
+ */
+int probe_store(struct mhp_machine *m, const char *value, size_t len)
+{
+	uint64_t pa;
+	int ret = kstrtoull(value, len, &pa);
+	if (ret)
+		return ret;
+	if (pa & (m->model.block_size - 1))
+		return -EINVAL;
+	struct mhp_err err = { 0 };
+	return mhp_add_memory(m, memory_add_physaddr_to_nid(m, pa), pa, m->model.block_size, "System RAM", &err);
+}
+
 /* Models state_store(): writing the current state yields 1 from device_*, i.e. EINVAL. */
 static int state_store(struct mhp_machine *m, struct memory_block *mem, const char *value, size_t len)
 {

@@ -70,7 +70,7 @@ static const char *const node_masks[] = {
 static const char *const node_attrs[] = {
 	"compact", "cpulist", "cpumap", "distance", "meminfo", "numastat", "vmstat", NULL
 };
-/* The memory root's write-only files (drivers/base/memory.c, CONFIG_MEMORY_FAILURE). */
+/* The memory root's write-only files (drivers/base/memory.c, CONFIG_MEMORY_FAILURE; probe with CONFIG_ARCH_MEMORY_PROBE). */
 static const char *const mem_offline_stores[] = { "hard_offline_page", "soft_offline_page", NULL };
 
 /*
@@ -219,7 +219,7 @@ static int resolve_memory(struct mhp_machine *m, char **comp, int n, struct fs_n
 		fn->what = MEM_AUTO_ONLINE;
 		return 0;
 	}
-	if (n == 1 && in_list(mem_offline_stores, comp[0])) {
+	if (n == 1 && (in_list(mem_offline_stores, comp[0]) || (m->memory_probe && strcmp(comp[0], "probe") == 0))) {
 		fn->what = MEM_OFFLINE_STORE;
 		snprintf(fn->name, sizeof(fn->name), "%s", comp[0]);
 		return 0;
@@ -760,6 +760,8 @@ int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, 
 	case BLOCK_ATTR:
 		return memory_block_sysfs_write(m, fn.mem, fn.name, value, len);
 	case MEM_OFFLINE_STORE:
+		if (strcmp(fn.name, "probe") == 0)
+			return probe_store(m, value, len);
 		return strcmp(fn.name, "soft_offline_page") == 0 ? soft_offline_page_store(m, value, len)
 								 : hard_offline_page_store(m, value, len);
 	case DEV_UEVENT:
@@ -857,6 +859,8 @@ static int list_dir(struct mhp_machine *m, const struct fs_node *fn, struct name
 			ret |= name_add(l, fn->dir->children[i], 0, false);
 		return ret;
 	case MEM_DIR:
+		if (m->memory_probe)
+			ret |= name_add(l, "probe", 0, false);
 		ret |= names_add(l, mem_offline_stores);
 		ret |= name_add(l, "auto_online_blocks", 0, false);
 		ret |= name_add(l, "block_size_bytes", 0, false);

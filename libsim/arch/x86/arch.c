@@ -52,6 +52,7 @@ const struct arch_ops arch_x86_64 = {
 	.pa_words = pa_words,
 	.geometry_refused = x86_geometry_refused,
 	.cpu_feature_words = cpu_feature_words,
+	.numa_keep_meminfo = true,
 	.memory_block_size = probe_memory_block_size,
 	.memory_layout_init = x86_memory_layout_init,
 	.pgtable_init = x86_pgtable_init,

@@ -51,6 +51,7 @@ struct mhp_machine {
 
 	/* Boot parameters and run-time tunables. */
 	int default_online_type;        /* memhp_default_state / auto_online_blocks */
+	bool memory_probe;              /* CONFIG_ARCH_MEMORY_PROBE: /sys/devices/system/memory/probe */
 	int online_policy;
 	uint32_t auto_movable_ratio;    /* memory_hotplug.auto_movable_ratio, percent */
 	uint64_t required_kernelcore, required_movablecore;   /* kernelcore=, movablecore= in pages */

@@ -53,6 +53,7 @@ int memory_notify(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_
 int kstrtobool(const char *s, size_t len, bool *res);
 int kstrtoull(const char *s, size_t len, uint64_t *res);
 int soft_offline_page_store(struct mhp_machine *m, const char *value, size_t len);
+int probe_store(struct mhp_machine *m, const char *value, size_t len);
 int hard_offline_page_store(struct mhp_machine *m, const char *value, size_t len);
 int register_memory_notifier(struct mhp_machine *m, int id, int priority);
 void unregister_memory_notifier(struct mhp_machine *m, int id);

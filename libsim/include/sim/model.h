@@ -82,6 +82,7 @@ struct mhp_model {
 	uint64_t fw_dma_limit;          /* DT/ACPI DMA limit; UINT64_MAX if none */
 	uint64_t memstart_align;
 	int default_online_type;        /* CONFIG_MHP_DEFAULT_ONLINE_TYPE_* */
+	bool memory_probe;              /* CONFIG_ARCH_MEMORY_PROBE */
 	char cmdline[512];              /* default kernel command line */
 	unsigned nr_nodes;
 	unsigned nr_cpus;               /* possible CPUs, numbered across the nodes in the order listed */
