@@ -632,7 +632,7 @@ static int cmd_diff(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	struct mhp_diff_options opt = { .a = argc - i == 3 ? argv[i + 1] : "arm64",
+	struct mhp_diff_options opt = { .a = argc - i == 3 ? argv[i + 1] : NULL,
 					.b = argc - i == 3 ? argv[i + 2] : "kernel", .mutant_a = mutant };
 	struct mhp_scenario *sc;
 	struct mhp_err err = { 0 };
@@ -640,6 +640,8 @@ static int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "%s\n", err.msg);
 		return 2;
 	}
+	if (!opt.a)
+		opt.a = mhp_scenario_teardown(sc);   /* the model's own: arm64, or x86 on an x86-64 machine */
 	struct mhp_diff_result res;
 	int ret = mhp_scenario_diff(sc, &opt, &res, &err);
 	mhp_scenario_free(sc);

@@ -670,6 +670,11 @@ unsigned mhp_scenario_steps(const struct mhp_scenario *sc)
 	return sc->nsteps;
 }
 
+const char *mhp_scenario_teardown(const struct mhp_scenario *sc)
+{
+	return sc->teardown[0] ? sc->teardown : mhp_model_teardown(sc->model);
+}
+
 int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
 		     struct mhp_run_result *res, struct mhp_err *err)
 {

@@ -25,6 +25,15 @@ for model in qemu-virt-arm64-4k qemu-virt-arm64-16k qemu-virt-arm64-64k; do
   build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --virtio-mem --out build
 done
 
+# The x86-64 machines: the model and the tree's own init_64.c, plain, differential and through virtio-mem.
+for model in qemu-q35-x86_64 qemu-q35-x86_64-la57; do
+  for strategy in x86 kernel; do
+    build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --strategy "$strategy" --out build
+  done
+  build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --differential kernel --out build
+  build/mhpsim fuzz --seed 2026 --steps 20000 --model "$model" --virtio-mem --out build
+done
+
 # The extraction works on an older tree too: Debian's linux-source-6.1, its
 # hot-remove code run against the same scenarios by the differential test.
 bash scripts/kernel-tree.sh 6.1

@@ -98,6 +98,8 @@ MHP_EXPORT int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE 
 
 /* The number of steps in a scenario. */
 MHP_EXPORT unsigned mhp_scenario_steps(const struct mhp_scenario *sc);
+/* The teardown strategy it names, or its model's arch's first ("arm64", "x86"). */
+MHP_EXPORT const char *mhp_scenario_teardown(const struct mhp_scenario *sc);
 
 /* Two teardown strategies, one scenario: see mhp_scenario_diff(). */
 struct mhp_diff_options {

@@ -27,15 +27,16 @@ static const char *x86_geometry_refused(const struct mhp_model *mo)
 
 static const char *const cpu_feature_words[] = { "pdpe1gb", NULL };
 
-/* The teardown: 6.12's remove_pagetable(), the one strategy x86 has. */
+/* The teardowns: 6.12's remove_pagetable() as the model walks it, and a kernel tree's own init_64.c. */
 static const char *x86_teardown_name(unsigned i)
 {
-	return i == 0 ? "x86" : NULL;
+	static const char *const names[] = { [X86_TEARDOWN_MODEL] = "x86", [X86_TEARDOWN_KERNEL] = "kernel" };
+	return i < sizeof(names) / sizeof(names[0]) ? names[i] : NULL;
 }
 
 static bool x86_teardown_built(unsigned i)
 {
-	return i == 0;
+	return i == X86_TEARDOWN_MODEL || (i == X86_TEARDOWN_KERNEL && x86_kernel_teardown_built());
 }
 
 static const char *x86_teardown_formerly(unsigned i)

@@ -181,15 +181,30 @@ static void clear_entry(struct mhp_machine *m, struct pt_table *t, uint64_t idx)
 	m->pt.nr_writes++;
 }
 
-/* Models free_{pte,pmd,pud}_table(): scan every entry; if all are none, free the child first, then clear the parent. */
+/*
+ * Descriptor loads are counted as 6.12's source makes them: one for each
+ * time it reads an entry (pte_present(*pte), pmd_leaf(*pmd), pmd_page(*pmd),
+ * ...), so that the model and the tree's own code (kernel.c) count alike.
+ */
+static void loads(struct mhp_machine *m, uint64_t n)
+{
+	m->pt.nr_reads += n;
+}
+
+/*
+ * Models free_{pte,pmd,pud}_table(): scan every entry up to the first in use;
+ * if all are none, free the child (its page read from the parent entry)
+ * first, then clear the parent entry.
+ */
 static void free_child_table(struct mhp_machine *m, struct pt_table *parent, uint64_t idx)
 {
 	struct pt_table *child = child_of(m, pt_get(parent, idx));
 	if (!child)
 		return;
-	m->pt.nr_reads += child->used ? pt_next_used(m, child, 0) + 1 : 512;
+	loads(m, child->used ? pt_next_used(m, child, 0) + 1 : 512);
 	if (child->used || m->mutant == MUTANT_TABLES_NEVER_FREED)
 		return;
+	loads(m, 1);
 	free_table_page(m, child);
 	if (m->mutant != MUTANT_FREE_TABLE_KEEP_PARENT)
 		clear_entry(m, parent, idx);
@@ -209,14 +224,17 @@ static void remove_pte_table(struct mhp_machine *m, struct pt_table *t, uint64_t
 	for (uint64_t next; addr < end; addr = next) {
 		next = ((addr + 4096) & ~4095ull) < end ? (addr + 4096) & ~4095ull : end;
 		uint64_t idx = pt_index(m, t->depth, addr), d = pt_get(t, idx);
-		m->pt.nr_reads++;
+		loads(m, 1);
 		if (!(d & _PAGE_PRESENT))
 			continue;
 		/* The [0, 1G) guard adds the raw PTE (NX included) to the VA: with NX set it never fires. */
+		loads(m, 1);
 		if (d + (addr & ~4095ull) < 0x40000000ull)
 			return;
-		if (!direct || m->mutant == MUTANT_FREE_LINEAR_PAGES)
+		if (!direct || m->mutant == MUTANT_FREE_LINEAR_PAGES) {
+			loads(m, 1);
 			free_pagetable(m, desc_pa(m, d) >> 12, 0);
+		}
 		clear_entry(m, t, idx);
 		pages++;
 	}
@@ -246,21 +264,25 @@ static void remove_pmd_table(struct mhp_machine *m, struct pt_table *t, uint64_t
 	for (uint64_t next; addr < end; addr = next) {
 		next = pt_addr_end(m, t->depth, addr, end);
 		uint64_t idx = pt_index(m, t->depth, addr), d = pt_get(t, idx);
-		m->pt.nr_reads++;
+		loads(m, 1);
 		if (!(d & _PAGE_PRESENT))
 			continue;
+		loads(m, 1);
 		if (d & _PAGE_PSE) {
 			/*
 			 * A leaf the range covers in part is the vmemmap's PAGE_UNUSED case; the model adds and
 			 * removes the vmemmap by whole sections, one PMD each (64-byte struct page), so it never comes.
 			 */
 			MHP_ASSERT(aligned(addr, span) && aligned(next, span));
-			if (!direct || m->mutant == MUTANT_FREE_LINEAR_PAGES)
+			if (!direct || m->mutant == MUTANT_FREE_LINEAR_PAGES) {
+				loads(m, 1);
 				free_hugepage_table(m, desc_pa(m, d) >> 12);
+			}
 			clear_entry(m, t, idx);
 			pages++;
 			continue;
 		}
+		loads(m, 1);
 		struct pt_table *pte = child_of(m, d);
 		if (!pte)
 			continue;   /* a descriptor to a freed table is PT-DANGLING's to report */
@@ -278,9 +300,10 @@ static void remove_pud_table(struct mhp_machine *m, struct pt_table *t, uint64_t
 	for (uint64_t next; addr < end; addr = next) {
 		next = pt_addr_end(m, t->depth, addr, end);
 		uint64_t idx = pt_index(m, t->depth, addr), d = pt_get(t, idx);
-		m->pt.nr_reads++;
+		loads(m, 1);
 		if (!(d & _PAGE_PRESENT))
 			continue;
+		loads(m, 1);
 		if (d & _PAGE_PSE) {
 			if (aligned(addr, span) && aligned(next, span)) {
 				clear_entry(m, t, idx);
@@ -290,6 +313,7 @@ static void remove_pud_table(struct mhp_machine *m, struct pt_table *t, uint64_t
 			}
 			continue;
 		}
+		loads(m, 1);
 		struct pt_table *pmd = child_of(m, d);
 		if (!pmd)
 			continue;
@@ -300,43 +324,83 @@ static void remove_pud_table(struct mhp_machine *m, struct pt_table *t, uint64_t
 		update_page_count(m, PG_LEVEL_1G, -(int64_t)pages);
 }
 
+/* Models remove_p4d_table() over the entries of t from idx: with 5 levels an emptied PUD table goes too. */
+static void remove_p4d_table(struct mhp_machine *m, struct pt_table *t, uint64_t addr, uint64_t end, bool direct)
+{
+	for (uint64_t next; addr < end; addr = next) {
+		/* With 4 levels the P4D is the PGD entry itself: one entry, to the end of the range. */
+		next = pgtable_l5_enabled(m) ? pt_addr_end(m, t->depth, addr, end) : end;
+		uint64_t idx = pt_index(m, t->depth, addr), d = pt_get(t, idx);
+		loads(m, 1);
+		if (!(d & _PAGE_PRESENT))
+			continue;
+		loads(m, 1);
+		struct pt_table *pud = child_of(m, d);
+		if (!pud)
+			continue;
+		remove_pud_table(m, pud, addr, next, direct);
+		if (pgtable_l5_enabled(m))
+			free_child_table(m, t, idx);
+	}
+}
+
 /*
- * Models remove_pagetable() with remove_p4d_table(): with 4 levels the PGD
- * entry is the P4D entry and the PUD table under it stays for good (every
- * process's PGD has a copy); with 5 an emptied PUD table goes.
+ * Models remove_pagetable(): with 4 levels the PGD entry is the P4D entry
+ * and the PUD table under it stays for good (every process's PGD has a
+ * copy); with 5 an emptied PUD table goes. pgd_present() reads the entry
+ * either way (with 4 levels it answers true whatever it holds).
  */
+/* What follows every teardown of a region, whoever's code did it: the leftovers it unmapped, the hook. */
+static void teardown_done(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct, const char *how)
+{
+	if (direct)
+		linear_map_left_clear(m, start - linear_va(m, 0), end - linear_va(m, 0));
+	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("map", direct ? "direct" : "vmemmap") };
+	TRACE(m, "remove_pagetable", f, "%s [%#llx-%#llx) torn down: %s", direct ? "direct map" : "vmemmap",
+	      (unsigned long long)start, (unsigned long long)end, how);
+	raise_hook(m, HOOK_ARCH_OP_RETURNED);
+}
+
 static void remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct)
 {
 	struct pt_table *pgd = pt_pgd(m);
 	for (uint64_t addr = start, next; addr < end; addr = next) {
 		next = pt_addr_end(m, 0, addr, end);
 		uint64_t d = pt_get(pgd, pt_index(m, 0, addr));
-		m->pt.nr_reads++;
+		loads(m, 1);
+		if (!pgtable_l5_enabled(m)) {
+			remove_p4d_table(m, pgd, addr, next, direct);
+			continue;
+		}
 		if (!(d & _PAGE_PRESENT))
 			continue;
-		struct pt_table *t = child_of(m, d);
-		if (t && pgtable_l5_enabled(m)) {   /* remove_p4d_table() */
-			for (uint64_t a = addr, n; a < next; a = n) {
-				n = pt_addr_end(m, 1, a, next);
-				uint64_t idx = pt_index(m, 1, a), pd = pt_get(t, idx);
-				m->pt.nr_reads++;
-				struct pt_table *pud = pd & _PAGE_PRESENT ? child_of(m, pd) : NULL;
-				if (!pud)
-					continue;
-				remove_pud_table(m, pud, a, n, direct);
-				free_child_table(m, t, idx);
-			}
-		} else if (t) {
-			remove_pud_table(m, t, addr, next, direct);
-		}
+		loads(m, 1);   /* p4d_offset(pgd, 0) */
+		struct pt_table *p4d = child_of(m, d);
+		if (p4d)
+			remove_p4d_table(m, p4d, addr, next, direct);
 	}
 	teardown_flush(m);
-	if (direct)
-		linear_map_left_clear(m, start - linear_va(m, 0), end - linear_va(m, 0));
-	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("map", direct ? "direct" : "vmemmap") };
-	TRACE(m, "remove_pagetable", f, "%s [%#llx-%#llx) torn down: tables freed as they emptied, flush_tlb_all",
-	      direct ? "direct map" : "vmemmap", (unsigned long long)start, (unsigned long long)end);
-	raise_hook(m, HOOK_ARCH_OP_RETURNED);
+	teardown_done(m, start, end, direct, "tables freed as they emptied, flush_tlb_all");
+}
+
+/* Whether the vmemmap at va is backed by its block's own pages (an altmap, memmap_on_memory). */
+static bool vmemmap_from_altmap(const struct mhp_machine *m, uint64_t va)
+{
+	struct pt_walk w;
+	pt_walk_va(m, va, &w);
+	return (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
+	       page_kind_of(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift) == PG_VMEMMAP_ALTMAP;
+}
+
+/* A region torn down by the machine's strategy: the model's remove_pagetable(), or the tree's own. */
+static void teardown(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct)
+{
+	if (m->teardown != X86_TEARDOWN_KERNEL) {
+		remove_pagetable(m, start, end, direct);
+		return;
+	}
+	x86_kernel_remove_pagetable(m, start, end, direct, !direct && vmemmap_from_altmap(m, start));
+	teardown_done(m, start, end, direct, "by the tree's own arch/x86/mm/init_64.c");
 }
 
 /* ---- the vmemmap ---------------------------------------------------------------- */
@@ -373,9 +437,9 @@ int x86_vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages,
 /* Models vmemmap_free() (and free_map_bootmem() for a boot section): remove_pagetable(), not direct. */
 void x86_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
 {
-	if (m->mutant == MUTANT_VMEMMAP_NOT_FREED)
-		return;
-	remove_pagetable(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), false);
+	if (m->mutant == MUTANT_VMEMMAP_NOT_FREED && m->teardown != X86_TEARDOWN_KERNEL)
+		return;   /* the mutant breaks the model's walk; the tree's code is not ours to break */
+	teardown(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), false);
 }
 
 int x86_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err)
@@ -405,7 +469,7 @@ int x86_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t
 	uint64_t mapped = m->mutant == MUTANT_LINEAR_MAP_SHORT ? size - m->page_size : size;
 	if (init_memory_mapping(m, start, start + mapped, false) != start + mapped) {
 		/* alloc_low_page()'s NULL is not checked: the kernel oopses; the model says so and unmaps again. */
-		remove_pagetable(m, linear_va(m, start), linear_va(m, start + size), true);
+		teardown(m, linear_va(m, start), linear_va(m, start + size), true);
 		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in kernel_physical_mapping_init "
 				   "(the kernel would oops here)");
 	}
@@ -414,7 +478,7 @@ int x86_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t
 		mark_orphan_sections(m, start, size);
 		if (!linear_map_left_add(m, start, start + size)) {
 			/* The model's record is full: past LINEAR_LEFT_MAX leftovers it unmaps, where 6.12 would not. */
-			remove_pagetable(m, linear_va(m, start), linear_va(m, start + size), true);
+			teardown(m, linear_va(m, start), linear_va(m, start + size), true);
 			return mhp_err_set(err, ret, "arch_add_memory failed: %s (the direct map is undone: the model keeps "
 					   "at most %d leftovers)", mhp_errno_name(ret), LINEAR_LEFT_MAX);
 		}
@@ -432,7 +496,7 @@ void x86_arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size
 	for (int i = 0; i < NR_TOUCHED; i++)
 		touch_range(m, i, start, start + size);
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
-	remove_pagetable(m, linear_va(m, start), linear_va(m, start + size), true);
+	teardown(m, linear_va(m, start), linear_va(m, start + size), true);
 }
 
 /*

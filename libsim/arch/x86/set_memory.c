@@ -6,7 +6,6 @@
 #include "strbuf.h"
 #include "x86.h"
 
-/* Models update_page_count(): unsigned, so a removal wraps below zero rather than being refused, as in 6.12. */
 void update_page_count(struct mhp_machine *m, int level, int64_t pages)
 {
 	m->direct_pages_count[level] += (uint64_t)pages;

@@ -6,10 +6,15 @@
 #define MHPSIM_X86_H
 
 #include "sim/machine.h"
+#include "kernel.h"
 #include "pgtable_types.h"
+#include "set_memory.h"
 
 /* The model's cpu_features bits (cpu_feature_words in arch.c). */
 #define X86_FEATURE_GBPAGES (1u << 0)   /* pdpe1gb */
+
+/* x86's teardown strategies, in registry order (arch.c): 6.12's, as the model walks it, and the tree's own. */
+enum { X86_TEARDOWN_MODEL, X86_TEARDOWN_KERNEL };
 
 /* page_size_mask bits (arch/x86/mm/init.c). */
 #define PSM_2M (1u << PG_LEVEL_2M)
@@ -37,8 +42,7 @@ int x86_vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages,
 void x86_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 int x86_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
 
-/* set_memory.c */
-void update_page_count(struct mhp_machine *m, int level, int64_t pages);
+/* set_memory.c (update_page_count() in set_memory.h) */
 void x86_report_meminfo(const struct mhp_machine *m, struct strbuf *sb);
 
 /* dump_pagetables.c */

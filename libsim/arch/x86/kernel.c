@@ -1,0 +1,197 @@
+/*
+ * kernel.c - the "kernel" teardown strategy on x86-64: arch/x86/mm/init_64.c's
+ * own hot-remove functions, taken from a kernel tree at build time
+ * (kernel/extract-init_64.sh), run against this machine's page tables through
+ * the hooks kernel/kshim-x86.h declares.
+ *
+ * The kernel code has no machine argument: during one call the machine it
+ * works on is km. The library is single-threaded, so one pointer is enough.
+ */
+#include <string.h>
+
+#include "sim/machine.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/sparse.h"
+#include "sim/trace.h"
+#include "kernel.h"
+#include "set_memory.h"
+
+#ifdef MHPSIM_HAVE_KERNEL_X86
+
+#include "kshim-x86.h"
+#undef flush_tlb_all
+#undef update_page_count
+#undef free_pages
+#undef vmemmap_free
+
+void kx86_tree_kernel_physical_mapping_remove(unsigned long start, unsigned long end);
+
+static struct mhp_machine *km;
+static struct mm_struct km_init_mm;
+static struct page window[512];   /* the struct pages of the 2 MiB block last asked for */
+static uint64_t window_pfn = UINT64_MAX;
+
+unsigned kx86_levels(void) { return km->pt_geom.levels; }
+uint64_t kx86_page_offset(void) { return km->pt_geom.page_offset; }
+void kx86_count_read(void) { km->pt.nr_reads++; }
+struct mm_struct *kx86_init_mm(void) { return &km_init_mm; }
+void kx86_flush_tlb_all(void) { flush_tlb_all(km); }
+void kx86_update_page_count(int level, long pages) { update_page_count(km, level, pages); }
+
+bool kx86_warn(bool cond, const char *file, int line)
+{
+	if (!cond)
+		return false;
+	const char *at = strstr(file, "arch/");
+	struct mhp_trace_field f[] = { TF_S("file", at ? at : file), TF_U("line", (uint64_t)line) };
+	TRACE(km, "kernel_warn", f, "WARNING: at %s:%d (the tree's own WARN_ON)", at ? at : file, line);
+	km->nr_kernel_warns++;
+	return true;
+}
+
+uint64_t *kx86_table(uint64_t desc, unsigned depth)
+{
+	static uint64_t none[512];   /* a freed table, or a leaf walked as a table, reads as none here */
+	struct pt_table *t = pt_lookup(km, desc_pa(km, desc) >> 12);
+	if (kx86_warn(!t || t->depth != depth, __FILE__, __LINE__)) {
+		memset(none, 0, sizeof(none));
+		return none;
+	}
+	return pt_entries(km, t);
+}
+
+uint64_t *kx86_pgd(void)
+{
+	return pt_entries(km, pt_pgd(km));
+}
+
+struct holder {
+	const uint64_t *entry;
+	struct pt_table *t;
+};
+
+static int find_holder(const struct mhp_machine *m, const struct pt_table *t, void *arg)
+{
+	struct holder *h = arg;
+	if (!t->e || h->entry < t->e || h->entry >= t->e + m->pt_geom.ptrs[t->depth])
+		return 0;
+	h->t = (struct pt_table *)t;   /* the store owns its tables; the walk only lends them */
+	return 1;
+}
+
+/* The table an entry pointer points into (a search of the store: x86's walks are short). */
+static struct pt_table *table_of(const uint64_t *entry)
+{
+	struct holder h = { .entry = entry };
+	pt_for_each(km, find_holder, &h);
+	return h.t;
+}
+
+void kx86_set(uint64_t *entry, uint64_t value)
+{
+	km->pt.nr_writes++;
+	struct pt_table *t = table_of(entry);
+	if (t)   /* none: a store into the stand-in for a freed table, which kx86_table() warned about */
+		pt_set(km, t, (uint64_t)(entry - t->e), value);
+}
+
+uint64_t kx86_table_pfn(const void *first_entry)
+{
+	const struct pt_table *t = table_of(first_entry);
+	MHP_ASSERT(t && first_entry == t->e);
+	return t->pfn;
+}
+
+/* The block's struct pages: their index (the bootmem_info magic) is 0, which the model keeps for every page. */
+struct page *kx86_pfn_to_page(uint64_t pfn)
+{
+	if (pfn - window_pfn >= 512) {
+		window_pfn = pfn & ~511ull;
+		memset(window, 0, sizeof(window));
+	}
+	return &window[pfn - window_pfn];
+}
+
+uint64_t kx86_page_to_pfn(const struct page *page)
+{
+	MHP_ASSERT(page >= window && page < window + 512);
+	return window_pfn + (uint64_t)(page - window);
+}
+
+bool kx86_page_reserved(uint64_t pfn)
+{
+	enum page_kind k = page_kind_of(km, pfn);
+	return k == PG_PGTABLE_BOOT || k == PG_VMEMMAP_BOOT;   /* memblock's pages are PageReserved */
+}
+
+/* free_pages() of a table page or of vmemmap backing: the table leaves the store with its page. */
+void kx86_free_pages(uint64_t pfn, unsigned order)
+{
+	struct pt_table *t = order == 0 ? pt_lookup(km, pfn) : NULL;
+	if (t) {
+		pt_release(km, t);
+		return;
+	}
+	enum page_kind kind = page_kind_of(km, pfn);
+	free_pages_kind(km, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
+}
+
+/* free_reserved_page(): a memblock page to the buddy, managed from now on. */
+void kx86_free_reserved_page(uint64_t pfn)
+{
+	kx86_free_pages(pfn, 0);
+	adjust_managed_page_count_pfn(km, pfn, 1);
+}
+
+/* put_page_bootmem(): the model keeps no bootmem_info counts, so no page carries the magic that leads here. */
+void kx86_put_page_bootmem(uint64_t pfn)
+{
+	(void)pfn;
+	kx86_warn(true, __FILE__, __LINE__);
+}
+
+void kx86_altmap_free(struct vmem_altmap *altmap, uint64_t pfn, unsigned long nr)
+{
+	(void)altmap;
+	if (!kx86_warn(page_kind_of(km, pfn) != PG_VMEMMAP_ALTMAP, __FILE__, __LINE__))
+		set_page_kinds(km, pfn, nr, PG_FREE);   /* back to the block's memmap area, not the buddy */
+}
+
+static void enter(struct mhp_machine *m)
+{
+	MHP_ASSERT(!km);
+	km = m;
+	window_pfn = UINT64_MAX;
+}
+
+void x86_kernel_remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct, bool altmap)
+{
+	static int token;   /* any non-NULL altmap: the shim never looks inside */
+	enter(m);
+	if (direct)
+		kx86_tree_kernel_physical_mapping_remove(start - m->pt_geom.page_offset, end - m->pt_geom.page_offset);
+	else
+		kx86_tree_vmemmap_free(start, end, altmap ? (struct vmem_altmap *)&token : NULL);
+	km = NULL;
+}
+
+bool x86_kernel_teardown_built(void)
+{
+	return true;
+}
+
+#else /* !MHPSIM_HAVE_KERNEL_X86 */
+
+void x86_kernel_remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct, bool altmap)
+{
+	(void)m, (void)start, (void)end, (void)direct, (void)altmap;
+	MHP_ASSERT(!"built without a kernel tree");
+}
+
+bool x86_kernel_teardown_built(void)
+{
+	return false;
+}
+
+#endif

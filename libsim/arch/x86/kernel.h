@@ -1,0 +1,17 @@
+/*
+ * kernel.h - the "kernel" teardown strategy on x86-64 (kernel.c): the tree's
+ * own remove_pagetable(), for init_64.c to call; kernel.c cannot see x86.h
+ * (the shim defines the kernel's names).
+ */
+#ifndef MHPSIM_X86_KERNEL_H
+#define MHPSIM_X86_KERNEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mhp_machine;
+/* The tree's kernel_physical_mapping_remove() (direct) or vmemmap_free() over [start, end) of VA. */
+void x86_kernel_remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct, bool altmap);
+bool x86_kernel_teardown_built(void);
+
+#endif
