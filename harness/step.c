@@ -752,7 +752,7 @@ const struct step_ops step_table[NR_STEP_KINDS] = {
 	[STEP_TOUCH] = { "touch", KEYS("touch", "expect"), KEYS("phys", "struct_page", "va"), EXPECT_ERRNO,
 			 parse_touch, step_run_touch, NULL, describe_touch, NULL, "skip the TLB model", write_touch },
 	[STEP_PAGETABLES] = { "pagetables", KEYS("pagetables"), KEYS("tables", "PGD", "P4D", "PUD", "PMD", "PTE", "freed", "flush_all",
-							 "flush_range", "flush_pgtable"),
+							 "flush_range", "flush_pgtable", "freed_while_cached"),
 			      EXPECT_NONE, parse_counters, step_run_pagetables, NULL, describe_counters, NULL,
 			      SIM_CHECK, write_counters },
 	[STEP_FAIL_ALLOC] = { "fail_alloc", KEYS("fail_alloc"), KEYS("at", "count"), EXPECT_NONE, parse_fail_alloc,

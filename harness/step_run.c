@@ -242,6 +242,7 @@ static uint64_t tables_of(const struct mhp_machine *m, const uint64_t *counts, c
 	const struct { const char *key; uint64_t v; } since_boot[] = {
 		{ "tables", mhp_pgtable_count(m) }, { "freed", st.freed }, { "flush_all", st.flush_all },
 		{ "flush_range", st.flush_range }, { "flush_pgtable", st.flush_pgtable },
+		{ "freed_while_cached", st.freed_while_cached },
 	};
 	for (unsigned i = 0; i < ARRAY_SIZE(since_boot); i++)
 		if (strcmp(key, since_boot[i].key) == 0)

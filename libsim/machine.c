@@ -391,7 +391,8 @@ void mhp_machine_pt_stats(const struct mhp_machine *m, struct mhp_pt_stats *st)
 	*st = (struct mhp_pt_stats){ .tables = m->pt.count, .allocated = m->pt.nr_allocated, .freed = m->pt.nr_freed,
 				     .desc_reads = m->pt.nr_reads, .desc_writes = m->pt.nr_writes,
 				     .flush_range = m->tlb.nr_flush_range, .flush_leaf = m->tlb.nr_flush_leaf,
-				     .flush_pgtable = m->tlb.nr_flush_pgtable, .flush_all = m->tlb.nr_flush_all };
+				     .flush_pgtable = m->tlb.nr_flush_pgtable, .flush_all = m->tlb.nr_flush_all,
+				     .freed_while_cached = m->tlb.nr_freed_while_cached };
 }
 
 void mhp_machine_tlb_flushes(const struct mhp_machine *m, uint64_t counts[3])

@@ -118,6 +118,7 @@ struct mhp_pt_stats {
 	uint64_t flush_leaf;              /* ...of which one page long: one leaf each */
 	uint64_t flush_pgtable;           /* __flush_tlb_kernel_pgtable(): one table's address, every level */
 	uint64_t flush_all;               /* flush_tlb_all(), and range flushes too long to do by address */
+	uint64_t freed_while_cached;      /* pages freed while a cached translation or walk led to them (a hazard) */
 };
 MHP_EXPORT void mhp_machine_pt_stats(const struct mhp_machine *m, struct mhp_pt_stats *st);
 

@@ -336,6 +336,7 @@ void pt_release(struct mhp_machine *m, struct pt_table *t)
 	uint64_t pfn = t->pfn;
 	unsigned depth = t->depth;
 	bool boot = t->boot;
+	tlb_note_free(m, pfn, 1, "table");
 	m->pt.digest -= pt_table_kept_mix(t);
 	pt_dematerialise(m, t);
 	store_delete(&m->pt, pfn);

@@ -66,6 +66,30 @@ void flush_tlb_all(struct mhp_machine *m)
 	TRACE(m, "tlb_flush", f, "TLB flush: everything");
 }
 
+/*
+ * Whether a cached entry still leads into pages [pfn, pfn + n): a walk
+ * entry to a table there, or a leaf translating to one. A CPU may use it
+ * until the next flush, so a page freed now may be walked or read after the
+ * allocator hands it to someone else.
+ */
+void tlb_note_free(struct mhp_machine *m, uint64_t pfn, uint64_t n, const char *what)
+{
+	for (unsigned i = 0; m->tlb.nr_valid && i < TLB_ENTRIES; i++) {
+		const struct tlb_entry *x = &m->tlb.e[i];
+		uint64_t lo = x->leaf ? x->target >> m->page_shift : x->target;
+		uint64_t hi = x->leaf ? (x->target + x->span - 1) >> m->page_shift : x->target;
+		if (!x->valid || hi < pfn || lo >= pfn + n)
+			continue;
+		m->tlb.nr_freed_while_cached++;
+		struct mhp_trace_field f[] = { TF_S("what", what), TF_X("pfn", pfn), TF_X("va", x->va),
+					       TF_S("cached", x->leaf ? "translation" : "walk") };
+		TRACE(m, "hazard", f, "hazard: %s at pfn %#llx freed while a cached %s for va %#llx still leads to it "
+		      "(until the next flush)", what, (unsigned long long)pfn, x->leaf ? "translation" : "walk",
+		      (unsigned long long)x->va);
+		return;
+	}
+}
+
 /* A load the CPU makes: the linear-map address of a pa, the vmemmap address of a pfn's struct page, or a VA. */
 int arch_tlb_touch(struct mhp_machine *m, int kind, uint64_t addr)
 {

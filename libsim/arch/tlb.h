@@ -33,6 +33,13 @@ struct tlb {
 	unsigned nr_valid;  /* entries valid: a flush of an empty TLB looks at none */
 	uint64_t nr_flush_range, nr_flush_pgtable, nr_flush_all;
 	uint64_t nr_flush_leaf;   /* of nr_flush_range: those of exactly one page (one leaf, as the vmemmap's) */
+	/*
+	 * Frees of a page (a table, or what a leaf maps) while a cached
+	 * translation or walk still led to it: the hazard of freeing before
+	 * the flush (docs/teardown.md). Reported, not an invariant: 6.12's x86
+	 * does it by design.
+	 */
+	uint64_t nr_freed_while_cached;
 };
 
 struct mhp_machine;
@@ -42,5 +49,7 @@ int arch_tlb_touch(struct mhp_machine *m, int kind, uint64_t addr);
 /* Drops the entries that overlap [start, end): leaves only, or every level. */
 void tlb_drop(struct mhp_machine *m, uint64_t start, uint64_t end, bool leaves_only);
 void flush_tlb_all(struct mhp_machine *m);
+/* A page being freed: [pfn, pfn + n) of what (a table, vmemmap backing); counts and traces the hazard if cached. */
+void tlb_note_free(struct mhp_machine *m, uint64_t pfn, uint64_t n, const char *what);
 
 #endif

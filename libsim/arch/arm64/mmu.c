@@ -194,6 +194,7 @@ void teardown_table_flush(struct mhp_machine *m, uint64_t addr)
 /* free_pages() of a vmemmap leaf's backing: to the buddy, as what the page holds. */
 void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order)
 {
+	tlb_note_free(m, pfn, 1ull << order, "vmemmap backing");
 	enum page_kind kind = page_kind_of(m, pfn);
 	free_pages_kind(m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
 }

@@ -147,6 +147,7 @@ uint64_t kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start, uin
  */
 static void free_pagetable(struct mhp_machine *m, uint64_t pfn, unsigned order)
 {
+	tlb_note_free(m, pfn, 1ull << order, "vmemmap backing");
 	enum page_kind kind = page_kind_of(m, pfn);
 	bool reserved = kind == PG_VMEMMAP_BOOT || kind == PG_PGTABLE_BOOT;
 	free_pages_kind(m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);

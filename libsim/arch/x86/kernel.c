@@ -133,6 +133,7 @@ void kx86_free_pages(uint64_t pfn, unsigned order)
 		pt_release(km, t);
 		return;
 	}
+	tlb_note_free(km, pfn, 1ull << order, "vmemmap backing");
 	enum page_kind kind = page_kind_of(km, pfn);
 	free_pages_kind(km, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
 }
