@@ -26,6 +26,22 @@ uint64_t bench_boot_ram(unsigned granule_kib, uint64_t hot_size)
 	return ram;
 }
 
+/* Loads a model from its text and boots it, with a host budget above what the largest cycle holds. */
+static struct mhp_machine *boot_text(const char *text, unsigned granule_kib, uint64_t hot_size)
+{
+	struct mhp_err err = { 0 };
+	struct mhp_model *model = NULL;
+	struct mhp_machine *m = NULL;
+	/* The scale cycles measure what a page-granular TiB costs the host: a budget above it (about 2.2 GB today). */
+	struct mhp_boot_args args = { .max_memory = 8ull << 30 };
+	if (mhp_model_load_buffer(text, strlen(text), "bench-model", &model, &err) ||
+	    mhp_machine_boot(model, &args, &m, &err))
+		fprintf(stderr, "bench machine (%uK, %llu MiB hot): %s\n", granule_kib,
+			(unsigned long long)(hot_size / MiB), err.msg);
+	mhp_model_free(model);
+	return m;
+}
+
 struct mhp_machine *bench_machine(unsigned granule_kib, uint64_t hot_size, bool block_map)
 {
 	uint64_t page = granule_kib * KiB, ram = bench_boot_ram(granule_kib, hot_size);
@@ -51,17 +67,38 @@ struct mhp_machine *bench_machine(unsigned granule_kib, uint64_t hot_size, bool 
 		 (unsigned long long)(ram / MiB), (unsigned long long)BENCH_HOT_START, (unsigned long long)(hot_size / MiB),
 		 (unsigned long long)(top - memmap_pool - pt_pool), (unsigned long long)(pt_pool / MiB),
 		 (unsigned long long)(top - memmap_pool), (unsigned long long)(memmap_pool / MiB));
-	struct mhp_err err = { 0 };
-	struct mhp_model *model = NULL;
-	struct mhp_machine *m = NULL;
-	/* The scale cycles measure what a page-granular TiB costs the host: a budget above it (about 2.2 GB today). */
-	struct mhp_boot_args args = { .max_memory = 8ull << 30 };
-	if (mhp_model_load_buffer(text, strlen(text), "bench-model", &model, &err) ||
-	    mhp_machine_boot(model, &args, &m, &err))
-		fprintf(stderr, "bench machine (%uK, %llu MiB hot): %s\n", granule_kib,
-			(unsigned long long)(hot_size / MiB), err.msg);
-	mhp_model_free(model);
-	return m;
+	return boot_text(text, granule_kib, hot_size);
+}
+
+/*
+ * The x86-64 twin (4-level paging, 4K pages): boot RAM at 0, the same pools
+ * and hot region. "page": debug_pagealloc, a 4K direct map as arm64's
+ * page-granular one; "block": 2M leaves, and 1G ones with pdpe1gb.
+ */
+struct mhp_machine *bench_machine_x86(uint64_t hot_size, bool block_map)
+{
+	uint64_t ram = bench_boot_ram(4, hot_size);
+	uint64_t memmap_pool = ram / (4 * KiB) * 64 + 16 * MiB, pt_pool = ram / (4 * KiB) * 8 + 16 * MiB;
+	char text[2048];
+	snprintf(text, sizeof(text),
+		 "model: bench-x86_64\n"
+		 "description: a synthetic x86-64 machine sized for the benchmarks\n"
+		 "arch: x86_64\ngranule: 4K\nva_bits: 48\npa_bits: 46\n%s"
+		 "kconfig:\n  default_online_type: offline\n"
+		 "cmdline: \"%s\"\n"
+		 "nodes:\n  - id: 0\n    cpus: true\n    memory:\n      - { start: 0, size: %lluM }\n"
+		 "hotplug:\n  - { start: %#llx, size: %lluM, node: 0, driver: dax_kmem }\n"
+		 "reserved:\n"
+		 "  - { start: 0, size: 4K, name: \"e820 reserved: page 0\" }\n"
+		 "  - { start: 0x1000000, size: 48M, name: \"kernel image\" }\n"
+		 "  - { start: %#llx, size: %lluM, name: \"memblock: page tables\", pool: pgtable }\n"
+		 "  - { start: %#llx, size: %lluM, name: \"memblock: boot memmap\", pool: memmap }\n"
+		 "simplifications:\n  - \"Sized for the benchmarks; boot reservations are fixed ranges, not measured.\"\n",
+		 block_map ? "cpu_features: [pdpe1gb]\n" : "", block_map ? "" : "debug_pagealloc=on",
+		 (unsigned long long)(ram / MiB), (unsigned long long)BENCH_HOT_START, (unsigned long long)(hot_size / MiB),
+		 (unsigned long long)(ram - memmap_pool - pt_pool), (unsigned long long)(pt_pool / MiB),
+		 (unsigned long long)(ram - memmap_pool), (unsigned long long)(memmap_pool / MiB));
+	return boot_text(text, 4, hot_size);
 }
 
 double bench_now(void)

@@ -30,6 +30,11 @@ struct mhp_machine;
  * NULL, after saying why, on error.
  */
 struct mhp_machine *bench_machine(unsigned granule_kib, uint64_t hot_size, bool block_map);
+/*
+ * The x86-64 twin (4-level paging, 4K pages, boot RAM at 0): "page" is a 4K
+ * direct map (debug_pagealloc), "block" 2M and 1G leaves (a CPU with pdpe1gb).
+ */
+struct mhp_machine *bench_machine_x86(uint64_t hot_size, bool block_map);
 
 /* The boot RAM bench_machine() gives: room for the memmap (64 bytes a page) and the PTEs of hot_size, and slack. */
 uint64_t bench_boot_ram(unsigned granule_kib, uint64_t hot_size);

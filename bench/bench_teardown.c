@@ -1,14 +1,16 @@
 /*
- * bench_teardown.c - the arm64 linear map's teardown (the model of
- * __remove_pgd_mapping) and its alternatives, side by side: for each granule
- * (4K, 16K, 64K), linear-map mapping (page-granular, blocks), strategy and
+ * bench_teardown.c - the linear map's teardown (arm64: the model of
+ * __remove_pgd_mapping and its alternatives; x86-64: of
+ * kernel_physical_mapping_remove), side by side: for each machine (arm64
+ * with 4K, 16K, 64K pages; x86-64 with 4K), linear-map mapping
+ * (page-granular, blocks), strategy (the tree's own code included) and
  * range (one memory block up to 64 GiB, doubling), the time per removed
  * descriptor, the tables freed, the TLB flushes and the descriptor loads and
  * stores. In the same run, interleaved with each repetition: the floor, a
  * plain scan that loads as many descriptors as the teardown removed; every
  * time is also given as a ratio to it.
  *
- *   bench_teardown [--smoke] [--reps N] [--min-size GIB] [--max-size GIB] [--granule 4K|16K|64K]
+ *   bench_teardown [--smoke] [--reps N] [--min-size GIB] [--max-size GIB] [--granule 4K|16K|64K|x86-4K]
  *                  [--mapping page|block] [--strategy NAME] [--json FILE] [--profile FILE] [--callgrind]
  *
  * --callgrind: under valgrind --tool=callgrind --collect-atstart=no, each
@@ -34,6 +36,20 @@ struct opts {
 	uint64_t min_size, max_size;
 	const char *json, *profile;
 	const char *granule, *mapping, *strategy;   /* NULL: all */
+};
+
+/* The machines: arm64 by granule, and x86-64 ("x86-4K": page = debug_pagealloc's 4K map, block = 2M/1G leaves). */
+struct kind {
+	const char *name;
+	unsigned g;
+	bool x86;
+	const char *strategies[5];   /* NULL-terminated; "kernel" last: it needs a kernel tree */
+};
+static const struct kind kinds[] = {
+	{ "4K", 4, false, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
+	{ "16K", 16, false, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
+	{ "64K", 64, false, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
+	{ "x86-4K", 4, true, { "x86", "kernel", NULL } },
 };
 
 struct sample {
@@ -83,11 +99,11 @@ static void collect_stop(const struct opts *o, const char *what, const char *lab
 }
 
 /* One repetition of one case: a fresh machine, the range added, its linear map torn down; then the floor. */
-static void run_once(unsigned g, bool block, const char *strategy, uint64_t size, const char *label,
+static void run_once(const struct kind *k, bool block, const char *strategy, uint64_t size, const char *label,
 		     const struct opts *o, struct sample *s)
 {
 	struct mhp_err err = { 0 };
-	struct mhp_machine *m = bench_machine(g, size, block);
+	struct mhp_machine *m = k->x86 ? bench_machine_x86(size, block) : bench_machine(k->g, size, block);
 	if (!m)
 		return;
 	struct mhp_pt_stats before, after;
@@ -123,7 +139,7 @@ static void run_once(unsigned g, bool block, const char *strategy, uint64_t size
 }
 
 struct result {
-	unsigned g;
+	const struct kind *k;
 	bool block;
 	const char *strategy;
 	uint64_t size;
@@ -136,8 +152,8 @@ static void print_row(const struct result *r, FILE *json, bool *first)
 	char sz[16];
 	uint64_t n = r->delta.desc_writes;
 	double ns = n ? r->seconds * 1e9 / n : 0, floor_ns = n ? r->floor_seconds * 1e9 / n : 0;
-	printf("%-4s %-6s %-8s %6s %11llu %9.2f %9.2f %7.2f %7llu %8llu %9llu %8llu %6llu %6llu\n",
-	       bench_granule_name(r->g), r->block ? "block" : "page", r->strategy, bench_size_name(r->size, sz),
+	printf("%-6s %-6s %-10s %6s %11llu %9.2f %9.2f %7.2f %7llu %8llu %9llu %8llu %6llu %6llu\n",
+	       r->k->name, r->block ? "block" : "page", r->strategy, bench_size_name(r->size, sz),
 	       (unsigned long long)n, ns, floor_ns, floor_ns > 0 ? ns / floor_ns : 0, (unsigned long long)r->delta.freed,
 	       (unsigned long long)r->delta.desc_reads, (unsigned long long)r->delta.flush_range - r->delta.flush_leaf,
 	       (unsigned long long)r->delta.flush_leaf, (unsigned long long)r->delta.flush_pgtable,
@@ -150,7 +166,7 @@ static void print_row(const struct result *r, FILE *json, bool *first)
 		"\"floor_ns_per_descriptor\": %.4f, \"ratio_to_floor\": %.4f, \"tables_freed\": %llu, "
 		"\"descriptor_reads\": %llu, \"descriptor_writes\": %llu, \"range_flushes\": %llu, \"leaf_flushes\": %llu, "
 		"\"table_flushes\": %llu, \"full_flushes\": %llu}",
-		*first ? "" : ",", bench_granule_name(r->g), r->block ? "block" : "page", r->strategy,
+		*first ? "" : ",", r->k->name, r->block ? "block" : "page", r->strategy,
 		(unsigned long long)r->size, (unsigned long long)n, r->seconds, r->floor_seconds, ns, floor_ns,
 		floor_ns > 0 ? ns / floor_ns : 0, (unsigned long long)r->delta.freed,
 		(unsigned long long)r->delta.desc_reads, (unsigned long long)r->delta.desc_writes,
@@ -162,23 +178,23 @@ static void print_row(const struct result *r, FILE *json, bool *first)
 #define MAX_REPS 15
 
 /* Every repetition of one case; false if the strategy is not built (the kernel's, without a tree). */
-static bool run_case(unsigned g, bool block, const char *strategy, uint64_t size, const struct opts *o,
+static bool run_case(const struct kind *k, bool block, const char *strategy, uint64_t size, const struct opts *o,
 		     struct result *r)
 {
 	char sz[16], label[128];
-	snprintf(label, sizeof(label), "%s %s %s %s", bench_granule_name(g), block ? "block" : "page", strategy,
+	snprintf(label, sizeof(label), "%s %s %s %s", k->name, block ? "block" : "page", strategy,
 		 bench_size_name(size, sz));
 	double t[MAX_REPS], f[MAX_REPS];
 	struct sample s = { 0 };
 	for (unsigned i = 0; i < o->reps; i++) {
 		s = (struct sample){ 0 };
-		run_once(g, block, strategy, size, label, o, &s);
+		run_once(k, block, strategy, size, label, o, &s);
 		if (!s.ok)
 			return false;
 		t[i] = s.seconds;
 		f[i] = s.floor_seconds;
 	}
-	*r = (struct result){ .g = g, .block = block, .strategy = strategy, .size = size,
+	*r = (struct result){ .k = k, .block = block, .strategy = strategy, .size = size,
 			      .seconds = bench_median(t, o->reps), .floor_seconds = bench_median(f, o->reps),
 			      .delta = s.delta };
 	return true;
@@ -186,7 +202,7 @@ static bool run_case(unsigned g, bool block, const char *strategy, uint64_t size
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bench_teardown [--smoke] [--reps N] [--min-size GIB] [--max-size GIB] [--granule 4K|16K|64K] "
+	fprintf(stderr, "usage: bench_teardown [--smoke] [--reps N] [--min-size GIB] [--max-size GIB] [--granule 4K|16K|64K|x86-4K] "
 			"[--mapping page|block] [--strategy NAME] [--json FILE] [--profile FILE] [--callgrind]\n");
 	return 2;
 }
@@ -231,8 +247,6 @@ int main(int argc, char **argv)
 	struct opts o;
 	if (parse(argc, argv, &o))
 		return 2;
-	static const unsigned granules[] = { 4, 16, 64 };
-	static const char *const strategies[] = { "arm64", "x86-whatif", "generic", "kernel" };
 	floor_cap = o.max_size / (4 * KiB) * 2;   /* the leaves, and more than every table above them */
 	floor_table = malloc(floor_cap * sizeof(*floor_table));
 	if (!floor_table)
@@ -250,24 +264,25 @@ int main(int argc, char **argv)
 		fprintf(json, "[");
 	bool first = true;
 	int failed = 0;
-	printf("linear-map teardown (__remove_pgd_mapping), median of %u; ns per removed descriptor, "
-	       "floor = plain scan of as many\n", o.reps);
-	printf("%-4s %-6s %-8s %6s %11s %9s %9s %7s %7s %8s %9s %8s %6s %6s\n", "gran", "map", "strategy", "size",
+	printf("linear-map teardown (arm64 __remove_pgd_mapping, x86 kernel_physical_mapping_remove), median of %u; "
+	       "ns per removed descriptor, floor = plain scan of as many\n", o.reps);
+	printf("%-6s %-6s %-10s %6s %11s %9s %9s %7s %7s %8s %9s %8s %6s %6s\n", "mach", "map", "strategy", "size",
 	       "removed", "ns/desc", "floor ns", "ratio", "freed", "reads", "range-fl", "leaf-fl", "tbl-fl", "all-fl");
-	for (size_t gi = 0; gi < 3; gi++)
+	for (size_t ki = 0; ki < sizeof(kinds) / sizeof(kinds[0]); ki++)
 		for (int block = 0; block < 2; block++)
-			for (size_t si = 0; si < 4; si++) {
-				if ((o.granule && strcmp(o.granule, bench_granule_name(granules[gi]))) ||
+			for (const char *const *st = kinds[ki].strategies; *st; st++) {
+				const struct kind *k = &kinds[ki];
+				if ((o.granule && strcmp(o.granule, k->name)) ||
 				    (o.mapping && strcmp(o.mapping, block ? "block" : "page")) ||
-				    (o.strategy && strcmp(o.strategy, strategies[si])))
+				    (o.strategy && strcmp(o.strategy, *st)))
 					continue;
-				uint64_t size = bench_block_size(granules[gi]);
+				uint64_t size = bench_block_size(k->g);
 				while (size < o.min_size)
 					size *= 2;
 				for (; size <= o.max_size; size *= 2) {
 					struct result r;
-					if (!run_case(granules[gi], block, strategies[si], size, &o, &r)) {
-						failed |= si != 3;   /* the kernel's is optional */
+					if (!run_case(k, block, *st, size, &o, &r)) {
+						failed |= strcmp(*st, "kernel") != 0;   /* the kernel's is optional */
 						break;
 					}
 					print_row(&r, json, &first);

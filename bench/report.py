@@ -109,6 +109,30 @@ def callgrind_dumps(prefix, out):
     json.dump(rows, open(out, "w"), indent=1)
 
 
+def side_by_side(td, doc):
+    """arm64 and x86-64 tearing down the same range with 4K pages: what each kernel's code does."""
+    pairs = [("4K", "arm64"), ("4K", "kernel"), ("x86-4K", "x86"), ("x86-4K", "kernel")]
+    rows = [r for r in td for g, s in pairs if r["granule"] == g and r["strategy"] == s]
+    if not any(r["granule"] == "x86-4K" for r in rows):
+        return
+    doc.append("### arm64 and x86-64 side by side\n")
+    doc.append("The same range removed on both machines with 4K pages: *page* is a 4K linear map on both (arm64's "
+               "rodata=full, x86's debug_pagealloc), *block* the large leaves each uses when it may (arm64 PMD and "
+               "PUD blocks; x86 2M and 1G leaves). arm64 clears the leaves, flushes the range once, then frees each "
+               "empty table after a flush of its own address; x86 flushes everything after every PTE table it "
+               "walks and frees each table before it clears the entry to it (`docs/teardown.md`). The tree's own "
+               "code (`kernel`) counts the same work as each model.\n")
+    doc.append("| machine | strategy | mapping | range | tables freed | reads | writes | range | leaf | table | all | "
+               "ns/desc | ratio |")
+    doc.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in sorted(rows, key=lambda r: (r["mapping"], r["size"], r["granule"] != "4K", r["strategy"] == "kernel")):
+        doc.append("| %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %.2f | %.2f |" % (
+            "arm64" if r["granule"] == "4K" else "x86-64", r["strategy"], r["mapping"], size_name(r["size"]),
+            r["tables_freed"], r["descriptor_reads"], r["descriptor_writes"], r["range_flushes"], r["leaf_flushes"],
+            r["table_flushes"], r["full_flushes"], r["ns_per_descriptor"], r["ratio_to_floor"]))
+    doc.append("")
+
+
 def teardown_section(td, cg, img, doc):
     doc.append("## Teardown of the linear map\n")
     doc.append("`bench_teardown`: the linear map of a hot-added range torn down alone (the model of "
@@ -120,7 +144,9 @@ def teardown_section(td, cg, img, doc):
                "it, and `test_kernel_loop` holds the model's counts equal to it on every scenario); *range*, "
                "*leaf*, *table* and *all* are TLB flushes: by range, of a single leaf, of a table's address, "
                "and of everything (a range past MAX_DVM_OPS pages becomes one).\n")
-    for g in ("4K", "16K", "64K"):
+    titles = {"4K": "arm64, 4K pages", "16K": "arm64, 16K pages", "64K": "arm64, 64K pages",
+              "x86-4K": "x86-64 (4-level), 4K pages"}
+    for g in ("4K", "16K", "64K", "x86-4K"):
         for mapping in ("page", "block"):
             rows = [r for r in td if r["granule"] == g and r["mapping"] == mapping]
             if not rows:
@@ -129,10 +155,10 @@ def teardown_section(td, cg, img, doc):
             for r in rows:
                 series.setdefault(r["strategy"], []).append((r["size"], r["ratio_to_floor"]))
             name = "teardown-%s-%s.svg" % (g, mapping)
-            svg_plot(os.path.join(img, name), "%s pages, %s linear map: time per descriptor / floor" % (
-                g, "page-granular" if mapping == "page" else "block-mapped"), "range removed",
+            svg_plot(os.path.join(img, name), "%s, %s linear map: time per descriptor / floor" % (
+                titles[g], "page-granular" if mapping == "page" else "block-mapped"), "range removed",
                 "ratio to the same-run scan floor", series, logy=mapping == "block")
-            doc.append("### %s pages, %s linear map\n" % (g, "page-granular" if mapping == "page" else "block-mapped"))
+            doc.append("### %s, %s linear map\n" % (titles[g], "page-granular" if mapping == "page" else "block-mapped"))
             doc.append("![ratio to the floor](img/%s)\n" % name)
             doc.append("| strategy | range | removed | ns/desc | floor ns/desc | ratio | tables freed | reads | "
                        "writes | range | leaf | table | all |")
@@ -144,6 +170,7 @@ def teardown_section(td, cg, img, doc):
                     r["descriptor_writes"], r["range_flushes"], r["leaf_flushes"], r["table_flushes"],
                     r["full_flushes"]))
             doc.append("")
+    side_by_side(td, doc)
     if cg:
         doc.append("### Instruction counts (callgrind)\n")
         doc.append("`bench_teardown --callgrind` under `valgrind --tool=callgrind --collect-atstart=no`: each "

@@ -375,6 +375,20 @@ int mhp_teardown_error(const struct mhp_machine *m, struct mhp_err *err, int ret
 	return mhp_err_set(err, ret, "unknown teardown strategy '%s' (%s)", name, choices);
 }
 
+int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	uint64_t section = 1ull << m->model.section_size_bits;
+	if (!size || start % section || size % section || start + size < start)
+		return -EINVAL;
+	for (uint64_t a = start; a < start + size; a += section) {
+		const struct mem_section *ms = __nr_to_section(m, PHYS_PFN(m, a) >> m->pfn_section_shift);
+		if (!ms || !present_section(ms))
+			return -EINVAL;
+	}
+	m->arch->remove_linear_map(m, start, size);
+	return 0;
+}
+
 void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count)
 {
 	m->fail_alloc_after = nth ? (int64_t)nth - 1 : -1;

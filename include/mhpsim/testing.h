@@ -42,7 +42,7 @@ MHP_EXPORT int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
 /*
  * For benchmarks of the page-table free path alone: tears down the linear map
  * of [start, start + size), memory the machine added, as arch_remove_memory()'s
- * __remove_pgd_mapping() does, with the machine's teardown strategy, and
+ * __remove_pgd_mapping() does (x86: kernel_physical_mapping_remove()), with the machine's teardown strategy, and
  * nothing else. The machine is then half way through a removal: only
  * mhp_machine_pt_stats() and mhp_machine_free() may follow. -EINVAL unless the
  * range is whole present sections.

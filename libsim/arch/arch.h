@@ -46,6 +46,8 @@ struct arch_ops {
 	int (*boot_vmemmap)(struct mhp_machine *m, struct mhp_err *err);
 	int (*arch_add_memory)(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err);
 	void (*arch_remove_memory)(struct mhp_machine *m, uint64_t start, uint64_t size);
+	/* The linear map's teardown alone, as arch_remove_memory() does it last (benchmarks). */
+	void (*remove_linear_map)(struct mhp_machine *m, uint64_t start, uint64_t size);
 	int (*vmemmap_populate)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
 	void (*vmemmap_free)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 	/* How /sys/kernel/debug/kernel_page_tables reads (arch/ptdump.h). */

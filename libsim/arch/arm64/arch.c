@@ -49,6 +49,7 @@ const struct arch_ops arch_arm64 = {
 	.boot_vmemmap = arm64_boot_vmemmap,
 	.arch_add_memory = arch_add_memory,
 	.arch_remove_memory = arch_remove_memory,
+	.remove_linear_map = arm64_remove_linear_map,
 	.vmemmap_populate = vmemmap_populate,
 	.vmemmap_free = vmemmap_free,
 	.ptdump = &arm64_ptdump,

@@ -17,6 +17,7 @@ int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err);
 int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
 int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err);
 void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size);
+void arm64_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
 int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
 void vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order);

@@ -526,18 +526,10 @@ void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 	__remove_pgd_mapping(m, start, size);
 }
 
-int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t size)
+/* The linear map of [start, start + size) alone (benchmarks): __remove_pgd_mapping(). */
+void arm64_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	uint64_t section = 1ull << m->model.section_size_bits;
-	if (!size || start % section || size % section || start + size < start)
-		return -EINVAL;
-	for (uint64_t a = start; a < start + size; a += section) {
-		const struct mem_section *ms = __nr_to_section(m, PHYS_PFN(m, a) >> m->pfn_section_shift);
-		if (!ms || !present_section(ms))
-			return -EINVAL;
-	}
 	__remove_pgd_mapping(m, start, size);
-	return 0;
 }
 
 /* Models paging_init() -> map_mem() and the boot memmap: all from memblock. */

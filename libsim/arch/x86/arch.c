@@ -61,6 +61,7 @@ const struct arch_ops arch_x86_64 = {
 	.boot_vmemmap = x86_boot_vmemmap,
 	.arch_add_memory = x86_arch_add_memory,
 	.arch_remove_memory = x86_arch_remove_memory,
+	.remove_linear_map = x86_remove_linear_map,
 	.vmemmap_populate = x86_vmemmap_populate,
 	.vmemmap_free = x86_vmemmap_free,
 	.ptdump = &x86_ptdump,

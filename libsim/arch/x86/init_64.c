@@ -491,13 +491,19 @@ int x86_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t
 	return 0;
 }
 
+/* Models kernel_physical_mapping_remove(): the direct map of [start, start + size). */
+void x86_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	teardown(m, linear_va(m, start), linear_va(m, start + size), true);
+}
+
 /* Models arch_remove_memory(): the sections (and their vmemmap) first, then kernel_physical_mapping_remove(). */
 void x86_arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	for (int i = 0; i < NR_TOUCHED; i++)
 		touch_range(m, i, start, start + size);
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
-	teardown(m, linear_va(m, start), linear_va(m, start + size), true);
+	x86_remove_linear_map(m, start, size);
 }
 
 /*

@@ -28,6 +28,7 @@
 void kx86_tree_kernel_physical_mapping_remove(unsigned long start, unsigned long end);
 
 static struct mhp_machine *km;
+static struct pt_table *recent[PT_MAX_DEPTH];   /* the last table handed out at each depth */
 static struct mm_struct km_init_mm;
 static struct page window[512];   /* the struct pages of the 2 MiB block last asked for */
 static uint64_t window_pfn = UINT64_MAX;
@@ -58,12 +59,14 @@ uint64_t *kx86_table(uint64_t desc, unsigned depth)
 		memset(none, 0, sizeof(none));
 		return none;
 	}
+	recent[depth] = t;
 	return pt_entries(km, t);
 }
 
 uint64_t *kx86_pgd(void)
 {
-	return pt_entries(km, pt_pgd(km));
+	recent[0] = pt_pgd(km);
+	return pt_entries(km, recent[0]);
 }
 
 struct holder {
@@ -80,9 +83,12 @@ static int find_holder(const struct mhp_machine *m, const struct pt_table *t, vo
 	return 1;
 }
 
-/* The table an entry pointer points into (a search of the store: x86's walks are short). */
+/* The table an entry pointer points into: one the walk just handed out, else a search of the store. */
 static struct pt_table *table_of(const uint64_t *entry)
 {
+	for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
+		if (recent[d] && recent[d]->e && entry >= recent[d]->e && entry < recent[d]->e + 512)
+			return recent[d];
 	struct holder h = { .entry = entry };
 	pt_for_each(km, find_holder, &h);
 	return h.t;
@@ -130,6 +136,8 @@ void kx86_free_pages(uint64_t pfn, unsigned order)
 {
 	struct pt_table *t = order == 0 ? pt_lookup(km, pfn) : NULL;
 	if (t) {
+		for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
+			recent[d] = recent[d] == t ? NULL : recent[d];
 		pt_release(km, t);
 		return;
 	}
@@ -164,6 +172,7 @@ static void enter(struct mhp_machine *m)
 	MHP_ASSERT(!km);
 	km = m;
 	window_pfn = UINT64_MAX;
+	memset(recent, 0, sizeof(recent));
 }
 
 void x86_kernel_remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct, bool altmap)

@@ -38,6 +38,7 @@ uint64_t probe_memory_block_size(const struct mhp_model *mo, const char **why);
 uint64_t kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start, uint64_t end, unsigned mask, bool boot);
 int x86_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err);
 void x86_arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size);
+void x86_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
 int x86_vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
 void x86_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 int x86_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
