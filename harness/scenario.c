@@ -331,7 +331,7 @@ static void narrate_event(struct run *r, const struct mhp_trace_event *ev)
 		narrate_flush_run(n, out);
 		snprintf(n->run_type, sizeof(n->run_type), "%s", ev->type);
 	}
-	const char *fn = mhp_trace_kernel_function(ev);
+	const char *fn = mhp_machine_trace_function(r->m, ev);
 	char name[64] = "";
 	if (fn)
 		narrate_name(n, fn, name, sizeof(name));

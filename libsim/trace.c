@@ -178,6 +178,14 @@ const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev)
 	return NULL;
 }
 
+const char *mhp_machine_trace_function(const struct mhp_machine *m, const struct mhp_trace_event *ev)
+{
+	const char *fn = NULL;
+	if (m && m->arch && m->arch->trace_function && m->arch->trace_function(ev->type, &fn))
+		return fn;
+	return mhp_trace_kernel_function(ev);
+}
+
 void mhp_trace_set_sink(struct mhp_machine *m, mhp_trace_sink sink, void *ctx)
 {
 	m->trace.sink = sink;

@@ -45,6 +45,8 @@ MHP_EXPORT uint64_t mhp_trace_hash(const struct mhp_machine *m);
  * for the simulator's own events (steps, workloads, TLB fills).
  */
 MHP_EXPORT const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev);
+/* The same for an event of machine m: its arch's own function where the arch's code differs (x86's teardown). */
+MHP_EXPORT const char *mhp_machine_trace_function(const struct mhp_machine *m, const struct mhp_trace_event *ev);
 /* Formats one event as a JSON object (no newline). Returns the length. */
 MHP_EXPORT int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap);
 

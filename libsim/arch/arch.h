@@ -50,6 +50,12 @@ struct arch_ops {
 	void (*remove_linear_map)(struct mhp_machine *m, uint64_t start, uint64_t size);
 	int (*vmemmap_populate)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
 	void (*vmemmap_free)(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
+	/*
+	 * The kernel function an event of this arch's code mirrors, where it is
+	 * not arm64's: true and *fn set (NULL: none of the kernel's), or false to
+	 * take the common table (mhp_trace_kernel_function). NULL: always false.
+	 */
+	bool (*trace_function)(const char *type, const char **fn);
 	/* How /sys/kernel/debug/kernel_page_tables reads (arch/ptdump.h). */
 	const struct ptdump_fmt *ptdump;
 	/* A load through the TLB: of the linear map of a pa, of the struct page of a pfn, or of a VA (enum mhp_touch). */

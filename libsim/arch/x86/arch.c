@@ -3,6 +3,8 @@
  * arch/x86/mm/{init,init_64,dump_pagetables}.c and pat/set_memory.c that
  * mm/ calls.
  */
+#include <string.h>
+
 #include "arch/arch.h"
 #include "arch/ptdump.h"
 #include "x86.h"
@@ -47,6 +49,28 @@ static const char *x86_teardown_formerly(unsigned i)
 
 extern const struct ptdump_fmt x86_ptdump;
 
+/* The x86 functions behind the events of its page-table code (the rest are every arch's). */
+static bool x86_trace_function(const char *type, const char **fn)
+{
+	static const struct { const char *type, *fn; } map[] = {
+		{ "vmemmap_populate", "vmemmap_populate() arch/x86/mm/init_64.c" },
+		{ "init_memory_mapping", "init_memory_mapping() arch/x86/mm/init.c" },
+		{ "remove_pagetable", "remove_pagetable() arch/x86/mm/init_64.c" },
+		{ "pgtable_free", "free_pagetable() arch/x86/mm/init_64.c" },
+		{ "tlb_flush", "flush_tlb_all() arch/x86/mm/tlb.c" },
+		{ "kernel_bug", "remove_pud_table() arch/x86/mm/init_64.c" },
+		/* A table for the direct map (alloc_low_page) or the vmemmap (vmemmap_alloc_block_zero): not told apart. */
+		{ "pgtable_alloc", NULL },
+		{ "kernel_warn", NULL },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(map[i].type, type) == 0) {
+			*fn = map[i].fn;
+			return true;
+		}
+	return false;
+}
+
 const struct arch_ops arch_x86_64 = {
 	.name = "x86_64",
 	.granules = granules,
@@ -65,6 +89,7 @@ const struct arch_ops arch_x86_64 = {
 	.vmemmap_populate = x86_vmemmap_populate,
 	.vmemmap_free = x86_vmemmap_free,
 	.ptdump = &x86_ptdump,
+	.trace_function = x86_trace_function,
 	.zone_sizes_init = x86_zone_sizes_init,
 	.touch = arch_tlb_touch,
 	.teardown_name = x86_teardown_name,
