@@ -5,13 +5,15 @@ boot and after each step the write's result and the raw observation the
 guest's /init prints (reference/guest-init). The canonical text comes from
 the simulator's own formatter (`mhpsim observe`), so both sides share it.
 
-    reference/driver.py record STEPS OUT.obs [--flavour arm64|arm64-16k] [--cmdline TEXT] [--smp N]
+    reference/driver.py record STEPS OUT.obs [--flavour arm64|arm64-16k|x86_64] [--cmdline TEXT] [--smp N]
     reference/driver.py record-scenario SCENARIO.yaml OUT.obs   (our scenarios, via mhpsim reference-steps)
     reference/driver.py drift GOLDEN.obs NEW.obs               (what reference/record.sh --drift reports)
 
 The machine is the one ../shared/reference-observations was recorded on:
 -M virt, cortex-a72, 2 CPUs (their percpu areas show in MemTotal), 1 GiB of
-boot RAM, a 1 GiB virtio-mem device on node 0.
+boot RAM, a 1 GiB virtio-mem device on node 0. The x86_64 flavour is QEMU's
+q35 with its qemu64 CPU (4-level paging, no pdpe1gb), 2 CPUs, 2 GiB of boot
+RAM and a 2 GiB virtio-mem device (models/qemu-q35-x86_64.yaml).
 
 Step words (one a line, # comments), as in ../shared/reference-observations:
   plug SIZE               virtio-mem requested-size (QMP qom-set); waits for the guest
@@ -59,7 +61,7 @@ def machine_args(machine):
         for i, n in enumerate(nodes):
             args += ["-object", "memory-backend-ram,id=ram%d,size=%s" % (i, n),
                      "-numa", "node,nodeid=%d,memdev=ram%d" % (i, i)]
-    args += ["-object", "memory-backend-ram,id=vmem0,size=1G",
+    args += ["-object", "memory-backend-ram,id=vmem0,size=%s" % kv.get("vm-size", "1G"),
              "-device", "virtio-mem-pci,id=vm0,memdev=vmem0,node=%s,requested-size=%s,block-size=%s"
              % (kv.get("vm-node", "0"), kv.get("vm-requested-size", "0"), kv.get("vm-block-size", "2M"))]
     return args
@@ -71,8 +73,11 @@ class Guest:
         self.tmp = tempfile.mkdtemp(prefix="mhpsim-ref-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         # Cortex-A72 has no 16K translation granule: the 16K kernel runs on QEMU's "max" CPU.
-        cpu = "max" if flavour.endswith("16k") else "cortex-a72"
-        args = ["qemu-system-aarch64", "-M", "virt", "-cpu", cpu, "-smp", str(smp), "-nic", "none"] + \
+        if flavour == "x86_64":
+            board = ["qemu-system-x86_64", "-M", "q35", "-cpu", "qemu64"]
+        else:
+            board = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max" if flavour.endswith("16k") else "cortex-a72"]
+        args = board + ["-smp", str(smp), "-nic", "none"] + \
             machine_args(machine) + ["-display", "none", "-monitor", "none", "-serial", "stdio",
                 "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
                 "-kernel", os.path.join(d, "vmlinuz"), "-initrd", os.path.join(d, "initramfs.cpio.gz"),
@@ -245,9 +250,10 @@ def run_recording(title, steps, run_step, out_path, flavour, cmdline, smp, machi
     t0 = time.monotonic()
     guest = Guest(flavour, cmdline, smp, *([machine] if machine else []))
     boot_s = time.monotonic() - t0
-    kernel = open(os.path.join(DEPS, "kernel-version")).read().strip()
+    kernel = open(os.path.join(DEPS, "kernel-version" + ("-x86_64" if flavour == "x86_64" else ""))).read().strip()
     times = []
-    head = "# reference record: %s\n# kernel: linux-image %s-%s\n# cmdline: %s\n\n" % (title, kernel, flavour, cmdline)
+    head = "# reference record: %s\n# kernel: linux-image %s-%s\n# cmdline: %s\n\n" % (
+        title, kernel, "amd64" if flavour == "x86_64" else flavour, cmdline)
     side = os.path.splitext(out_path)[0]
     with open(out_path, "w") as f, open(side + ".census", "w") as c:
         f.write(head)

@@ -21,7 +21,7 @@ if ! qemu-system-aarch64 --version 2>/dev/null | grep -q "version 10\."; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     -t bookworm-backports qemu-system-arm >/dev/null
 fi
-for p in python3 cpio xz-utils zstd gcc-aarch64-linux-gnu; do
+for p in python3 cpio xz-utils zstd gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross linux-libc-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
 done
@@ -55,10 +55,12 @@ bash scripts/kernel-tree.sh >/dev/null
 nolibc=$PWD/.deps/linux-source-6.12/tools/include/nolibc
 
 # One initramfs per flavour: busybox, the init, and the modules uncompressed (busybox insmod reads plain .ko).
-for flavour in arm64 arm64-16k; do
-  dir=$out/$flavour
+#   initramfs LANE-FLAVOUR KERNEL-FLAVOUR KERNEL-VERSION BUSYBOX-ARCH CC
+initramfs() {
+  local lane=$1 flavour=$2 ver=$3 bbarch=$4 cc=$5
+  local dir=$out/$lane
   [ -f "$dir/initramfs.cpio.gz" ] && [ "$dir/initramfs.cpio.gz" -nt reference/guest-init ] &&
-    [ "$dir/initramfs.cpio.gz" -nt reference/census.c ] && continue
+    [ "$dir/initramfs.cpio.gz" -nt reference/census.c ] && return 0
   rm -rf "$dir" && mkdir -p "$dir/pkg" "$dir/root"/{bin,dev,proc,sys,mnt,lib/modules}
   dpkg-deb -x "$out"/linux-image-"$ver"-"$flavour"-unsigned_*.deb "$dir/pkg"
   cp "$dir/pkg/boot/vmlinuz-$ver-$flavour" "$dir/vmlinuz"
@@ -72,22 +74,43 @@ for flavour in arm64 arm64-16k; do
       *) cp "$f" "$dir/root/lib/modules/$m.ko" ;;
     esac
   done
-  bb=$dir/bb
-  mkdir -p "$bb" && dpkg-deb -x "$out"/busybox-static_*_arm64.deb "$bb"
+  local bb=$dir/bb
+  mkdir -p "$bb" && dpkg-deb -x "$out"/busybox-static_*_"$bbarch".deb "$bb"
   cp "$bb/bin/busybox" "$dir/root/bin/busybox"
   cp reference/guest-init "$dir/root/init"
   chmod +x "$dir/root/init"
   # The initrd is padded with zeros (which the kernel's unpacker skips) to 8 KiB past what it was
   # without the census: its size stays what the QEMU models' initrd: says (1019568 bytes for arm64:
   # 249 pages reserved, 248 freed), census or not.
-  size=$( (cd "$dir/root" && find . | cpio -o -H newc --quiet | gzip -9) | wc -c)
+  local size=$( (cd "$dir/root" && find . | cpio -o -H newc --quiet | gzip -9) | wc -c)
   # The page census (reference/census.c): static, on nolibc, a few kilobytes compressed.
-  aarch64-linux-gnu-gcc -Os -static -nostdlib -ffreestanding -fno-asynchronous-unwind-tables -fno-ident -s \
+  $cc -Os -static -nostdlib -ffreestanding -fno-asynchronous-unwind-tables -fno-ident -s \
     -Wall -Wextra -Werror -include "$nolibc/nolibc.h" -I"$nolibc" -o "$dir/root/bin/census" reference/census.c -lgcc
   (cd "$dir/root" && find . | cpio -o -H newc --quiet | gzip -9) > "$dir/initramfs.cpio.gz"
-  pad=$((size + 8192 - $(wc -c < "$dir/initramfs.cpio.gz")))
+  local pad=$((size + 8192 - $(wc -c < "$dir/initramfs.cpio.gz")))
   [ "$pad" -ge 0 ] || { echo "reference/setup.sh: the census outgrew the initrd's padding" >&2; exit 1; }
   head -c "$pad" /dev/zero >> "$dir/initramfs.cpio.gz"
   rm -rf "$dir/pkg" "$bb"
+}
+for flavour in arm64 arm64-16k; do
+  initramfs "$flavour" "$flavour" "$ver" arm64 aarch64-linux-gnu-gcc
 done
-echo "reference lane: QEMU $(qemu-system-aarch64 --version | head -1 | awk '{print $4}'), kernel $ver (arm64, arm64-16k) in $out"
+
+# x86-64 (issue 20): QEMU 10's qemu-system-x86_64 (q35, TCG), Debian's amd64 6.12 kernel and
+# busybox-static, downloaded (not installed) with the host's own apt and architecture.
+if ! qemu-system-x86_64 --version 2>/dev/null | grep -q "version 10\."; then
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    -t bookworm-backports qemu-system-x86 >/dev/null
+fi
+if [ ! -f "$out/kernel-version-x86_64" ]; then
+  $SUDO apt-get update -qq
+  xver=$(apt-cache search '^linux-image-6\.12\.[0-9.]+\+deb12-amd64-unsigned$' | awk '{print $1}' |
+         sed 's/^linux-image-//; s/-amd64-unsigned$//' | sort -V | tail -1)
+  [ -n "$xver" ] || { echo "reference/setup.sh: no linux-image-6.12 for amd64 found" >&2; exit 1; }
+  (cd "$out" && apt-get download -qq "linux-image-$xver-amd64-unsigned" "busybox-static:amd64" 2>/dev/null)
+  echo "$xver" > "$out/kernel-version-x86_64"
+fi
+xver=$(cat "$out/kernel-version-x86_64")
+# Debian's flavour is amd64; the lane's directory is x86_64, as the model's arch says.
+initramfs x86_64 amd64 "$xver" amd64 gcc
+echo "reference lane: QEMU $(qemu-system-aarch64 --version | head -1 | awk '{print $4}'), kernel $ver (arm64, arm64-16k), $xver (x86_64) in $out"

@@ -737,6 +737,18 @@ static int inject_error_store(int *slot, const char *value, size_t len)
 	return 0;
 }
 
+/* Whether what path names would be created in an existing directory: its parent resolves to one. */
+static bool parent_is_dir(struct mhp_machine *m, const char *path)
+{
+	char parent[PATH_MAX_LEN];
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	struct fs_node fn;
+	if (!slash || slash == path || (size_t)(slash - path) >= sizeof(parent) || !slash[1])
+		return false;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
+	return resolve_path(m, parent, true, &fn) == 0 && fs_is_dir(fn.what);
+}
+
 int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, size_t len)
 {
 	struct fs_node fn;
@@ -748,6 +760,8 @@ int mhp_sysfs_write(struct mhp_machine *m, const char *path, const char *value, 
 	snprintf(shown, sizeof(shown), "%.*s", (int)shown_len, value);
 	struct mhp_trace_field f[] = { TF_S("path", path), TF_S("value", shown) };
 	TRACE(m, "sysfs_write", f, "echo '%s' > %s", shown, path);
+	if (ret == -ENOENT && parent_is_dir(m, path))
+		return -EACCES;   /* echo's open(O_CREAT): a sysfs directory has no create (lookup_open) */
 	if (ret)
 		return ret;
 	switch (fn.what) {

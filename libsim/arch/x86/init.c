@@ -140,12 +140,13 @@ uint64_t init_memory_mapping(struct mhp_machine *m, uint64_t start, uint64_t end
 	struct map_range mr[NR_RANGE_MR];
 	unsigned n = split_mem_range(m, mr, start, end, boot);
 	uint64_t ret = end;
-	for (unsigned i = 0; i < n; i++) {
-		const char *size = mr[i].mask & PSM_1G ? "1G" : mr[i].mask & PSM_2M ? "2M" : "4k";
-		pr_debug(m, " [mem %#010llx-%#010llx] page %s", (unsigned long long)mr[i].start,
-			 (unsigned long long)mr[i].end - 1, size);
+	/*
+	 * The kernel's pr_debug(" [mem %#010lx-%#010lx] page %s") per range is off
+	 * unless dynamic debug turns on arch/x86/mm/init.c (the lane turns on only
+	 * mm/memory_hotplug.c and mm/page_isolation.c): not logged here either.
+	 */
+	for (unsigned i = 0; i < n; i++)
 		ret = kernel_physical_mapping_init(m, mr[i].start, mr[i].end, mr[i].mask, boot);
-	}
 	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_U("ranges", n) };
 	TRACE(m, "init_memory_mapping", f, "direct map [mem %#llx-%#llx) in %u range(s) of split_mem_range",
 	      (unsigned long long)start, (unsigned long long)end, n);
