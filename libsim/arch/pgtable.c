@@ -302,6 +302,15 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 }
 
 /* Drops a table's array: it is an empty run again. */
+int pt_alloc_pgd(struct mhp_machine *m, struct mhp_err *err)
+{
+	struct pt_table *pgd = pt_alloc(m, 0, true, 0);
+	if (!pgd)
+		return mhp_err_set(err, -ENOMEM, "model %s: no memblock page-table pool for the PGD", m->model.name);
+	m->pt.pgd_pfn = pgd->pfn;
+	return 0;
+}
+
 struct pt_table *pt_populate(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t table_bits, bool boot,
 			     int nid)
 {

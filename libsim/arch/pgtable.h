@@ -135,6 +135,8 @@ struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn);
 /* The slot a table of pfn would take in an empty store: where its probe run starts. */
 uint64_t pt_store_home(const struct mhp_machine *m, uint64_t pfn);
 struct pt_table *pt_pgd(const struct mhp_machine *m);
+/* The boot PGD (arm64's swapper_pg_dir, x86's init_top_pgt), from memblock's page-table pool. */
+int pt_alloc_pgd(struct mhp_machine *m, struct mhp_err *err);
 /* Allocates and zeroes a table page: from memblock at boot, else from the buddy. */
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
 /*

@@ -10,6 +10,7 @@
 #include "sim/page_alloc.h"
 #include "sim/sparse.h"
 #include "sim/sparse-vmemmap.h"
+#include "sim/trace.h"
 
 /* Models altmap_alloc_block_buf(): the next pages of the block's own memmap area, or nothing. */
 static int altmap_alloc(struct mhp_machine *m, unsigned order, uint64_t *pfn)
@@ -92,4 +93,16 @@ int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t e
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+int vmemmap_populate_range(struct mhp_machine *m, uint64_t start, uint64_t end, bool huge, const char *leaves,
+			   const struct vmemmap_req *r)
+{
+	int ret = huge ? vmemmap_populate_hugepages(m, start, end, r) : vmemmap_populate_basepages(m, start, end, r);
+	if (!r->boot) {
+		struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("result", ret ? "ENOMEM" : "ok") };
+		TRACE(m, "vmemmap_populate", f, "vmemmap [%#llx-%#llx) populated with %s: %s", (unsigned long long)start,
+		      (unsigned long long)end, huge ? leaves : "base pages", ret ? "ENOMEM" : "ok");
+	}
+	return ret;
 }

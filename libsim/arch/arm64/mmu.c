@@ -453,13 +453,7 @@ int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int
 				 .pmd_bits = PROT_SECT_NORMAL_BITS, .boot = boot, .nid = nid,
 				 .check_pmd = arm64_vmemmap_check_pmd };
 	bool huge = m->page_shift == 12 && nr_pages == m->pages_per_section;
-	int ret = huge ? vmemmap_populate_hugepages(m, start, end, &r) : vmemmap_populate_basepages(m, start, end, &r);
-	if (!boot) {
-		struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("result", ret ? "ENOMEM" : "ok") };
-		TRACE(m, "vmemmap_populate", f, "vmemmap [%#llx-%#llx) populated with %s: %s", (unsigned long long)start,
-		      (unsigned long long)end, huge ? "PMD blocks" : "base pages", ret ? "ENOMEM" : "ok");
-	}
-	return ret;
+	return vmemmap_populate_range(m, start, end, huge, "PMD blocks", &r);
 }
 
 /* Models vmemmap_free(). */
@@ -536,12 +530,8 @@ void arm64_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t siz
 int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err)
 {
 	int ret = pt_geom_init(m, err);
-	if (ret)
+	if (ret || (ret = pt_alloc_pgd(m, err)))   /* swapper_pg_dir */
 		return ret;
-	struct pt_table *pgd = pt_alloc(m, 0, true, 0);   /* swapper_pg_dir */
-	if (!pgd)
-		return mhp_err_set(err, -ENOMEM, "model %s: no memblock page-table pool for the PGD", m->model.name);
-	m->pt.pgd_pfn = pgd->pfn;
 	for (unsigned i = 0; i < m->model.nr_ram; i++) {
 		const struct model_range *r = &m->model.ram[i];
 		if (__create_pgd_mapping(m, r->start, r->size, linear_map_flags(m), true))

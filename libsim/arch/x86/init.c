@@ -239,12 +239,8 @@ void x86_memory_layout_init(struct mhp_machine *m)
 int x86_paging_init(struct mhp_machine *m, struct mhp_err *err)
 {
 	int ret = x86_pgtable_init(m, err);
-	if (ret)
+	if (ret || (ret = pt_alloc_pgd(m, err)))   /* init_top_pgt */
 		return ret;
-	struct pt_table *pgd = pt_alloc(m, 0, true, 0);   /* init_top_pgt */
-	if (!pgd)
-		return mhp_err_set(err, -ENOMEM, "model %s: no memblock page-table pool for the PGD", m->model.name);
-	m->pt.pgd_pfn = pgd->pfn;
 	if (m->direct_gbpages)
 		pr_info(m, "Using GB pages for direct mapping");
 	uint64_t end = 0;

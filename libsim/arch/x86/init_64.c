@@ -425,14 +425,7 @@ int x86_vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages,
 	struct vmemmap_req r = { .table_bits = X86_KERNPG_TABLE, .pte_bits = X86_PAGE_KERNEL,
 				 .pmd_bits = X86_PAGE_KERNEL_LARGE, .boot = boot, .nid = nid,
 				 .check_pmd = x86_vmemmap_check_pmd };
-	bool huge = nr_pages >= m->pages_per_section;
-	int ret = huge ? vmemmap_populate_hugepages(m, start, end, &r) : vmemmap_populate_basepages(m, start, end, &r);
-	if (!boot) {
-		struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("result", ret ? "ENOMEM" : "ok") };
-		TRACE(m, "vmemmap_populate", f, "vmemmap [%#llx-%#llx) populated with %s: %s", (unsigned long long)start,
-		      (unsigned long long)end, huge ? "2M leaves" : "base pages", ret ? "ENOMEM" : "ok");
-	}
-	return ret;
+	return vmemmap_populate_range(m, start, end, nr_pages >= m->pages_per_section, "2M leaves", &r);
 }
 
 /* Models vmemmap_free() (and free_map_bootmem() for a boot section): remove_pagetable(), not direct. */

@@ -14,6 +14,7 @@
 #include "sim/page_alloc.h"
 #include "sim/sparse.h"
 #include "sim/trace.h"
+#include "arch/kernel_loop.h"
 #include "kernel.h"
 #include "set_memory.h"
 
@@ -27,8 +28,8 @@
 
 void kx86_tree_kernel_physical_mapping_remove(unsigned long start, unsigned long end);
 
-static struct mhp_machine *km;
-static struct pt_table *recent[PT_MAX_DEPTH];   /* the last table handed out at each depth */
+static struct kloop kl;   /* the machine the tree's code works on during one call */
+#define km (kl.m)
 static struct mm_struct km_init_mm;
 static struct page window[512];   /* the struct pages of the 2 MiB block last asked for */
 static uint64_t window_pfn = UINT64_MAX;
@@ -39,75 +40,11 @@ void kx86_count_read(void) { km->pt.nr_reads++; }
 struct mm_struct *kx86_init_mm(void) { return &km_init_mm; }
 void kx86_flush_tlb_all(void) { flush_tlb_all(km); }
 void kx86_update_page_count(int level, long pages) { update_page_count(km, level, pages); }
-
-bool kx86_warn(bool cond, const char *file, int line)
-{
-	if (!cond)
-		return false;
-	const char *at = strstr(file, "arch/");
-	struct mhp_trace_field f[] = { TF_S("file", at ? at : file), TF_U("line", (uint64_t)line) };
-	TRACE(km, "kernel_warn", f, "WARNING: at %s:%d (the tree's own WARN_ON)", at ? at : file, line);
-	km->nr_kernel_warns++;
-	return true;
-}
-
-uint64_t *kx86_table(uint64_t desc, unsigned depth)
-{
-	static uint64_t none[512];   /* a freed table, or a leaf walked as a table, reads as none here */
-	struct pt_table *t = pt_lookup(km, desc_pa(km, desc) >> 12);
-	if (kx86_warn(!t || t->depth != depth, __FILE__, __LINE__)) {
-		memset(none, 0, sizeof(none));
-		return none;
-	}
-	recent[depth] = t;
-	return pt_entries(km, t);
-}
-
-uint64_t *kx86_pgd(void)
-{
-	recent[0] = pt_pgd(km);
-	return pt_entries(km, recent[0]);
-}
-
-struct holder {
-	const uint64_t *entry;
-	struct pt_table *t;
-};
-
-static int find_holder(const struct mhp_machine *m, const struct pt_table *t, void *arg)
-{
-	struct holder *h = arg;
-	if (!t->e || h->entry < t->e || h->entry >= t->e + m->pt_geom.ptrs[t->depth])
-		return 0;
-	h->t = (struct pt_table *)t;   /* the store owns its tables; the walk only lends them */
-	return 1;
-}
-
-/* The table an entry pointer points into: one the walk just handed out, else a search of the store. */
-static struct pt_table *table_of(const uint64_t *entry)
-{
-	for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
-		if (recent[d] && recent[d]->e && entry >= recent[d]->e && entry < recent[d]->e + 512)
-			return recent[d];
-	struct holder h = { .entry = entry };
-	pt_for_each(km, find_holder, &h);
-	return h.t;
-}
-
-void kx86_set(uint64_t *entry, uint64_t value)
-{
-	km->pt.nr_writes++;
-	struct pt_table *t = table_of(entry);
-	if (t)   /* none: a store into the stand-in for a freed table, which kx86_table() warned about */
-		pt_set(km, t, (uint64_t)(entry - t->e), value);
-}
-
-uint64_t kx86_table_pfn(const void *first_entry)
-{
-	const struct pt_table *t = table_of(first_entry);
-	MHP_ASSERT(t && first_entry == t->e);
-	return t->pfn;
-}
+bool kx86_warn(bool cond, const char *file, int line) { return kloop_warn(&kl, cond, file, line); }
+uint64_t *kx86_table(uint64_t desc, unsigned depth) { return kloop_table(&kl, desc, depth, __FILE__, __LINE__); }
+uint64_t *kx86_pgd(void) { return kloop_pgd(&kl); }
+void kx86_set(uint64_t *entry, uint64_t value) { kloop_set(&kl, entry, value); }
+uint64_t kx86_table_pfn(const void *first_entry) { return kloop_table_pfn(&kl, first_entry); }
 
 /* The block's struct pages: their index (the bootmem_info magic) is 0, which the model keeps for every page. */
 struct page *kx86_pfn_to_page(uint64_t pfn)
@@ -136,9 +73,7 @@ void kx86_free_pages(uint64_t pfn, unsigned order)
 {
 	struct pt_table *t = order == 0 ? pt_lookup(km, pfn) : NULL;
 	if (t) {
-		for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
-			recent[d] = recent[d] == t ? NULL : recent[d];
-		pt_release(km, t);
+		kloop_release(&kl, t);
 		return;
 	}
 	tlb_note_free(km, pfn, 1ull << order, "vmemmap backing");
@@ -169,10 +104,8 @@ void kx86_altmap_free(struct vmem_altmap *altmap, uint64_t pfn, unsigned long nr
 
 static void enter(struct mhp_machine *m)
 {
-	MHP_ASSERT(!km);
-	km = m;
+	kloop_enter(&kl, m);
 	window_pfn = UINT64_MAX;
-	memset(recent, 0, sizeof(recent));
 }
 
 void x86_kernel_remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct, bool altmap)
@@ -183,7 +116,7 @@ void x86_kernel_remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t
 		kx86_tree_kernel_physical_mapping_remove(start - m->pt_geom.page_offset, end - m->pt_geom.page_offset);
 	else
 		kx86_tree_vmemmap_free(start, end, altmap ? (struct vmem_altmap *)&token : NULL);
-	km = NULL;
+	kloop_leave(&kl);
 }
 
 bool x86_kernel_teardown_built(void)

@@ -28,5 +28,12 @@ struct vmemmap_req {
 int vmemmap_alloc_block_buf(struct mhp_machine *m, unsigned order, int nid, bool boot, uint64_t *pfn);
 int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct vmemmap_req *r);
 int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct vmemmap_req *r);
+/*
+ * The vmemmap of [start, end) with PMD leaves (huge) or base pages, traced
+ * after boot naming the leaves as the arch calls them: what every arch's
+ * vmemmap_populate() ends with.
+ */
+int vmemmap_populate_range(struct mhp_machine *m, uint64_t start, uint64_t end, bool huge, const char *leaves,
+			   const struct vmemmap_req *r);
 
 #endif

@@ -20,6 +20,7 @@
 
 #ifdef MHPSIM_HAVE_KERNEL
 
+#include "arch/kernel_loop.h"
 #include "kshim.h"
 /* Those two name the simulator's own models here, not the shim's hooks. */
 #undef flush_tlb_kernel_range
@@ -27,9 +28,8 @@
 
 void kshim_tree_remove_pgd_mapping(unsigned long start, u64 size);
 
-static struct mhp_machine *km;
-static struct pt_table *recent[PT_MAX_DEPTH];   /* the last table handed out at each depth */
-static uint64_t recent_desc[PT_MAX_DEPTH];       /* the descriptor it was reached by */
+static struct kloop kl;   /* the machine the tree's code works on during one call */
+#define km (kl.m)
 static struct mm_struct km_init_mm;
 
 unsigned kshim_levels(void) { return km->pt_geom.levels; }
@@ -42,93 +42,17 @@ uint64_t kshim_vmemmap_start(void) { return km->pt_geom.vmemmap_start; }
 uint64_t kshim_vmemmap_end(void) { return km->pt_geom.vmemmap_end; }
 uint64_t kshim_desc_pfn(uint64_t desc) { return desc_pa(km, desc) >> km->page_shift; }
 unsigned long kshim_page_address(uint64_t pfn) { return linear_va(km, PFN_PHYS(km, pfn)); }
-
-bool kshim_warn(bool cond, const char *file, int line)
-{
-	if (!cond)
-		return false;
-	const char *at = strstr(file, "arch/");
-	struct mhp_trace_field f[] = { TF_S("file", at ? at : file), TF_U("line", (uint64_t)line) };
-	TRACE(km, "kernel_warn", f, "WARNING: at %s:%d (the tree's own WARN_ON)", at ? at : file, line);
-	km->nr_kernel_warns++;
-	return true;
-}
-
-uint64_t *kshim_table(uint64_t desc, unsigned depth)
-{
-	static uint64_t none[1u << 13];   /* a freed table reads as none here (the kernel would read the freed page) */
-	if (recent[depth] && recent_desc[depth] == desc)
-		return recent[depth]->e;   /* the walk asks again for each entry of a table: the common case */
-	struct pt_table *t = pt_lookup(km, desc_pa(km, desc) >> km->page_shift);
-	if (kshim_warn(!t || t->depth != depth, __FILE__, __LINE__))
-		return none;
-	recent[depth] = t;
-	recent_desc[depth] = desc;
-	return pt_entries(km, t);
-}
-
-uint64_t *kshim_pgd(void)
-{
-	recent[0] = pt_pgd(km);
-	recent_desc[0] = 0;
-	return pt_entries(km, recent[0]);
-}
+bool kshim_warn(bool cond, const char *file, int line) { return kloop_warn(&kl, cond, file, line); }
+uint64_t *kshim_table(uint64_t desc, unsigned depth) { return kloop_table(&kl, desc, depth, __FILE__, __LINE__); }
+uint64_t *kshim_pgd(void) { return kloop_pgd(&kl); }
+void kshim_count_read(void) { km->pt.nr_reads++; }
+void kshim_set(uint64_t *entry, uint64_t value) { kloop_set(&kl, entry, value); }
+uint64_t kshim_table_pfn(const void *first_entry) { return kloop_table_pfn(&kl, first_entry); }
 
 struct mm_struct *kshim_init_mm(void)
 {
 	km_init_mm.pgd = (pgd_t *)pt_entries(km, pt_pgd(km));
 	return &km_init_mm;
-}
-
-static bool holds(const struct pt_table *t, const uint64_t *entry)
-{
-	return t && t->e && entry >= t->e && entry < t->e + km->pt_geom.ptrs[t->depth];
-}
-
-struct holder {
-	const uint64_t *entry;
-	const struct pt_table *t;
-};
-
-static int find_holder(const struct mhp_machine *m, const struct pt_table *t, void *arg)
-{
-	struct holder *h = arg;
-	(void)m;
-	if (!holds(t, h->entry))
-		return 0;
-	h->t = t;
-	return 1;
-}
-
-/* The table an entry pointer points into: one the walk just handed out, else a search of the store. */
-static struct pt_table *table_of(const uint64_t *entry)
-{
-	for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
-		if (holds(recent[d], entry))
-			return recent[d];
-	struct holder h = { .entry = entry };
-	pt_for_each(km, find_holder, &h);
-	return (struct pt_table *)h.t;   /* the store owns its tables; the walk only lends them */
-}
-
-void kshim_count_read(void)
-{
-	km->pt.nr_reads++;
-}
-
-void kshim_set(uint64_t *entry, uint64_t value)
-{
-	km->pt.nr_writes++;
-	struct pt_table *t = table_of(entry);
-	if (t)   /* none: a store into the stand-in for a freed table, which kshim_table() warned about */
-		pt_set(km, t, (uint64_t)(entry - t->e), value);
-}
-
-uint64_t kshim_table_pfn(const void *first_entry)
-{
-	const struct pt_table *t = table_of(first_entry);
-	MHP_ASSERT(t && first_entry == t->e);
-	return t->pfn;
 }
 
 bool kshim_page_reserved(uint64_t pfn)
@@ -142,9 +66,7 @@ void kshim_free_pages(unsigned long va, unsigned order)
 	uint64_t pfn = PHYS_PFN(km, va - km->pt_geom.page_offset + km->memstart_addr);
 	struct pt_table *t = order == 0 ? pt_lookup(km, pfn) : NULL;
 	if (t) {
-		for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
-			recent[d] = recent[d] == t ? NULL : recent[d];
-		pt_release(km, t);   /* free_hotplug_pgtable_page(): the table leaves the store with its page */
+		kloop_release(&kl, t);   /* free_hotplug_pgtable_page(): the table leaves the store with its page */
 		return;
 	}
 	vmemmap_backing_free(km, pfn, order);
@@ -169,14 +91,12 @@ void kshim_flush_tlb_kernel_pgtable(unsigned long addr)
 
 static void enter(struct mhp_machine *m)
 {
-	MHP_ASSERT(!km);
-	km = m;
-	memset(recent, 0, sizeof(recent));
+	kloop_enter(&kl, m);
 }
 
 static void leave(void)
 {
-	km = NULL;
+	kloop_leave(&kl);
 }
 
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size)
