@@ -2,6 +2,7 @@
  * bench_scale.c - how the simulator scales: an add / online_movable / offline
  * / remove cycle of 1 GiB up to 16 TiB of hot-added memory (doubling to 1 TiB,
  * then 4 and 16 TiB), with a page-granular and a block-mapped linear map
+ * (and the x86-64 machine's 1 TiB cycle with each, strategy "x86")
  * (a size the machine's host memory budget refuses is reported as refused,
  * and the larger ones of that mapping are not tried), each cycle in its own process
  * so that its peak memory is its own; then the throughput of scenario replay
@@ -28,7 +29,7 @@
 struct cycle_arg {
 	uint64_t size;
 	bool block;
-	const char *strategy;
+	const char *strategy;   /* "x86": the x86-64 bench machine (page: debug_pagealloc's 4K map; block: 2M/1G) */
 };
 
 struct cycle {
@@ -56,7 +57,8 @@ static void run_cycle(void *argp, void *outp)
 	const struct cycle_arg *a = argp;
 	struct cycle *c = outp;
 	struct mhp_err err = { 0 };
-	struct mhp_machine *m = bench_machine(4, a->size, a->block);
+	bool x86 = strcmp(a->strategy, "x86") == 0;
+	struct mhp_machine *m = x86 ? bench_machine_x86(a->size, a->block) : bench_machine(4, a->size, a->block);
 	if (!m || mhp_machine_set_teardown(m, a->strategy))
 		return;
 	struct mhp_pt_stats st;
@@ -252,6 +254,10 @@ int main(int argc, char **argv)
 			ret = one_size(&o, size, block, "arm64", json, &first);
 	}
 	ret = ret > 0 ? 0 : ret;
+	/* x86-64 beside it: the 1 TiB cycle with each mapping (1 GiB in a smoke run). */
+	for (int block = 0; block < 2 && !ret; block++)
+		if (!o.mapping || !strcmp(o.mapping, block ? "block" : "page"))
+			ret = one_size(&o, o.smoke ? GiB : TiB, block, "x86", json, &first) < 0 ? -1 : 0;
 	static const char *const others[] = { "x86-whatif", "generic", "kernel" };
 	for (size_t i = 0; o.strategies && !ret && i < 3; i++)
 		if (one_size(&o, 64 * GiB, false, others[i], json, &first) && i < 2)
