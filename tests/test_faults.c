@@ -15,8 +15,15 @@
 
 #include "sim/machine.h"
 
-#define HOT 0x80000000ull
 #define MAX_POINTS 4096
+
+/* Where the machine's virtio-mem region starts: the memory each operation adds. */
+static uint64_t hot(struct mhp_machine *m)
+{
+	struct mhp_virtio_mem_info info;
+	assert_int_equal(mhp_virtio_mem_info(m, &info), 0);
+	return info.addr;
+}
 
 /* An operation under the sweep, on a machine prepare() made. */
 struct sweep_op {
@@ -32,14 +39,14 @@ static void nothing(struct mhp_machine *m, uint64_t block)
 
 static void added(struct mhp_machine *m, uint64_t block)
 {
-	add_virtio_mem(m, HOT, block);
+	add_virtio_mem(m, hot(m), block);
 }
 
-/* The state file of the block at HOT (memory16 with 128 MiB blocks, memory4 with 512 MiB). */
+/* The state file of the block at the region's start (memory16 on arm64 with 128 MiB blocks, memory32 on x86). */
 static int write_state(struct mhp_machine *m, uint64_t block, const char *value)
 {
 	char path[96];
-	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%llu/state", (unsigned long long)(HOT / block));
+	snprintf(path, sizeof(path), "/sys/devices/system/memory/memory%llu/state", (unsigned long long)(hot(m) / block));
 	return sysfs_write(m, path, value);
 }
 
@@ -55,7 +62,7 @@ static void added_movable_with_pages(struct mhp_machine *m, uint64_t block)
 static int add_block(struct mhp_machine *m, uint64_t block)
 {
 	struct mhp_err err = { 0 };
-	return mhp_add_memory(m, 0, HOT, block, "System RAM (virtio_mem)", &err);
+	return mhp_add_memory(m, 0, hot(m), block, "System RAM (virtio_mem)", &err);
 }
 
 static int online_movable(struct mhp_machine *m, uint64_t block)
@@ -76,6 +83,7 @@ static const struct sweep_op ops[] = {
 
 /* The first event after the injected failure that names a kernel function: the code that met the failure. */
 struct reaction {
+	const struct mhp_machine *m;   /* its functions' names are its arch's */
 	bool injected;
 	char met_by[96];
 };
@@ -83,7 +91,7 @@ struct reaction {
 static void watch(const struct mhp_trace_event *ev, void *ctx)
 {
 	struct reaction *r = ctx;
-	const char *fn = mhp_trace_kernel_function(ev);
+	const char *fn = mhp_machine_trace_function(r->m, ev);
 	if (strcmp(ev->type, "fault_injected") == 0)
 		r->injected = true;
 	else if (r->injected && fn && !r->met_by[0])
@@ -96,6 +104,8 @@ static struct mhp_machine *load(const void *buf, size_t len, struct reaction *r)
 	struct mhp_err err = { 0 };
 	if (mhp_machine_load_buffer(buf, len, "sweep", r ? watch : NULL, r, &m, &err))
 		fail_msg("%s", err.msg);
+	if (r)
+		r->m = m;
 	return m;
 }
 
@@ -181,7 +191,8 @@ static void sweep(FILE *out, const char *model, const struct sweep_op *op)
 	free(buf);
 }
 
-static const char *const models[] = { "qemu-virt-arm64-4k", "qemu-virt-arm64-16k", "qemu-virt-arm64-64k" };
+static const char *const models[] = { "qemu-virt-arm64-4k", "qemu-virt-arm64-16k", "qemu-virt-arm64-64k",
+				       "qemu-q35-x86_64" };
 
 static void test_every_allocation_failed_in_turn(void **state)
 {
