@@ -75,10 +75,42 @@ static int offline(struct mhp_machine *m, uint64_t block)
 	return write_state(m, block, "offline");
 }
 
+/* The virtio-mem device asked for one block: its driver adds it and plugs it (the host's qom-set). */
+static int plug_block(struct mhp_machine *m, uint64_t block)
+{
+	struct mhp_err err = { 0 };
+	int ret = mhp_virtio_mem_set_requested(m, block, &err);
+	struct mhp_virtio_mem_info info;
+	assert_int_equal(mhp_virtio_mem_info(m, &info), 0);
+	return ret ? ret : info.plugged == block ? 0 : -EAGAIN;   /* a plug the driver only retries later */
+}
+
+static void plugged(struct mhp_machine *m, uint64_t block)
+{
+	assert_int_equal(plug_block(m, block), 0);
+}
+
+/* The device asked for nothing: the driver offlines (the block is offline) and removes it. */
+static int unplug_all(struct mhp_machine *m, uint64_t block)
+{
+	(void)block;
+	struct mhp_err err = { 0 };
+	return mhp_virtio_mem_set_requested(m, 0, &err);
+}
+
+static int remove_block(struct mhp_machine *m, uint64_t block)
+{
+	struct mhp_err err = { 0 };
+	return mhp_remove_memory(m, hot(m), block, &err);
+}
+
 static const struct sweep_op ops[] = {
 	{ "add_memory (one block)", nothing, add_block },
 	{ "online_movable", added, online_movable },
 	{ "offline (300 pages to migrate)", added_movable_with_pages, offline },
+	{ "remove_memory (one offline block)", added, remove_block },
+	{ "virtio-mem plug (one block)", nothing, plug_block },
+	{ "virtio-mem unplug (one offline block)", plugged, unplug_all },
 };
 
 /* The first event after the injected failure that names a kernel function: the code that met the failure. */
