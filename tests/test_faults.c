@@ -226,6 +226,51 @@ static void sweep(FILE *out, const char *model, const struct sweep_op *op)
 static const char *const models[] = { "qemu-virt-arm64-4k", "qemu-virt-arm64-16k", "qemu-virt-arm64-64k",
 				       "qemu-q35-x86_64" };
 
+/* A notifier that refuses: the action memory-notifier-error-inject fails, the operation under it, the errno. */
+struct refusal {
+	const char *action, *op;
+	void (*prepare)(struct mhp_machine *m, uint64_t block);
+	int (*run)(struct mhp_machine *m, uint64_t block);
+};
+
+static const struct refusal refusals[] = {
+	{ "MEM_GOING_ONLINE", "online_movable", added, online_movable },
+	{ "MEM_GOING_OFFLINE", "offline (300 pages to migrate)", added_movable_with_pages, offline },
+};
+
+/*
+ * Each notifier action that may refuse, refused by the injection module
+ * with -EBUSY: the operation returns it (memory_notify()'s
+ * notifier_to_errno()), and its error path leaves what it found.
+ */
+static void sweep_notifiers(FILE *out, const char *model)
+{
+	fprintf(out, "\n### notifier refusals, %s\n\n", model);
+	fprintf(out, "| action refused | during | returns | what a reader sees |\n|---|---|---|---|\n");
+	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
+		const struct refusal *f = &refusals[i];
+		struct mhp_machine *m = boot_model(model, "memhp_default_state=offline");
+		uint64_t block = strtoull(sysfs_read(m, "/sys/devices/system/memory/block_size_bytes"), NULL, 16);
+		struct mhp_err err = { 0 };
+		f->prepare(m, block);
+		assert_int_equal(mhp_modprobe(m, "memory-notifier-error-inject", 0, false, &err), 0);
+		char path[160];
+		snprintf(path, sizeof(path), "/sys/kernel/debug/notifier-error-inject/memory/actions/%s/error", f->action);
+		assert_int_equal(sysfs_write(m, path, "-16"), 0);
+		char *before = observable_state(m), diff[256];
+		int ret = f->run(m, block);
+		if (mhp_check_all(m, &err))
+			fail_msg("%s refused on %s: %s", f->action, model, err.msg);
+		char *after = observable_state(m);
+		observable_diff(before, after, diff, sizeof(diff));
+		fprintf(out, "| %s | %s | %s | %s%s |\n", f->action, f->op, ret ? mhp_errno_name(ret) : "0",
+			diff[0] ? "differs in: " : "as before the call", diff);
+		free(before);
+		free(after);
+		mhp_machine_free(m);
+	}
+}
+
 static void test_every_allocation_failed_in_turn(void **state)
 {
 	(void)state;
@@ -236,6 +281,8 @@ static void test_every_allocation_failed_in_turn(void **state)
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		for (size_t j = 0; j < sizeof(models) / sizeof(models[0]); j++)
 			sweep(out, models[j], &ops[i]);
+	for (size_t j = 0; j < sizeof(models) / sizeof(models[0]); j++)
+		sweep_notifiers(out, models[j]);
 	fclose(out);
 	const char *path = src_path("docs/faults.md");
 	FILE *f = fopen(path, "rb");
