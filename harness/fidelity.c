@@ -141,7 +141,8 @@ static const struct gap *gap_of(const struct gap *g, size_t ng, const struct fli
 		snprintf(text, sizeof(text), "%s: %.*s", f->key, (int)n, v);
 	for (size_t i = 0; i < ng; i++) {
 		const char *pat = in_scope(g[i].pattern, scenario);
-		if (pat && (strcmp(f->key, pat) == 0 || strncmp(text, pat, strlen(pat)) == 0))
+		/* a bare key names that field alone (DMA is not DMA32); "KEY: text" is a line's start */
+		if (pat && (strcmp(f->key, pat) == 0 || (strchr(pat, ':') && strncmp(text, pat, strlen(pat)) == 0)))
 			return &g[i];
 	}
 	return NULL;

@@ -100,10 +100,15 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	/* arm64's early_initcall(prevent_bootmem_remove_init): priority 0 on the memory chain. */
 	if (!no_bootmem_notifier && m->arch->bootmem_notifier)
 		register_memory_notifier(m, NOTIFIER_ARCH_BOOTMEM, 0);
-	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+	/* e820__reserve_resources(): "System RAM" where the firmware's map has RAM, its holes left out */
+	uint64_t sys[MODEL_MAX_SYSTEM_RAM][2];
+	unsigned nr_sys = model_system_ram(&m->model, sys, MODEL_MAX_SYSTEM_RAM);
+	for (unsigned i = 0, j = 0; i < m->model.nr_ram; i++) {
 		const struct model_range *r = &m->model.ram[i];
-		if (request_region(m, r->start, r->size, "System RAM", false, false))
-			return mhp_err_set(err, -EEXIST, "boot: overlapping RAM at %#llx", (unsigned long long)r->start);
+		for (; j < nr_sys && sys[j][0] - r->start < r->size; j++)   /* this range's pieces (in its order) */
+			if (request_region(m, sys[j][0], sys[j][1] - sys[j][0], "System RAM", false, false))
+				return mhp_err_set(err, -EEXIST, "boot: overlapping RAM at %#llx",
+						   (unsigned long long)sys[j][0]);
 		ret = create_memory_block_devices(m, r->start, r->size, r->nid, true, 0);
 		if (ret)
 			return mhp_err_set(err, ret, "boot: cannot create memory blocks");

@@ -89,6 +89,8 @@ static int parse_range(struct model_ctx *c, struct ynode *n, const char *what,
 		if ((ret = yget_enum(c->doc, v, "pool", pools, &r->pool, c->err)))
 			return ret;
 	}
+	if ((v = ymap_get(n, "firmware")) && (ret = yget_bool(c->doc, v, "firmware", &r->firmware, c->err)))
+		return ret;
 	if ((v = ymap_get(n, "cma")))
 		return yget_bool(c->doc, v, "cma", &r->cma, c->err);
 	return 0;
@@ -244,8 +246,10 @@ static int validate_reserved(struct model_ctx *c, unsigned i)
 	const struct mhp_model *mo = c->model;
 	const struct model_range *r = &mo->reserved[i];
 	uint64_t page = 1ull << mo->page_shift;
-	if (!is_aligned(r->start, page) || !is_aligned(r->size, page))
-		return range_err(c, r, "reserved range %#llx+%#llx is not aligned to the %llu KiB page size",
+	/* e820's ranges are bytes: a firmware hole may cut a page (memblock then reserves all of it). */
+	if (!r->firmware && (!is_aligned(r->start, page) || !is_aligned(r->size, page)))
+		return range_err(c, r, "reserved range %#llx+%#llx is not aligned to the %llu KiB page size "
+				 "(only a firmware: true range may be)",
 				 (unsigned long long)r->start, (unsigned long long)r->size,
 				 (unsigned long long)(page >> 10));
 	if (!range_within_ram(mo, r))
@@ -673,7 +677,7 @@ static int parse_model(struct model_ctx *c)
 	static const char *const kconfig_keys[] = { "default_online_type", "memory_probe", NULL };
 	static const char *const hotplug_keys[] = { "start", "size", "node", "driver", "block_size", "requested_size",
 						    NULL };
-	static const char *const reserved_keys[] = { "start", "size", "name", "cma", "pool", NULL };
+	static const char *const reserved_keys[] = { "start", "size", "name", "cma", "pool", "firmware", NULL };
 	static const char *const initrd_keys[] = { "start", "size", NULL };
 	struct ynode *root = c->doc->root, *v;
 	struct mhp_model *mo = c->model;
@@ -805,12 +809,52 @@ static bool word_listed(const char *const *words, unsigned v)
 
 static bool ranges_valid(const struct mhp_model *mo, const struct model_range *r, unsigned n, bool aligned)
 {
-	uint64_t align = aligned ? 1ull << mo->section_size_bits : 1ull << mo->page_shift;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		/* e820's holes are bytes (validate_reserved) */
+		uint64_t align = aligned ? 1ull << mo->section_size_bits : r[i].firmware ? 1 : 1ull << mo->page_shift;
 		if (!is_aligned(r[i].start | r[i].size, align) || r[i].start >= 1ull << mo->pa_bits ||
 		    r[i].size > (1ull << mo->pa_bits) - r[i].start || (aligned && !model_has_node(mo, r[i].nid)))
 			return false;
+	}
 	return true;
+}
+
+/*
+ * The firmware's RAM (e820's or the DT's memory less what it reserves): the
+ * RAM ranges without the reserved ranges marked firmware, in r[0..n).
+ */
+unsigned model_system_ram(const struct mhp_model *mo, uint64_t (*r)[2], unsigned cap)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < mo->nr_ram; i++) {
+		uint64_t at = mo->ram[i].start, end = at + mo->ram[i].size;
+		for (unsigned guard = 0; at < end; guard++) {
+			MHP_ASSERT(guard <= mo->nr_reserved);
+			uint64_t hole = end, resume = end;   /* the first firmware hole at or after at */
+			for (unsigned j = 0; j < mo->nr_reserved; j++) {
+				const struct model_range *f = &mo->reserved[j];
+				uint64_t f_start = f->start > at ? f->start : at;
+				if (f->firmware && f->start + f->size > at && f_start < hole)
+					hole = f_start, resume = f->start + f->size;
+			}
+			if (hole > at) {
+				if (n == cap)
+					return n;   /* only ranges a parsed model cannot have (overlapping RAM) get here */
+				r[n][0] = at, r[n][1] = hole, n++;
+			}
+			at = resume;
+		}
+	}
+	return n;
+}
+
+/* Whether pa lies in a range the firmware's map reserves (not RAM to the kernel: never in its direct map). */
+bool model_firmware_hole(const struct mhp_model *mo, uint64_t pa)
+{
+	for (unsigned i = 0; i < mo->nr_reserved; i++)
+		if (mo->reserved[i].firmware && pa - mo->reserved[i].start < mo->reserved[i].size)
+			return true;
+	return false;
 }
 
 /* The geometry a parsed model can have; a snapshot's model must pass this too. */

@@ -34,13 +34,13 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 11u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+#define SNAPSHOT_VERSION 12u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
 				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
 				 image's sections and the initrd; 7: a page's short-term references, virtio-mem's
 				 requested size at boot; 8: the boot's memblock calls; 9: the model's CPU features,
 				 the direct map's counts by level, gbpages, after_bootmem, a failed add's leftovers;
 				 10: CONFIG_ARCH_MEMORY_PROBE (the model's and the machine's); 11: pages freed while
-				 cached (the TLB's hazard count) */
+				 cached (the TLB's hazard count); 12: firmware-reserved ranges */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -150,6 +150,7 @@ static void ser_model_range(struct ser *s, struct model_range *r)
 	SER(s, r->nid);
 	ser_str(s, r->name, sizeof(r->name));
 	SER(s, r->cma);
+	SER(s, r->firmware);
 	SER(s, r->pool);
 	SER(s, r->block_size);
 	SER(s, r->requested_size);

@@ -57,8 +57,28 @@ static void test_descriptors(void **state)
 	mhp_machine_free(m);
 }
 
+/* Boots the la57 model with SeaBIOS's tail below 2 GiB as RAM: boot RAM then ends on a GiB. */
+static struct mhp_machine *boot_la57_ram_to_2g(void)
+{
+	struct mhp_err err = { 0 };
+	struct mhp_model *model = NULL;
+	struct mhp_machine *m = NULL;
+	struct mhp_boot_args args = { .cmdline = "memhp_default_state=offline", .no_kernel_allocations = 1 };
+	assert_int_equal(mhp_model_load(src_path("models/qemu-q35-x86_64-la57.yaml"), &model, &err), 0);
+	unsigned cleared = 0;
+	for (unsigned i = 0; i < model->nr_reserved; i++)
+		if (model->reserved[i].firmware && model->reserved[i].start >= GiB)
+			model->reserved[i].firmware = false, cleared++;
+	assert_int_equal(cleared, 1);
+	assert_int_equal(mhp_machine_boot(model, &args, &m, &err), 0);
+	mhp_model_free(model);
+	return m;
+}
+
 /*
- * Boot counts a GiB leaf each time memory_map_top_down() passes it
+ * e820's RAM ends at 0x7ffdf000: no GiB below 2 GiB is all RAM, so boot maps
+ * none with a GiB leaf and its last 1916K with 4K pages. On RAM that ends on
+ * a GiB, boot counts a GiB leaf each time memory_map_top_down() passes it
  * (phys_pud_init() counts a kept leaf before after_bootmem); hot-add counts
  * only what it sets. Without pdpe1gb there is no DirectMap1G line at all.
  */
@@ -66,16 +86,23 @@ static void test_direct_map_counts(void **state)
 {
 	(void)state;
 	struct mhp_machine *m = boot_model("qemu-q35-x86_64-la57", "memhp_default_state=offline");
-	assert_int_equal(m->direct_pages_count[PG_LEVEL_1G], 3);
-	assert_int_equal(m->direct_pages_count[PG_LEVEL_2M], 511);
-	assert_int_equal(m->direct_pages_count[PG_LEVEL_4K], 512);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_1G], 0);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_2M], 1022);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_4K], 512 + (0x7ffdf000 - 0x7fe00000) / 4096);
 	struct mhp_err err = { 0 };
 	assert_int_equal(mhp_add_memory(m, 0, 4 * GiB, 1 * GiB + 256 * MiB, "System RAM", &err), 0);
-	assert_int_equal(m->direct_pages_count[PG_LEVEL_1G], 4);
-	assert_int_equal(m->direct_pages_count[PG_LEVEL_2M], 511 + 128);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_1G], 1);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_2M], 1022 + 128);
 	assert_int_equal(mhp_remove_memory(m, 4 * GiB, 1 * GiB + 256 * MiB, &err), 0);
-	assert_int_equal(m->direct_pages_count[PG_LEVEL_1G], 3);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_1G], 0);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_2M], 1022);
+	mhp_machine_free(m);
+	m = boot_la57_ram_to_2g();   /* [1 GiB, 2 GiB): one leaf, passed by each of the 4 calls of init_memory_mapping() */
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_1G], 4);
 	assert_int_equal(m->direct_pages_count[PG_LEVEL_2M], 511);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_4K], 512);
+	assert_int_equal(mhp_add_memory(m, 0, 4 * GiB, 1 * GiB, "System RAM", &err), 0);
+	assert_int_equal(m->direct_pages_count[PG_LEVEL_1G], 5);
 	mhp_machine_free(m);
 	m = boot_model("qemu-q35-x86_64", NULL);
 	assert_null(strstr(sysfs_read(m, "/proc/meminfo"), "DirectMap1G"));

@@ -242,7 +242,7 @@ static bool present_pfn(const struct mhp_machine *m, uint64_t pfn)
 
 struct hole {
 	uint64_t pfn, end_pfn;    /* the hole */
-	bool strict;              /* present_pfn(), not just a present section */
+	bool strict;              /* present_pfn() outside the firmware's holes, not just a present section */
 	uint64_t found;
 };
 
@@ -252,7 +252,8 @@ static int hole_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_se
 	/* The one pfn of this section the old per-section stride would test: the hole's offset in it. */
 	uint64_t p = section_nr_to_pfn(m, nr) + (h->pfn & (m->pages_per_section - 1));
 	(void)ms;
-	if (p < h->pfn || p >= h->end_pfn || (h->strict && !present_pfn(m, p)))
+	if (p < h->pfn || p >= h->end_pfn ||
+	    (h->strict && (!present_pfn(m, p) || model_firmware_hole(&m->model, PFN_PHYS(m, p)))))
 		return 0;
 	h->found = p;
 	return 1;

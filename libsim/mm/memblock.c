@@ -59,7 +59,9 @@ static bool reserved_region(const struct mhp_machine *m, unsigned i, enum mb_whe
 	uint64_t lo, whole_lo, whole_hi, hi;
 	if (i < mo->nr_reserved) {
 		const struct model_range *r = &mo->reserved[i];
-		*out = (struct mb_region){ PHYS_PFN(m, r->start), PHYS_PFN(m, r->start + r->size), r->cma, r->name };
+		/* whole pages: a firmware hole that cuts a page takes all of it */
+		uint64_t end_pfn = PHYS_PFN(m, r->start + r->size + (1ull << m->page_shift) - 1);
+		*out = (struct mb_region){ PHYS_PFN(m, r->start), end_pfn, r->cma, r->name };
 		return true;
 	}
 	i -= mo->nr_reserved;

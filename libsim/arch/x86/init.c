@@ -18,34 +18,21 @@
 #define NR_RANGE_MR 5
 
 /*
- * memblock.memory as e820 leaves it on a PC: the model's RAM without page 0
- * (e820 reserved) and without the legacy BIOS area [0x9fc00, 1 MiB)
- * (trim_bios_range()). Those pages stay in their section, reserved.
+ * memblock.memory as e820 leaves it on a PC: the model's RAM without the
+ * ranges the firmware's map reserves (reserved: with firmware: page 0,
+ * the legacy BIOS area, SeaBIOS's tables below 2 GiB), in whole pages.
+ * Their pages stay in their section, reserved.
  */
-#define E820_LOW_HOLE_START 0x9fc00ull
-
 static unsigned memblock_memory(const struct mhp_machine *m, uint64_t (*r)[2], unsigned cap)
 {
-	unsigned n = 0;
-	for (unsigned i = 0; i < m->model.nr_ram && n + 2 <= cap; i++) {
-		uint64_t a = m->model.ram[i].start, b = a + m->model.ram[i].size;
-		if (a < ISA_END_ADDRESS) {
-			uint64_t lo = a > 0x1000 ? a : 0x1000;
-			if (lo < E820_LOW_HOLE_START && b > lo)
-				r[n][0] = lo, r[n][1] = b < E820_LOW_HOLE_START ? b : E820_LOW_HOLE_START, n++;
-			a = ISA_END_ADDRESS;
-		}
-		if (a < b)
-			r[n][0] = a, r[n][1] = b, n++;
-	}
-	return n;
+	return model_system_ram(&m->model, r, cap);
 }
 
 /* Models memblock_is_region_memory(): [base, base + size) inside one region of memblock.memory. */
 static bool memblock_is_region_memory(const struct mhp_machine *m, uint64_t base, uint64_t size)
 {
-	uint64_t r[2 * MODEL_MAX_RANGES][2];
-	unsigned n = memblock_memory(m, r, 2 * MODEL_MAX_RANGES);
+	uint64_t r[MODEL_MAX_SYSTEM_RAM][2];
+	unsigned n = memblock_memory(m, r, MODEL_MAX_SYSTEM_RAM);
 	for (unsigned i = 0; i < n; i++)
 		if (base >= r[i][0] && base + size <= r[i][1])
 			return true;
@@ -156,8 +143,8 @@ uint64_t init_memory_mapping(struct mhp_machine *m, uint64_t start, uint64_t end
 /* Models init_range_memory_mapping(): what of memblock.memory lies in [r_start, r_end); returns the bytes mapped. */
 static uint64_t init_range_memory_mapping(struct mhp_machine *m, uint64_t r_start, uint64_t r_end)
 {
-	uint64_t r[2 * MODEL_MAX_RANGES][2], mapped = 0;
-	unsigned n = memblock_memory(m, r, 2 * MODEL_MAX_RANGES);
+	uint64_t r[MODEL_MAX_SYSTEM_RAM][2], mapped = 0;
+	unsigned n = memblock_memory(m, r, MODEL_MAX_SYSTEM_RAM);
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t start = r[i][0] < r_start ? r_start : r[i][0] > r_end ? r_end : r[i][0];
 		uint64_t end = r[i][1] < r_start ? r_start : r[i][1] > r_end ? r_end : r[i][1];
@@ -184,8 +171,8 @@ static bool memblock_free_at(const struct mhp_machine *m, uint64_t pa, uint64_t 
 /* The end of the highest free 2M of memblock.memory below end: memblock_phys_alloc_range(PMD_SIZE, PMD_SIZE) top-down. */
 static uint64_t top_free_pmd_end(const struct mhp_machine *m, uint64_t start, uint64_t end)
 {
-	uint64_t r[2 * MODEL_MAX_RANGES][2], best = 0;
-	unsigned n = memblock_memory(m, r, 2 * MODEL_MAX_RANGES);
+	uint64_t r[MODEL_MAX_SYSTEM_RAM][2], best = 0;
+	unsigned n = memblock_memory(m, r, MODEL_MAX_SYSTEM_RAM);
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t hi = (r[i][1] < end ? r[i][1] : end) & ~(PMD_SIZE - 1);
 		for (uint64_t pa = hi; pa >= PMD_SIZE && pa - PMD_SIZE >= r[i][0] && pa - PMD_SIZE >= start && pa > best;

@@ -11,6 +11,7 @@ struct model_range {
 	int nid;
 	char name[96];      /* reserved: what holds it; hotplug: driver */
 	bool cma;           /* reserved: a CMA area (managed, but unmovable to isolation) */
+	bool firmware;      /* reserved: not RAM to the firmware's map (e820 reserved): no "System RAM" resource */
 	int pool;           /* reserved: boot allocations of this kind come from here (POOL_*) */
 	uint64_t block_size;   /* hotplug by virtio_mem: the device's block-size (QEMU's default 2 MiB) */
 	uint64_t requested_size;   /* hotplug by virtio_mem: its requested-size on QEMU's command line (0: none) */
@@ -104,5 +105,9 @@ struct mhp_model {
 };
 
 bool model_geometry_valid(const struct mhp_model *mo);
+/* At most MODEL_MAX_SYSTEM_RAM pieces: each firmware hole splits at most one. */
+#define MODEL_MAX_SYSTEM_RAM (2 * MODEL_MAX_RANGES)
+unsigned model_system_ram(const struct mhp_model *mo, uint64_t (*r)[2], unsigned cap);
+bool model_firmware_hole(const struct mhp_model *mo, uint64_t pa);
 
 #endif
