@@ -218,13 +218,21 @@ static int parse_touch(const struct step_parse *c, const struct ynode *n, const 
 	return yget_size(c->doc, v, k->str, &st->start, c->err);
 }
 
-/* fail_alloc: N (the Nth page allocation from now fails) or {at: N, count: K}. */
+/*
+ * fail_alloc: N (the Nth page allocation from now fails) or {at: N, count: K,
+ * interval: I}: from the Nth on, every Ith fails, K times (count: unlimited,
+ * fault-inject's times = -1: for good); off disarms it.
+ */
 static int parse_fail_alloc(const struct step_parse *c, const struct ynode *n, const struct ynode *action,
 			    struct step *st)
 {
 	struct ynode *v;
+	uint64_t interval = 1;
 	(void)n;
 	st->size = 1;
+	st->interval = 1;
+	if (action->kind == Y_SCALAR && strcmp(action->str, "off") == 0)
+		return st->start = 0, 0;   /* disarmed: no allocation fails */
 	if (action->kind == Y_SCALAR)
 		return yget_u64(c->doc, action, "fail_alloc", 1, 1000000, &st->start, c->err);
 	int ret = parse_map(c, action, st);
@@ -232,8 +240,19 @@ static int parse_fail_alloc(const struct step_parse *c, const struct ynode *n, c
 		ret = ymap_need(c->doc, action, "fail_alloc", "at", &v, c->err);
 	if (!ret)
 		ret = yget_u64(c->doc, v, "at", 1, 1000000, &st->start, c->err);
-	if (!ret && (v = ymap_get(action, "count")))
-		ret = yget_u64(c->doc, v, "count", 1, 1000000, &st->size, c->err);
+	if (!ret && (v = ymap_get(action, "count"))) {
+		uint64_t k;
+		if (v->kind == Y_SCALAR && strcmp(v->str, "unlimited") == 0)
+			st->size = MHP_FAIL_ALLOC_UNLIMITED;
+		else if (v->kind == Y_SCALAR && parse_u64(v->str, &k) == NUM_MALFORMED)
+			ret = yerr(c->doc, v, c->err, "count: expected a number of failures or 'unlimited', found '%s'",
+				   v->str);
+		else
+			ret = yget_u64(c->doc, v, "count", 1, 1000000, &st->size, c->err);
+	}
+	if (!ret && (v = ymap_get(action, "interval")))
+		ret = yget_u64(c->doc, v, "interval", 1, 1000000, &interval, c->err);
+	st->interval = (unsigned)interval;
 	return ret;
 }
 
@@ -500,8 +519,22 @@ static void describe_retries(const struct step *st, char *buf, size_t cap)
 
 static void describe_fail_alloc(const struct step *st, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "fault injection: page allocations %llu to %llu from now fail", (unsigned long long)st->start,
-		 (unsigned long long)(st->start + st->size - 1));
+	unsigned long long at = st->start, n = st->size, every = st->interval;
+	if (!at) {
+		snprintf(buf, cap, "fault injection off: page allocations succeed again");
+		return;
+	}
+	if (every <= 1 && n != MHP_FAIL_ALLOC_UNLIMITED) {
+		snprintf(buf, cap, "fault injection: page allocations %llu to %llu from now fail", at, at + n - 1);
+		return;
+	}
+	char times[48] = "for good";
+	if (n != MHP_FAIL_ALLOC_UNLIMITED)
+		snprintf(times, sizeof(times), "%llu failures in all", n);
+	char rate[48] = "every one";
+	if (every > 1)
+		snprintf(rate, sizeof(rate), "one in %llu", every);
+	snprintf(buf, cap, "fault injection: page allocation %llu from now fails, then %s after it, %s", at, rate, times);
 }
 
 /* "check zoneinfo node 0 DMA: spanned=262144 present=...": what a counter check holds the model to. */
@@ -649,10 +682,22 @@ static void write_touch(FILE *f, const struct step *st)
 static void write_fail_alloc(FILE *f, const struct step *st)
 {
 	write_word(f, st);
-	if (st->size == 1)
+	if (!st->start) {
+		fprintf(f, "off\n");
+		return;
+	}
+	if (st->size == 1 && st->interval <= 1) {
 		fprintf(f, "%llu\n", (unsigned long long)st->start);
+		return;
+	}
+	fprintf(f, "{ at: %llu, count: ", (unsigned long long)st->start);
+	if (st->size == MHP_FAIL_ALLOC_UNLIMITED)
+		fprintf(f, "unlimited");
 	else
-		fprintf(f, "{ at: %llu, count: %llu }\n", (unsigned long long)st->start, (unsigned long long)st->size);
+		fprintf(f, "%llu", (unsigned long long)st->size);
+	if (st->interval > 1)
+		fprintf(f, ", interval: %u", st->interval);
+	fprintf(f, " }\n");
 }
 
 static void write_alloc(FILE *f, const struct step *st)
@@ -755,7 +800,7 @@ const struct step_ops step_table[NR_STEP_KINDS] = {
 							 "flush_range", "flush_pgtable", "freed_while_cached"),
 			      EXPECT_NONE, parse_counters, step_run_pagetables, NULL, describe_counters, NULL,
 			      SIM_CHECK, write_counters },
-	[STEP_FAIL_ALLOC] = { "fail_alloc", KEYS("fail_alloc"), KEYS("at", "count"), EXPECT_NONE, parse_fail_alloc,
+	[STEP_FAIL_ALLOC] = { "fail_alloc", KEYS("fail_alloc"), KEYS("at", "count", "interval"), EXPECT_NONE, parse_fail_alloc,
 			      step_run_fail_alloc, NULL, describe_fail_alloc, NULL,
 			      "depart fault injection into the model's allocator", write_fail_alloc },
 	[STEP_ALLOC] = { "alloc", KEYS("alloc", "expect", "log"), KEYS("kind", "pages", "node", "tag"), EXPECT_ERRNO,

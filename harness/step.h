@@ -59,6 +59,7 @@ struct step {
 	int driver;             /* add_memory: DRIVER_*, which names the resource */
 	int touch_kind;         /* touch: TOUCH_PHYS, TOUCH_STRUCT_PAGE, TOUCH_VA */
 	unsigned flags;         /* add_memory: MHP_* */
+	unsigned interval;      /* fail_alloc: fault-inject's interval (1: consecutive failures) */
 	char kind_name[40];     /* alloc: the workload kind; modprobe/rmmod: the module */
 	int zone_expect, block_expect, not_block;   /* where: -1 when not checked */
 	struct kv kv[STEP_MAX_KV];

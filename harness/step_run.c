@@ -122,7 +122,7 @@ int step_run_touch(struct step_env *env, const struct step *st)
 
 int step_run_fail_alloc(struct step_env *env, const struct step *st)
 {
-	mhp_machine_fail_alloc(env->m, (unsigned)st->start, (unsigned)st->size);
+	mhp_machine_fail_alloc_every(env->m, (unsigned)st->start, st->interval ? st->interval : 1, (unsigned)st->size);
 	return 0;
 }
 

@@ -34,13 +34,14 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 12u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+#define SNAPSHOT_VERSION 13u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
 				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
 				 image's sections and the initrd; 7: a page's short-term references, virtio-mem's
 				 requested size at boot; 8: the boot's memblock calls; 9: the model's CPU features,
 				 the direct map's counts by level, gbpages, after_bootmem, a failed add's leftovers;
 				 10: CONFIG_ARCH_MEMORY_PROBE (the model's and the machine's); 11: pages freed while
-				 cached (the TLB's hazard count); 12: firmware-reserved ranges */
+				 cached (the TLB's hazard count); 12: firmware-reserved ranges; 13: fault
+				 injection's interval */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -675,6 +676,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->nr_migrated);
 	SER(s, m->fail_alloc_after);
 	SER(s, m->fail_alloc_count);
+	SER(s, m->fail_alloc_interval);
 	for (int k = 0; k < NR_TOUCHED && !s->err; k++) {
 		SER(s, m->touched.n[k]);
 		ser_range(s, m->touched.n[k], 0, TOUCHED_MAX, "too many touched ranges");

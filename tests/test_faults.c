@@ -4,8 +4,11 @@
  * the same saved machine fail the 1st, the 2nd, ... the Nth. After each, the
  * invariants hold, the operation returns 0 (a fallback took over) or its
  * error, and what a reader sees is either as before the call or differs in
- * parts the table names. The table is docs/faults.md: this test holds it
- * current (MHPSIM_UPDATE_DOCS=1 rewrites it).
+ * parts the table names. Then the faults that persist or recur (fault-inject's
+ * times and interval) through each operation's own retries, each ending in a
+ * bounded outcome, and the same request completing once the fault is gone.
+ * The tables are docs/faults.md: this test holds them current
+ * (MHPSIM_UPDATE_DOCS=1 rewrites them).
  */
 #include "helpers.h"
 
@@ -95,7 +98,10 @@ static int unplug_all(struct mhp_machine *m, uint64_t block)
 {
 	(void)block;
 	struct mhp_err err = { 0 };
-	return mhp_virtio_mem_set_requested(m, 0, &err);
+	int ret = mhp_virtio_mem_set_requested(m, 0, &err);
+	struct mhp_virtio_mem_info info;
+	assert_int_equal(mhp_virtio_mem_info(m, &info), 0);
+	return ret ? ret : info.plugged == 0 ? 0 : -EAGAIN;   /* an unplug the driver only retries later */
 }
 
 static int remove_block(struct mhp_machine *m, uint64_t block)
@@ -271,6 +277,128 @@ static void sweep_notifiers(FILE *out, const char *model)
 	}
 }
 
+/* An online movable block with 300 pages in use, plugged by the driver: what its unplug must migrate. */
+static void plugged_movable_with_pages(struct mhp_machine *m, uint64_t block)
+{
+	struct mhp_err err = { 0 };
+	plugged(m, block);
+	assert_int_equal(write_state(m, block, "online_movable"), 0);
+	if (mhp_workload_alloc(m, "anon", 0, 300, 1, &err))
+		fail_msg("%s", err.msg);
+}
+
+/* A fault that persists or recurs (fault-inject's interval and times), through the operation's own retries. */
+struct recurring {
+	const char *op, *fault;
+	void (*prepare)(struct mhp_machine *m, uint64_t block);
+	int (*run)(struct mhp_machine *m, uint64_t block);
+	unsigned interval, times;
+	unsigned tries;   /* the operation run this often under the fault: the driver's retry timer firing */
+};
+
+static const struct recurring recurring[] = {
+	{ "offline (300 pages to migrate)", "every allocation, for good", added_movable_with_pages, offline, 1,
+	  MHP_FAIL_ALLOC_UNLIMITED, 1 },
+	{ "offline (300 pages to migrate)", "one in 2, for good", added_movable_with_pages, offline, 2,
+	  MHP_FAIL_ALLOC_UNLIMITED, 1 },
+	{ "virtio-mem plug (one block)", "every allocation, for good", nothing, plug_block, 1, MHP_FAIL_ALLOC_UNLIMITED,
+	  3 },
+	{ "virtio-mem plug (one block)", "one in 2, for good", nothing, plug_block, 2, MHP_FAIL_ALLOC_UNLIMITED, 3 },
+	{ "virtio-mem plug (one block)", "one in 64, for good", nothing, plug_block, 64, MHP_FAIL_ALLOC_UNLIMITED, 3 },
+	{ "virtio-mem unplug (online movable, 300 pages)", "every allocation, for good", plugged_movable_with_pages,
+	  unplug_all, 1, MHP_FAIL_ALLOC_UNLIMITED, 3 },
+};
+
+static void count_injected(const struct mhp_trace_event *ev, void *ctx)
+{
+	if (strcmp(ev->type, "fault_injected") == 0)
+		(*(uint64_t *)ctx)++;
+}
+
+/* The returns of the tries, "ENOMEM x3" for a run of one. */
+static void append_ret(char *buf, size_t cap, int ret, unsigned *run, int *last, bool flush)
+{
+	if (*run && (flush || ret != *last)) {
+		size_t n = strlen(buf);
+		if (*run == 1)
+			snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", *last ? mhp_errno_name(*last) : "0");
+		else
+			snprintf(buf + n, cap - n, "%s%s x%u", n ? ", " : "", *last ? mhp_errno_name(*last) : "0", *run);
+		*run = 0;
+	}
+	if (!flush)
+		*last = ret, (*run)++;
+}
+
+/*
+ * Each recurring fault on one model: the operation's tries under it (each
+ * bounded: an errno or a result, never a hang), the invariants after each,
+ * what a reader then sees against the machine before; then the fault gone,
+ * one more try, which must complete as if the fault had never been.
+ */
+static void sweep_recurring(FILE *out, const char *model)
+{
+	fprintf(out, "\n### persistent and repeated faults, %s\n\n", model);
+	fprintf(out, "| operation | page allocations failing | tries: returns | failed | what a reader sees | "
+		     "the fault gone, one more try |\n|---|---|---|---:|---|---|\n");
+	for (size_t i = 0; i < sizeof(recurring) / sizeof(recurring[0]); i++) {
+		const struct recurring *c = &recurring[i];
+		struct mhp_machine *m = boot_model(model, "memhp_default_state=offline");
+		uint64_t block = strtoull(sysfs_read(m, "/sys/devices/system/memory/block_size_bytes"), NULL, 16);
+		struct mhp_err err = { 0 };
+		void *buf;
+		size_t len;
+		c->prepare(m, block);
+		assert_int_equal(mhp_machine_save_buffer(m, &buf, &len, &err), 0);
+		char *before = observable_state(m), *unfailed, *after, diff[256], rets[128] = "";
+		assert_int_equal(c->run(m, block), 0);
+		unfailed = observable_state(m);
+		mhp_machine_free(m);
+		uint64_t failed = 0;
+		if (mhp_machine_load_buffer(buf, len, "recurring", count_injected, &failed, &m, &err))
+			fail_msg("%s", err.msg);
+		mhp_machine_fail_alloc_every(m, 1, c->interval, c->times);
+		unsigned run = 0;
+		int last = 0, ret = 0;
+		for (unsigned t = 0; t < c->tries; t++) {
+			ret = c->run(m, block);
+			if (mhp_check_all(m, &err))
+				fail_msg("%s under %s on %s, try %u: %s", c->op, c->fault, model, t + 1, err.msg);
+			append_ret(rets, sizeof(rets), ret, &run, &last, false);
+		}
+		append_ret(rets, sizeof(rets), 0, &run, &last, true);
+		after = observable_state(m);
+		char from_before[256];
+		observable_diff(before, after, from_before, sizeof(from_before));
+		observable_diff(unfailed, after, diff, sizeof(diff));
+		char plugged[48] = "";
+		struct mhp_virtio_mem_info info;
+		if (strncmp(c->op, "virtio-mem", 10) == 0 && mhp_virtio_mem_info(m, &info) == 0)
+			snprintf(plugged, sizeof(plugged), " (plugged: %llu MiB)", (unsigned long long)(info.plugged >> 20));
+		fprintf(out, "| %s | %s | %s | %llu | %s%s%s |", c->op, c->fault, rets, (unsigned long long)failed,
+			!from_before[0] ? "as before the call" : !diff[0] ? "as without the fault" : "differs from before in: ",
+			from_before[0] && diff[0] ? from_before : "", plugged);
+		free(after);
+		if (ret) {   /* the retry once the fault is gone: it must complete as if there had been none */
+			mhp_machine_fail_alloc(m, 0, 0);
+			ret = c->run(m, block);
+			if (mhp_check_all(m, &err))
+				fail_msg("%s on %s, the fault gone: %s", c->op, model, err.msg);
+			after = observable_state(m);
+			observable_diff(unfailed, after, diff, sizeof(diff));
+			fprintf(out, " %s, %s%s |\n", ret ? mhp_errno_name(ret) : "0",
+				diff[0] ? "differs in: " : "as without the fault", diff);
+			free(after);
+		} else {
+			fprintf(out, " - |\n");
+		}
+		free(before);
+		free(unfailed);
+		free(buf);
+		mhp_machine_free(m);
+	}
+}
+
 static void test_every_allocation_failed_in_turn(void **state)
 {
 	(void)state;
@@ -283,6 +411,8 @@ static void test_every_allocation_failed_in_turn(void **state)
 			sweep(out, models[j], &ops[i]);
 	for (size_t j = 0; j < sizeof(models) / sizeof(models[0]); j++)
 		sweep_notifiers(out, models[j]);
+	for (size_t j = 0; j < sizeof(models) / sizeof(models[0]); j++)
+		sweep_recurring(out, models[j]);
 	fclose(out);
 	const char *path = src_path("docs/faults.md");
 	FILE *f = fopen(path, "rb");
@@ -305,9 +435,33 @@ static void test_every_allocation_failed_in_turn(void **state)
 	free(text);
 }
 
+/* fault-inject's interval and times: which allocations fail, one page at a time. */
+static void test_fail_alloc_every(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct mhp_err err = { 0 };
+	char failed[64] = "";
+	mhp_machine_fail_alloc_every(m, 3, 4, 2);   /* the 3rd, then the 7th, then no more */
+	for (unsigned i = 1; i <= 12; i++)
+		if (mhp_workload_alloc(m, "anon", 0, 1, i, &err))
+			snprintf(failed + strlen(failed), sizeof(failed) - strlen(failed), " %u", i);
+	assert_string_equal(failed, " 3 7");
+	failed[0] = '\0';
+	mhp_machine_fail_alloc_every(m, 1, 5, MHP_FAIL_ALLOC_UNLIMITED);   /* the 1st, 6th, 11th, ... for good */
+	for (unsigned i = 1; i <= 16; i++)
+		if (mhp_workload_alloc(m, "anon", 0, 1, 100 + i, &err))
+			snprintf(failed + strlen(failed), sizeof(failed) - strlen(failed), " %u", i);
+	assert_string_equal(failed, " 1 6 11 16");
+	mhp_machine_fail_alloc(m, 0, 0);   /* off */
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 1, 200, &err), 0);
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fail_alloc_every),
 		cmocka_unit_test(test_every_allocation_failed_in_turn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,10 +25,18 @@ struct mhp_mutant {
 
 MHP_EXPORT size_t mhp_mutant_count(void);
 MHP_EXPORT const struct mhp_mutant *mhp_mutant_get(size_t i);
-/* Fault injection: page allocations nth .. nth+count-1 from now fail with -ENOMEM (nth 0: none). */
 /* What /proc/kpageflags (KPF_* bits) and /proc/kpagecount would show of a page of the model. */
 MHP_EXPORT void mhp_testing_kpageflags(const struct mhp_machine *m, uint64_t pfn, uint64_t *flags, uint64_t *count);
+/* Fault injection: page allocations nth .. nth+count-1 from now fail with -ENOMEM (nth 0: none). */
 MHP_EXPORT void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count);
+/* fault-inject's times = -1: no limit to the failures */
+#define MHP_FAIL_ALLOC_UNLIMITED 0xffffffffu
+/*
+ * Fault injection as fault-inject's interval and times: the nth page
+ * allocation from now fails, then every interval-th after it (interval 1:
+ * each one), times failures in all (MHP_FAIL_ALLOC_UNLIMITED: for good).
+ */
+MHP_EXPORT void mhp_machine_fail_alloc_every(struct mhp_machine *m, unsigned nth, unsigned interval, unsigned times);
 /*
  * The buddy's free lists (every zone, order and type, each block) as one hash:
  * what the state hash leaves out and the page-run paths rearrange, so that

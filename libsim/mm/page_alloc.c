@@ -442,8 +442,10 @@ static bool injected_failure(struct mhp_machine *m)
 		m->fail_alloc_after--;
 		return false;
 	}
-	if (--m->fail_alloc_count == 0)
+	if (m->fail_alloc_count != MHP_FAIL_ALLOC_UNLIMITED && --m->fail_alloc_count == 0)
 		m->fail_alloc_after = -1;
+	else
+		m->fail_alloc_after = (int64_t)m->fail_alloc_interval - 1;   /* the next failure's countdown */
 	struct mhp_trace_field f[] = { TF_S("what", "page allocation") };
 	TRACE(m, "fault_injected", f, "injected failure: this page allocation fails");
 	return true;
