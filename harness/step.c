@@ -221,11 +221,13 @@ static int parse_touch(const struct step_parse *c, const struct ynode *n, const 
 /*
  * fail_alloc: N (the Nth page allocation from now fails) or {at: N, count: K,
  * interval: I}: from the Nth on, every Ith fails, K times (count: unlimited,
- * fault-inject's times = -1: for good); off disarms it.
+ * fault-inject's times = -1: for good); off disarms it. failslab: the same
+ * for the slab objects of the hotplug paths.
  */
 static int parse_fail_alloc(const struct step_parse *c, const struct ynode *n, const struct ynode *action,
 			    struct step *st)
 {
+	const char *word = step_table[st->kind].word;
 	struct ynode *v;
 	uint64_t interval = 1;
 	(void)n;
@@ -234,10 +236,10 @@ static int parse_fail_alloc(const struct step_parse *c, const struct ynode *n, c
 	if (action->kind == Y_SCALAR && strcmp(action->str, "off") == 0)
 		return st->start = 0, 0;   /* disarmed: no allocation fails */
 	if (action->kind == Y_SCALAR)
-		return yget_u64(c->doc, action, "fail_alloc", 1, 1000000, &st->start, c->err);
+		return yget_u64(c->doc, action, word, 1, 1000000, &st->start, c->err);
 	int ret = parse_map(c, action, st);
 	if (!ret)
-		ret = ymap_need(c->doc, action, "fail_alloc", "at", &v, c->err);
+		ret = ymap_need(c->doc, action, word, "at", &v, c->err);
 	if (!ret)
 		ret = yget_u64(c->doc, v, "at", 1, 1000000, &st->start, c->err);
 	if (!ret && (v = ymap_get(action, "count"))) {
@@ -520,12 +522,13 @@ static void describe_retries(const struct step *st, char *buf, size_t cap)
 static void describe_fail_alloc(const struct step *st, char *buf, size_t cap)
 {
 	unsigned long long at = st->start, n = st->size, every = st->interval;
+	const char *what = st->kind == STEP_FAILSLAB ? "slab" : "page";
 	if (!at) {
-		snprintf(buf, cap, "fault injection off: page allocations succeed again");
+		snprintf(buf, cap, "fault injection off: %s allocations succeed again", what);
 		return;
 	}
 	if (every <= 1 && n != MHP_FAIL_ALLOC_UNLIMITED) {
-		snprintf(buf, cap, "fault injection: page allocations %llu to %llu from now fail", at, at + n - 1);
+		snprintf(buf, cap, "fault injection: %s allocations %llu to %llu from now fail", what, at, at + n - 1);
 		return;
 	}
 	char times[48] = "for good";
@@ -534,7 +537,8 @@ static void describe_fail_alloc(const struct step *st, char *buf, size_t cap)
 	char rate[48] = "every one";
 	if (every > 1)
 		snprintf(rate, sizeof(rate), "one in %llu", every);
-	snprintf(buf, cap, "fault injection: page allocation %llu from now fails, then %s after it, %s", at, rate, times);
+	snprintf(buf, cap, "fault injection: %s allocation %llu from now fails, then %s after it, %s", what, at, rate,
+		 times);
 }
 
 /* "check zoneinfo node 0 DMA: spanned=262144 present=...": what a counter check holds the model to. */
@@ -803,6 +807,9 @@ const struct step_ops step_table[NR_STEP_KINDS] = {
 	[STEP_FAIL_ALLOC] = { "fail_alloc", KEYS("fail_alloc"), KEYS("at", "count", "interval"), EXPECT_NONE, parse_fail_alloc,
 			      step_run_fail_alloc, NULL, describe_fail_alloc, NULL,
 			      "depart fault injection into the model's allocator", write_fail_alloc },
+	[STEP_FAILSLAB] = { "failslab", KEYS("failslab"), KEYS("at", "count", "interval"), EXPECT_NONE, parse_fail_alloc,
+			    step_run_fail_alloc, NULL, describe_fail_alloc, NULL,
+			    "depart fault injection into the model's slab objects", write_fail_alloc },
 	[STEP_ALLOC] = { "alloc", KEYS("alloc", "expect", "log"), KEYS("kind", "pages", "node", "tag"), EXPECT_ERRNO,
 			 parse_workload, step_run_alloc, NULL, describe_alloc, reference_alloc, NULL, write_alloc },
 	[STEP_FREE] = { "free", KEYS("free", "expect"), KEYS("tag", "pages"), EXPECT_ERRNO, parse_workload,

@@ -122,7 +122,9 @@ int step_run_touch(struct step_env *env, const struct step *st)
 
 int step_run_fail_alloc(struct step_env *env, const struct step *st)
 {
-	mhp_machine_fail_alloc_every(env->m, (unsigned)st->start, st->interval ? st->interval : 1, (unsigned)st->size);
+	void (*arm)(struct mhp_machine *, unsigned, unsigned, unsigned) =
+		st->kind == STEP_FAILSLAB ? mhp_machine_failslab : mhp_machine_fail_alloc_every;
+	arm(env->m, (unsigned)st->start, st->interval ? st->interval : 1, (unsigned)st->size);
 	return 0;
 }
 

@@ -57,8 +57,8 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	m->auto_movable_ratio = 301;
 	m->auto_movable_numa_aware = true;
 	m->rodata_full = true;          /* Debian: RODATA_FULL_DEFAULT_ENABLED=y */
-	m->fail_alloc_after = -1;
-	m->fail_alloc_interval = 1;
+	fault_attr_arm(&m->fail_page_alloc, 0, 1, 0);
+	fault_attr_arm(&m->failslab, 0, 1, 0);
 	m->offline_retry_budget = 1000;
 	m->kalloc = m->model.kalloc;
 	m->kalloc.on = m->kalloc.on && !no_kernel_allocations;
@@ -397,10 +397,12 @@ int mhp_bench_remove_pgd_mapping(struct mhp_machine *m, uint64_t start, uint64_t
 
 void mhp_machine_fail_alloc_every(struct mhp_machine *m, unsigned nth, unsigned interval, unsigned times)
 {
-	bool armed = nth && times && interval;
-	m->fail_alloc_after = armed ? (int64_t)nth - 1 : -1;
-	m->fail_alloc_count = armed ? times : 0;
-	m->fail_alloc_interval = armed ? interval : 1;
+	fault_attr_arm(&m->fail_page_alloc, nth, interval, times);
+}
+
+void mhp_machine_failslab(struct mhp_machine *m, unsigned nth, unsigned interval, unsigned times)
+{
+	fault_attr_arm(&m->failslab, nth, interval, times);
 }
 
 void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsigned count)

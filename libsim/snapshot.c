@@ -674,9 +674,12 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->inject_going_online);
 	SER(s, m->inject_going_offline);
 	SER(s, m->nr_migrated);
-	SER(s, m->fail_alloc_after);
-	SER(s, m->fail_alloc_count);
-	SER(s, m->fail_alloc_interval);
+	SER(s, m->fail_page_alloc.after);
+	SER(s, m->fail_page_alloc.times);
+	SER(s, m->fail_page_alloc.interval);
+	SER(s, m->failslab.after);
+	SER(s, m->failslab.times);
+	SER(s, m->failslab.interval);
 	for (int k = 0; k < NR_TOUCHED && !s->err; k++) {
 		SER(s, m->touched.n[k]);
 		ser_range(s, m->touched.n[k], 0, TOUCHED_MAX, "too many touched ranges");
@@ -725,6 +728,7 @@ static void ser_virtio_mem(struct ser *s, struct mhp_machine *m)
 	SER(s, vm->offline_threshold);
 	SER(s, vm->have_unplugged_mb);
 	SER(s, vm->last_rc);
+	SER(s, vm->broken);
 	uint64_t n = vm->last_id + 1 - vm->first_id;
 	if (s->err || vm->last_id < vm->first_id || n > VIRTIO_MEM_MAX_BLOCKS || vm->next_id < vm->first_id ||
 	    vm->next_id > vm->last_id + 1 || !vm->block || !ser_room(s, n, 9))

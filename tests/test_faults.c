@@ -85,7 +85,8 @@ static int plug_block(struct mhp_machine *m, uint64_t block)
 	int ret = mhp_virtio_mem_set_requested(m, block, &err);
 	struct mhp_virtio_mem_info info;
 	assert_int_equal(mhp_virtio_mem_info(m, &info), 0);
-	return ret ? ret : info.plugged == block ? 0 : -EAGAIN;   /* a plug the driver only retries later */
+	/* a plug the driver only retries later; EIO for a driver that stopped (dev_err "marking device broken") */
+	return ret ? ret : info.plugged == block ? 0 : info.broken ? -EIO : -EAGAIN;
 }
 
 static void plugged(struct mhp_machine *m, uint64_t block)
@@ -163,8 +164,39 @@ static void describe(struct outcome *o, int ret, const struct reaction *r, const
 		 ret ? mhp_errno_name(ret) : "0", diff[0] ? "differs in: " : same, diff);
 }
 
-/* The sweep of one operation on one model, as table rows: runs of points with the same outcome share a row. */
-static void sweep(FILE *out, const char *model, const struct sweep_op *op)
+/* A class of fault point: page allocations (fail_page_alloc) or slab objects (failslab). */
+struct fault_class {
+	const char *points, *header;   /* "page allocations", "allocation failed" */
+	void (*arm)(struct mhp_machine *m, unsigned nth, unsigned count);
+	int64_t (*countdown)(const struct mhp_machine *m);
+};
+
+static int64_t page_countdown(const struct mhp_machine *m)
+{
+	return m->fail_page_alloc.after;
+}
+
+static void arm_slab(struct mhp_machine *m, unsigned nth, unsigned count)
+{
+	mhp_machine_failslab(m, nth, 1, count);
+}
+
+static int64_t slab_countdown(const struct mhp_machine *m)
+{
+	return m->failslab.after;
+}
+
+static const struct fault_class page_faults = { "page allocations", "allocation failed", mhp_machine_fail_alloc,
+						page_countdown };
+static const struct fault_class slab_faults = { "slab allocations", "slab allocation failed", arm_slab,
+						slab_countdown };
+
+/*
+ * The sweep of one operation on one model, as table rows: runs of points with
+ * the same outcome share a row. Returns the points; with terse, an operation
+ * with none gets no section.
+ */
+static uint64_t sweep(FILE *out, const char *model, const struct sweep_op *op, const struct fault_class *fc, bool terse)
 {
 	struct mhp_machine *m = boot_model(model, "memhp_default_state=offline");
 	uint64_t block = strtoull(sysfs_read(m, "/sys/devices/system/memory/block_size_bytes"), NULL, 16);
@@ -175,24 +207,27 @@ static void sweep(FILE *out, const char *model, const struct sweep_op *op)
 	assert_int_equal(mhp_machine_save_buffer(m, &buf, &len, &err), 0);
 	mhp_machine_free(m);
 	char *before, *unfailed;
+	uint64_t n;
 	{
 		struct mhp_machine *c = load(buf, len, NULL);
 		before = observable_state(c);
-		mhp_machine_fail_alloc(c, 1u << 30, 1);   /* armed, never reached: it counts what the call allocates */
+		fc->arm(c, 1u << 30, 1);   /* armed, never reached: it counts what the call allocates */
 		assert_int_equal(op->run(c, block), 0);
 		unfailed = observable_state(c);
-		uint64_t n = (uint64_t)((1 << 30) - 1 - c->fail_alloc_after);
+		n = (uint64_t)((1 << 30) - 1 - fc->countdown(c));
 		assert_true(n < MAX_POINTS);
-		fprintf(out, "\n### %s, %s: %llu page allocations\n\n", op->name, model, (unsigned long long)n);
 		mhp_machine_free(c);
+		if (n || !terse)
+			fprintf(out, "\n### %s, %s: %llu %s\n\n", op->name, model, (unsigned long long)n, fc->points);
 		if (!n) {
-			fprintf(out, "Nothing to fail.\n");
+			if (!terse)
+				fprintf(out, "Nothing to fail.\n");
 			free(before);
 			free(unfailed);
 			free(buf);
-			return;
+			return 0;
 		}
-		fprintf(out, "| allocation failed | met first by | returns | what a reader sees |\n");
+		fprintf(out, "| %s | met first by | returns | what a reader sees |\n", fc->header);
 		fprintf(out, "|---|---|---|---|\n");
 		struct outcome prev = { "" };
 		uint64_t from = 1;
@@ -201,7 +236,7 @@ static void sweep(FILE *out, const char *model, const struct sweep_op *op)
 			if (k <= n) {
 				struct reaction r = { 0 };
 				struct mhp_machine *t = load(buf, len, &r);
-				mhp_machine_fail_alloc(t, (unsigned)k, 1);
+				fc->arm(t, (unsigned)k, 1);
 				int ret = op->run(t, block);
 				assert_true(r.injected);
 				if (mhp_check_all(t, &err))
@@ -227,6 +262,7 @@ static void sweep(FILE *out, const char *model, const struct sweep_op *op)
 	free(before);
 	free(unfailed);
 	free(buf);
+	return n;
 }
 
 static const char *const models[] = { "qemu-virt-arm64-4k", "qemu-virt-arm64-16k", "qemu-virt-arm64-64k",
@@ -408,7 +444,16 @@ static void test_every_allocation_failed_in_turn(void **state)
 	assert_non_null(out);
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		for (size_t j = 0; j < sizeof(models) / sizeof(models[0]); j++)
-			sweep(out, models[j], &ops[i]);
+			sweep(out, models[j], &ops[i], &page_faults, false);
+	char none[512] = "";
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		uint64_t points = 0;
+		for (size_t j = 0; j < sizeof(models) / sizeof(models[0]); j++)
+			points += sweep(out, models[j], &ops[i], &slab_faults, true);
+		if (!points)
+			snprintf(none + strlen(none), sizeof(none) - strlen(none), "%s%s", none[0] ? ", " : "", ops[i].name);
+	}
+	fprintf(out, "\n### slab allocations of the other operations\n\nNone on any machine: %s.\n", none);
 	for (size_t j = 0; j < sizeof(models) / sizeof(models[0]); j++)
 		sweep_notifiers(out, models[j]);
 	for (size_t j = 0; j < sizeof(models) / sizeof(models[0]); j++)

@@ -38,6 +38,7 @@ static const char *const samples[NR_STEP_KINDS] = {
 	[STEP_VIRTIO_MEM] = "- virtio_mem: { requested_size: 256M, plugged: 128M }\n  log: [\"virtio_mem virtio0: plugged\"]\n",
 	[STEP_HOLD] = "- hold: { tag: 42, pages: 3 }\n  expect: EINVAL\n",
 	[STEP_RELEASE] = "- release: { tag: 42 }\n",
+	[STEP_FAILSLAB] = "- failslab: { at: 2, count: unlimited, interval: 3 }\n",
 };
 
 /* Parses the one step of a YAML sequence. */

@@ -46,6 +46,7 @@ struct mhp_virtio_mem_info {
 	bool sbm;                                 /* Sub Block Mode, else Big Block Mode */
 	uint64_t unit;                            /* its subblock or big block size */
 	bool retrying;                            /* the request is not met: the driver retries later */
+	bool broken;                              /* the driver met an error it does not know and stopped */
 };
 MHP_EXPORT int mhp_virtio_mem_info(const struct mhp_machine *m, struct mhp_virtio_mem_info *out);
 

@@ -38,6 +38,11 @@ MHP_EXPORT void mhp_machine_fail_alloc(struct mhp_machine *m, unsigned nth, unsi
  */
 MHP_EXPORT void mhp_machine_fail_alloc_every(struct mhp_machine *m, unsigned nth, unsigned interval, unsigned times);
 /*
+ * The same for the slab objects the hotplug paths allocate (the kernel's
+ * failslab): __request_region()'s resource, add_memory_block()'s memory block.
+ */
+MHP_EXPORT void mhp_machine_failslab(struct mhp_machine *m, unsigned nth, unsigned interval, unsigned times);
+/*
  * The buddy's free lists (every zone, order and type, each block) as one hash:
  * what the state hash leaves out and the page-run paths rearrange, so that
  * the pagewise differential compares it too. Cost: the blocks listed.

@@ -68,6 +68,8 @@ static int add_memory_block(struct mhp_machine *m, uint64_t id, int nid, bool ea
 	size_t i = block_search(m, id, &found);
 	if (found)
 		return -EEXIST;
+	if (should_fail(m, &m->failslab, "slab allocation (struct memory_block)"))
+		return -ENOMEM;   /* kzalloc() */
 	if (m->nr_blocks >= MAX_MEMORY_BLOCKS)
 		return -ENOMEM;
 	if (m->nr_blocks == m->cap_blocks) {

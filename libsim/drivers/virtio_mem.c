@@ -405,6 +405,8 @@ static int bbm_unplug_request(struct mhp_machine *m, struct virtio_mem *vm, uint
 static void run_wq(struct mhp_machine *m, struct virtio_mem *vm)
 {
 	int rc = 0;
+	if (vm->broken)
+		return;
 	/* virtio_mem_cleanup_pending_mb(): emptied online blocks that could not go before. */
 	for (uint64_t id = vm->first_id; vm->sbm && vm->have_unplugged_mb && id < vm->next_id; id++) {
 		uint8_t st = vm->state[idx(vm, id)];
@@ -423,6 +425,11 @@ static void run_wq(struct mhp_machine *m, struct virtio_mem *vm)
 	if (!rc && vm->have_unplugged_mb)
 		rc = -EBUSY;
 	vm->last_rc = rc;
+	/* The errors virtio_mem_run_wq() knows (the model's steps stand in for its timer); any other breaks it. */
+	if (rc && rc != -ENOSPC && rc != -ETXTBSY && rc != -EBUSY && rc != -ENOMEM) {
+		pr_err(m, "virtio_mem virtio0: unknown error, marking device broken: %d", rc);
+		vm->broken = true;
+	}
 }
 
 /* ---- the device ------------------------------------------------------------------ */
@@ -437,12 +444,15 @@ static void refresh_config(struct mhp_machine *m, const struct virtio_mem *vm)
 /* A config change (the host's request, or the probe's first run): the sizes logged, then the workqueue. */
 static void config_changed(struct mhp_machine *m, struct virtio_mem *vm)
 {
-	refresh_config(m, vm);
+	if (!vm->broken)   /* virtio_mem_run_wq() returns before it refreshes the config */
+		refresh_config(m, vm);
 	run_wq(m, vm);
 	struct mhp_trace_field f[] = { TF_U("requested", vm->requested), TF_U("plugged", vm->plugged),
-				       TF_S("result", vm->last_rc ? mhp_errno_name(vm->last_rc) : "settled") };
+				       TF_S("result", vm->broken ? "broken" : vm->last_rc ? mhp_errno_name(vm->last_rc)
+										: "settled") };
 	TRACE(m, "virtio_mem", f, "virtio-mem vm0: requested-size=%lluM size=%lluM (%s)",
 	      (unsigned long long)(vm->requested >> 20), (unsigned long long)(vm->plugged >> 20),
+	      vm->broken ? "the driver is broken: it ignores every request" :
 	      vm->last_rc ? "the driver retries later" : "settled");
 }
 
@@ -553,6 +563,7 @@ int mhp_virtio_mem_info(const struct mhp_machine *m, struct mhp_virtio_mem_info 
 	*out = (struct mhp_virtio_mem_info){ .addr = vm->addr, .region_size = vm->region_size,
 					     .block_size = vm->device_block_size, .requested = vm->requested,
 					     .plugged = vm->plugged, .nid = vm->nid, .sbm = vm->sbm,
-					     .unit = vm->sbm ? vm->sb_size : vm->block, .retrying = vm->last_rc != 0 };
+					     .unit = vm->sbm ? vm->sb_size : vm->block, .retrying = vm->last_rc != 0 && !vm->broken,
+					     .broken = vm->broken };
 	return 0;
 }

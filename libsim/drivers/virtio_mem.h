@@ -21,7 +21,8 @@ struct virtio_mem {
 	uint64_t *sbs;                   /* SBM: plugged subblocks, bit i is subblock i */
 	uint64_t offline_size, offline_threshold;
 	bool have_unplugged_mb;
-	int last_rc;                     /* the last run's: 0 settled, -EBUSY / -ENOSPC retried later */
+	int last_rc;                     /* the last run's: 0 settled, -EBUSY / -ENOSPC / -ENOMEM retried later */
+	bool broken;                     /* an error the workqueue does not know stopped it for good */
 };
 
 int virtio_mem_probe(struct mhp_machine *m, struct mhp_err *err);

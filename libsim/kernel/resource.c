@@ -39,12 +39,17 @@ static void delete_resource_at(struct mhp_machine *m, size_t i)
 	m->nr_resources--;
 }
 
-/* Models __request_region() on iomem_resource: -EEXIST if anything busy overlaps. */
+/*
+ * Models __request_region() on iomem_resource: -EEXIST if anything busy
+ * overlaps; -ENOMEM when alloc_resource() fails first (failslab).
+ */
 int request_region(struct mhp_machine *m, uint64_t start, uint64_t size, const char *name,
 		   bool driver_managed, bool mergeable)
 {
 	uint64_t end = start + size - 1;
 	size_t i = 0;
+	if (should_fail(m, &m->failslab, "slab allocation (alloc_resource)"))
+		return -ENOMEM;
 	for (; i < m->nr_resources && m->resources[i].start <= end; i++)
 		if (m->resources[i].end >= start)
 			return -EEXIST;

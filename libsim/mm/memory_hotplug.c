@@ -748,10 +748,13 @@ int mhp_add_memory_flags(struct mhp_machine *m, int nid, uint64_t start, uint64_
 				   (unsigned long long)m->mappable_start, (unsigned long long)m->mappable_end);
 	int ret = request_region(m, start, size, name, driver_managed, driver_merges(name));
 	if (ret) {
+		/* register_memory_resource(): any NULL from __request_region() is -EEXIST */
 		pr_debug(m, "Unable to reserve System RAM region: %016llx->%016llx",
 			 (unsigned long long)start, (unsigned long long)(start + size));
-		return mhp_err_set(err, ret, "[%#llx-%#llx] overlaps a busy resource", (unsigned long long)start,
-				   (unsigned long long)(start + size - 1));
+		return mhp_err_set(err, -EEXIST, "[%#llx-%#llx] %s", (unsigned long long)start,
+				   (unsigned long long)(start + size - 1),
+				   ret == -ENOMEM ? "cannot be requested: its resource could not be allocated"
+						  : "overlaps a busy resource");
 	}
 	ret = add_memory_resource(m, nid, start, size, driver_merges(name), flags & MHP_MEMMAP_ON_MEMORY, err);
 	if (ret)

@@ -433,22 +433,10 @@ static struct alloc_class alloc_class_of(const struct mhp_machine *m, enum page_
 }
 
 
-/* Fault injection: the armed allocations fail (scenario step fail_alloc). */
+/* Fault injection: the armed allocations fail (scenario step fail_alloc; the kernel's fail_page_alloc). */
 static bool injected_failure(struct mhp_machine *m)
 {
-	if (m->fail_alloc_after < 0)
-		return false;
-	if (m->fail_alloc_after > 0) {
-		m->fail_alloc_after--;
-		return false;
-	}
-	if (m->fail_alloc_count != MHP_FAIL_ALLOC_UNLIMITED && --m->fail_alloc_count == 0)
-		m->fail_alloc_after = -1;
-	else
-		m->fail_alloc_after = (int64_t)m->fail_alloc_interval - 1;   /* the next failure's countdown */
-	struct mhp_trace_field f[] = { TF_S("what", "page allocation") };
-	TRACE(m, "fault_injected", f, "injected failure: this page allocation fails");
-	return true;
+	return should_fail(m, &m->fail_page_alloc, "page allocation");
 }
 
 /* One zone: the wanted type, then CMA for movable pages, then the fallbacks. */
@@ -537,12 +525,12 @@ int alloc_pages_run_like(struct mhp_machine *m, int nid, int skip_nid, enum page
 		return ret;
 	uint64_t more = m->pagewise || !m->split_tail.zone ? 0 : m->split_tail.end - m->split_tail.next;
 	more = more < nr - 1 ? more : nr - 1;
-	if (m->fail_alloc_after >= 0 && more > (uint64_t)m->fail_alloc_after)
-		more = (uint64_t)m->fail_alloc_after;
+	if (m->fail_page_alloc.after >= 0 && more > (uint64_t)m->fail_page_alloc.after)
+		more = (uint64_t)m->fail_page_alloc.after;
 	if (more) {
 		take_split_tail(m, more);
-		if (m->fail_alloc_after >= 0)
-			m->fail_alloc_after -= (int64_t)more;
+		if (m->fail_page_alloc.after >= 0)
+			m->fail_page_alloc.after -= (int64_t)more;
 	}
 	*got = 1 + more;
 	return set_page_allocs(m, *pfn, *got, 0, kind);

@@ -5,6 +5,7 @@
 #ifndef MHPSIM_SIM_MACHINE_H
 #define MHPSIM_SIM_MACHINE_H
 
+#include "sim/fault-inject.h"
 #include "sim/kernel.h"
 #include "sim/mmzone.h"
 #include "sim/model.h"
@@ -107,9 +108,8 @@ struct mhp_machine {
 	uint64_t nr_page_writes;        /* page states written since boot: a statistic for benchmarks, not state */
 	uint64_t nr_kernel_warns;       /* WARN_ONs the kernel strategy's code hit */
 	struct tag_map tags;            /* live content tags -> pfn */
-	int64_t fail_alloc_after;       /* fault injection: allocations to let through first (-1: never fail) */
-	uint32_t fail_alloc_count;      /* then this many fail (MHP_FAIL_ALLOC_UNLIMITED: all of them) */
-	uint32_t fail_alloc_interval;   /* after a failure, allocations to the next one (1: the next) */
+	struct fault_attr fail_page_alloc;   /* fault injection: page allocations (fail_alloc) */
+	struct fault_attr failslab;          /* fault injection: slab objects the hotplug paths allocate */
 	struct touched touched;         /* what changed since the last range check */
 	/*
 	 * Page runs (issue 19): the block the last order-0 __rmqueue_smallest()
