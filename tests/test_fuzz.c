@@ -30,7 +30,12 @@ static void fuzz(const char *model, const char *mutant, const char *strategy, ui
 		fail_msg("fuzz: %s", err.msg);
 }
 
-/* The shrunk scenario, replayed as a user would, breaks the same invariant. */
+/*
+ * The shrunk scenario, replayed as a user would, breaks the same invariant,
+ * and at its last step: with every invariant checked after every step, the
+ * steps before it leave the machine sound, so the fuzzer caught the damage
+ * at the step that did it.
+ */
 static void assert_replays(const struct mhp_fuzz_result *res)
 {
 	struct mhp_scenario *sc = NULL;
@@ -40,7 +45,11 @@ static void assert_replays(const struct mhp_fuzz_result *res)
 	if (mhp_scenario_load(res->scenario_path, "models", &sc, &err))
 		fail_msg("%s", err.msg);
 	int ret = mhp_scenario_run(sc, &opt, &rr, &err);
+	unsigned last = mhp_scenario_steps(sc);
 	mhp_scenario_free(sc);
+	if (ret == -EUCLEAN && rr.failed_step != last)
+		fail_msg("%s breaks %s at step %u of %u: before the step the fuzzer named", res->scenario_path,
+			 res->invariant, rr.failed_step, last);
 	char want[48];
 	snprintf(want, sizeof(want), "invariant %s:", res->invariant);
 	if (ret != -EUCLEAN || !strstr(err.msg, want))
@@ -89,6 +98,8 @@ static void test_x86_mutant_gauntlet(void **state)
 		if (!res.violation || strcmp(res.invariant, mu->caught_by) != 0)
 			fail_msg("x86 mutant %s: %s", names[i], res.violation ? res.invariant : "survived");
 		assert_replays(&res);
+		printf("  x86 %-24s found at step %-5llu %-14s shrunk to %u steps\n", names[i],
+		       (unsigned long long)res.found_at, res.invariant, res.shrunk_steps);
 	}
 }
 
