@@ -123,61 +123,85 @@ static void after_last(struct mhp_machine *m, void *ctx)
 		draw_map(d, m, "the last step");
 }
 
-static int draw_usage(void)
-{
-	fprintf(stderr, "usage: mhpsim draw map [--step N] [-o FILE] SCENARIO.yaml\n"
-			"       mhpsim draw pgtables --before N --after M (--linear PA SIZE | --va START END) [-o FILE] "
-			"SCENARIO.yaml\n"
-			"       mhpsim draw zones [-o FILE] SCENARIO.yaml\n");
-	return 2;
-}
+enum { OPT_STEP = 256, OPT_BEFORE, OPT_AFTER, OPT_LINEAR, OPT_VA };
 
-static int parse_step(const char *s, long *out)
+const struct option cli_draw_options[] = {
+	{ "step", required_argument, NULL, OPT_STEP },
+	{ "before", required_argument, NULL, OPT_BEFORE },
+	{ "after", required_argument, NULL, OPT_AFTER },
+	{ "linear", required_argument, NULL, OPT_LINEAR },
+	{ "va", required_argument, NULL, OPT_VA },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
+static int parse_step(const struct cli_cmd *cmd, const char *what, const char *s, long *out)
 {
 	uint64_t v;
-	if (!s || cli_parse_size(s, &v) || v > 1000000)
+	if (cli_u64(cmd, what, s, 0, 1000000, &v))
 		return -1;
 	*out = (long)v;
 	return 0;
 }
 
-static int parse_draw(int argc, char **argv, struct draw *d, const char **file, const char **out_path)
+/*
+ * --linear PA SIZE and --va START END take two values: the second is the
+ * word after the option's own, taken before getopt moves past it.
+ */
+static int parse_pair(const struct cli_cmd *cmd, struct draw *d, int c, int argc, char **argv)
 {
-	if (argc < 2)
-		return -1;
-	d->what = strcmp(argv[0], "map") == 0 ? PIC_MAP : strcmp(argv[0], "pgtables") == 0 ? PIC_PGTABLES
-		: strcmp(argv[0], "zones") == 0 ? PIC_ZONES : (enum picture)-1;
-	if ((int)d->what < 0)
-		return -1;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL, *w = i + 2 < argc ? argv[i + 2] : NULL;
-		if (strcmp(a, "-o") == 0 && v)
-			*out_path = v, i++;
-		else if (strcmp(a, "--step") == 0 && !parse_step(v, &d->step))
-			i++;
-		else if (strcmp(a, "--before") == 0 && !parse_step(v, &d->before))
-			i++;
-		else if (strcmp(a, "--after") == 0 && !parse_step(v, &d->after))
-			i++;
-		else if ((strcmp(a, "--linear") == 0 || strcmp(a, "--va") == 0) && w && !cli_parse_size(v, &d->a) &&
-			 !cli_parse_size(w, &d->b))
-			d->linear = a[2] == 'l', i += 2;
-		else if (a[0] != '-' && !*file)
-			*file = a;
-		else
-			return -1;
-	}
-	if (!*file || (d->what == PIC_PGTABLES && (d->before < 0 || d->after < 0 || !d->b)))
-		return -1;
+	const char *what = c == OPT_LINEAR ? "--linear" : "--va";
+	if (optind >= argc || argv[optind][0] == '-')
+		return cli_usage_error(cmd, c == OPT_LINEAR ? "--linear takes PA and SIZE" : "--va takes START and END");
+	if (cli_u64(cmd, what, optarg, 0, UINT64_MAX, &d->a) ||
+	    (c == OPT_LINEAR ? cli_size(cmd, what, argv[optind], &d->b)
+			     : cli_u64(cmd, what, argv[optind], 1, UINT64_MAX, &d->b)))
+		return CLI_USAGE;
+	optind++;
+	d->linear = c == OPT_LINEAR;
 	return 0;
 }
 
-int cmd_draw(int argc, char **argv)
+/* The options of a picture; 0, CLI_HELP's 0 with *help set, or CLI_USAGE after saying why. */
+static int parse_draw(const struct cli_cmd *cmd, int argc, char **argv, struct draw *d, const char **file,
+		      const char **out_path, bool *help)
+{
+	int c, ret = 0;
+	cli_opts_start(cmd, argv);
+	while (!ret && (c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		case CLI_HELP: *help = true; return 0;
+		case CLI_BAD: return CLI_USAGE;
+		case 'o': *out_path = optarg; break;
+		case OPT_STEP: ret = parse_step(cmd, "--step", optarg, &d->step) ? CLI_USAGE : 0; break;
+		case OPT_BEFORE: ret = parse_step(cmd, "--before", optarg, &d->before) ? CLI_USAGE : 0; break;
+		case OPT_AFTER: ret = parse_step(cmd, "--after", optarg, &d->after) ? CLI_USAGE : 0; break;
+		case OPT_LINEAR: case OPT_VA: ret = parse_pair(cmd, d, c, argc, argv); break;
+		}
+	}
+	if (ret)
+		return ret;
+	if (argc - optind != 2)
+		return cli_usage_error(cmd, "a picture (map, pgtables or zones) and one scenario");
+	const char *what = argv[optind];
+	d->what = strcmp(what, "map") == 0 ? PIC_MAP : strcmp(what, "pgtables") == 0 ? PIC_PGTABLES
+		: strcmp(what, "zones") == 0 ? PIC_ZONES : (enum picture)-1;
+	if ((int)d->what < 0)
+		return cli_usage_error(cmd, "the pictures are map, pgtables and zones");
+	if (d->what == PIC_PGTABLES && (d->before < 0 || d->after < 0 || !d->b))
+		return cli_usage_error(cmd, "pgtables needs --before, --after, and --linear or --va");
+	*file = argv[optind + 1];
+	return 0;
+}
+
+int cmd_draw(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	struct draw d = { .step = -1, .before = -1, .after = -1 };
 	const char *file = NULL, *out_path = NULL;
-	if (parse_draw(argc, argv, &d, &file, &out_path))
-		return draw_usage();
+	bool help = false;
+	int bad = parse_draw(cmd, argc, argv, &d, &file, &out_path, &help);
+	if (bad || help)
+		return help ? cli_help(cmd) : bad;
 	struct mhp_scenario *sc = NULL;
 	struct mhp_err err = { 0 };
 	if (mhp_scenario_load(file, NULL, &sc, &err)) {

@@ -1,5 +1,8 @@
 /*
- * mhpsim - command-line front end: replay scenarios, read simulated files.
+ * mhpsim - command-line front end: replay scenarios, read simulated files,
+ * fuzz, compare with the kernel. Each command reads its options with
+ * getopt_long (cli/args.c); the table at the end is its help, usage, man
+ * page and completion.
  */
 #include <stdio.h>
 #include <errno.h>
@@ -15,62 +18,18 @@
 
 #include "cli.h"
 
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: mhpsim run [--json|--quiet|--observe|--narrate|--census] [--models DIR] [--teardown arm64|x86-whatif|generic|kernel] [--mutant NAME]\n"
-		"                  [--max-memory SIZE] [--pagewise] [--save SNAPSHOT] SCENARIO.yaml\n"
-		"       mhpsim run [--models DIR] [--teardown NAME] [--mutant NAME] [--max-memory SIZE] SCENARIO.yaml|DIR...\n"
-		"       mhpsim cat [--models DIR] [--cmdline TEXT] MODEL PATH...\n"
-		"       mhpsim cat --snapshot FILE PATH...\n"
-		"       mhpsim ptdump [--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]\n"
-		"       mhpsim fuzz --seed S --steps N [--model M] [--models DIR] [--strategy X] [--mutant NAME]\n"
-		"                   [--differential Y] [--check-every K] [--out DIR] [--save SNAPSHOT] [--load SNAPSHOT]\n"
-		"                   [--virtio-mem] [--max-memory SIZE] [--pagewise]\n"
-		"       mhpsim diff [--models DIR] [--mutant NAME] SCENARIO.yaml [A B]\n"
-		"       mhpsim observe [--boot] RAW\n"
-		"       mhpsim reference-steps [--models DIR] SCENARIO.yaml\n"
-		"       mhpsim reference-diff [--models DIR] [--gaps FILE] SCENARIO.yaml GOLDEN.obs\n"
-		"       mhpsim draw map|pgtables|zones [OPTIONS] SCENARIO.yaml   (mhpsim draw, alone, lists its options)\n"
-		"       mhpsim report SCENARIO.yaml [-o FILE.html]\n"
-		"       mhpsim mount [--state FILE] [--models DIR] [--cmdline TEXT] [--no-error-inject] SCENARIO.yaml|MODEL DIR\n"
-		"       mhpsim invariants\n"
-		"       mhpsim mutants\n"
-		"\n"
-		"run         replay a scenario: narrated trace (or JSON lines), then state-hash: <hex>; several\n"
-		"            scenarios or a directory: one line each (ok or FAIL, steps, hashes), then a total\n"
-		"cat         boot MODEL (or load a snapshot) and print simulated files (/sys/..., /proc/...)\n"
-		"ptdump      the kernel page tables (kernel_page_tables format) after a scenario, or at boot\n"
-		"fuzz        random operations, invariants after every step; a violation is shrunk to a scenario\n"
-		"reference-steps  a scenario as the reference lane's guest actions (reference/driver.py)\n"
-		"reference-diff   a scenario's observations against the real kernel's recorded ones\n"
-		"observe     the canonical text of a raw observation (the reference lane's, or the guest's)\n"
-		"draw        a scenario replayed, then an SVG picture: the memory map, page tables, zone spans\n"
-		"report      a scenario replayed into one self-contained HTML page that steps through it\n"
-		"mount       the simulated /sys and /proc over FUSE, for lsmem, chmem and the kernel's selftest\n"
-		"diff        a scenario with two teardown strategies (default arm64 and kernel), compared after every step\n"
-		"invariants  list the invariants checked after every step\n"
-		"mutants     list the deliberately broken variants the tests use\n"
-		"\n"
-		"--max-memory SIZE: the host memory a machine's page tables and page arrays may hold (default 1G);\n"
-		"a step that would pass it stops the run with an error that names the step and the figures\n"
-		"--pagewise: the reference path, every page operation one page at a time (same hashes, slower)\n");
-}
+/* What mhpsim is, for mhpsim help and the man page. */
+static const char general[] =
+	"mhpsim replays Linux memory hot(un)plug on simulated machines (arm64 with 4K, 16K and 64K pages,\n"
+	"x86-64): scenarios of add, online, offline and remove steps, each followed by a check of every\n"
+	"invariant; a fuzzer whose violations are shrunk into scenarios; the kernel tree's own teardown\n"
+	"code run against the same page tables; and the real kernel's recorded observations to compare.\n"
+	"Machine models are found in --models DIR, else $MHPSIM_MODELS, ./models, then the installed\n"
+	"data directory.\n";
 
-/* A size as "1073741824", "512M", "4G" or "1T": bytes, or 0 when it is none (said on stderr). */
-static uint64_t parse_size(const char *v)
-{
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 0);
-	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : *end == 'T' ? 40 : 0;
-	end += shift != 0;
-	if (errno || end == v || *end || !n || n > (UINT64_MAX >> shift)) {
-		fprintf(stderr, "%s: not a size (bytes, or a number with K, M, G or T)\n", v);
-		return 0;
-	}
-	return (uint64_t)n << shift;
-}
+static const char exit_status[] =
+	"exit status: 0 ok; 1 a failed expectation, invariant or disagreement (or a file that could not\n"
+	"be read or written); 2 bad input or usage\n";
 
 struct save_ctx {
 	const char *path;
@@ -197,86 +156,6 @@ static int run_summary(const struct run_files *f, const char *models, const stru
 	return worst;
 }
 
-static int cmd_run(int argc, char **argv)
-{
-	struct mhp_run_options opt = { .output = MHP_OUT_TEXT, .out = stdout };
-	struct save_ctx save = { 0 };
-	struct run_files files = { 0 };
-	const char *models = NULL, *file = NULL;
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
-			opt.output = MHP_OUT_JSON;
-		else if (strcmp(argv[i], "--quiet") == 0)
-			opt.output = MHP_OUT_QUIET;
-		else if (strcmp(argv[i], "--observe") == 0)
-			opt.output = MHP_OUT_OBSERVE;
-		else if (strcmp(argv[i], "--narrate") == 0)
-			opt.output = MHP_OUT_NARRATE;
-		else if (strcmp(argv[i], "--census") == 0)
-			opt.output = MHP_OUT_CENSUS;
-		else if (strcmp(argv[i], "--pagewise") == 0)
-			opt.pagewise = true;
-		else if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
-			models = argv[++i];
-		else if (strcmp(argv[i], "--mutant") == 0 && i + 1 < argc)
-			opt.mutant = argv[++i];
-		else if (strcmp(argv[i], "--teardown") == 0 && i + 1 < argc)
-			opt.teardown = argv[++i];
-		else if (strcmp(argv[i], "--max-memory") == 0 && i + 1 < argc) {
-			if (!(opt.max_memory = parse_size(argv[++i]))) {
-				run_files_free(&files);
-				return 2;
-			}
-		} else if (strcmp(argv[i], "--save") == 0 && i + 1 < argc) {
-			save.path = argv[++i];
-			opt.after = save_after;
-			opt.after_ctx = &save;
-		} else if (argv[i][0] != '-') {
-			if (run_files_add(&files, argv[i])) {
-				run_files_free(&files);
-				return 2;
-			}
-		} else {
-			run_files_free(&files);
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (files.n > 1 || files.dir) {
-		/* The summary has no place for a trace, an observation or a snapshot. */
-		bool summary = opt.output == MHP_OUT_TEXT && !save.path;
-		if (!summary)
-			usage(stderr);
-		int ret = summary ? run_summary(&files, models, &opt) : 2;
-		run_files_free(&files);
-		return ret;
-	}
-	if (files.n == 1)
-		file = files.path[0];
-	if (!file) {
-		usage(stderr);
-		return 2;
-	}
-	struct mhp_err err = { 0 };
-	struct mhp_scenario *sc;
-	if (mhp_scenario_load(file, models, &sc, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		run_files_free(&files);
-		return 2;
-	}
-	struct mhp_run_result res;
-	int ret = mhp_scenario_run(sc, &opt, &res, &err);
-	mhp_scenario_free(sc);
-	run_files_free(&files);
-	fflush(stdout);
-	if (ret)
-		fprintf(stderr, "FAIL: %s\n", err.msg);
-	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
-	if (!ret && save.path && !save.ret)
-		printf("snapshot: %s\n", save.path);
-	return ret || save.ret ? 1 : 0;
-}
-
 /* A machine from a snapshot file, or NULL after saying why not. */
 static struct mhp_machine *load_snapshot(const char *path)
 {
@@ -309,47 +188,6 @@ static int cat_files(struct mhp_machine *m, int n, char **paths)
 	}
 	mhp_machine_free(m);
 	return ret;
-}
-
-static int cmd_cat(int argc, char **argv)
-{
-	const char *models = "models", *cmdline = NULL, *snapshot = NULL;
-	int i = 0;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
-			models = argv[++i];
-		else if (strcmp(argv[i], "--cmdline") == 0 && i + 1 < argc)
-			cmdline = argv[++i];
-		else if (strcmp(argv[i], "--snapshot") == 0 && i + 1 < argc)
-			snapshot = argv[++i];
-		else {
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - i < (snapshot ? 1 : 2)) {
-		usage(stderr);
-		return 2;
-	}
-	if (snapshot)
-		return cat_files(load_snapshot(snapshot), argc - i, argv + i);
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s.yaml", models, argv[i]);
-	struct mhp_err err = { 0 };
-	struct mhp_model *model;
-	struct mhp_machine *m;
-	if (mhp_model_load(path, &model, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 2;
-	}
-	struct mhp_boot_args args = { .cmdline = cmdline };
-	int ret = mhp_machine_boot(model, &args, &m, &err);
-	mhp_model_free(model);
-	if (ret) {
-		fprintf(stderr, "boot: %s\n", err.msg);
-		return 2;
-	}
-	return cat_files(m, argc - i - 1, argv + i + 1);
 }
 
 struct dump_range {
@@ -409,90 +247,6 @@ static void show_progress(uint64_t done, uint64_t total, void *ctx)
 	fflush(stderr);
 }
 
-static int cmd_fuzz(int argc, char **argv)
-{
-	struct mhp_fuzz_options opt = { .steps = 10000 };
-	struct progress prog = { .tty = isatty(2) };
-	for (int i = 0; i < argc; i += 2) {   /* every option takes a value, but --virtio-mem and --pagewise */
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		bool flag = true;
-		if (strcmp(a, "--virtio-mem") == 0)
-			opt.virtio_mem = true;
-		else if (strcmp(a, "--pagewise") == 0)
-			opt.pagewise = true;
-		else
-			flag = false;
-		if (flag) {
-			i--;
-			continue;
-		}
-		if (!v) {
-			usage(stderr);
-			return 2;
-		}
-		if (strcmp(a, "--seed") == 0)
-			opt.seed = strtoull(v, NULL, 0);
-		else if (strcmp(a, "--steps") == 0)
-			opt.steps = strtoull(v, NULL, 0);
-		else if (strcmp(a, "--model") == 0)
-			opt.model = v;
-		else if (strcmp(a, "--models") == 0)
-			opt.models_dir = v;
-		else if (strcmp(a, "--strategy") == 0)
-			opt.teardown = v;
-		else if (strcmp(a, "--differential") == 0)
-			opt.differential = v;
-		else if (strcmp(a, "--mutant") == 0)
-			opt.mutant = v;
-		else if (strcmp(a, "--check-every") == 0)
-			opt.full_check_every = (unsigned)strtoul(v, NULL, 0);
-		else if (strcmp(a, "--out") == 0)
-			opt.out_dir = v;
-		else if (strcmp(a, "--cmdline") == 0)
-			opt.cmdline = v;
-		else if (strcmp(a, "--save") == 0)
-			opt.save_snapshot = v;
-		else if (strcmp(a, "--load") == 0)
-			opt.load_snapshot = v;
-		else if (strcmp(a, "--max-memory") == 0) {
-			if (!(opt.max_memory = parse_size(v)))
-				return 2;
-		} else {
-			usage(stderr);
-			return 2;
-		}
-	}
-	opt.progress = show_progress;
-	opt.progress_ctx = &prog;
-	clock_gettime(CLOCK_MONOTONIC, &prog.start);
-	struct mhp_fuzz_result res;
-	struct mhp_err err = { 0 };
-	int ret = mhp_fuzz(&opt, &res, &err);
-	double s = seconds_since(&prog.start);
-	if (prog.tty)
-		fprintf(stderr, "\n");
-	if (ret) {
-		fprintf(stderr, "fuzz: %s\n", err.msg);
-		return 2;
-	}
-	printf("%llu steps in %.2f s: %.0f steps/s, %.0f teardowns/s (seed %llu)\n", (unsigned long long)res.steps_run,
-	       s, s > 0 ? (double)res.steps_run / s : 0.0, s > 0 ? (double)mhp_fuzz_teardowns(&res) / s : 0.0,
-	       (unsigned long long)res.seed);
-	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
-	print_fuzz_work(&res);
-	if (opt.save_snapshot)
-		printf("snapshot: %s%s\n", opt.save_snapshot, res.violation ? " (the state before the violating step)" : "");
-	if (!res.violation) {
-		printf("no invariant violated\n");
-		return 0;
-	}
-	printf("violation at step %llu: %s\n", (unsigned long long)res.found_at, res.message);
-	printf("shrunk to %u steps in %u replays: %s\n", res.shrunk_steps, res.replays, res.scenario_path);
-	if (err.code)
-		fprintf(stderr, "fuzz: %s\n", err.msg);
-	return 1;
-}
-
 /* A whole text file ("-": standard input), at most cap bytes, NUL-terminated; NULL with a message on error. */
 static char *slurp(const char *path, size_t cap, size_t *len)
 {
@@ -512,23 +266,309 @@ static char *slurp(const char *path, size_t cap, size_t *len)
 	return buf;
 }
 
-/* mhpsim reference-diff SCENARIO GOLDEN: the simulator's observations against the kernel's. */
-static int cmd_reference_diff(int argc, char **argv)
+
+/* A machine booted from the model NAME (models found as mhp_model_load_named() finds them); NULL after saying why. */
+static struct mhp_machine *boot_named(const struct cli_cmd *cmd, const char *name, const char *models,
+				      const char *cmdline)
 {
-	const char *models = "models", *gaps_path = NULL;
-	int i = 0;
-	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
-		if (strcmp(argv[i], "--models") == 0)
-			models = argv[i + 1];
-		else if (strcmp(argv[i], "--gaps") == 0)
-			gaps_path = argv[i + 1];
+	struct mhp_err err = { 0 };
+	struct mhp_model *model;
+	struct mhp_machine *m = NULL;
+	if (mhp_model_load_named(name, models, &model, &err)) {
+		fprintf(stderr, "mhpsim %s: %s\n", cmd->name, err.msg);
+		return NULL;
+	}
+	struct mhp_boot_args args = { .cmdline = cmdline };
+	int ret = mhp_machine_boot(model, &args, &m, &err);
+	mhp_model_free(model);
+	if (ret)
+		fprintf(stderr, "mhpsim %s: boot: %s\n", cmd->name, err.msg);
+	return ret ? NULL : m;
+}
+
+/* A scenario loaded, or NULL after printing the file:line:column error. */
+static struct mhp_scenario *load_scenario(const char *file, const char *models)
+{
+	struct mhp_scenario *sc = NULL;
+	struct mhp_err err = { 0 };
+	if (mhp_scenario_load(file, models, &sc, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return NULL;
+	}
+	return sc;
+}
+
+/* The option cases every command shares: --help and a bad option. */
+#define CLI_COMMON_CASES(cmd)                                                                                        \
+	case CLI_HELP:                                                                                               \
+		return cli_help(cmd);                                                                                \
+	case CLI_BAD:                                                                                                \
+		return CLI_USAGE
+
+enum { OPT_MODELS = 256, OPT_TEARDOWN, OPT_MUTANT, OPT_MAX_MEMORY, OPT_PAGEWISE, OPT_SAVE, OPT_LOAD, OPT_CMDLINE,
+       OPT_SNAPSHOT, OPT_JSON, OPT_QUIET, OPT_OBSERVE, OPT_NARRATE, OPT_CENSUS, OPT_SEED, OPT_STEPS, OPT_MODEL,
+       OPT_STRATEGY, OPT_DIFFERENTIAL, OPT_CHECK_EVERY, OPT_OUT, OPT_VIRTIO_MEM, OPT_GAPS, OPT_BOOT, OPT_MAN };
+
+static const struct option run_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },         { "quiet", no_argument, NULL, OPT_QUIET },
+	{ "observe", no_argument, NULL, OPT_OBSERVE },   { "narrate", no_argument, NULL, OPT_NARRATE },
+	{ "census", no_argument, NULL, OPT_CENSUS },     { "models", required_argument, NULL, OPT_MODELS },
+	{ "teardown", required_argument, NULL, OPT_TEARDOWN }, { "mutant", required_argument, NULL, OPT_MUTANT },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY }, { "pagewise", no_argument, NULL, OPT_PAGEWISE },
+	{ "save", required_argument, NULL, OPT_SAVE },   CLI_HELP_OPTION,
+	{ 0 },
+};
+
+static int cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct mhp_run_options opt = { .output = MHP_OUT_TEXT, .out = stdout };
+	struct save_ctx save = { 0 };
+	struct run_files files = { 0 };
+	const char *models = NULL;
+	int c, ret = CLI_OK;
+	cli_opts_start(cmd, argv);
+	while (ret == CLI_OK && (c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		case OPT_JSON: opt.output = MHP_OUT_JSON; break;
+		case OPT_QUIET: opt.output = MHP_OUT_QUIET; break;
+		case OPT_OBSERVE: opt.output = MHP_OUT_OBSERVE; break;
+		case OPT_NARRATE: opt.output = MHP_OUT_NARRATE; break;
+		case OPT_CENSUS: opt.output = MHP_OUT_CENSUS; break;
+		case OPT_PAGEWISE: opt.pagewise = true; break;
+		case OPT_MODELS: models = optarg; break;
+		case OPT_MUTANT: opt.mutant = optarg; break;
+		case OPT_TEARDOWN: opt.teardown = optarg; break;
+		case OPT_MAX_MEMORY: ret = cli_size(cmd, "--max-memory", optarg, &opt.max_memory) ? CLI_USAGE : CLI_OK; break;
+		case OPT_SAVE: save.path = optarg, opt.after = save_after, opt.after_ctx = &save; break;
+		}
+	}
+	for (int i = optind; ret == CLI_OK && i < argc; i++)
+		ret = run_files_add(&files, argv[i]) ? CLI_USAGE : CLI_OK;
+	if (ret == CLI_OK && !files.n)
+		ret = cli_usage_error(cmd, "no scenario given");
+	if (ret == CLI_OK && (files.n > 1 || files.dir)) {
+		/* The summary has no place for a trace, an observation or a snapshot. */
+		if (opt.output != MHP_OUT_TEXT || save.path)
+			ret = cli_usage_error(cmd, "several scenarios give one line each: no --json, --quiet, --observe, "
+						   "--narrate, --census or --save");
 		else
-			break;
+			ret = run_summary(&files, models, &opt);
+		run_files_free(&files);
+		return ret;
 	}
-	if (argc - i != 2) {
-		usage(stderr);
-		return 2;
+	struct mhp_scenario *sc = ret == CLI_OK ? load_scenario(files.path[0], models) : NULL;
+	run_files_free(&files);
+	if (!sc)
+		return CLI_USAGE;
+	struct mhp_err err = { 0 };
+	struct mhp_run_result res;
+	ret = mhp_scenario_run(sc, &opt, &res, &err);
+	mhp_scenario_free(sc);
+	fflush(stdout);
+	if (ret)
+		fprintf(stderr, "FAIL: %s\n", err.msg);
+	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
+	if (!ret && save.path && !save.ret)
+		printf("snapshot: %s\n", save.path);
+	return ret || save.ret ? CLI_FAILED : CLI_OK;
+}
+
+static const struct option cat_options[] = {
+	{ "models", required_argument, NULL, OPT_MODELS },
+	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
+static int cmd_cat(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	const char *models = NULL, *cmdline = NULL, *snapshot = NULL;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		case OPT_MODELS: models = optarg; break;
+		case OPT_CMDLINE: cmdline = optarg; break;
+		case OPT_SNAPSHOT: snapshot = optarg; break;
+		}
 	}
+	int n = argc - optind;
+	if (n < (snapshot ? 1 : 2))
+		return cli_usage_error(cmd, snapshot ? "no file to read" : "a model and at least one file to read");
+	if (snapshot)
+		return cat_files(load_snapshot(snapshot), n, argv + optind);
+	return cat_files(boot_named(cmd, argv[optind], models, cmdline), n - 1, argv + optind + 1);
+}
+
+static const struct option ptdump_options[] = {
+	{ "models", required_argument, NULL, OPT_MODELS },
+	{ "teardown", required_argument, NULL, OPT_TEARDOWN },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
+/* mhpsim ptdump: replay a scenario quietly (or boot a model), then dump the tables. */
+static int cmd_ptdump(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct mhp_run_options opt = { .output = MHP_OUT_QUIET, .out = stdout, .after = print_ptdump };
+	struct dump_range range = { 0, UINT64_MAX, 0 };
+	const char *models = NULL;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		case OPT_MODELS: models = optarg; break;
+		case OPT_TEARDOWN: opt.teardown = optarg; break;
+		}
+	}
+	int n = argc - optind;
+	if (n != 1 && n != 3)
+		return cli_usage_error(cmd, "a scenario or a model, and optionally a START and END address");
+	if (n == 3 && (cli_u64(cmd, "START", argv[optind + 1], 0, UINT64_MAX, &range.start) ||
+		       cli_u64(cmd, "END", argv[optind + 2], 0, UINT64_MAX, &range.end)))
+		return CLI_USAGE;
+	if (n == 3 && range.end <= range.start)
+		return cli_usage_error(cmd, "END must lie above START");
+	if (n == 1)
+		range.end = 0;   /* mhp_ptdump(): 0, 0 is everything */
+	const char *what = argv[optind];
+	opt.after_ctx = &range;
+	size_t len = strlen(what);
+	if (len > 5 && strcmp(what + len - 5, ".yaml") == 0) {
+		struct mhp_scenario *sc = load_scenario(what, models);
+		if (!sc)
+			return CLI_USAGE;
+		struct mhp_err err = { 0 };
+		struct mhp_run_result res;
+		int ret = mhp_scenario_run(sc, &opt, &res, &err);
+		mhp_scenario_free(sc);
+		if (ret)
+			fprintf(stderr, "FAIL: %s\n", err.msg);
+		return ret ? CLI_FAILED : range.ret;
+	}
+	struct mhp_machine *m = boot_named(cmd, what, models, NULL);
+	if (!m)
+		return CLI_USAGE;
+	print_ptdump(m, &range);
+	mhp_machine_free(m);
+	return range.ret;
+}
+
+static const struct option fuzz_options[] = {
+	{ "seed", required_argument, NULL, OPT_SEED },     { "steps", required_argument, NULL, OPT_STEPS },
+	{ "model", required_argument, NULL, OPT_MODEL },   { "models", required_argument, NULL, OPT_MODELS },
+	{ "strategy", required_argument, NULL, OPT_STRATEGY },
+	{ "differential", required_argument, NULL, OPT_DIFFERENTIAL },
+	{ "mutant", required_argument, NULL, OPT_MUTANT }, { "check-every", required_argument, NULL, OPT_CHECK_EVERY },
+	{ "out", required_argument, NULL, OPT_OUT },       { "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "save", required_argument, NULL, OPT_SAVE },     { "load", required_argument, NULL, OPT_LOAD },
+	{ "virtio-mem", no_argument, NULL, OPT_VIRTIO_MEM }, { "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "pagewise", no_argument, NULL, OPT_PAGEWISE },   CLI_HELP_OPTION,
+	{ 0 },
+};
+
+static int fuzz_option(const struct cli_cmd *cmd, int c, struct mhp_fuzz_options *opt)
+{
+	uint64_t v = 0;
+	switch (c) {
+	case OPT_SEED: return cli_u64(cmd, "--seed", optarg, 0, UINT64_MAX, &opt->seed);
+	case OPT_STEPS: return cli_u64(cmd, "--steps", optarg, 1, UINT64_MAX, &opt->steps);
+	case OPT_CHECK_EVERY:
+		if (cli_u64(cmd, "--check-every", optarg, 0, UINT32_MAX, &v))
+			return -1;
+		opt->full_check_every = (unsigned)v;
+		return 0;
+	case OPT_MAX_MEMORY: return cli_size(cmd, "--max-memory", optarg, &opt->max_memory);
+	case OPT_MODEL: opt->model = optarg; return 0;
+	case OPT_MODELS: opt->models_dir = optarg; return 0;
+	case OPT_STRATEGY: opt->teardown = optarg; return 0;
+	case OPT_DIFFERENTIAL: opt->differential = optarg; return 0;
+	case OPT_MUTANT: opt->mutant = optarg; return 0;
+	case OPT_OUT: opt->out_dir = optarg; return 0;
+	case OPT_CMDLINE: opt->cmdline = optarg; return 0;
+	case OPT_SAVE: opt->save_snapshot = optarg; return 0;
+	case OPT_LOAD: opt->load_snapshot = optarg; return 0;
+	case OPT_VIRTIO_MEM: opt->virtio_mem = true; return 0;
+	case OPT_PAGEWISE: opt->pagewise = true; return 0;
+	}
+	return -1;
+}
+
+static int cmd_fuzz(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	struct mhp_fuzz_options opt = { .steps = 10000 };
+	struct progress prog = { .tty = isatty(2) };
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		default:
+			if (fuzz_option(cmd, c, &opt))
+				return CLI_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(cmd, "fuzz takes options only");
+	opt.progress = show_progress;
+	opt.progress_ctx = &prog;
+	clock_gettime(CLOCK_MONOTONIC, &prog.start);
+	struct mhp_fuzz_result res;
+	struct mhp_err err = { 0 };
+	int ret = mhp_fuzz(&opt, &res, &err);
+	double s = seconds_since(&prog.start);
+	if (prog.tty)
+		fprintf(stderr, "\n");
+	if (ret) {
+		fprintf(stderr, "mhpsim fuzz: %s\n", err.msg);
+		return CLI_USAGE;
+	}
+	printf("%llu steps in %.2f s: %.0f steps/s, %.0f teardowns/s (seed %llu)\n", (unsigned long long)res.steps_run,
+	       s, s > 0 ? (double)res.steps_run / s : 0.0, s > 0 ? (double)mhp_fuzz_teardowns(&res) / s : 0.0,
+	       (unsigned long long)res.seed);
+	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
+	print_fuzz_work(&res);
+	if (opt.save_snapshot)
+		printf("snapshot: %s%s\n", opt.save_snapshot, res.violation ? " (the state before the violating step)" : "");
+	if (!res.violation) {
+		printf("no invariant violated\n");
+		return CLI_OK;
+	}
+	printf("violation at step %llu: %s\n", (unsigned long long)res.found_at, res.message);
+	printf("shrunk to %u steps in %u replays: %s\n", res.shrunk_steps, res.replays, res.scenario_path);
+	if (err.code)
+		fprintf(stderr, "mhpsim fuzz: %s\n", err.msg);
+	return CLI_FAILED;
+}
+
+static const struct option refdiff_options[] = {
+	{ "models", required_argument, NULL, OPT_MODELS },
+	{ "gaps", required_argument, NULL, OPT_GAPS },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
+/* mhpsim reference-diff SCENARIO GOLDEN: the simulator's observations against the kernel's. */
+static int cmd_reference_diff(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	const char *models = NULL, *gaps_path = NULL;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		case OPT_MODELS: models = optarg; break;
+		case OPT_GAPS: gaps_path = optarg; break;
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error(cmd, "a scenario and the kernel's recorded observations");
+	argv += optind;
+	int i = 0;
 	char *golden = slurp(argv[i + 1], 1u << 24, NULL), *gaps = gaps_path ? slurp(gaps_path, 1u << 20, NULL) : NULL;
 	struct mhp_scenario *sc = NULL;
 	struct mhp_err err = { 0 };
@@ -573,192 +613,335 @@ static int cmd_reference_diff(int argc, char **argv)
 	return ret;
 }
 
+static const struct option models_only_options[] = {
+	{ "models", required_argument, NULL, OPT_MODELS },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
 /* mhpsim reference-steps SCENARIO: the scenario as the reference lane's guest actions. */
-static int cmd_reference_steps(int argc, char **argv)
+static int cmd_reference_steps(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	const char *models = argc == 3 && strcmp(argv[0], "--models") == 0 ? argv[1] : "models";
-	if (argc != 1 && argc != 3) {
-		usage(stderr);
-		return 2;
+	const char *models = NULL;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		case OPT_MODELS: models = optarg; break;
+		}
 	}
-	struct mhp_scenario *sc;
+	if (argc - optind != 1)
+		return cli_usage_error(cmd, "one scenario");
+	struct mhp_scenario *sc = load_scenario(argv[optind], models);
+	if (!sc)
+		return CLI_USAGE;
 	struct mhp_err err = { 0 };
-	int ret = mhp_scenario_load(argv[argc - 1], models, &sc, &err);
-	if (!ret) {
-		ret = mhp_scenario_reference_steps(sc, stdout, &err);
-		mhp_scenario_free(sc);
-	}
+	int ret = mhp_scenario_reference_steps(sc, stdout, &err);
+	mhp_scenario_free(sc);
 	if (ret)
-		fprintf(stderr, "reference-steps: %s\n", err.msg);
-	return ret ? 2 : 0;
+		fprintf(stderr, "mhpsim reference-steps: %s\n", err.msg);
+	return ret ? CLI_USAGE : CLI_OK;
 }
 
+static const struct option observe_options[] = {
+	{ "boot", no_argument, NULL, OPT_BOOT },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
 /* mhpsim observe RAW: the canonical text of a raw observation (the reference lane's formatter). */
-static int cmd_observe(int argc, char **argv)
+static int cmd_observe(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	bool boot = argc == 2 && strcmp(argv[0], "--boot") == 0;
-	argc -= boot;
-	argv += boot;
-	if (argc != 1) {
-		usage(stderr);
-		return 2;
+	bool boot = false;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		case OPT_BOOT: boot = true; break;
+		}
 	}
+	if (argc - optind != 1)
+		return cli_usage_error(cmd, "one raw observation (a file, or - for standard input)");
 	size_t len;
-	char *raw = slurp(argv[0], 1u << 24, &len);   /* 16 MiB: far above one observation */
+	const char *path = argv[optind];
+	char *raw = slurp(path, 1u << 24, &len);   /* 16 MiB: far above one observation */
 	if (!raw)
-		return 2;
+		return CLI_USAGE;
 	int ret = (boot ? mhp_observe_format_boot : mhp_observe_format)(raw, len, stdout);
 	free(raw);
 	if (ret)
-		fprintf(stderr, "observe: %s: %s\n", argv[0],
+		fprintf(stderr, "mhpsim observe: %s: %s\n", path,
 			ret == -EINVAL ? "not a raw observation (no @@end-observe)" : strerror(-ret));
-	return ret ? 2 : 0;
+	return ret ? CLI_USAGE : CLI_OK;
 }
 
+static const struct option diff_options[] = {
+	{ "models", required_argument, NULL, OPT_MODELS },
+	{ "mutant", required_argument, NULL, OPT_MUTANT },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
 /* mhpsim diff: the first step at which two strategies disagree on a scenario (exit 1), or none (exit 0). */
-static int cmd_diff(int argc, char **argv)
+static int cmd_diff(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *models = NULL, *mutant = NULL;
-	int i = 0;
-	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
-		if (strcmp(argv[i], "--models") == 0)
-			models = argv[i + 1];
-		else if (strcmp(argv[i], "--mutant") == 0)
-			mutant = argv[i + 1];
-		else
-			break;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		case OPT_MODELS: models = optarg; break;
+		case OPT_MUTANT: mutant = optarg; break;
+		}
 	}
-	if (argc - i != 1 && argc - i != 3) {
-		usage(stderr);
-		return 2;
-	}
-	struct mhp_diff_options opt = { .a = argc - i == 3 ? argv[i + 1] : NULL,
-					.b = argc - i == 3 ? argv[i + 2] : "kernel", .mutant_a = mutant };
-	struct mhp_scenario *sc;
-	struct mhp_err err = { 0 };
-	if (mhp_scenario_load(argv[i], models ? models : "models", &sc, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 2;
-	}
+	int n = argc - optind;
+	if (n != 1 && n != 3)
+		return cli_usage_error(cmd, "a scenario, and optionally the two strategies to compare");
+	struct mhp_diff_options opt = { .a = n == 3 ? argv[optind + 1] : NULL, .b = n == 3 ? argv[optind + 2] : "kernel",
+					.mutant_a = mutant };
+	struct mhp_scenario *sc = load_scenario(argv[optind], models);
+	if (!sc)
+		return CLI_USAGE;
 	if (!opt.a)
 		opt.a = mhp_scenario_teardown(sc);   /* the model's own: arm64, or x86 on an x86-64 machine */
 	struct mhp_diff_result res;
+	struct mhp_err err = { 0 };
 	int ret = mhp_scenario_diff(sc, &opt, &res, &err);
 	mhp_scenario_free(sc);
 	if (ret) {
-		fprintf(stderr, "diff: %s\n", err.msg);
-		return 2;
+		fprintf(stderr, "mhpsim diff: %s\n", err.msg);
+		return CLI_USAGE;
 	}
 	if (!res.differs_at) {
 		printf("%u steps: %s and %s agree after every step\n", res.steps, opt.a, opt.b);
-		return 0;
+		return CLI_OK;
 	}
 	printf("step %u: %s and %s disagree: %s\n", res.differs_at, opt.a, opt.b, res.why);
-	return 1;
+	return CLI_FAILED;
 }
 
-/* mhpsim ptdump: replay a scenario quietly (or boot a model), then dump the tables. */
-static int cmd_ptdump(int argc, char **argv)
+static const struct option help_only_options[] = { CLI_HELP_OPTION, { 0 } };
+
+/* Commands without operands: invariants, mutants. */
+static int no_operands(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	struct mhp_run_options opt = { .output = MHP_OUT_QUIET, .out = stdout, .after = print_ptdump };
-	struct dump_range range = { 0 };
-	const char *models = NULL, *what = NULL;
-	int i = 0;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--models") == 0 && i + 1 < argc)
-			models = argv[++i];
-		else if (strcmp(argv[i], "--teardown") == 0 && i + 1 < argc)
-			opt.teardown = argv[++i];
-		else {
-			usage(stderr);
-			return 2;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
 		}
 	}
-	if (i >= argc || (argc - i != 1 && argc - i != 3)) {
-		usage(stderr);
-		return 2;
+	return optind < argc ? cli_usage_error(cmd, "no operands") : -1;
+}
+
+static int cmd_invariants(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	int ret = no_operands(cmd, argc, argv);
+	for (size_t i = 0; ret < 0 && i < mhp_invariant_count(); i++) {
+		const struct mhp_invariant *inv = mhp_invariant_get(i);
+		printf("%-14s %s\n%-14s (%s)\n", inv->id, inv->statement, "", inv->reference);
 	}
-	what = argv[i];
-	if (argc - i == 3) {
-		range.start = strtoull(argv[i + 1], NULL, 0);
-		range.end = strtoull(argv[i + 2], NULL, 0);
+	return ret < 0 ? CLI_OK : ret;
+}
+
+static int cmd_mutants(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	int ret = no_operands(cmd, argc, argv);
+	for (size_t i = 0; ret < 0 && i < mhp_mutant_count(); i++) {
+		const struct mhp_mutant *mu = mhp_mutant_get(i);
+		printf("%-30s caught by %-14s %s\n", mu->name, mu->caught_by, mu->breaks);
 	}
-	opt.after_ctx = &range;
-	struct mhp_err err = { 0 };
-	size_t len = strlen(what);
-	if (len > 5 && strcmp(what + len - 5, ".yaml") == 0) {
-		struct mhp_scenario *sc;
-		struct mhp_run_result res;
-		if (mhp_scenario_load(what, models, &sc, &err)) {
-			fprintf(stderr, "%s\n", err.msg);
-			return 2;
+	return ret < 0 ? CLI_OK : ret;
+}
+
+static const struct cli_cmd *find_command(const char *name);
+static void print_overview(FILE *f);
+
+static const struct option help_options[] = {
+	{ "man", no_argument, NULL, OPT_MAN },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
+/* mhpsim help [CMD]: the overview, or one command's help; --man: the man page. */
+static int cmd_help(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	bool man = false;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		case OPT_MAN: man = true; break;
 		}
-		int ret = mhp_scenario_run(sc, &opt, &res, &err);
-		mhp_scenario_free(sc);
-		if (ret)
-			fprintf(stderr, "FAIL: %s\n", err.msg);
-		return ret ? 1 : range.ret;
 	}
-	char path[1024];
-	struct mhp_model *model;
-	struct mhp_machine *m;
-	snprintf(path, sizeof(path), "%s/%s.yaml", models ? models : "models", what);
-	if (mhp_model_load(path, &model, &err) || mhp_machine_boot(model, NULL, &m, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		return 2;
+	if (man && optind == argc) {
+		cli_man_page(stdout, general);
+		return CLI_OK;
 	}
-	mhp_model_free(model);
-	print_ptdump(m, &range);
-	mhp_machine_free(m);
-	return range.ret;
+	if (man || argc - optind > 1)
+		return cli_usage_error(cmd, NULL);
+	if (optind == argc) {
+		print_overview(stdout);
+		return CLI_OK;
+	}
+	const struct cli_cmd *which = find_command(argv[optind]);
+	if (!which) {
+		fprintf(stderr, "mhpsim help: '%s' is not a command; 'mhpsim help' lists them\n", argv[optind]);
+		return CLI_USAGE;
+	}
+	return cli_help(which);
+}
+
+/* mhpsim completion bash: the completion script the install puts in share/bash-completion. */
+static int cmd_completion(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		CLI_COMMON_CASES(cmd);
+		}
+	}
+	if (argc - optind != 1 || strcmp(argv[optind], "bash") != 0)
+		return cli_usage_error(cmd, "the one shell it knows is bash");
+	cli_bash_completion(stdout);
+	return CLI_OK;
+}
+
+#define MODELS_HELP "  --models DIR      where models/NAME.yaml are (default: $MHPSIM_MODELS, ./models, the installed ones)\n"
+#define TEARDOWN_HELP "  --teardown NAME   the teardown strategy: the machine's own (arm64, x86), kernel (the kernel tree's\n" \
+		      "                    code), generic, or a what-if (x86-whatif)\n"
+
+const struct cli_cmd cli_commands[] = {
+	{ "run", "[OPTIONS] SCENARIO.yaml\n[--models DIR] [--teardown NAME] [--mutant NAME] [--max-memory SIZE] SCENARIO.yaml|DIR...",
+	  "Replay a scenario: its narrated trace (or another form of output), then state-hash: HEX. Several scenarios or\n"
+	  "a directory: one line each (ok, FAIL or ERROR, its steps and hashes), then a total.",
+	  "  --json            one JSON object per event\n"
+	  "  --quiet           nothing but a failure and the state hash\n"
+	  "  --observe         what the reference lane compares with the real kernel\n"
+	  "  --narrate         each event under the kernel function it models, and what each read returned\n"
+	  "  --census          the page census of every block after each step\n" MODELS_HELP TEARDOWN_HELP
+	  "  --mutant NAME     run a deliberately broken variant (mhpsim mutants)\n"
+	  "  --max-memory SIZE the host memory a machine's page tables and page arrays may hold (default 1G)\n"
+	  "  --pagewise        the reference path: every page operation one page at a time (same hashes, slower)\n"
+	  "  --save SNAPSHOT   save the machine after the last step\n",
+	  "h", run_options, cmd_run },
+	{ "cat", "[--models DIR] [--cmdline TEXT] MODEL PATH...\n--snapshot FILE PATH...",
+	  "Boot MODEL (or load a snapshot) and print simulated files (/sys/..., /proc/...); a directory is listed.",
+	  MODELS_HELP "  --cmdline TEXT    the kernel command line to boot with\n"
+	  "  --snapshot FILE   read a saved machine instead of booting one\n",
+	  "h", cat_options, cmd_cat },
+	{ "ptdump", "[--models DIR] [--teardown NAME] SCENARIO.yaml|MODEL [START END]",
+	  "The kernel page tables, as /sys/kernel/debug/kernel_page_tables prints them, after a scenario or at boot;\n"
+	  "START and END (virtual addresses) limit it to a range.",
+	  MODELS_HELP TEARDOWN_HELP, "h", ptdump_options, cmd_ptdump },
+	{ "fuzz", "[--seed S] [--steps N] [--model M] [OPTIONS]",
+	  "Random add, online, offline, remove and workload steps with the invariants checked after each; a violation is\n"
+	  "shrunk to a scenario that replays it.",
+	  "  --seed S          the run's seed (default 0)\n"
+	  "  --steps N         how many steps (default 10000)\n"
+	  "  --model M         the machine (default qemu-virt-arm64-4k)\n" MODELS_HELP
+	  "  --strategy NAME   the teardown strategy\n"
+	  "  --differential X  run strategy X beside it and compare after every step (kernel, pagewise)\n"
+	  "  --mutant NAME     a deliberately broken variant to find\n"
+	  "  --check-every K   the full invariant walk every K steps (the incremental checks run after each)\n"
+	  "  --out DIR         where the shrunk scenario is written\n"
+	  "  --cmdline TEXT    the kernel command line\n"
+	  "  --save SNAPSHOT   save the machine at the end (before a violating step)\n"
+	  "  --load SNAPSHOT   go on from a saved machine\n"
+	  "  --virtio-mem      add and remove through the virtio-mem driver\n"
+	  "  --max-memory SIZE the host memory the machine may hold\n"
+	  "  --pagewise        the reference path, one page at a time\n",
+	  "h", fuzz_options, cmd_fuzz },
+	{ "diff", "[--models DIR] [--mutant NAME] SCENARIO.yaml [A B]",
+	  "A scenario under two teardown strategies (the machine's own and kernel by default), compared after every\n"
+	  "step: the first step where they disagree (exit 1), or none.",
+	  MODELS_HELP "  --mutant NAME     break strategy A with a mutant (the differential must see it)\n",
+	  "h", diff_options, cmd_diff },
+	{ "observe", "[--boot] RAW",
+	  "The canonical text of a raw observation (the reference lane's, or the guest's); RAW - is standard input.",
+	  "  --boot            the boot's observation\n", "h", observe_options, cmd_observe },
+	{ "reference-steps", "[--models DIR] SCENARIO.yaml",
+	  "A scenario as the reference lane's guest actions (reference/driver.py).", MODELS_HELP, "h",
+	  models_only_options, cmd_reference_steps },
+	{ "reference-diff", "[--models DIR] [--gaps FILE] SCENARIO.yaml GOLDEN.obs",
+	  "A scenario's observations against the real kernel's recorded ones, field by field.",
+	  MODELS_HELP "  --gaps FILE       the known gaps, each with its reason\n", "h", refdiff_options,
+	  cmd_reference_diff },
+	{ "draw", "map [--step N] [-o FILE] SCENARIO.yaml\npgtables --before N --after M (--linear PA SIZE | --va START END) [-o FILE] SCENARIO.yaml\nzones [-o FILE] SCENARIO.yaml",
+	  "A scenario replayed, then an SVG picture: the memory map at a step, the page tables at two steps, or the\n"
+	  "zone spans step by step.",
+	  "  --step N          the map at step N (default: the last)\n"
+	  "  --before N, --after M  the two steps whose page tables are drawn\n"
+	  "  --linear PA SIZE  the linear map of [PA, PA + SIZE)\n"
+	  "  --va START END    the virtual range [START, END)\n"
+	  "  -o FILE           where the SVG goes (default: standard output)\n",
+	  "ho:", cli_draw_options, cmd_draw },
+	{ "report", "[-o FILE.html] SCENARIO.yaml",
+	  "A scenario replayed into one self-contained HTML page that steps through it.",
+	  "  -o FILE           where the page goes (default: standard output)\n", "ho:", cli_report_options, cmd_report },
+	{ "mount", "[--state FILE] [--models DIR] [--cmdline TEXT] [--no-error-inject] SCENARIO.yaml|MODEL DIR",
+	  "The simulated /sys and /proc over FUSE at DIR, for lsmem, chmem and the kernel's memory-hotplug selftest.",
+	  "  --state FILE      keep the machine in FILE between mounts\n" MODELS_HELP
+	  "  --cmdline TEXT    the kernel command line\n"
+	  "  --no-error-inject leave memory-notifier-error-inject unloaded\n",
+	  "h", cli_mount_options, cmd_mount },
+	{ "invariants", "", "List the invariants checked after every step.", NULL, "h", help_only_options,
+	  cmd_invariants },
+	{ "mutants", "", "List the deliberately broken variants the tests use, and the invariant that catches each.",
+	  NULL, "h", help_only_options, cmd_mutants },
+	{ "help", "[COMMAND]\n--man", "The overview, or a command's help; --man prints the man page mhpsim(1).",
+	  "  --man             the man page, in roff\n", "h", help_options, cmd_help },
+	{ "completion", "bash", "A bash completion script for mhpsim (the install puts it in share/bash-completion).",
+	  NULL, "h", help_only_options, cmd_completion },
+};
+const size_t cli_ncommands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+static const struct cli_cmd *find_command(const char *name)
+{
+	for (size_t i = 0; i < cli_ncommands; i++)
+		if (strcmp(cli_commands[i].name, name) == 0)
+			return &cli_commands[i];
+	return NULL;
+}
+
+/* mhpsim help: every command's first usage line and what it does, in brief. */
+static void print_overview(FILE *f)
+{
+	fprintf(f, "usage: mhpsim COMMAND [OPTIONS] [ARGS]\n       mhpsim --version | --help\n\n%s\ncommands:\n",
+		general);
+	for (size_t i = 0; i < cli_ncommands; i++) {
+		const struct cli_cmd *c = &cli_commands[i];
+		size_t n = strcspn(c->summary, ".\n");
+		fprintf(f, "  %-16s %.*s\n", c->name, (int)n, c->summary);
+	}
+	fprintf(f, "\n'mhpsim help COMMAND' or 'mhpsim COMMAND --help' shows a command's usage and options.\n%s",
+		exit_status);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		usage(stderr);
-		return 2;
+		print_overview(stderr);
+		return CLI_USAGE;
 	}
-	if (strcmp(argv[1], "run") == 0)
-		return cmd_run(argc - 2, argv + 2);
-	if (strcmp(argv[1], "cat") == 0)
-		return cmd_cat(argc - 2, argv + 2);
-	if (strcmp(argv[1], "ptdump") == 0)
-		return cmd_ptdump(argc - 2, argv + 2);
-	if (strcmp(argv[1], "reference-diff") == 0)
-		return cmd_reference_diff(argc - 2, argv + 2);
-	if (strcmp(argv[1], "reference-steps") == 0)
-		return cmd_reference_steps(argc - 2, argv + 2);
-	if (strcmp(argv[1], "observe") == 0)
-		return cmd_observe(argc - 2, argv + 2);
-	if (strcmp(argv[1], "diff") == 0)
-		return cmd_diff(argc - 2, argv + 2);
-	if (strcmp(argv[1], "fuzz") == 0)
-		return cmd_fuzz(argc - 2, argv + 2);
-	if (strcmp(argv[1], "draw") == 0)
-		return cmd_draw(argc - 2, argv + 2);
-	if (strcmp(argv[1], "report") == 0)
-		return cmd_report(argc - 2, argv + 2);
-	if (strcmp(argv[1], "mount") == 0)
-		return cmd_mount(argc - 2, argv + 2);
-	if (strcmp(argv[1], "invariants") == 0) {
-		for (size_t i = 0; i < mhp_invariant_count(); i++) {
-			const struct mhp_invariant *inv = mhp_invariant_get(i);
-			printf("%-14s %s\n%-14s (%s)\n", inv->id, inv->statement, "", inv->reference);
-		}
-		return 0;
-	}
-	if (strcmp(argv[1], "mutants") == 0) {
-		for (size_t i = 0; i < mhp_mutant_count(); i++) {
-			const struct mhp_mutant *mu = mhp_mutant_get(i);
-			printf("%-30s caught by %-14s %s\n", mu->name, mu->caught_by, mu->breaks);
-		}
-		return 0;
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("mhpsim %s\n", mhp_version(NULL, NULL, NULL));
+		return CLI_OK;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(stdout);
-		return 0;
+		print_overview(stdout);
+		return CLI_OK;
 	}
-	usage(stderr);
-	return 2;
+	const struct cli_cmd *cmd = find_command(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "mhpsim: '%s' is not a command; 'mhpsim help' lists them\n", argv[1]);
+		return CLI_USAGE;
+	}
+	return cmd->run(cmd, argc - 1, argv + 1);
 }

@@ -26,13 +26,26 @@
 
 #include "cli.h"
 
+enum { OPT_STATE = 256, OPT_MODELS, OPT_CMDLINE, OPT_NO_INJECT };
+
+const struct option cli_mount_options[] = {
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "models", required_argument, NULL, OPT_MODELS },
+	{ "cmdline", required_argument, NULL, OPT_CMDLINE },
+	{ "no-error-inject", no_argument, NULL, OPT_NO_INJECT },
+	CLI_HELP_OPTION,
+	{ 0 },
+};
+
 #ifndef MHPSIM_HAVE_FUSE
-int cmd_mount(int argc, char **argv)
+int cmd_mount(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	cli_opts_start(cmd, argv);
+	for (int c; (c = cli_opts(cmd, argc, argv)) != CLI_END;)
+		if (c == CLI_HELP || c == CLI_BAD)
+			return c == CLI_HELP ? cli_help(cmd) : CLI_USAGE;
 	fprintf(stderr, "mhpsim mount: built without libfuse3 (apt-get install libfuse3-dev, then rebuild)\n");
-	return 1;
+	return CLI_USAGE;
 }
 #else
 #define FUSE_USE_VERSION 31
@@ -290,10 +303,8 @@ static int machine_for(const char *what, const char *state, const char *models, 
 		mhp_scenario_free(sc);
 		return ret;
 	}
-	char path[1024];
 	struct mhp_model *model = NULL;
-	snprintf(path, sizeof(path), "%s/%s.yaml", models ? models : "models", what);
-	int ret = mhp_model_load(path, &model, err);
+	int ret = mhp_model_load_named(what, models, &model, err);
 	struct mhp_boot_args args = { .cmdline = cmdline };
 	if (!ret)
 		ret = mhp_machine_boot(model, cmdline ? &args : NULL, m, err);
@@ -301,32 +312,26 @@ static int machine_for(const char *what, const char *state, const char *models, 
 	return ret;
 }
 
-int cmd_mount(int argc, char **argv)
+int cmd_mount(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *state = NULL, *models = NULL, *cmdline = NULL, *what = NULL, *dir = NULL;
 	bool inject = true;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--state") == 0 && v)
-			state = v, i++;
-		else if (strcmp(a, "--models") == 0 && v)
-			models = v, i++;
-		else if (strcmp(a, "--cmdline") == 0 && v)
-			cmdline = v, i++;
-		else if (strcmp(a, "--no-error-inject") == 0)
-			inject = false;
-		else if (a[0] != '-' && !what)
-			what = a;
-		else if (a[0] != '-' && !dir)
-			dir = a;
-		else
-			what = NULL, i = argc;
+	int opt;
+	cli_opts_start(cmd, argv);
+	while ((opt = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (opt) {
+		case CLI_HELP: return cli_help(cmd);
+		case CLI_BAD: return CLI_USAGE;
+		case OPT_STATE: state = optarg; break;
+		case OPT_MODELS: models = optarg; break;
+		case OPT_CMDLINE: cmdline = optarg; break;
+		case OPT_NO_INJECT: inject = false; break;
+		}
 	}
-	if (!what || !dir) {
-		fprintf(stderr, "usage: mhpsim mount [--state FILE] [--models DIR] [--cmdline TEXT] [--no-error-inject] "
-				"SCENARIO.yaml|MODEL DIR\n");
-		return 2;
-	}
+	if (argc - optind != 2)
+		return cli_usage_error(cmd, "a scenario or a model, and the directory to mount on");
+	what = argv[optind];
+	dir = argv[optind + 1];
 	struct mhp_err err = { 0 };
 	struct mount_ctx c = { .state = state, .buf = malloc(MOUNT_READ_MAX) };
 	if (!c.buf || machine_for(what, state, models, cmdline, &c.m, &err)) {

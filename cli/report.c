@@ -292,21 +292,23 @@ static void write_page(FILE *out, const struct report *r, const struct mhp_scena
 	fprintf(out, "</main>\n<script>%s</script>\n</body></html>\n", script);
 }
 
-int cmd_report(int argc, char **argv)
+const struct option cli_report_options[] = { CLI_HELP_OPTION, { 0 } };
+
+int cmd_report(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *out_path = NULL, *file = NULL;
-	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			out_path = argv[++i];
-		else if (!file && argv[i][0] != '-')
-			file = argv[i];
-		else
-			file = NULL, i = argc;
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		switch (c) {
+		case CLI_HELP: return cli_help(cmd);
+		case CLI_BAD: return CLI_USAGE;
+		case 'o': out_path = optarg; break;
+		}
 	}
-	if (!file) {
-		fprintf(stderr, "usage: mhpsim report SCENARIO.yaml [-o FILE.html]\n");
-		return 2;
-	}
+	if (argc - optind != 1)
+		return cli_usage_error(cmd, "one scenario");
+	file = argv[optind];
 	struct mhp_scenario *sc = NULL;
 	struct mhp_err err = { 0 };
 	if (mhp_scenario_load(file, NULL, &sc, &err)) {

@@ -776,11 +776,8 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 
 static int load_model(const struct mhp_fuzz_options *opt, struct mhp_model **model, struct mhp_err *err)
 {
-	char path[1024];
-	snprintf(path, sizeof(path), "%s/%s.yaml", opt->models_dir ? opt->models_dir : "models",
-		 opt->model ? opt->model : "qemu-virt-arm64-4k");
 	struct inspect_model mo = { 0 };
-	int ret = mhp_model_load(path, model, err);
+	int ret = mhp_model_load_named(opt->model ? opt->model : "qemu-virt-arm64-4k", opt->models_dir, model, err);
 	if (!ret)
 		inspect_model(*model, &mo);
 	if (!ret && !mo.nr_hotplug) {

@@ -55,7 +55,7 @@ static void scenario_dir(const struct mhp_scenario *sc, char *dir, size_t cap)
 		snprintf(dir, cap, ".");
 }
 
-/* Finds models/<name>.yaml: in models_dir, else beside the scenario's directory, else ./models. */
+/* Finds models/<name>.yaml along models_search_path(): models_dir, beside the scenario's tree, ... */
 static int find_model(struct parse_ctx *c, const struct ynode *n, const char *models_dir, char *path, size_t cap)
 {
 	const char *name = n->str;
@@ -65,26 +65,11 @@ static int find_model(struct parse_ctx *c, const struct ynode *n, const char *mo
 		return yerr(c->doc, n, c->err, "model: expected a model name (letters, digits, - and _), found '%s'",
 			    name);
 	char dir[512];
+	struct mhp_err e = { 0 };
 	scenario_dir(c->sc, dir, sizeof(dir));
-	char candidates[3][1200];
-	unsigned nc = 0;
-	if (models_dir)
-		snprintf(candidates[nc++], sizeof(candidates[0]), "%s/%s.yaml", models_dir, name);
-	snprintf(candidates[nc++], sizeof(candidates[0]), "%s/../models/%s.yaml", dir, name);
-	if (!models_dir || strcmp(models_dir, "models") != 0)
-		snprintf(candidates[nc++], sizeof(candidates[0]), "models/%s.yaml", name);
-	for (unsigned i = 0; i < nc; i++) {
-		if (access(candidates[i], R_OK) == 0 && strlen(candidates[i]) < cap) {
-			memcpy(path, candidates[i], strlen(candidates[i]) + 1);
-			return 0;
-		}
-	}
-	char looked[1400];
-	struct strbuf sb;
-	sb_init(&sb, looked, sizeof(looked));
-	for (unsigned i = 0; i < nc; i++)
-		sb_printf(&sb, "%s%s", i ? ", " : "", candidates[i]);
-	return yerr(c->doc, n, c->err, "model '%s' not found (looked for %s)", name, looked);
+	if (models_find(name, models_dir, dir, path, cap, &e))
+		return yerr(c->doc, n, c->err, "%s", e.msg);
+	return 0;
 }
 
 /*

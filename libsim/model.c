@@ -769,6 +769,16 @@ int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err
 	return ret ? ret : model_from_doc(&doc, path, out, err);
 }
 
+int mhp_model_load_named(const char *name, const char *models_dir, struct mhp_model **out, struct mhp_err *err)
+{
+	char path[MODELS_DIR_LEN + 80];
+	*out = NULL;
+	if (!name || !*name || strlen(name) > 63 || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(name))
+		return mhp_err_set(err, -EINVAL, "'%s' is not a model name (letters, digits, - and _)", name ? name : "");
+	int ret = models_find(name, models_dir, NULL, path, sizeof(path), err);
+	return ret ? ret : mhp_model_load(path, out, err);
+}
+
 int mhp_model_load_buffer(const void *buf, size_t len, const char *name, struct mhp_model **out, struct mhp_err *err)
 {
 	struct ydoc doc;

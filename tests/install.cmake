@@ -37,4 +37,15 @@ execute_process(COMMAND ${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${libdir} ${OUT}
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "consumer built with pkg-config flags failed against the shared library")
 endif()
+# The installed program finds its installed models from anywhere, has its man page and completion.
+execute_process(COMMAND ${OUT}/prefix/bin/mhpsim cat qemu-virt-arm64-4k /sys/devices/system/memory/block_size_bytes
+                WORKING_DIRECTORY ${OUT} OUTPUT_VARIABLE text RESULT_VARIABLE rc ERROR_VARIABLE why)
+if(NOT rc EQUAL 0 OR NOT text STREQUAL "8000000\n")
+  message(FATAL_ERROR "the installed mhpsim does not find its installed models: ${why}")
+endif()
+foreach(f share/man/man1/mhpsim.1 share/bash-completion/completions/mhpsim)
+  if(NOT EXISTS ${OUT}/prefix/${f})
+    message(FATAL_ERROR "not installed: ${f}")
+  endif()
+endforeach()
 message(STATUS "installed library found by find_package and pkg-config")

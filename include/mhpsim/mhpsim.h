@@ -4,6 +4,7 @@
  */
 #ifndef MHPSIM_H
 #define MHPSIM_H
+#include <mhpsim/version.h>
 #include <mhpsim/error.h>
 #include <mhpsim/model.h>
 #include <mhpsim/machine.h>

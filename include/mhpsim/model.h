@@ -17,6 +17,13 @@ struct mhp_model;
 
 /* Parses a model file. Errors carry file:line:column. */
 MHP_EXPORT int mhp_model_load(const char *path, struct mhp_model **out, struct mhp_err *err);
+/*
+ * Loads the model NAME (models/NAME.yaml) from models_dir, or, with models_dir
+ * NULL, from $MHPSIM_MODELS, then ./models, then the installed data directory
+ * (share/mhpsim/models); -ENOENT names every place it looked.
+ */
+MHP_EXPORT int mhp_model_load_named(const char *name, const char *models_dir, struct mhp_model **out,
+				    struct mhp_err *err);
 /* The same from len bytes in memory; name (NULL: "<model>") stands for the file in messages. */
 MHP_EXPORT int mhp_model_load_buffer(const void *buf, size_t len, const char *name, struct mhp_model **out,
 				     struct mhp_err *err);

@@ -12,6 +12,8 @@
 #include "bug.h"
 #include "util.h"
 #include "strbuf.h"
+#include <mhpsim/version.h>
+#include <unistd.h>
 
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...)
 {
@@ -185,4 +187,66 @@ int read_file_bounded(const char *path, uint64_t max, const char *what, uint8_t 
 	*buf = b;
 	*len = (size_t)st.st_size;
 	return 0;
+}
+
+const char *mhp_version(int *major, int *minor, int *patch)
+{
+	if (major)
+		*major = MHPSIM_VERSION_MAJOR;
+	if (minor)
+		*minor = MHPSIM_VERSION_MINOR;
+	if (patch)
+		*patch = MHPSIM_VERSION_PATCH;
+	return MHPSIM_VERSION;
+}
+
+#ifndef MHPSIM_DATADIR
+#define MHPSIM_DATADIR "/usr/local/share/mhpsim"
+#endif
+
+unsigned models_search_path(const char *models_dir, const char *near, char (*dirs)[MODELS_DIR_LEN])
+{
+	unsigned n = 0;
+	const char *env = getenv("MHPSIM_MODELS");
+	if (models_dir)
+		snprintf(dirs[n++], MODELS_DIR_LEN, "%s", models_dir);
+	if (near)
+		snprintf(dirs[n++], MODELS_DIR_LEN, "%s/../models", near);
+	if (env && *env && !models_dir)
+		snprintf(dirs[n++], MODELS_DIR_LEN, "%s", env);
+	if (!models_dir || strcmp(models_dir, "models") != 0)
+		snprintf(dirs[n++], MODELS_DIR_LEN, "models");
+	if (!models_dir)
+		snprintf(dirs[n++], MODELS_DIR_LEN, "%s/models", MHPSIM_DATADIR);
+	/* An installed tree moved elsewhere: the data directory beside the program's bin/. */
+	char exe[MODELS_DIR_LEN];
+	ssize_t len = models_dir ? -1 : readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash && slash - exe + sizeof("/../share/mhpsim/models") < sizeof(exe)) {
+			strcpy(slash, "/../share/mhpsim/models");
+			if (access(exe, R_OK) == 0 && strcmp(exe, dirs[n - 1]) != 0)
+				snprintf(dirs[n++], MODELS_DIR_LEN, "%s", exe);
+		}
+	}
+	return n;
+}
+
+int models_find(const char *name, const char *models_dir, const char *near, char *path, size_t cap,
+		struct mhp_err *err)
+{
+	char dirs[MODELS_PATH_MAX][MODELS_DIR_LEN], looked[MODELS_PATH_MAX * (MODELS_DIR_LEN + 80)];
+	unsigned n = models_search_path(models_dir, near, dirs);
+	size_t used = 0;
+	looked[0] = '\0';
+	for (unsigned i = 0; i < n; i++) {
+		int len = snprintf(path, cap, "%s/%s.yaml", dirs[i], name);
+		if (len > 0 && (size_t)len < cap && access(path, R_OK) == 0)
+			return 0;
+		used += (size_t)snprintf(looked + used, sizeof(looked) - used, "%s%s/%s.yaml", i ? ", " : "", dirs[i],
+					 name);
+		used = used < sizeof(looked) ? used : sizeof(looked) - 1;
+	}
+	return mhp_err_set(err, -ENOENT, "model '%s' not found (looked for %s)", name, looked);
 }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The command line as its users expect it: --version, help for each command on
+# stdout, unknown options named, --opt=value, numbers checked, exit statuses
+# kept (0 ok, 1 failed, 2 bad input or usage), the man page and completion.
+set -u
+mhpsim=$1
+fail() { echo "cli test: $*"; exit 1; }
+expect_status() {   # STATUS COMMAND...: runs it, its status must be STATUS; its output in $out
+  local want=$1; shift
+  out=$("$@" 2>&1); local got=$?
+  [ "$got" -eq "$want" ] || fail "'$*' exited $got, not $want: $out"
+}
+
+version=$(sed -n 's/^#define MHPSIM_VERSION "\(.*\)"$/\1/p' include/mhpsim/version.h)
+[ "$("$mhpsim" --version)" = "mhpsim $version" ] || fail "--version is not 'mhpsim $version'"
+
+# Help: the command's own usage, on stdout, exit 0; both spellings give the same text.
+for cmd in run cat ptdump fuzz diff observe reference-steps reference-diff draw report mount invariants mutants help completion; do
+  h1=$("$mhpsim" help "$cmd" 2>/dev/null) || fail "mhpsim help $cmd failed"
+  h2=$("$mhpsim" "$cmd" --help 2>/dev/null) || fail "mhpsim $cmd --help failed"
+  [ "$h1" = "$h2" ] || fail "help $cmd and $cmd --help differ"
+  [[ "$h1" == "usage: mhpsim $cmd"* ]] || fail "help $cmd does not start with its usage: $h1"
+done
+expect_status 0 "$mhpsim" help
+[[ "$out" == *"commands:"*"exit status: 0 ok; 1 "* ]] || fail "mhpsim help lists no commands or exit statuses"
+expect_status 2 "$mhpsim"
+expect_status 2 "$mhpsim" no-such-command
+[[ "$out" == *"'no-such-command' is not a command"* ]] || fail "an unknown command is not named: $out"
+expect_status 2 "$mhpsim" help no-such-command
+
+# Unknown options are named; --opt=value is an option with its value.
+expect_status 2 "$mhpsim" run --bogus scenarios/03-refusals.yaml
+[[ "$out" == *"unrecognized option '--bogus'"*"usage: mhpsim run"* ]] || fail "--bogus is not named: $out"
+expect_status 0 "$mhpsim" run --quiet --teardown=arm64 scenarios/03-refusals.yaml
+expect_status 2 "$mhpsim" run --max-memory=12X scenarios/03-refusals.yaml
+[[ "$out" == *"--max-memory: '12X' is not a size"* ]] || fail "a bad size is not named: $out"
+
+# Numbers are checked, whole.
+expect_status 2 "$mhpsim" fuzz --seed x --steps 1
+[[ "$out" == *"--seed: 'x' is not a whole number"* ]] || fail "--seed x: $out"
+expect_status 2 "$mhpsim" fuzz --seed 1 --steps 1e6
+expect_status 2 "$mhpsim" fuzz --seed 1 --steps -5
+expect_status 2 "$mhpsim" fuzz --seed 1 --steps 99999999999999999999999
+expect_status 2 "$mhpsim" fuzz --seed 1 --steps 5 stray
+expect_status 2 "$mhpsim" ptdump qemu-virt-arm64-4k foo bar
+expect_status 2 "$mhpsim" ptdump qemu-virt-arm64-4k 0x2000 0x1000
+expect_status 0 "$mhpsim" fuzz --seed=3 --steps=20
+
+# Exit statuses: a failed expectation is 1, a bad file 2.
+expect_status 1 "$mhpsim" run --quiet --mutant offline-forgets-totalram scenarios/01-flagship-tour.yaml
+expect_status 2 "$mhpsim" run tests/bad/01-unknown-top-key.yaml
+expect_status 2 "$mhpsim" cat no-such-model /proc/meminfo
+[[ "$out" == *"model 'no-such-model' not found"* ]] || fail "a missing model is not named: $out"
+
+# The man page names every command; it renders where groff is.
+man=$("$mhpsim" help --man) || fail "help --man failed"
+[[ "$man" == ".TH MHPSIM 1 "* ]] || fail "the man page has no .TH line"
+for cmd in run cat ptdump fuzz diff draw report mount; do
+  grep -q "^\.SS $cmd$" <<<"$man" || fail "the man page has no section for $cmd"
+done
+if command -v groff >/dev/null; then
+  warn=$(groff -man -Tutf8 -ww <<<"$man" 2>&1 >/dev/null)
+  [ -z "$warn" ] || fail "groff warns about the man page: $warn"
+fi
+
+# Completion: commands, then a command's options.
+source <("$mhpsim" completion bash) || fail "the completion script does not load"
+complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _mhpsim; echo "${COMPREPLY[*]}"; }
+[[ " $(complete_words mhpsim ru) " == *" run "* ]] || fail "completion does not offer run"
+[[ " $(complete_words mhpsim fuzz --se) " == *" --seed "* ]] || fail "completion does not offer fuzz --seed"
+[[ " $(complete_words mhpsim help pt) " == *" ptdump "* ]] || fail "completion does not offer help ptdump"
+expect_status 2 "$mhpsim" completion zsh
+echo "cli test: ok"
