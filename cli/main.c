@@ -211,6 +211,7 @@ static void print_ptdump(struct mhp_machine *m, void *ctx)
 struct progress {
 	struct timespec start;
 	int tty;
+	double last;   /* when the last status line went out (not on a terminal) */
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -233,17 +234,26 @@ static void print_fuzz_work(const struct mhp_fuzz_result *res)
 	       (unsigned long long)res->pages_migrated, (double)res->pages_migrated / steps);
 }
 
-/* The progress bar, on a terminal only: output that is captured stays free of it. */
+/*
+ * Progress, on stderr: a bar with an ETA on a terminal; elsewhere (a CI log)
+ * a status line every 10 s. Wall-clock time reaches stderr only, never the
+ * run's output.
+ */
 static void show_progress(uint64_t done, uint64_t total, void *ctx)
 {
 	struct progress *p = ctx;
-	if (!p->tty)
-		return;
-	double s = seconds_since(&p->start);
-	int width = 40, filled = total ? (int)(done * (uint64_t)width / total) : width;
-	fprintf(stderr, "\r[%.*s%*s] %llu/%llu steps, %.0f steps/s", filled,
-		"########################################", width - filled, "", (unsigned long long)done,
-		(unsigned long long)total, s > 0 ? (double)done / s : 0.0);
+	double s = seconds_since(&p->start), rate = s > 0 ? (double)done / s : 0.0;
+	double eta = rate > 0 && total > done ? (double)(total - done) / rate : 0.0;
+	if (p->tty) {
+		int width = 40, filled = total ? (int)(done * (uint64_t)width / total) : width;
+		fprintf(stderr, "\r[%.*s%*s] %llu/%llu steps, %.0f steps/s, ETA %.0f s ", filled,
+			"########################################", width - filled, "", (unsigned long long)done,
+			(unsigned long long)total, rate, eta);
+	} else if (s - p->last >= 10.0 && done < total) {
+		p->last = s;
+		fprintf(stderr, "fuzz: %llu/%llu steps (%.0f%%), %.0f steps/s, ETA %.0f s\n", (unsigned long long)done,
+			(unsigned long long)total, total ? 100.0 * (double)done / (double)total : 100.0, rate, eta);
+	}
 	fflush(stderr);
 }
 
@@ -368,9 +378,10 @@ static int cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 	fflush(stdout);
 	if (ret)
 		fprintf(stderr, "FAIL: %s\n", err.msg);
-	printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
+	if (opt.output != MHP_OUT_JSON)   /* JSON Lines end with their own "end" line, which holds the hashes */
+		printf("state-hash: %016llx\n", (unsigned long long)res.state_hash);
 	if (!ret && save.path && !save.ret)
-		printf("snapshot: %s\n", save.path);
+		fprintf(opt.output == MHP_OUT_JSON ? stderr : stdout, "snapshot: %s\n", save.path);
 	return ret || save.ret ? CLI_FAILED : CLI_OK;
 }
 

@@ -427,10 +427,11 @@ static void announce(struct run *r, const struct step *st)
 /* The step's action or check; an action's result is traced, then checked against expect. */
 static int run_step(struct run *r, const struct step *st)
 {
-	bool text = r->opt->output == MHP_OUT_TEXT && r->opt->out;
+	/* What a read read: shown under its step in a narration and a plain run, a JSON line in --json. */
+	bool shown = r->opt->output == MHP_OUT_NARRATE || r->opt->output == MHP_OUT_TEXT;
 	struct step_env env = { .m = r->m, .err = r->err, .file = r->sc->file, .step = r->step, .buf = r->buf,
-				.narrate = r->opt->output == MHP_OUT_NARRATE ? r->opt->out : NULL,
-				.text = text ? r->opt->out : NULL };
+				.narrate = shown ? r->opt->out : NULL,
+				.json = r->opt->output == MHP_OUT_JSON ? r->opt->out : NULL };
 	int ret = step_table[st->kind].run(&env, st);
 	/* A refusal of the host's budget is the simulator's limit, not the kernel's answer: the run stops. */
 	if (mhp_machine_host_refused(r->m))
@@ -669,6 +670,45 @@ const char *mhp_scenario_teardown(const struct mhp_scenario *sc)
 	return sc->teardown[0] ? sc->teardown : mhp_model_teardown(sc->model);
 }
 
+/* The JSON Lines schema version (docs/json.md): a reader checks it on the first line. */
+#define JSON_SCHEMA 1
+
+/* One JSON line of the run itself (not a trace event): the type, then name/value pairs already in JSON. */
+static void json_line(const struct run *r, const char *type, const char *fields)
+{
+	fprintf(r->opt->out, "{\"type\":\"%s\"%s%s}\n", type, fields[0] ? "," : "", fields);
+}
+
+/* {"type":"run",...}: the first line, with the schema version. */
+static void json_begin(const struct run *r)
+{
+	char fields[1200];
+	struct strbuf sb;
+	sb_init(&sb, fields, sizeof(fields));
+	sb_printf(&sb, "\"schema\":%d,\"mhpsim\":\"%s\",\"scenario\":", JSON_SCHEMA, mhp_version(NULL, NULL, NULL));
+	sb_put_json_string(&sb, r->sc->file);
+	json_line(r, "run", fields);
+}
+
+/* A failure (the message names file:line:column), a shown violation, then {"type":"end",...} with the hashes. */
+static void json_end(const struct run *r, int ret, bool shown, const struct mhp_run_result *res,
+		     const struct mhp_err *err)
+{
+	char fields[MHP_ERR_MSG_MAX * 7];
+	struct strbuf sb;
+	if (ret || shown) {
+		sb_init(&sb, fields, sizeof(fields));
+		sb_printf(&sb, "\"step\":%u,\"message\":", ret ? res->failed_step : res->steps_run);
+		sb_put_json_string(&sb, err->msg);
+		json_line(r, ret ? "failure" : "violation_shown", fields);
+	}
+	sb_init(&sb, fields, sizeof(fields));
+	sb_printf(&sb, "\"result\":\"%s\",\"steps\":%u,\"state_hash\":\"%016llx\",\"trace_hash\":\"%016llx\"",
+		  ret ? "failed" : "ok", res->steps_run, (unsigned long long)res->state_hash,
+		  (unsigned long long)res->trace_hash);
+	json_line(r, "end", fields);
+}
+
 int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options *opt,
 		     struct mhp_run_result *res, struct mhp_err *err)
 {
@@ -679,7 +719,9 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 	if (!r.buf)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	char inner[MHP_ERR_MSG_MAX];
-	bool ended_by_violation = false;
+	bool ended_by_violation = false, json = opt->output == MHP_OUT_JSON && opt->out;
+	if (json)
+		json_begin(&r);
 	int ret = boot_machine(&r);
 	bool observe = opt->output == MHP_OUT_OBSERVE && opt->out;
 	if (!ret && observe)
@@ -742,6 +784,8 @@ int mhp_scenario_run(const struct mhp_scenario *sc, const struct mhp_run_options
 		res->state_hash = mhp_machine_state_hash(r.m);
 		res->trace_hash = mhp_trace_hash(r.m);
 	}
+	if (json)
+		json_end(&r, ret, ended_by_violation, res, err);
 	mhp_machine_free(r.m);
 	free(r.buf);
 	return ret;

@@ -81,7 +81,7 @@ struct step_env {
 	unsigned step;          /* 1-based */
 	char *buf;              /* STEP_BUF_MAX bytes for what a check reads; the fuzzer checks nothing */
 	FILE *narrate;          /* or NULL: what a read read, as a reader at the shell sees it */
-	FILE *text;             /* or NULL: a mismatched read's whole text */
+	FILE *json;             /* or NULL: what a read or list read, as a "read" JSON line */
 };
 
 /* What the reference lane's translator remembers across steps: the device's plugged size and the workload's files. */

@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "step.h"
@@ -59,18 +60,40 @@ static void narrate_text(const struct step_env *env, const char *text)
 	}
 }
 
+/* {"type":"read","step":N,"path":...,"text":...}: what a JSON reader gets of a read. */
+static void json_read(const struct step_env *env, const struct step *st, const char *text)
+{
+	size_t cap = 6 * strlen(text) + strlen(st->path) * 6 + 96;   /* \u00XX is the widest escape */
+	char *buf = env->json ? malloc(cap) : NULL;
+	if (!buf)
+		return;
+	struct strbuf sb;
+	sb_init(&sb, buf, cap);
+	sb_printf(&sb, "{\"type\":\"read\",\"step\":%u,\"path\":", env->step);
+	sb_put_json_string(&sb, st->path);
+	sb_printf(&sb, ",\"text\":");
+	sb_put_json_string(&sb, text);
+	sb_printf(&sb, "}");
+	fprintf(env->json, "%s\n", buf);
+	free(buf);
+}
+
+/* What a read read: under the step in a narration or a plain run, a JSON line in --json. */
+static void show_read(const struct step_env *env, const struct step *st, const char *text)
+{
+	narrate_text(env, text);
+	json_read(env, st, text);
+}
+
 /* read and readlink: the file holds exactly the expected text. */
 int step_run_read(struct step_env *env, const struct step *st)
 {
 	ssize_t n = step_table[st->kind].read(env->m, st->path, env->buf, STEP_BUF_MAX);
 	if (n < 0)
 		return step_fail(env, st, "%s failed: %s", st->path, mhp_errno_name((int)n));
-	narrate_text(env, env->buf);
+	show_read(env, st, env->buf);
 	if (strcmp(env->buf, st->text) != 0) {
 		char want[160], got[160];
-		/* The whole text goes to the trace: a long file is hard to read in one error line. */
-		if (env->text)
-			fprintf(env->text, "  => %s reads:\n%s", st->path, env->buf);
 		escape(st->text, want, sizeof(want));
 		escape(env->buf, got, sizeof(got));
 		return step_fail(env, st, "%s: expected \"%s\", read \"%s\"", st->path, want, got);
@@ -83,7 +106,7 @@ int step_run_list(struct step_env *env, const struct step *st)
 	ssize_t n = step_table[st->kind].read(env->m, st->path, env->buf, STEP_BUF_MAX);
 	if (n < 0)
 		return step_fail(env, st, "%s: %s", st->path, mhp_errno_name((int)n));
-	narrate_text(env, env->buf);
+	show_read(env, st, env->buf);
 	char *save = NULL, *name = strtok_r(env->buf, "\n", &save);
 	for (unsigned i = 0; i < st->nlist; i++, name = strtok_r(NULL, "\n", &save)) {
 		if (!name || strcmp(name, st->list[i]) != 0)

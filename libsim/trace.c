@@ -24,46 +24,26 @@ struct mhp_trace_field TF_S(const char *key, const char *s)
 	return (struct mhp_trace_field){ .key = key, .str = s ? s : "" };
 }
 
-/* A JSON string: plain runs are copied whole, only quotes, backslashes and controls escaped. */
-static void json_string(struct strbuf *sb, const char *s)
-{
-	sb_put(sb, "\"", 1);
-	while (*s) {
-		size_t run = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
-				 "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
-		sb_put(sb, s, run);
-		s += run;
-		if (!*s)
-			break;
-		unsigned char c = (unsigned char)*s++;
-		if (c == '"' || c == '\\')
-			sb_printf(sb, "\\%c", c);
-		else
-			sb_printf(sb, "\\u%04x", c);
-	}
-	sb_put(sb, "\"", 1);
-}
-
 int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t cap)
 {
 	struct strbuf sb;
 	sb_init(&sb, buf, cap);
 	sb_printf(&sb, "{\"seq\":%llu,\"type\":", (unsigned long long)ev->seq);
-	json_string(&sb, ev->type);
+	sb_put_json_string(&sb, ev->type);
 	for (unsigned i = 0; i < ev->nfields; i++) {
 		const struct mhp_trace_field *f = &ev->fields[i];
 		sb_printf(&sb, ",");
-		json_string(&sb, f->key);
+		sb_put_json_string(&sb, f->key);
 		sb_printf(&sb, ":");
 		if (f->str)
-			json_string(&sb, f->str);
+			sb_put_json_string(&sb, f->str);
 		else if (f->hex)
-			sb_printf(&sb, "\"%#llx\"", (unsigned long long)f->num);
+			sb_printf(&sb, "\"0x%llx\"", (unsigned long long)f->num);   /* 0 too: always 0x */
 		else
 			sb_printf(&sb, "%llu", (unsigned long long)f->num);
 	}
 	sb_printf(&sb, ",\"text\":");
-	json_string(&sb, ev->text);
+	sb_put_json_string(&sb, ev->text);
 	sb_printf(&sb, "}");
 	return (int)sb.len;
 }

@@ -6,7 +6,8 @@
 #  - virtio_mem.ko and the notifier-error-inject modules taken out of the kernel package;
 #  - one busybox initramfs per flavour, with reference/guest-init as its /init and
 #    reference/census.c cross-compiled (gcc-aarch64-linux-gnu, the kernel tree's nolibc) as /bin/census.
-# Everything lands in .deps/reference/. Idempotent; TCG only, no KVM needed.
+# Everything lands in .deps/reference/. Idempotent; TCG only, no KVM needed. What it adds to the
+# host (an apt source, packages) it says on stderr before it does it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=.deps/reference
@@ -14,16 +15,19 @@ mkdir -p "$out"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-# QEMU 10 and the host tools the driver uses.
+# QEMU 10 and the host tools the driver uses: said before anything on the host changes.
 if ! qemu-system-aarch64 --version 2>/dev/null | grep -q "version 10\."; then
+  echo "reference/setup.sh: adding apt source /etc/apt/sources.list.d/mhpsim-backports.list (bookworm-backports)" >&2
+  echo "reference/setup.sh: then installing qemu-system-arm (QEMU 10) from it with apt-get" >&2
   echo "deb http://deb.debian.org/debian bookworm-backports main" | $SUDO tee /etc/apt/sources.list.d/mhpsim-backports.list >/dev/null
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     -t bookworm-backports qemu-system-arm >/dev/null
 fi
 for p in python3 cpio xz-utils zstd gcc-aarch64-linux-gnu linux-libc-dev-arm64-cross linux-libc-dev; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" && continue
+  echo "reference/setup.sh: installing $p with apt-get" >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$p" >/dev/null
 done
 
 # A private apt root for arm64 downloads: the host's apt is left as it is.
@@ -99,6 +103,7 @@ done
 # x86-64 (issue 20): QEMU 10's qemu-system-x86_64 (q35, TCG), Debian's amd64 6.12 kernel and
 # busybox-static, downloaded (not installed) with the host's own apt and architecture.
 if ! qemu-system-x86_64 --version 2>/dev/null | grep -q "version 10\."; then
+  echo "reference/setup.sh: installing qemu-system-x86 (QEMU 10) from bookworm-backports with apt-get" >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     -t bookworm-backports qemu-system-x86 >/dev/null
 fi

@@ -40,23 +40,31 @@ mkdir -p "$out" "$img"
 printf '{"machine": "%s, %s CPUs"}\n' "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)" "$(nproc)" \
   > "$out/meta.json"
 
+# Each phase says where the run is and how long it has taken (the whole set takes tens of minutes).
+phase() { echo "bench.sh: [$1/8] $2 (${SECONDS}s so far)" >&2; }
+phase 1 "bench_teardown: every architecture's teardown against its scan floor"
 $b/bench_teardown $smoke --json "$out/teardown.json"
 echo
+phase 2 "bench_scale: add/online/offline/remove cycles up to TiBs"
 $b/bench_scale $smoke ${smoke:---strategies} --json "$out/scale.json"
 echo
+phase 3 "bench_migrate: migration of page runs"
 $b/bench_migrate $smoke --json "$out/migrate.json"
 echo
 # The replay ratio against the real kernel's recorded time per scenario (scenarios/reference/*.time).
+phase 4 "replay against the real kernel's recorded times"
 python3 bench/replay.py build-release/mhpsim "$out/replay.json" --runs "$([ -n "$smoke" ] && echo 1 || echo 5)"
 
 # Instruction counts, repeatable where wall time is not: each teardown and floor collected alone.
 echo
+phase 5 "callgrind instruction counts"
 echo "callgrind: every case up to $cg_max GiB"
 valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$scratch/cg.out" \
   $b/bench_teardown --callgrind --max-size "$cg_max" >/dev/null 2>"$scratch/cg.log" || { cat "$scratch/cg.log"; exit 1; }
 python3 bench/report.py --callgrind "$scratch/cg.out." "$out/callgrind.json"
 
 # The CPU profile of the arm64 teardown cases (gperftools), its call graph as SVG.
+phase 6 "gperftools profile"
 echo "profile: gperftools, 4K page-granular arm64 teardowns"
 CPUPROFILE_FREQUENCY=4000 $b/bench_teardown --granule 4K --mapping page --strategy arm64 "${prof_sizes[@]}" \
   --profile "$scratch/teardown.prof" >/dev/null
@@ -64,6 +72,7 @@ google-pprof --svg $b/bench_teardown "$scratch/teardown.prof" > "$img/profile-te
 grep -q '<svg' "$img/profile-teardown.svg"
 
 # Fuzz throughput on the 16 GiB 4K model, same seed, by how often everything is checked (docs/fuzzing.md).
+phase 7 "fuzz throughput"
 if [ -z "$smoke" ]; then
   echo
   echo "fuzz throughput, fuzz-arm64-4k (16 GiB, 4K), seed 1"
@@ -74,6 +83,7 @@ if [ -z "$smoke" ]; then
   echo "1000 steps, full check every step:     $(fuzz --steps 1000 --check-every 1)"
 fi
 
+phase 8 "the report and its plots"
 python3 bench/report.py "$out" "$doc" "$img"
 echo "report: $doc"
 load_check "at the end"

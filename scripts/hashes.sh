@@ -12,8 +12,9 @@ cd "$(dirname "$0")/.."
 manifest() {
   local sim=$1/mhpsim f t m out
   [ -x "$sim" ] || { echo "hashes.sh: no $sim (build first)" >&2; exit 2; }
-  # The fuzzer's speed line is wall-clock time, the one thing meant to vary.
-  line() { printf '%s %s %s\n' "$1" "$(grep -Ev '^[0-9]+ steps in [0-9.]+ s' <<<"$2" | sha256sum | cut -c1-16)" "$(grep -o 'state-hash: [0-9a-f]*' <<<"$2" | tail -n1 | cut -d' ' -f2)"; }
+  # The fuzzer's speed line is wall-clock time, the one thing meant to vary. The state hash is
+  # text's "state-hash: X" or JSON Lines' "state_hash":"X".
+  line() { printf '%s %s %s\n' "$1" "$(grep -Ev '^[0-9]+ steps in [0-9.]+ s' <<<"$2" | sha256sum | cut -c1-16)" "$(grep -oE 'state-hash: [0-9a-f]+|"state_hash":"[0-9a-f]+"' <<<"$2" | tail -n1 | grep -oE '[0-9a-f]{16}')"; }
   for f in scenarios/*.yaml scenarios/teaching/*.yaml; do
     for t in arm64 x86-whatif generic kernel; do
       out=$("$sim" run --json --teardown "$t" "$f" 2>&1 || true)

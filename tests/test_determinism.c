@@ -88,20 +88,34 @@ static void test_two_runs_are_byte_identical(void **state)
 	}
 }
 
-/* The JSON form is one object per line, each with seq, type and text. */
+/*
+ * The JSON form is one object per line with a type (tests/json_lines.py holds
+ * each to docs/json.md): the run line first, trace events with seq and text,
+ * the end line last with the run's state hash.
+ */
+#define RUN_LINE "{\"type\":\"run\",\"schema\":"
+#define END_LINE "{\"type\":\"end\",\"result\":\"ok\""
 static void test_json_lines_are_objects(void **state)
 {
 	(void)state;
 	struct mhp_run_result r;
 	char *text = run_to_buffer("scenarios/01-flagship-tour.yaml", MHP_OUT_JSON, &r);
-	unsigned lines = 0;
+	unsigned lines = 0, events = 0;
+	char *last = NULL;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"), lines++) {
 		assert_true(line[0] == '{' && line[strlen(line) - 1] == '}');
-		assert_non_null(strstr(line, "\"seq\":"));
-		assert_non_null(strstr(line, "\"type\":"));
-		assert_non_null(strstr(line, "\"text\":"));
+		assert_non_null(strstr(line, "{\"type\":") ? line : strstr(line, ",\"type\":"));
+		if (lines == 0)
+			assert_true(strncmp(line, RUN_LINE, sizeof(RUN_LINE) - 1) == 0);
+		events += strncmp(line, "{\"seq\":", 7) == 0 && strstr(line, ",\"text\":") != NULL;
+		last = line;
 	}
-	assert_true(lines > 50);
+	char end[160];
+	snprintf(end, sizeof(end), "\"state_hash\":\"%016llx\"", (unsigned long long)r.state_hash);
+	assert_non_null(last);
+	assert_true(strncmp(last, END_LINE, sizeof(END_LINE) - 1) == 0);
+	assert_non_null(strstr(last, end));
+	assert_true(events > 50);
 	free(text);
 }
 

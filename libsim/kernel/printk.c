@@ -95,7 +95,7 @@ void printk(struct mhp_machine *m, int level, const char *fmt, ...)
 	line->level = (uint8_t)level;
 	m->log.next++;
 
-	struct mhp_trace_field f[] = { TF_S("level", level_name(level)), TF_S("line", line->text) };
+	struct mhp_trace_field f[] = { TF_S("level", level_name(level)), TF_S("message", line->text) };
 	TRACE(m, "printk", f, "kernel log (%s): %s", level_name(level), line->text);
 }
 

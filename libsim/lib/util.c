@@ -93,6 +93,25 @@ void sb_put(struct strbuf *sb, const char *s, size_t len)
 	sb->len += len;
 }
 
+void sb_put_json_string(struct strbuf *sb, const char *s)
+{
+	sb_put(sb, "\"", 1);
+	while (*s) {   /* plain runs are copied whole */
+		size_t run = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+				 "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+		sb_put(sb, s, run);
+		s += run;
+		if (!*s)
+			break;
+		unsigned char c = (unsigned char)*s++;
+		if (c == '"' || c == '\\')
+			sb_printf(sb, "\\%c", c);
+		else
+			sb_printf(sb, "\\u%04x", c);
+	}
+	sb_put(sb, "\"", 1);
+}
+
 void sb_put_choices(struct strbuf *sb, const char *const *words, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)

@@ -153,7 +153,7 @@ static void move_pfn_range_to_zone(struct mhp_machine *m, int nid, int zid, uint
 	set_section_zone(m, pfn, nr_pages, nid, zid);
 
 	struct mhp_trace_field f[] = { TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)),
-				       TF_U("start_pfn", z->zone_start_pfn), TF_U("spanned", z->spanned_pages) };
+				       TF_X("start_pfn", z->zone_start_pfn), TF_U("spanned", z->spanned_pages) };
 	TRACE(m, "zone_span_grow", f, "node %d zone %s now spans pfn %llu + %llu pages", nid,
 	      zone_name(zid), (unsigned long long)z->zone_start_pfn, (unsigned long long)z->spanned_pages);
 }
@@ -269,7 +269,7 @@ static void remove_pfn_range_from_zone(struct mhp_machine *m, int nid, int zid, 
 	update_pgdat_span(&m->nodes[nid]);
 
 	struct mhp_trace_field f[] = { TF_U("nid", (uint64_t)nid), TF_S("zone", zone_name(zid)),
-				       TF_U("start_pfn", z->zone_start_pfn), TF_U("spanned", z->spanned_pages) };
+				       TF_X("start_pfn", z->zone_start_pfn), TF_U("spanned", z->spanned_pages) };
 	TRACE(m, "zone_span_shrink", f, "node %d zone %s now spans pfn %llu + %llu pages", nid,
 	      zone_name(zid), (unsigned long long)z->zone_start_pfn, (unsigned long long)z->spanned_pages);
 }
