@@ -308,6 +308,16 @@ static struct mhp_scenario *load_scenario(const char *file, const char *models)
 	return sc;
 }
 
+/* 0, or -1 after one line saying that the named teardown strategy is not built in, and what builds it. */
+static int strategy_built(const struct cli_cmd *cmd, const char *name)
+{
+	if (!name || mhp_teardown_strategy_built(name) != 0)
+		return 0;   /* built, or not a strategy: the run names what is wrong with it */
+	fprintf(stderr, "mhpsim %s: the %s teardown strategy is not built into this mhpsim: " MHP_HOW_TO_BUILD_KERNEL "\n",
+		cmd->name, name);
+	return -1;
+}
+
 /* The option cases every command shares: --help and a bad option. */
 #define CLI_COMMON_CASES(cmd)                                                                                        \
 	case CLI_HELP:                                                                                               \
@@ -357,6 +367,8 @@ static int cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 		ret = run_files_add(&files, argv[i]) ? CLI_USAGE : CLI_OK;
 	if (ret == CLI_OK && !files.n)
 		ret = cli_usage_error(cmd, "no scenario given");
+	if (ret == CLI_OK && strategy_built(cmd, opt.teardown))
+		ret = CLI_USAGE;
 	if (ret == CLI_OK && (files.n > 1 || files.dir)) {
 		/* The summary has no place for a trace, an observation or a snapshot. */
 		if (opt.output != MHP_OUT_TEXT || save.path)
@@ -446,6 +458,8 @@ static int cmd_ptdump(const struct cli_cmd *cmd, int argc, char **argv)
 		return cli_usage_error(cmd, "END must lie above START");
 	if (n == 1)
 		range.end = 0;   /* mhp_ptdump(): 0, 0 is everything */
+	if (strategy_built(cmd, opt.teardown))
+		return CLI_USAGE;
 	const char *what = argv[optind];
 	opt.after_ctx = &range;
 	size_t len = strlen(what);
@@ -525,6 +539,8 @@ static int cmd_fuzz(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(cmd, "fuzz takes options only");
+	if (strategy_built(cmd, opt.teardown) || strategy_built(cmd, opt.differential))
+		return CLI_USAGE;
 	opt.progress = show_progress;
 	opt.progress_ctx = &prog;
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);

@@ -80,13 +80,15 @@ static void after_step(struct mhp_machine *m, unsigned step, int invariant, void
 		s->kept = inspect_diff_tables_copy(m);
 }
 
-static void run_side(const struct mhp_scenario *sc, const char *teardown, const char *mutant, struct side *s)
+/* One way: a failing step fails both ways alike, or the digests differ; a run that could not start is an error. */
+static int run_side(const struct mhp_scenario *sc, const char *teardown, const char *mutant, struct side *s,
+		    struct mhp_err *err)
 {
 	struct mhp_run_options opt = { .output = MHP_OUT_QUIET, .teardown = teardown, .mutant = mutant,
 					.after_step = after_step, .after_ctx = s };
 	struct mhp_run_result res;
-	struct mhp_err err = { 0 };
-	mhp_scenario_run(sc, &opt, &res, &err);   /* a failing step fails both ways alike, or the digests differ */
+	int ret = mhp_scenario_run(sc, &opt, &res, err);
+	return ret && !res.failed_step && !s->n ? ret : 0;   /* failed before its first step */
 }
 
 /* Runs both ways again, keeping the tables of the step that differs, to name what differs. */
@@ -97,8 +99,9 @@ static void explain_step(const struct mhp_scenario *sc, const struct mhp_diff_op
 	bool named = false;
 	if (x->tables != y->tables) {
 		a->keep_at = b->keep_at = step;
-		run_side(sc, o->a, o->mutant_a, a);
-		run_side(sc, o->b, NULL, b);
+		struct mhp_err err;
+		run_side(sc, o->a, o->mutant_a, a, &err);
+		run_side(sc, o->b, NULL, b, &err);
 		named = a->kept && b->kept && inspect_diff_tables_differ(a->kept, b->kept, o->a, o->b, why, cap);
 		inspect_diff_tables_free(a->kept);
 		inspect_diff_tables_free(b->kept);
@@ -112,6 +115,12 @@ int mhp_scenario_diff(const struct mhp_scenario *sc, const struct mhp_diff_optio
 		      struct mhp_err *err)
 {
 	memset(res, 0, sizeof(*res));
+	/* A strategy that is not there is said as such: never a disagreement nobody observed. */
+	const char *names[2] = { opt->a, opt->b };
+	for (int i = 0; i < 2; i++)
+		if (names[i] && mhp_teardown_strategy_built(names[i]) == 0)
+			return mhp_err_set(err, -ENOTSUP, "the %s teardown strategy is not built into this mhpsim: "
+					   MHP_HOW_TO_BUILD_KERNEL, names[i]);
 	unsigned max = mhp_scenario_steps(sc);
 	struct side a = { .max = max }, b = { .max = max };
 	a.steps = calloc(max + 1, sizeof(*a.steps));
@@ -121,8 +130,14 @@ int mhp_scenario_diff(const struct mhp_scenario *sc, const struct mhp_diff_optio
 		free(b.steps);
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	}
-	run_side(sc, opt->a, opt->mutant_a, &a);
-	run_side(sc, opt->b, NULL, &b);
+	int ret = run_side(sc, opt->a, opt->mutant_a, &a, err);
+	if (!ret)
+		ret = run_side(sc, opt->b, NULL, &b, err);
+	if (ret) {   /* a side that could not even start: its error, not a difference */
+		free(a.steps);
+		free(b.steps);
+		return ret;
+	}
 	for (unsigned i = 0; i < a.n && i < b.n && !res->differs_at; i++)
 		if (!diff_digest_equal(&a.steps[i], &b.steps[i]))
 			res->differs_at = i + 1;

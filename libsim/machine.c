@@ -364,8 +364,8 @@ int mhp_teardown_error(const struct mhp_machine *m, struct mhp_err *err, int ret
 {
 	const struct arch_ops *a = m ? m->arch : arch_default();
 	if (ret == -ENOTSUP)
-		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree "
-				   "(cmake -DMHPSIM_KERNEL_TREE=DIR)", name);
+		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree: "
+				   MHP_HOW_TO_BUILD_KERNEL " (or cmake -DMHPSIM_KERNEL_TREE=DIR)", name);
 	const char *names[ARCH_MAX_TEARDOWNS];
 	unsigned n = arch_teardown_names(a, names, ARCH_MAX_TEARDOWNS);
 	for (unsigned i = 0; i < n; i++) {

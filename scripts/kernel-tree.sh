@@ -18,8 +18,16 @@ tarball=/usr/src/linux-source-$version.tar.xz
 if [ ! -f "$tarball" ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "kernel tree: installing linux-source-$version with apt-get" >&2
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "linux-source-$version" >/dev/null
+  if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "linux-source-$version" \
+      >/dev/null; then
+    # Bookworm carries 6.12 in its security suite (bookworm-security) and 6.1 in main.
+    echo "kernel tree: apt-get cannot install linux-source-$version: add bookworm-security to the apt sources" \
+         "(deb http://security.debian.org/debian-security bookworm-security main), or build without the kernel" \
+         "strategy: cmake -S . -B build -DMHPSIM_KERNEL_TREE=OFF" >&2
+    exit 1
+  fi
 fi
 mkdir -p .deps
 tar -xJf "$tarball" -C .deps "${files[@]/#/linux-source-$version/}"

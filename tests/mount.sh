@@ -22,7 +22,8 @@ err=$("$mhpsim" mount tests/bad/01-unknown-top-key.yaml "$PWD" 2>&1) && fail "a 
 err=$("$mhpsim" mount no-such-model "$PWD" 2>&1) && fail "a missing model mounted"
 [[ "$err" == *"model 'no-such-model' not found (looked for models/no-such-model.yaml"* ]] || fail "missing model: '$err'"
 selftest=.deps/linux-source-6.12/tools/testing/selftests/memory-hotplug/mem-on-off-test.sh
-[ -f "$selftest" ] || fail "$selftest missing: bash scripts/kernel-tree.sh"
+have_selftest=1   # without the tree the rest still runs, and the test then reports itself skipped
+[ -f "$selftest" ] || have_selftest=
 
 rm -rf "$out" && mkdir -p "$out/mnt"
 mnt=$out/mnt state=$out/state.snap mem=$out/mnt/sys/devices/system/memory
@@ -91,6 +92,7 @@ unshare -m sh -c "mount --bind '$mem' /sys/devices/system/memory && chmem -e 0x8
 [ "$(cat "$mem/memory16/state" "$mem/memory17/state" | tr '\n' ' ')" = "online online " ] || fail "chmem did not online"
 
 # The kernel's selftest, unmodified: our sysfs and debugfs where it looks for them, modprobe a no-op.
+if [ -n "$have_selftest" ]; then
 printf '#!/bin/sh\nexit 0\n' > "$out/modprobe" && chmod +x "$out/modprobe"
 # (Without kmod there is no /sbin/modprobe to stand in for: the selftest's calls then fail, and it goes on.)
 unshare -m sh -c "mount --bind '$mem' /sys/devices/system/memory && mount -t debugfs none /sys/kernel/debug &&
@@ -98,6 +100,7 @@ unshare -m sh -c "mount --bind '$mem' /sys/devices/system/memory && mount -t deb
   { [ ! -e /sbin/modprobe ] || mount --bind '$out/modprobe' /sbin/modprobe; } &&
   bash '$selftest'" > "$out/selftest.log" 2>&1 || { cat "$out/selftest.log"; fail "mem-on-off-test.sh failed"; }
 grep -q -- "-> Success" "$out/selftest.log" || fail "the selftest offlined nothing"
+fi
 
 # SIGTERM, then a mount with the same state: nothing lost.
 echo offline > "$mem/memory17/state"
@@ -109,4 +112,5 @@ start
 [ "$(cat "$mnt/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_OFFLINE/error")" = -7 ] ||
   fail "the injected error was lost"
 stop
+[ -n "$have_selftest" ] || skip "the kernel's selftest is not here ($selftest): bash scripts/kernel-tree.sh (the rest passed)"
 echo "mount test: modes, errnos, lsmem, chmem, the kernel's selftest and a resumed state all as the kernel"

@@ -87,6 +87,8 @@ MHP_EXPORT const char *mhp_machine_teardown(const struct mhp_machine *m);
 MHP_EXPORT const char *mhp_teardown_strategy_name(unsigned i);
 /* 1 if this library was built with the named strategy (for an arch that has it), 0 if not, -EINVAL if there is none. */
 MHP_EXPORT int mhp_teardown_strategy_built(const char *name);
+/* What builds the kernel strategy into mhpsim, for the messages that say it is missing. */
+#define MHP_HOW_TO_BUILD_KERNEL "bash scripts/kernel-tree.sh, then cmake -S . -B build && cmake --build build"
 
 /*
  * The kernel's own activity around a step, as the reference lane's guest runs
