@@ -1,4 +1,5 @@
 #!/bin/bash -eu
+# SPDX-License-Identifier: GPL-2.0-only
 # ClusterFuzzLite / OSS-Fuzz build of the harnesses in fuzz/. The builder
 # image sets CC, CFLAGS (sanitizers and coverage) and LIB_FUZZING_ENGINE;
 # fuzz/CMakeLists.txt uses them as they are, and links libyaml statically

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* bench_common.c - see bench_common.h. */
 #define _GNU_SOURCE
 #include <stdlib.h>

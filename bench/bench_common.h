@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * bench_common.h - what every benchmark shares: the machine it boots, the
  * clock (timing lives in the benchmarks only: the library has none), medians,

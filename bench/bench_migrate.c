@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * bench_migrate.c - offlining a 128 MiB block whose pages are all allocated
  * movable: migrated pages per second, median of repetitions, each in a fresh

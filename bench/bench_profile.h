@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * bench_profile.h - gperftools' CPU profiler around a benchmark (--profile
  * FILE); `google-pprof --svg BENCH FILE` renders the call graph.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * bench_scale.c - how the simulator scales: an add / online_movable / offline
  * / remove cycle of 1 GiB up to 16 TiB of hot-added memory (doubling to 1 TiB,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * bench_teardown.c - the linear map's teardown (arm64: the model of
  * __remove_pgd_mapping and its alternatives; x86-64: of

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Whether a long fuzz run keeps reaching teardown: the run in chunks (each
 chunk saves the machine and the generator, the next loads them, so the chunks
 are one run), and per chunk the add success rate, removes per 1000 steps and

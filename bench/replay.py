@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """The replay ratio from recordings: for every scenario the reference lane
 recorded, the real kernel's time (scenarios/reference/NAME.time: its boot and
 its steps under QEMU TCG, as recorded) against the simulator's replay of the

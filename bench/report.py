@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Turns the benchmarks' results into docs/benchmarks.md and its SVG plots.
 
     bench/report.py RESULTS_DIR DOC.md IMG_DIR

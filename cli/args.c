@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * args.c - the command line as getopt_long reads it, for every command of
  * mhpsim: each command's help, its usage when something is wrong, checked

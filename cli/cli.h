@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* cli.h - what the command files of the mhpsim front end share. */
 #ifndef MHPSIM_CLI_H
 #define MHPSIM_CLI_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * draw.c - mhpsim draw: a scenario replayed, and a picture of it as SVG:
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * mhpsim - command-line front end: replay scenarios, read simulated files,
  * fuzz, compare with the kernel. Each command reads its options with

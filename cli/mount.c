@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * mount.c - mhpsim mount: the simulated /sys and /proc served over FUSE, so
  * that tools written for the kernel (lsmem, chmem, the kernel's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * report.c - mhpsim report SCENARIO -o FILE.html: one self-contained page
  * that steps through a scenario. For each step: what it did (the narration,

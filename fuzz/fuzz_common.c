@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fuzz_common.c - helpers the libFuzzer harnesses share (see fuzz_common.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fuzz_common.h - what the libFuzzer harnesses share: finding the models,
  * reading typed values off the input, and turning a broken invariant into a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fuzz_ops.c - structure-aware libFuzzer harness over a booted machine.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fuzz_scenario.c - libFuzzer harness for the scenario parser and runner.
  *

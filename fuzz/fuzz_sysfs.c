@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fuzz_sysfs.c - libFuzzer harness for the simulated sysfs, procfs and debugfs.
  *

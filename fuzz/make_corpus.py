@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Writes the seed corpora of fuzz/corpus/ (run from anywhere; outputs are committed).
 
 ops/    hand-made operation sequences in fuzz_ops.c's input format

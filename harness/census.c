@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * census.c - the simulator's page census, in the reference lane's words: the
  * classifier and printer are reference/census.c's own (the guest's helper),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * census.h - the simulator's page census (harness/census.c), in the format of
  * the reference lane's (reference/census.c), for `mhpsim run --census`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * differential.c - two teardown strategies on the same operations, compared
  * after every step: the page tables (by the store's running digest, then

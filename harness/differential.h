@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * differential.h - what must agree between two teardown strategies after a step.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * draw.c - SVG pictures of a machine (mhpsim/draw.h): the memory map, the
  * page-table tree of a range, zone spans over time. No kernel twin: these

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fidelity.c - the reference lane's diff: a scenario's observations by the
  * simulator against the real kernel's, recorded (scenarios/reference/),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fuzz.c - random operation sequences over a model, invariant checks after
  * every step, and shrinking of any violation into a replayable scenario.

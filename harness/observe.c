@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * observe.c - the reference lane's observations (include/mhpsim/observe.h):
  * the raw dump of the simulator's files, in the framing reference/guest-init

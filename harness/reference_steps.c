@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * reference_steps.c - one step as reference/driver.py words, or what a real
  * guest cannot do, marked, never faked: "skip REASON" when the step changes

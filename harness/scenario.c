@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * scenario.c - scenario files: parse them, replay them, check every step.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * step.c - the step table: per kind of scenario step, its keys, how it is
  * parsed, described and written back as YAML (run: step_run.c; reference

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * step.h - one scenario step, and the table that says, per kind of step, how
  * it is parsed, run, described, translated for the reference lane and written

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * step_run.c - what each kind of step does to the machine: an action, whose
  * errno the caller traces and checks, or a check of the machine against the

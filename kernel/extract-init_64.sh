@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Extracts x86-64's hot-remove page-table code from a kernel tree (the
 # "kernel" teardown strategy on x86_64): kernel/extract.sh with its list.
 #

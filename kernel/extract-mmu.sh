@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Extracts the arm64 hot-remove page-table code from a kernel tree (the
 # "kernel" teardown strategy on arm64): kernel/extract.sh with its list.
 #

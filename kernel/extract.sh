@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Extracts named functions of a kernel tree's source file into one C file that
 # compiles against a shim header of ours: the functions are copied as they
 # are, in the tree's order, and nothing of the tree is ever committed here.

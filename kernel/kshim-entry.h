@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kshim-entry.h - included at the end of the extracted file: a name for the
  * static __remove_pgd_mapping() that the simulator can call.

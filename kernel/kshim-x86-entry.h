@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kshim-x86-entry.h - included at the end of the extracted init_64.c: a name
  * for the static kernel_physical_mapping_remove() that the simulator can call.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kshim-x86.h - what arch/x86/mm/init_64.c's hot-remove code needs of the
  * kernel, mapped onto the simulator, so that the tree's own functions run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kshim.h - what arch/arm64/mm/mmu.c's hot-remove code needs of the kernel,
  * mapped onto the simulator, so that the tree's own functions run against

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * machine.c - boot a model into a machine; hash and free it.
  * Kernel twins: the boot-time parts of arch/arm64/mm/init.c, mm/mm_init.c and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * model.c - platform models (models/NAME.yaml): what the firmware and Kconfig fix.
  * What a granule, VA and PA size allow is the arch's (arch_ops.granules;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * snapshot.c - the whole machine saved to bytes and loaded back.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * touched.c - what a step changed, as physical ranges per kind of state.
  * The model records here what it writes; the checks after the step read it

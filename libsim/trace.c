@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * trace.c - events: one per meaningful action, narrated, as JSON, and hashed.
  */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Compares the simulator's page census (mhpsim run --census) with the real
 kernel's (scenarios/reference/NAME.census), step by step, on what decides
 whether memory can leave: for each zone, its pageblocks by migrate type

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * census - the reference lane's page census, run inside the guest.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """The reference lane's driver: boots Debian's arm64 6.12 kernel under QEMU
 (TCG) with one virtio-mem device, runs a step list on it, and records after
 boot and after each step the write's result and the raw observation the

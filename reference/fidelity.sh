@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Generates docs/fidelity.md from the committed goldens: per scenario, the
 # score (every field, the fields a step changed, the step results; a known
 # gap counts as a difference), the gaps with their reasons, and the real

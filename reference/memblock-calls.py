@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Turns a memblock=debug boot log into a model file's memblock: list.
 
     python3 reference/memblock-calls.py BOOT.log

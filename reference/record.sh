@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # reference record: replays every scenario the lane can boot on the real
 # kernel (QEMU, TCG) and stores its observations as goldens under
 # scenarios/reference/, printing the kernel's time next to the simulator's.

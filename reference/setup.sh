@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The reference lane's set-up on Debian bookworm (docs/reference.md):
 #  - QEMU 10 (qemu-system-arm from bookworm-backports: 7.2 lacks virtio-mem on arm64);
 #  - Debian's arm64 kernel 6.12 (4K and 16K flavours) and busybox-static for arm64,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Benchmarks (bench/README.md), optimised build, every ratio measured side by
 # side in one run:
 #   bash scripts/bench.sh [--out DIR]     the full set into DIR (default build-release/bench): results/*.json,

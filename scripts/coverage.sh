@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Line and branch coverage of libsim/ by the whole suite (gcovr), in build-cov/.
 set -euo pipefail
 cd "$(dirname "$0")/.."

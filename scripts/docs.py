@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Regenerates what docs/tutorial embeds from replayed scenarios, or checks it is current.
 
     python3 scripts/docs.py [--check]        (MHPSIM: the CLI, default build/mhpsim)

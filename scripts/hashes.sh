@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The proof that a refactor is hash-neutral: a manifest of what every scenario,
 # strategy, model and fuzz seed produces, one line each (a sha256 of the whole
 # output, and the state-hash where there is one).

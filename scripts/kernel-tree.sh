@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs Debian's linux-source-VERSION (default 6.12) and unpacks the files
 # the "kernel" teardown strategy reads into .deps/linux-source-VERSION, where
 # CMake's MHPSIM_KERNEL_TREE looks by default. Idempotent.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """The layers of mhpsim and the rule each boundary keeps (docs/architecture.md).
 
 Reads every #include "..." of libsim/ and harness/, files each source under

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The main job: install what it needs, build the CLI, replay the flagship
 # scenario narrated (each event under the kernel function it models, what each
 # read returned, repeated events folded), then one line saying what was checked.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs what mhpsim needs to build and test on Debian bookworm. Idempotent.
 set -euo pipefail
 # --main: only what the main job needs (build the CLI and replay a scenario); else the whole test toolchain.

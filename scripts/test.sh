@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The whole test suite: set up, build, run ctest (cmocka unit tests, every
 # scenario, determinism), then the same suite again under ASan+UBSan, fuzz
 # runs, the 6.1 tree, a build without a kernel tree, coverage, libFuzzer and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The command line as its users expect it: --version, help for each command on
 # stdout, unknown options named, --opt=value, numbers checked, exit statuses
 # kept (0 ok, 1 failed, 2 bad input or usage), the man page and completion.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs the CLI twice in text and JSON modes and requires identical bytes.
 foreach(mode text json)
   set(flag "")

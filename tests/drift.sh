@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # reference/record.sh --drift's comparison: the kernel's boot-to-boot noise of one
 # reserved page is not drift; any other change is, and is shown.
 set -eu

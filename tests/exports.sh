@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Checks a shared library's dynamic symbol table against its public headers:
 # it exports only mhp_* (or mhpsim_*) symbols, and every function the headers
 # declare, so neither an internal helper leaking out nor a missing MHP_EXPORT

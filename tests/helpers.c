@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* helpers.c - shared test fixtures. */
 #include "helpers.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* helpers.h - shared test fixtures: boot a model from models/, read and write files. */
 #ifndef MHPSIM_TEST_HELPERS_H
 #define MHPSIM_TEST_HELPERS_H

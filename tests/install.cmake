@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs the build into a scratch prefix, then builds and runs an outside
 # program against it twice: through find_package and through pkg-config.
 file(REMOVE_RECURSE ${OUT}/prefix ${OUT}/consumer-build)
@@ -36,6 +37,17 @@ get_filename_component(libdir ${pcdir} DIRECTORY)
 execute_process(COMMAND ${CMAKE_COMMAND} -E env LD_LIBRARY_PATH=${libdir} ${OUT}/consumer-pc RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "consumer built with pkg-config flags failed against the shared library")
+endif()
+# The library's example (docs/library.md), built against the installed package and run from a directory
+# without models: the installed library finds its own.
+execute_process(COMMAND cc ${SRC}/examples/library.c ${flag_list} -o ${OUT}/example-library RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "building examples/library.c against the installed package failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E env --unset=MHPSIM_MODELS LD_LIBRARY_PATH=${libdir} ${OUT}/example-library
+                WORKING_DIRECTORY ${OUT} OUTPUT_VARIABLE text RESULT_VARIABLE rc ERROR_VARIABLE why)
+if(NOT rc EQUAL 0 OR NOT text MATCHES "all [0-9]+ invariants hold\nscenario: 2 steps")
+  message(FATAL_ERROR "examples/library.c against the installed package: ${text}${why}")
 endif()
 # The installed program finds its installed models from anywhere, has its man page and completion.
 execute_process(COMMAND ${OUT}/prefix/bin/mhpsim cat qemu-virt-arm64-4k /sys/devices/system/memory/block_size_bytes

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Every line `mhpsim run --json` writes, held to the table in docs/json.md.
 
 Runs every scenario (and a run that fails) with --json: each line must be one

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # mhpsim mount against the tools written for the kernel: the modes and errnos
 # of the files, lsmem --sysroot, chmem and the kernel's own memory-hotplug
 # selftest (unmodified, from Debian's linux-source-6.12) in a mount namespace,

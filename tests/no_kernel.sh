@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # A build without a kernel tree (cmake -DMHPSIM_KERNEL_TREE=OFF) is honest
 # about it: every command that needs the kernel strategy says so in one line,
 # with what builds it, and exits 2; diff never reports a disagreement it did

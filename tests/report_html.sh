@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # mhpsim report in headless Chromium: the page loads, its script runs, it holds
 # every step with its pictures and invariants, the step named in the address is
 # the one shown, and a screenshot is taken. Skipped (77) without Chromium.

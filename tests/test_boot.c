@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_boot.c - what a boot prints about memory, and the accounting behind
  * it: the lines are the reference kernel's (Debian 6.12.95 under QEMU, the

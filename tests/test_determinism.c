@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_determinism.c - the same scenario gives the same bytes, every run.
  */

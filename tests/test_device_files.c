@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_device_files.c - the files every device directory has (power/,
  * uevent, subsystem), the memory root's offline stores and a node's own

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_draw.c - the pictures of mhpsim/draw.h: what they show, and that they
  * stay bounded whatever the machine holds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_faults.c - every page allocation an operation makes, failed in turn
  * (SQLite's fault sweep): run the operation once to count them, then from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_fuzz.c - the fuzzer finds every mutant, shrinks it to a scenario that
  * replays to the same violation, does so byte for byte again, and finds

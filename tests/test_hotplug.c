@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_hotplug.c - add, online, offline and remove, as mm/memory_hotplug.c does them.
  */

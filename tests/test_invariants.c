@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_invariants.c - every invariant can fail: each mutant is caught by the
  * invariant it breaks, and the unbroken model passes the same scenario.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_kernel_loop.c - the differential test of the "kernel" strategy: every
  * scenario replayed with "arm64" (our model of arch/arm64/mm/mmu.c) and with

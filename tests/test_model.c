@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_model.c - the shipped models load and boot to the layout they describe.
  */

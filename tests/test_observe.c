@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_observe.c - the reference lane's observation format and its diff.
  */

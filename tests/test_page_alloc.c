@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_page_alloc.c - the buddy allocator and workloads (mm/page_alloc.c, mm/migrate.c).
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_pageruns.c - runs of pages handled at once give exactly what the
  * kernel's page-by-page order gives (issue 19): the allocator's runs, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_pgtable.c - arm64 kernel page tables as arch/arm64/mm/mmu.c builds them.
  */

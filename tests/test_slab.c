@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_slab.c - the kernel's own allocations by cause (libsim/mm/slab.c):
  * where they land, what they refuse, that they survive a snapshot, and that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_snapshot.c - a saved machine loads back and continues byte for byte;
  * corrupt, truncated and inconsistent snapshots are refused.

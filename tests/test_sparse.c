@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_sparse.c - the section table (mm/sparse.c) through its internals.
  */

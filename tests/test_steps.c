@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_steps.c - every kind of scenario step in the step table reads back
  * what it writes: parse a sample, write it with its row's writer, parse that

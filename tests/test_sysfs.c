@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_sysfs.c - what a user reads and writes under /sys and /proc, with the
  * kernel's text and errno. Kernel twins: drivers/base/memory.c, node.c,

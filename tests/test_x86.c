@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_x86.c - the x86-64 machine: its geometry and descriptors
  * (asm/pgtable_64_types.h, pgtable_types.h), the direct map's counts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_yaml_errors.c - every bad scenario or model file gets one exact error.
  *

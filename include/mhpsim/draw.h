@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * draw.h - pictures of a machine, as SVG, for teaching and reports: the
  * physical memory map, the page-table tree of a range before and after a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * error.h - error reports returned by every fallible mhpsim call.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * export.h - MHP_EXPORT marks the functions of the public API.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fuzz.h - seeded random operation sequences that hunt invariant violations,
  * and shrink each one into a scenario file that `mhpsim run` replays.

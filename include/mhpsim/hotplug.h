@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hotplug.h - what a driver does: add and remove memory ranges.
  *

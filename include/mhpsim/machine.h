@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * machine.h - one simulated arm64 machine: boot, inspect, hash, free.
  *

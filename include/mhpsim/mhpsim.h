@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * mhpsim.h - everything public, in one include. It declares nothing itself:
  * each header it includes carries its own extern "C" guards.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * model.h - platform models: the machine a scenario boots (models/NAME.yaml).
  */

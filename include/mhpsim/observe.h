@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * observe.h - the reference lane's observation: after a step, the files a
  * user reads on a real machine, in one canonical text that the simulator and

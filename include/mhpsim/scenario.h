@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * scenario.h - scripted steps with expectations (scenarios/NAME.yaml).
  */

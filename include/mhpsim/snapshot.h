@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * snapshot.h - save a whole machine to a file and load it back.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * sysfs.h - the simulated /sys and /proc files, read and written by path.
  *

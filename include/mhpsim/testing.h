@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * testing.h - deliberately broken variants (mutants) of the model.
  *

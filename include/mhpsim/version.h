@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * version.h - which mhpsim this is: the macros at compile time, mhp_version()
  * at run time (a program built against one release and run with another can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * workload.h - pages a workload allocates and frees, each with a content tag.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * arch.c - the architectures a model may name. Adding one is a row here and
  * its arch/<name>/ directory.

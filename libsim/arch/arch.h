@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * arch.h - what the generic model asks of an architecture: the boot page
  * tables, arch_add_memory()/arch_remove_memory(), the vmemmap, the mappable

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * kernel_loop.c - the part of a kernel tree's shim every arch shares (see
  * kernel_loop.h): the tree's code holds pointers into the machine's table

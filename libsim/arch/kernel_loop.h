@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kernel_loop.h - what the shims of a kernel tree's own page-table code share
  * (arm64's teardown/kernel.c, x86's kernel.c): the machine the code runs on

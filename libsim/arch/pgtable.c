@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * pgtable.c - page-table pages, descriptors and walks, for every arch: the
  * store, the digest and the walks. Kernel twins: include/linux/pgtable.h,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * pgtable.h - the kernel page tables of the simulated machine, as real data,
  * for every architecture: the store, the walks and the digest. What a

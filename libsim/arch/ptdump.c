@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ptdump.c - the kernel page tables as /sys/kernel/debug/kernel_page_tables
  * shows them, for every arch. Kernel twins: mm/ptdump.c (the walk that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ptdump.h - what an arch tells the common page-table dump (arch/ptdump.c):
  * the descriptor bits it shows, how a line reads, and its region markers.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * tlb.c - the TLB and walk cache, filled by touching addresses, emptied by
  * the kernel's flushes; the flushes every arch has. Kernel twins:

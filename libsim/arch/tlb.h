@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * tlb.h - a model of the TLB and the page-walk cache.
  *

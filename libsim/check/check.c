@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * check.c - invariants of the model: each named, stated, tied to the kernel
  * code that keeps it true, and run after every scenario step.

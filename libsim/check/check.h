@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * check.h - the invariants' entry points inside the library. The model never
  * includes this: it raises hooks (sim/machine.h) that the checks install.

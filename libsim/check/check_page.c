@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * check_page.c - invariants of the page allocator and of the pages workloads own.
  * What mm/page_alloc.c, mm/page_isolation.c and mm/migrate.c must keep true.

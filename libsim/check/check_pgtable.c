@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * check_pgtable.c - invariants of the kernel page tables and the TLB.
  * What arch/arm64/mm/mmu.c must guarantee when memory comes and goes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * memory.c - memory block devices and their sysfs files.
  * Kernel twin: drivers/base/memory.c (and device_online/offline of drivers/base/core.c).

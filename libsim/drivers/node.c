@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * node.c - the files of a node device, /sys/devices/system/node/nodeN, that
  * the model can fill from its state: its CPUs, distances, meminfo and the

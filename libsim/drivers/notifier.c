@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * notifier.c - the memory notifier chain.
  * Kernel twins: memory_notify() in drivers/base/memory.c, kernel/notifier.c.

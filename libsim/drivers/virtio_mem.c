@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * virtio_mem.c - the virtio-mem device (QEMU's virtio-mem-pci) and its Linux
  * 6.12 driver. Kernel twin: drivers/virtio/virtio_mem.c.

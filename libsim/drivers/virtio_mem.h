@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * virtio_mem.h - the virtio-mem device and its driver (drivers/virtio/virtio_mem.c).
  */

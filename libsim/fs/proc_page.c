@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * proc_page.c - what /proc/kpageflags and /proc/kpagecount say of a page of
  * the model, for the page census the reference lane also takes on the real

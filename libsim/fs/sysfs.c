@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * sysfs.c - the simulated /sys/devices/system/{memory,node} and /proc files,
  * addressed by path. Kernel twins: drivers/base/memory.c, drivers/base/node.c,

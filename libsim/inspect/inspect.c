@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * inspect.c - the read-only views of inspect.h: each copies what the harness
  * may see out of the model's own structures.

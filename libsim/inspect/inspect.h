@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * inspect.h - the harness's one window into a machine: read-only views,
  * copied out into plain structs, so that nothing above the library depends

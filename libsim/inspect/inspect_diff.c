@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * inspect_diff.c - what two teardown strategies must agree on, computed over
  * one machine's page tables and TLB (inspect.h): a digest compared after every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * inspect_draw.c - the read-only views harness/draw.c needs (inspect.h).
  */

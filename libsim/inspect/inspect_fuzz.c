@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * inspect_fuzz.c - the read-only views harness/fuzz.c and harness/differential.c needs (inspect.h).
  */

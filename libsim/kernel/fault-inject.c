@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * fault-inject.c - one countdown for every class of injected fault (page
  * allocations, slab objects). Kernel twin: lib/fault-inject.c (should_fail()

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * params.c - the kernel command line: each word goes to the file that owns
  * it, as early_param() and module_param() register them. Kernel twins:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * printk.c - the kernel log ring (dmesg). Kernel twin: kernel/printk/printk.c.
  *

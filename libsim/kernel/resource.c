@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * resource.c - the iomem resource list (System RAM entries only).
  * Kernel twin: kernel/resource.c.

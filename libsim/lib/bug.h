@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * bug.h - MHP_ASSERT: invariants that hold in every build, release included
  * (TigerBeetle's habit). A broken one is a bug of the model, never of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * strbuf.h - bounded text building (lib/util.c).
  */

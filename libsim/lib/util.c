@@ -1,6 +1,9 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * util.c - small shared pieces: error reports, errno names, bounded text, hashing.
  */
+#define _GNU_SOURCE   /* dladdr(): where the library itself lies, for its installed models */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -223,6 +226,27 @@ const char *mhp_version(int *major, int *minor, int *patch)
 #define MHPSIM_DATADIR "/usr/local/share/mhpsim"
 #endif
 
+#ifndef MHPSIM_LIB_TO_PREFIX
+#define MHPSIM_LIB_TO_PREFIX ".."
+#endif
+
+/* Adds FILE's directory/UP/share/mhpsim/models when it is there and not the last one added. */
+static unsigned models_add_beside(char (*dirs)[MODELS_DIR_LEN], unsigned n, char *file, const char *up)
+{
+	char *slash = strrchr(file, '/'), path[MODELS_DIR_LEN];
+	if (!slash || n >= MODELS_PATH_MAX)
+		return n;
+	*slash = '\0';
+	int len = snprintf(path, sizeof(path), "%s/%s/share/mhpsim/models", file, up);
+	if (len <= 0 || (size_t)len >= sizeof(path) || access(path, R_OK) != 0)
+		return n;
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(dirs[i], path) == 0)
+			return n;
+	memcpy(dirs[n], path, (size_t)len + 1);
+	return n + 1;
+}
+
 unsigned models_search_path(const char *models_dir, const char *near, char (*dirs)[MODELS_DIR_LEN])
 {
 	unsigned n = 0;
@@ -237,17 +261,19 @@ unsigned models_search_path(const char *models_dir, const char *near, char (*dir
 		snprintf(dirs[n++], MODELS_DIR_LEN, "models");
 	if (!models_dir)
 		snprintf(dirs[n++], MODELS_DIR_LEN, "%s/models", MHPSIM_DATADIR);
-	/* An installed tree moved elsewhere: the data directory beside the program's bin/. */
-	char exe[MODELS_DIR_LEN];
-	ssize_t len = models_dir ? -1 : readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (models_dir)
+		return n;
+	/* An installed tree moved elsewhere: the data directory beside the program's bin/, or the library's lib/. */
+	char at[MODELS_DIR_LEN];
+	Dl_info info;
+	ssize_t len = readlink("/proc/self/exe", at, sizeof(at) - 1);
 	if (len > 0) {
-		exe[len] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash && slash - exe + sizeof("/../share/mhpsim/models") < sizeof(exe)) {
-			strcpy(slash, "/../share/mhpsim/models");
-			if (access(exe, R_OK) == 0 && strcmp(exe, dirs[n - 1]) != 0)
-				snprintf(dirs[n++], MODELS_DIR_LEN, "%s", exe);
-		}
+		at[len] = '\0';
+		n = models_add_beside(dirs, n, at, "..");
+	}
+	if (dladdr((void *)models_search_path, &info) && info.dli_fname && strlen(info.dli_fname) < sizeof(at)) {
+		strcpy(at, info.dli_fname);
+		n = models_add_beside(dirs, n, at, MHPSIM_LIB_TO_PREFIX);
 	}
 	return n;
 }

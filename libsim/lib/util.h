@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * util.h - what every layer may use, the harness too: error reports, the
  * hash, bounded file I/O (util.c). Nothing here knows the model.
@@ -22,13 +23,14 @@ int read_file_bounded(const char *path, uint64_t max, const char *what, uint8_t 
 		      struct mhp_err *err);
 int write_file(const char *path, const uint8_t *buf, size_t len, struct mhp_err *err);
 
-#define MODELS_PATH_MAX 6
+#define MODELS_PATH_MAX 7
 #define MODELS_DIR_LEN 1024
 /*
  * Where models/NAME.yaml is looked for, in order: models_dir (when given);
  * near/../models (a scenario's own tree, when near is given); $MHPSIM_MODELS;
- * ./models; the installed data directory; the one beside the running
- * program's bin/ (an installed tree that was moved). Returns how many.
+ * ./models; the installed data directory; the ones beside the running
+ * program's bin/ and the library's lib/ (an installed tree that was moved).
+ * Returns how many.
  */
 unsigned models_search_path(const char *models_dir, const char *near, char (*dirs)[MODELS_DIR_LEN]);
 /* The first dirs[i]/NAME.yaml that can be read, in path; else -ENOENT with the places looked at in err. */

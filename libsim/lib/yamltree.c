@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * yamltree.c - load a YAML file or buffer into a bounded tree that remembers positions.
  */

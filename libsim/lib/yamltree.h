@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * yamltree.h - a YAML document as a small tree with file positions.
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * memblock.c - boot-time reserved memory, as the model file lists it.
  * Kernel twin: mm/memblock.c (memblock.reserved) and mm/cma.c for CMA areas.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * memory_hotplug.c - add, online, offline and remove memory ranges.
  * Kernel twin: mm/memory_hotplug.c (Linux 6.12).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * migrate.c - moving pages out of a range that is going offline.
  * Kernel twins: mm/migrate.c (migrate_pages), mm/memory_hotplug.c

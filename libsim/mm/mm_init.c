@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * mm_init.c - the boot layout of nodes and zones: node spans, ZONE_MOVABLE
  * from kernelcore=/movablecore=, each zone's share of every node, the zone

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * page.c - the page layer: what the model keeps of struct page for allocated
  * pages. Kernel twin: include/linux/mm_types.h, include/linux/page-flags.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * page_alloc.c - zones' counters and the buddy allocator.
  * Kernel twin: mm/page_alloc.c. The boot layout of zones is mm_init.c's.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * page_isolation.c - isolating a pfn range before offlining it.
  * Kernel twin: mm/page_isolation.c (start_isolate_page_range, has_unmovable_pages).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * slab.c - the kernel's own allocations after boot, modelled by cause
  * (docs/model.md, "The kernel's own allocations"). Kernel twins: mm/slub.c

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * sparse-vmemmap.c - the vmemmap's pages and tables, as every arch fills
  * them. Kernel twin: mm/sparse-vmemmap.c.

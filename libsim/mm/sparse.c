@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * sparse.c - the section table of SPARSEMEM_EXTREME. Kernel twin: mm/sparse.c
  * (and the vmemmap half of mm/sparse-vmemmap.c).

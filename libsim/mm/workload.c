@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * workload.c - what runs on the machine: pages allocated and freed by kind,
  * each with a content tag that must survive every migration.

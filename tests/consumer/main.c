@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Uses the installed library: boots nothing, lists the invariants. */
 #include <mhpsim/mhpsim.h>
 #include <stdio.h>

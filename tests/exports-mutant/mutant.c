@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * A tiny library built with -fvisibility=hidden, three ways: as it should be,
  * leaking an internal helper (MUTANT_LEAKS), and with one of its header's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * arch.c - arm64 as the generic model sees it: the entry points of
  * arch/arm64/mm/{mmu,init,ptdump}.c that mm/ calls.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * arm64.h - the arm64 entry points the arch_ops table (arch.c) names, and
  * what the files of arch/arm64/ share. Nothing outside arch/arm64/ includes it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * init.c - arm64's boot-time memory layout: the zone limits, the command
  * line words only arm64 reads, and the init sections freed after boot.

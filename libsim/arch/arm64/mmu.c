@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * mmu.c - the arm64 kernel page tables that memory hotplug builds and tears
  * down: the linear map and the vmemmap. Kernel twin: arch/arm64/mm/mmu.c

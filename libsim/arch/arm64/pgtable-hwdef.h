@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * pgtable-hwdef.h - arm64's descriptor bits and the values the kernel writes.
  * Kernel twins: arch/arm64/include/asm/pgtable-hwdef.h, asm/pgtable-prot.h.

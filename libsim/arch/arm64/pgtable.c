@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * pgtable.c - arm64's page-table geometry and descriptor format.
  * Kernel twins: arch/arm64/include/asm/pgtable-hwdef.h, asm/pgtable-prot.h,

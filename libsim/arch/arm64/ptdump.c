@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * ptdump.c - how arm64's kernel_page_tables reads: its attribute table and
  * line format. Kernel twin: arch/arm64/mm/ptdump.c (pte_bits[], note_page).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * teardown.c - the one table of teardown strategies: it names them for the
  * command line and scenarios, and its index is what a snapshot saves.

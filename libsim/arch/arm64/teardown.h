@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * teardown.h - the registry of page-table teardown strategies: how the
  * linear map and the vmemmap of a removed range are unmapped and their empty

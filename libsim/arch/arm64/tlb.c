@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * tlb.c - arm64's flushes by address. Kernel twin:
  * arch/arm64/include/asm/tlbflush.h.

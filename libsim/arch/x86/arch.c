@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * arch.c - x86-64 as the generic model sees it: the entry points of
  * arch/x86/mm/{init,init_64,dump_pagetables}.c and pat/set_memory.c that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * dump_pagetables.c - how x86's kernel_page_tables reads. Kernel twin:
  * arch/x86/mm/dump_pagetables.c (printk_prot, note_page, address_markers).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * init.c - x86-64's direct map as boot and hot-add build it, the zone
  * limits, and the command-line words only x86 reads. Kernel twin:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * init_64.c - x86-64's direct map and vmemmap as memory hotplug builds and
  * tears them down. Kernel twin: arch/x86/mm/init_64.c

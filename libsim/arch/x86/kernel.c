@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * kernel.c - the "kernel" teardown strategy on x86-64: arch/x86/mm/init_64.c's
  * own hot-remove functions, taken from a kernel tree at build time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kernel.h - the "kernel" teardown strategy on x86-64 (kernel.c): the tree's
  * own remove_pagetable(), for init_64.c to call; kernel.c cannot see x86.h

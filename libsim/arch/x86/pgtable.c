@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * pgtable.c - x86-64's page-table geometry and descriptor format, with
  * 4-level or 5-level paging. Kernel twins: arch/x86/include/asm/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * pgtable_types.h - x86-64's descriptor bits and the values the kernel writes.
  * Kernel twin: arch/x86/include/asm/pgtable_types.h. Only arch/x86/ (and its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * set_memory.c - the direct map's leaves by size: what /proc/meminfo's
  * DirectMap lines say. Kernel twin: arch/x86/mm/pat/set_memory.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * set_memory.h - the direct map's counts by level (pat/set_memory.c), for
  * init_64.c and the tree's own code (kernel.c), which cannot see x86.h.

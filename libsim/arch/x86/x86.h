@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * x86.h - the x86-64 entry points the arch_ops table (arch.c) names, and what
  * the files of arch/x86/ share. Nothing outside arch/x86/ includes it.

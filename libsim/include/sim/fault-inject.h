@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fault-inject.h - fault injection as the kernel's fault-inject attributes
  * have it: a countdown, then failures, one in interval, times in all.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * ioport.h - /proc/iomem's resources.
  * Kernel twin: include/linux/ioport.h (kernel/resource.c).

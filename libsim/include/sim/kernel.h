@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kernel.h - what every file of the model uses: bounds, ARRAY_SIZE, errors, the hash.
  * Kernel twin in spirit: include/linux/kernel.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * machine.h - the simulated machine: every layer's state in one object, so
  * that two machines live in one process and a snapshot is one object.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * memblock.h - boot memory: reserved ranges and the pools boot allocations come from.
  * Kernel twin: include/linux/memblock.h.

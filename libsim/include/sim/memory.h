@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * memory.h - memory block devices and the memory notifier chain.
  * Kernel twin: include/linux/memory.h.

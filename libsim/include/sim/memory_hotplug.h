@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * memory_hotplug.h - add, online, offline and remove, and their tunables.
  * Kernel twin: include/linux/memory_hotplug.h.

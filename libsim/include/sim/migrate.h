@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * migrate.h - page migration as offline_pages() drives it.
  * Kernel twin: include/linux/migrate.h.

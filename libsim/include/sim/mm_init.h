@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * mm_init.h - the boot layout of nodes and zones, and the words of the command line mm/ reads.
  * Kernel twin: mm/mm_init.c.

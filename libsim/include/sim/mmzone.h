@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * mmzone.h - sections, zones and nodes as data.
  * Kernel twin: include/linux/mmzone.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * model.h - a model file (models/NAME.yaml): the machine before it boots.
  */

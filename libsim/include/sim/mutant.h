@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * mutant.h - the deliberately broken variants that prove the checks can fail.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * node.h - what a node device's sysfs files show. Kernel twin: include/linux/node.h
  * (drivers/base/node.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * page.h - what struct page says about a page that the model needs.
  * Kernel twin: include/linux/page-flags.h.

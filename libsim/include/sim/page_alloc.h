@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * page_alloc.h - zones' counters, the buddy allocator and pageblocks.
  * Kernel twin: mm/page_alloc.c (mm/internal.h's share of it).

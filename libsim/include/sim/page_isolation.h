@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * page_isolation.h - isolating pageblocks for offline and alloc_contig_range().
  * Kernel twin: include/linux/page-isolation.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * printk.h - the kernel log ring and its levels.
  * Kernel twin: include/linux/printk.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * proc_page.h - /proc/kpageflags, /proc/kpagecount and /proc/pagetypeinfo's
  * pageblock counts of the model (libsim/fs/proc_page.c). Kernel twins:

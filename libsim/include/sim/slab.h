@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * slab.h - the kernel's own small allocations after boot, by cause: the slab
  * pages its objects fill and the transient pages a step's processes take.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * snapshot.h - a machine as bytes and back; extra is the caller's own state (the fuzzer's generator).
  */

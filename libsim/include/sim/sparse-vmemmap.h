@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * sparse-vmemmap.h - populating the vmemmap, every arch's part of it.
  * Kernel twin: mm/sparse-vmemmap.c (vmemmap_populate_{basepages,hugepages}),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * sparse.h - the section table and the memmap it points to.
  * Kernel twin: mm/sparse.c (with pfn_to_page of include/asm-generic/memory_model.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * touched.h - what a step changed, as physical ranges per kind of state (touched.c).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * trace.h - trace events: the source of narration, JSON lines and the trace hash.
  */

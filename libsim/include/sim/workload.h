@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * workload.h - content tags of workload pages: what must never be lost.
  */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * arm64.c - the reference teardown: arch/arm64/mm/mmu.c of 6.12. Each empty
  * table is unlinked, flushed with __flush_tlb_kernel_pgtable() and freed at

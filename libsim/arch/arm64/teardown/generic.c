@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * generic.c - the mmu_gather shape (mm/memory.c: free_pgd_range()): empty
  * tables are gathered in one pass and freed after a single flush.

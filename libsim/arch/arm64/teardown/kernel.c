@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * kernel.c - the "kernel" teardown strategy: arch/arm64/mm/mmu.c's own
  * hot-remove functions, taken from a kernel tree at build time

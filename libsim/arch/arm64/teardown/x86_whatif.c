@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * x86_whatif.c - a what-if, not x86: the shape of x86's teardown
  * (arch/x86/mm/init_64.c: remove_pagetable()) idealised onto arm64's tables:
