@@ -107,31 +107,94 @@ static void run_files_free(struct run_files *f)
 		free(f->path[i]);
 }
 
-/* One scenario of a summary run: 0 ok, 1 failed, 2 not loaded. */
-static int run_one_summary(const char *file, const char *models, const struct mhp_run_options *base, FILE *sink)
+/* How a run of several scenarios reports: a line each (text), TAP for a CI system, and JUnit XML beside. */
+struct run_report {
+	bool tap;
+	const char *junit;   /* a file, or NULL */
+	FILE *xml;           /* its cases, collected until the counts are known */
+	char *xml_buf;
+	size_t xml_len;
+};
+
+/* One scenario's outcome: 0 ok, 1 failed, 2 not loaded; what it ran and why it failed. */
+struct run_outcome {
+	int status;
+	struct mhp_run_result res;
+	struct mhp_err err;
+};
+
+static void run_one(const char *file, const char *models, const struct mhp_run_options *base, FILE *sink,
+		    struct run_outcome *o)
 {
 	struct mhp_run_options opt = *base;
+	struct mhp_scenario *sc;
 	opt.output = MHP_OUT_QUIET;
 	opt.out = sink;
-	struct mhp_err err = { 0 };
-	struct mhp_scenario *sc;
-	if (mhp_scenario_load(file, models, &sc, &err)) {
-		printf("ERROR %s: %s\n", file, err.msg);
-		return 2;
+	memset(o, 0, sizeof(*o));
+	if (mhp_scenario_load(file, models, &sc, &o->err)) {
+		o->status = 2;
+		return;
 	}
-	struct mhp_run_result res = { 0 };
-	int ret = mhp_scenario_run(sc, &opt, &res, &err);
+	o->status = mhp_scenario_run(sc, &opt, &o->res, &o->err) ? 1 : 0;
 	mhp_scenario_free(sc);
-	if (ret)
-		printf("FAIL  %s: %s\n", file, err.msg);
+}
+
+/* s in XML text or an attribute value. */
+static void xml_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+		if (e)
+			fputs(e, f);
+		else if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+			fputc(*s, f);
+	}
+}
+
+/* The outcome of scenario i (1-based) as the report shows it. */
+static void report_case(struct run_report *rep, int i, const char *file, const struct run_outcome *o)
+{
+	static const char *const words[] = { "ok   ", "FAIL ", "ERROR" };
+	if (rep->tap && o->status)
+		printf("not ok %d %s\n# %s\n", i, file, o->err.msg);
+	else if (rep->tap)
+		printf("ok %d %s # %u steps, state-hash %016llx\n", i, file, o->res.steps_run,
+		       (unsigned long long)o->res.state_hash);
+	else if (o->status)
+		printf("%s %s: %s\n", words[o->status], file, o->err.msg);
 	else
-		printf("ok    %s: %u steps, state-hash %016llx, trace-hash %016llx\n", file, res.steps_run,
-		       (unsigned long long)res.state_hash, (unsigned long long)res.trace_hash);
-	return ret ? 1 : 0;
+		printf("%s %s: %u steps, state-hash %016llx, trace-hash %016llx\n", words[0], file, o->res.steps_run,
+		       (unsigned long long)o->res.state_hash, (unsigned long long)o->res.trace_hash);
+	if (rep->xml) {
+		fputs("  <testcase classname=\"mhpsim.scenario\" name=\"", rep->xml);
+		xml_text(rep->xml, file);
+		fputs("\"", rep->xml);
+		if (o->status) {
+			fprintf(rep->xml, ">\n    <%s message=\"", o->status == 1 ? "failure" : "error");
+			xml_text(rep->xml, o->err.msg);
+			fprintf(rep->xml, "\"/>\n  </testcase>\n");
+		} else {
+			fprintf(rep->xml, "/>\n");
+		}
+	}
+}
+
+/* Writes the JUnit file: the suite with its counts, then the cases. 0, or -1 after saying why not. */
+static int write_junit(struct run_report *rep, int n, const int count[3])
+{
+	fclose(rep->xml);
+	rep->xml = NULL;
+	FILE *f = cli_open_out(rep->junit);
+	if (!f)
+		return -1;
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"mhpsim\" tests=\"%d\" failures=\"%d\" "
+		   "errors=\"%d\">\n%s</testsuite>\n", n, count[1], count[2], rep->xml_buf ? rep->xml_buf : "");
+	return cli_close_out(f, rep->junit);
 }
 
 /* Several scenarios in one process, as a test runner shows them; the worst outcome is the exit status. */
-static int run_summary(const struct run_files *f, const char *models, const struct mhp_run_options *opt)
+static int run_summary(const struct run_files *f, const char *models, const struct mhp_run_options *opt,
+		       struct run_report *rep)
 {
 	int count[3] = { 0 }, worst = 0;
 	struct mhp_run_options each = *opt;
@@ -142,18 +205,28 @@ static int run_summary(const struct run_files *f, const char *models, const stru
 	 * loading and checking a kept snapshot: 0.59-0.84 s without, 0.85-1.07 s with.
 	 */
 	each.boot_cache = NULL;
-	if (!sink) {
-		fprintf(stderr, "run: /dev/null: %s\n", strerror(errno));
-		return 2;
+	if (!sink || (rep->junit && !(rep->xml = open_memstream(&rep->xml_buf, &rep->xml_len)))) {
+		fprintf(stderr, "mhpsim run: %s\n", strerror(errno));
+		if (sink)
+			fclose(sink);
+		return CLI_USAGE;
 	}
+	if (rep->tap)
+		printf("TAP version 13\n1..%d\n", f->n);
 	for (int i = 0; i < f->n; i++) {
-		int r = run_one_summary(f->path[i], models, &each, sink);
-		count[r]++;
-		worst = r > worst ? r : worst;
+		struct run_outcome o;
+		run_one(f->path[i], models, &each, sink, &o);
+		report_case(rep, i + 1, f->path[i], &o);
+		count[o.status]++;
+		worst = o.status > worst ? o.status : worst;
 		fflush(stdout);
 	}
 	fclose(sink);
-	printf("%d scenarios: %d passed, %d failed, %d not loaded\n", f->n, count[0], count[1], count[2]);
+	printf("%s%d scenarios: %d passed, %d failed, %d not loaded\n", rep->tap ? "# " : "", f->n, count[0], count[1],
+	       count[2]);
+	if (rep->junit && write_junit(rep, f->n, count))
+		worst = CLI_FAILED > worst ? CLI_FAILED : worst;
+	free(rep->xml_buf);
 	return worst;
 }
 
@@ -328,7 +401,8 @@ static int strategy_built(const struct cli_cmd *cmd, const char *name)
 
 enum { OPT_MODELS = 256, OPT_TEARDOWN, OPT_MUTANT, OPT_MAX_MEMORY, OPT_PAGEWISE, OPT_SAVE, OPT_LOAD, OPT_CMDLINE,
        OPT_SNAPSHOT, OPT_JSON, OPT_QUIET, OPT_OBSERVE, OPT_NARRATE, OPT_CENSUS, OPT_SEED, OPT_STEPS, OPT_MODEL,
-       OPT_STRATEGY, OPT_DIFFERENTIAL, OPT_CHECK_EVERY, OPT_OUT, OPT_VIRTIO_MEM, OPT_GAPS, OPT_BOOT, OPT_MAN };
+       OPT_STRATEGY, OPT_DIFFERENTIAL, OPT_CHECK_EVERY, OPT_OUT, OPT_VIRTIO_MEM, OPT_GAPS, OPT_BOOT, OPT_MAN, OPT_TAP,
+       OPT_JUNIT };
 
 static const struct option run_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },         { "quiet", no_argument, NULL, OPT_QUIET },
@@ -336,7 +410,8 @@ static const struct option run_options[] = {
 	{ "census", no_argument, NULL, OPT_CENSUS },     { "models", required_argument, NULL, OPT_MODELS },
 	{ "teardown", required_argument, NULL, OPT_TEARDOWN }, { "mutant", required_argument, NULL, OPT_MUTANT },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY }, { "pagewise", no_argument, NULL, OPT_PAGEWISE },
-	{ "save", required_argument, NULL, OPT_SAVE },   CLI_HELP_OPTION,
+	{ "save", required_argument, NULL, OPT_SAVE },   { "tap", no_argument, NULL, OPT_TAP },
+	{ "junit", required_argument, NULL, OPT_JUNIT }, CLI_HELP_OPTION,
 	{ 0 },
 };
 
@@ -345,6 +420,7 @@ static int cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 	struct mhp_run_options opt = { .output = MHP_OUT_TEXT, .out = stdout };
 	struct save_ctx save = { 0 };
 	struct run_files files = { 0 };
+	struct run_report rep = { 0 };
 	const char *models = NULL;
 	int c, ret = CLI_OK;
 	cli_opts_start(cmd, argv);
@@ -362,6 +438,8 @@ static int cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 		case OPT_TEARDOWN: opt.teardown = optarg; break;
 		case OPT_MAX_MEMORY: ret = cli_size(cmd, "--max-memory", optarg, &opt.max_memory) ? CLI_USAGE : CLI_OK; break;
 		case OPT_SAVE: save.path = optarg, opt.after = save_after, opt.after_ctx = &save; break;
+		case OPT_TAP: rep.tap = true; break;
+		case OPT_JUNIT: rep.junit = optarg; break;
 		}
 	}
 	for (int i = optind; ret == CLI_OK && i < argc; i++)
@@ -370,13 +448,13 @@ static int cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 		ret = cli_usage_error(cmd, "no scenario given");
 	if (ret == CLI_OK && strategy_built(cmd, opt.teardown))
 		ret = CLI_USAGE;
-	if (ret == CLI_OK && (files.n > 1 || files.dir)) {
+	if (ret == CLI_OK && (files.n > 1 || files.dir || rep.tap || rep.junit)) {
 		/* The summary has no place for a trace, an observation or a snapshot. */
 		if (opt.output != MHP_OUT_TEXT || save.path)
-			ret = cli_usage_error(cmd, "several scenarios give one line each: no --json, --quiet, --observe, "
-						   "--narrate, --census or --save");
+			ret = cli_usage_error(cmd, "several scenarios (or --tap, --junit) give one line each: no --json, "
+						   "--quiet, --observe, --narrate, --census or --save");
 		else
-			ret = run_summary(&files, models, &opt);
+			ret = run_summary(&files, models, &opt, &rep);
 		run_files_free(&files);
 		return ret;
 	}
@@ -846,9 +924,10 @@ static int cmd_completion(const struct cli_cmd *cmd, int argc, char **argv)
 		      "                    code), generic, or a what-if (x86-whatif)\n"
 
 const struct cli_cmd cli_commands[] = {
-	{ "run", "[OPTIONS] SCENARIO.yaml\n[--models DIR] [--teardown NAME] [--mutant NAME] [--max-memory SIZE] SCENARIO.yaml|DIR...",
+	{ "run", "[OPTIONS] SCENARIO.yaml\n[--tap] [--junit FILE] [--models DIR] [--teardown NAME] [--mutant NAME] SCENARIO.yaml|DIR...",
 	  "Replay a scenario: its narrated trace (or another form of output), then state-hash: HEX. Several scenarios or\n"
-	  "a directory: one line each (ok, FAIL or ERROR, its steps and hashes), then a total.",
+	  "a directory: one line each (ok, FAIL or ERROR, its steps and hashes), then a total; --tap and --junit report\n"
+	  "them for a CI system.",
 	  "  --json            one JSON object per event\n"
 	  "  --quiet           nothing but a failure and the state hash\n"
 	  "  --observe         what the reference lane compares with the real kernel\n"
@@ -857,7 +936,9 @@ const struct cli_cmd cli_commands[] = {
 	  "  --mutant NAME     run a deliberately broken variant (mhpsim mutants)\n"
 	  "  --max-memory SIZE the host memory a machine's page tables and page arrays may hold (default 1G)\n"
 	  "  --pagewise        the reference path: every page operation one page at a time (same hashes, slower)\n"
-	  "  --save SNAPSHOT   save the machine after the last step\n",
+	  "  --save SNAPSHOT   save the machine after the last step\n"
+	  "  --tap             several scenarios as TAP version 13 (ok / not ok N FILE, the failure as a comment)\n"
+	  "  --junit FILE      several scenarios as JUnit XML in FILE too (a failure or an error per case)\n",
 	  "h", run_options, cmd_run },
 	{ "cat", "[--models DIR] [--cmdline TEXT] MODEL PATH...\n--snapshot FILE PATH...",
 	  "Boot MODEL (or load a snapshot) and print simulated files (/sys/..., /proc/...); a directory is listed.",

@@ -53,6 +53,26 @@ expect_status 2 "$mhpsim" run tests/bad/01-unknown-top-key.yaml
 expect_status 2 "$mhpsim" cat no-such-model /proc/meminfo
 [[ "$out" == *"model 'no-such-model' not found"* ]] || fail "a missing model is not named: $out"
 
+# Several scenarios for a CI system: TAP on stdout, JUnit XML beside, the worst outcome as the status.
+junit=$(mktemp)
+expect_status 2 "$mhpsim" run --tap --junit "$junit" scenarios/03-refusals.yaml tests/bad/01-unknown-top-key.yaml
+[ "$(head -n 4 <<<"$out" | sed 's/ #.*//')" = "TAP version 13
+1..2
+ok 1 scenarios/03-refusals.yaml
+not ok 2 tests/bad/01-unknown-top-key.yaml" ] || fail "--tap: $out"
+python3 - "$junit" <<'PY' || fail "--junit: $(cat "$junit")"
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot()
+assert s.tag == "testsuite" and s.get("tests") == "2" and s.get("errors") == "1" and s.get("failures") == "0"
+cases = s.findall("testcase")
+assert [c.get("name") for c in cases] == ["scenarios/03-refusals.yaml", "tests/bad/01-unknown-top-key.yaml"]
+assert cases[1].find("error").get("message").startswith("tests/bad/01-unknown-top-key.yaml:4:1: error:")
+PY
+expect_status 1 "$mhpsim" run --tap --mutant offline-forgets-totalram scenarios/01-flagship-tour.yaml
+[[ "$out" == *"not ok 1 scenarios/01-flagship-tour.yaml"*"# scenarios/01-flagship-tour.yaml:"*"COUNTERS"* ]] ||
+  fail "--tap failure: $out"
+rm -f "$junit"
+
 # The man page names every command; it renders where groff is.
 man=$("$mhpsim" help --man) || fail "help --man failed"
 [[ "$man" == ".TH MHPSIM 1 "* ]] || fail "the man page has no .TH line"
