@@ -27,58 +27,51 @@ def size_name(b):
 
 
 def svg_plot(path, title, xlabel, ylabel, series, logy=False):
-    """series: {name: [(x_bytes, y), ...]}; x on a log2 axis."""
-    W, H, L, R, T, B = 640, 360, 70, 150, 40, 50
+    """series: {name: [(x_bytes, y), ...]}; x on a log2 axis. Drawn by matplotlib (python3-matplotlib):
+    readable ticks, and a log y axis whenever the series span more than a factor of 20, so that one
+    series far above the others does not flatten them."""
+    import matplotlib
+    matplotlib.use("svg")
+    matplotlib.rcParams["svg.hashsalt"] = "mhpsim"   # the same ids every run: the file changes only with the data
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, NullFormatter
     pts = [p for s in series.values() for p in s if p[1] > 0 or not logy]
     if not pts:
         return
-    xs = [math.log2(p[0]) for p in pts]
-    ys = [math.log10(p[1]) if logy else p[1] for p in pts]
-    x0, x1 = min(xs), max(xs)
-    y0, y1 = (min(ys), max(ys)) if logy else (0, max(ys))
-    if x1 == x0:
-        x1 = x0 + 1
-    if y1 == y0:
-        y1 = y0 + 1
-    if logy:
-        y0, y1 = math.floor(y0), math.ceil(y1)
-    else:
-        y1 *= 1.1
-    sx = lambda x: L + (math.log2(x) - x0) / (x1 - x0) * (W - L - R)
-    sy = lambda y: T + (1 - ((math.log10(y) if logy else y) - y0) / (y1 - y0)) * (H - T - B)
-    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">'
-           % (W, H), '<rect width="100%" height="100%" fill="white"/>',
-           '<text x="%d" y="20" font-size="13" font-weight="bold">%s</text>' % (L, title),
-           '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (L, H - B, W - R, H - B),
-           '<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="black"/>' % (L, T, L, H - B)]
-    for e in range(int(x0), int(x1) + 1):
-        x = L + (e - x0) / (x1 - x0) * (W - L - R)
-        out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>' % (x, T, x, H - B))
-        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (x, H - B + 15, size_name(1 << e)))
-    ticks = [10 ** e for e in range(int(y0), int(y1) + 1)] if logy else [y1 * i / 5 for i in range(6)]
-    for v in ticks:
-        y = sy(v)
-        out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (L, y, W - R, y))
-        out.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>' % (L - 5, y + 4, ("%g" % v)))
-    out.append('<text x="%d" y="%d" text-anchor="middle">%s</text>' % ((L + W - R) / 2, H - 10, xlabel))
-    out.append('<text x="15" y="%d" transform="rotate(-90 15 %d)" text-anchor="middle">%s</text>'
-               % ((T + H - B) / 2, (T + H - B) / 2, ylabel))
-    for i, (name, s) in enumerate(series.items()):
+    ys = [p[1] for p in pts if p[1] > 0]
+    logy = logy or (ys and max(ys) / min(ys) > 20)
+    fig, ax = plt.subplots(figsize=(7.5, 4.2), dpi=100)
+    for name, s in series.items():
         s = sorted(p for p in s if p[1] > 0 or not logy)
         if not s:
             continue
-        color = COLORS.get(name, "#ff7f0e")
-        dash = ' stroke-dasharray="4 3"' if name in ("floor", "kernel memmap+tables") else ""
-        out.append('<polyline fill="none" stroke="%s" stroke-width="2"%s points="%s"/>'
-                   % (color, dash, " ".join("%.1f,%.1f" % (sx(x), sy(y)) for x, y in s)))
-        for x, y in s:
-            out.append('<circle cx="%.1f" cy="%.1f" r="2.5" fill="%s"/>' % (sx(x), sy(y), color))
-        out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>'
-                   % (W - R + 10, T + 10 + 16 * i, W - R + 30, T + 10 + 16 * i, color, dash))
-        out.append('<text x="%d" y="%d">%s</text>' % (W - R + 35, T + 14 + 16 * i, name))
-    out.append("</svg>")
-    with open(path, "w") as f:
-        f.write("\n".join(out) + "\n")
+        dashed = name in ("floor", "kernel memmap+tables")
+        ax.plot([x for x, _ in s], [y for _, y in s], marker="o", markersize=3, linewidth=2,
+                linestyle="--" if dashed else "-", color=COLORS.get(name, "#ff7f0e"), label=name)
+    ax.set_xscale("log", base=2)
+    xs = sorted({p[0] for p in pts})
+    ax.xaxis.set_major_locator(FixedLocator(xs))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: size_name(int(round(v)))))
+    ax.xaxis.set_minor_locator(FixedLocator([]))
+    if len(xs) > 9:   # many sizes: slanted, so that neighbours do not run into each other
+        ax.tick_params(axis="x", labelrotation=45)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+    if logy:   # ticks at 1, 2 and 5 of each decade, written as plain numbers
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: "%g" % v))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:
+        ax.set_ylim(bottom=0)
+    ax.grid(True, color="#dddddd")
+    ax.set_title(title, fontsize=11, fontweight="bold", loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel + (" (log scale)" if logy else ""))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
 
 
 def load(d, name):

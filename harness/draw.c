@@ -49,7 +49,7 @@ struct cell {
 
 #define MAP_MAX_CELLS 256
 
-#define CELL_W 64
+#define CELL_W 76   /* "100% plugged" and "memory1023" fit in it at 11 px */
 #define CELL_H 44
 #define CELLS_PER_ROW 12
 
@@ -150,13 +150,20 @@ int mhp_draw_memory_map(const struct mhp_machine *m, const char *title, FILE *ou
 		if (i && (c->nid != cells[i - 1].nid || col == CELLS_PER_ROW))
 			row++, col = 0;
 		unsigned x = 20 + col * (CELL_W + 6), y = 40 + row * (CELL_H + 24);
-		if (col == 0)
+		/* A row's label: where a node's memory starts; a row that only wraps the one before says so. */
+		bool wrapped = col == 0 && i && c->nid == cells[i - 1].nid;
+		if (col == 0 && !wrapped)
 			fprintf(out, "<text x=\"%u\" y=\"%u\" fill=\"#555\">node %d, %#llx</text>\n", x, y + 10, c->nid,
 				(unsigned long long)(c->first * g.block_size));
+		else if (wrapped)
+			fprintf(out, "<text x=\"%u\" y=\"%u\" fill=\"#555\">node %d, continued</text>\n", x, y + 10, c->nid);
 		const char *fill = c->state < 0 ? FILL_ABSENT : c->zone == INSPECT_NO_ZONE ? FILL_OFFLINE
 			: c->zone == INSPECT_NR_ZONES ? "#bab0ac" : zone_fill[c->zone];
-		fprintf(out, "<g><title>memory%llu%s: %s</title>", (unsigned long long)c->first, c->last > c->first ? "..." : "",
-			c->state < 0 ? "not added" : c->state == INSPECT_MEM_ONLINE ? "online" : "offline");
+		fprintf(out, "<g><title>memory%llu", (unsigned long long)c->first);
+		if (c->last > c->first)
+			fprintf(out, "..memory%llu (%llu blocks)", (unsigned long long)c->last,
+				(unsigned long long)(c->last - c->first + 1));
+		fprintf(out, ": %s</title>", c->state < 0 ? "not added" : c->state == INSPECT_MEM_ONLINE ? "online" : "offline");
 		fprintf(out, "<rect x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\" fill=\"%s\" stroke=\"#333\"%s/>", x, y + 16,
 			CELL_W, CELL_H, fill, c->state < 0 ? " stroke-dasharray=\"4 3\"" : "");
 		/* A block of one's own with fake-offline pages (virtio-mem's unplugged subblocks): the plugged share. */
@@ -168,15 +175,15 @@ int mhp_draw_memory_map(const struct mhp_machine *m, const char *title, FILE *ou
 				     "stroke=\"#333\" stroke-dasharray=\"2 2\"/>", x + plugged_w, y + 16, CELL_W - plugged_w, CELL_H);
 		fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s%llu</text>", x + CELL_W / 2, y + 31,
 			c->state < 0 ? "" : "memory", (unsigned long long)c->first);
-		if (c->last > c->first)
-			fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">..%llu (%llu)</text>", x + CELL_W / 2,
-				y + 44, (unsigned long long)c->last, (unsigned long long)(c->last - c->first + 1));
+		if (c->last > c->first)   /* how many: in the title, the box is too narrow for both */
+			fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">..%llu</text>", x + CELL_W / 2,
+				y + 44, (unsigned long long)c->last);
 		else if (off)
 			fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%llu%% plugged</text>", x + CELL_W / 2, y + 44,
 				(unsigned long long)((per - off) * 100 / per));
-		else
+		else if (c->state >= 0)
 			fprintf(out, "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\">%s</text>", x + CELL_W / 2, y + 44,
-				c->state < 0 ? "" : c->state == INSPECT_MEM_ONLINE ? "online" : "offline");
+				c->state == INSPECT_MEM_ONLINE ? "online" : "offline");
 		if (c->boot)
 			fprintf(out, "<text x=\"%u\" y=\"%u\" font-size=\"9\" fill=\"#555\">boot</text>", x + 2, y + 57);
 		fprintf(out, "</g>\n");
@@ -301,7 +308,7 @@ struct pt_box {
 };
 
 
-#define BOX_W 86
+#define BOX_W 112   /* "freed, had 512 used" and "pfn 0xfffffffff" fit in it */
 #define BOX_H 34
 #define RUN_SHOWN 1   /* a run longer than 3 tables: the first, "... N more", the last */
 
@@ -410,9 +417,6 @@ int mhp_draw_pgtables(const struct mhp_pt_capture *before, const struct mhp_pt_c
 					     "<text x=\"%u\" y=\"%u\" text-anchor=\"middle\" font-size=\"9\">%s%s%u used</text>",
 					x->x + BOX_W / 2, y + 14, (unsigned long long)x->t.pfn, x->x + BOX_W / 2, y + 27,
 					x->t.boot ? "boot, " : "", x->status == PT_FREED ? "freed, had " : "", x->t.used);
-			if (x->status == PT_FREED)
-				fprintf(out, "<line x1=\"%u\" y1=\"%u\" x2=\"%u\" y2=\"%u\" stroke=\"#c0392b\" stroke-width=\"2\"/>",
-					x->x, y, x->x + BOX_W, y + BOX_H);
 			fprintf(out, "</g>\n");
 		}
 	}

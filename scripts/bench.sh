@@ -28,6 +28,10 @@ load_check "before the run"
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DMHPSIM_TESTS=OFF >/dev/null
 cmake --build build-release -j"$(nproc)" >/dev/null
 b=build-release/bench
+# The report's plots need python3-matplotlib (scripts/setup.sh): Debian's interpreter has it, where another
+# python3 (a pyenv shim) may come first on the PATH.
+py=python3
+python3 -c 'import matplotlib' 2>/dev/null || { [ -x /usr/bin/python3 ] && py=/usr/bin/python3; }
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 if [ -n "$smoke" ]; then
@@ -62,7 +66,7 @@ phase 5 "callgrind instruction counts"
 echo "callgrind: every case up to $cg_max GiB"
 valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$scratch/cg.out" \
   $b/bench_teardown --callgrind --max-size "$cg_max" >/dev/null 2>"$scratch/cg.log" || { cat "$scratch/cg.log"; exit 1; }
-python3 bench/report.py --callgrind "$scratch/cg.out." "$out/callgrind.json"
+"$py" bench/report.py --callgrind "$scratch/cg.out." "$out/callgrind.json"
 
 # The CPU profile of the arm64 teardown cases (gperftools), its call graph as SVG.
 phase 6 "gperftools profile"
@@ -85,7 +89,7 @@ if [ -z "$smoke" ]; then
 fi
 
 phase 8 "the report and its plots"
-python3 bench/report.py "$out" "$doc" "$img"
+"$py" bench/report.py "$out" "$doc" "$img"
 echo "report: $doc"
 load_check "at the end"
 if [ -n "$smoke" ]; then

@@ -6,9 +6,10 @@
 
 In a chapter, a block of output is
 
-    <!-- generate: run --narrate [--from N] [--to M] SCENARIO.yaml -->
+    <!-- generate: run --narrate SCENARIO.yaml [| steps N-M] -->
     ```text
-    ...what `mhpsim run --narrate SCENARIO.yaml` prints, steps N to M...
+    ...what `mhpsim run --narrate SCENARIO.yaml` prints (only steps N to M: a
+    filter of this script's, after the command, not an option of mhpsim)...
     ```
     <!-- end generate -->
 
@@ -59,17 +60,13 @@ def select_steps(text, first, last):
 
 
 def run_block(command):
-    args = command.split()
-    first = last = None
-    for opt in ("--from", "--to"):
-        if opt in args:
-            i = args.index(opt)
-            value = int(args[i + 1])
-            del args[i:i + 2]
-            first, last = (value, last) if opt == "--from" else (first, value)
-    out = mhpsim(args)
-    if first is not None or last is not None:
-        out = select_steps(out, first or 0, last or 10 ** 6)
+    command, _, steps = command.partition("|")
+    out = mhpsim(command.split())
+    if steps:
+        m = re.fullmatch(r"\s*steps (\d+)-(\d+)\s*", steps)
+        if not m:
+            raise SystemExit("docs.py: expected '| steps N-M' after the command, found '|%s'" % steps)
+        out = select_steps(out, int(m.group(1)), int(m.group(2)))
     return out if out.endswith("\n") else out + "\n"
 
 

@@ -7,10 +7,11 @@ if [ "${1:-}" = --main ]; then
   pkgs=(cmake gcc make pkg-config libyaml-dev)
 else
   pkgs=(cmake gcc g++ make pkg-config libyaml-dev libcmocka-dev gcovr valgrind clang libclang-rt-14-dev
-        python3 libgoogle-perftools-dev google-perftools graphviz chromium libfuse3-dev fuse3 bc groff-base)
+        python3 python3-matplotlib libgoogle-perftools-dev google-perftools graphviz chromium libfuse3-dev fuse3 bc
+        groff-base)
 fi
 # g++: the public headers are compiled as C++ too (tests/CMakeLists.txt); python3: docs, fidelity and
-# bench reports; gperftools and graphviz: benchmark profiles; chromium: the HTML report test; libfuse3
+# bench reports, python3-matplotlib: their plots; gperftools and graphviz: benchmark profiles; chromium: the HTML report test; libfuse3
 # and fuse3: mhpsim mount; bc: the kernel's memory-hotplug selftest (tests/mount.sh); groff-base: the
 # man page's check (tests/cli.sh)
 missing=()

@@ -43,7 +43,7 @@ static void test_memory_map_shows_each_block(void **state)
 	assert_non_null(strstr(svg, "t &lt;&amp;&gt;"));
 	assert_int_equal(count(svg, "<g>"), 16);                    /* 8 boot, 2 added, 6 not added */
 	assert_non_null(strstr(svg, "<title>memory16: offline</title>"));
-	assert_non_null(strstr(svg, "<title>memory17: online</title><rect x=\"650\" y=\"56\" width=\"64\" height=\"44\" fill=\"#f9c48e\""));
+	assert_non_null(strstr(svg, "<title>memory17: online</title><rect x=\"758\" y=\"56\" width=\"76\" height=\"44\" fill=\"#f9c48e\""));
 	assert_non_null(strstr(svg, "<title>memory18: not added</title>"));
 	free(svg);
 	mhp_machine_free(m);
