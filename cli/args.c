@@ -47,6 +47,24 @@ static void print_synopsis(const struct cli_cmd *cmd, FILE *f)
 	} while (*s);
 }
 
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, const struct cli_binding *b)
+{
+	int c;
+	cli_opts_start(cmd, argv);
+	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
+		if (c == CLI_HELP || c == CLI_BAD)
+			return c == CLI_HELP ? cli_help(cmd) : CLI_USAGE;
+		const struct cli_binding *x = b;
+		while (x->val && x->val != c)
+			x++;
+		if (x->str)
+			*x->str = optarg;
+		else if (x->flag)
+			*x->flag = true;
+	}
+	return -1;
+}
+
 int cli_usage_error(const struct cli_cmd *cmd, const char *why)
 {
 	if (why)

@@ -4,6 +4,7 @@
 #define MHPSIM_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,6 +34,21 @@ enum { CLI_END = -1, CLI_HELP = -2, CLI_BAD = -3 };
 void cli_opts_start(const struct cli_cmd *cmd, char **argv);
 /* The next option (its val), CLI_END, CLI_HELP, or CLI_BAD after naming the bad option and the usage. */
 int cli_opts(const struct cli_cmd *cmd, int argc, char **argv);
+/* An option that keeps its value (str) or that it was given (flag) where it points. */
+struct cli_binding {
+	int val;
+	const char **str;
+	bool *flag;
+};
+/*
+ * Reads every option of cmd into its binding (the list ends with val 0);
+ * optind is then the first operand. -1 to go on, or the status to exit with
+ * (after --help, or a bad option said).
+ */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, const struct cli_binding *b);
+#define CLI_STR(v, p) { .val = (v), .str = (p) }
+#define CLI_FLAG(v, p) { .val = (v), .flag = (p) }
+#define CLI_END_OF_BINDINGS { .val = 0 }
 /* The command's usage on stderr, after why when given; returns CLI_USAGE. */
 int cli_usage_error(const struct cli_cmd *cmd, const char *why);
 /* The command's help on stdout; returns CLI_OK. */

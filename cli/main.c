@@ -487,16 +487,12 @@ static const struct option cat_options[] = {
 static int cmd_cat(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *models = NULL, *cmdline = NULL, *snapshot = NULL;
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		case OPT_MODELS: models = optarg; break;
-		case OPT_CMDLINE: cmdline = optarg; break;
-		case OPT_SNAPSHOT: snapshot = optarg; break;
-		}
-	}
+	const struct cli_binding b[] = {
+		CLI_STR(OPT_MODELS, &models), CLI_STR(OPT_CMDLINE, &cmdline), CLI_STR(OPT_SNAPSHOT, &snapshot),
+		CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	int n = argc - optind;
 	if (n < (snapshot ? 1 : 2))
 		return cli_usage_error(cmd, snapshot ? "no file to read" : "a model and at least one file to read");
@@ -518,15 +514,11 @@ static int cmd_ptdump(const struct cli_cmd *cmd, int argc, char **argv)
 	struct mhp_run_options opt = { .output = MHP_OUT_QUIET, .out = stdout, .after = print_ptdump };
 	struct dump_range range = { 0, UINT64_MAX, 0 };
 	const char *models = NULL;
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		case OPT_MODELS: models = optarg; break;
-		case OPT_TEARDOWN: opt.teardown = optarg; break;
-		}
-	}
+	const struct cli_binding b[] = {
+		CLI_STR(OPT_MODELS, &models), CLI_STR(OPT_TEARDOWN, &opt.teardown), CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	int n = argc - optind;
 	if (n != 1 && n != 3)
 		return cli_usage_error(cmd, "a scenario or a model, and optionally a START and END address");
@@ -662,15 +654,11 @@ static const struct option refdiff_options[] = {
 static int cmd_reference_diff(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *models = NULL, *gaps_path = NULL;
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		case OPT_MODELS: models = optarg; break;
-		case OPT_GAPS: gaps_path = optarg; break;
-		}
-	}
+	const struct cli_binding b[] = {
+		CLI_STR(OPT_MODELS, &models), CLI_STR(OPT_GAPS, &gaps_path), CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	if (argc - optind != 2)
 		return cli_usage_error(cmd, "a scenario and the kernel's recorded observations");
 	argv += optind;
@@ -729,14 +717,10 @@ static const struct option models_only_options[] = {
 static int cmd_reference_steps(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *models = NULL;
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		case OPT_MODELS: models = optarg; break;
-		}
-	}
+	const struct cli_binding b[] = { CLI_STR(OPT_MODELS, &models), CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	if (argc - optind != 1)
 		return cli_usage_error(cmd, "one scenario");
 	struct mhp_scenario *sc = load_scenario(argv[optind], models);
@@ -760,14 +744,10 @@ static const struct option observe_options[] = {
 static int cmd_observe(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	bool boot = false;
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		case OPT_BOOT: boot = true; break;
-		}
-	}
+	const struct cli_binding b[] = { CLI_FLAG(OPT_BOOT, &boot), CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	if (argc - optind != 1)
 		return cli_usage_error(cmd, "one raw observation (a file, or - for standard input)");
 	size_t len;
@@ -794,15 +774,11 @@ static const struct option diff_options[] = {
 static int cmd_diff(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *models = NULL, *mutant = NULL;
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		case OPT_MODELS: models = optarg; break;
-		case OPT_MUTANT: mutant = optarg; break;
-		}
-	}
+	const struct cli_binding b[] = {
+		CLI_STR(OPT_MODELS, &models), CLI_STR(OPT_MUTANT, &mutant), CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	int n = argc - optind;
 	if (n != 1 && n != 3)
 		return cli_usage_error(cmd, "a scenario, and optionally the two strategies to compare");
@@ -834,13 +810,10 @@ static const struct option help_only_options[] = { CLI_HELP_OPTION, { 0 } };
 /* Commands without operands: invariants, mutants. */
 static int no_operands(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		}
-	}
+	const struct cli_binding b[] = { CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	return optind < argc ? cli_usage_error(cmd, "no operands") : -1;
 }
 
@@ -877,14 +850,10 @@ static const struct option help_options[] = {
 static int cmd_help(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	bool man = false;
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		case OPT_MAN: man = true; break;
-		}
-	}
+	const struct cli_binding b[] = { CLI_FLAG(OPT_MAN, &man), CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	if (man && optind == argc) {
 		cli_man_page(stdout, general);
 		return CLI_OK;
@@ -906,13 +875,10 @@ static int cmd_help(const struct cli_cmd *cmd, int argc, char **argv)
 /* mhpsim completion bash: the completion script the install puts in share/bash-completion. */
 static int cmd_completion(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		CLI_COMMON_CASES(cmd);
-		}
-	}
+	const struct cli_binding b[] = { CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	if (argc - optind != 1 || strcmp(argv[optind], "bash") != 0)
 		return cli_usage_error(cmd, "the one shell it knows is bash");
 	cli_bash_completion(stdout);

@@ -41,10 +41,10 @@ const struct option cli_mount_options[] = {
 #ifndef MHPSIM_HAVE_FUSE
 int cmd_mount(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	cli_opts_start(cmd, argv);
-	for (int c; (c = cli_opts(cmd, argc, argv)) != CLI_END;)
-		if (c == CLI_HELP || c == CLI_BAD)
-			return c == CLI_HELP ? cli_help(cmd) : CLI_USAGE;
+	const struct cli_binding b[] = { CLI_END_OF_BINDINGS };   /* --help still works */
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	fprintf(stderr, "mhpsim mount: built without libfuse3 (apt-get install libfuse3-dev, then rebuild)\n");
 	return CLI_USAGE;
 }
@@ -316,19 +316,13 @@ static int machine_for(const char *what, const char *state, const char *models, 
 int cmd_mount(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *state = NULL, *models = NULL, *cmdline = NULL, *what = NULL, *dir = NULL;
-	bool inject = true;
-	int opt;
-	cli_opts_start(cmd, argv);
-	while ((opt = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (opt) {
-		case CLI_HELP: return cli_help(cmd);
-		case CLI_BAD: return CLI_USAGE;
-		case OPT_STATE: state = optarg; break;
-		case OPT_MODELS: models = optarg; break;
-		case OPT_CMDLINE: cmdline = optarg; break;
-		case OPT_NO_INJECT: inject = false; break;
-		}
-	}
+	bool no_inject = false;
+	const struct cli_binding b[] = {
+		CLI_STR(OPT_STATE, &state), CLI_STR(OPT_MODELS, &models), CLI_STR(OPT_CMDLINE, &cmdline),
+					 CLI_FLAG(OPT_NO_INJECT, &no_inject), CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	if (argc - optind != 2)
 		return cli_usage_error(cmd, "a scenario or a model, and the directory to mount on");
 	what = argv[optind];
@@ -342,7 +336,7 @@ int cmd_mount(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	/* The selftest's modprobe: the injector registered once, as a module would be (a resumed state may have it). */
 	char probe[16];
-	if (inject && mhp_sysfs_read(c.m, "/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error",
+	if (!no_inject && mhp_sysfs_read(c.m, "/sys/kernel/debug/notifier-error-inject/memory/actions/MEM_GOING_ONLINE/error",
 				     probe, sizeof(probe)) < 0 &&
 	    mhp_modprobe(c.m, "memory-notifier-error-inject", 0, false, &err))
 		fprintf(stderr, "mhpsim mount: %s\n", err.msg);

@@ -298,15 +298,10 @@ const struct option cli_report_options[] = { CLI_HELP_OPTION, { 0 } };
 int cmd_report(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	const char *out_path = NULL, *file = NULL;
-	int c;
-	cli_opts_start(cmd, argv);
-	while ((c = cli_opts(cmd, argc, argv)) != CLI_END) {
-		switch (c) {
-		case CLI_HELP: return cli_help(cmd);
-		case CLI_BAD: return CLI_USAGE;
-		case 'o': out_path = optarg; break;
-		}
-	}
+	const struct cli_binding b[] = { CLI_STR('o', &out_path), CLI_END_OF_BINDINGS };
+	int status = cli_parse(cmd, argc, argv, b);
+	if (status >= 0)
+		return status;
 	if (argc - optind != 1)
 		return cli_usage_error(cmd, "one scenario");
 	file = argv[optind];
