@@ -165,6 +165,23 @@ static void describe(struct outcome *o, int ret, const struct reaction *r, const
 		 ret ? mhp_errno_name(ret) : "0", diff[0] ? "differs in: " : same, diff);
 }
 
+/* A machine of the model, new memory left offline, made ready for an operation; its block size in *block. */
+static struct mhp_machine *prepared(const char *model, void (*prepare)(struct mhp_machine *m, uint64_t block),
+				    uint64_t *block)
+{
+	struct mhp_machine *m = boot_model(model, "memhp_default_state=offline");
+	*block = strtoull(sysfs_read(m, "/sys/devices/system/memory/block_size_bytes"), NULL, 16);
+	prepare(m, *block);
+	return m;
+}
+
+/* m saved, for each point to start from. */
+static void saved(struct mhp_machine *m, void **buf, size_t *len)
+{
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_machine_save_buffer(m, buf, len, &err), 0);
+}
+
 /* A class of fault point: page allocations (fail_page_alloc) or slab objects (failslab). */
 struct fault_class {
 	const char *points, *header;   /* "page allocations", "allocation failed" */
@@ -199,13 +216,12 @@ static const struct fault_class slab_faults = { "slab allocations", "slab alloca
  */
 static uint64_t sweep(FILE *out, const char *model, const struct sweep_op *op, const struct fault_class *fc, bool terse)
 {
-	struct mhp_machine *m = boot_model(model, "memhp_default_state=offline");
-	uint64_t block = strtoull(sysfs_read(m, "/sys/devices/system/memory/block_size_bytes"), NULL, 16);
+	uint64_t block;
+	struct mhp_machine *m = prepared(model, op->prepare, &block);
 	struct mhp_err err = { 0 };
 	void *buf;
 	size_t len;
-	op->prepare(m, block);
-	assert_int_equal(mhp_machine_save_buffer(m, &buf, &len, &err), 0);
+	saved(m, &buf, &len);
 	mhp_machine_free(m);
 	char *before, *unfailed;
 	uint64_t n;
@@ -292,10 +308,9 @@ static void sweep_notifiers(FILE *out, const char *model)
 	fprintf(out, "| action refused | during | returns | what a reader sees |\n|---|---|---|---|\n");
 	for (size_t i = 0; i < sizeof(refusals) / sizeof(refusals[0]); i++) {
 		const struct refusal *f = &refusals[i];
-		struct mhp_machine *m = boot_model(model, "memhp_default_state=offline");
-		uint64_t block = strtoull(sysfs_read(m, "/sys/devices/system/memory/block_size_bytes"), NULL, 16);
+		uint64_t block;
+		struct mhp_machine *m = prepared(model, f->prepare, &block);
 		struct mhp_err err = { 0 };
-		f->prepare(m, block);
 		assert_int_equal(mhp_modprobe(m, "memory-notifier-error-inject", 0, false, &err), 0);
 		char path[160];
 		snprintf(path, sizeof(path), "/sys/kernel/debug/notifier-error-inject/memory/actions/%s/error", f->action);
@@ -380,13 +395,12 @@ static void sweep_recurring(FILE *out, const char *model)
 		     "the fault gone, one more try |\n|---|---|---|---:|---|---|\n");
 	for (size_t i = 0; i < sizeof(recurring) / sizeof(recurring[0]); i++) {
 		const struct recurring *c = &recurring[i];
-		struct mhp_machine *m = boot_model(model, "memhp_default_state=offline");
-		uint64_t block = strtoull(sysfs_read(m, "/sys/devices/system/memory/block_size_bytes"), NULL, 16);
+		uint64_t block;
+		struct mhp_machine *m = prepared(model, c->prepare, &block);
 		struct mhp_err err = { 0 };
 		void *buf;
 		size_t len;
-		c->prepare(m, block);
-		assert_int_equal(mhp_machine_save_buffer(m, &buf, &len, &err), 0);
+		saved(m, &buf, &len);
 		char *before = observable_state(m), *unfailed, *after, diff[256], rets[128] = "";
 		assert_int_equal(c->run(m, block), 0);
 		unfailed = observable_state(m);
