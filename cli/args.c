@@ -126,7 +126,7 @@ static void roff_text(FILE *f, const char *s)
 void cli_man_page(FILE *f, const char *general)
 {
 	fprintf(f, ".TH MHPSIM 1 \"\" \"mhpsim %s\" \"User Commands\"\n", mhp_version(NULL, NULL, NULL));
-	fputs(".SH NAME\nmhpsim \\- a deterministic simulator of Linux memory hot(un)plug\n", f);
+	fputs(".nh\n.SH NAME\nmhpsim \\- a deterministic simulator of Linux memory hot(un)plug\n", f);   /* no hyphens in options */
 	fputs(".SH SYNOPSIS\n", f);
 	for (size_t i = 0; i < cli_ncommands; i++) {
 		fprintf(f, ".B mhpsim %s\n", cli_commands[i].name);

@@ -894,7 +894,7 @@ const struct cli_cmd cli_commands[] = {
 	  "Replay a scenario: its narrated trace (or another form of output), then state-hash: HEX. Several scenarios or\n"
 	  "a directory: one line each (ok, FAIL or ERROR, its steps and hashes), then a total; --tap and --junit report\n"
 	  "them for a CI system.",
-	  "  --json            one JSON object per event\n"
+	  "  --json            JSON Lines: a run line, every event, each read, an end line (docs/json.md)\n"
 	  "  --quiet           nothing but a failure and the state hash\n"
 	  "  --observe         what the reference lane compares with the real kernel\n"
 	  "  --narrate         each event under the kernel function it models, and what each read returned\n"
