@@ -42,6 +42,7 @@ MAY_INCLUDE = {
     'arch': {'lib', 'public', 'core', 'mm'},
     'arch/arm64': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base'},
     'arch/x86': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base'},
+    'arch/riscv': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base'},
     'drivers/base': {'lib', 'public', 'core', 'mm', 'arch', 'drivers'},
     'drivers': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base'},
     'check': {'lib', 'public', 'core', 'mm', 'arch', 'drivers/base', 'drivers'},

@@ -182,7 +182,7 @@ static void test_every_teardown_strategy_round_trips(void **state)
 	(void)state;
 	/* A machine of each arch, with where its hot-plug region starts. */
 	static const struct { const char *model; uint64_t hot; } arches[] = {
-		{ "qemu-virt-arm64-4k", HOT }, { "qemu-q35-x86_64", 0x100000000ull },
+		{ "qemu-virt-arm64-4k", HOT }, { "qemu-q35-x86_64", 0x100000000ull }, { "qemu-virt-riscv64-sv39", 0x100000000ull },
 	};
 	unsigned n = 0;
 	for (const char *name; (name = mhp_teardown_strategy_name(n)); n++) {

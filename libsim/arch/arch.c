@@ -12,7 +12,13 @@
 static const struct arch_ops *const arches[] = {
 	&arch_arm64,
 	&arch_x86_64,
+	&arch_riscv64,
 };
+
+bool arch_has_zone(const struct arch_ops *a, int zid)
+{
+	return !a->zones || (a->zones & (1u << zid));
+}
 
 const struct arch_ops *arch_find(const char *name)
 {

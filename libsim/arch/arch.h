@@ -74,6 +74,8 @@ struct arch_ops {
 	void (*free_initmem)(struct mhp_machine *m);
 	/* arch_report_meminfo(): the arch's lines at the end of /proc/meminfo, or NULL. */
 	void (*report_meminfo)(const struct mhp_machine *m, struct strbuf *sb);
+	/* The zones its configuration builds (bit per enum zone_type): 0 for all of them. */
+	unsigned zones;
 	/* A memory notifier the arch registers at boot (arm64: boot memory stays), or NULL. */
 	int (*bootmem_notifier)(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 };
@@ -95,6 +97,9 @@ const struct arch_ops *arch_of_teardown(const char *name);
 int arch_teardown_find(const struct arch_ops *a, const char *name);
 unsigned arch_nr_teardowns(const struct arch_ops *a);
 
-extern const struct arch_ops arch_arm64, arch_x86_64;
+/* Whether the arch's kernel has zone zid at all (/proc/zoneinfo and the boot log list only those). */
+bool arch_has_zone(const struct arch_ops *a, int zid);
+
+extern const struct arch_ops arch_arm64, arch_x86_64, arch_riscv64;
 
 #endif

@@ -13,6 +13,7 @@
 #include "sim/page.h"
 #include "sim/page_alloc.h"
 #include "sim/trace.h"
+#include "arch/paging_mode.h"
 
 /* ---- descriptors, read through the arch's format (pt_format) ------------- */
 
@@ -24,8 +25,8 @@ enum desc_type desc_type(const struct mhp_machine *m, unsigned depth, uint64_t d
 	if (!(d & f->valid))
 		return DESC_INVALID;
 	if (depth == m->pt_geom.levels - 1)
-		return (d & f->page_mask) == f->page_val ? DESC_PAGE : DESC_INVALID;
-	if ((d & f->leaf_mask) != f->leaf_val)
+		return desc_is_page(m, d) ? DESC_PAGE : DESC_INVALID;
+	if (f->leaf_any ? !(d & f->leaf_mask) : (d & f->leaf_mask) != f->leaf_val)
 		return DESC_TABLE;
 	return m->pt_geom.block_ok[depth] ? DESC_BLOCK : DESC_INVALID;
 }
@@ -33,13 +34,15 @@ enum desc_type desc_type(const struct mhp_machine *m, unsigned depth, uint64_t d
 bool desc_is_page(const struct mhp_machine *m, uint64_t d)
 {
 	const struct pt_format *f = &m->pt_geom.fmt;
+	if (f->leaf_any)
+		return (d & f->valid) && (d & f->page_mask);
 	return (d & (f->valid | f->page_mask)) == (f->valid | f->page_val);
 }
 
 uint64_t desc_pa(const struct mhp_machine *m, uint64_t d)
 {
 	const struct pt_format *f = &m->pt_geom.fmt;
-	uint64_t pa = d & f->oa_mask;
+	uint64_t pa = (d & f->oa_mask) << f->oa_shift;
 	if (f->oa_hi_at)
 		pa |= ((d >> f->oa_hi_at) & 0xf) << 48;
 	return pa;
@@ -48,6 +51,8 @@ uint64_t desc_pa(const struct mhp_machine *m, uint64_t d)
 uint64_t mk_desc(const struct mhp_machine *m, uint64_t pa, uint64_t bits)
 {
 	const struct pt_format *f = &m->pt_geom.fmt;
+	if (f->oa_shift)
+		return ((pa >> f->oa_shift) & f->oa_mask) | bits;
 	uint64_t d = (pa & (f->oa_mask | (m->page_size - 1))) | bits;
 	if (f->oa_hi_at)
 		d |= ((pa >> 48) & 0xf) << f->oa_hi_at;
@@ -263,7 +268,7 @@ struct pt_table *pt_table_new(struct mhp_machine *m, uint64_t pfn, unsigned dept
 	t->pfn = pfn;
 	t->depth = (uint8_t)depth;
 	t->boot = boot;
-	t->step = pt_span(m, depth);
+	t->step = pt_span(m, depth) >> m->pt_geom.fmt.oa_shift;   /* a descriptor's address moves by what one entry maps */
 	return t;
 }
 
@@ -294,7 +299,7 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 	s->count++;
 	s->nr_allocated++;
 	m->nr_pgtable_pages++;
-	if (!boot) {
+	if (!boot && !m->pt.untraced) {
 		struct mhp_trace_field f[] = { TF_S("level", pt_level_name(m, depth)), TF_X("pfn", pfn) };
 		TRACE(m, "pgtable_alloc", f, "%s table allocated at pfn %#llx", pt_level_name(m, depth),
 		      (unsigned long long)pfn);
@@ -589,6 +594,16 @@ void pt_walk_va(const struct mhp_machine *m, uint64_t va, struct pt_walk *w)
 }
 
 /* __phys_to_virt(): the linear map starts at PAGE_OFFSET for memstart_addr. */
+bool pgtable_l4_enabled(const struct mhp_machine *m)
+{
+	return m->pt_geom.levels >= 4;
+}
+
+bool pgtable_l5_enabled(const struct mhp_machine *m)
+{
+	return m->pt_geom.levels == 5;
+}
+
 uint64_t linear_va(const struct mhp_machine *m, uint64_t pa)
 {
 	return m->pt_geom.page_offset + (pa - m->memstart_addr);

@@ -36,6 +36,8 @@ struct pt_format {
 	uint64_t leaf_mask, leaf_val;     /* above the last level, a valid d maps a block when (d & mask) == val */
 	uint64_t page_mask, page_val;     /* at the last level, a valid d maps a page when (d & mask) == val */
 	uint64_t oa_mask;                 /* the output address bits */
+	unsigned oa_shift;                /* the descriptor holds PA >> oa_shift there (RISC-V: PPN at bit 10, 2) */
+	bool leaf_any;                    /* a valid d is a leaf (block or page) when any bit of the masks is set (RISC-V R|W|X) */
 	unsigned oa_hi_at;                /* nonzero: PA[51:48] sits at bits [oa_hi_at + 3:oa_hi_at] (arm64 64K, 52-bit PA) */
 	uint64_t huge;                    /* what a block adds to a page's bits (x86 _PAGE_PSE), or 0 */
 	uint64_t unhuge;                  /* what a block drops of a page's bits (arm64 PTE_TABLE_BIT), or 0 */
@@ -101,6 +103,7 @@ struct pt_store {
 	uint64_t nr_reads, nr_writes;
 	uint64_t digest;                  /* pt_table_id() + mix summed over the live tables (see PT_MIX_P) */
 	uint64_t host_bytes;              /* what the live tables take of the host (the memory budget) */
+	bool untraced;                    /* while set, allocations are not traced one by one (a step that sums them up) */
 };
 
 /*

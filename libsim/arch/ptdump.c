@@ -25,7 +25,7 @@ struct dump_state {
 	struct strbuf *sb;
 	const struct marker *marker;   /* the current one; marker[1] is the next */
 	int level;                     /* -1 before the first entry */
-	uint64_t prot, start;
+	uint64_t prot, start, pa;
 };
 
 /* Kernel level numbers: 0 PGD, 1 P4D, 2 PUD, 3 PMD, 4 PTE; a folded top reads as PGD. */
@@ -44,13 +44,16 @@ static void note_page(struct dump_state *st, uint64_t addr, int level, uint64_t 
 {
 	const struct ptdump_fmt *f = st->m->arch->ptdump;
 	uint64_t prot = level >= 0 ? val & f->prot_mask : 0;
+	uint64_t pa = prot ? desc_pa(st->m, val) : 0;
 	if (st->level == -1) {
 		st->level = level;
 		st->prot = prot;
 		st->start = addr;
+		st->pa = pa;
 		sb_printf(st->sb, "---[ %s ]---\n", st->marker->name);
 	} else if (prot != st->prot || level != st->level || addr - 1 >= st->marker[1].start - 1) {
-		f->print_line(st->sb, st->start, addr, st->level, st->prot);
+		if (st->prot || !f->mapped_only)
+			f->print_line(st->sb, st->start, addr, st->level, st->prot, st->pa);
 		if (addr - 1 >= st->marker[1].start - 1) {
 			st->marker++;
 			sb_printf(st->sb, "---[ %s ]---\n", st->marker->name);
@@ -58,6 +61,7 @@ static void note_page(struct dump_state *st, uint64_t addr, int level, uint64_t 
 		st->start = addr;
 		st->prot = prot;
 		st->level = level;
+		st->pa = pa;
 	}
 }
 
@@ -93,8 +97,8 @@ static void ptdump_range(const struct mhp_machine *m, struct strbuf *sb, uint64_
 	const struct marker linear[] = { { g->page_offset, names[0] }, { g->page_end, names[1] }, { UINT64_MAX, NULL } };
 	const struct marker vmemmap[] = { { g->vmemmap_start, names[2] }, { g->vmemmap_end, names[3] },
 					  { UINT64_MAX, NULL } };
-	dump_region(m, sb, linear, start, end);
-	dump_region(m, sb, vmemmap, start, end);
+	dump_region(m, sb, m->arch->ptdump->vmemmap_first ? vmemmap : linear, start, end);
+	dump_region(m, sb, m->arch->ptdump->vmemmap_first ? linear : vmemmap, start, end);
 }
 
 void ptdump_show(const struct mhp_machine *m, struct strbuf *sb)

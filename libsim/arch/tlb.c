@@ -71,7 +71,8 @@ void flush_tlb_all(struct mhp_machine *m)
  * Whether a cached entry still leads into pages [pfn, pfn + n): a walk
  * entry to a table there, or a leaf translating to one. A CPU may use it
  * until the next flush, so a page freed now may be walked or read after the
- * allocator hands it to someone else.
+ * allocator hands it to someone else. The linear map's own leaves are no
+ * such way: they map every page of RAM, free or not, and stay.
  */
 void tlb_note_free(struct mhp_machine *m, uint64_t pfn, uint64_t n, const char *what)
 {
@@ -79,7 +80,8 @@ void tlb_note_free(struct mhp_machine *m, uint64_t pfn, uint64_t n, const char *
 		const struct tlb_entry *x = &m->tlb.e[i];
 		uint64_t lo = x->leaf ? x->target >> m->page_shift : x->target;
 		uint64_t hi = x->leaf ? (x->target + x->span - 1) >> m->page_shift : x->target;
-		if (!x->valid || hi < pfn || lo >= pfn + n)
+		bool linear = x->leaf && x->va - m->pt_geom.page_offset < m->pt_geom.page_end - m->pt_geom.page_offset;
+		if (!x->valid || hi < pfn || lo >= pfn + n || linear)
 			continue;
 		m->tlb.nr_freed_while_cached++;
 		struct mhp_trace_field f[] = { TF_S("what", what), TF_X("pfn", pfn), TF_X("va", x->va),

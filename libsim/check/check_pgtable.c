@@ -334,7 +334,7 @@ static bool linear_pte_usual(const struct mhp_machine *m, uint64_t d, uint64_t p
 	const struct pt_format *f = &m->pt_geom.fmt;
 	uint64_t must = f->linear_must | f->page_val, mask = f->linear_mask | f->page_mask;
 	/* Where a descriptor holds its address as the address itself (not 52-bit PAs), one mask compares both. */
-	if (!f->oa_hi_at)
+	if (!f->oa_hi_at && !f->oa_shift)
 		return (d & (mask | f->oa_mask)) == (must | pa);
 	return (d & mask) == must && desc_pa(m, d) == pa;
 }

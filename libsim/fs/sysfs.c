@@ -541,6 +541,8 @@ static void zoneinfo_show(const struct mhp_machine *m, struct strbuf *sb)
 			continue;
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &m->nodes[nid].zones[zid];
+			if (!arch_has_zone(m->arch, zid))
+				continue;
 			sb_printf(sb, "Node %d, zone %8s\n", nid, zone_name(zid));
 			sb_printf(sb, "  pages free     %llu\n", (unsigned long long)z->free_pages);
 			for (int w = 0; w < NR_WMARK; w++)

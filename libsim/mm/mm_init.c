@@ -269,7 +269,7 @@ void log_zone_ranges(struct mhp_machine *m)
 {
 	pr_info(m, "Zone ranges:");
 	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-		if (zid == ZONE_MOVABLE)
+		if (zid == ZONE_MOVABLE || !arch_has_zone(m->arch, zid))
 			continue;
 		uint64_t lo = m->arch_zone_lo[zid], hi = m->arch_zone_hi[zid];
 		if (lo == hi)

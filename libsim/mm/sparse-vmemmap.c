@@ -107,3 +107,16 @@ int vmemmap_populate_range(struct mhp_machine *m, uint64_t start, uint64_t end, 
 	}
 	return ret;
 }
+
+/* The boot memmap of every section of boot RAM, through the arch's vmemmap_populate() (sparse_init()). */
+int vmemmap_populate_boot(struct mhp_machine *m, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < m->model.nr_ram; i++) {
+		const struct model_range *r = &m->model.ram[i];
+		for (uint64_t pfn = PHYS_PFN(m, r->start); pfn < PHYS_PFN(m, r->start + r->size); pfn += m->pages_per_section)
+			if (m->arch->vmemmap_populate(m, pfn, m->pages_per_section, r->nid, true))
+				return mhp_err_set(err, -ENOMEM, "model %s: the memblock pools are too small for the boot "
+						   "memmap at pfn %#llx", m->model.name, (unsigned long long)pfn);
+	}
+	return 0;
+}

@@ -4,6 +4,7 @@
  * arch/arm64/mm/{mmu,init,ptdump}.c that mm/ calls.
  */
 #include "arch/arch.h"
+#include "sim/sparse-vmemmap.h"
 #include "arm64.h"
 
 /* The ARM64_VA_BITS_* choices each granule allows (arch/arm64/Kconfig). */
@@ -47,7 +48,7 @@ const struct arch_ops arch_arm64 = {
 	.memory_layout_init = arm64_memory_layout_init,
 	.pgtable_init = pt_geom_init,
 	.paging_init = arm64_paging_init,
-	.boot_vmemmap = arm64_boot_vmemmap,
+	.boot_vmemmap = vmemmap_populate_boot,
 	.arch_add_memory = arch_add_memory,
 	.arch_remove_memory = arch_remove_memory,
 	.remove_linear_map = arm64_remove_linear_map,

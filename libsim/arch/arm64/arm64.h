@@ -15,7 +15,6 @@ int arm64_early_param(struct mhp_machine *m, const char *word, const char *value
 void arm64_free_initmem(struct mhp_machine *m);
 void arm64_memory_layout_init(struct mhp_machine *m);
 int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err);
-int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
 int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err);
 void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size);
 void arm64_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);

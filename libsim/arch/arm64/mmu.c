@@ -542,19 +542,6 @@ int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err)
 	return 0;
 }
 
-int arm64_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err)
-{
-	for (unsigned i = 0; i < m->model.nr_ram; i++) {
-		const struct model_range *r = &m->model.ram[i];
-		for (uint64_t pfn = PHYS_PFN(m, r->start); pfn < PHYS_PFN(m, r->start + r->size);
-		     pfn += m->pages_per_section)
-			if (vmemmap_populate(m, pfn, m->pages_per_section, r->nid, true))
-				return mhp_err_set(err, -ENOMEM, "model %s: the memblock pools are too small for the "
-						   "boot memmap at pfn %#llx", m->model.name, (unsigned long long)pfn);
-	}
-	return 0;
-}
-
 /* Models prevent_bootmem_remove_notifier(): boot memory is never offlined (6.12 refuses it here). */
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages)
 {

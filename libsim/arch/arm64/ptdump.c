@@ -35,11 +35,12 @@ static const struct prot_bits pte_bits[] = {
 
 static const char *const level_names[] = { "PGD", "P4D", "PUD", "PMD", "PTE" };
 
-static void arm64_print_line(struct strbuf *sb, uint64_t start, uint64_t addr, int level, uint64_t prot)
+static void arm64_print_line(struct strbuf *sb, uint64_t start, uint64_t addr, int level, uint64_t prot, uint64_t pa)
 {
 	static const char units[] = "KMGTPE";
 	const char *unit = units;
 	uint64_t delta = (addr - start) >> 10;
+	(void)pa;   /* the line shows no physical address */
 	sb_printf(sb, "0x%016llx-0x%016llx   ", (unsigned long long)start, (unsigned long long)addr);
 	while (!(delta & 1023) && unit[1]) {
 		delta >>= 10;

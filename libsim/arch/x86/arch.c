@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arch/arch.h"
+#include "sim/sparse-vmemmap.h"
 #include "arch/ptdump.h"
 #include "x86.h"
 
@@ -83,7 +84,7 @@ const struct arch_ops arch_x86_64 = {
 	.memory_layout_init = x86_memory_layout_init,
 	.pgtable_init = x86_pgtable_init,
 	.paging_init = x86_paging_init,
-	.boot_vmemmap = x86_boot_vmemmap,
+	.boot_vmemmap = vmemmap_populate_boot,
 	.arch_add_memory = x86_arch_add_memory,
 	.arch_remove_memory = x86_arch_remove_memory,
 	.remove_linear_map = x86_remove_linear_map,

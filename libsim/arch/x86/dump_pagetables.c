@@ -14,10 +14,11 @@
 #define PTE_FLAGS_MASK (~PTE_PFN_MASK)
 
 /* Models printk_prot(), with the range and size note_page() puts before it. */
-static void x86_print_line(struct strbuf *sb, uint64_t start, uint64_t end, int level, uint64_t pr)
+static void x86_print_line(struct strbuf *sb, uint64_t start, uint64_t end, int level, uint64_t pr, uint64_t pa)
 {
 	static const char *const level_name[] = { "pgd", "p4d", "pud", "pmd", "pte" };
 	static const char units[] = "BKMGTPE";
+	(void)pa;   /* the line shows no physical address */
 	const char *unit = units;
 	uint64_t delta = end - start;
 	sb_printf(sb, "0x%016llx-0x%016llx   ", (unsigned long long)start, (unsigned long long)end);

@@ -449,18 +449,6 @@ void x86_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
 	teardown(m, vmemmap_va(m, pfn), vmemmap_va(m, pfn + nr_pages), false);
 }
 
-int x86_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err)
-{
-	for (unsigned i = 0; i < m->model.nr_ram; i++) {
-		const struct model_range *r = &m->model.ram[i];
-		for (uint64_t pfn = PHYS_PFN(m, r->start); pfn < PHYS_PFN(m, r->start + r->size); pfn += m->pages_per_section)
-			if (x86_vmemmap_populate(m, pfn, m->pages_per_section, r->nid, true))
-				return mhp_err_set(err, -ENOMEM, "model %s: the memblock pools are too small for the "
-						   "boot memmap at pfn %#llx", m->model.name, (unsigned long long)pfn);
-	}
-	return 0;
-}
-
 /* ---- arch hooks ------------------------------------------------------------------ */
 
 /*

@@ -8,12 +8,6 @@
 
 #include "x86.h"
 
-/* pgtable_l5_enabled(): the model's va_bits (57) chooses LA57, as a CPU with it and no no5lvl would. */
-bool pgtable_l5_enabled(const struct mhp_machine *m)
-{
-	return m->pt_geom.levels == 5;
-}
-
 /* A valid descriptor: PSE tells a leaf from a table above the last level; every PTE maps a page. */
 static void x86_pt_format(struct pt_format *f)
 {

@@ -7,6 +7,7 @@
 #define MHPSIM_X86_H
 
 #include "sim/machine.h"
+#include "arch/paging_mode.h"
 #include "kernel.h"
 #include "pgtable_types.h"
 #include "set_memory.h"
@@ -23,7 +24,6 @@ enum { X86_TEARDOWN_MODEL, X86_TEARDOWN_KERNEL };
 
 /* pgtable.c */
 int x86_pgtable_init(struct mhp_machine *m, struct mhp_err *err);
-bool pgtable_l5_enabled(const struct mhp_machine *m);
 
 /* init.c */
 void x86_memory_layout_init(struct mhp_machine *m);
@@ -42,7 +42,6 @@ void x86_arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size
 void x86_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size);
 int x86_vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot);
 void x86_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
-int x86_boot_vmemmap(struct mhp_machine *m, struct mhp_err *err);
 
 /* set_memory.c (update_page_count() in set_memory.h) */
 void x86_report_meminfo(const struct mhp_machine *m, struct strbuf *sb);

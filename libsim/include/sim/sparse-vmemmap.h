@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct mhp_machine;
+struct mhp_err;
 
 /* What an arch writes into the vmemmap's tables, and its hooks. */
 struct vmemmap_req {
@@ -36,5 +37,8 @@ int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t e
  */
 int vmemmap_populate_range(struct mhp_machine *m, uint64_t start, uint64_t end, bool huge, const char *leaves,
 			   const struct vmemmap_req *r);
+
+/* The boot memmap of every section of boot RAM (each arch's boot_vmemmap). */
+int vmemmap_populate_boot(struct mhp_machine *m, struct mhp_err *err);
 
 #endif
