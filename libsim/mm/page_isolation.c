@@ -61,23 +61,39 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 	return false;
 }
 
+/* The lowest page in [start_pfn, end_pfn) the kernel holds, of memblock's or of the allocator's. */
+static bool lowest_unmovable(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool offlining,
+			     uint64_t *pfn, const char **what)
+{
+	uint64_t apfn;
+	const char *awhat = "";
+	*pfn = UINT64_MAX;
+	bool found = start_pfn < end_pfn && memblock_first_unmovable(m, start_pfn, end_pfn, pfn, what);
+	if (start_pfn < end_pfn && first_allocated(m, start_pfn, end_pfn, offlining, &apfn, &awhat) && apfn < *pfn) {
+		*pfn = apfn;
+		*what = awhat;
+		found = true;
+	}
+	return found;
+}
+
 /*
  * Models start_isolate_page_range(): every pageblock must be free of
  * unmovable pages, else the whole range stays as it was (-EBUSY). Offlining
- * (MEMORY_OFFLINE | REPORT_FAILURE) dumps the first offender;
- * alloc_contig_range() (no flags) says nothing.
+ * (MEMORY_OFFLINE | REPORT_FAILURE) dumps the first offender found, in the
+ * kernel's order: has_unmovable_pages() on the first pageblock
+ * (isolate_single_pageblock()), then on the last, then on those between,
+ * lowest first. alloc_contig_range() (no flags) says nothing.
  */
 static int isolate_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool offlining)
 {
-	uint64_t pfn = UINT64_MAX, apfn;
-	const char *what = "", *awhat = "";
-	bool reserved = memblock_first_unmovable(m, start_pfn, end_pfn, &pfn, &what);
-	/* has_unmovable_pages() scans pageblock by pageblock: the lowest offender is reported. */
-	if (first_allocated(m, start_pfn, end_pfn, offlining, &apfn, &awhat) && apfn < pfn) {
-		pfn = apfn;
-		what = awhat;
-		reserved = true;
-	}
+	uint64_t pfn, pb = 1ull << m->pageblock_order;
+	uint64_t first_end = (start_pfn | (pb - 1)) + 1 < end_pfn ? (start_pfn | (pb - 1)) + 1 : end_pfn;
+	uint64_t last_start = ((end_pfn - 1) & ~(pb - 1)) > first_end ? (end_pfn - 1) & ~(pb - 1) : first_end;
+	const char *what = "";
+	bool reserved = lowest_unmovable(m, start_pfn, first_end, offlining, &pfn, &what) ||
+			lowest_unmovable(m, last_start, end_pfn, offlining, &pfn, &what) ||
+			lowest_unmovable(m, first_end, last_start, offlining, &pfn, &what);
 	if (reserved) {
 		struct mhp_trace_field f[] = { TF_X("pfn", pfn), TF_S("holder", what) };
 		TRACE(m, "isolate_failed", f, "pfn %#llx is unmovable (%s): the range cannot be isolated",

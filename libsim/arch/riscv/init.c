@@ -149,6 +149,19 @@ static void clear_entry(struct mhp_machine *m, struct pt_table *t, uint64_t idx)
 	m->pt.nr_writes++;
 }
 
+/*
+ * A leaf cleared whole: what it mapped is what the step changed, all of it,
+ * even where the range removed covers only part of it (docs/riscv.md, 3.11),
+ * so the checks after the step look at all of it.
+ */
+static void clear_leaf(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d, bool vmemmap)
+{
+	uint64_t pa = desc_pa(m, d), span = pt_span(m, t->depth);
+	clear_entry(m, t, idx);
+	if (!vmemmap)
+		touch_range(m, TOUCHED_PT, pa, pa + span);
+}
+
 /* The table a table entry points to (pmd_offset(), pud_offset(), ...), or NULL when it is gone (PT-DANGLING's). */
 static struct pt_table *child_of(const struct mhp_machine *m, uint64_t d)
 {
@@ -242,7 +255,7 @@ static void remove_pmd_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 		if (!(d & (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_LEAF)))
 			continue;
 		if (d & _PAGE_LEAF) {
-			clear_entry(m, t, idx);
+			clear_leaf(m, t, idx, d, vmemmap);
 			if (frees_backing(m, vmemmap))
 				free_vmemmap_storage(m, desc_pa(m, d) >> m->page_shift, SZ_2M >> m->page_shift);
 			continue;
@@ -273,7 +286,7 @@ static void remove_pud_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 			continue;
 		if (d & _PAGE_LEAF) {
 			if (l4)
-				clear_entry(m, t, idx);
+				clear_leaf(m, t, idx, d, vmemmap);
 			if (l4 && frees_backing(m, vmemmap))
 				free_vmemmap_storage(m, desc_pa(m, d) >> m->page_shift, SZ_1G >> m->page_shift);
 			continue;
@@ -431,8 +444,10 @@ int riscv_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64
 				   "BUG_ON would stop here)");
 	}
 	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
-	if (ret)
+	if (ret) {
+		mark_orphan_sections(m, start, size);   /* what __add_pages() added before it failed stays */
 		riscv_remove_linear_map(m, start, size);
+	}
 	else
 		m->max_pfn = PHYS_PFN(m, start + size + m->page_size - 1);
 	teardown_flush(m);
