@@ -71,35 +71,61 @@ struct mhp_machine *bench_machine(unsigned granule_kib, uint64_t hot_size, bool 
 	return boot_text(text, granule_kib, hot_size);
 }
 
+/* What a 4K machine of another arch than arm64 needs said: its keys, where RAM starts, its boot reservations. */
+struct bench_arch {
+	const char *name, *keys, *block_keys;
+	uint64_t ram_start;
+	const char *reserved;
+};
+
 /*
- * The x86-64 twin (4-level paging, 4K pages): boot RAM at 0, the same pools
- * and hot region. "page": debug_pagealloc, a 4K direct map as arm64's
- * page-granular one; "block": 2M leaves, and 1G ones with pdpe1gb.
+ * The x86-64 and RISC-V twins (4K pages, 4 levels: x86's 4-level paging,
+ * Sv48): the same pools and hot region. "page": debug_pagealloc, a 4K
+ * linear map as arm64's page-granular one; "block": 2M leaves, and 1G ones
+ * (x86 with pdpe1gb).
  */
-struct mhp_machine *bench_machine_x86(uint64_t hot_size, bool block_map)
+static struct mhp_machine *bench_machine_4k(const struct bench_arch *a, uint64_t hot_size, bool block_map)
 {
-	uint64_t ram = bench_boot_ram(4, hot_size);
+	uint64_t ram = bench_boot_ram(4, hot_size), top = a->ram_start + ram;
 	uint64_t memmap_pool = ram / (4 * KiB) * 64 + 16 * MiB, pt_pool = ram / (4 * KiB) * 8 + 16 * MiB;
 	char text[2048];
 	snprintf(text, sizeof(text),
-		 "model: bench-x86_64\n"
-		 "description: a synthetic x86-64 machine sized for the benchmarks\n"
-		 "arch: x86_64\ngranule: 4K\nva_bits: 48\npa_bits: 46\n%s"
+		 "model: bench-%s\n"
+		 "description: a synthetic %s machine sized for the benchmarks\n"
+		 "%s%s"
 		 "kconfig:\n  default_online_type: offline\n"
 		 "cmdline: \"%s\"\n"
-		 "nodes:\n  - id: 0\n    cpus: true\n    memory:\n      - { start: 0, size: %lluM }\n"
+		 "nodes:\n  - id: 0\n    cpus: true\n    memory:\n      - { start: %#llx, size: %lluM }\n"
 		 "hotplug:\n  - { start: %#llx, size: %lluM, node: 0, driver: dax_kmem }\n"
-		 "reserved:\n"
-		 "  - { start: 0, size: 4K, name: \"e820 reserved: page 0\" }\n"
-		 "  - { start: 0x1000000, size: 48M, name: \"kernel image\" }\n"
+		 "reserved:\n%s"
 		 "  - { start: %#llx, size: %lluM, name: \"memblock: page tables\", pool: pgtable }\n"
 		 "  - { start: %#llx, size: %lluM, name: \"memblock: boot memmap\", pool: memmap }\n"
 		 "simplifications:\n  - \"Sized for the benchmarks; boot reservations are fixed ranges, not measured.\"\n",
-		 block_map ? "cpu_features: [pdpe1gb]\n" : "", block_map ? "" : "debug_pagealloc=on",
-		 (unsigned long long)(ram / MiB), (unsigned long long)BENCH_HOT_START, (unsigned long long)(hot_size / MiB),
-		 (unsigned long long)(ram - memmap_pool - pt_pool), (unsigned long long)(pt_pool / MiB),
-		 (unsigned long long)(ram - memmap_pool), (unsigned long long)(memmap_pool / MiB));
+		 a->name, a->name, a->keys, block_map ? a->block_keys : "", block_map ? "" : "debug_pagealloc=on",
+		 (unsigned long long)a->ram_start, (unsigned long long)(ram / MiB), (unsigned long long)BENCH_HOT_START,
+		 (unsigned long long)(hot_size / MiB), a->reserved, (unsigned long long)(top - memmap_pool - pt_pool),
+		 (unsigned long long)(pt_pool / MiB), (unsigned long long)(top - memmap_pool),
+		 (unsigned long long)(memmap_pool / MiB));
 	return boot_text(text, 4, hot_size);
+}
+
+struct mhp_machine *bench_machine_x86(uint64_t hot_size, bool block_map)
+{
+	static const struct bench_arch x86 = {
+		"x86_64", "arch: x86_64\ngranule: 4K\nva_bits: 48\npa_bits: 46\n", "cpu_features: [pdpe1gb]\n", 0,
+		"  - { start: 0, size: 4K, name: \"e820 reserved: page 0\" }\n"
+		"  - { start: 0x1000000, size: 48M, name: \"kernel image\" }\n",
+	};
+	return bench_machine_4k(&x86, hot_size, block_map);
+}
+
+struct mhp_machine *bench_machine_riscv(uint64_t hot_size, bool block_map)
+{
+	static const struct bench_arch riscv = {
+		"riscv64", "arch: riscv64\ngranule: 4K\nva_bits: 48\npa_bits: 56\n", "", 0x80000000ull,
+		"  - { start: 0x80200000, size: 32M, name: \"kernel image\" }\n",
+	};
+	return bench_machine_4k(&riscv, hot_size, block_map);
 }
 
 double bench_now(void)

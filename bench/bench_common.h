@@ -36,6 +36,8 @@ struct mhp_machine *bench_machine(unsigned granule_kib, uint64_t hot_size, bool 
  * direct map (debug_pagealloc), "block" 2M and 1G leaves (a CPU with pdpe1gb).
  */
 struct mhp_machine *bench_machine_x86(uint64_t hot_size, bool block_map);
+/* The RISC-V twin, Sv48 (4 levels): RAM at 2 GiB as on QEMU's virt machine. */
+struct mhp_machine *bench_machine_riscv(uint64_t hot_size, bool block_map);
 
 /* The boot RAM bench_machine() gives: room for the memmap (64 bytes a page) and the PTEs of hot_size, and slack. */
 uint64_t bench_boot_ram(unsigned granule_kib, uint64_t hot_size);

@@ -2,8 +2,9 @@
 /*
  * bench_teardown.c - the linear map's teardown (arm64: the model of
  * __remove_pgd_mapping and its alternatives; x86-64: of
- * kernel_physical_mapping_remove), side by side: for each machine (arm64
- * with 4K, 16K, 64K pages; x86-64 with 4K), linear-map mapping
+ * kernel_physical_mapping_remove; RISC-V: of remove_linear_mapping), side
+ * by side: for each machine (arm64 with 4K, 16K, 64K pages; x86-64 and
+ * RISC-V Sv48 with 4K), linear-map mapping
  * (page-granular, blocks), strategy (the tree's own code included) and
  * range (one memory block up to 64 GiB, doubling), the time per removed
  * descriptor, the tables freed, the TLB flushes and the descriptor loads and
@@ -11,7 +12,7 @@
  * plain scan that loads as many descriptors as the teardown removed; every
  * time is also given as a ratio to it.
  *
- *   bench_teardown [--smoke] [--reps N] [--min-size GIB] [--max-size GIB] [--granule 4K|16K|64K|x86-4K]
+ *   bench_teardown [--smoke] [--reps N] [--min-size GIB] [--max-size GIB] [--granule 4K|16K|64K|x86-4K|riscv-4K]
  *                  [--mapping page|block] [--strategy NAME] [--json FILE] [--profile FILE] [--callgrind]
  *
  * --callgrind: under valgrind --tool=callgrind --collect-atstart=no, each
@@ -39,18 +40,22 @@ struct opts {
 	const char *granule, *mapping, *strategy;   /* NULL: all */
 };
 
-/* The machines: arm64 by granule, and x86-64 ("x86-4K": page = debug_pagealloc's 4K map, block = 2M/1G leaves). */
+/*
+ * The machines: arm64 by granule, x86-64 and RISC-V ("x86-4K", "riscv-4K":
+ * page = debug_pagealloc's 4K map, block = 2M/1G leaves).
+ */
 struct kind {
 	const char *name;
 	unsigned g;
-	bool x86;
+	struct mhp_machine *(*machine)(uint64_t hot_size, bool block_map);   /* NULL: arm64's, by granule */
 	const char *strategies[5];   /* NULL-terminated; "kernel" last: it needs a kernel tree */
 };
 static const struct kind kinds[] = {
-	{ "4K", 4, false, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
-	{ "16K", 16, false, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
-	{ "64K", 64, false, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
-	{ "x86-4K", 4, true, { "x86", "kernel", NULL } },
+	{ "4K", 4, NULL, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
+	{ "16K", 16, NULL, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
+	{ "64K", 64, NULL, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
+	{ "x86-4K", 4, bench_machine_x86, { "x86", "kernel", NULL } },
+	{ "riscv-4K", 4, bench_machine_riscv, { "riscv", NULL } },
 };
 
 struct sample {
@@ -104,7 +109,7 @@ static void run_once(const struct kind *k, bool block, const char *strategy, uin
 		     const struct opts *o, struct sample *s)
 {
 	struct mhp_err err = { 0 };
-	struct mhp_machine *m = k->x86 ? bench_machine_x86(size, block) : bench_machine(k->g, size, block);
+	struct mhp_machine *m = k->machine ? k->machine(size, block) : bench_machine(k->g, size, block);
 	if (!m)
 		return;
 	struct mhp_pt_stats before, after;
@@ -203,7 +208,7 @@ static bool run_case(const struct kind *k, bool block, const char *strategy, uin
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: bench_teardown [--smoke] [--reps N] [--min-size GIB] [--max-size GIB] [--granule 4K|16K|64K|x86-4K] "
+	fprintf(stderr, "usage: bench_teardown [--smoke] [--reps N] [--min-size GIB] [--max-size GIB] [--granule 4K|16K|64K|x86-4K|riscv-4K] "
 			"[--mapping page|block] [--strategy NAME] [--json FILE] [--profile FILE] [--callgrind]\n");
 	return 2;
 }
@@ -265,7 +270,8 @@ int main(int argc, char **argv)
 		fprintf(json, "[");
 	bool first = true;
 	int failed = 0;
-	printf("linear-map teardown (arm64 __remove_pgd_mapping, x86 kernel_physical_mapping_remove), median of %u; "
+	printf("linear-map teardown (arm64 __remove_pgd_mapping, x86 kernel_physical_mapping_remove, riscv "
+	       "remove_linear_mapping), median of %u; "
 	       "ns per removed descriptor, floor = plain scan of as many\n", o.reps);
 	printf("%-6s %-6s %-10s %6s %11s %9s %9s %7s %7s %8s %9s %8s %6s %6s\n", "mach", "map", "strategy", "size",
 	       "removed", "ns/desc", "floor ns", "ratio", "freed", "reads", "range-fl", "leaf-fl", "tbl-fl", "all-fl");

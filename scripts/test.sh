@@ -63,6 +63,12 @@ for model in qemu-q35-x86_64 qemu-q35-x86_64-la57; do
   fuzz --model "$model" --differential kernel
   fuzz --model "$model" --virtio-mem
 done
+
+phase "fuzz: the RISC-V machines in each paging mode"
+for model in qemu-virt-riscv64-sv39 qemu-virt-riscv64-sv48 qemu-virt-riscv64-sv57; do
+  fuzz --model "$model" --strategy riscv
+  fuzz --model "$model" --virtio-mem
+done
 summary+=("fuzz $fuzz_runs runs of 20000 steps")
 
 # The extraction works on an older tree too: Debian's linux-source-6.1, its
