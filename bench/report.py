@@ -16,7 +16,8 @@ import os
 import sys
 
 COLORS = {"arm64": "#d62728", "x86-whatif": "#1f77b4", "generic": "#2ca02c", "kernel": "#9467bd", "floor": "#555555",
-          "page": "#d62728", "block": "#1f77b4", "kernel memmap+tables": "#555555"}
+          "page": "#d62728", "block": "#1f77b4", "kernel memmap+tables": "#555555", "x86": "#1f77b4",
+          "x86-64": "#1f77b4", "riscv": "#2ca02c", "RISC-V": "#2ca02c"}
 
 
 def size_name(b):
@@ -103,25 +104,38 @@ def callgrind_dumps(prefix, out):
     json.dump(rows, open(out, "w"), indent=1)
 
 
-def side_by_side(td, doc):
-    """arm64 and x86-64 tearing down the same range with 4K pages: what each kernel's code does."""
-    pairs = [("4K", "arm64"), ("4K", "kernel"), ("x86-4K", "x86"), ("x86-4K", "kernel")]
+MACHINES = {"4K": "arm64", "x86-4K": "x86-64", "riscv-4K": "RISC-V"}
+
+
+def side_by_side(td, img, doc):
+    """arm64, x86-64 and RISC-V tearing down the same range with 4K pages: what each kernel's code does."""
+    pairs = [("4K", "arm64"), ("4K", "kernel"), ("x86-4K", "x86"), ("x86-4K", "kernel"), ("riscv-4K", "riscv"),
+             ("riscv-4K", "kernel")]
     rows = [r for r in td for g, s in pairs if r["granule"] == g and r["strategy"] == s]
-    if not any(r["granule"] == "x86-4K" for r in rows):
+    if not any(r["granule"] != "4K" for r in rows):
         return
-    doc.append("### arm64 and x86-64 side by side\n")
-    doc.append("The same range removed on both machines with 4K pages: *page* is a 4K linear map on both (arm64's "
-               "rodata=full, x86's debug_pagealloc), *block* the large leaves each uses when it may (arm64 PMD and "
-               "PUD blocks; x86 2M and 1G leaves). arm64 clears the leaves, flushes the range once, then frees each "
-               "empty table after a flush of its own address; x86 flushes everything after every PTE table it "
-               "walks and frees each table before it clears the entry to it (`docs/teardown.md`). The tree's own "
-               "code (`kernel`) counts the same work as each model.\n")
+    doc.append("### arm64, x86-64 and RISC-V side by side\n")
+    doc.append("The same range removed on each machine with 4K pages: *page* is a 4K linear map on each (arm64's "
+               "rodata=full, x86's and RISC-V's debug_pagealloc), *block* the large leaves each uses when it may "
+               "(arm64 PMD and PUD blocks; x86 2M and 1G leaves; RISC-V Sv48 2M and 1G leaves). arm64 clears the "
+               "leaves, flushes the range once, then frees each empty table after a flush of its own address; x86 "
+               "flushes everything after every PTE table it walks and frees each table before it clears the entry "
+               "to it; RISC-V frees each table before it clears the entry to it too, and flushes everything once, "
+               "after the walk (`docs/teardown.md`). The tree's own code (`kernel`) counts the same work as each "
+               "model.\n")
+    series = {}
+    for r in rows:
+        if r["mapping"] == "page" and r["strategy"] != "kernel":
+            series.setdefault(MACHINES[r["granule"]], []).append((r["size"], r["ratio_to_floor"]))
+    svg_plot(os.path.join(img, "teardown-side-by-side.svg"), "4K linear map, each arch's teardown: time per "
+             "descriptor / floor", "range removed", "ratio to the same-run scan floor", series)
+    doc.append("![each arch's ratio to the floor](img/teardown-side-by-side.svg)\n")
     doc.append("| machine | strategy | mapping | range | tables freed | reads | writes | range | leaf | table | all | "
                "ns/desc | ratio |")
     doc.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in sorted(rows, key=lambda r: (r["mapping"], r["size"], r["granule"] != "4K", r["strategy"] == "kernel")):
         doc.append("| %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %.2f | %.2f |" % (
-            "arm64" if r["granule"] == "4K" else "x86-64", r["strategy"], r["mapping"], size_name(r["size"]),
+            MACHINES[r["granule"]], r["strategy"], r["mapping"], size_name(r["size"]),
             r["tables_freed"], r["descriptor_reads"], r["descriptor_writes"], r["range_flushes"], r["leaf_flushes"],
             r["table_flushes"], r["full_flushes"], r["ns_per_descriptor"], r["ratio_to_floor"]))
     doc.append("")
@@ -139,8 +153,8 @@ def teardown_section(td, cg, img, doc):
                "*leaf*, *table* and *all* are TLB flushes: by range, of a single leaf, of a table's address, "
                "and of everything (a range past MAX_DVM_OPS pages becomes one).\n")
     titles = {"4K": "arm64, 4K pages", "16K": "arm64, 16K pages", "64K": "arm64, 64K pages",
-              "x86-4K": "x86-64 (4-level), 4K pages"}
-    for g in ("4K", "16K", "64K", "x86-4K"):
+              "x86-4K": "x86-64 (4-level), 4K pages", "riscv-4K": "RISC-V (Sv48), 4K pages"}
+    for g in titles:
         for mapping in ("page", "block"):
             rows = [r for r in td if r["granule"] == g and r["mapping"] == mapping]
             if not rows:
@@ -164,7 +178,7 @@ def teardown_section(td, cg, img, doc):
                     r["descriptor_writes"], r["range_flushes"], r["leaf_flushes"], r["table_flushes"],
                     r["full_flushes"]))
             doc.append("")
-    side_by_side(td, doc)
+    side_by_side(td, img, doc)
     if cg:
         doc.append("### Instruction counts (callgrind)\n")
         doc.append("`bench_teardown --callgrind` under `valgrind --tool=callgrind --collect-atstart=no`: each "

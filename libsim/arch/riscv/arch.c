@@ -64,6 +64,8 @@ static bool riscv_trace_function(const char *type, const char **fn)
 {
 	static const struct { const char *type, *fn; } map[] = {
 		{ "vmemmap_populate", "vmemmap_populate() arch/riscv/mm/init.c" },
+		{ "create_linear_mapping_range", "create_linear_mapping_range() arch/riscv/mm/init.c" },
+		{ "pgtable_prealloc", "preallocate_pgd_pages_range() arch/riscv/mm/init.c" },
 		{ "remove_pgd_mapping", "remove_pgd_mapping() arch/riscv/mm/init.c" },
 		{ "pgtable_free", "free_pte_table()/free_pmd_table()/free_pud_table() arch/riscv/mm/init.c" },
 		{ "tlb_flush", "flush_tlb_all() arch/riscv/mm/tlbflush.c" },

@@ -437,7 +437,12 @@ int riscv_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64
 	for (int i = 0; i < NR_TOUCHED; i++)
 		touch_range(m, i, start, start + size);
 	uint64_t mapped = m->mutant == MUTANT_LINEAR_MAP_SHORT ? size - m->page_size : size;
-	if (create_linear_mapping_range(m, start, start + mapped, false) != start + mapped) {
+	uint64_t end = create_linear_mapping_range(m, start, start + mapped, false);
+	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", start + size),
+				       TF_S("result", end == start + mapped ? "ok" : "ENOMEM") };
+	TRACE(m, "create_linear_mapping_range", f, "linear map [mem %#llx-%#llx) with best_map_size's leaves: %s",
+	      (unsigned long long)start, (unsigned long long)(start + size), end == start + mapped ? "ok" : "ENOMEM");
+	if (end != start + mapped) {
 		riscv_remove_linear_map(m, start, size);
 		teardown_flush(m);
 		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in create_pgd_mapping (the kernel's "
@@ -582,7 +587,7 @@ void riscv_free_initmem(struct mhp_machine *m)
 			}
 	m->pt.untraced = false;
 	struct mhp_trace_field f[] = { TF_S("level", pt_level_name(m, 1)), TF_U("tables", m->pt.nr_allocated - before) };
-	TRACE(m, "pgtable_alloc", f, "%llu %s tables preallocated under the PGD for the vmemmap and the direct map "
+	TRACE(m, "pgtable_prealloc", f, "%llu %s tables preallocated under the PGD for the vmemmap and the direct map "
 	      "(pgtable_cache_init)", (unsigned long long)(m->pt.nr_allocated - before), pt_level_name(m, 1));
 	const struct model_kernel *k = &m->model.kernel;
 	if (k->present)
