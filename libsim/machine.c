@@ -370,7 +370,7 @@ int mhp_teardown_error(const struct mhp_machine *m, struct mhp_err *err, int ret
 	const char *names[ARCH_MAX_TEARDOWNS];
 	unsigned n = arch_teardown_names(a, names, ARCH_MAX_TEARDOWNS);
 	for (unsigned i = 0; i < n; i++) {
-		const char *old = a->teardown_formerly(i);
+		const char *old = a->teardown_formerly ? a->teardown_formerly(i) : NULL;
 		if (old && strcmp(old, name) == 0)
 			return mhp_err_set(err, ret, "teardown strategy '%s' was renamed '%s' (docs/teardown.md says why)",
 					   name, names[i]);

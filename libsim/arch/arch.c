@@ -15,6 +15,16 @@ static const struct arch_ops *const arches[] = {
 	&arch_riscv64,
 };
 
+bool arch_trace_fn_find(const struct arch_trace_fn *map, unsigned n, const char *type, const char **fn)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(map[i].type, type) == 0) {
+			*fn = map[i].fn;
+			return true;
+		}
+	return false;
+}
+
 bool arch_has_zone(const struct arch_ops *a, int zid)
 {
 	return !a->zones || (a->zones & (1u << zid));

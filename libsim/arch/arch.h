@@ -68,7 +68,7 @@ struct arch_ops {
 	/* Its teardown strategies, in registry order (a snapshot saves the index): NULL past the last. */
 	const char *(*teardown_name)(unsigned i);
 	bool (*teardown_built)(unsigned i);
-	/* The name strategy i had before a rename (NULL: none): an error can say what it is called now. */
+	/* The name strategy i had before a rename (NULL: none): an error can say what it is called now. NULL: never renamed. */
 	const char *(*teardown_formerly)(unsigned i);
 	/* free_initmem(): the kernel image's init sections back to the buddy at the end of boot. */
 	void (*free_initmem)(struct mhp_machine *m);
@@ -96,6 +96,13 @@ const struct arch_ops *arch_of_teardown(const char *name);
 /* The teardown strategy called name (-1: none), and how many an arch has. */
 int arch_teardown_find(const struct arch_ops *a, const char *name);
 unsigned arch_nr_teardowns(const struct arch_ops *a);
+
+/* An event type and the kernel function behind it in an arch's code (NULL: none of the kernel's). */
+struct arch_trace_fn {
+	const char *type, *fn;
+};
+/* arch_ops.trace_function over a table: true and *fn when type is in map[0..n). */
+bool arch_trace_fn_find(const struct arch_trace_fn *map, unsigned n, const char *type, const char **fn);
 
 /* Whether the arch's kernel has zone zid at all (/proc/zoneinfo and the boot log list only those). */
 bool arch_has_zone(const struct arch_ops *a, int zid);

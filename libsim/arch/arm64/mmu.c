@@ -493,8 +493,7 @@ static int map_hotplug_range(struct mhp_machine *m, uint64_t start, uint64_t siz
  */
 int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
-	for (int i = 0; i < NR_TOUCHED; i++)
-		touch_range(m, i, start, start + size);
+	touch_all(m, start, start + size);
 	if (map_hotplug_range(m, start, size)) {
 		/* The kernel stops here (BUG); the model reports it and takes the partial map down again. */
 		__remove_pgd_mapping(m, start, size);
@@ -515,8 +514,7 @@ int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t siz
 /* Models arch_remove_memory(): the sections (and vmemmap), then the linear map. */
 void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	for (int i = 0; i < NR_TOUCHED; i++)
-		touch_range(m, i, start, start + size);
+	touch_all(m, start, start + size);
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	__remove_pgd_mapping(m, start, size);
 }

@@ -51,18 +51,12 @@ static bool riscv_teardown_built(unsigned i)
 	return i == RISCV_TEARDOWN_MODEL || (i == RISCV_TEARDOWN_KERNEL && riscv_kernel_teardown_built());
 }
 
-static const char *riscv_teardown_formerly(unsigned i)
-{
-	(void)i;
-	return NULL;
-}
-
 extern const struct ptdump_fmt riscv_ptdump;
 
 /* The RISC-V functions behind the events of its page-table code (the rest are every arch's). */
 static bool riscv_trace_function(const char *type, const char **fn)
 {
-	static const struct { const char *type, *fn; } map[] = {
+	static const struct arch_trace_fn map[] = {
 		{ "vmemmap_populate", "vmemmap_populate() arch/riscv/mm/init.c" },
 		{ "create_linear_mapping_range", "create_linear_mapping_range() arch/riscv/mm/init.c" },
 		{ "pgtable_prealloc", "preallocate_pgd_pages_range() arch/riscv/mm/init.c" },
@@ -73,12 +67,7 @@ static bool riscv_trace_function(const char *type, const char **fn)
 		{ "pgtable_alloc", NULL },
 		{ "kernel_warn", NULL },
 	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(map[i].type, type) == 0) {
-			*fn = map[i].fn;
-			return true;
-		}
-	return false;
+	return arch_trace_fn_find(map, sizeof(map) / sizeof(map[0]), type, fn);
 }
 
 const struct arch_ops arch_riscv64 = {
@@ -102,7 +91,6 @@ const struct arch_ops arch_riscv64 = {
 	.touch = arch_tlb_touch,
 	.teardown_name = riscv_teardown_name,
 	.teardown_built = riscv_teardown_built,
-	.teardown_formerly = riscv_teardown_formerly,
 	.early_param = riscv_early_param,
 	.free_initmem = riscv_free_initmem,
 	.zones = (1u << ZONE_DMA32) | (1u << ZONE_NORMAL) | (1u << ZONE_MOVABLE) | (1u << ZONE_DEVICE),

@@ -434,8 +434,7 @@ void riscv_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
  */
 int riscv_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
-	for (int i = 0; i < NR_TOUCHED; i++)
-		touch_range(m, i, start, start + size);
+	touch_all(m, start, start + size);
 	uint64_t mapped = m->mutant == MUTANT_LINEAR_MAP_SHORT ? size - m->page_size : size;
 	uint64_t end = create_linear_mapping_range(m, start, start + mapped, false);
 	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", start + size),
@@ -463,8 +462,7 @@ int riscv_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64
 /* Models arch_remove_memory(): the sections (each vmemmap_free() flushes), the linear map, one more flush. */
 void riscv_arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	for (int i = 0; i < NR_TOUCHED; i++)
-		touch_range(m, i, start, start + size);
+	touch_all(m, start, start + size);
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	riscv_remove_linear_map(m, start, size);
 	teardown_flush(m);

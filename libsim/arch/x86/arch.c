@@ -43,18 +43,12 @@ static bool x86_teardown_built(unsigned i)
 	return i == X86_TEARDOWN_MODEL || (i == X86_TEARDOWN_KERNEL && x86_kernel_teardown_built());
 }
 
-static const char *x86_teardown_formerly(unsigned i)
-{
-	(void)i;
-	return NULL;
-}
-
 extern const struct ptdump_fmt x86_ptdump;
 
 /* The x86 functions behind the events of its page-table code (the rest are every arch's). */
 static bool x86_trace_function(const char *type, const char **fn)
 {
-	static const struct { const char *type, *fn; } map[] = {
+	static const struct arch_trace_fn map[] = {
 		{ "vmemmap_populate", "vmemmap_populate() arch/x86/mm/init_64.c" },
 		{ "init_memory_mapping", "init_memory_mapping() arch/x86/mm/init.c" },
 		{ "remove_pagetable", "remove_pagetable() arch/x86/mm/init_64.c" },
@@ -65,12 +59,7 @@ static bool x86_trace_function(const char *type, const char **fn)
 		{ "pgtable_alloc", NULL },
 		{ "kernel_warn", NULL },
 	};
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (strcmp(map[i].type, type) == 0) {
-			*fn = map[i].fn;
-			return true;
-		}
-	return false;
+	return arch_trace_fn_find(map, sizeof(map) / sizeof(map[0]), type, fn);
 }
 
 const struct arch_ops arch_x86_64 = {
@@ -96,7 +85,6 @@ const struct arch_ops arch_x86_64 = {
 	.touch = arch_tlb_touch,
 	.teardown_name = x86_teardown_name,
 	.teardown_built = x86_teardown_built,
-	.teardown_formerly = x86_teardown_formerly,
 	.early_param = x86_early_param,
 	.free_initmem = x86_free_initmem,
 	.report_meminfo = x86_report_meminfo,

@@ -458,8 +458,7 @@ void x86_vmemmap_free(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages)
  */
 int x86_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
-	for (int i = 0; i < NR_TOUCHED; i++)
-		touch_range(m, i, start, start + size);
+	touch_all(m, start, start + size);
 	/* The mutant maps one page less than it adds. */
 	uint64_t mapped = m->mutant == MUTANT_LINEAR_MAP_SHORT ? size - m->page_size : size;
 	if (init_memory_mapping(m, start, start + mapped, false) != start + mapped) {
@@ -494,8 +493,7 @@ void x86_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
 /* Models arch_remove_memory(): the sections (and their vmemmap) first, then kernel_physical_mapping_remove(). */
 void x86_arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	for (int i = 0; i < NR_TOUCHED; i++)
-		touch_range(m, i, start, start + size);
+	touch_all(m, start, start + size);
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	x86_remove_linear_map(m, start, size);
 }

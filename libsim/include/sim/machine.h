@@ -159,6 +159,13 @@ static inline void touch_range(struct mhp_machine *m, int what, uint64_t start, 
 	touch_range_slow(t, what, start, end);
 }
 
+/* What adding or removing [start, end) of memory changes: sections, page tables and pages alike. */
+static inline void touch_all(struct mhp_machine *m, uint64_t start, uint64_t end)
+{
+	for (int i = 0; i < NR_TOUCHED; i++)
+		touch_range(m, i, start, end);
+}
+
 static inline void raise_hook(struct mhp_machine *m, enum model_hook hook)
 {
 	if (m->hooks[hook])
