@@ -472,11 +472,35 @@ static void clip_range(const struct mhp_machine *m, uint64_t *lo, uint64_t *hi)
 	*hi = (*hi + sec - 1) & ~(sec - 1);
 }
 
-/* PT-COVER and PT-ATTR over the linear map of physical [lo, hi). */
+static int outside_window_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
+{
+	(void)ms;
+	uint64_t pa = PFN_PHYS(m, section_nr_to_pfn(m, nr));
+	return FAIL((struct mhp_err *)arg, "PT-COVER", "present pa %#llx lies outside the linear map's window: its "
+		    "linear address %#llx is not in [%#llx, %#llx)", (unsigned long long)pa,
+		    (unsigned long long)linear_va(m, pa), (unsigned long long)m->pt_geom.page_offset,
+		    (unsigned long long)m->pt_geom.page_end);
+}
+
+/*
+ * PT-COVER and PT-ATTR over the linear map of physical [lo, hi). Memory
+ * past what the window [PAGE_OFFSET, PAGE_END) can map has no linear
+ * address at all: present there, it breaks PT-COVER (an arch whose mappable
+ * range reaches past its window lets an add put it there).
+ */
 int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
 	struct cover c = { .err = err };
+	uint64_t sec = m->pages_per_section << m->page_shift;
+	uint64_t window_end = m->memstart_addr + (m->pt_geom.page_end - m->pt_geom.page_offset);
 	clip_range(m, &lo, &hi);
+	if (hi > window_end) {
+		uint64_t from = lo > window_end ? lo : window_end;
+		if (from < hi && for_each_present_section(m, PHYS_PFN(m, from) / m->pages_per_section,
+							   PHYS_PFN(m, hi - 1) / m->pages_per_section + 1, outside_window_cb, err))
+			return -EUCLEAN;
+		hi = window_end & ~(sec - 1);
+	}
 	if (lo < hi)
 		pt_walk_range_last(m, linear_va(m, lo), linear_va(m, hi), linear_leaf_cb, linear_last_cb, &c);
 	return c.ret;
