@@ -271,7 +271,7 @@ static void remove_pud_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 		next = l4 ? pt_addr_end(m, t->depth, addr, end) : end;
 		uint64_t idx = l4 ? pt_index(m, t->depth, addr) : slot, d = pt_get(t, idx);
 		loads(m, 1);
-		if (!(d & (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_LEAF)))
+		if (!(d & _PAGE_PRESENT))   /* pud_present(): V alone, unlike pmd_present() */
 			continue;
 		if (d & _PAGE_LEAF) {
 			if (l4)
@@ -304,7 +304,7 @@ static void remove_p4d_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 		next = l5 ? pt_addr_end(m, t->depth, addr, end) : end;
 		uint64_t idx = l5 ? pt_index(m, t->depth, addr) : slot, d = pt_get(t, idx);
 		loads(m, 1);
-		if (l4 && !(d & (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_LEAF)))
+		if (l4 && !(d & _PAGE_PRESENT))   /* p4d_present(): V alone, and only when the level is not folded */
 			continue;
 		if (!l4) {
 			remove_pud_mapping(m, t, idx, addr, next, vmemmap);
