@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Extracts RISC-V's hot-remove page-table code from a kernel tree (the
 # "kernel" teardown strategy on riscv64): kernel/extract.sh with its list.
-# RISC-V gained memory hot-remove in 6.11; on an older tree (6.1) the
-# functions are missing and kernel/extract.sh fails naming each of them.
+# 6.12 has them; on a tree from before RISC-V hot-remove (6.1) they are
+# missing and kernel/extract.sh fails naming each of them.
 #
 #   kernel/extract-init-riscv.sh TREE OUT.c
 set -eu

@@ -5,8 +5,8 @@
  * free_*_table()s, free_vmemmap_storage), taken from a kernel tree at build
  * time (kernel/extract-init-riscv.sh), run against this machine's page
  * tables through the hooks kernel/kshim-riscv.h declares. A tree without
- * them (before 6.11) builds no strategy: riscv_kernel_teardown_built() says
- * so.
+ * them (6.1, from before RISC-V hot-remove) builds no strategy, and
+ * riscv_kernel_teardown_built() says so.
  *
  * The kernel code has no machine argument: during one call the machine it
  * works on is km. The library is single-threaded, so one pointer is enough.
