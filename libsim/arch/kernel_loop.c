@@ -93,6 +93,14 @@ void kloop_set(struct kloop *k, uint64_t *entry, uint64_t value)
 		pt_set(k->m, t, (uint64_t)(entry - t->e), value);
 }
 
+bool kloop_holds(const struct kloop *k, const void *entry)
+{
+	for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
+		if (holds(k->m, k->recent[d], entry))
+			return true;
+	return false;
+}
+
 uint64_t kloop_table_pfn(struct kloop *k, const void *first_entry)
 {
 	const struct pt_table *t = table_of(k, first_entry);

@@ -33,6 +33,8 @@ uint64_t *kloop_pgd(struct kloop *k);
 void kloop_set(struct kloop *k, uint64_t *entry, uint64_t value);
 /* The page of the table whose first entry this is (virt_to_page of a table). */
 uint64_t kloop_table_pfn(struct kloop *k, const void *first_entry);
+/* Whether entry lies in a table the walk holds (the last handed out at some depth): a load from the tables, not a copy. */
+bool kloop_holds(const struct kloop *k, const void *entry);
 /* A table the tree's code frees: forgotten by the walk, out of the store with its page. */
 void kloop_release(struct kloop *k, struct pt_table *t);
 

@@ -180,13 +180,15 @@ static void free_vmemmap_storage(struct mhp_machine *m, uint64_t pfn, uint64_t n
 		set_page_kinds(m, pfn, nr, PG_FREE);   /* vmem_altmap_free() */
 		return;
 	}
-	tlb_note_free(m, pfn, nr, "vmemmap backing");
 	if (kind == PG_VMEMMAP_BOOT) {
-		for (uint64_t i = 0; i < nr; i++)
+		for (uint64_t i = 0; i < nr; i++) {   /* one free_reserved_page() a page: each its own free */
+			tlb_note_free(m, pfn + i, 1, "vmemmap backing");
 			free_pages_kind(m, pfn + i, 0, kind);
+		}
 		adjust_managed_page_count_pfn(m, pfn, (int64_t)nr);
 		return;
 	}
+	tlb_note_free(m, pfn, nr, "vmemmap backing");
 	unsigned order = 0;
 	while ((1ull << order) < nr)
 		order++;
@@ -282,7 +284,7 @@ static void remove_pud_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 		next = l4 ? pt_addr_end(m, t->depth, addr, end) : end;
 		uint64_t idx = l4 ? pt_index(m, t->depth, addr) : slot, d = pt_get(t, idx);
 		loads(m, 1);
-		if (!(d & (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_LEAF)))
+		if (!(d & _PAGE_PRESENT))   /* pud_present(): V alone, unlike pmd_present() */
 			continue;
 		if (d & _PAGE_LEAF) {
 			if (l4)
@@ -315,7 +317,7 @@ static void remove_p4d_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 		next = l5 ? pt_addr_end(m, t->depth, addr, end) : end;
 		uint64_t idx = l5 ? pt_index(m, t->depth, addr) : slot, d = pt_get(t, idx);
 		loads(m, 1);
-		if (l4 && !(d & (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_LEAF)))
+		if (l4 && !(d & _PAGE_PRESENT))   /* p4d_present(): V alone, and only when the level is not folded */
 			continue;
 		if (!l4) {
 			remove_pud_mapping(m, t, idx, addr, next, vmemmap);
