@@ -55,7 +55,7 @@ static const struct kind kinds[] = {
 	{ "16K", 16, NULL, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
 	{ "64K", 64, NULL, { "arm64", "x86-whatif", "generic", "kernel", NULL } },
 	{ "x86-4K", 4, bench_machine_x86, { "x86", "kernel", NULL } },
-	{ "riscv-4K", 4, bench_machine_riscv, { "riscv", NULL } },
+	{ "riscv-4K", 4, bench_machine_riscv, { "riscv", "kernel", NULL } },
 };
 
 struct sample {

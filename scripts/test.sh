@@ -64,9 +64,12 @@ for model in qemu-q35-x86_64 qemu-q35-x86_64-la57; do
   fuzz --model "$model" --virtio-mem
 done
 
-phase "fuzz: the RISC-V machines in each paging mode"
+phase "fuzz: the RISC-V machines in each paging mode, the model and the tree's own arch/riscv/mm/init.c"
 for model in qemu-virt-riscv64-sv39 qemu-virt-riscv64-sv48 qemu-virt-riscv64-sv57; do
-  fuzz --model "$model" --strategy riscv
+  for strategy in riscv kernel; do
+    fuzz --model "$model" --strategy "$strategy"
+  done
+  fuzz --model "$model" --differential kernel
   fuzz --model "$model" --virtio-mem
 done
 summary+=("fuzz $fuzz_runs runs of 20000 steps")

@@ -149,19 +149,6 @@ static void clear_entry(struct mhp_machine *m, struct pt_table *t, uint64_t idx)
 	m->pt.nr_writes++;
 }
 
-/*
- * A leaf cleared whole: what it mapped is what the step changed, all of it,
- * even where the range removed covers only part of it (docs/riscv.md, 3.11),
- * so the checks after the step look at all of it.
- */
-static void clear_leaf(struct mhp_machine *m, struct pt_table *t, uint64_t idx, uint64_t d, bool vmemmap)
-{
-	uint64_t pa = desc_pa(m, d), span = pt_span(m, t->depth);
-	clear_entry(m, t, idx);
-	if (!vmemmap)
-		touch_range(m, TOUCHED_PT, pa, pa + span);
-}
-
 /* The table a table entry points to (pmd_offset(), pud_offset(), ...), or NULL when it is gone (PT-DANGLING's). */
 static struct pt_table *child_of(const struct mhp_machine *m, uint64_t d)
 {
@@ -257,7 +244,7 @@ static void remove_pmd_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 		if (!(d & (_PAGE_PRESENT | _PAGE_GLOBAL | _PAGE_LEAF)))
 			continue;
 		if (d & _PAGE_LEAF) {
-			clear_leaf(m, t, idx, d, vmemmap);
+			clear_entry(m, t, idx);
 			if (frees_backing(m, vmemmap))
 				free_vmemmap_storage(m, desc_pa(m, d) >> m->page_shift, SZ_2M >> m->page_shift);
 			continue;
@@ -288,7 +275,7 @@ static void remove_pud_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 			continue;
 		if (d & _PAGE_LEAF) {
 			if (l4)
-				clear_leaf(m, t, idx, d, vmemmap);
+				clear_entry(m, t, idx);
 			if (l4 && frees_backing(m, vmemmap))
 				free_vmemmap_storage(m, desc_pa(m, d) >> m->page_shift, SZ_1G >> m->page_shift);
 			continue;
@@ -382,9 +369,29 @@ static bool vmemmap_from_altmap(const struct mhp_machine *m, uint64_t va)
 	       page_kind_of(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift) == PG_VMEMMAP_ALTMAP;
 }
 
+/*
+ * The linear-map leaves at the two ends of [va, end) are cleared whole, even
+ * where they reach past it (docs/riscv.md, 3.11): all they mapped is what
+ * the step changes, so the checks after it look at all of it.
+ */
+static void touch_leaves_cleared(struct mhp_machine *m, uint64_t va, uint64_t end)
+{
+	const uint64_t ends[2] = { va, end - 1 };
+	for (int i = 0; i < 2; i++) {
+		struct pt_walk w;
+		pt_walk_va(m, ends[i], &w);
+		if (w.type != DESC_BLOCK)
+			continue;
+		uint64_t span = pt_span(m, w.depth), pa = desc_pa(m, w.desc[w.depth]);
+		touch_range(m, TOUCHED_PT, pa, pa + span);
+	}
+}
+
 /* A region torn down by the machine's strategy: the model's remove_pgd_mapping(), or the tree's own. */
 static void teardown(struct mhp_machine *m, uint64_t va, uint64_t end, bool vmemmap)
 {
+	if (!vmemmap)
+		touch_leaves_cleared(m, va, end);
 	if (m->teardown != RISCV_TEARDOWN_KERNEL) {
 		remove_pgd_mapping(m, va, end, vmemmap);
 		teardown_done(m, va, end, vmemmap, "tables freed as they emptied, then one flush_tlb_all");
