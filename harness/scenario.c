@@ -626,23 +626,35 @@ int mhp_scenario_reference_steps(const struct mhp_scenario *sc, FILE *out, struc
 	struct inspect_model mo;
 	struct inspect_range vm, ram;
 	inspect_model(sc->model, &mo);
-	/* The lane's QEMU machines: arm64's virt (4K or 16K pages), x86-64's q35 (4-level paging, no pdpe1gb). */
-	bool x86 = strcmp(mo.arch, "x86_64") == 0;
+	/*
+	 * The lane's QEMU machines: arm64's virt (4K or 16K pages), x86-64's q35 (4-level paging, no
+	 * pdpe1gb), riscv64's virt (one Debian kernel for Sv57, Sv48 and Sv39: the model's command line
+	 * says no5lvl or no4lvl). QEMU 10 has no virtio-mem device on riscv64 (and Debian's riscv64
+	 * kernel no virtio_mem driver): that machine has boot memory only, and a virtio-mem step departs.
+	 */
+	bool x86 = strcmp(mo.arch, "x86_64") == 0, riscv = strcmp(mo.arch, "riscv64") == 0;
 	const char *flavour = x86 ? (strcmp(mo.name, "qemu-q35-x86_64") == 0 ? "x86_64" : NULL)
-				  : mo.page_shift == 12 ? "arm64" : mo.page_shift == 14 ? "arm64-16k" : NULL;
-	if (!flavour || !virtio_mem_region(sc->model, &vm) || (!x86 && strncmp(mo.name, "qemu-virt-", 10) != 0))
+			    : riscv ? (strncmp(mo.name, "qemu-virt-riscv64-", 18) == 0 ? "riscv64" : NULL)
+			    : mo.page_shift == 12 ? "arm64" : mo.page_shift == 14 ? "arm64-16k" : NULL;
+	bool has_vm = virtio_mem_region(sc->model, &vm);
+	if (!flavour || (!riscv && !has_vm) || (!x86 && strncmp(mo.name, "qemu-virt-", 10) != 0))
 		return mhp_err_set(err, -EINVAL, "%s: model %s is not one the reference lane boots "
-				   "(qemu-virt-arm64-4k or -16k, or qemu-q35-x86_64, with a virtio-mem region)", sc->file,
-				   mo.name);
+				   "(qemu-virt-arm64-4k or -16k, or qemu-q35-x86_64, with a virtio-mem region; "
+				   "or qemu-virt-riscv64-*)", sc->file, mo.name);
 	fprintf(out, "# flavour %s\n# cmdline %s\n", flavour, sc->has_cmdline ? sc->cmdline : mo.cmdline);
 	/*
 	 * The QEMU machine: the virtio-mem device's block-size, node and requested-size (what its
-	 * driver plugs at probe), and each NUMA node's boot RAM.
+	 * driver plugs at probe), and each NUMA node's boot RAM; riscv64's has no device (vm=none).
 	 */
-	fprintf(out, "# machine vm-block-size=%lluM vm-node=%d vm-requested-size=%lluM ",
-		(unsigned long long)(vm.block_size >> 20), vm.nid, (unsigned long long)(vm.requested_size >> 20));
-	if (vm.size != 1ull << 30)   /* arm64's lane machines all have 1 GiB: their lines stay as they were */
-		fprintf(out, "vm-size=%lluM ", (unsigned long long)(vm.size >> 20));
+	if (riscv) {
+		memset(&vm, 0, sizeof(vm));
+		fprintf(out, "# machine vm=none ");
+	} else {
+		fprintf(out, "# machine vm-block-size=%lluM vm-node=%d vm-requested-size=%lluM ",
+			(unsigned long long)(vm.block_size >> 20), vm.nid, (unsigned long long)(vm.requested_size >> 20));
+		if (vm.size != 1ull << 30)   /* arm64's lane machines all have 1 GiB: their lines stay as they were */
+			fprintf(out, "vm-size=%lluM ", (unsigned long long)(vm.size >> 20));
+	}
 	fprintf(out, "nodes=");
 	struct reference_state rs = { .vm = vm, .page_size = 1ull << mo.page_shift, .plugged = vm.requested_size };
 	for (unsigned i = 0; inspect_model_range(sc->model, INSPECT_RAM, i, &ram); i++) {

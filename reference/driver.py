@@ -6,7 +6,7 @@ boot and after each step the write's result and the raw observation the
 guest's /init prints (reference/guest-init). The canonical text comes from
 the simulator's own formatter (`mhpsim observe`), so both sides share it.
 
-    reference/driver.py record STEPS OUT.obs [--flavour arm64|arm64-16k|x86_64] [--cmdline TEXT] [--smp N]
+    reference/driver.py record STEPS OUT.obs [--flavour arm64|arm64-16k|x86_64|riscv64] [--cmdline TEXT] [--smp N]
     reference/driver.py record-scenario SCENARIO.yaml OUT.obs   (our scenarios, via mhpsim reference-steps)
     reference/driver.py drift GOLDEN.obs NEW.obs               (what reference/record.sh --drift reports)
 
@@ -14,7 +14,10 @@ The machine is the one ../shared/reference-observations was recorded on:
 -M virt, cortex-a72, 2 CPUs (their percpu areas show in MemTotal), 1 GiB of
 boot RAM, a 1 GiB virtio-mem device on node 0. The x86_64 flavour is QEMU's
 q35 with its qemu64 CPU (4-level paging, no pdpe1gb), 2 CPUs, 2 GiB of boot
-RAM and a 2 GiB virtio-mem device (models/qemu-q35-x86_64.yaml).
+RAM and a 2 GiB virtio-mem device (models/qemu-q35-x86_64.yaml). The riscv64
+flavour is QEMU's virt with its rv64 CPU (Sv57; the command line's no5lvl or
+no4lvl picks Sv48 or Sv39) and OpenSBI (-bios default), 2 CPUs, the model's
+boot RAM and no virtio-mem device: QEMU 10 has none for riscv64 (vm=none).
 
 Step words (one a line, # comments), as in ../shared/reference-observations:
   plug SIZE               virtio-mem requested-size (QMP qom-set); waits for the guest
@@ -57,6 +60,8 @@ def machine_args(machine):
     kv = machine_words(machine)
     nodes = kv.get("nodes", "1024M").split(",")
     total = sum(size_bytes(n) for n in nodes) >> 20
+    if kv.get("vm") == "none":   # riscv64: boot memory only
+        return ["-m", "%dM" % total]
     args = ["-m", "%dM,maxmem=%dM" % (total, total + 3072)]
     if len(nodes) > 1:
         for i, n in enumerate(nodes):
@@ -76,13 +81,16 @@ class Guest:
         # Cortex-A72 has no 16K translation granule: the 16K kernel runs on QEMU's "max" CPU.
         if flavour == "x86_64":
             board = ["qemu-system-x86_64", "-M", "q35", "-cpu", "qemu64"]
+        elif flavour == "riscv64":
+            board = ["qemu-system-riscv64", "-M", "virt", "-cpu", "rv64", "-bios", "default"]
         else:
             board = ["qemu-system-aarch64", "-M", "virt", "-cpu", "max" if flavour.endswith("16k") else "cortex-a72"]
         args = board + ["-smp", str(smp), "-nic", "none"] + \
             machine_args(machine) + ["-display", "none", "-monitor", "none", "-serial", "stdio",
                 "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
-                "-kernel", os.path.join(d, "vmlinuz"), "-initrd", os.path.join(d, "initramfs.cpio.gz"),
+                "-kernel", os.path.join(d, "vmlinux" if flavour == "riscv64" else "vmlinuz"), "-initrd", os.path.join(d, "initramfs.cpio.gz"),
                 "-append", cmdline, "-no-reboot"]
+        self.has_vm = machine_words(machine).get("vm") != "none"
         self.qemu = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.pending = b""
         self.until("@@ready", 120)
@@ -162,6 +170,9 @@ class Guest:
             time.sleep(0.2)
 
     def sizes(self):
+        """The device's line of an observation ("" without a device: the simulator's then is a known gap)."""
+        if not self.has_vm:
+            return ""
         get = lambda p: self.command("qom-get", path="/machine/peripheral/vm0", property=p) >> 20
         return "virtio-mem vm0: requested-size=%dM size=%dM" % (get("requested-size"), get("size"))
 
@@ -173,6 +184,11 @@ class Guest:
         except Exception:
             self.qemu.kill()
         self.qmp.close()
+
+
+def line(text):
+    """A line of an observation, or nothing."""
+    return text + "\n" if text else ""
 
 
 def size_bytes(text):
@@ -251,7 +267,7 @@ def run_recording(title, steps, run_step, out_path, flavour, cmdline, smp, machi
     t0 = time.monotonic()
     guest = Guest(flavour, cmdline, smp, *([machine] if machine else []))
     boot_s = time.monotonic() - t0
-    kernel = open(os.path.join(DEPS, "kernel-version" + ("-x86_64" if flavour == "x86_64" else ""))).read().strip()
+    kernel = open(os.path.join(DEPS, "kernel-version" + ("-" + flavour if flavour in ("x86_64", "riscv64") else ""))).read().strip()
     times = []
     head = "# reference record: %s\n# kernel: linux-image %s-%s\n# cmdline: %s\n\n" % (
         title, kernel, "amd64" if flavour == "x86_64" else flavour, cmdline)
@@ -259,13 +275,13 @@ def run_recording(title, steps, run_step, out_path, flavour, cmdline, smp, machi
     with open(out_path, "w") as f, open(side + ".census", "w") as c:
         f.write(head)
         c.write(head.replace("reference record", "page census (reference/census.c)", 1))
-        f.write("### step 0: boot\nresult: ok\n%s\n%s\n" % (guest.sizes(), observe(guest, True)))
+        f.write("### step 0: boot\nresult: ok\n%s%s\n" % (line(guest.sizes()), observe(guest, True)))
         c.write("### step 0: boot\n%s" % census(guest))
         for i, words in enumerate(steps, 1):
             t = time.monotonic()
             result = run_step(guest, words)
             times.append(time.monotonic() - t)
-            f.write("### step %d: %s\nresult: %s\n%s\n%s\n" % (i, words, result, guest.sizes(), observe(guest, False)))
+            f.write("### step %d: %s\nresult: %s\n%s%s\n" % (i, words, result, line(guest.sizes()), observe(guest, False)))
             c.write("### step %d: %s\n%s" % (i, words, census(guest)))
     guest.close()
     # The kernel's own time (TCG): the boot to the shell's prompt, and each step without its observation.
