@@ -160,10 +160,10 @@ static const struct { const char *name, *cmdline, *steps; } riscv_cases[] = {
 	  "    value: offline\n"
 	  "  - remove_memory: { start: 0x100000000, size: 128M }\n" },
 	{ "boot-remove", "console=ttyS0 memhp_default_state=online debug_pagealloc=on",
-	  "  - write: /sys/devices/system/memory/memory20/state\n"
+	  "  - write: /sys/devices/system/memory/memory24/state\n"
 	  "    value: offline\n"
-	  "  - touch: { struct_page: 0xa0000 }\n"
-	  "  - remove_memory: { start: 0xa0000000, size: 128M }\n"
+	  "  - touch: { struct_page: 0xc0000 }\n"
+	  "  - remove_memory: { start: 0xc0000000, size: 128M }\n"
 	  "  - virtio_mem: { requested_size: 256M, plugged: 256M }\n"
 	  "  - virtio_mem: { requested_size: 0, plugged: 0 }\n" },
 };
