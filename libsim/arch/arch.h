@@ -74,6 +74,8 @@ struct arch_ops {
 	void (*free_initmem)(struct mhp_machine *m);
 	/* arch_report_meminfo(): the arch's lines at the end of /proc/meminfo, or NULL. */
 	void (*report_meminfo)(const struct mhp_machine *m, struct strbuf *sb);
+	/* Debian's configuration has no CONFIG_MEMORY_FAILURE (riscv64): no hard/soft_offline_page, no memory_failure/. */
+	bool no_memory_failure;
 	/* The zones its configuration builds (bit per enum zone_type): 0 for all of them. */
 	unsigned zones;
 	/* A memory notifier the arch registers at boot (arm64: boot memory stays), or NULL. */

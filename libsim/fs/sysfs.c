@@ -74,6 +74,12 @@ static const char *const node_attrs[] = {
 /* The memory root's write-only files (drivers/base/memory.c, CONFIG_MEMORY_FAILURE; probe with CONFIG_ARCH_MEMORY_PROBE). */
 static const char *const mem_offline_stores[] = { "hard_offline_page", "soft_offline_page", NULL };
 
+/* CONFIG_MEMORY_FAILURE: the offline stores above and a node's memory_failure/ exist only with it. */
+static bool memory_failure(const struct mhp_machine *m)
+{
+	return !m->arch->no_memory_failure;
+}
+
 /*
  * A device's power/ directory (drivers/base/power/sysfs.c) as 6.12 shows it
  * for the memory and node devices, none of which uses runtime PM: fixed
@@ -220,7 +226,7 @@ static int resolve_memory(struct mhp_machine *m, char **comp, int n, struct fs_n
 		fn->what = MEM_AUTO_ONLINE;
 		return 0;
 	}
-	if (n == 1 && (in_list(mem_offline_stores, comp[0]) || (m->memory_probe && strcmp(comp[0], "probe") == 0))) {
+	if (n == 1 && ((memory_failure(m) && in_list(mem_offline_stores, comp[0])) || (m->memory_probe && strcmp(comp[0], "probe") == 0))) {
 		fn->what = MEM_OFFLINE_STORE;
 		snprintf(fn->name, sizeof(fn->name), "%s", comp[0]);
 		return 0;
@@ -273,9 +279,10 @@ static int resolve_node_files(const struct mhp_machine *m, char **comp, int n, s
 		fn->what = NODE_CPU_LINK, fn->cpu = (unsigned)cpu;
 	else if (n == 1 && strcmp(comp[0], "hugepages") == 0)
 		fn->what = NODE_HUGEPAGES;
-	else if (n == 1 && strcmp(comp[0], "memory_failure") == 0)
+	else if (n == 1 && memory_failure(m) && strcmp(comp[0], "memory_failure") == 0)
 		fn->what = NODE_MF_DIR;
-	else if (n == 2 && strcmp(comp[0], "memory_failure") == 0 && in_list(node_memory_failure_files(), comp[1]))
+	else if (n == 2 && memory_failure(m) && strcmp(comp[0], "memory_failure") == 0 &&
+		 in_list(node_memory_failure_files(), comp[1]))
 		fn->what = NODE_MF_ATTR;
 	else
 		return -ENOENT;
@@ -856,8 +863,9 @@ static int device_files_add(struct name_list *l, bool on_bus)
 /* nodeN: its files, CPU links, memory links, hugepages/ and memory_failure/ (register_node()). */
 static int node_dir_list(const struct mhp_machine *m, int nid, struct name_list *l)
 {
-	int ret = names_add(l, node_attrs) | device_files_add(l, true) | name_add(l, "hugepages", 0, false) |
-		  name_add(l, "memory_failure", 0, false);
+	int ret = names_add(l, node_attrs) | device_files_add(l, true) | name_add(l, "hugepages", 0, false);
+	if (memory_failure(m))
+		ret |= name_add(l, "memory_failure", 0, false);
 	for (unsigned cpu = 0; cpu < m->model.nr_cpus; cpu++)
 		if (node_has_cpu(m, nid, cpu))
 			ret |= name_add(l, "cpu", cpu, true);
@@ -878,7 +886,8 @@ static int list_dir(struct mhp_machine *m, const struct fs_node *fn, struct name
 	case MEM_DIR:
 		if (m->memory_probe)
 			ret |= name_add(l, "probe", 0, false);
-		ret |= names_add(l, mem_offline_stores);
+		if (memory_failure(m))
+			ret |= names_add(l, mem_offline_stores);
 		ret |= name_add(l, "auto_online_blocks", 0, false);
 		ret |= name_add(l, "block_size_bytes", 0, false);
 		ret |= device_files_add(l, false);

@@ -93,5 +93,6 @@ const struct arch_ops arch_riscv64 = {
 	.teardown_built = riscv_teardown_built,
 	.early_param = riscv_early_param,
 	.free_initmem = riscv_free_initmem,
+	.no_memory_failure = true,   /* Debian's riscv64 6.12 config: no ARCH_SUPPORTS_MEMORY_FAILURE */
 	.zones = (1u << ZONE_DMA32) | (1u << ZONE_NORMAL) | (1u << ZONE_MOVABLE) | (1u << ZONE_DEVICE),
 };
