@@ -23,7 +23,8 @@ void diff_digest_of(const struct mhp_machine *m, int result, int invariant, stru
 	inspect_diff_digest(m, &v);
 	*d = (struct diff_digest){ .tables = v.tables, .count = v.count, .allocated = v.allocated, .freed = v.freed,
 				   .flushes = { v.flushes[0], v.flushes[1], v.flushes[2] }, .tlb = v.tlb,
-				   .warns = v.warns, .reads = v.reads, .writes = v.writes, .result = result,
+				   .warns = v.warns, .reads = v.reads, .writes = v.writes,
+				   .freed_while_cached = v.freed_while_cached, .result = result,
 				   .invariant = invariant };
 }
 
@@ -37,14 +38,15 @@ static void counts_diff(const char *na, const char *nb, const struct diff_digest
 {
 	snprintf(why, cap, "%s/%s: tables %llu/%llu, allocated %llu/%llu, freed %llu/%llu, flushes range %llu/%llu "
 		 "pgtable %llu/%llu all %llu/%llu, TLB %s, WARNs %llu/%llu, descriptor reads %llu/%llu writes %llu/%llu, "
-		 "result %d/%d, invariant %d/%d", na, nb,
+		 "freed while cached %llu/%llu, result %d/%d, invariant %d/%d", na, nb,
 		 (unsigned long long)x->count, (unsigned long long)y->count, (unsigned long long)x->allocated,
 		 (unsigned long long)y->allocated, (unsigned long long)x->freed, (unsigned long long)y->freed,
 		 (unsigned long long)x->flushes[0], (unsigned long long)y->flushes[0], (unsigned long long)x->flushes[1],
 		 (unsigned long long)y->flushes[1], (unsigned long long)x->flushes[2], (unsigned long long)y->flushes[2],
 		 x->tlb == y->tlb ? "same" : "differs", (unsigned long long)x->warns, (unsigned long long)y->warns,
 		 (unsigned long long)x->reads, (unsigned long long)y->reads, (unsigned long long)x->writes,
-		 (unsigned long long)y->writes, x->result, y->result, x->invariant, y->invariant);
+		 (unsigned long long)y->writes, (unsigned long long)x->freed_while_cached,
+		 (unsigned long long)y->freed_while_cached, x->result, y->result, x->invariant, y->invariant);
 }
 
 void diff_explain(const struct mhp_machine *a, const struct mhp_machine *b, const char *na, const char *nb,

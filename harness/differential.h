@@ -12,7 +12,7 @@
 struct mhp_machine;
 
 struct diff_digest {
-	uint64_t tables, count, allocated, freed, flushes[3], tlb, warns, reads, writes;
+	uint64_t tables, count, allocated, freed, flushes[3], tlb, warns, reads, writes, freed_while_cached;
 	int result, invariant;
 };
 void diff_digest_of(const struct mhp_machine *m, int result, int invariant, struct diff_digest *d);

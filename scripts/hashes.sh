@@ -25,6 +25,20 @@ manifest() {
     out=$("$sim" run --narrate "$f" 2>&1 || true); line "narrate:$f" "$out"
     out=$("$sim" ptdump "$f" 2>&1 || true); line "ptdump:$f" "$out"
   done
+  # The other arches' machines: their own scenarios with the model's walk and the tree's code.
+  for f in scenarios/x86_64/*.yaml scenarios/riscv64/*.yaml; do
+    for t in default kernel; do
+      out=$("$sim" run --json $([ "$t" = kernel ] && echo --teardown kernel) "$f" 2>&1 || true)
+      line "run:$t:$f" "$out"
+    done
+    out=$("$sim" ptdump "$f" 2>&1 || true); line "ptdump:$f" "$out"
+  done
+  for m in qemu-q35-x86_64 qemu-q35-x86_64-la57 qemu-virt-riscv64-sv39 qemu-virt-riscv64-sv48 qemu-virt-riscv64-sv57; do
+    out=$("$sim" fuzz --seed 7 --steps 3000 --model "$m" --out /tmp 2>&1 || true)
+    line "fuzz:$m" "$out"
+    out=$("$sim" fuzz --seed 7 --steps 2000 --model "$m" --differential kernel --out /tmp 2>&1 || true)
+    line "fuzz-differential:$m" "$out"
+  done
   for f in tests/bad/*.yaml; do
     out=$("$sim" run --quiet "$f" 2>&1 || true); line "bad:$f" "$out"
   done

@@ -184,6 +184,7 @@ int inspect_snapshot_decode(const uint8_t *buf, size_t len, const char *name, st
 struct inspect_diff_digest {
 	uint64_t tables;           /* the page-table store's running digest */
 	uint64_t count, allocated, freed, flushes[3], tlb, warns, reads, writes;
+	uint64_t freed_while_cached;   /* the hazard: pages freed while a cached entry led to them */
 };
 void inspect_diff_digest(const struct mhp_machine *m, struct inspect_diff_digest *out);
 

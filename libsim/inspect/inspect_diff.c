@@ -29,7 +29,7 @@ void inspect_diff_digest(const struct mhp_machine *m, struct inspect_diff_digest
 	*out = (struct inspect_diff_digest){ .tables = m->pt.digest, .count = m->pt.count,
 					     .allocated = m->pt.nr_allocated, .freed = m->pt.nr_freed,
 					     .warns = m->nr_kernel_warns, .reads = m->pt.nr_reads,
-					     .writes = m->pt.nr_writes };
+					     .writes = m->pt.nr_writes, .freed_while_cached = m->tlb.nr_freed_while_cached };
 	mhp_machine_tlb_flushes(m, out->flushes);
 	out->tlb = tlb_digest(m);
 }

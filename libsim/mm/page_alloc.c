@@ -569,6 +569,16 @@ void adjust_managed_page_count_pfn(struct mhp_machine *m, uint64_t pfn, int64_t 
 	adjust_managed_page_count(m, pfn_zone(m, pfn), nr);
 }
 
+void free_reserved_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, const char *what)
+{
+	enum page_kind kind = page_kind_of(m, pfn);
+	for (uint64_t i = 0; i < n; i++) {
+		tlb_note_free(m, pfn + i, 1, what);
+		free_pages_kind(m, pfn + i, 0, kind);
+	}
+	adjust_managed_page_count_pfn(m, pfn, (int64_t)n);
+}
+
 /* Frees an allocation by its head page, whatever it holds. */
 void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order)
 {

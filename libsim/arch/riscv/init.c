@@ -168,11 +168,7 @@ static void free_vmemmap_storage(struct mhp_machine *m, uint64_t pfn, uint64_t n
 		return;
 	}
 	if (kind == PG_VMEMMAP_BOOT) {
-		for (uint64_t i = 0; i < nr; i++) {   /* one free_reserved_page() a page: each its own free */
-			tlb_note_free(m, pfn + i, 1, "vmemmap backing");
-			free_pages_kind(m, pfn + i, 0, kind);
-		}
-		adjust_managed_page_count_pfn(m, pfn, (int64_t)nr);
+		free_reserved_pages(m, pfn, nr, "vmemmap backing");
 		return;
 	}
 	tlb_note_free(m, pfn, nr, "vmemmap backing");

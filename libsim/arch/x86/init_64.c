@@ -148,12 +148,13 @@ uint64_t kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start, uin
  */
 static void free_pagetable(struct mhp_machine *m, uint64_t pfn, unsigned order)
 {
-	tlb_note_free(m, pfn, 1ull << order, "vmemmap backing");
 	enum page_kind kind = page_kind_of(m, pfn);
-	bool reserved = kind == PG_VMEMMAP_BOOT || kind == PG_PGTABLE_BOOT;
+	if (kind == PG_VMEMMAP_BOOT || kind == PG_PGTABLE_BOOT) {
+		free_reserved_pages(m, pfn, 1ull << order, "vmemmap backing");   /* a page at a time */
+		return;
+	}
+	tlb_note_free(m, pfn, 1ull << order, "vmemmap backing");
 	free_pages_kind(m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
-	if (reserved)
-		adjust_managed_page_count_pfn(m, pfn, 1ll << order);
 }
 
 /* A table page through free_pagetable(): out of the store, then its page freed. */

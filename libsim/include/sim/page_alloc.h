@@ -15,6 +15,12 @@ void resize_pgdat_range(struct pglist_data *pgdat, uint64_t start_pfn, uint64_t 
 void adjust_managed_page_count(struct mhp_machine *m, struct zone *z, int64_t nr);
 /* The same for the zone of pfn (free_reserved_page()'s count of a page freed from memblock). */
 void adjust_managed_page_count_pfn(struct mhp_machine *m, uint64_t pfn, int64_t nr);
+/*
+ * Models free_reserved_page() on each of n memblock pages from pfn (a boot
+ * memmap or table an arch's teardown frees): each its own free, noted as a
+ * hazard if a cached translation still leads to it, each managed from now on.
+ */
+void free_reserved_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, const char *what);
 void drain_all_pages(struct mhp_machine *m);
 int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_kind kind, uint64_t *pfn);
 void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind);
