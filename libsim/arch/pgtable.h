@@ -99,7 +99,7 @@ struct pt_store {
 	uint64_t cap, count;
 	uint64_t pgd_pfn;
 	uint64_t nr_freed, nr_allocated;  /* since boot, for benchmarks and traces */
-	/* Descriptor loads and stores of the teardown walkers, counted as the kernel's code makes them. */
+	/* Descriptor loads and stores of the teardown walkers (and RISC-V's hot-add), counted as the kernel's code makes them. */
 	uint64_t nr_reads, nr_writes;
 	uint64_t digest;                  /* pt_table_id() + mix summed over the live tables (see PT_MIX_P) */
 	uint64_t host_bytes;              /* what the live tables take of the host (the memory budget) */

@@ -87,34 +87,51 @@ static uint64_t same_size_run(const struct mhp_machine *m, uint64_t pa, uint64_t
  * Models create_pgd_mapping()'s descent to the table whose entries map
  * size: a missing table is allocated, zeroed and linked (V alone); NULL
  * when an allocation fails (the kernel's BUG_ON).
+ *
+ * Hot-add's descriptor loads and stores are counted as 6.12's source makes
+ * them (docs/riscv.md, 3.12), as the teardown's are: at each level an
+ * entry already there is read twice (p?d_val() == 0, then _p?d_pfn()), a
+ * none one once, and the new table's link is one store. Boot's are not
+ * counted.
  */
 static struct pt_table *table_for(struct mhp_machine *m, uint64_t va, unsigned depth, bool boot)
 {
 	struct pt_table *t = pt_pgd(m);
 	while (t && t->depth < depth) {
+		uint64_t idx = pt_index(m, t->depth, va), d = pt_get(t, idx);
 		/* An existing leaf read as a table would be the kernel's bug; the model never maps over one. */
-		MHP_ASSERT(desc_type(m, t->depth, pt_get(t, pt_index(m, t->depth, va))) != DESC_BLOCK);
-		t = pt_populate(m, t, pt_index(m, t->depth, va), _PAGE_TABLE, boot, 0);
+		MHP_ASSERT(desc_type(m, t->depth, d) != DESC_BLOCK);
+		m->pt.nr_reads += boot ? 0 : d ? 2 : 1;
+		t = pt_populate(m, t, idx, _PAGE_TABLE, boot, 0);
+		m->pt.nr_writes += !boot && t && !d;
 	}
 	return t;
 }
 
-/* Writes n leaves from pa into t where its entries are none: create_*_mapping() keeps an entry already there. */
-static void set_leaves(struct mhp_machine *m, struct pt_table *t, uint64_t pa, uint64_t n, uint64_t size)
+/*
+ * Writes n leaves from pa into t where its entries are none: create_*_mapping() keeps an entry already there.
+ * Returns how many it wrote.
+ */
+static uint64_t set_leaves(struct mhp_machine *m, struct pt_table *t, uint64_t pa, uint64_t n, uint64_t size)
 {
-	uint64_t i = pt_index(m, t->depth, linear_va(m, pa)), stop = i + n;
+	uint64_t i = pt_index(m, t->depth, linear_va(m, pa)), stop = i + n, written = 0;
 	while (i < stop) {
 		uint64_t used = pt_next_used(m, t, i), k = (used < stop ? used : stop) - i;
 		if (k)
 			pt_set_run(m, t, i, k, mk_desc(m, pa, _PAGE_KERNEL));
+		written += k;
 		i += k + (used < stop), pa += (k + (used < stop)) * size;
 	}
+	return written;
 }
 
 /*
  * Models create_linear_mapping_range() with PAGE_KERNEL: each step the
  * best size for what is left, mapped by create_pgd_mapping(). Returns the
- * end mapped: short of end when a table could not be allocated.
+ * end mapped: short of end when a table could not be allocated. Counted
+ * (not at boot): each leaf's own entry is read once (p?d_none()) and
+ * written if none; each leaf after a run's first walks down again from the
+ * PGD through tables now all there, two loads a level.
  */
 static uint64_t create_linear_mapping_range(struct mhp_machine *m, uint64_t start, uint64_t end, bool boot)
 {
@@ -124,8 +141,11 @@ static uint64_t create_linear_mapping_range(struct mhp_machine *m, uint64_t star
 		struct pt_table *t = table_for(m, linear_va(m, pa), depth, boot);
 		if (!t)
 			return pa;
-		uint64_t n = same_size_run(m, pa, end, size, depth);
-		set_leaves(m, t, pa, n, size);
+		uint64_t n = same_size_run(m, pa, end, size, depth), written = set_leaves(m, t, pa, n, size);
+		if (!boot) {
+			m->pt.nr_reads += n + (n - 1) * 2 * depth;
+			m->pt.nr_writes += written;
+		}
 		pa += n * size;
 	}
 	return end;
