@@ -26,9 +26,16 @@
  * Covered: the walkers with run-time folding, p?d_{none,present,leaf},
  * the clears, the p?d_page() lookups, pmd_page_vaddr, page freeing
  * (pagetable_free, free_pages, free_reserved_page, vmem_altmap_free,
- * PageReserved), flush_tlb_all. Not covered: the add side
- * (create_pgd_mapping, vmemmap_populate), the ptdesc constructors and
- * destructors (their NR_PAGETABLE accounting is not modelled: no-ops),
+ * PageReserved), flush_tlb_all; and the add side of the linear map
+ * (create_linear_mapping_range, best_map_size, create_pgd_mapping and its
+ * levels) with late pt_ops of our own and swapper_pg_dir. The add side
+ * writes entries by plain assignment (ptep[i] = pfn_pte(...)), which no
+ * macro can catch: its table pointers point into copies of the tables
+ * (kernel.c's stages), and the copies go back through kriscv_set()'s path
+ * when the walk moves to another table and when it is done. Not covered:
+ * vmemmap_populate (the generic vmemmap_populate_hugepages of
+ * mm/sparse-vmemmap.c, which stays the model's), the ptdesc constructors
+ * and destructors (their NR_PAGETABLE accounting is not modelled: no-ops),
  * Svnapot (has_svnapot() is false: no napot PTEs) and the icache hook of
  * __set_pte_at (never reached for the zero entries written here).
  */
@@ -38,6 +45,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef uint64_t u64;
 typedef uint64_t phys_addr_t;
@@ -253,9 +261,95 @@ static inline int get_order(unsigned long size)
 
 #define flush_tlb_all() kriscv_flush_tlb_all()
 
+/* ---- the add side (create_linear_mapping_range and create_*_mapping) ------------------ */
+
+typedef struct { uint64_t pgprot; } pgprot_t;
+#define pgprot_val(x) ((x).pgprot)
+#define PAGE_TABLE ((pgprot_t){ _PAGE_PRESENT })   /* a table entry is V alone */
+
+#define CONFIG_64BIT 1
+#define IS_ENABLED(option) (option)
+#define PFN_DOWN(x) ((unsigned long)(x) >> PAGE_SHIFT)
+#define PFN_PHYS(x) ((phys_addr_t)(x) << PAGE_SHIFT)
+#define debug_pagealloc_enabled() kriscv_debug_pagealloc()
+bool kriscv_debug_pagealloc(void);
+
+/* An entry's value and its pfn, taken from the table: one load each time. */
+#define pgd_val(x) KRISCV_BITS(x, pgd)
+#define p4d_val(x) KRISCV_BITS(x, p4d)
+#define pud_val(x) KRISCV_BITS(x, pud)
+#define _pgd_pfn(x) kriscv_pfn(pgd_val(x))
+#define _p4d_pfn(x) kriscv_pfn(p4d_val(x))
+#define _pud_pfn(x) kriscv_pfn(pud_val(x))
+#define _pmd_pfn(x) kriscv_pfn(KRISCV_BITS(x, pmd))
+
+/* An entry from a pfn and protection bits (no T-Head PMA fixup: QEMU's virt has Svpbmt or nothing). */
+#define KRISCV_MK(type, pfn, prot) ((type){ ((uint64_t)(pfn) << _PAGE_PFN_SHIFT) | pgprot_val(prot) })
+#define pfn_pte(pfn, prot) KRISCV_MK(pte_t, pfn, prot)
+#define pfn_pmd(pfn, prot) KRISCV_MK(pmd_t, pfn, prot)
+#define pfn_pud(pfn, prot) KRISCV_MK(pud_t, pfn, prot)
+#define pfn_p4d(pfn, prot) KRISCV_MK(p4d_t, pfn, prot)
+#define pfn_pgd(pfn, prot) KRISCV_MK(pgd_t, pfn, prot)
+
+/*
+ * The PGD the add side maps into, and the late pt_ops (pt_ops_set_late()'s):
+ * a table is allocated from the buddy as the model's pt_alloc() does, and
+ * get_*_virt() hands out the stage of the table at that physical address.
+ */
+pgd_t *kriscv_swapper_pg_dir(void);
+#define swapper_pg_dir kriscv_swapper_pg_dir()
+struct kriscv_pt_ops {
+	phys_addr_t (*alloc_pte)(uintptr_t va);
+	pte_t *(*get_pte_virt)(phys_addr_t pa);
+	phys_addr_t (*alloc_pmd)(uintptr_t va);
+	pmd_t *(*get_pmd_virt)(phys_addr_t pa);
+	phys_addr_t (*alloc_pud)(uintptr_t va);
+	pud_t *(*get_pud_virt)(phys_addr_t pa);
+	phys_addr_t (*alloc_p4d)(uintptr_t va);
+	p4d_t *(*get_p4d_virt)(phys_addr_t pa);
+};
+extern const struct kriscv_pt_ops kriscv_pt_ops_late;
+#define pt_ops kriscv_pt_ops_late
+
+/*
+ * What the PGD's next level is, by the paging mode at run time (init.c's
+ * own macros for this are not functions, so not extracted): the P4D with
+ * Sv57, the PUD with Sv48, the PMD with Sv39, each reached through a P4D
+ * pointer as 6.12 does.
+ */
+#define pgd_next_t p4d_t
+#define alloc_pgd_next(va) \
+	(pgtable_l5_enabled ? pt_ops.alloc_p4d(va) : pgtable_l4_enabled ? pt_ops.alloc_pud(va) : pt_ops.alloc_pmd(va))
+#define get_pgd_next_virt(pa)                                                                  \
+	(pgtable_l5_enabled ? pt_ops.get_p4d_virt(pa) :                                        \
+	 pgtable_l4_enabled ? (p4d_t *)pt_ops.get_pud_virt(pa) : (p4d_t *)pt_ops.get_pmd_virt(pa))
+#define create_pgd_next_mapping(nextp, va, pa, sz, prot)                   \
+	(pgtable_l5_enabled ? create_p4d_mapping(nextp, va, pa, sz, prot) :    \
+	 pgtable_l4_enabled ? create_pud_mapping((pud_t *)(nextp), va, pa, sz, prot) : \
+	 create_pmd_mapping((pmd_t *)(nextp), va, pa, sz, prot))
+
+/* Hot-add passes params->pgprot: the protection from the VA (boot's choice) is never asked for. */
+static inline pgprot_t kriscv_pgprot_from_va(unsigned long va)
+{
+	(void)va;
+	(void)WARN_ON(1);
+	return (pgprot_t){ 0 };
+}
+#define pgprot_from_va(va) kriscv_pgprot_from_va(va)
+
+/*
+ * BUG_ON(): the kernel oopses there and the hot-add thread dies holding the
+ * hotplug lock. Here the tree's walk stops (kernel.c longjmp()s back to
+ * where it was called) and the caller reports it as the model does.
+ */
+_Noreturn void kriscv_bug(const char *file, int line);
+#define BUG_ON(cond) ((cond) ? kriscv_bug(__FILE__, __LINE__) : (void)0)
+
 /* ---- the extracted entry points, renamed away from the simulator's own ---------- */
 
 #define vmemmap_free kriscv_tree_vmemmap_free
 void kriscv_tree_vmemmap_free(unsigned long start, unsigned long end, struct vmem_altmap *altmap);
+#define create_pgd_mapping kriscv_tree_create_pgd_mapping
+void kriscv_tree_create_pgd_mapping(pgd_t *pgdp, uintptr_t va, phys_addr_t pa, phys_addr_t sz, pgprot_t prot);
 
 #endif
