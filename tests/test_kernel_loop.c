@@ -6,7 +6,8 @@
  * with). After every step the page tables, the tables freed, the TLB and its
  * flushes, the kernel's WARNs and the invariants' verdict must be the same;
  * the first difference fails the test, naming the step, table and entry.
- * The same for x86-64 (arch/x86/mm/init_64.c) and RISC-V (arch/riscv/mm/init.c).
+ * The same for x86-64 (arch/x86/mm/init_64.c) and RISC-V (arch/riscv/mm/init.c,
+ * whose hot-add of the linear map is the tree's too).
  *
  * Built without a kernel tree, the test says so and reports itself skipped.
  */
@@ -131,7 +132,11 @@ static const char *const riscv_models[] = { "qemu-virt-riscv64-sv39", "qemu-virt
  * cleared); 1 GiB added by hand (a 1G leaf in Sv48/57), onlined, offlined
  * and removed, then a block with its memmap on itself (an altmap); and
  * with debug_pagealloc a boot block removed (its boot PTE tables and boot
- * memmap come back through free_reserved_page()).
+ * memmap come back through free_reserved_page()). And with debug_pagealloc
+ * (4K PTEs, so PTE tables) a hot-add whose second page-table allocation
+ * fails: the tree's create_linear_mapping_range() stops at its BUG_ON with
+ * the first table linked and filled, as the model's does, and the linear
+ * map is removed again; then the same add succeeds and goes.
  */
 static const struct { const char *name, *cmdline, *steps; } riscv_cases[] = {
 	{ "plug-unplug", "console=ttyS0 memhp_default_state=online",
@@ -166,6 +171,19 @@ static const struct { const char *name, *cmdline, *steps; } riscv_cases[] = {
 	  "  - remove_memory: { start: 0xc0000000, size: 128M }\n"
 	  "  - virtio_mem: { requested_size: 256M, plugged: 256M }\n"
 	  "  - virtio_mem: { requested_size: 0, plugged: 0 }\n" },
+	{ "add-enomem", "console=ttyS0 memhp_default_state=offline debug_pagealloc=on",
+	  "  - fail_alloc: { at: 2, count: 1 }\n"
+	  "  - add_memory: { start: 0x100000000, size: 128M }\n"
+	  "    expect: ENOMEM\n"
+	  "  - touch: { phys: 0x100000000 }\n"
+	  "    expect: EFAULT\n"
+	  "  - add_memory: { start: 0x100000000, size: 128M }\n"
+	  "  - write: /sys/devices/system/memory/memory32/state\n"
+	  "    value: online\n"
+	  "  - touch: { phys: 0x107fff000 }\n"
+	  "  - write: /sys/devices/system/memory/memory32/state\n"
+	  "    value: offline\n"
+	  "  - remove_memory: { start: 0x100000000, size: 128M }\n" },
 };
 
 /* Writes the test's RISC-V scenarios; returns their directory. */
@@ -236,6 +254,31 @@ static void test_a_broken_riscv_model_differs(void **state)
 			if (!strstr(why, cases[i].expect))
 				fail_msg("%s: expected \"%s\" in: %s", cases[i].mutant, cases[i].expect, why);
 		}
+	}
+}
+
+/*
+ * The add side can fail the RISC-V differential too: the model's
+ * create_linear_mapping_range() broken to map one page less than it adds
+ * (the mutant leaves the tree's own alone) differs from the tree's at the
+ * first add, in every mode: the last 2 MiB as PTEs under a PTE table the
+ * tree never allocated.
+ */
+static void test_a_broken_riscv_add_differs(void **state)
+{
+	(void)state;
+	if (!riscv_kernel_built())
+		skip();
+	static const char *const expect[] = { "entry 511: riscv 0x", "is live with riscv only", "is live with riscv only" };
+	const char *dir = riscv_scenarios_written();
+	for (size_t m = 0; m < ARRAY_SIZE(riscv_models); m++) {
+		char path[1200], why[512] = "";
+		snprintf(path, sizeof(path), "%s/%s-manual.yaml", dir, riscv_models[m] + strlen("qemu-virt-riscv64-"));
+		unsigned steps, bad = differential(path, "linear-map-short", why, sizeof(why), &steps);
+		printf("  %s linear-map-short step %u: %s\n", riscv_models[m] + strlen("qemu-virt-riscv64-"), bad, why);
+		assert_int_equal(bad, 1);   /* the add itself */
+		if (!strstr(why, expect[m]))
+			fail_msg("%s: expected \"%s\" in: %s", riscv_models[m], expect[m], why);
 	}
 }
 
@@ -326,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_a_broken_x86_model_differs),
 		cmocka_unit_test(test_every_riscv_scenario_agrees),
 		cmocka_unit_test(test_a_broken_riscv_model_differs),
+		cmocka_unit_test(test_a_broken_riscv_add_differs),
 		cmocka_unit_test(test_a_broken_model_differs),
 		cmocka_unit_test(test_fuzz_both_agree),
 		cmocka_unit_test(test_fuzz_finds_a_difference),
