@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "sim/machine.h"
+#include "sim/page.h"
+#include "sim/page_alloc.h"
+#include "sim/sparse.h"
 #include "sim/trace.h"
 #include "arch/kernel_loop.h"
 
@@ -113,4 +116,28 @@ void kloop_release(struct kloop *k, struct pt_table *t)
 	for (unsigned d = 0; d < PT_MAX_DEPTH; d++)
 		k->recent[d] = k->recent[d] == t ? NULL : k->recent[d];
 	pt_release(k->m, t);
+}
+
+bool kloop_page_reserved(const struct kloop *k, uint64_t pfn)
+{
+	enum page_kind kind = page_kind_of(k->m, pfn);
+	return kind == PG_PGTABLE_BOOT || kind == PG_VMEMMAP_BOOT;
+}
+
+void kloop_free_pages(struct kloop *k, uint64_t pfn, unsigned order)
+{
+	struct pt_table *t = order == 0 ? pt_lookup(k->m, pfn) : NULL;
+	if (t) {
+		kloop_release(k, t);
+		return;
+	}
+	tlb_note_free(k->m, pfn, 1ull << order, "vmemmap backing");
+	enum page_kind kind = page_kind_of(k->m, pfn);
+	free_pages_kind(k->m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
+}
+
+void kloop_free_reserved_page(struct kloop *k, uint64_t pfn)
+{
+	kloop_free_pages(k, pfn, 0);
+	adjust_managed_page_count_pfn(k->m, pfn, 1);
 }

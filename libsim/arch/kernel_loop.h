@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * kernel_loop.h - what the shims of a kernel tree's own page-table code share
- * (arm64's teardown/kernel.c, x86's kernel.c): the machine the code runs on
+ * (arm64's teardown/kernel.c, x86's and RISC-V's kernel.c): the machine the code runs on
  * during one call, the tables its walk was handed, its WARNs, and the
  * stores it makes into the machine's tables through entry pointers.
  */
@@ -37,5 +37,11 @@ uint64_t kloop_table_pfn(struct kloop *k, const void *first_entry);
 bool kloop_holds(const struct kloop *k, const void *entry);
 /* A table the tree's code frees: forgotten by the walk, out of the store with its page. */
 void kloop_release(struct kloop *k, struct pt_table *t);
+/* PageReserved(): memblock's pages (boot tables, the boot memmap). */
+bool kloop_page_reserved(const struct kloop *k, uint64_t pfn);
+/* free_pages() of a table page (out of the store) or of vmemmap backing (noted if still cached). */
+void kloop_free_pages(struct kloop *k, uint64_t pfn, unsigned order);
+/* free_reserved_page(): a memblock page to the buddy, managed from now on. */
+void kloop_free_reserved_page(struct kloop *k, uint64_t pfn);
 
 #endif

@@ -99,31 +99,9 @@ uint64_t kriscv_page_to_pfn(const struct page *page)
 	return window_pfn + (uint64_t)(page - window);
 }
 
-bool kriscv_page_reserved(uint64_t pfn)
-{
-	enum page_kind k = page_kind_of(km, pfn);
-	return k == PG_PGTABLE_BOOT || k == PG_VMEMMAP_BOOT;   /* memblock's pages are PageReserved */
-}
-
-/* free_pages()/pagetable_free() of a table page or of vmemmap backing: the table leaves the store with its page. */
-void kriscv_free_pages(uint64_t pfn, unsigned order)
-{
-	struct pt_table *t = order == 0 ? pt_lookup(km, pfn) : NULL;
-	if (t) {
-		kloop_release(&kl, t);
-		return;
-	}
-	tlb_note_free(km, pfn, 1ull << order, "vmemmap backing");
-	enum page_kind kind = page_kind_of(km, pfn);
-	free_pages_kind(km, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
-}
-
-/* free_reserved_page(): a memblock page (a boot table, a page of the boot memmap) to the buddy, managed from now on. */
-void kriscv_free_reserved_page(uint64_t pfn)
-{
-	kriscv_free_pages(pfn, 0);
-	adjust_managed_page_count_pfn(km, pfn, 1);
-}
+bool kriscv_page_reserved(uint64_t pfn) { return kloop_page_reserved(&kl, pfn); }
+void kriscv_free_pages(uint64_t pfn, unsigned order) { kloop_free_pages(&kl, pfn, order); }
+void kriscv_free_reserved_page(uint64_t pfn) { kloop_free_reserved_page(&kl, pfn); }
 
 void kriscv_altmap_free(struct vmem_altmap *altmap, uint64_t pfn, unsigned long nr)
 {

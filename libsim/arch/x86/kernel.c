@@ -63,31 +63,9 @@ uint64_t kx86_page_to_pfn(const struct page *page)
 	return window_pfn + (uint64_t)(page - window);
 }
 
-bool kx86_page_reserved(uint64_t pfn)
-{
-	enum page_kind k = page_kind_of(km, pfn);
-	return k == PG_PGTABLE_BOOT || k == PG_VMEMMAP_BOOT;   /* memblock's pages are PageReserved */
-}
-
-/* free_pages() of a table page or of vmemmap backing: the table leaves the store with its page. */
-void kx86_free_pages(uint64_t pfn, unsigned order)
-{
-	struct pt_table *t = order == 0 ? pt_lookup(km, pfn) : NULL;
-	if (t) {
-		kloop_release(&kl, t);
-		return;
-	}
-	tlb_note_free(km, pfn, 1ull << order, "vmemmap backing");
-	enum page_kind kind = page_kind_of(km, pfn);
-	free_pages_kind(km, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
-}
-
-/* free_reserved_page(): a memblock page to the buddy, managed from now on. */
-void kx86_free_reserved_page(uint64_t pfn)
-{
-	kx86_free_pages(pfn, 0);
-	adjust_managed_page_count_pfn(km, pfn, 1);
-}
+bool kx86_page_reserved(uint64_t pfn) { return kloop_page_reserved(&kl, pfn); }
+void kx86_free_pages(uint64_t pfn, unsigned order) { kloop_free_pages(&kl, pfn, order); }
+void kx86_free_reserved_page(uint64_t pfn) { kloop_free_reserved_page(&kl, pfn); }
 
 /* put_page_bootmem(): the model keeps no bootmem_info counts, so no page carries the magic that leads here. */
 void kx86_put_page_bootmem(uint64_t pfn)
