@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The whole test suite: set up, build, run ctest (cmocka unit tests, every
 # scenario, determinism), then the same suite again under ASan+UBSan, fuzz
-# runs, the 6.1 tree, a build without a kernel tree, coverage, libFuzzer and
+# runs, the 6.1 tree, the history gauntlet, a build without a kernel tree, coverage, libFuzzer and
 # the benchmarks' smoke run. Each phase says its name; the last line sums up
 # everything that ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-nphases=11 phase_no=0 summary=()
+nphases=12 phase_no=0 summary=()
 phase() { phase_no=$((phase_no + 1)); echo; echo "== test.sh [$phase_no/$nphases] $* (${SECONDS}s so far)"; }
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
@@ -29,13 +29,13 @@ jobs=$(nproc)
 phase "build and ctest (cmocka, every scenario, determinism, CLI, JSON Lines)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMHPSIM_TESTS=ON >/dev/null
 cmake --build build -j"$jobs" >/dev/null
-run_ctest ctest --test-dir build --output-on-failure -j"$jobs"
+run_ctest ctest --test-dir build --output-on-failure -j"$jobs" -LE history
 
 phase "the same suite under ASan+UBSan"
 cmake -S . -B build-asan -DMHPSIM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  run_ctest asan --test-dir build-asan --output-on-failure -j"$jobs"
+  run_ctest asan --test-dir build-asan --output-on-failure -j"$jobs" -LE history
 
 # Short fuzz runs with fixed seeds: a violation fails the run. Each says what it is.
 fuzz_runs=0
@@ -82,6 +82,11 @@ cmake -S . -B build-k61 -DMHPSIM_KERNEL_TREE="$PWD/.deps/linux-source-6.1" >/dev
 cmake --build build-k61 -j"$jobs" >/dev/null
 run_ctest linux-6.1 --test-dir build-k61 --output-on-failure -R 'test_kernel_loop|_kernel$'
 
+# Real kernel bugs put back into the 6.12 tree, one build each: each must be caught, and the stock tree
+# (which has the fix) must pass the same probe (docs/history.md).
+phase "the history gauntlet: real bugs put back into the tree"
+run_ctest history --test-dir build --output-on-failure -j"$jobs" -L history
+
 # Without a kernel tree every command that needs the strategy says so and exits 2.
 phase "a build without a kernel tree"
 cmake -S . -B build-nokernel -DMHPSIM_KERNEL_TREE=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -93,7 +98,7 @@ phase "coverage (gcovr, at least 85% of lines)"
 cmake -S . -B build-cov -DMHPSIM_COVERAGE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-cov -j"$jobs" >/dev/null
 find build-cov -name '*.gcda' -delete
-ctest --test-dir build-cov -j"$jobs" >/dev/null
+ctest --test-dir build-cov -j"$jobs" -LE history >/dev/null
 mkdir -p build-cov/coverage
 gcovr -r . --filter '(libsim|harness)/' build-cov --print-summary --fail-under-line 85 \
   --html-details build-cov/coverage/index.html | tee "$logs/coverage.log"

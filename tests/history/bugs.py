@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The history gauntlet's data (scripts/history.py, docs/history.md): one entry
+# per bug of ../shared/HISTORY.md, in its order.
+#
+# undo: how the bug is put back into a copy of the tree (the edit is ours and
+#       is described in words; its operations name lines by a fragment);
+# probe: the mhpsim command that must fail (exit 1, its output matching
+#       "catch") with the bug and pass on the tree with the fix;
+# status: caught | not caught | out of reach; lacks: what the model needs.
+#
+# "Fixed" trees: a fix that landed before 6.12 (or was backported to Debian's
+# 6.12.118) is in the stock tree, which CI builds anyway: its binary runs the
+# same probe and must pass it.
+
+FUZZ = ["fuzz", "--seed", "1", "--steps", "2000", "--out", "@OUT@"]
+
+BUGS = [
+    dict(
+        id="A1", commit="48478b9f7913", arch="arm64",
+        function="unmap_hotplug_{pte,pmd,pud}_range, unmap_hotplug_range",
+        breaks="the linear map's entries are flushed one page at a time as they are cleared, with no "
+               "flush of the whole range at the end: a contiguous block's TLB entries outlive the remove",
+        status="caught",
+        caught_by="the differential: the tree's TLB and flushes differ from the model's "
+                  "(TLB-STALE needs contiguous-bit TLB semantics to see the stale entry itself)",
+        fixed="6.12.118 has the fix (backported): the stock tree passes",
+        undo=dict(words="After each linear-map clear at the PTE, PMD and PUD levels, a one-page flush of that "
+                        "address again; the range flush at the end of unmap_hotplug_range() goes, with the "
+                        "start address it kept for it.",
+                  edits=[dict(file="arch/arm64/mm/mmu.c", ops=[
+                      ("after", "unmap_hotplug_pte_range", "__pte_clear(",
+                       "\t\tif (!free_mapped)\n\t\t\tflush_tlb_kernel_range(addr, addr + PAGE_SIZE);"),
+                      ("after", "unmap_hotplug_pmd_range", "pmd_clear(pmdp);",
+                       "\t\t\tif (!free_mapped)\n\t\t\t\tflush_tlb_kernel_range(addr, addr + PAGE_SIZE);"),
+                      ("after", "unmap_hotplug_pud_range", "pud_clear(pudp);",
+                       "\t\t\tif (!free_mapped)\n\t\t\t\tflush_tlb_kernel_range(addr, addr + PAGE_SIZE);"),
+                      ("delete", "unmap_hotplug_range", "unsigned long start = addr;"),
+                      ("delete", "unmap_hotplug_range", "if (!free_mapped)"),
+                      ("delete", "unmap_hotplug_range", "flush_tlb_kernel_range(start, end);"),
+                  ])]),
+        probe=dict(args=FUZZ + ["--model", "server-2node-arm64-4k", "--cmdline", "rodata=on kfence.sample_interval=100",
+                                "--differential", "kernel"],
+                   catch="DIFFERENTIAL"),
+    ),
+    dict(
+        id="X2", commit="98fe3633c5a4", arch="x86-64",
+        function="remove_p4d_table / free_pud_table",
+        breaks="with 4-level paging the P4D entry is the PGD entry: an emptied PUD table is freed and the "
+               "PGD entry cleared, which per-process copies of the kernel's PGD entries still hold",
+        status="caught",
+        caught_by="the differential: the PUD table the tree frees is live in the model, and the "
+                  "scenario's expectation (PUD: 3) fails; an invariant needs per-process PGD copies",
+        fixed="in the stock tree (4.12): it passes",
+        undo=dict(words="remove_p4d_table() frees the emptied PUD table whatever the paging depth: the test "
+                        "for 5-level paging in front of free_pud_table() goes.",
+                  edits=[dict(file="arch/x86/mm/init_64.c", ops=[
+                      ("delete", "remove_p4d_table", "if (pgtable_l5_enabled())"),
+                  ])]),
+        # A fuzz run's differential sees the edit first as one more descriptor read (free_pud_table()
+        # scanning a PUD table that is not empty): a scenario whose PUD table empties shows the free itself.
+        probe=dict(args=["diff", "scenarios/x86_64/16-pud-table-stays.yaml"], catch="is live with x86 only"),
+    ),
+]
+
+# The rows the gauntlet does not run yet: what each lacks (docs/history-triage.md has the reading behind them).
+BUGS += [
+    dict(id="A3", commit="c594b83457cc", arch="arm64", function="free_hotplug_pgtable_page",
+         breaks="hot-add tables built with a constructor are freed without the destructor: the page keeps "
+                "its page-table type, NR_PAGETABLE and the split lock leak",
+         status="out of reach",
+         lacks="6.12 builds hot-add tables without a constructor, so it has neither half; needs a tree with "
+               "5e8eb9aeeda3 and not the fix (none in Debian: 7.2 and 7.3 have both), the arm64 add side in "
+               "the loop and the shim's pagetable_dtor/page_ptdesc"),
+    dict(id="A4", commit="bfc184cb1ba7", arch="arm64",
+         function="alloc_init_*, __create_pgd_mapping, arch_add_memory",
+         breaks="a page-table allocation that fails during hot-add hits BUG_ON instead of -ENOMEM and an unwind",
+         status="out of reach",
+         lacks="the arm64 add side in the loop (the 6.12 tree has the bug; Debian's 7.2/7.3 have the fix); "
+               "fault injection exists (fail_alloc)"),
+    dict(id="A7", commit="59305202c67f", arch="arm64 (+riscv, s390)", function="ptdump_walk_pgd",
+         breaks="ptdump_check_wx() walks the kernel tables without the hotplug lock and reads a table "
+                "that hot-remove just freed",
+         status="out of reach", lacks="a deterministic scheduler of a walker against hot-remove, and a lock model"),
+    dict(id="A8", commit="bf2b59f60ee1", arch="arm64", function="ptdump_show",
+         breaks="the debugfs kernel_page_tables dump walks tables that hot-remove frees",
+         status="out of reach", lacks="as A7"),
+    dict(id="A9", commit="58284a901b42", arch="arm64", function="arch_add_memory (arch_get_mappable_range)",
+         breaks="a linear mapping built outside [PAGE_OFFSET, PAGE_END) over other kernel VA regions",
+         status="out of reach",
+         lacks="arch_get_mappable_range() is the model's, not extracted: a mutant of it plus PT-COVER's window "
+               "check (which catches the class on RISC-V, scenarios/riscv64/12)"),
+    dict(id="A10", commit="ee7febce0519", arch="arm64", function="arch_get_mappable_range",
+         breaks="with KASLR the linear map's PA range wraps and a valid hot-add is refused",
+         status="out of reach", lacks="a randomized memstart_addr (the models are nokaslr) and a mutant"),
+    dict(id="A11", commit="bbd6ec605c0f (guard)", arch="arm64",
+         function="prevent_bootmem_remove_notifier, validate_bootmem_online",
+         breaks="without the early-section veto boot memory's reserved tables and memmap reach "
+                "free_hotplug_page_range()",
+         status="out of reach",
+         lacks="the notifier is the model's (switch bootmem_notifier: false; scenarios/23 shows COUNTERS "
+               "fail and the tree's WARN(PageReserved)); a gauntlet probe needs the notifier extracted"),
+    dict(id="R1", commit="21f1b85c8912", arch="riscv", function="free_pmd_table",
+         breaks="the PMD destructor runs on a vmemmap PMD table that never had a constructor",
+         status="out of reach", lacks="page-table constructor/destructor accounting"),
+    dict(id="R2", commit="37992b7f1097", arch="riscv", function="ptdump_show vs remove_pgd_mapping",
+         breaks="the ptdump dump walks freed tables", status="out of reach", lacks="as A7"),
+    dict(id="X1", commit="af2cf278ef4f", arch="x86-64", function="remove_pagetable / free_pud_table",
+         breaks="an emptied PUD table is freed and its PGD entry cleared: per-process PGD copies keep it",
+         status="caught", same_as="X2",
+         caught_by="in 6.12's structure its undo is X2's edit (the P4D level is folded into the PGD): "
+                   "the same probe, the same step",
+         fixed="in the stock tree (4.2): it passes"),
+    dict(id="X4", commit="280abe14b6e0", arch="x86-64", function="vmemmap_use_new_sub_pmd",
+         breaks="the unused head of a vmemmap PMD is marked at the wrong address: live struct pages "
+                "overwritten, the PMD never freed",
+         status="out of reach",
+         lacks="the x86 add side in the loop, sub-section ZONE_DEVICE adds and a byte shadow of the memmap"),
+    dict(id="X6", commit="none (posted 2021)", arch="x86-64",
+         function="free_{pte,pmd,pud}_table, remove_pagetable",
+         breaks="pages are freed before the one flush_tlb_all() at the end: caches may still reach them",
+         status="out of reach",
+         lacks="the model counts it (freed_while_cached, scenarios/x86_64/07) as a hazard, not an invariant; "
+               "a strict mode and the posted fix as an edit"),
+    dict(id="X7", commit="5e0fb5df2ee8", arch="x86-64 (ioremap)", function="pud_free_pmd_page, pmd_free_pte_page",
+         breaks="a lower table freed after its entry is cleared with no TLB purge",
+         status="out of reach",
+         lacks="no ioremap huge mappings in the model; the class is caught in hot-remove (mutant "
+               "no-table-flush, TLB-STALE)"),
+    dict(id="X8", commit="f931ab479dd2", arch="x86-64", function="kernel_physical_mapping_init",
+         breaks="two hot-adds race to populate one PGD entry and the loser installs a wrong table",
+         status="out of reach", lacks="the x86 add side in the loop and a scheduler of two hot-adds"),
+    dict(id="M1", commit="f42ce5f087eb", arch="generic", function="add_memory_resource",
+         breaks="the error path removes with no altmap: memmap pages from the hot-added range go to the "
+                "buddy allocator",
+         status="out of reach",
+         lacks="add_memory_resource() is the model's: a mutant of its error path and a rule that a page "
+               "from an altmap never reaches the buddy allocator"),
+]
+_order = ["A1", "A3", "A4", "A7", "A8", "A9", "A10", "A11", "R1", "R2", "X1", "X2", "X4", "X6", "X7", "X8", "M1"]
+BUGS.sort(key=lambda b: _order.index(b["id"]))
