@@ -34,8 +34,9 @@
  * (kernel.c's stages), and the copies go back through kriscv_set()'s path
  * when the walk moves to another table and when it is done. Not covered:
  * vmemmap_populate (the generic vmemmap_populate_hugepages of
- * mm/sparse-vmemmap.c, which stays the model's), the ptdesc constructors
- * and destructors (their NR_PAGETABLE accounting is not modelled: no-ops),
+ * mm/sparse-vmemmap.c, which stays the model's), the NR_PAGETABLE
+ * accounting of the ptdesc constructors and destructors (whether a table
+ * was constructed is kept, and a destructor out of pair is reported),
  * Svnapot (has_svnapot() is false: no napot PTEs) and the icache hook of
  * __set_pte_at (never reached for the zero entries written here).
  */
@@ -75,6 +76,7 @@ uint64_t kriscv_page_to_pfn(const struct page *page);
 bool kriscv_page_reserved(uint64_t pfn);
 void kriscv_free_pages(uint64_t pfn, unsigned order);
 void kriscv_free_reserved_page(uint64_t pfn);
+void kriscv_pagetable_dtor(uint64_t pfn, bool pmd);
 void kriscv_altmap_free(struct vmem_altmap *altmap, uint64_t pfn, unsigned long nr);
 void kriscv_flush_tlb_all(void);
 bool kriscv_warn(bool cond, const char *file, int line);
@@ -240,10 +242,10 @@ static inline pud_t *pud_offset(p4d_t *p4d, unsigned long addr)
 #define free_pages(addr, order) kriscv_free_pages(kriscv_linear_pa((unsigned long)(addr)) >> PAGE_SHIFT, order)
 #define free_reserved_page(page) kriscv_free_reserved_page(page_to_pfn(page))
 
-/* A table page as a ptdesc: the same page. Its constructors' accounting is not modelled, so the destructors do nothing. */
+/* A table page as a ptdesc: the same page. The destructors undo what the late allocators' constructors did. */
 #define page_ptdesc(page) ((struct ptdesc *)(page))
-#define pagetable_pte_dtor(ptdesc) ((void)(ptdesc))
-#define pagetable_pmd_dtor(ptdesc) ((void)(ptdesc))
+#define pagetable_pte_dtor(ptdesc) kriscv_pagetable_dtor(page_to_pfn((struct page *)(ptdesc)), false)
+#define pagetable_pmd_dtor(ptdesc) kriscv_pagetable_dtor(page_to_pfn((struct page *)(ptdesc)), true)
 #define pagetable_free(ptdesc) kriscv_free_pages(page_to_pfn((struct page *)(ptdesc)), 0)
 
 /* vmem_altmap_free() only counts; the simulator needs the pages too, and the one caller has them in page. */

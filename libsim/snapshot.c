@@ -35,14 +35,15 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 13u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+#define SNAPSHOT_VERSION 14u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
 				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
 				 image's sections and the initrd; 7: a page's short-term references, virtio-mem's
 				 requested size at boot; 8: the boot's memblock calls; 9: the model's CPU features,
 				 the direct map's counts by level, gbpages, after_bootmem, a failed add's leftovers;
 				 10: CONFIG_ARCH_MEMORY_PROBE (the model's and the machine's); 11: pages freed while
 				 cached (the TLB's hazard count); 12: firmware-reserved ranges; 13: fault
-				 injection's interval */
+				 injection's interval; 14: page-table constructors (a table's and the
+				 destructors out of pair) */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -477,12 +478,14 @@ static void ser_table(struct ser *s, struct mhp_machine *m, struct pt_table **tp
 	SER(s, t->depth);
 	ser_range(s, t->depth, 0, m->pt_geom.levels - 1, "bad table depth");
 	SER(s, t->boot);
+	SER(s, t->ctor);
 	uint64_t n = s->err ? 0 : m->pt_geom.ptrs[t->depth];
 	if (s->load) {
 		if (s->err || !ser_room(s, n, 8))
 			return;
 		if (!(t = pt_table_new(m, hdr.pfn, hdr.depth, hdr.boot)))
 			return ser_fail(s, "out of memory");
+		t->ctor = hdr.ctor;
 		*tp = t;
 	}
 	/* Every entry, in either form, a chunk at a time: little-endian, as SER writes each. */
@@ -663,6 +666,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	ser_range(s, m->teardown, 0, (int)arch_nr_teardowns(m->arch) - 1, "bad teardown strategy");
 	SER(s, m->nr_pgtable_pages);
 	SER(s, m->nr_bad_frees);
+	SER(s, m->nr_bad_dtors);
 	SER(s, m->offline_retry_budget);
 	SER(s, m->nr_notifiers);
 	ser_range(s, m->nr_notifiers, 0, ARRAY_SIZE(m->notifiers), "too many notifiers");

@@ -65,7 +65,7 @@ for model in qemu-q35-x86_64 qemu-q35-x86_64-la57; do
 done
 
 phase "fuzz: the RISC-V machines in each paging mode, the model and the tree's own arch/riscv/mm/init.c"
-for model in qemu-virt-riscv64-sv39 qemu-virt-riscv64-sv48 qemu-virt-riscv64-sv57; do
+for model in qemu-virt-riscv64-sv39 qemu-virt-riscv64-sv48 qemu-virt-riscv64-sv57 fuzz-riscv64-sv48; do
   for strategy in riscv kernel; do
     fuzz --model "$model" --strategy "$strategy"
   done

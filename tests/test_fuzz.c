@@ -18,6 +18,9 @@ static const char *model_for(const char *mutant)
 	/* A freed table that only a page-table flush would drop: the 64K vmemmap frees its PTE tables. */
 	if (strcmp(mutant, "no-table-flush") == 0)
 		return "qemu-virt-arm64-64k";
+	/* Only RISC-V destroys tables it frees; memory far from boot's frees vmemmap PMD tables of its own. */
+	if (strcmp(mutant, "vmemmap-pmd-dtor") == 0 || strcmp(mutant, "no-table-dtor") == 0)
+		return "fuzz-riscv64-sv48";
 	return "qemu-virt-arm64-4k";
 }
 

@@ -346,11 +346,29 @@ uint64_t pt_table_kept_mix(const struct pt_table *t)
 }
 
 /* Frees a table page (free_hotplug_pgtable_page): the caller cleared the parent first. */
+/* A destructor out of pair with a constructor: counted for PAGE-OWNER, traced. */
+static void bad_dtor(struct mhp_machine *m, const struct pt_table *t, const char *what)
+{
+	m->nr_bad_dtors++;
+	struct mhp_trace_field f[] = { TF_S("level", pt_level_name(m, t->depth)), TF_X("pfn", t->pfn) };
+	TRACE(m, "bad_dtor", f, "%s table at pfn %#llx %s", pt_level_name(m, t->depth), (unsigned long long)t->pfn, what);
+}
+
+void pt_dtor(struct mhp_machine *m, struct pt_table *t, bool pmd)
+{
+	if (t->ctor)
+		t->ctor = false;
+	else if (pmd)
+		bad_dtor(m, t, "destroyed as a page table, which no constructor made it");
+}
+
 void pt_release(struct mhp_machine *m, struct pt_table *t)
 {
 	uint64_t pfn = t->pfn;
 	unsigned depth = t->depth;
 	bool boot = t->boot;
+	if (t->ctor)
+		bad_dtor(m, t, "freed still a page table: no destructor ran");
 	tlb_note_free(m, pfn, 1, "table");
 	m->pt.digest -= pt_table_kept_mix(t);
 	pt_dematerialise(m, t);

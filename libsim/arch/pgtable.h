@@ -83,6 +83,7 @@ struct pt_table {
 	uint32_t used;                    /* descriptors that are not none */
 	uint8_t depth;
 	bool boot;                        /* allocated from memblock at boot */
+	bool ctor;                        /* pagetable_{pte,pmd}_ctor() made its page a page table (PGTY_table) */
 };
 
 /* The descriptor at idx, in either form. */
@@ -141,6 +142,14 @@ uint64_t pt_store_home(const struct mhp_machine *m, uint64_t pfn);
 struct pt_table *pt_pgd(const struct mhp_machine *m);
 /* The boot PGD (arm64's swapper_pg_dir, x86's init_top_pgt), from memblock's page-table pool. */
 int pt_alloc_pgd(struct mhp_machine *m, struct mhp_err *err);
+/*
+ * Models pagetable_{pte,pmd}_dtor() on t (6.12 include/linux/mm.h): it
+ * undoes the constructor. On a table no constructor made, the PTE one only
+ * skews NR_PAGETABLE (clearing an absent page type returns early), while
+ * the PMD one's VM_BUG_ON_PAGE(pmd_huge_pte) reads a word only the
+ * constructor zeroes: a bug, which PAGE-OWNER reports.
+ */
+void pt_dtor(struct mhp_machine *m, struct pt_table *t, bool pmd);
 /* Allocates and zeroes a table page: from memblock at boot, else from the buddy. */
 struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int nid);
 /*

@@ -313,8 +313,9 @@ static const struct invariant invariants[] = {
 	  NULL, tlb_step, check_tlb_stale_returned, TOUCHED_PT },
 	{ { "PAGE-OWNER",
 	    "page-table pages are exactly the live tables, vmemmap pages exactly what the vmemmap maps; no page is freed "
-	    "as something it does not hold",
-	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page" },
+	    "as something it does not hold; a table's destructor pairs with its constructor",
+	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page; include/linux/mm.h: "
+	    "pagetable_pmd_dtor" },
 	  NULL, check_bad_frees, check_page_owner, TOUCHED_PT },
 	{ { "BUDDY",
 	    "the free lists are consistent: blocks aligned, on the list of their pageblock's type, inside the zone's "
@@ -461,6 +462,12 @@ static const struct mhp_mutant mutants[NR_MUTANTS] = {
 	/* Every invariant holds: only the pagewise differential (fuzz --differential pagewise) sees it. */
 	[MUTANT_PAGE_RUN_REORDERS] = { "page-run-reorders",
 		"migrating a run of pages puts their contents in its targets in reverse order", "DIFFERENTIAL" },
+	/* RISC-V only (tests/test_fuzz.c runs it on Sv48): the model's twin of the bug 21f1b85c8912 fixed. */
+	[MUTANT_VMEMMAP_PMD_DTOR] = { "vmemmap-pmd-dtor",
+		"free_pmd_table runs the PMD destructor on the vmemmap's tables, which no constructor made", "PAGE-OWNER" },
+	/* RISC-V only, as above: the shape of the arm64 bug c594b83457cc fixed. */
+	[MUTANT_NO_TABLE_DTOR] = { "no-table-dtor",
+		"free_{pte,pmd}_table free a constructed table without its destructor", "PAGE-OWNER" },
 };
 
 size_t mhp_mutant_count(void)

@@ -560,6 +560,10 @@ int check_bad_frees(const struct mhp_machine *m, struct mhp_err *err)
 	if (m->nr_bad_frees)
 		return FAIL(err, "PAGE-OWNER", "%llu page(s) freed as something they did not hold",
 			    (unsigned long long)m->nr_bad_frees);
+	if (m->nr_bad_dtors)
+		return FAIL(err, "PAGE-OWNER", "%llu page-table destructor(s) out of pair with a constructor (a PMD "
+			    "table destroyed that none made, or a table freed still constructed)",
+			    (unsigned long long)m->nr_bad_dtors);
 	return 0;
 }
 
@@ -627,9 +631,9 @@ static int count_vmemmap(const struct mhp_machine *m, uint64_t va, uint64_t end,
 int check_page_owner(const struct mhp_machine *m, struct mhp_err *err)
 {
 	struct owner_count c = { 0 };
-	if (m->nr_bad_frees)
-		return FAIL(err, "PAGE-OWNER", "%llu page(s) freed as something they did not hold",
-			    (unsigned long long)m->nr_bad_frees);
+	int ret = check_bad_frees(m, err);
+	if (ret)
+		return ret;
 	for_each_present_section(m, 0, UINT64_MAX, count_kinds, &c);
 	if (c.kinds[PG_PGTABLE] + c.kinds[PG_PGTABLE_BOOT] != m->pt.count)
 		return FAIL(err, "PAGE-OWNER", "%llu pages hold page tables but %llu tables are live",

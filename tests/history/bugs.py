@@ -100,8 +100,18 @@ BUGS += [
          lacks="the notifier is the model's (switch bootmem_notifier: false; scenarios/23 shows COUNTERS "
                "fail and the tree's WARN(PageReserved)); a gauntlet probe needs the notifier extracted"),
     dict(id="R1", commit="21f1b85c8912", arch="riscv", function="free_pmd_table",
-         breaks="the PMD destructor runs on a vmemmap PMD table that never had a constructor",
-         status="out of reach", lacks="page-table constructor/destructor accounting"),
+         breaks="the PMD destructor runs on a vmemmap PMD table that never had a constructor "
+                "(VM_BUG_ON_PAGE in pmd_ptlock_free())",
+         status="caught",
+         caught_by="PAGE-OWNER (a table's destructor pairs with its constructor), on fuzz-riscv64-sv48, "
+                   "whose memory at 128 GiB has vmemmap PMD tables of its own",
+         fixed="6.12.118 has the fix (6.13, backported): the stock tree passes",
+         undo=dict(words="free_pmd_table() runs the PMD destructor whatever the table maps: the test for "
+                         "the vmemmap in front of pagetable_pmd_dtor() goes.",
+                   edits=[dict(file="arch/riscv/mm/init.c", ops=[
+                       ("delete", "free_pmd_table", "if (!is_vmemmap)"),
+                   ])]),
+         probe=dict(args=FUZZ + ["--model", "fuzz-riscv64-sv48", "--strategy", "kernel"], catch="PAGE-OWNER")),
     dict(id="R2", commit="37992b7f1097", arch="riscv", function="ptdump_show vs remove_pgd_mapping",
          breaks="the ptdump dump walks freed tables", status="out of reach", lacks="as A7"),
     dict(id="X1", commit="af2cf278ef4f", arch="x86-64", function="remove_pagetable / free_pud_table",

@@ -105,6 +105,9 @@ static struct pt_table *table_for(struct mhp_machine *m, uint64_t va, unsigned d
 		m->pt.nr_reads += boot ? 0 : d ? 2 : 1;
 		t = pt_populate(m, t, idx, _PAGE_TABLE, boot, 0);
 		m->pt.nr_writes += !boot && t && !d;
+		/* alloc_{pte,pmd}_late() construct what they allocate; boot's fixmap pt_ops and the PUD/P4D ones do not. */
+		if (!boot && t && !d && t->depth >= m->pt_geom.levels - 2)
+			t->ctor = true;
 	}
 	return t;
 }
@@ -202,10 +205,11 @@ static void free_vmemmap_storage(struct mhp_machine *m, uint64_t pfn, uint64_t n
 /*
  * Models free_{pte,pmd,pud}_table(): the child's page read from the parent
  * entry, its entries scanned up to the first in use; an empty child is
- * freed (free_reserved_page() for a boot table), and only then is the
- * parent entry cleared. No flush.
+ * destroyed when dtor says so (a PTE table always, a PMD table unless it is
+ * the vmemmap's), freed (free_reserved_page() for a boot table), and only
+ * then is the parent entry cleared. No flush.
  */
-static void free_child_table(struct mhp_machine *m, struct pt_table *parent, uint64_t idx)
+static void free_child_table(struct mhp_machine *m, struct pt_table *parent, uint64_t idx, bool dtor)
 {
 	struct pt_table *child = child_of(m, pt_get(parent, idx));
 	loads(m, 1);
@@ -216,6 +220,8 @@ static void free_child_table(struct mhp_machine *m, struct pt_table *parent, uin
 		return;
 	uint64_t pfn = child->pfn;
 	bool boot = child->boot;
+	if (dtor && m->mutant != MUTANT_NO_TABLE_DTOR)
+		pt_dtor(m, child, child->depth == m->pt_geom.levels - 2);
 	pt_release(m, child);
 	if (boot)
 		adjust_managed_page_count_pfn(m, pfn, 1);
@@ -271,7 +277,7 @@ static void remove_pmd_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 		if (!pte)
 			continue;
 		remove_pte_mapping(m, pte, addr, next, vmemmap);
-		free_child_table(m, t, idx);
+		free_child_table(m, t, idx, true);
 	}
 }
 
@@ -302,8 +308,8 @@ static void remove_pud_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 		if (!pmd)
 			continue;
 		remove_pmd_mapping(m, pmd, addr, next, vmemmap);
-		if (l4)
-			free_child_table(m, t, idx);
+		if (l4)   /* free_pmd_table(): no destructor for the vmemmap's, which none constructed */
+			free_child_table(m, t, idx, !vmemmap || m->mutant == MUTANT_VMEMMAP_PMD_DTOR);
 	}
 }
 
@@ -333,7 +339,7 @@ static void remove_p4d_mapping(struct mhp_machine *m, struct pt_table *t, uint64
 			continue;
 		remove_pud_mapping(m, pud, 0, addr, next, vmemmap);
 		if (l5)
-			free_child_table(m, t, idx);
+			free_child_table(m, t, idx, false);
 	}
 }
 

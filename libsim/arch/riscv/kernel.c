@@ -103,6 +103,14 @@ bool kriscv_page_reserved(uint64_t pfn) { return kloop_page_reserved(&kl, pfn); 
 void kriscv_free_pages(uint64_t pfn, unsigned order) { kloop_free_pages(&kl, pfn, order); }
 void kriscv_free_reserved_page(uint64_t pfn) { kloop_free_reserved_page(&kl, pfn); }
 
+/* pagetable_{pte,pmd}_dtor() on the table at pfn: the model's pt_dtor(); a page that holds no table gets a WARN. */
+void kriscv_pagetable_dtor(uint64_t pfn, bool pmd)
+{
+	struct pt_table *t = pt_lookup(km, pfn);
+	if (!kriscv_warn(!t, __FILE__, __LINE__))
+		pt_dtor(km, t, pmd);
+}
+
 void kriscv_altmap_free(struct vmem_altmap *altmap, uint64_t pfn, unsigned long nr)
 {
 	(void)altmap;
@@ -167,7 +175,8 @@ _Noreturn void kriscv_bug(const char *file, int line)
 /*
  * alloc_{pte,pmd}_late()'s pagetable_alloc() and alloc_{pud,p4d}_late()'s
  * __get_free_page(): a zeroed page from the buddy, taken into the store as
- * a table, as the model's pt_populate() takes it (node 0, traced). When
+ * a table, as the model's pt_populate() takes it (node 0, traced), the
+ * PTE and PMD ones constructed (pagetable_{pte,pmd}_ctor()). When
  * there is none the kernel's BUG_ON(!ptdesc) (or BUG_ON(!vaddr)) oopses;
  * here the walk stops without a WARN and the caller reports -ENOMEM as the
  * model does.
@@ -177,6 +186,7 @@ static phys_addr_t alloc_table(unsigned level_from_pte)
 	struct pt_table *t = pt_alloc(km, KRISCV_DEPTH(level_from_pte), false, 0);
 	if (!t)
 		longjmp(bug_return, 1);
+	t->ctor = level_from_pte <= 1;
 	return (phys_addr_t)t->pfn << PAGE_SHIFT;
 }
 

@@ -99,6 +99,7 @@ struct mhp_machine {
 	int teardown;                   /* index in teardown_strategies[] (teardown.h) */
 	uint64_t nr_pgtable_pages;      /* live table pages */
 	uint64_t nr_bad_frees;          /* frees of pages that were not allocated as claimed */
+	uint64_t nr_bad_dtors;          /* page-table destructors out of pair with a constructor (pt_dtor()) */
 	uint32_t offline_retry_budget;  /* migrate passes before the "signal" (EINTR) */
 	struct { int id, priority; } notifiers[8]; /* the memory notifier chain, in call order */
 	unsigned nr_notifiers;
