@@ -43,7 +43,7 @@
 				 10: CONFIG_ARCH_MEMORY_PROBE (the model's and the machine's); 11: pages freed while
 				 cached (the TLB's hazard count); 12: firmware-reserved ranges; 13: fault
 				 injection's interval; 14: page-table constructors (a table's and the
-				 destructors out of pair) */
+				 destructors out of pair), walker races */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -667,6 +667,8 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->nr_pgtable_pages);
 	SER(s, m->nr_bad_frees);
 	SER(s, m->nr_bad_dtors);
+	SER(s, m->nr_walker_uaf);
+	ser_str(s, m->walker_uaf, sizeof(m->walker_uaf));
 	SER(s, m->offline_retry_budget);
 	SER(s, m->nr_notifiers);
 	ser_range(s, m->nr_notifiers, 0, ARRAY_SIZE(m->notifiers), "too many notifiers");

@@ -155,6 +155,8 @@ def by_id(ident):
 def row_for(bug, result):
     probe = bug.get("probe")
     probe = probe or (by_id(bug["same_as"]).get("probe") if "same_as" in bug else None)
+    if probe and "mutant" in bug.get("undo", {}):
+        probe = dict(probe, args=probe["args"] + ["--mutant", bug["undo"]["mutant"]])
     return [bug["id"], bug["commit"], bug["arch"], bug["function"], bug["breaks"], bug["status"],
             bug.get("caught_by", bug.get("lacks", "")),
             f"`mhpsim {shlex.join(probe['args'])}`".replace("@OUT@", "OUT") if probe else "",
@@ -178,16 +180,20 @@ def write_doc(results):
 
 
 def check_bug(bug, stock, out):
-    """Builds the tree with the bug and runs its probe on both binaries."""
-    base = os.path.join(ROOT, bug["undo"].get("base", ".deps/linux-source-6.12"))
-    tree = os.path.join(out, bug["id"], "tree")
-    make_tree(bug, base, tree)
-    binary = build(tree, os.path.join(out, bug["id"], "build"))
+    """Builds the tree with the bug (or takes the model's mutant of it) and runs its probe both ways."""
     probe = bug["probe"]
+    if "mutant" in bug["undo"]:
+        binary = stock
+        probe = dict(probe, args=probe["args"] + ["--mutant", bug["undo"]["mutant"]])
+    else:
+        base = os.path.join(ROOT, bug["undo"].get("base", ".deps/linux-source-6.12"))
+        tree = os.path.join(out, bug["id"], "tree")
+        make_tree(bug, base, tree)
+        binary = build(tree, os.path.join(out, bug["id"], "build"))
     caught, step, secs, text = run_probe(binary, probe, os.path.join(out, bug["id"]))
     if not caught:
         raise EditError(f"{bug['id']}: the tree with the bug is not caught by {probe['catch']}:\n{text[-1500:]}")
-    fixed, _, _, ftext = run_probe(stock, probe, os.path.join(out, bug["id"] + "-fixed"))
+    fixed, _, _, ftext = run_probe(stock, bug["probe"], os.path.join(out, bug["id"] + "-fixed"))
     if fixed:
         raise EditError(f"{bug['id']}: the tree with the fix is caught too:\n{ftext[-1500:]}")
     return dict(step=step, secs=secs, line=[ln for ln in text.splitlines() if re.search(probe["catch"], ln)][:1])
@@ -257,7 +263,7 @@ def main():
     sub.add_parser("list", help="the bugs the gauntlet runs, one id a line (for ctest)")
     a = ap.parse_args()
     if a.cmd == "tree":
-        bug = next((b for b in bugdata.BUGS if b["id"] == a.id and "undo" in b), None)
+        bug = next((b for b in bugdata.BUGS if b["id"] == a.id and "edits" in b.get("undo", {})), None)
         if bug is None:
             sys.exit(f"history.py: no edit for {a.id}")
         make_tree(bug, os.path.join(ROOT, bug["undo"].get("base", ".deps/linux-source-6.12")), a.dir)

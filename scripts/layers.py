@@ -23,7 +23,7 @@ import sys
 SIM_HEADER_LAYER = {
     'mmzone.h': 'mm', 'sparse.h': 'mm', 'sparse-vmemmap.h': 'mm', 'page.h': 'mm', 'page_alloc.h': 'mm', 'memblock.h': 'mm',
     'mm_init.h': 'mm', 'migrate.h': 'mm', 'page_isolation.h': 'mm', 'memory_hotplug.h': 'mm',
-    'workload.h': 'mm', 'memory.h': 'drivers/base', 'node.h': 'drivers/base',
+    'workload.h': 'mm', 'ptdump.h': 'mm', 'memory.h': 'drivers/base', 'node.h': 'drivers/base',
 }
 
 # drivers/base/ of the kernel (memory block and node devices, the notifier chain) is

@@ -12,6 +12,7 @@
 #include "sim/memblock.h"
 #include "sim/page.h"
 #include "sim/page_alloc.h"
+#include "sim/ptdump.h"
 #include "sim/trace.h"
 #include "arch/paging_mode.h"
 
@@ -381,6 +382,8 @@ void pt_release(struct mhp_machine *m, struct pt_table *t)
 	free_pages_kind(m, pfn, 0, boot ? PG_PGTABLE_BOOT : PG_PGTABLE);
 	struct mhp_trace_field f[] = { TF_S("level", pt_level_name(m, depth)), TF_X("pfn", pfn) };
 	TRACE(m, "pgtable_free", f, "%s table at pfn %#llx freed", pt_level_name(m, depth), (unsigned long long)pfn);
+	if (m->ptdump_race)
+		ptdump_race_table_freed(m, pfn);
 }
 
 void pt_copy(const struct pt_table *t, uint64_t idx, uint64_t n, uint64_t *out)

@@ -317,6 +317,11 @@ static const struct invariant invariants[] = {
 	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page; include/linux/mm.h: "
 	    "pagetable_pmd_dtor" },
 	  NULL, check_bad_frees, check_page_owner, TOUCHED_PT },
+	{ { "WALKER-UAF",
+	    "no page-table walker that may run beside hot-remove (the debugfs dump, ptdump_check_wx()) reads a table "
+	    "the remove has freed, under any schedule of the two",
+	    "mm/ptdump.c: ptdump_walk_pgd (get_online_mems); mm/memory_hotplug.c: mem_hotplug_begin" },
+	  NULL, check_walker_uaf, check_walker_uaf, TOUCHED_PT },
 	{ { "BUDDY",
 	    "the free lists are consistent: blocks aligned, on the list of their pageblock's type, inside the zone's "
 	    "online memory, disjoint from each other and from allocated pages, adding up to NR_FREE_PAGES",
@@ -468,6 +473,12 @@ static const struct mhp_mutant mutants[NR_MUTANTS] = {
 	/* RISC-V only, as above: the shape of the arm64 bug c594b83457cc fixed. */
 	[MUTANT_NO_TABLE_DTOR] = { "no-table-dtor",
 		"free_{pte,pmd}_table free a constructed table without its destructor", "PAGE-OWNER" },
+	/* The locking of trees before the ptdump fixes (mm/ptdump.c: the walkers are the model's). */
+	[MUTANT_PTDUMP_UNLOCKED] = { "ptdump-unlocked",
+		"no page-table walker takes the hotplug lock (before bf2b59f60ee1 and 37992b7f1097)", "WALKER-UAF" },
+	[MUTANT_PTDUMP_CHECK_WX_UNLOCKED] = { "check-wx-unlocked",
+		"ptdump_check_wx() walks without the hotplug lock; only the debugfs dump takes it (before "
+		"59305202c67f)", "WALKER-UAF" },
 };
 
 size_t mhp_mutant_count(void)

@@ -26,6 +26,7 @@ int check_isolation_clean(const struct mhp_machine *m, uint64_t s0, uint64_t s1,
 int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, uint64_t lo_pfn, uint64_t hi_pfn,
 		struct mhp_err *err);
 int check_bad_frees(const struct mhp_machine *m, struct mhp_err *err);
+int check_walker_uaf(const struct mhp_machine *m, struct mhp_err *err);
 int check_pt_dangling_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
 
 void check_install_hooks(struct mhp_machine *m);

@@ -567,6 +567,13 @@ int check_bad_frees(const struct mhp_machine *m, struct mhp_err *err)
 	return 0;
 }
 
+int check_walker_uaf(const struct mhp_machine *m, struct mhp_err *err)
+{
+	if (m->nr_walker_uaf)
+		return FAIL(err, "WALKER-UAF", "%s", m->walker_uaf);
+	return 0;
+}
+
 static int dangling_cb(const struct mhp_machine *m, uint64_t va, uint64_t end, unsigned depth, enum desc_type type,
 		       uint64_t d, void *arg)
 {

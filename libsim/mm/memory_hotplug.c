@@ -19,6 +19,7 @@
 #include "sim/page_alloc.h"
 #include "sim/page_isolation.h"
 #include "sim/printk.h"
+#include "sim/ptdump.h"
 #include "sim/sparse.h"
 #include "strbuf.h"
 #include "sim/trace.h"
@@ -620,6 +621,17 @@ static void node_set_online(struct mhp_machine *m, int nid)
 	TRACE(m, "node_online", f, "node %d is online", nid);
 }
 
+/*
+ * arch_remove_memory() under mem_hotplug_begin(), as every caller holds it:
+ * a page-table walker that does not take the lock may run beside it (mm/ptdump.c).
+ */
+static void arch_remove_memory_locked(struct mhp_machine *m, uint64_t start, uint64_t size)
+{
+	ptdump_race_begin(m, start, size);
+	m->arch->arch_remove_memory(m, start, size);
+	ptdump_race_end(m);
+}
+
 /* Models add_memory_resource() after register_memory_resource(). */
 /* arch_add_memory() then create_memory_block_devices() for one range, with an optional altmap. */
 static int add_pages_and_blocks(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
@@ -632,7 +644,7 @@ static int add_pages_and_blocks(struct mhp_machine *m, int nid, uint64_t start, 
 		return ret;
 	ret = create_memory_block_devices(m, start, size, nid, false, altmap ? altmap->free : 0);
 	if (ret) {
-		m->arch->arch_remove_memory(m, start, size);
+		arch_remove_memory_locked(m, start, size);
 		return mhp_err_set(err, ret, "cannot create memory block devices: %s", mhp_errno_name(ret));
 	}
 	return 0;
@@ -672,7 +684,7 @@ static int create_altmaps_and_memory_blocks(struct mhp_machine *m, int nid, uint
 		if (ret) {
 			if (cur != start) {
 				remove_memory_block_devices(m, start, cur - start);
-				m->arch->arch_remove_memory(m, start, cur - start);
+				arch_remove_memory_locked(m, start, cur - start);
 			}
 			return ret;
 		}
@@ -849,7 +861,7 @@ int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size, stru
 	}
 	/* With altmaps the kernel goes block by block (remove_memory_blocks_and_altmaps): the same end state. */
 	remove_memory_block_devices(m, start, size);
-	m->arch->arch_remove_memory(m, start, size);
+	arch_remove_memory_locked(m, start, size);
 	release_mem_region_adjustable(m, start, size);
 	if (nid >= 0)
 		try_offline_node(m, nid);

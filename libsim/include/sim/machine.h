@@ -100,6 +100,9 @@ struct mhp_machine {
 	uint64_t nr_pgtable_pages;      /* live table pages */
 	uint64_t nr_bad_frees;          /* frees of pages that were not allocated as claimed */
 	uint64_t nr_bad_dtors;          /* page-table destructors out of pair with a constructor (pt_dtor()) */
+	uint64_t nr_walker_uaf;         /* removes a walker could race to a freed table (mm/ptdump.c) */
+	char walker_uaf[480];           /* the first such race, as WALKER-UAF reports it */
+	struct ptdump_race *ptdump_race; /* during arch_remove_memory() when a walker may run beside it */
 	uint32_t offline_retry_budget;  /* migrate passes before the "signal" (EINTR) */
 	struct { int id, priority; } notifiers[8]; /* the memory notifier chain, in call order */
 	unsigned nr_notifiers;
