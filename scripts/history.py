@@ -127,8 +127,9 @@ def run_probe(binary, probe, out):
     text = r.stdout + r.stderr
     if r.returncode not in (0, 1):
         raise EditError(f"{' '.join(args)}: exit {r.returncode}\n{text[-2000:]}")
-    caught = r.returncode == 1 and re.search(probe["catch"], text) is not None
-    m = re.search(probe.get("step", r"step (\d+)"), text) if caught else None
+    line = next((ln for ln in text.splitlines() if re.search(probe["catch"], ln)), None)
+    caught = r.returncode == 1 and line is not None
+    m = re.search(r"step (\d+)", line) if caught else None   # the step the report names
     return caught, (int(m.group(1)) if m else None), secs, text
 
 

@@ -68,6 +68,10 @@ static void test_mutant_gauntlet(void **state)
 		const char *name = mhp_mutant_get(i)->name;
 		if (strcmp(mhp_mutant_get(i)->caught_by, "DIFFERENTIAL") == 0)
 			continue;   /* found by fuzz --differential pagewise: test_pageruns */
+		/* It needs a failed slab allocation inside a memmap_on_memory add, which the fuzzer does not inject
+		 * (it fails page allocations): test_invariants catches it on scenarios/52. */
+		if (strcmp(name, "add-error-drops-altmap") == 0)
+			continue;
 		struct mhp_fuzz_result res;
 		fuzz(model_for(name), name, NULL, 1, GAUNTLET_STEPS, &res);
 		if (!res.violation)

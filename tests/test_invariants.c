@@ -24,6 +24,7 @@ static const char *scenario_for(const char *mutant)
 		{ "offline-leaves-free-blocks", "scenarios/19-offline-migrates-movable-pages.yaml" },
 		{ "migrate-drops-tag", "scenarios/19-offline-migrates-movable-pages.yaml" },
 		{ "kernel-alloc-from-movable", "scenarios/24-movable-zone-keeps-kernel-out.yaml" },
+		{ "add-error-drops-altmap", "scenarios/52-failed-add-returns-the-altmap.yaml" },
 		{ "vmemmap-pmd-dtor", "scenarios/riscv64/13-vmemmap-pmd-table-without-destructor.yaml" },
 		{ "no-table-dtor", "scenarios/riscv64/13-vmemmap-pmd-table-without-destructor.yaml" },
 		{ "free-to-wrong-list", "scenarios/20-offline-blocked-by-kernel-allocation.yaml" },
@@ -72,7 +73,8 @@ static void test_unbroken_model_passes(void **state)
 	const char *files[] = { "scenarios/01-flagship-tour.yaml", "scenarios/11-pgtable-teardown.yaml",
 				"scenarios/12-tlb-and-table-flushes.yaml", "scenarios/19-offline-migrates-movable-pages.yaml",
 				"scenarios/21-offline-interrupted.yaml", "scenarios/24-movable-zone-keeps-kernel-out.yaml",
-				"scenarios/riscv64/13-vmemmap-pmd-table-without-destructor.yaml" };
+				"scenarios/riscv64/13-vmemmap-pmd-table-without-destructor.yaml",
+				"scenarios/52-failed-add-returns-the-altmap.yaml" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct mhp_err err = { 0 };
 		if (run(files[i], NULL, &err))

@@ -313,7 +313,8 @@ static const struct invariant invariants[] = {
 	  NULL, tlb_step, check_tlb_stale_returned, TOUCHED_PT },
 	{ { "PAGE-OWNER",
 	    "page-table pages are exactly the live tables, vmemmap pages exactly what the vmemmap maps; no page is freed "
-	    "as something it does not hold; a table's destructor pairs with its constructor",
+	    "as something it does not hold (an altmap's page never to the buddy allocator); a table's destructor pairs "
+	    "with its constructor",
 	    "arch/arm64/mm/mmu.c: free_hotplug_page_range, free_hotplug_pgtable_page; include/linux/mm.h: "
 	    "pagetable_pmd_dtor" },
 	  NULL, check_bad_frees, check_page_owner, TOUCHED_PT },
@@ -479,6 +480,9 @@ static const struct mhp_mutant mutants[NR_MUTANTS] = {
 	[MUTANT_PTDUMP_CHECK_WX_UNLOCKED] = { "check-wx-unlocked",
 		"ptdump_check_wx() walks without the hotplug lock; only the debugfs dump takes it (before "
 		"59305202c67f)", "WALKER-UAF" },
+	[MUTANT_ADD_ERROR_DROPS_ALTMAP] = { "add-error-drops-altmap",
+		"when the memory block devices cannot be made, add_memory_resource removes the range without its "
+		"altmap (before f42ce5f087eb)", "PAGE-OWNER" },
 };
 
 size_t mhp_mutant_count(void)

@@ -644,7 +644,9 @@ static int add_pages_and_blocks(struct mhp_machine *m, int nid, uint64_t start, 
 		return ret;
 	ret = create_memory_block_devices(m, start, size, nid, false, altmap ? altmap->free : 0);
 	if (ret) {
+		m->altmap_dropped = altmap && m->mutant == MUTANT_ADD_ERROR_DROPS_ALTMAP;
 		arch_remove_memory_locked(m, start, size);
+		m->altmap_dropped = false;
 		return mhp_err_set(err, ret, "cannot create memory block devices: %s", mhp_errno_name(ret));
 	}
 	return 0;

@@ -12,6 +12,20 @@
 #include "sim/sparse.h"
 #include "sim/sparse-vmemmap.h"
 #include "sim/trace.h"
+#include "arch/pgtable.h"
+
+bool vmemmap_altmap_page(const struct mhp_machine *m, uint64_t pfn)
+{
+	return page_kind_of(m, pfn) == PG_VMEMMAP_ALTMAP && !m->altmap_dropped;
+}
+
+bool vmemmap_from_altmap(const struct mhp_machine *m, uint64_t va)
+{
+	struct pt_walk w;
+	pt_walk_va(m, va, &w);
+	return (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
+	       vmemmap_altmap_page(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift);
+}
 
 /* Models altmap_alloc_block_buf(): the next pages of the block's own memmap area, or nothing. */
 static int altmap_alloc(struct mhp_machine *m, unsigned order, uint64_t *pfn)

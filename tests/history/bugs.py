@@ -161,9 +161,16 @@ BUGS += [
     dict(id="M1", commit="f42ce5f087eb", arch="generic", function="add_memory_resource",
          breaks="the error path removes with no altmap: memmap pages from the hot-added range go to the "
                 "buddy allocator",
-         status="out of reach",
-         lacks="add_memory_resource() is the model's: a mutant of its error path and a rule that a page "
-               "from an altmap never reaches the buddy allocator"),
+         status="caught",
+         caught_by="PAGE-OWNER (an altmap's page is never freed to the buddy allocator), when the tree's "
+                   "vmemmap_free() gets no altmap and frees the block's memmap with free_pages()",
+         fixed="in the stock tree (6.7): the same probe passes",
+         undo=dict(words="add_memory_resource() is generic code, the model's (libsim/mm/memory_hotplug.c): the "
+                         "mutant drops the altmap on its error path; the vmemmap is freed by the tree's own "
+                         "arm64 code (--teardown kernel).",
+                   mutant="add-error-drops-altmap"),
+         probe=dict(args=["run", "--teardown", "kernel", "scenarios/52-failed-add-returns-the-altmap.yaml"],
+                    catch="invariant PAGE-OWNER")),
 ]
 _order = ["A1", "A3", "A4", "A7", "A8", "A9", "A10", "A11", "R1", "R2", "X1", "X2", "X4", "X6", "X7", "X8", "M1"]
 BUGS.sort(key=lambda b: _order.index(b["id"]))

@@ -218,7 +218,7 @@ static void free_hotplug_page_range(struct mhp_machine *m, uint64_t pa, uint64_t
 	while ((1ull << order) < size >> m->page_shift)
 		order++;
 	enum page_kind kind = page_kind_of(m, pfn);
-	if (kind == PG_VMEMMAP_ALTMAP) {
+	if (vmemmap_altmap_page(m, pfn)) {
 		set_page_kinds(m, pfn, 1ull << order, PG_FREE);   /* vmem_altmap_free(): back to the block, not the buddy */
 		return;
 	}

@@ -187,7 +187,7 @@ static struct pt_table *child_of(const struct mhp_machine *m, uint64_t d)
 static void free_vmemmap_storage(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 {
 	enum page_kind kind = page_kind_of(m, pfn);
-	if (kind == PG_VMEMMAP_ALTMAP) {
+	if (vmemmap_altmap_page(m, pfn)) {
 		set_page_kinds(m, pfn, nr, PG_FREE);   /* vmem_altmap_free() */
 		return;
 	}
@@ -381,15 +381,6 @@ static void teardown_done(struct mhp_machine *m, uint64_t va, uint64_t end, bool
 	TRACE(m, "remove_pgd_mapping", f, "%s [%#llx-%#llx) torn down: %s", vmemmap ? "vmemmap" : "linear map",
 	      (unsigned long long)va, (unsigned long long)end, how);
 	raise_hook(m, HOOK_ARCH_OP_RETURNED);
-}
-
-/* Whether the vmemmap at va is backed by its block's own pages (an altmap, memmap_on_memory). */
-static bool vmemmap_from_altmap(const struct mhp_machine *m, uint64_t va)
-{
-	struct pt_walk w;
-	pt_walk_va(m, va, &w);
-	return (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
-	       page_kind_of(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift) == PG_VMEMMAP_ALTMAP;
 }
 
 /*

@@ -170,7 +170,7 @@ static void free_table_page(struct mhp_machine *m, struct pt_table *t)
 /* Models free_hugepage_table(): an altmap's pages go back to the altmap, others through free_pagetable(). */
 static void free_hugepage_table(struct mhp_machine *m, uint64_t pfn)
 {
-	if (page_kind_of(m, pfn) == PG_VMEMMAP_ALTMAP) {
+	if (vmemmap_altmap_page(m, pfn)) {
 		set_page_kinds(m, pfn, 512, PG_FREE);   /* vmem_altmap_free() */
 		return;
 	}
@@ -396,15 +396,6 @@ static void remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end
 	}
 	teardown_flush(m);
 	teardown_done(m, start, end, direct, "tables freed as they emptied, flush_tlb_all");
-}
-
-/* Whether the vmemmap at va is backed by its block's own pages (an altmap, memmap_on_memory). */
-static bool vmemmap_from_altmap(const struct mhp_machine *m, uint64_t va)
-{
-	struct pt_walk w;
-	pt_walk_va(m, va, &w);
-	return (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
-	       page_kind_of(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift) == PG_VMEMMAP_ALTMAP;
 }
 
 /* A region torn down by the machine's strategy: the model's remove_pagetable(), or the tree's own. */

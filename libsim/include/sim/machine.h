@@ -103,6 +103,7 @@ struct mhp_machine {
 	uint64_t nr_walker_uaf;         /* removes a walker could race to a freed table (mm/ptdump.c) */
 	char walker_uaf[480];           /* the first such race, as WALKER-UAF reports it */
 	struct ptdump_race *ptdump_race; /* during arch_remove_memory() when a walker may run beside it */
+	bool altmap_dropped;            /* during an add's error-path remove under the mutant add-error-drops-altmap */
 	uint32_t offline_retry_budget;  /* migrate passes before the "signal" (EINTR) */
 	struct { int id, priority; } notifiers[8]; /* the memory notifier chain, in call order */
 	unsigned nr_notifiers;

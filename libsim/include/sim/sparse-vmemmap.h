@@ -26,6 +26,15 @@ struct vmemmap_req {
 	void (*set_pmd)(struct mhp_machine *m, uint64_t addr, uint64_t next);
 };
 
+/*
+ * Whether the vmemmap page at pfn goes back to its block's altmap
+ * (vmem_altmap_free()) when it is freed: it came from one, and the remove
+ * was given the altmap (the mutant add-error-drops-altmap drops it on an
+ * add's error path, as add_memory_resource() did before f42ce5f087eb).
+ */
+bool vmemmap_altmap_page(const struct mhp_machine *m, uint64_t pfn);
+/* The same for the vmemmap leaf at va: the altmap argument vmemmap_free() gets. */
+bool vmemmap_from_altmap(const struct mhp_machine *m, uint64_t va);
 /* Models vmemmap_alloc_block_buf(): memblock at boot, the altmap if there is one, else the node's buddy. */
 int vmemmap_alloc_block_buf(struct mhp_machine *m, unsigned order, int nid, bool boot, uint64_t *pfn);
 int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct vmemmap_req *r);

@@ -15,6 +15,7 @@
 #include "sim/memory_hotplug.h"
 #include "sim/page.h"
 #include "sim/sparse.h"
+#include "sim/sparse-vmemmap.h"
 #include "sim/trace.h"
 #include "arm64.h"
 #include "teardown.h"
@@ -150,11 +151,7 @@ static void kernel_teardown_range(struct mhp_machine *m, struct teardown *td)
 		return;
 	}
 	/* The block's altmap goes along when its memmap came from the block itself. */
-	struct pt_walk w;
-	pt_walk_va(m, req->start, &w);
-	bool altmap = (w.type == DESC_PAGE || w.type == DESC_BLOCK) &&
-		      page_kind_of(m, desc_pa(m, w.desc[w.depth]) >> m->page_shift) == PG_VMEMMAP_ALTMAP;
-	kernel_vmemmap_free(m, req->start, req->end, altmap);
+	kernel_vmemmap_free(m, req->start, req->end, vmemmap_from_altmap(m, req->start));
 }
 
 const struct teardown_strategy teardown_kernel = {
