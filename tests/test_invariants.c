@@ -25,6 +25,8 @@ static const char *scenario_for(const char *mutant)
 		{ "migrate-drops-tag", "scenarios/19-offline-migrates-movable-pages.yaml" },
 		{ "kernel-alloc-from-movable", "scenarios/24-movable-zone-keeps-kernel-out.yaml" },
 		{ "add-error-drops-altmap", "scenarios/52-failed-add-returns-the-altmap.yaml" },
+		{ "bootmem-no-veto", "scenarios/53-boot-memory-guard.yaml" },
+		{ "mappable-range-any", "scenarios/54-add-past-the-linear-map.yaml" },
 		{ "vmemmap-pmd-dtor", "scenarios/riscv64/13-vmemmap-pmd-table-without-destructor.yaml" },
 		{ "no-table-dtor", "scenarios/riscv64/13-vmemmap-pmd-table-without-destructor.yaml" },
 		{ "free-to-wrong-list", "scenarios/20-offline-blocked-by-kernel-allocation.yaml" },
@@ -74,7 +76,8 @@ static void test_unbroken_model_passes(void **state)
 				"scenarios/12-tlb-and-table-flushes.yaml", "scenarios/19-offline-migrates-movable-pages.yaml",
 				"scenarios/21-offline-interrupted.yaml", "scenarios/24-movable-zone-keeps-kernel-out.yaml",
 				"scenarios/riscv64/13-vmemmap-pmd-table-without-destructor.yaml",
-				"scenarios/52-failed-add-returns-the-altmap.yaml" };
+				"scenarios/52-failed-add-returns-the-altmap.yaml", "scenarios/53-boot-memory-guard.yaml",
+				"scenarios/54-add-past-the-linear-map.yaml" };
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		struct mhp_err err = { 0 };
 		if (run(files[i], NULL, &err))

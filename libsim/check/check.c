@@ -483,6 +483,12 @@ static const struct mhp_mutant mutants[NR_MUTANTS] = {
 	[MUTANT_ADD_ERROR_DROPS_ALTMAP] = { "add-error-drops-altmap",
 		"when the memory block devices cannot be made, add_memory_resource removes the range without its "
 		"altmap (before f42ce5f087eb)", "PAGE-OWNER" },
+	[MUTANT_BOOTMEM_NO_VETO] = { "bootmem-no-veto",
+		"arm64's prevent_bootmem_remove_notifier lets boot memory go offline (the guard of bbd6ec605c0f "
+		"without its early_section() veto)", "COUNTERS" },
+	[MUTANT_MAPPABLE_RANGE_ANY] = { "mappable-range-any",
+		"arch_get_mappable_range() allows the whole physical address space, not what the linear map can "
+		"hold (before 58284a901b42)", "PT-COVER" },
 };
 
 size_t mhp_mutant_count(void)

@@ -493,7 +493,7 @@ int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, stru
 	struct cover c = { .err = err };
 	uint64_t sec = m->pages_per_section << m->page_shift;
 	uint64_t window_end = m->memstart_addr + (m->pt_geom.page_end - m->pt_geom.page_offset);
-	clip_range(m, &lo, &hi);
+	/* Before the clip to the mappable range: that range is the code's own word, which a bug can widen. */
 	if (hi > window_end) {
 		uint64_t from = lo > window_end ? lo : window_end;
 		if (from < hi && for_each_present_section(m, PHYS_PFN(m, from) / m->pages_per_section,
@@ -501,6 +501,7 @@ int check_linear_map(const struct mhp_machine *m, uint64_t lo, uint64_t hi, stru
 			return -EUCLEAN;
 		hi = window_end & ~(sec - 1);
 	}
+	clip_range(m, &lo, &hi);
 	if (lo < hi)
 		pt_walk_range_last(m, linear_va(m, lo), linear_va(m, hi), linear_leaf_cb, linear_last_cb, &c);
 	return c.ret;

@@ -519,6 +519,8 @@ static int check_hotplug_memory_range(struct mhp_machine *m, uint64_t start, uin
 static bool mhp_range_allowed(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	uint64_t end = start + size;
+	if (m->mutant == MUTANT_MAPPABLE_RANGE_ANY)   /* the generic arch_get_mappable_range(): all PA bits */
+		return start < end && end - 1 <= (1ull << m->model.pa_bits) - 1;
 	if (start < end && start >= m->mappable_start && end - 1 <= m->mappable_end)
 		return true;
 	pr_warn(m, "Hotplug memory [%#llx-%#llx] exceeds maximum addressable range [%#llx-%#llx]",

@@ -98,9 +98,15 @@ BUGS += [
          probe=dict(args=FUZZ + ["--model", "qemu-virt-arm64-4k", "--strategy", "kernel"], catch="WALKER-UAF")),
     dict(id="A9", commit="58284a901b42", arch="arm64", function="arch_add_memory (arch_get_mappable_range)",
          breaks="a linear mapping built outside [PAGE_OFFSET, PAGE_END) over other kernel VA regions",
-         status="out of reach",
-         lacks="arch_get_mappable_range() is the model's, not extracted: a mutant of it plus PT-COVER's window "
-               "check (which catches the class on RISC-V, scenarios/riscv64/12)"),
+         status="caught",
+         caught_by="PT-COVER: present memory whose linear address lies past PAGE_END (the window check now runs "
+                   "before the check's range is clipped to the mappable range, the code's own word)",
+         fixed="in the stock tree (5.10): the add is refused with E2BIG and the same probe passes",
+         undo=dict(words="arch_get_mappable_range() and the linear map's add side are the model's (not extracted "
+                         "yet): the mutant makes the range the generic one, every physical address.",
+                   mutant="mappable-range-any"),
+         probe=dict(args=["run", "--teardown", "kernel", "scenarios/54-add-past-the-linear-map.yaml"],
+                    catch="invariant PT-COVER")),
     dict(id="A10", commit="ee7febce0519", arch="arm64", function="arch_get_mappable_range",
          breaks="with KASLR the linear map's PA range wraps and a valid hot-add is refused",
          status="out of reach", lacks="a randomized memstart_addr (the models are nokaslr) and a mutant"),
@@ -108,9 +114,16 @@ BUGS += [
          function="prevent_bootmem_remove_notifier, validate_bootmem_online",
          breaks="without the early-section veto boot memory's reserved tables and memmap reach "
                 "free_hotplug_page_range()",
-         status="out of reach",
-         lacks="the notifier is the model's (switch bootmem_notifier: false; scenarios/23 shows COUNTERS "
-               "fail and the tree's WARN(PageReserved)); a gauntlet probe needs the notifier extracted"),
+         status="caught",
+         caught_by="COUNTERS: the tree's free_hotplug_page_range() WARNs on the PageReserved boot memmap and "
+                   "frees it with free_pages(), so NR_FREE_PAGES passes the zone's managed pages",
+         fixed="in the stock tree (5.7, 5.11): the offline is refused (EPERM) and the same probe passes",
+         undo=dict(words="The notifier is the model's (libsim/arch/arm64/mmu.c, not extracted): the mutant "
+                         "drops its early_section() veto, as HISTORY.md says to; the remove is the tree's own "
+                         "(--teardown kernel).",
+                   mutant="bootmem-no-veto"),
+         probe=dict(args=["run", "--teardown", "kernel", "scenarios/53-boot-memory-guard.yaml"],
+                    catch="invariant COUNTERS")),
     dict(id="R1", commit="21f1b85c8912", arch="riscv", function="free_pmd_table",
          breaks="the PMD destructor runs on a vmemmap PMD table that never had a constructor "
                 "(VM_BUG_ON_PAGE in pmd_ptlock_free())",

@@ -548,7 +548,7 @@ int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t 
 	for (uint64_t pfn = start_pfn; pfn < start_pfn + nr_pages; pfn += m->pages_per_section) {
 		unsigned long long start = PFN_PHYS(m, pfn);
 		unsigned long long end = start + (m->pages_per_section << m->page_shift);
-		if (!early_section(__pfn_to_section(m, pfn)))
+		if (!early_section(__pfn_to_section(m, pfn)) || m->mutant == MUTANT_BOOTMEM_NO_VETO)
 			continue;
 		if (action == MEM_GOING_OFFLINE) {
 			pr_warn(m, "Boot memory [%llx %llx] offlining attempted", start, end);
