@@ -411,8 +411,8 @@ static const struct option run_options[] = {
 	{ "teardown", required_argument, NULL, OPT_TEARDOWN }, { "mutant", required_argument, NULL, OPT_MUTANT },
 	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY }, { "pagewise", no_argument, NULL, OPT_PAGEWISE },
 	{ "save", required_argument, NULL, OPT_SAVE },   { "tap", no_argument, NULL, OPT_TAP },
-	{ "junit", required_argument, NULL, OPT_JUNIT }, CLI_HELP_OPTION,
-	{ 0 },
+	{ "junit", required_argument, NULL, OPT_JUNIT }, { "cmdline", required_argument, NULL, OPT_CMDLINE },
+	CLI_HELP_OPTION, { 0 },
 };
 
 static int cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
@@ -436,6 +436,7 @@ static int cmd_run(const struct cli_cmd *cmd, int argc, char **argv)
 		case OPT_MODELS: models = optarg; break;
 		case OPT_MUTANT: opt.mutant = optarg; break;
 		case OPT_TEARDOWN: opt.teardown = optarg; break;
+		case OPT_CMDLINE: opt.cmdline_append = optarg; break;
 		case OPT_MAX_MEMORY: ret = cli_size(cmd, "--max-memory", optarg, &opt.max_memory) ? CLI_USAGE : CLI_OK; break;
 		case OPT_SAVE: save.path = optarg, opt.after = save_after, opt.after_ctx = &save; break;
 		case OPT_TAP: rep.tap = true; break;
@@ -900,6 +901,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --narrate         each event under the kernel function it models, and what each read returned\n"
 	  "  --census          the page census of every block after each step\n" MODELS_HELP TEARDOWN_HELP
 	  "  --mutant NAME     run a deliberately broken variant (mhpsim mutants)\n"
+	  "  --cmdline TEXT    words added to the scenario's kernel command line (e.g. mhpsim.bootmem=reserved)\n"
 	  "  --max-memory SIZE the host memory a machine's page tables and page arrays may hold (default 1G)\n"
 	  "  --pagewise        the reference path: every page operation one page at a time (same hashes, slower)\n"
 	  "  --save SNAPSHOT   save the machine after the last step\n"

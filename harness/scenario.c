@@ -511,6 +511,13 @@ static int boot_machine(struct run *r)
 	struct inspect_model mo;
 	inspect_model(sc->model, &mo);
 	const char *cmdline = sc->has_cmdline ? sc->cmdline : mo.cmdline;
+	char joined[1024];
+	if (r->opt->cmdline_append) {
+		if ((size_t)snprintf(joined, sizeof(joined), "%s%s%s", cmdline, *cmdline ? " " : "", r->opt->cmdline_append) >=
+		    sizeof(joined))
+			return mhp_err_set(r->err, -E2BIG, "kernel command line longer than %zu bytes", sizeof(joined) - 1);
+		cmdline = joined;
+	}
 	bool text = (r->opt->output == MHP_OUT_TEXT || r->opt->output == MHP_OUT_NARRATE) && r->opt->out;
 	int ret;
 	if (sc->snap) {

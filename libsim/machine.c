@@ -100,7 +100,7 @@ static int boot(struct mhp_machine *m, const char *cmdline, bool no_bootmem_noti
 	free_initrd_mem(m);
 	m->arch->free_initmem(m);
 	/* arm64's early_initcall(prevent_bootmem_remove_init): priority 0 on the memory chain. */
-	if (!no_bootmem_notifier && m->arch->bootmem_notifier)
+	if (!no_bootmem_notifier && m->bootmem_remove == BOOTMEM_VETO && m->arch->bootmem_notifier)
 		register_memory_notifier(m, NOTIFIER_ARCH_BOOTMEM, 0);
 	/* e820__reserve_resources(): "System RAM" where the firmware's map has RAM, its holes left out */
 	uint64_t sys[MODEL_MAX_SYSTEM_RAM][2];
@@ -339,6 +339,8 @@ int mhp_machine_set_teardown(struct mhp_machine *m, const char *name)
 		return -EINVAL;
 	if (!m->arch->teardown_built((unsigned)i))
 		return -ENOTSUP;
+	if (m->bootmem_remove == BOOTMEM_RESERVED && strcmp(name, "kernel") == 0)
+		return -EPERM;   /* the tree's code as it is frees boot memory with free_pages() */
 	m->teardown = i;
 	return 0;
 }
@@ -364,6 +366,10 @@ int mhp_teardown_strategy_built(const char *name)
 int mhp_teardown_error(const struct mhp_machine *m, struct mhp_err *err, int ret, const char *name)
 {
 	const struct arch_ops *a = m ? m->arch : arch_default();
+	if (ret == -EPERM)
+		return mhp_err_set(err, ret, "teardown strategy '%s' runs the tree's free_hotplug_page_range(), which frees "
+				   "boot memory with free_pages(): mhpsim.bootmem=reserved is a change to it that only the "
+				   "model's strategies make", name);
 	if (ret == -ENOTSUP)
 		return mhp_err_set(err, ret, "teardown strategy '%s': this mhpsim was built without a kernel tree: "
 				   MHP_HOW_TO_BUILD_KERNEL " (or cmake -DMHPSIM_KERNEL_TREE=DIR)", name);

@@ -62,6 +62,7 @@ struct mhp_run_options {
 	FILE *out;                /* where the trace goes */
 	const char *mutant;       /* NULL, or a mutant name (tests only) */
 	const char *teardown;     /* NULL, or a teardown strategy that overrides the scenario's */
+	const char *cmdline_append; /* NULL, or words added after the scenario's kernel command line */
 	uint64_t max_memory;      /* the machine's host memory budget in bytes (mhp_boot_args); 0: the default */
 	struct mhp_boot_cache *boot_cache;   /* NULL, or booted machines to reuse (MHP_OUT_QUIET only) */
 	bool pagewise;            /* the reference path: page by page (mhp_machine_set_pagewise) */

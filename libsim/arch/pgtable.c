@@ -674,3 +674,16 @@ int pt_walk_range_last(const struct mhp_machine *m, uint64_t start, uint64_t end
 {
 	return walk_level(m, pt_pgd(m), start, end, fn, last, arg);
 }
+
+void pt_touch_leaves_at_ends(struct mhp_machine *m, uint64_t va, uint64_t end)
+{
+	const uint64_t ends[2] = { va, end - 1 };
+	for (int i = 0; i < 2; i++) {
+		struct pt_walk w;
+		pt_walk_va(m, ends[i], &w);
+		if (w.type != DESC_BLOCK)
+			continue;
+		uint64_t span = pt_span(m, w.depth), pa = desc_pa(m, w.desc[w.depth]);
+		touch_range(m, TOUCHED_PT, pa, pa + span);
+	}
+}

@@ -204,6 +204,13 @@ typedef int (*pt_last_fn)(const struct mhp_machine *m, const struct pt_table *t,
 int pt_walk_range_last(const struct mhp_machine *m, uint64_t start, uint64_t end, pt_visit_fn fn, pt_last_fn last,
 		       void *arg);
 
+/*
+ * The linear-map leaves at the two ends of [va, end), which a teardown
+ * clears whole even where they reach past it (arm64's and RISC-V's block
+ * leaves, x86's 1G pages): all they mapped is what the step changes, so
+ * the checks after it look at all of it.
+ */
+void pt_touch_leaves_at_ends(struct mhp_machine *m, uint64_t va, uint64_t end);
 uint64_t linear_va(const struct mhp_machine *m, uint64_t pa);
 uint64_t vmemmap_va(const struct mhp_machine *m, uint64_t pfn);
 

@@ -40,7 +40,17 @@ void zone_sizes_init(const struct mhp_machine *m, uint64_t dram_start, uint64_t 
 /* Models parse_rodata() (rodata=full, or a boolean that turns rodata_full off); -ENOENT for other words. */
 int arm64_early_param(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
 {
-	(void)err;
+	if (strcmp(word, "mhpsim.bootmem") == 0) {
+		static const char *const names[] = { "veto", "allow", "reserved" };
+		for (unsigned i = 0; i < ARRAY_SIZE(names); i++)
+			if (value && strcmp(value, names[i]) == 0) {
+				m->bootmem_remove = (uint8_t)i;
+				return 0;
+			}
+		return mhp_err_set(err, -EINVAL, "mhpsim.bootmem=%s: expected veto (6.12), allow (no notifier) or "
+				   "reserved (no notifier, boot memory given back with free_reserved_page())",
+				   value ? value : "");
+	}
 	if (strcmp(word, "rodata") != 0)
 		return -ENOENT;
 	if (value && strcmp(value, "full") == 0)

@@ -200,10 +200,16 @@ void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order)
 	free_pages_kind(m, pfn, order, kind == PG_FREE ? PG_VMEMMAP : kind);
 }
 
+/* The what-if mhpsim.bootmem=reserved: boot memory's pages go back with free_reserved_page(). */
+static bool bootmem_given_back(const struct mhp_machine *m)
+{
+	return m->bootmem_remove == BOOTMEM_RESERVED;
+}
+
 /* free_hotplug_page_range() WARNs on a PageReserved page (memblock's) and frees it anyway. */
 static void warn_if_reserved(struct mhp_machine *m, uint64_t pfn, enum page_kind kind)
 {
-	if (kind != PG_VMEMMAP_BOOT && kind != PG_PGTABLE_BOOT)
+	if ((kind != PG_VMEMMAP_BOOT && kind != PG_PGTABLE_BOOT) || bootmem_given_back(m))
 		return;
 	struct mhp_trace_field f[] = { TF_X("pfn", pfn) };
 	TRACE(m, "kernel_warn", f, "WARN: free_hotplug_page_range of a reserved page (pfn %#llx)", (unsigned long long)pfn);
@@ -220,6 +226,10 @@ static void free_hotplug_page_range(struct mhp_machine *m, uint64_t pa, uint64_t
 	enum page_kind kind = page_kind_of(m, pfn);
 	if (vmemmap_altmap_page(m, pfn)) {
 		set_page_kinds(m, pfn, 1ull << order, PG_FREE);   /* vmem_altmap_free(): back to the block, not the buddy */
+		return;
+	}
+	if (kind == PG_VMEMMAP_BOOT && bootmem_given_back(m)) {
+		free_reserved_pages(m, pfn, 1ull << order, "vmemmap backing");
 		return;
 	}
 	warn_if_reserved(m, pfn, kind);
@@ -343,7 +353,11 @@ static void free_table(struct mhp_machine *m, struct pt_table *parent, uint64_t 
 		teardown_clear(m, parent, idx);
 	if (!s->quiet_bootmem)   /* free_hotplug_pgtable_page() */
 		warn_if_reserved(m, t->pfn, t->boot ? PG_PGTABLE_BOOT : PG_PGTABLE);
+	uint64_t pfn = t->pfn;
+	bool given_back = t->boot && bootmem_given_back(m);
 	s->free_table(m, td, t, addr);
+	if (given_back)   /* free_reserved_page(): managed from now on */
+		adjust_managed_page_count_pfn(m, pfn, 1);
 }
 
 /* Loads of the kernel's emptiness scan of a table: every entry, or up to the first one in use. */
@@ -515,6 +529,7 @@ int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t siz
 void arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	touch_all(m, start, start + size);
+	pt_touch_leaves_at_ends(m, linear_va(m, start), linear_va(m, start + size));
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	__remove_pgd_mapping(m, start, size);
 }

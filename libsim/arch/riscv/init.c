@@ -383,29 +383,11 @@ static void teardown_done(struct mhp_machine *m, uint64_t va, uint64_t end, bool
 	raise_hook(m, HOOK_ARCH_OP_RETURNED);
 }
 
-/*
- * The linear-map leaves at the two ends of [va, end) are cleared whole, even
- * where they reach past it (docs/riscv.md, 3.11): all they mapped is what
- * the step changes, so the checks after it look at all of it.
- */
-static void touch_leaves_cleared(struct mhp_machine *m, uint64_t va, uint64_t end)
-{
-	const uint64_t ends[2] = { va, end - 1 };
-	for (int i = 0; i < 2; i++) {
-		struct pt_walk w;
-		pt_walk_va(m, ends[i], &w);
-		if (w.type != DESC_BLOCK)
-			continue;
-		uint64_t span = pt_span(m, w.depth), pa = desc_pa(m, w.desc[w.depth]);
-		touch_range(m, TOUCHED_PT, pa, pa + span);
-	}
-}
-
 /* A region torn down by the machine's strategy: the model's remove_pgd_mapping(), or the tree's own. */
 static void teardown(struct mhp_machine *m, uint64_t va, uint64_t end, bool vmemmap)
 {
 	if (!vmemmap)
-		touch_leaves_cleared(m, va, end);
+		pt_touch_leaves_at_ends(m, va, end);
 	if (m->teardown != RISCV_TEARDOWN_KERNEL) {
 		remove_pgd_mapping(m, va, end, vmemmap);
 		teardown_done(m, va, end, vmemmap, "tables freed as they emptied, then one flush_tlb_all");

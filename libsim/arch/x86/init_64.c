@@ -486,6 +486,7 @@ void x86_remove_linear_map(struct mhp_machine *m, uint64_t start, uint64_t size)
 void x86_arch_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	touch_all(m, start, start + size);
+	pt_touch_leaves_at_ends(m, linear_va(m, start), linear_va(m, start + size));
 	__remove_pages(m, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	x86_remove_linear_map(m, start, size);
 }

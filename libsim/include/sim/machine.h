@@ -33,6 +33,15 @@ enum model_hook { HOOK_ARCH_OP_RETURNED, NR_MODEL_HOOKS };
 
 #define LINEAR_LEFT_MAX 64   /* linear-map leftovers of failed adds a machine records */
 
+/*
+ * Boot memory and hot-remove on arm64 (the what-if parameter mhpsim.bootmem=,
+ * not a kernel one): 6.12 vetoes its offline (prevent_bootmem_remove_notifier);
+ * "allow" is the 2020 proposal, the notifier gone; "reserved" also gives boot
+ * memory's memmap and tables back with free_reserved_page(), as x86-64 and
+ * RISC-V do, which the proposal would need.
+ */
+enum bootmem_remove { BOOTMEM_VETO, BOOTMEM_ALLOW, BOOTMEM_RESERVED };
+
 struct mhp_machine {
 	struct mhp_model model;
 	const struct arch_ops *arch;    /* the model's architecture */
@@ -104,6 +113,7 @@ struct mhp_machine {
 	char walker_uaf[480];           /* the first such race, as WALKER-UAF reports it */
 	struct ptdump_race *ptdump_race; /* during arch_remove_memory() when a walker may run beside it */
 	bool altmap_dropped;            /* during an add's error-path remove under the mutant add-error-drops-altmap */
+	uint8_t bootmem_remove;         /* the what-if mhpsim.bootmem= (arm64): enum bootmem_remove */
 	uint32_t offline_retry_budget;  /* migrate passes before the "signal" (EINTR) */
 	struct { int id, priority; } notifiers[8]; /* the memory notifier chain, in call order */
 	unsigned nr_notifiers;
