@@ -43,7 +43,7 @@
 				 10: CONFIG_ARCH_MEMORY_PROBE (the model's and the machine's); 11: pages freed while
 				 cached (the TLB's hazard count); 12: firmware-reserved ranges; 13: fault
 				 injection's interval; 14: page-table constructors (a table's and the
-				 destructors out of pair), walker races, mhpsim.bootmem */
+				 destructors out of pair), walker races, mhpsim.bootmem, mhpsim.strict_tlb */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -669,6 +669,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->nr_bad_dtors);
 	SER(s, m->nr_walker_uaf);
 	SER(s, m->bootmem_remove);
+	SER(s, m->strict_tlb);
 	ser_range(s, m->bootmem_remove, BOOTMEM_VETO, BOOTMEM_RESERVED, "bad mhpsim.bootmem");
 	ser_str(s, m->walker_uaf, sizeof(m->walker_uaf));
 	SER(s, m->offline_retry_budget);

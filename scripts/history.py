@@ -4,7 +4,7 @@
 kernel tree with a small edit of ours, must be caught by mhpsim's generic
 invariants or its differential; the tree with the fix must pass the same probe.
 
-  scripts/history.py tree ID DIR             the tree with bug ID put back, in DIR
+  scripts/history.py tree ID DIR             the tree with bug ID put back (or, where 6.12 has it, fixed), in DIR
   scripts/history.py run [ID ...] [--stock BIN] [--out DIR] [--write-docs]
   scripts/history.py check-docs              docs/history.md has a row per bug of HISTORY.md
   scripts/history.py list                    the bugs with an edit and a probe
@@ -97,12 +97,20 @@ def apply_edit(tree, edit):
         f.write("\n".join(lines))
 
 
-def make_tree(bug, base, dest):
+def make_tree(change, base, dest):
+    """A copy of the tree at base with change's edits (an undo puts a bug back, a fix takes one out)."""
     if os.path.exists(dest):
         shutil.rmtree(dest)
     shutil.copytree(base, dest, symlinks=True)
-    for edit in bug["undo"]["edits"]:
+    for edit in change["edits"]:
         apply_edit(dest, edit)
+
+
+def edited_binary(bug, change, out, name):
+    base = os.path.join(ROOT, change.get("base", ".deps/linux-source-6.12"))
+    tree = os.path.join(out, bug["id"], name)
+    make_tree(change, base, tree)
+    return build(tree, os.path.join(out, bug["id"], "build-" + name))
 
 
 def build(tree, bdir):
@@ -146,7 +154,24 @@ def doc_rows():
 
 
 COLUMNS = ["id", "fix", "arch", "function", "what breaks", "status", "caught by", "probe",
-           "steps", "seconds", "with the fix"]
+           "steps", "seconds", "with the fix", "the bug comes from"]
+
+
+def origin(bug):
+    """Where the probe's bug comes from: an edit of the tree, the model's mutant, or 6.12 itself."""
+    if "same_as" in bug:
+        return f"as {bug['same_as']}"
+    if "fix" in bug:
+        return "the 6.12 tree itself; the fix is an edit of ours"
+    undo = bug.get("undo", {})
+    if "mutant" in undo:
+        return f"mutant `{undo['mutant']}` (the code is the model's)"
+    return "an edit of the 6.12 tree" if "edits" in undo else ""
+
+
+def runnable(bug):
+    """A bug the gauntlet runs: put back (an edit or a mutant), or in the stock tree with a fix to compare."""
+    return ("undo" in bug or "fix" in bug) and "probe" in bug
 
 
 def by_id(ident):
@@ -162,7 +187,7 @@ def row_for(bug, result):
             bug.get("caught_by", bug.get("lacks", "")),
             f"`mhpsim {shlex.join(probe['args'])}`".replace("@OUT@", "OUT") if probe else "",
             str(result["step"]) if result else "", f"{result['secs']:.2f}" if result else "",
-            bug.get("fixed", "")]
+            bug.get("fixed", ""), origin(bug)]
 
 
 def write_doc(results):
@@ -176,25 +201,28 @@ def write_doc(results):
         if r is None and bug["id"] in old and len(old[bug["id"]]) == len(COLUMNS):
             cells[8:10] = old[bug["id"]][8:10]   # not run this time: keep the last measured figures
         out.append("| " + " | ".join(cells) + " |")
+    status = [b["status"] for b in bugdata.BUGS]
+    out += ["", f"{len(status)} bugs: {status.count('caught')} caught, {status.count('out of reach')} out of reach."]
     with open(DOC, "w") as f:
         f.write("\n".join(out) + "\n")
 
 
 def check_bug(bug, stock, out):
-    """Builds the tree with the bug (or takes the model's mutant of it) and runs its probe both ways."""
-    probe = bug["probe"]
-    if "mutant" in bug["undo"]:
+    """Builds the tree with the bug (or takes the model's mutant of it, or the stock tree when it has the bug)
+    and the tree with the fix, and runs the probe on both."""
+    probe, fixed_binary = bug["probe"], stock
+    if "fix" in bug:   # the stock tree has the bug; the fix is an edit of ours
+        binary = stock
+        fixed_binary = edited_binary(bug, bug["fix"], out, "fixed-tree")
+    elif "mutant" in bug["undo"]:
         binary = stock
         probe = dict(probe, args=probe["args"] + ["--mutant", bug["undo"]["mutant"]])
     else:
-        base = os.path.join(ROOT, bug["undo"].get("base", ".deps/linux-source-6.12"))
-        tree = os.path.join(out, bug["id"], "tree")
-        make_tree(bug, base, tree)
-        binary = build(tree, os.path.join(out, bug["id"], "build"))
+        binary = edited_binary(bug, bug["undo"], out, "tree")
     caught, step, secs, text = run_probe(binary, probe, os.path.join(out, bug["id"]))
     if not caught:
         raise EditError(f"{bug['id']}: the tree with the bug is not caught by {probe['catch']}:\n{text[-1500:]}")
-    fixed, _, _, ftext = run_probe(stock, bug["probe"], os.path.join(out, bug["id"] + "-fixed"))
+    fixed, _, _, ftext = run_probe(fixed_binary, bug["probe"], os.path.join(out, bug["id"] + "-fixed"))
     if fixed:
         raise EditError(f"{bug['id']}: the tree with the fix is caught too:\n{ftext[-1500:]}")
     return dict(step=step, secs=secs, line=[ln for ln in text.splitlines() if re.search(probe["catch"], ln)][:1])
@@ -202,7 +230,7 @@ def check_bug(bug, stock, out):
 
 def cmd_run(args):
     ids = set(args.ids)
-    chosen = [b for b in bugdata.BUGS if "undo" in b and (not ids or b["id"] in ids)]
+    chosen = [b for b in bugdata.BUGS if runnable(b) and (not ids or b["id"] in ids)]
     unknown = ids - {b["id"] for b in bugdata.BUGS}
     if unknown:
         sys.exit(f"history.py: no bug {', '.join(sorted(unknown))} in tests/history/bugs.py")
@@ -242,7 +270,7 @@ def cmd_check_docs(_args):
             problems.append(f"{bug['id']} has no row in docs/history.md")
         elif doc[:8] + doc[10:] != want[:8] + want[10:]:
             problems.append(f"{bug['id']}'s row in docs/history.md differs from tests/history/bugs.py")
-        if bug["status"] == "caught" and not ("undo" in bug or bug.get("same_as") in ids_data):
+        if bug["status"] == "caught" and not (runnable(bug) or bug.get("same_as") in ids_data):
             problems.append(f"{bug['id']} is called caught with no probe")
     if problems:
         sys.exit("history.py: " + "; ".join(problems) + " (scripts/history.py run --write-docs)")
@@ -264,12 +292,13 @@ def main():
     sub.add_parser("list", help="the bugs the gauntlet runs, one id a line (for ctest)")
     a = ap.parse_args()
     if a.cmd == "tree":
-        bug = next((b for b in bugdata.BUGS if b["id"] == a.id and "edits" in b.get("undo", {})), None)
-        if bug is None:
+        bug = next((b for b in bugdata.BUGS if b["id"] == a.id), None)
+        change = bug and (bug.get("fix") or bug.get("undo"))
+        if not change or "edits" not in change:
             sys.exit(f"history.py: no edit for {a.id}")
-        make_tree(bug, os.path.join(ROOT, bug["undo"].get("base", ".deps/linux-source-6.12")), a.dir)
+        make_tree(change, os.path.join(ROOT, change.get("base", ".deps/linux-source-6.12")), a.dir)
     elif a.cmd == "list":
-        print("\n".join(b["id"] for b in bugdata.BUGS if "undo" in b))
+        print("\n".join(b["id"] for b in bugdata.BUGS if runnable(b)))
     elif a.cmd == "run":
         cmd_run(a)
     else:

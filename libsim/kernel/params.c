@@ -13,6 +13,20 @@
 
 #define CMDLINE_MAX 1024
 
+/*
+ * mhpsim.strict_tlb (mhpsim's, not a kernel parameter): every arch is held to
+ * arm64's order, clear, flush, then free. x86-64 and RISC-V free before
+ * their flush by design, so it is a what-if check, off by default.
+ */
+static int mhpsim_strict_tlb(struct mhp_machine *m, const char *word, const char *value, struct mhp_err *err)
+{
+	(void)word;
+	if (value && strcmp(value, "1") != 0 && strcmp(value, "0") != 0)
+		return mhp_err_set(err, -EINVAL, "mhpsim.strict_tlb=%s: expected 1 or 0 (or the bare word)", value);
+	m->strict_tlb = !value || strcmp(value, "1") == 0;
+	return 0;
+}
+
 /* Every word the model reads, and the function of its twin file that takes it. */
 static const struct kernel_param {
 	const char *name;
@@ -28,6 +42,7 @@ static const struct kernel_param {
 	{ "debug_pagealloc", early_debug_pagealloc },
 	{ "movablecore", cmdline_parse_core },
 	{ "kernelcore", cmdline_parse_core },
+	{ "mhpsim.strict_tlb", mhpsim_strict_tlb },
 };
 
 /* One "word=value" (value NULL for a bare word): the generic ones, then the architecture's. */
