@@ -7,7 +7,7 @@
 # everything that ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-nphases=12 phase_no=0 summary=()
+nphases=13 phase_no=0 summary=()
 phase() { phase_no=$((phase_no + 1)); echo; echo "== test.sh [$phase_no/$nphases] $* (${SECONDS}s so far)"; }
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
