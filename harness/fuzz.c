@@ -352,6 +352,18 @@ static uint64_t pick_hot_block(struct fuzz_run *r, uint64_t *left)
 }
 
 /* Any memory block of the machine, hot-added ones first. */
+/* A boot block (offline ones only when asked), from a few random draws; else block 0. */
+static uint64_t pick_boot_block(struct fuzz_run *r, bool offline)
+{
+	unsigned nr_blocks = inspect_memory_block_count(r->m);
+	for (int tries = 0; nr_blocks && tries < 8; tries++) {
+		struct inspect_memory_block b = block_at(r->m, below(&r->rng, nr_blocks));
+		if (b.early && (!offline || b.state == INSPECT_MEM_OFFLINE))
+			return b.id;
+	}
+	return 0;
+}
+
 static uint64_t pick_block(struct fuzz_run *r)
 {
 	unsigned nr_blocks = inspect_memory_block_count(r->m);
@@ -574,6 +586,8 @@ static struct fuzz_op generate(struct fuzz_run *r)
 		uint64_t n, id;
 		if (below(&r->rng, 2) && pick_added_resource(r, false, &res) && (n = online_blocks(r, &res, 0, &id)))
 			online_blocks(r, &res, below(&r->rng, n), &op.a);
+		else if (inspect_bootmem_removable(r->m) && below(&r->rng, 4) == 0)
+			op.a = pick_boot_block(r, false);   /* the what-if lets boot memory go (mhpsim.bootmem=) */
 	} else if (roll < 44) {
 		struct inspect_resource res;
 		uint64_t left;   /* a remove is clipped to its resource below, not to the region */
@@ -584,6 +598,10 @@ static struct fuzz_op generate(struct fuzz_run *r)
 			/* Mostly a range a driver added, whole: what drivers remove, and what lets it be added again. */
 			op.a = res.start;
 			op.n = (uint32_t)((res.end + 1 - res.start) / bs);
+		} else if (inspect_bootmem_removable(r->m) && below(&r->rng, 4) == 0) {
+			/* The what-if lets boot memory go (mhpsim.bootmem=): now and then a boot block that is offline. */
+			op.a = pick_boot_block(r, true) * bs;
+			op.n = 1;
 		} else if (below(&r->rng, 16) || much_space_leaked(r)) {
 			/*
 			 * Else keep inside one resource. A range over two is refused nothing but

@@ -39,6 +39,8 @@ struct inspect_memory_block {
 };
 /* Memory blocks the machine has now; the i-th in id order (false past the last). */
 unsigned inspect_memory_block_count(const struct mhp_machine *m);
+/* Whether the machine lets boot memory go (the what-if mhpsim.bootmem=allow or reserved, or no notifier). */
+bool inspect_bootmem_removable(const struct mhp_machine *m);
 bool inspect_memory_block(const struct mhp_machine *m, uint64_t i, struct inspect_memory_block *out);
 /* Pages in [pfn, pfn + nr) that are fake-offline (PageOffline: a driver's unplugged part of a block). */
 uint64_t inspect_offline_pages(const struct mhp_machine *m, uint64_t pfn, uint64_t nr);

@@ -20,6 +20,11 @@ _Static_assert((int)INSPECT_PT_NONE == DESC_NONE && (int)INSPECT_PT_TABLE == DES
 	       (int)INSPECT_PT_BLOCK == DESC_BLOCK && (int)INSPECT_PT_PAGE == DESC_PAGE &&
 	       (int)INSPECT_PT_INVALID == DESC_INVALID, "inspect.h's descriptor kinds are the model's");
 
+bool inspect_bootmem_removable(const struct mhp_machine *m)
+{
+	return m->bootmem_remove != BOOTMEM_VETO;
+}
+
 unsigned inspect_memory_block_count(const struct mhp_machine *m)
 {
 	return (unsigned)m->nr_blocks;
