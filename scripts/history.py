@@ -174,15 +174,18 @@ def runnable(bug):
     return ("undo" in bug or "fix" in bug) and "probe" in bug
 
 
+def put_back_probe(bug):
+    """The probe as run against the bug: with the mutant's flag where a mutant puts the bug back."""
+    probe, mutant = bug.get("probe"), bug.get("undo", {}).get("mutant")
+    return dict(probe, args=probe["args"] + ["--mutant", mutant]) if probe and mutant else probe
+
+
 def by_id(ident):
     return next(b for b in bugdata.BUGS if b["id"] == ident)
 
 
 def row_for(bug, result):
-    probe = bug.get("probe")
-    probe = probe or (by_id(bug["same_as"]).get("probe") if "same_as" in bug else None)
-    if probe and "mutant" in bug.get("undo", {}):
-        probe = dict(probe, args=probe["args"] + ["--mutant", bug["undo"]["mutant"]])
+    probe = put_back_probe(by_id(bug["same_as"]) if "same_as" in bug else bug)
     return [bug["id"], bug["commit"], bug["arch"], bug["function"], bug["breaks"], bug["status"],
             bug.get("caught_by", bug.get("lacks", "")),
             f"`mhpsim {shlex.join(probe['args'])}`".replace("@OUT@", "OUT") if probe else "",
@@ -210,14 +213,10 @@ def write_doc(results):
 def check_bug(bug, stock, out):
     """Builds the tree with the bug (or takes the model's mutant of it, or the stock tree when it has the bug)
     and the tree with the fix, and runs the probe on both."""
-    probe, fixed_binary = bug["probe"], stock
+    probe, binary, fixed_binary = put_back_probe(bug), stock, stock
     if "fix" in bug:   # the stock tree has the bug; the fix is an edit of ours
-        binary = stock
         fixed_binary = edited_binary(bug, bug["fix"], out, "fixed-tree")
-    elif "mutant" in bug["undo"]:
-        binary = stock
-        probe = dict(probe, args=probe["args"] + ["--mutant", bug["undo"]["mutant"]])
-    else:
+    elif "edits" in bug["undo"]:
         binary = edited_binary(bug, bug["undo"], out, "tree")
     caught, step, secs, text = run_probe(binary, probe, os.path.join(out, bug["id"]))
     if not caught:

@@ -76,6 +76,8 @@ struct arch_ops {
 	void (*report_meminfo)(const struct mhp_machine *m, struct strbuf *sb);
 	/* Debian's configuration has no CONFIG_MEMORY_FAILURE (riscv64): no hard/soft_offline_page, no memory_failure/. */
 	bool no_memory_failure;
+	/* Before 59305202c67f the arch's own ptdump_show() took the hotplug lock (arm64, RISC-V; x86's never did). */
+	bool ptdump_show_locked;
 	/* The zones its configuration builds (bit per enum zone_type): 0 for all of them. */
 	unsigned zones;
 	/* A memory notifier the arch registers at boot (arm64: boot memory stays), or NULL. */

@@ -31,7 +31,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* The tables a walker holds from one read on: frame k is the table at depth k. */
 struct walk_stack {
@@ -58,17 +57,16 @@ struct ptdump_race {
 
 /*
  * Which walker may run beside a remove: none under 6.12's locking. Before
- * 59305202c67f the debugfs dump took the lock in arm64's and RISC-V's
- * ptdump_show() only; x86's never did.
+ * 59305202c67f only an arch's own ptdump_show() could hold the lock.
  */
 static const char *unlocked_walker(const struct mhp_machine *m)
 {
-	bool own_lock = strcmp(m->arch->name, "x86_64") != 0;
 	if (m->mutant == MUTANT_PTDUMP_UNLOCKED)
 		return "the debugfs kernel_page_tables dump and ptdump_check_wx()";
 	if (m->mutant == MUTANT_PTDUMP_CHECK_WX_UNLOCKED)
-		return own_lock ? "ptdump_check_wx() (the debugfs dump waits on the lock its ptdump_show() takes)"
-				: "ptdump_check_wx() and the debugfs kernel_page_tables dump";
+		return m->arch->ptdump_show_locked ?
+			"ptdump_check_wx() (the debugfs dump waits on the lock its ptdump_show() takes)" :
+			"ptdump_check_wx() and the debugfs kernel_page_tables dump";
 	return NULL;
 }
 

@@ -63,4 +63,5 @@ const struct arch_ops arch_arm64 = {
 	.early_param = arm64_early_param,
 	.free_initmem = arm64_free_initmem,
 	.bootmem_notifier = prevent_bootmem_remove_notifier,
+	.ptdump_show_locked = true,   /* bf2b59f60ee1 */
 };

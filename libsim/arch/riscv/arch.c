@@ -94,5 +94,6 @@ const struct arch_ops arch_riscv64 = {
 	.early_param = riscv_early_param,
 	.free_initmem = riscv_free_initmem,
 	.no_memory_failure = true,   /* Debian's riscv64 6.12 config: no ARCH_SUPPORTS_MEMORY_FAILURE */
+	.ptdump_show_locked = true,   /* 37992b7f1097 */
 	.zones = (1u << ZONE_DMA32) | (1u << ZONE_NORMAL) | (1u << ZONE_MOVABLE) | (1u << ZONE_DEVICE),
 };
