@@ -36,6 +36,25 @@ expect_status 0 "$mhpsim" run --quiet --teardown=arm64 scenarios/03-refusals.yam
 expect_status 2 "$mhpsim" run --max-memory=12X scenarios/03-refusals.yaml
 [[ "$out" == *"--max-memory: '12X' is not a size"* ]] || fail "a bad size is not named: $out"
 
+# run --cmdline adds words after the scenario's command line; mhpsim's own what-if words are checked.
+expect_status 0 "$mhpsim" run --quiet scenarios/53-boot-memory-guard.yaml
+expect_status 1 "$mhpsim" run --quiet --cmdline mhpsim.bootmem=allow scenarios/53-boot-memory-guard.yaml
+[[ "$out" == *"invariant COUNTERS"* ]] || fail "--cmdline mhpsim.bootmem=allow did not reach the boot: $out"
+expect_status 1 "$mhpsim" run --quiet --cmdline mhpsim.bootmem=bogus scenarios/53-boot-memory-guard.yaml
+[[ "$out" == *"53-boot-memory-guard.yaml:1:1: error: boot failed: mhpsim.bootmem=bogus: expected veto"* ]] ||
+  fail "a bad mhpsim.bootmem is not named: $out"
+expect_status 1 "$mhpsim" run --quiet --cmdline mhpsim.strict_tlb=2 scenarios/53-boot-memory-guard.yaml
+[[ "$out" == *"mhpsim.strict_tlb=2: expected 1 or 0"* ]] || fail "a bad mhpsim.strict_tlb is not named: $out"
+long=$(printf 'x%.0s' $(seq 1100))
+expect_status 1 "$mhpsim" run --quiet --cmdline "$long" scenarios/53-boot-memory-guard.yaml
+[[ "$out" == *"kernel command line longer than"* ]] || fail "an over-long --cmdline is not refused: $out"
+# The tree's own code frees boot memory as 6.12 does: the reserved what-if is the model's alone.
+if "$mhpsim" run --quiet --teardown kernel scenarios/03-refusals.yaml >/dev/null 2>&1; then
+  expect_status 1 "$mhpsim" run --quiet --teardown kernel --cmdline mhpsim.bootmem=reserved scenarios/53-boot-memory-guard.yaml
+  [[ "$out" == *"mhpsim.bootmem=reserved is a change to it that only the model's strategies make"* ]] ||
+    fail "kernel with mhpsim.bootmem=reserved is not refused: $out"
+fi
+
 # Numbers are checked, whole.
 expect_status 2 "$mhpsim" fuzz --seed x --steps 1
 [[ "$out" == *"--seed: 'x' is not a whole number"* ]] || fail "--seed x: $out"
