@@ -60,6 +60,14 @@ void kshim_flush_tlb_kernel_range(unsigned long start, unsigned long end);
 void kshim_flush_tlb_kernel_pgtable(unsigned long addr);
 bool kshim_warn(bool cond, const char *file, int line);
 struct mm_struct *kshim_init_mm(void);
+/* The add side's (kshim-add.h): */
+uint64_t *kshim_fixmap(phys_addr_t pa, unsigned depth);   /* a table's entries by physical address (+ offset) */
+uint64_t kshim_desc_pa(uint64_t desc);
+uint64_t kshim_phys_to_desc(phys_addr_t pa);
+unsigned long kshim_get_free_table(int shift);            /* a page for a table mapping 1 << shift: VA, 0 if none */
+phys_addr_t kshim_pa(unsigned long va);
+unsigned kshim_cont(unsigned depth);                      /* CONT_PTES, CONT_PMDS */
+_Noreturn void kshim_bug(const char *file, int line);
 
 /* ---- attributes, compiler and debugging ------------------------------------ */
 

@@ -35,7 +35,7 @@
 #include "drivers/virtio_mem.h"
 
 #define SNAPSHOT_MAGIC "MHPSIMSS"
-#define SNAPSHOT_VERSION 14u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
+#define SNAPSHOT_VERSION 15u   /* 2: touched ranges; 3: teardown descriptor and leaf-flush counts; 4: virtio-mem; 5: arch;
 				 6: watermarks, the kernel's own allocations (mm/slab.c), CPUs per node, the kernel
 				 image's sections and the initrd; 7: a page's short-term references, virtio-mem's
 				 requested size at boot; 8: the boot's memblock calls; 9: the model's CPU features,
@@ -43,7 +43,8 @@
 				 10: CONFIG_ARCH_MEMORY_PROBE (the model's and the machine's); 11: pages freed while
 				 cached (the TLB's hazard count); 12: firmware-reserved ranges; 13: fault
 				 injection's interval; 14: page-table constructors (a table's and the
-				 destructors out of pair), walker races, mhpsim.bootmem, mhpsim.strict_tlb */
+				 destructors out of pair), walker races, mhpsim.bootmem, mhpsim.strict_tlb; 15:
+				 mhpsim.strict_bug */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -670,6 +671,7 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->nr_walker_uaf);
 	SER(s, m->bootmem_remove);
 	SER(s, m->strict_tlb);
+	SER(s, m->strict_bug);
 	ser_range(s, m->bootmem_remove, BOOTMEM_VETO, BOOTMEM_RESERVED, "bad mhpsim.bootmem");
 	ser_str(s, m->walker_uaf, sizeof(m->walker_uaf));
 	SER(s, m->offline_retry_budget);

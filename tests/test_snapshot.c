@@ -370,7 +370,7 @@ static void test_corrupt_snapshot_refused(void **state)
 	assert_true(by_checksum > 200);
 	buf[8] = 99;   /* the version */
 	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
-	assert_string_equal(err.msg, "snap: snapshot format version 99; this mhpsim reads version 14");
+	assert_string_equal(err.msg, "snap: snapshot format version 99; this mhpsim reads version 15");
 	free(buf);
 	mhp_machine_free(a);
 }

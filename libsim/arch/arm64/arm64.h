@@ -24,6 +24,9 @@ void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order);
 bool kernel_teardown_built(void);
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size);
 void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap);
+/* The tree's own hot-add of the linear map (teardown/kernel.c), where the tree has the functions. */
+bool kernel_add_built(void);
+int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags);
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 extern const struct ptdump_fmt arm64_ptdump;
 void flush_tlb_kernel_range(struct mhp_machine *m, uint64_t start, uint64_t end);

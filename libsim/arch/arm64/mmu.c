@@ -73,31 +73,19 @@ struct map_req {
 	int nid;
 };
 
-/* A contiguous hint when the run is aligned to the CONT size (alloc_init_cont_{pte,pmd}). */
-static uint64_t cont_bit(const struct mhp_machine *m, unsigned depth, uint64_t va, uint64_t pa, const struct map_req *r)
+/*
+ * Models alloc_init_cont_{pte,pmd}(): whether the entry at va (a page, or a
+ * PMD block) gets the contiguous hint. The range [start, end) is cut into
+ * CONT-sized chunks from the CONT boundaries; a chunk wholly inside the range
+ * and physically aligned gets the hint on every one of its entries.
+ */
+static bool in_cont_run(const struct mhp_machine *m, unsigned depth, uint64_t va, uint64_t pa, uint64_t start,
+			uint64_t end, const struct map_req *r)
 {
 	bool last = depth == m->pt_geom.levels - 1;
 	uint64_t span = pt_span(m, depth) * (last ? m->pt_geom.cont_ptes : m->pt_geom.cont_pmds);
-	if (r->flags & NO_CONT_MAPPINGS || ((va | pa) & (span - 1)))
-		return 0;
-	return PTE_CONT;
-}
-
-/*
- * Models __create_pgd_mapping() -> alloc_init_{pud,cont_pmd,cont_pte}: blocks
- * where allowed and aligned, contiguous runs where allowed, tables otherwise.
- * A table allocation failure is a BUG in the kernel; here it returns -ENOMEM.
- */
-/*
- * Whether the PTE at va is part of a contiguous run: its CONT-aligned block
- * is wholly inside [start, end) and va and pa agree below the CONT size.
- */
-static bool pte_cont(const struct mhp_machine *m, uint64_t va, uint64_t pa, uint64_t start, uint64_t end,
-		     const struct map_req *r)
-{
-	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes, run = va & ~(cont_span - 1);
-	return !(r->flags & NO_CONT_MAPPINGS) && !((va ^ pa) & (cont_span - 1)) && run + cont_span <= end &&
-	       run >= start;
+	uint64_t run = va & ~(span - 1);
+	return !(r->flags & NO_CONT_MAPPINGS) && !((va ^ pa) & (span - 1)) && run + span <= end && run >= start;
 }
 
 /*
@@ -112,20 +100,46 @@ static void map_ptes(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 	uint64_t idx = pt_index(m, t->depth, va), n = (end - va) >> m->page_shift, start = va;
 	uint64_t cont_span = m->page_size * m->pt_geom.cont_ptes;
 	MHP_ASSERT(idx + n <= m->pt_geom.ptrs[t->depth]);
+	if (!r->boot) {   /* init_pte(): the old value, the store, the new value for pgattr_change_is_safe() */
+		m->pt.nr_reads += 2 * n;
+		m->pt.nr_writes += n;
+	}
 	for (uint64_t i = 0, j; i < n; i = j) {
 		uint64_t pa_i = pa + (i << m->page_shift);
 		uint64_t to_pa48 = ((((pa_i >> 48) + 1) << 48) - pa_i) >> m->page_shift;
 		uint64_t lim = n - i < to_pa48 ? n : i + to_pa48;
-		bool cont = pte_cont(m, va + (i << m->page_shift), pa_i, start, end, r);
+		bool cont = in_cont_run(m, t->depth, va + (i << m->page_shift), pa_i, start, end, r);
 		/* A CONT block at a time, while the hint stays (without hints: all at once). */
 		j = i;
 		do {
 			uint64_t va_j = va + (j << m->page_shift);
 			j = r->flags & NO_CONT_MAPPINGS ? lim : j + ((((va_j & ~(cont_span - 1)) + cont_span) - va_j) >> m->page_shift);
-		} while (j < lim && pte_cont(m, va + (j << m->page_shift), pa + (j << m->page_shift), start, end, r) == cont);
+		} while (j < lim && in_cont_run(m, t->depth, va + (j << m->page_shift), pa + (j << m->page_shift), start, end, r) == cont);
 		j = j < lim ? j : lim;
 		pt_set_run(m, t, idx + i, j - i, mk_desc(m, pa_i, r->leaf_bits | (cont ? PTE_CONT : 0)));
 	}
+}
+
+/*
+ * Hot-add's descriptor loads at one entry of a table above the PTEs, counted
+ * as 6.12's alloc_init_*() make them, so that the model and the tree's own
+ * code under the "kernel" strategy count alike, also when an allocation
+ * stops the walk. Before the level below: a block is read (old), read
+ * (pXd_set_huge), written and read (the BUG_ON); a table entry is read
+ * (old) and read again, then, if it is not none, read through the fixmap
+ * offset. After the level below returns, an entry that was not none is read
+ * once more (the BUG_ON). The PGD entry is read more often: alloc_init_p4d()
+ * and, with 3 levels, alloc_init_pud() read it as their folded level's.
+ */
+static void count_add_before(struct mhp_machine *m, unsigned depth, bool block, bool present)
+{
+	m->pt.nr_reads += (block || present ? 3 : 2) + (depth ? 0 : m->pt_geom.levels == 4 ? 1 : 3);
+	m->pt.nr_writes += block;
+}
+
+static void count_add_after(struct mhp_machine *m, unsigned depth, bool present)
+{
+	m->pt.nr_reads += present ? 1 + (depth == 0 && m->pt_geom.levels == 3) : 0;
 }
 
 static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uint64_t end, uint64_t pa,
@@ -137,7 +151,7 @@ static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 		map_ptes(m, t, va, end, pa, r);
 		return 0;
 	}
-	for (uint64_t next; va < end; pa += next - va, va = next) {
+	for (uint64_t next, start = va; va < end; pa += next - va, va = next) {
 		next = pt_addr_end(m, depth, va, end);
 		uint64_t idx = pt_index(m, depth, va), span = pt_span(m, depth);
 		if (last || (m->pt_geom.block_ok[depth] && !(r->flags & NO_BLOCK_MAPPINGS) &&
@@ -145,18 +159,36 @@ static int map_range(struct mhp_machine *m, struct pt_table *t, uint64_t va, uin
 			MHP_ASSERT(pt_get(t, idx) == 0);   /* pgattr_change_is_safe: only none -> valid here */
 			uint64_t bits = last ? r->leaf_bits : r->leaf_bits & ~PTE_TABLE_BIT;
 			/* A PUD block never carries CONT; PMD and PTE runs may. */
-			bool may_cont = last || depth == m->pt_geom.levels - 2;
-			pt_set(m, t, idx, mk_desc(m, pa, bits | (may_cont ? cont_bit(m, depth, va, pa, r) : 0)));
+			bool cont = (last || depth == m->pt_geom.levels - 2) && in_cont_run(m, depth, va, pa, start, end, r);
+			pt_set(m, t, idx, mk_desc(m, pa, bits | (cont ? PTE_CONT : 0)));
+			if (!r->boot)
+				count_add_before(m, depth, true, false);
 			continue;
 		}
+		bool present = pt_get(t, idx) != 0;
+		if (!r->boot)
+			count_add_before(m, depth, false, present);
 		struct pt_table *child = pt_populate(m, t, idx, r->table_bits, r->boot, r->nid);
 		if (!child)
 			return -ENOMEM;
+		m->pt.nr_writes += !r->boot && !present;   /* the new table's link (__p?d_populate) */
 		int ret = map_range(m, child, va, next, pa, r);
 		if (ret)
 			return ret;
+		if (!r->boot)
+			count_add_after(m, depth, present);
 	}
 	return 0;
+}
+
+static void trace_linear_map(struct mhp_machine *m, uint64_t pa, uint64_t size, unsigned flags)
+{
+	uint64_t va = linear_va(m, pa);
+	struct mhp_trace_field f[] = { TF_X("start", va), TF_X("end", va + size), TF_X("pa", pa),
+				       TF_S("granularity", flags & NO_BLOCK_MAPPINGS ? "pages" : "blocks") };
+	TRACE(m, "linear_map", f, "linear map [%#llx-%#llx) -> pa %#llx, %s", (unsigned long long)va,
+	      (unsigned long long)(va + size), (unsigned long long)pa,
+	      flags & NO_BLOCK_MAPPINGS ? "page by page (the direct map can change)" : "with blocks");
 }
 
 static int __create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, unsigned flags, bool boot)
@@ -167,13 +199,8 @@ static int __create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t siz
 			      (flags & NO_EXEC_MAPPINGS ? PMD_TABLE_PXN : 0),
 		.flags = flags, .boot = boot, .nid = 0,
 	};
-	uint64_t va = linear_va(m, pa);
-	struct mhp_trace_field f[] = { TF_X("start", va), TF_X("end", va + size), TF_X("pa", pa),
-				       TF_S("granularity", flags & NO_BLOCK_MAPPINGS ? "pages" : "blocks") };
-	TRACE(m, "linear_map", f, "linear map [%#llx-%#llx) -> pa %#llx, %s", (unsigned long long)va,
-	      (unsigned long long)(va + size), (unsigned long long)pa,
-	      flags & NO_BLOCK_MAPPINGS ? "page by page (the direct map can change)" : "with blocks");
-	return map_range(m, pt_pgd(m), va, va + size, pa, &r);
+	trace_linear_map(m, pa, size, flags);
+	return map_range(m, pt_pgd(m), linear_va(m, pa), linear_va(m, pa) + size, pa, &r);
 }
 
 /* ---- TLB maintenance, with the mutants that break it ------------------------ */
@@ -496,7 +523,11 @@ static int map_hotplug_range(struct mhp_machine *m, uint64_t start, uint64_t siz
 		flags &= ~(NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
 	if (m->mutant == MUTANT_LINEAR_MAP_SHORT)
 		size -= m->page_size;
-	return __create_pgd_mapping(m, start, size, flags, false);
+	const struct teardown_strategy *s = teardown_strategy_of(m);
+	if (!s->create_pgd_mapping || !s->add_built())
+		return __create_pgd_mapping(m, start, size, flags, false);
+	trace_linear_map(m, start, size, flags);   /* the tree's own, with the arguments arch_add_memory() gives it */
+	return s->create_pgd_mapping(m, start, size, PAGE_KERNEL_TAGGED_BITS, flags);
 }
 
 /*
@@ -508,12 +539,18 @@ static int map_hotplug_range(struct mhp_machine *m, uint64_t start, uint64_t siz
 int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
 	touch_all(m, start, start + size);
-	if (map_hotplug_range(m, start, size)) {
-		/* The kernel stops here (BUG); the model reports it and takes the partial map down again. */
+	int bug = map_hotplug_range(m, start, size);
+	if (bug == -ENOMEM && !m->strict_bug) {
+		/* 6.12 stops here (BUG); by default the model reports it and unwinds, as later kernels do. */
 		__remove_pgd_mapping(m, start, size);
 		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in __create_pgd_mapping "
 				   "(the kernel would crash here)");
 	}
+	if (bug)   /* an oops: the add stops where the BUG was, with what it had mapped */
+		return mhp_err_set(err, bug, "kernel BUG in __create_pgd_mapping%s: the add stops there and "
+				   "nothing is unwound", bug == -ENOMEM ? " after a failed page-table allocation "
+				   "(mhpsim.strict_bug)" : "");
+
 	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	if (ret) {
 		__remove_pgd_mapping(m, start, size);

@@ -115,6 +115,7 @@ struct mhp_machine {
 	bool altmap_dropped;            /* during an add's error-path remove under the mutant add-error-drops-altmap */
 	uint8_t bootmem_remove;         /* the what-if mhpsim.bootmem= (arm64): enum bootmem_remove */
 	bool strict_tlb;                /* mhpsim.strict_tlb: a page freed while a cache leads to it fails TLB-STALE */
+	bool strict_bug;                /* mhpsim.strict_bug: a BUG on a failed table allocation is an oops, not unwound */
 	uint32_t offline_retry_budget;  /* migrate passes before the "signal" (EINTR) */
 	struct { int id, priority; } notifiers[8]; /* the memory notifier chain, in call order */
 	unsigned nr_notifiers;

@@ -8,6 +8,8 @@
  * The kernel code has no machine argument: during one call the machine it
  * works on is km. The library is single-threaded, so one pointer is enough.
  */
+#include <errno.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,6 +103,104 @@ static void leave(void)
 	kloop_leave(&kl);
 }
 
+/* ---- the add side: __create_pgd_mapping() ----------------------------------------- */
+
+#ifdef MHPSIM_HAVE_KERNEL_ADD
+
+void kshim_tree_create_pgd_mapping(phys_addr_t phys, unsigned long virt, phys_addr_t size, u64 prot, int flags);
+
+static jmp_buf bug_return;   /* where kshim_bug() goes back to: the call into the tree's add side */
+static bool alloc_failed;    /* the last table allocation found no page */
+
+uint64_t kshim_desc_pa(uint64_t desc) { return desc_pa(km, desc); }
+uint64_t kshim_phys_to_desc(phys_addr_t pa) { return mk_desc(km, pa, 0); }
+phys_addr_t kshim_pa(unsigned long va) { return va - km->pt_geom.page_offset + km->memstart_addr; }
+unsigned kshim_cont(unsigned depth) { return depth == km->pt_geom.levels - 1 ? km->pt_geom.cont_ptes : km->pt_geom.cont_pmds; }
+
+/* p?e_set_fixmap(pa): the entries of the table at pa's page, from the entry pa points at. */
+uint64_t *kshim_fixmap(phys_addr_t pa, unsigned depth)
+{
+	uint64_t off = pa & (km->page_size - 1);
+	return kloop_table(&kl, mk_desc(km, pa - off, 0), depth, __FILE__, __LINE__) + off / sizeof(uint64_t);
+}
+
+/*
+ * __get_free_page() in __pgd_pgtable_alloc(shift): a table page from the
+ * buddy allocator, taken into the store as the model's pt_populate() takes
+ * it (node 0, traced). The level comes from the shift the tree asked for.
+ * 6.12 runs no constructor on it (arch_add_memory passes the allocator that
+ * does not).
+ */
+unsigned long kshim_get_free_table(int shift)
+{
+	unsigned depth = 1;
+	while (depth < km->pt_geom.levels - 1 && km->pt_geom.shift[depth] != (unsigned)shift)
+		depth++;
+	MHP_ASSERT(km->pt_geom.shift[depth] == (unsigned)shift);
+	struct pt_table *t = pt_alloc(km, depth, false, 0);
+	alloc_failed = !t;
+	return t ? linear_va(km, PFN_PHYS(km, t->pfn)) : 0;
+}
+
+/*
+ * The tree's BUG_ON(): the kernel oopses here. Traced with its line; one
+ * that follows a failed table allocation (6.12's __pgd_pgtable_alloc(),
+ * where later trees return -ENOMEM) is the caller's to judge, any other is
+ * counted as the tree's WARNs are.
+ */
+_Noreturn void kshim_bug(const char *file, int line)
+{
+	const char *at = strstr(file, "arch/");
+	struct mhp_trace_field f[] = { TF_S("file", at ? at : file), TF_U("line", (uint64_t)line),
+				       TF_S("after", alloc_failed ? "a failed page-table allocation" : "") };
+	TRACE(km, "kernel_bug", f, "kernel BUG at %s:%d (the tree's own BUG_ON)%s", at ? at : file, line,
+	      alloc_failed ? ", after a failed page-table allocation" : "");
+	if (!alloc_failed)
+		km->nr_kernel_warns++;
+	longjmp(bug_return, 1);
+}
+
+/*
+ * The tree's __create_pgd_mapping() on [pa, pa + size) at its linear
+ * address. 0 when it returns; -ENOMEM when it stopped at a BUG after a
+ * failed table allocation; -EFAULT at any other BUG. What it stored before
+ * it stopped stays stored.
+ */
+int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags)
+{
+	static volatile int ret;   /* static: what setjmp() returns to must not depend on locals it may have lost */
+	ret = 0;
+	alloc_failed = false;
+	enter(m);
+	if (setjmp(bug_return) == 0)
+		kshim_tree_create_pgd_mapping(pa, linear_va(m, pa), size, prot, (int)flags);
+	else
+		ret = alloc_failed ? -ENOMEM : -EFAULT;
+	leave();
+	return ret;
+}
+
+bool kernel_add_built(void)
+{
+	return true;
+}
+
+#else
+
+int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags)
+{
+	(void)m, (void)pa, (void)size, (void)prot, (void)flags;
+	MHP_ASSERT(!"built without the tree's add side");
+	return -ENOSYS;
+}
+
+bool kernel_add_built(void)
+{
+	return false;
+}
+
+#endif
+
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size)
 {
 	enter(m);
@@ -122,6 +222,18 @@ bool kernel_teardown_built(void)
 }
 
 #else /* !MHPSIM_HAVE_KERNEL */
+
+int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags)
+{
+	(void)m, (void)pa, (void)size, (void)prot, (void)flags;
+	MHP_ASSERT(!"built without a kernel tree");
+	return -ENOSYS;
+}
+
+bool kernel_add_built(void)
+{
+	return false;
+}
 
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size)
 {
@@ -159,4 +271,6 @@ const struct teardown_strategy teardown_kernel = {
 	.summary = "the kernel tree's own arch/arm64/mm/mmu.c, compiled against kernel/kshim.h",
 	.built = kernel_teardown_built,
 	.teardown_range = kernel_teardown_range,
+	.create_pgd_mapping = kernel_create_pgd_mapping,
+	.add_built = kernel_add_built,
 };
