@@ -25,14 +25,23 @@
 typedef uint64_t pteval_t, pmdval_t, pudval_t, p4dval_t, pgdval_t;
 typedef struct { uint64_t pgprot; } pgprot_t;
 typedef unsigned gfp_t;
+/* Trees after 6.12 name the level they allocate a table for; 6.12 gives a shift (kshim-add-entry.h maps it). */
+enum pgtable_level { PGTABLE_LEVEL_PTE, PGTABLE_LEVEL_PMD, PGTABLE_LEVEL_PUD, PGTABLE_LEVEL_P4D, PGTABLE_LEVEL_PGD };
 
 /* The level the tree's allocator is asked for (the wrapper in kshim-add-entry.h sets it). */
-static int kshim_alloc_shift;
+static unsigned kshim_alloc_level;
 
 /* ---- compiler, debugging, locking, barriers ----------------------------------------------- */
 
 #define BUG_ON(cond) do { if (cond) kshim_bug(__FILE__, __LINE__); } while (0)
-#define VM_BUG_ON(cond) ((void)sizeof(!!(cond)))   /* CONFIG_DEBUG_VM is off in Debian's arm64 build */
+/* CONFIG_DEBUG_VM is off in Debian's arm64 build: these test nothing. */
+#define VM_BUG_ON(cond) ((void)sizeof(!!(cond)))
+#define VM_WARN_ON(cond) ((void)sizeof(!!(cond)))
+#define VM_WARN_ON_ONCE(cond) ((void)sizeof(!!(cond)))
+#define __maybe_unused __attribute__((unused))
+#define ENOMEM 12
+#define EINVAL 22
+#define INVALID_PHYS_ADDR (~(phys_addr_t)0)
 #define BIT(n) (1UL << (n))
 #define mutex_lock(l) ((void)(l))
 #define mutex_unlock(l) ((void)(l))
@@ -47,8 +56,10 @@ static int fixmap_lock;   /* the tree's is a static beside the functions; one th
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define SZ_4K 4096UL
-#define CONT_PTE_SIZE (kshim_cont(KSHIM_PTE_DEPTH) * PAGE_SIZE)
-#define CONT_PMD_SIZE (kshim_cont(KSHIM_PMD_DEPTH) * PMD_SIZE)
+#define CONT_PTES kshim_cont(KSHIM_PTE_DEPTH)
+#define CONT_PMDS kshim_cont(KSHIM_PMD_DEPTH)
+#define CONT_PTE_SIZE (CONT_PTES * PAGE_SIZE)
+#define CONT_PMD_SIZE (CONT_PMDS * PMD_SIZE)
 #define CONT_PTE_MASK (~(CONT_PTE_SIZE - 1))
 #define CONT_PMD_MASK (~(CONT_PMD_SIZE - 1))
 #define pte_cont_addr_end(addr, end) kshim_addr_end(addr, end, CONT_PTE_SIZE)
@@ -72,6 +83,10 @@ static inline bool pud_sect_supported(void) { return PAGE_SIZE == SZ_4K; }
 #define PGD_TYPE_TABLE 3UL
 #define PMD_TYPE_SECT 1UL
 #define PUD_TYPE_SECT 1UL
+#define PMD_TABLE_AF BIT(10)   /* trees after 6.12 (ignored without FEAT_HAFT) */
+#define PUD_TABLE_AF BIT(10)
+#define P4D_TABLE_AF BIT(10)
+#define PGD_TABLE_AF BIT(10)
 #define PMD_TABLE_PXN BIT(59)
 #define PMD_TABLE_UXN BIT(60)
 #define PUD_TABLE_PXN BIT(59)
@@ -100,6 +115,7 @@ static inline bool pud_sect_supported(void) { return PAGE_SIZE == SZ_4K; }
 #define __pte(x) ((pte_t){ (x) })
 #define __pmd(x) ((pmd_t){ (x) })
 #define __pud(x) ((pud_t){ (x) })
+#define pmd_pte(v) __pte(pmd_val(v))
 #define __phys_to_pfn(pa) ((pa) >> PAGE_SHIFT)
 #define __pa(va) kshim_pa((unsigned long)(va))
 #define pte_valid(v) (!!(pte_val(v) & PTE_VALID))
@@ -151,7 +167,32 @@ static inline bool pud_sect_supported(void) { return PAGE_SIZE == SZ_4K; }
 
 #define GFP_PGTABLE_KERNEL 1u
 #define __GFP_ZERO 2u
-#define __get_free_page(gfp) kshim_get_free_table(kshim_alloc_shift)
+
+/* 6.12's __pgd_pgtable_alloc(): a page by its address, 0 when there is none. */
+static inline unsigned long kshim_get_free_page(void)
+{
+	uint64_t pfn = kshim_get_free_table(kshim_alloc_level);
+	return pfn == ~0ull ? 0 : kshim_page_address(pfn);
+}
+#define __get_free_page(gfp) kshim_get_free_page()
+
+/* Later trees' pagetable_alloc(), and the constructors they run on every level's table. */
+static inline struct ptdesc *kshim_pagetable_alloc(void)
+{
+	uint64_t pfn = kshim_get_free_table(kshim_alloc_level);
+	return pfn == ~0ull ? NULL : (struct ptdesc *)pfn_to_page(pfn);
+}
+#define pagetable_alloc(gfp, order) kshim_pagetable_alloc()
+#define page_to_phys(page) ((phys_addr_t)page_to_pfn(page) << PAGE_SHIFT)
+static inline bool kshim_ctor(struct ptdesc *pt)
+{
+	kshim_pagetable_ctor(page_to_pfn(ptdesc_page(pt)));
+	return true;
+}
+#define pagetable_pte_ctor(mm, pt) kshim_ctor(pt)
+#define pagetable_pmd_ctor(mm, pt) kshim_ctor(pt)
+#define pagetable_pud_ctor(pt) ((void)kshim_ctor(pt))
+#define pagetable_p4d_ctor(pt) ((void)kshim_ctor(pt))
 
 #define pgattr_change_is_safe kshim_tree_pgattr_change_is_safe
 bool kshim_tree_pgattr_change_is_safe(u64 old, u64 new);

@@ -64,7 +64,9 @@ struct mm_struct *kshim_init_mm(void);
 uint64_t *kshim_fixmap(phys_addr_t pa, unsigned depth);   /* a table's entries by physical address (+ offset) */
 uint64_t kshim_desc_pa(uint64_t desc);
 uint64_t kshim_phys_to_desc(phys_addr_t pa);
-unsigned long kshim_get_free_table(int shift);            /* a page for a table mapping 1 << shift: VA, 0 if none */
+uint64_t kshim_get_free_table(unsigned level);           /* a page for a table (0: PTE .. 3: P4D): pfn, or ~0 */
+void kshim_pagetable_ctor(uint64_t pfn);                  /* pagetable_*_ctor() on a table page */
+void kshim_pagetable_dtor(uint64_t pfn);                  /* pagetable_dtor() (trees after 6.12) */
 phys_addr_t kshim_pa(unsigned long va);
 unsigned kshim_cont(unsigned depth);                      /* CONT_PTES, CONT_PMDS */
 _Noreturn void kshim_bug(const char *file, int line);
@@ -153,10 +155,12 @@ static inline bool kshim_present(uint64_t v)
 #define pmd_cont(pmd) (!!(pmd_val(pmd) & KSHIM_CONT))
 #define pmd_table(pmd) ((pmd_val(pmd) & KSHIM_TYPE_MASK) == KSHIM_TYPE_TABLE)
 #define pmd_sect(pmd) ((pmd_val(pmd) & KSHIM_TYPE_MASK) == KSHIM_TYPE_SECT)
+#define pmd_leaf(v) (pmd_present(v) && !pmd_table(v))   /* trees after 6.12 test leaves with these */
 #define pud_none(pud) (!pud_val(pud))
 #define pud_present(pud) kshim_present(pud_val(pud))
 #define pud_table(pud) ((pud_val(pud) & KSHIM_TYPE_MASK) == KSHIM_TYPE_TABLE)
 #define pud_sect(pud) ((pud_val(pud) & KSHIM_TYPE_MASK) == KSHIM_TYPE_SECT)
+#define pud_leaf(v) (pud_present(v) && !pud_table(v))
 #define p4d_none(p4d) (pgtable_l4_enabled() && !p4d_val(p4d))
 #define p4d_present(p4d) (!p4d_none(p4d))
 #define pgd_none(pgd) (pgtable_l5_enabled() && !pgd_val(pgd))
@@ -217,6 +221,12 @@ static inline pte_t __ptep_get(pte_t *ptep) { return READ_ONCE(*ptep); }
 #define page_address(page) kshim_page_address(page_to_pfn(page))
 #define PageReserved(page) kshim_page_reserved(page_to_pfn(page))
 #define free_pages(addr, order) kshim_free_pages(addr, order)
+#define __free_pages(page, order) kshim_free_pages(page_address(page), order)   /* trees after 6.12 */
+/* Trees after 6.12 free a table with pagetable_dtor(page_ptdesc(page)): a ptdesc is its page here. */
+struct ptdesc;
+#define page_ptdesc(page) ((struct ptdesc *)(page))
+#define ptdesc_page(pt) ((struct page *)(pt))
+#define pagetable_dtor(pt) kshim_pagetable_dtor(page_to_pfn(ptdesc_page(pt)))
 /* vmem_altmap_free() only counts; the simulator needs the pages too, and the one caller has them in page. */
 #define vmem_altmap_free(altmap, nr) kshim_altmap_free(altmap, page_to_pfn(page), nr)
 

@@ -106,6 +106,14 @@ def make_tree(change, base, dest):
         apply_edit(dest, edit)
 
 
+def tree_binary(bug, tree, out):
+    """The binary built from a tree as it is (a later Debian tree, with fixes 6.12 lacks)."""
+    path = os.path.join(ROOT, tree)
+    if not os.path.exists(path):
+        raise EditError(f"{tree} is missing: run bash scripts/kernel-tree.sh {tree.rsplit('-', 1)[-1]}")
+    return build(path, os.path.join(out, bug["id"], "build-fixed-tree"))   # one per bug: ctest runs them in parallel
+
+
 def edited_binary(bug, change, out, name):
     base = os.path.join(ROOT, change.get("base", ".deps/linux-source-6.12"))
     tree = os.path.join(out, bug["id"], name)
@@ -163,15 +171,18 @@ def origin(bug):
         return f"as {bug['same_as']}"
     if "fix" in bug:
         return "the 6.12 tree itself; the fix is an edit of ours"
+    if "fixed_tree" in bug and "undo" not in bug:
+        return f"the 6.12 tree itself; the fix is in {bug['fixed_tree'].rsplit('/', 1)[-1]}"
     undo = bug.get("undo", {})
     if "mutant" in undo:
         return f"mutant `{undo['mutant']}` (the code is the model's)"
-    return "an edit of the 6.12 tree" if "edits" in undo else ""
+    base = undo.get("base", ".deps/linux-source-6.12").rsplit("-", 1)[-1]
+    return f"an edit of the {base} tree" if "edits" in undo else ""
 
 
 def runnable(bug):
     """A bug the gauntlet runs: put back (an edit or a mutant), or in the stock tree with a fix to compare."""
-    return ("undo" in bug or "fix" in bug) and "probe" in bug
+    return ("undo" in bug or "fix" in bug or "fixed_tree" in bug) and "probe" in bug
 
 
 def put_back_probe(bug):
@@ -216,7 +227,9 @@ def check_bug(bug, stock, out):
     probe, binary, fixed_binary = put_back_probe(bug), stock, stock
     if "fix" in bug:   # the stock tree has the bug; the fix is an edit of ours
         fixed_binary = edited_binary(bug, bug["fix"], out, "fixed-tree")
-    elif "edits" in bug["undo"]:
+    if "fixed_tree" in bug:   # the fix is in a later tree, as it is
+        fixed_binary = tree_binary(bug, bug["fixed_tree"], out)
+    if "edits" in bug.get("undo", {}):
         binary = edited_binary(bug, bug["undo"], out, "tree")
     caught, step, secs, text = run_probe(binary, probe, os.path.join(out, bug["id"]))
     if not caught:

@@ -82,9 +82,10 @@ cmake -S . -B build-k61 -DMHPSIM_KERNEL_TREE="$PWD/.deps/linux-source-6.1" >/dev
 cmake --build build-k61 -j"$jobs" >/dev/null
 run_ctest linux-6.1 --test-dir build-k61 --output-on-failure -R 'test_kernel_loop|_kernel$'
 
-# Real kernel bugs put back into the 6.12 tree, one build each: each must be caught, and the stock tree
-# (which has the fix) must pass the same probe (docs/history.md).
+# Real kernel bugs put back into the 6.12 tree (or 7.3), one build each: each must be caught, and a tree
+# with the fix (the stock one, an edit of ours, or Debian's 7.3) must pass the same probe (docs/history.md).
 phase "the history gauntlet: real bugs put back into the tree"
+bash scripts/kernel-tree.sh 7.3   # Debian's later tree: the fixes 6.12 lacks (A3, A4)
 run_ctest history --test-dir build --output-on-failure -j"$jobs" -L history
 
 # Without a kernel tree every command that needs the strategy says so and exits 2.

@@ -62,21 +62,37 @@ BUGS = [
     ),
 ]
 
-# The rows the gauntlet does not run yet: what each lacks (docs/history-triage.md has the reading behind them).
+# The other rows; those out of reach say what each lacks (docs/history-triage.md has the reading behind them).
 BUGS += [
     dict(id="A3", commit="c594b83457cc", arch="arm64", function="free_hotplug_pgtable_page",
          breaks="hot-add tables built with a constructor are freed without the destructor: the page keeps "
                 "its page-table type, NR_PAGETABLE and the split lock leak",
-         status="out of reach",
-         lacks="6.12 builds hot-add tables without a constructor, so it has neither half; needs a tree with "
-               "5e8eb9aeeda3 and not the fix (none in Debian: 7.2 and 7.3 have both), the arm64 add side in "
-               "the loop and the shim's pagetable_dtor/page_ptdesc"),
+         status="caught",
+         caught_by="PAGE-OWNER: a table freed while still constructed (the tree's own add side constructs "
+                   "every level's table, its remove side frees them)",
+         fixed="Debian's 7.3 as it is (it has 5e8eb9aeeda3 and the fix): the same probe passes",
+         fixed_tree=".deps/linux-source-7.3",
+         undo=dict(base=".deps/linux-source-7.3",
+                   words="free_hotplug_pgtable_page() frees the page without pagetable_dtor(), as it did "
+                         "between 5e8eb9aeeda3 and the fix (no Debian tree is from then).",
+                   edits=[dict(file="arch/arm64/mm/mmu.c", ops=[
+                       ("delete", "free_hotplug_pgtable_page", "pagetable_dtor(page_ptdesc(page));"),
+                   ])]),
+         probe=dict(args=FUZZ + ["--model", "qemu-virt-arm64-4k", "--strategy", "kernel"],
+                    catch="PAGE-OWNER")),
     dict(id="A4", commit="bfc184cb1ba7", arch="arm64",
          function="alloc_init_*, __create_pgd_mapping, arch_add_memory",
          breaks="a page-table allocation that fails during hot-add hits BUG_ON instead of -ENOMEM and an unwind",
-         status="out of reach",
-         lacks="the arm64 add side in the loop (the 6.12 tree has the bug; Debian's 7.2/7.3 have the fix); "
-               "fault injection exists (fail_alloc)"),
+         status="caught",
+         caught_by="PT-COVER under mhpsim.strict_bug (the BUG is an oops, so nothing unwinds): the tree's "
+                   "own add side stops at its BUG_ON with part of the range mapped, memory that is not "
+                   "present; by default the BUG is traced and the add unwound, as later trees do",
+         fixed="Debian's 7.3 as it is: __create_pgd_mapping() returns -ENOMEM, arch_add_memory() unwinds, "
+               "the same probe passes",
+         fixed_tree=".deps/linux-source-7.3",
+         probe=dict(args=FUZZ + ["--model", "qemu-virt-arm64-4k", "--strategy", "kernel",
+                                 "--cmdline", "mhpsim.strict_bug"],
+                    catch="PT-COVER")),
     dict(id="A7", commit="59305202c67f", arch="arm64 (+riscv, s390)", function="ptdump_walk_pgd",
          breaks="ptdump_check_wx() walks the kernel tables without the hotplug lock and reads a table "
                 "that hot-remove just freed",

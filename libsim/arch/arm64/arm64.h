@@ -24,6 +24,13 @@ void vmemmap_backing_free(struct mhp_machine *m, uint64_t pfn, unsigned order);
 bool kernel_teardown_built(void);
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size);
 void kernel_vmemmap_free(struct mhp_machine *m, uint64_t start, uint64_t end, bool altmap);
+/* How a hot-add's __create_pgd_mapping() ended. */
+enum create_result {
+	CREATE_OK,
+	CREATE_ENOMEM,       /* it returned -ENOMEM (trees with bfc184cb1ba7): the caller unwinds */
+	CREATE_BUG_NOMEM,    /* it BUGged on a failed table allocation (6.12, and the model of it) */
+	CREATE_BUG,          /* another BUG_ON fired: an oops */
+};
 /* The tree's own hot-add of the linear map (teardown/kernel.c), where the tree has the functions. */
 bool kernel_add_built(void);
 int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags);

@@ -524,8 +524,8 @@ static int map_hotplug_range(struct mhp_machine *m, uint64_t start, uint64_t siz
 	if (m->mutant == MUTANT_LINEAR_MAP_SHORT)
 		size -= m->page_size;
 	const struct teardown_strategy *s = teardown_strategy_of(m);
-	if (!s->create_pgd_mapping || !s->add_built())
-		return __create_pgd_mapping(m, start, size, flags, false);
+	if (!s->create_pgd_mapping || !s->add_built())   /* the model's: 6.12's BUG where a table allocation fails */
+		return __create_pgd_mapping(m, start, size, flags, false) ? CREATE_BUG_NOMEM : CREATE_OK;
 	trace_linear_map(m, start, size, flags);   /* the tree's own, with the arguments arch_add_memory() gives it */
 	return s->create_pgd_mapping(m, start, size, PAGE_KERNEL_TAGGED_BITS, flags);
 }
@@ -539,17 +539,17 @@ static int map_hotplug_range(struct mhp_machine *m, uint64_t start, uint64_t siz
 int arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
 	touch_all(m, start, start + size);
-	int bug = map_hotplug_range(m, start, size);
-	if (bug == -ENOMEM && !m->strict_bug) {
-		/* 6.12 stops here (BUG); by default the model reports it and unwinds, as later kernels do. */
+	int res = map_hotplug_range(m, start, size);
+	if (res == CREATE_ENOMEM || (res == CREATE_BUG_NOMEM && !m->strict_bug)) {
+		/* 6.12 stops at a BUG; by default the model reports it and unwinds, as later kernels do. */
 		__remove_pgd_mapping(m, start, size);
-		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in __create_pgd_mapping "
-				   "(the kernel would crash here)");
+		return mhp_err_set(err, -ENOMEM, res == CREATE_ENOMEM ? "__create_pgd_mapping failed: ENOMEM"
+				   : "BUG: page-table allocation failed in __create_pgd_mapping (the kernel would crash here)");
 	}
-	if (bug)   /* an oops: the add stops where the BUG was, with what it had mapped */
-		return mhp_err_set(err, bug, "kernel BUG in __create_pgd_mapping%s: the add stops there and "
-				   "nothing is unwound", bug == -ENOMEM ? " after a failed page-table allocation "
-				   "(mhpsim.strict_bug)" : "");
+	if (res != CREATE_OK)   /* an oops: the add stops where the BUG was, with what it had mapped */
+		return mhp_err_set(err, res == CREATE_BUG_NOMEM ? -ENOMEM : -EFAULT, "kernel BUG in "
+				   "__create_pgd_mapping%s: the add stops there and nothing is unwound",
+				   res == CREATE_BUG_NOMEM ? " after a failed page-table allocation (mhpsim.strict_bug)" : "");
 
 	int ret = __add_pages(m, nid, PHYS_PFN(m, start), PHYS_PFN(m, size));
 	if (ret) {

@@ -40,7 +40,7 @@ struct teardown_strategy {
 	/* Used by the model's walk (free_empty_tables); NULL for a strategy with its own walk. */
 	void (*free_table)(struct mhp_machine *m, struct teardown *td, struct pt_table *t, uint64_t addr);
 	/* The strategy's own hot-add of the linear map (the tree's), used when add_built() says it is there;
-	 * NULL: the model's. 0, -ENOMEM (a BUG after a failed table allocation), or -EFAULT (another BUG). */
+	 * NULL: the model's. Returns an enum create_result (arm64.h). */
 	int (*create_pgd_mapping)(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags);
 	bool (*add_built)(void);
 	bool ignores_alignment;     /* frees any empty table: no pgtable_range_aligned() rule */

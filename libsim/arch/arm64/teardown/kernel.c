@@ -83,6 +83,14 @@ void kshim_altmap_free(struct vmem_altmap *altmap, uint64_t pfn, unsigned long n
 		set_page_kinds(km, pfn, nr, PG_FREE);   /* back to the block's memmap area, not the buddy */
 }
 
+/* pagetable_dtor() of trees after 6.12, on any level's table: the model's pt_dtor(), without 6.12's PMD check. */
+void kshim_pagetable_dtor(uint64_t pfn)
+{
+	struct pt_table *t = pt_lookup(km, pfn);
+	if (!kshim_warn(!t, __FILE__, __LINE__))
+		pt_dtor(km, t, false);
+}
+
 void kshim_flush_tlb_kernel_range(unsigned long start, unsigned long end)
 {
 	flush_tlb_kernel_range(km, start, end);
@@ -107,7 +115,7 @@ static void leave(void)
 
 #ifdef MHPSIM_HAVE_KERNEL_ADD
 
-void kshim_tree_create_pgd_mapping(phys_addr_t phys, unsigned long virt, phys_addr_t size, u64 prot, int flags);
+int kshim_tree_create_pgd_mapping(phys_addr_t phys, unsigned long virt, phys_addr_t size, u64 prot, int flags);
 
 static jmp_buf bug_return;   /* where kshim_bug() goes back to: the call into the tree's add side */
 static bool alloc_failed;    /* the last table allocation found no page */
@@ -125,21 +133,25 @@ uint64_t *kshim_fixmap(phys_addr_t pa, unsigned depth)
 }
 
 /*
- * __get_free_page() in __pgd_pgtable_alloc(shift): a table page from the
+ * The tree's table allocation (6.12's __get_free_page() in
+ * __pgd_pgtable_alloc(), later trees' pagetable_alloc()): a page from the
  * buddy allocator, taken into the store as the model's pt_populate() takes
- * it (node 0, traced). The level comes from the shift the tree asked for.
- * 6.12 runs no constructor on it (arch_add_memory passes the allocator that
- * does not).
+ * it (node 0, traced), for the level the tree asked for (0: PTE .. 3: P4D).
  */
-unsigned long kshim_get_free_table(int shift)
+uint64_t kshim_get_free_table(unsigned level)
 {
-	unsigned depth = 1;
-	while (depth < km->pt_geom.levels - 1 && km->pt_geom.shift[depth] != (unsigned)shift)
-		depth++;
-	MHP_ASSERT(km->pt_geom.shift[depth] == (unsigned)shift);
-	struct pt_table *t = pt_alloc(km, depth, false, 0);
+	MHP_ASSERT(level < km->pt_geom.levels - 1u);
+	struct pt_table *t = pt_alloc(km, km->pt_geom.levels - 1u - level, false, 0);
 	alloc_failed = !t;
-	return t ? linear_va(km, PFN_PHYS(km, t->pfn)) : 0;
+	return t ? t->pfn : ~0ull;
+}
+
+/* pagetable_*_ctor(): 6.12's hot-add runs none; later trees construct every level's table. */
+void kshim_pagetable_ctor(uint64_t pfn)
+{
+	struct pt_table *t = pt_lookup(km, pfn);
+	MHP_ASSERT(t);
+	t->ctor = true;
 }
 
 /*
@@ -162,20 +174,19 @@ _Noreturn void kshim_bug(const char *file, int line)
 
 /*
  * The tree's __create_pgd_mapping() on [pa, pa + size) at its linear
- * address. 0 when it returns; -ENOMEM when it stopped at a BUG after a
- * failed table allocation; -EFAULT at any other BUG. What it stored before
- * it stopped stays stored.
+ * address: an enum create_result. What it stored before it stopped or
+ * failed stays stored.
  */
 int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags)
 {
 	static volatile int ret;   /* static: what setjmp() returns to must not depend on locals it may have lost */
-	ret = 0;
 	alloc_failed = false;
 	enter(m);
 	if (setjmp(bug_return) == 0)
-		kshim_tree_create_pgd_mapping(pa, linear_va(m, pa), size, prot, (int)flags);
+		ret = kshim_tree_create_pgd_mapping(pa, linear_va(m, pa), size, prot, (int)flags) ? CREATE_ENOMEM
+											 : CREATE_OK;
 	else
-		ret = alloc_failed ? -ENOMEM : -EFAULT;
+		ret = alloc_failed ? CREATE_BUG_NOMEM : CREATE_BUG;
 	leave();
 	return ret;
 }
@@ -191,7 +202,7 @@ int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size,
 {
 	(void)m, (void)pa, (void)size, (void)prot, (void)flags;
 	MHP_ASSERT(!"built without the tree's add side");
-	return -ENOSYS;
+	return CREATE_BUG;
 }
 
 bool kernel_add_built(void)
@@ -227,7 +238,7 @@ int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size,
 {
 	(void)m, (void)pa, (void)size, (void)prot, (void)flags;
 	MHP_ASSERT(!"built without a kernel tree");
-	return -ENOSYS;
+	return CREATE_BUG;
 }
 
 bool kernel_add_built(void)
