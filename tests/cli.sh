@@ -45,6 +45,12 @@ expect_status 1 "$mhpsim" run --quiet --cmdline mhpsim.bootmem=bogus scenarios/5
   fail "a bad mhpsim.bootmem is not named: $out"
 expect_status 1 "$mhpsim" run --quiet --cmdline mhpsim.strict_tlb=2 scenarios/53-boot-memory-guard.yaml
 [[ "$out" == *"mhpsim.strict_tlb=2: expected 1 or 0"* ]] || fail "a bad mhpsim.strict_tlb is not named: $out"
+expect_status 1 "$mhpsim" run --quiet --cmdline mhpsim.strict_bug=yes scenarios/53-boot-memory-guard.yaml
+[[ "$out" == *"mhpsim.strict_bug=yes: expected 1 or 0"* ]] || fail "a bad mhpsim.strict_bug is not named: $out"
+# Without mhpsim.strict_bug (a later word wins) the failed add unwinds, and PT-COVER holds.
+expect_status 1 "$mhpsim" run --quiet --cmdline mhpsim.strict_bug=0 scenarios/55-strict-bug-partial-map.yaml
+[[ "$out" == *"expected invariant PT-COVER to fail, but every invariant held"* ]] ||
+  fail "mhpsim.strict_bug=0 did not unwind the failed add: $out"
 long=$(printf 'x%.0s' $(seq 1100))
 expect_status 1 "$mhpsim" run --quiet --cmdline "$long" scenarios/53-boot-memory-guard.yaml
 [[ "$out" == *"kernel command line longer than"* ]] || fail "an over-long --cmdline is not refused: $out"

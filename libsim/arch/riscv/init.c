@@ -452,6 +452,9 @@ int riscv_arch_add_memory(struct mhp_machine *m, int nid, uint64_t start, uint64
 	TRACE(m, "create_linear_mapping_range", f, "linear map [mem %#llx-%#llx) with best_map_size's leaves: %s",
 	      (unsigned long long)start, (unsigned long long)(start + size), end == start + mapped ? "ok" : "ENOMEM");
 	if (end != start + mapped) {
+		if (m->strict_bug)   /* an oops: the add stops where the BUG was, with what it had mapped */
+			return mhp_err_set(err, -ENOMEM, "kernel BUG in create_pgd_mapping after a failed page-table "
+					   "allocation (mhpsim.strict_bug): the add stops there and nothing is unwound");
 		riscv_remove_linear_map(m, start, size);
 		teardown_flush(m);
 		return mhp_err_set(err, -ENOMEM, "BUG: page-table allocation failed in create_pgd_mapping (the kernel's "
