@@ -475,6 +475,18 @@ static void describe_remove(const struct step *st, char *buf, size_t cap)
 	snprintf(buf, cap, "driver removes %#llx+%#llx", (unsigned long long)st->start, (unsigned long long)st->size);
 }
 
+static void describe_memremap(const struct step *st, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "driver maps %#llx+%#llx on node %d as ZONE_DEVICE memory", (unsigned long long)st->start,
+		 (unsigned long long)st->size, st->nid);
+}
+
+static void describe_memunmap(const struct step *st, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "driver unmaps ZONE_DEVICE memory %#llx+%#llx", (unsigned long long)st->start,
+		 (unsigned long long)st->size);
+}
+
 static void describe_touch(const struct step *st, char *buf, size_t cap)
 {
 	static const char *const what[] = { "linear map of pa", "struct page of pfn", "address" };
@@ -658,12 +670,11 @@ static void write_range(FILE *f, const struct step *st)
 	write_word(f, st);
 	fprintf(f, "{ start: %#llx, size: ", (unsigned long long)st->start);
 	write_size(f, st->size);
-	if (st->kind == STEP_ADD) {
-		if (st->nid)
-			fprintf(f, ", node: %d", st->nid);
+	if ((st->kind == STEP_ADD || st->kind == STEP_MEMREMAP) && st->nid)
+		fprintf(f, ", node: %d", st->nid);
+	if (st->kind == STEP_ADD)
 		fprintf(f, ", driver: %s%s", step_driver_words[st->driver],
 			st->flags & MHP_MEMMAP_ON_MEMORY ? ", memmap_on_memory: true" : "");
-	}
 	fputs(" }\n", f);
 }
 
@@ -811,6 +822,12 @@ const struct step_ops step_table[NR_STEP_KINDS] = {
 	[STEP_FAILSLAB] = { "failslab", KEYS("failslab"), KEYS("at", "count", "interval"), EXPECT_NONE, parse_fail_alloc,
 			    step_run_fail_alloc, NULL, describe_fail_alloc, NULL,
 			    "depart fault injection into the model's slab objects", write_fail_alloc },
+	[STEP_MEMREMAP] = { "memremap", KEYS("memremap", "expect", "log", "violates"), KEYS("start", "size", "node"),
+			    EXPECT_ERRNO, parse_range, step_run_memremap, NULL, describe_memremap, NULL,
+			    "a pmem namespace the reference guest does not have", write_range },
+	[STEP_MEMUNMAP] = { "memunmap", KEYS("memunmap", "expect", "log", "violates"), KEYS("start", "size"),
+			    EXPECT_ERRNO, parse_range, step_run_memunmap, NULL, describe_memunmap, NULL,
+			    "a pmem namespace the reference guest does not have", write_range },
 	[STEP_ALLOC] = { "alloc", KEYS("alloc", "expect", "log"), KEYS("kind", "pages", "node", "tag"), EXPECT_ERRNO,
 			 parse_workload, step_run_alloc, NULL, describe_alloc, reference_alloc, NULL, write_alloc },
 	[STEP_FREE] = { "free", KEYS("free", "expect"), KEYS("tag", "pages"), EXPECT_ERRNO, parse_workload,

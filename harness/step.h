@@ -27,7 +27,7 @@ enum step_kind {
 	STEP_SAY, STEP_READ, STEP_WRITE, STEP_LIST, STEP_READLINK, STEP_ADD, STEP_REMOVE,
 	STEP_ZONEINFO, STEP_MEMINFO, STEP_VMSTAT, STEP_TOUCH, STEP_PAGETABLES, STEP_FAIL_ALLOC,
 	STEP_ALLOC, STEP_FREE, STEP_WHERE, STEP_RETRIES, STEP_MODPROBE, STEP_RMMOD, STEP_VIRTIO_MEM, STEP_HOLD, STEP_RELEASE,
-	STEP_FAILSLAB, NR_STEP_KINDS,
+	STEP_FAILSLAB, STEP_MEMREMAP, STEP_MEMUNMAP, NR_STEP_KINDS,
 };
 
 enum { TOUCH_PHYS = MHP_TOUCH_PHYS, TOUCH_STRUCT_PAGE = MHP_TOUCH_STRUCT_PAGE, TOUCH_VA = MHP_TOUCH_VA };
@@ -136,6 +136,8 @@ int step_run_list(struct step_env *env, const struct step *st);
 int step_run_write(struct step_env *env, const struct step *st);
 int step_run_add(struct step_env *env, const struct step *st);
 int step_run_remove(struct step_env *env, const struct step *st);
+int step_run_memremap(struct step_env *env, const struct step *st);
+int step_run_memunmap(struct step_env *env, const struct step *st);
 int step_run_counters(struct step_env *env, const struct step *st);
 int step_run_touch(struct step_env *env, const struct step *st);
 int step_run_pagetables(struct step_env *env, const struct step *st);

@@ -139,6 +139,16 @@ int step_run_remove(struct step_env *env, const struct step *st)
 	return mhp_remove_memory(env->m, st->start, st->size, &env->op_err);
 }
 
+int step_run_memremap(struct step_env *env, const struct step *st)
+{
+	return mhp_memremap_pages(env->m, st->nid, st->start, st->size, &env->op_err);
+}
+
+int step_run_memunmap(struct step_env *env, const struct step *st)
+{
+	return mhp_memunmap_pages(env->m, st->start, st->size, &env->op_err);
+}
+
 int step_run_touch(struct step_env *env, const struct step *st)
 {
 	return mhp_touch(env->m, (enum mhp_touch)st->touch_kind, st->start);

@@ -277,6 +277,10 @@ uint64_t mhp_machine_state_hash(const struct mhp_machine *m)
 		hash_u64(&h, m->resources[i].end);
 		h = fnv1a64(h, m->resources[i].name, strlen(m->resources[i].name));
 	}
+	for (unsigned i = 0; i < m->nr_pgmaps; i++) {   /* none before ZONE_DEVICE: hashes without them stay */
+		uint64_t v[] = { m->pgmaps[i].start, m->pgmaps[i].end, (uint64_t)m->pgmaps[i].nid };
+		h = fnv1a64(h, v, sizeof(v));
+	}
 	uint64_t tables = 0;
 	pt_for_each(m, hash_table, &tables);
 	hash_u64(&h, tables);

@@ -44,7 +44,7 @@
 				 cached (the TLB's hazard count); 12: firmware-reserved ranges; 13: fault
 				 injection's interval; 14: page-table constructors (a table's and the
 				 destructors out of pair), walker races, mhpsim.bootmem, mhpsim.strict_tlb; 15:
-				 mhpsim.strict_bug */
+				 mhpsim.strict_bug, ZONE_DEVICE ranges */
 #define SNAPSHOT_HEADER 24u
 #define SNAPSHOT_MAX_BYTES (1ull << 34)   /* 16 GiB: far above any model we ship */
 #define SNAPSHOT_MAX_EXTRA 4096u
@@ -654,6 +654,16 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->memory_probe);
 	SER(s, m->direct_gbpages_param);
 	SER(s, m->after_bootmem);
+	SER(s, m->nr_pgmaps);
+	ser_range(s, m->nr_pgmaps, 0, MAX_PGMAPS, "too many ZONE_DEVICE ranges");
+	for (unsigned i = 0; i < m->nr_pgmaps && !s->err; i++) {
+		SER(s, m->pgmaps[i].start);
+		SER(s, m->pgmaps[i].end);
+		SER(s, m->pgmaps[i].nid);
+		if (s->load && (m->pgmaps[i].end <= m->pgmaps[i].start || m->pgmaps[i].nid < 0 ||
+				m->pgmaps[i].nid >= MAX_NUMNODES || (i && m->pgmaps[i].start < m->pgmaps[i - 1].end)))
+			ser_fail(s, "bad ZONE_DEVICE range");
+	}
 	SER(s, m->nr_linear_left);
 	ser_range(s, m->nr_linear_left, 0, LINEAR_LEFT_MAX, "too many linear-map leftovers");
 	for (unsigned i = 0; i < m->nr_linear_left && !s->err; i++) {

@@ -40,6 +40,8 @@ static const char *const samples[NR_STEP_KINDS] = {
 	[STEP_HOLD] = "- hold: { tag: 42, pages: 3 }\n  expect: EINVAL\n",
 	[STEP_RELEASE] = "- release: { tag: 42 }\n",
 	[STEP_FAILSLAB] = "- failslab: { at: 2, count: unlimited, interval: 3 }\n",
+	[STEP_MEMREMAP] = "- memremap: { start: 0x140200000, size: 6M, node: 1 }\n  expect: EBUSY\n",
+	[STEP_MEMUNMAP] = "- memunmap: { start: 0x140200000, size: 6M }\n",
 };
 
 /* Parses the one step of a YAML sequence. */

@@ -56,6 +56,18 @@ MHP_EXPORT int mhp_remove_memory(struct mhp_machine *m, uint64_t start, uint64_t
 				 struct mhp_err *err);
 
 /*
+ * ZONE_DEVICE memory, as a pmem or device-DAX driver maps it with
+ * devm_memremap_pages(): struct pages and a linear map for [start, start +
+ * size), never onlined, on an online node; the range needs only subsection
+ * (2 MiB) alignment, so two ranges may share a section. The driver's iomem
+ * resource is "Persistent Memory". -EBUSY when a resource is in the way.
+ */
+MHP_EXPORT int mhp_memremap_pages(struct mhp_machine *m, int nid, uint64_t start, uint64_t size,
+				  struct mhp_err *err);
+/* Its undoing (memunmap_pages() and the resource): the range exactly as it was mapped, else -EINVAL. */
+MHP_EXPORT int mhp_memunmap_pages(struct mhp_machine *m, uint64_t start, uint64_t size, struct mhp_err *err);
+
+/*
  * modprobe (remove false) or modprobe -r of a module the model knows:
  * "memory-notifier-error-inject", with its priority parameter. Loaded, it
  * adds /sys/kernel/debug/notifier-error-inject/memory/actions/{MEM_GOING_ONLINE,

@@ -41,8 +41,9 @@ struct pt_format {
 	unsigned oa_hi_at;                /* nonzero: PA[51:48] sits at bits [oa_hi_at + 3:oa_hi_at] (arm64 64K, 52-bit PA) */
 	uint64_t huge;                    /* what a block adds to a page's bits (x86 _PAGE_PSE), or 0 */
 	uint64_t unhuge;                  /* what a block drops of a page's bits (arm64 PTE_TABLE_BIT), or 0 */
-	/* PT-ATTR: every leaf of the linear map has (d & linear_mask) == linear_must. */
-	uint64_t linear_must, linear_mask;
+	/* PT-ATTR: every leaf of the linear map has (d & linear_mask) == linear_must (ZONE_DEVICE memory's,
+	 * mapped with PAGE_KERNEL rather than pgprot_mhp(), linear_must_device). */
+	uint64_t linear_must, linear_mask, linear_must_device;
 	uint64_t cont;                    /* the contiguous hint (arm64 PTE_CONT), or 0 */
 	/*
 	 * Which emptied tables teardown frees (what PT-LEAK holds it to): with

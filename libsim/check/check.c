@@ -111,6 +111,9 @@ static int section_state_cb(const struct mhp_machine *m, uint64_t nr, const stru
 				     (unsigned long long)nr);
 	if (!mem && (ms->flags & SECTION_ORPHAN))
 		return 0;   /* left present by a failed __add_pages: 6.12 does not undo it */
+	if (ms->zone == ZONE_DEVICE)   /* memremap_pages(): no memory block, never online */
+		return online_section(ms) ? w->ret = FAIL(w->err, "SECTION-STATE", "ZONE_DEVICE section %llu is online",
+							  (unsigned long long)nr) : 0;
 	if (!mem)
 		return w->ret = FAIL(w->err, "SECTION-STATE", "present section %llu belongs to no memory block",
 				     (unsigned long long)nr);
@@ -214,6 +217,23 @@ static int zone_span_cb(const struct mhp_machine *m, uint64_t nr, const struct m
 	return 0;
 }
 
+/* ZONE_DEVICE ranges lie within their node's Device zone and node spans (memremap_pages()). */
+static int check_device_span(const struct mhp_machine *m, struct mhp_err *err)
+{
+	for (unsigned i = 0; i < m->nr_pgmaps; i++) {
+		const struct dev_pagemap *pg = &m->pgmaps[i];
+		const struct pglist_data *p = &m->nodes[pg->nid];
+		const struct zone *z = &p->zones[ZONE_DEVICE];
+		uint64_t pfn = PHYS_PFN(m, pg->start), end = PHYS_PFN(m, pg->end);
+		if (pfn < z->zone_start_pfn || end > zone_end_pfn(z) || pfn < p->node_start_pfn ||
+		    end > p->node_start_pfn + p->node_spanned_pages)
+			return FAIL(err, "ZONE-SPAN", "ZONE_DEVICE pfn [%#llx, %#llx) lies outside node %d's Device zone "
+				    "[%#llx, %#llx) or its node's span", (unsigned long long)pfn, (unsigned long long)end,
+				    pg->nid, (unsigned long long)z->zone_start_pfn, (unsigned long long)zone_end_pfn(z));
+	}
+	return 0;
+}
+
 /* Online pages lie within their zone's and node's spans; a zone without them spans nothing. */
 static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
@@ -231,12 +251,13 @@ static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi
 				return FAIL(err, "ZONE-SPAN", "node %d zone %s: present %llu exceeds spanned %llu", nid,
 					    zone_name(zid), (unsigned long long)z->present_pages,
 					    (unsigned long long)z->spanned_pages);
-			if (full && !w.present[nid][zid] && z->spanned_pages)
+			/* ZONE_DEVICE never has online pages, and 6.12 never shrinks it (remove_pfn_range_from_zone()). */
+			if (full && !w.present[nid][zid] && z->spanned_pages && zid != ZONE_DEVICE)
 				return FAIL(err, "ZONE-SPAN", "node %d zone %s spans %llu pages but none is online", nid,
 					    zone_name(zid), (unsigned long long)z->spanned_pages);
 		}
 	}
-	return 0;
+	return check_device_span(m, err);
 }
 
 /* ---- COUNTERS -------------------------------------------------------------- */
@@ -287,7 +308,7 @@ static int counters_whole(const struct mhp_machine *m, struct mhp_err *err)
 static const struct invariant invariants[] = {
 	{ { "SECTION-STATE",
 	    "every present section has a memmap and subsections, belongs to a memory block (unless a failed add left it, "
-	    "as 6.12 does), and is online exactly when its block is",
+	    "as 6.12 does, or it holds ZONE_DEVICE memory, which is never online), and is online exactly when its block is",
 	    "mm/sparse.c: sparse_add_section, online_mem_sections; drivers/base/memory.c: memory_block_change_state" },
 	  check_section_state, NULL, NULL, TOUCHED_SECTIONS },
 	{ { "BLOCK-ZONE",
@@ -295,8 +316,9 @@ static const struct invariant invariants[] = {
 	    "drivers/base/memory.c: memory_block_online, early_node_zone_for_memory_block; mm/memory_hotplug.c: move_pfn_range_to_zone" },
 	  check_block_zone, NULL, NULL, TOUCHED_SECTIONS },
 	{ { "ZONE-SPAN",
-	    "every online page lies within its zone's and node's span; a zone with no online page spans nothing",
-	    "mm/memory_hotplug.c: resize_zone_range, shrink_zone_span, update_pgdat_span" },
+	    "every online page lies within its zone's and node's span; a zone with no online page spans nothing "
+	    "(but ZONE_DEVICE, which 6.12 never shrinks); every ZONE_DEVICE range lies within its node's Device span",
+	    "mm/memory_hotplug.c: resize_zone_range, shrink_zone_span, update_pgdat_span, remove_pfn_range_from_zone" },
 	  check_zone_span, NULL, NULL, TOUCHED_SECTIONS },
 	{ { "COUNTERS",
 	    "MemTotal equals the zones' managed pages; zone and node present pages equal their online sections; free <= managed <= present",

@@ -231,7 +231,7 @@ struct cover {
 	int ret;
 	/* Linear-map walks: what the last subsection looked up said (the walk changes nothing). */
 	uint64_t memo_sub;
-	bool memo_valid, memo_present, memo_early;
+	bool memo_valid, memo_present, memo_early, memo_device;
 };
 
 /* Memory the linear map must cover: present, valid, and not an orphan of a failed add. */
@@ -253,7 +253,8 @@ static int hole_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_se
 	/* The one pfn of this section the old per-section stride would test: the hole's offset in it. */
 	uint64_t p = section_nr_to_pfn(m, nr) + (h->pfn & (m->pages_per_section - 1));
 	(void)ms;
-	if (p < h->pfn || p >= h->end_pfn ||
+	/* Not strict (the vmemmap's): any pfn with a memmap, whose subsection is present (pfn_valid()). */
+	if (p < h->pfn || p >= h->end_pfn || !pfn_valid(m, p) ||
 	    (h->strict && (!present_pfn(m, p) || model_firmware_hole(&m->model, PFN_PHYS(m, p)))))
 		return 0;
 	h->found = p;
@@ -280,17 +281,20 @@ static void lookup_pa_slow(const struct mhp_machine *m, struct cover *c, uint64_
 	uint64_t pfn = pa >> m->page_shift;
 	c->memo_present = present_pfn(m, pfn);
 	c->memo_early = c->memo_present && early_section(__pfn_to_section(m, pfn));
+	c->memo_device = c->memo_present && get_dev_pagemap(m, pfn);
 	c->memo_sub = pa >> 21;
 	c->memo_valid = true;
 }
 
-/* present_pfn() and early_section() of pa, looked up once per subsection (2 MiB). */
-static inline void lookup_pa(const struct mhp_machine *m, struct cover *c, uint64_t pa, bool *present, bool *early)
+/* present_pfn(), early_section() and ZONE_DEVICE of pa, looked up once per subsection (2 MiB). */
+static inline void lookup_pa(const struct mhp_machine *m, struct cover *c, uint64_t pa, bool *present, bool *early,
+			     bool *device)
 {
 	if (!c->memo_valid || c->memo_sub != pa >> 21)
 		lookup_pa_slow(m, c, pa);
 	*present = c->memo_present;
 	*early = c->memo_early;
+	*device = c->memo_device;
 }
 
 /* Linear-map leaves: identity, arm64's attributes, never executable, pages only where the direct map can change. */
@@ -312,13 +316,13 @@ static int linear_leaf_cb(const struct mhp_machine *m, uint64_t va, uint64_t end
 	if (mapped != pa)
 		return c->ret = FAIL(c->err, "PT-COVER", "va %#llx maps pa %#llx, not %#llx", (unsigned long long)va,
 				     (unsigned long long)mapped, (unsigned long long)pa);
-	bool present, early;
-	lookup_pa(m, c, pa, &present, &early);
+	bool present, early, device;
+	lookup_pa(m, c, pa, &present, &early, &device);
 	if (!present && !linear_map_left_at(m, pa))   /* a failed add's leftover (x86) may stay mapped */
 		return c->ret = FAIL(c->err, "PT-COVER", "va %#llx maps pa %#llx, which is not present memory",
 				     (unsigned long long)va, (unsigned long long)pa);
 	const struct pt_format *f = &m->pt_geom.fmt;
-	if ((d & f->linear_mask) != f->linear_must)
+	if ((d & f->linear_mask) != (device ? f->linear_must_device : f->linear_must))
 		return c->ret = FAIL(c->err, "PT-ATTR", "va %#llx: descriptor %#llx lacks %s's linear-map attributes "
 				     "(or is executable)", (unsigned long long)va, (unsigned long long)d, m->arch->name);
 	if (!early && m->can_set_direct_map && (type == DESC_BLOCK || (d & f->cont)))
@@ -342,8 +346,8 @@ static bool linear_pte_usual(const struct mhp_machine *m, uint64_t d, uint64_t p
 /* Whether a usual PTE (or, d 0, a hole) at pa passes: present memory, no CONT hint where the direct map can change. */
 static bool linear_pte_passes(const struct mhp_machine *m, struct cover *c, uint64_t d, uint64_t pa)
 {
-	bool present, early;
-	lookup_pa(m, c, pa, &present, &early);
+	bool present, early, device;
+	lookup_pa(m, c, pa, &present, &early, &device);
 	if (d == 0)
 		return !present;   /* a hole of one page: wrong only where that page is present (per subsection) */
 	if (!present)

@@ -141,7 +141,7 @@ static void set_section_zone(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pa
 }
 
 /* Models move_pfn_range_to_zone(): grow zone and node spans, link the pages. */
-static void move_pfn_range_to_zone(struct mhp_machine *m, int nid, int zid, uint64_t pfn, uint64_t nr_pages, int mt)
+void move_pfn_range_to_zone(struct mhp_machine *m, int nid, int zid, uint64_t pfn, uint64_t nr_pages, int mt)
 {
 	struct pglist_data *pgdat = &m->nodes[nid];
 	struct zone *z = &pgdat->zones[zid];
@@ -516,7 +516,7 @@ static int check_hotplug_memory_range(struct mhp_machine *m, uint64_t start, uin
 }
 
 /* Models mhp_range_allowed(start, size, need_mapping = true). */
-static bool mhp_range_allowed(struct mhp_machine *m, uint64_t start, uint64_t size)
+bool mhp_range_allowed(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	uint64_t end = start + size;
 	if (m->mutant == MUTANT_MAPPABLE_RANGE_ANY)   /* the generic arch_get_mappable_range(): all PA bits */
@@ -529,18 +529,38 @@ static bool mhp_range_allowed(struct mhp_machine *m, uint64_t start, uint64_t si
 	return false;
 }
 
-/* Models __add_pages(): one section at a time; a failure stops the loop. */
-int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages)
+/*
+ * Models check_pfn_span(): SPARSEMEM_VMEMMAP takes subsections (2 MiB) and
+ * up; the kernel WARNs on anything smaller, which only a direct
+ * arch_add_memory() user (memremap_pages()) can ask for.
+ */
+static int check_pfn_span(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, const char *fn)
 {
-	for (uint64_t p = pfn; p < pfn + nr_pages; p += m->pages_per_section) {
-		int ret = sparse_add_section(m, nid, p, m->pages_per_section, false);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	if (is_aligned(pfn | nr_pages, m->pages_per_subsection))
+		return 0;
+	pr_warn(m, "WARNING: Misaligned %s start: %#llx end: %#llx", fn, (unsigned long long)pfn,
+		(unsigned long long)(pfn + nr_pages - 1));
+	return -EINVAL;
 }
 
-/* Models __remove_pages(): section by section, each taking its vmemmap along. */
+/* The pages from pfn to the next section boundary, or to end (SECTION_ALIGN_UP). */
+static uint64_t to_section_end(const struct mhp_machine *m, uint64_t pfn, uint64_t end)
+{
+	uint64_t next = (pfn | (m->pages_per_section - 1)) + 1;
+	return (next < end ? next : end) - pfn;
+}
+
+/* Models __add_pages(): up to each section boundary at a time; a failure stops the loop. */
+int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages)
+{
+	int ret = check_pfn_span(m, pfn, nr_pages, "__add_pages");
+	for (uint64_t p = pfn, n; !ret && p < pfn + nr_pages; p += n) {
+		n = to_section_end(m, p, pfn + nr_pages);
+		ret = sparse_add_section(m, nid, p, n, false);
+	}
+	return ret;
+}
+
 void mark_orphan_sections(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
@@ -601,10 +621,15 @@ bool linear_map_left_at(const struct mhp_machine *m, uint64_t pa)
 	return false;
 }
 
+/* Models __remove_pages(): up to each section boundary at a time, each part taking its vmemmap along. */
 void __remove_pages(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 {
-	for (uint64_t p = pfn; p < pfn + nr; p += m->pages_per_section)
-		sparse_remove_section(m, p, m->pages_per_section);
+	if (check_pfn_span(m, pfn, nr, "__remove_pages"))
+		return;
+	for (uint64_t p = pfn, n; p < pfn + nr; p += n) {
+		n = to_section_end(m, p, pfn + nr);
+		sparse_remove_section(m, p, n);
+	}
 }
 
 /* Models __try_online_node(): a node without a pgdat gets one at add, and a zonelist (hotadd_init_pgdat()). */
@@ -627,7 +652,7 @@ static void node_set_online(struct mhp_machine *m, int nid)
  * arch_remove_memory() under mem_hotplug_begin(), as every caller holds it:
  * a page-table walker that does not take the lock may run beside it (mm/ptdump.c).
  */
-static void arch_remove_memory_locked(struct mhp_machine *m, uint64_t start, uint64_t size)
+void arch_remove_memory_locked(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
 	ptdump_race_begin(m, start, size);
 	m->arch->arch_remove_memory(m, start, size);

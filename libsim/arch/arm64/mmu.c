@@ -191,10 +191,11 @@ static void trace_linear_map(struct mhp_machine *m, uint64_t pa, uint64_t size, 
 	      flags & NO_BLOCK_MAPPINGS ? "page by page (the direct map can change)" : "with blocks");
 }
 
-static int __create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, unsigned flags, bool boot)
+static int __create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags,
+				bool boot)
 {
 	struct map_req r = {
-		.leaf_bits = PAGE_KERNEL_TAGGED_BITS,   /* pgprot_tagged(PAGE_KERNEL), as pgprot_mhp() */
+		.leaf_bits = prot,
 		.table_bits = PTE_VALID | PTE_TABLE_BIT | PMD_TABLE_UXN |
 			      (flags & NO_EXEC_MAPPINGS ? PMD_TABLE_PXN : 0),
 		.flags = flags, .boot = boot, .nid = 0,
@@ -523,11 +524,13 @@ static int map_hotplug_range(struct mhp_machine *m, uint64_t start, uint64_t siz
 		flags &= ~(NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS);
 	if (m->mutant == MUTANT_LINEAR_MAP_SHORT)
 		size -= m->page_size;
+	/* params->pgprot: pgprot_mhp(PAGE_KERNEL), Normal-Tagged, for hot-added RAM; memremap_pages() gives PAGE_KERNEL. */
+	uint64_t prot = m->adding_pgmap ? PAGE_KERNEL_BITS : PAGE_KERNEL_TAGGED_BITS;
 	const struct teardown_strategy *s = teardown_strategy_of(m);
 	if (!s->create_pgd_mapping || !s->add_built())   /* the model's: 6.12's BUG where a table allocation fails */
-		return __create_pgd_mapping(m, start, size, flags, false) ? CREATE_BUG_NOMEM : CREATE_OK;
+		return __create_pgd_mapping(m, start, size, prot, flags, false) ? CREATE_BUG_NOMEM : CREATE_OK;
 	trace_linear_map(m, start, size, flags);   /* the tree's own, with the arguments arch_add_memory() gives it */
-	return s->create_pgd_mapping(m, start, size, PAGE_KERNEL_TAGGED_BITS, flags);
+	return s->create_pgd_mapping(m, start, size, prot, flags);
 }
 
 /*
@@ -585,7 +588,7 @@ int arm64_paging_init(struct mhp_machine *m, struct mhp_err *err)
 		return ret;
 	for (unsigned i = 0; i < m->model.nr_ram; i++) {
 		const struct model_range *r = &m->model.ram[i];
-		if (__create_pgd_mapping(m, r->start, r->size, linear_map_flags(m), true))
+		if (__create_pgd_mapping(m, r->start, r->size, PAGE_KERNEL_TAGGED_BITS, linear_map_flags(m), true))
 			return mhp_err_set(err, -ENOMEM, "model %s: the memblock page-table pool is too small for "
 					   "the boot linear map", m->model.name);
 	}

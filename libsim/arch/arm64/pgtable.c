@@ -25,6 +25,7 @@ static void arm64_pt_format(struct mhp_machine *m, struct pt_format *f)
 	/* The linear map: valid, accessed, shared, never executable, Normal-Tagged memory (pgprot_tagged). */
 	f->linear_must = PTE_VALID | PTE_AF | PTE_SHARED | PTE_PXN | PTE_UXN | PTE_ATTRINDX(MT_NORMAL_TAGGED);
 	f->linear_mask = f->linear_must | PTE_ATTRINDX_MASK;
+	f->linear_must_device = (f->linear_must & ~PTE_ATTRINDX_MASK) | PTE_ATTRINDX(MT_NORMAL);   /* PAGE_KERNEL */
 	f->cont = PTE_CONT;
 	f->aligned_frees = true;
 	f->kept_depth = 1;

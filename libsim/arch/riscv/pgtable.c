@@ -45,6 +45,7 @@ static void riscv_pt_format(struct pt_format *f)
 	/* The linear map: readable, kernel only, never executable (the text's alias is read-only there). */
 	f->linear_must = _PAGE_PRESENT | _PAGE_READ;
 	f->linear_mask = f->linear_must | _PAGE_EXEC | _PAGE_USER;
+	f->linear_must_device = f->linear_must;   /* PAGE_KERNEL either way */
 	/* The level under the PGD is preallocated (pgtable_cache_init) and never freed: PT-LEAK keeps depth 1. */
 	f->kept_depth = 2;
 }

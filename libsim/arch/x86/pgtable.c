@@ -19,6 +19,7 @@ static void x86_pt_format(struct pt_format *f)
 	/* The direct map: present, writable, never executable, kernel only. */
 	f->linear_must = _PAGE_PRESENT | _PAGE_RW | _PAGE_NX;
 	f->linear_mask = f->linear_must | _PAGE_USER;
+	f->linear_must_device = f->linear_must;   /* PAGE_KERNEL either way */
 	f->kept_depth = 2;   /* the PUD table (L4) or the P4D table (L5) under the PGD stays */
 }
 

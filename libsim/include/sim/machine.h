@@ -12,6 +12,7 @@
 #include "sim/model.h"
 #include "sim/memory.h"
 #include "sim/memory_hotplug.h"
+#include "sim/memremap.h"
 #include "sim/ioport.h"
 #include "sim/printk.h"
 #include "sim/slab.h"
@@ -82,6 +83,9 @@ struct mhp_machine {
 	size_t nr_blocks, cap_blocks;
 	struct resource *resources;     /* sorted by start, non-overlapping */
 	size_t nr_resources, cap_resources;
+	struct dev_pagemap pgmaps[MAX_PGMAPS];   /* ZONE_DEVICE ranges (mm/memremap.c), sorted by start */
+	unsigned nr_pgmaps;
+	bool adding_pgmap;              /* during memremap_pages()'s arch_add_memory(): PAGE_KERNEL, not pgprot_mhp() */
 
 	struct kalloc_params kalloc;    /* the model's kernel_allocations, unless the boot turned them off */
 	struct kmem_node kmem[MAX_NUMNODES];

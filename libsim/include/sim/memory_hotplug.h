@@ -34,6 +34,10 @@ void mark_orphan_sections(struct mhp_machine *m, uint64_t start, uint64_t size);
 bool linear_map_left_add(struct mhp_machine *m, uint64_t start, uint64_t end);
 void linear_map_left_clear(struct mhp_machine *m, uint64_t start, uint64_t end);
 bool linear_map_left_at(const struct mhp_machine *m, uint64_t pa);
+bool mhp_range_allowed(struct mhp_machine *m, uint64_t start, uint64_t size);   /* pr_warns when not */
+void move_pfn_range_to_zone(struct mhp_machine *m, int nid, int zid, uint64_t pfn, uint64_t nr_pages, int mt);
+/* arch_remove_memory() under mem_hotplug_begin(), where a page-table walker may race it (mm/ptdump.c). */
+void arch_remove_memory_locked(struct mhp_machine *m, uint64_t start, uint64_t size);
 void adjust_present_page_count(struct mhp_machine *m, uint64_t pfn, int nid, int zid, int64_t nr);
 void mhp_init_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
 void mhp_deinit_memmap_on_memory(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid);
