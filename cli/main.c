@@ -300,8 +300,9 @@ static void print_fuzz_work(const struct mhp_fuzz_result *res)
 {
 	printf("ops (ok/tried):");
 	for (unsigned k = 0; k < MHP_FUZZ_OP_KINDS; k++)
-		printf(" %s %llu/%llu", mhp_fuzz_op_name(k), (unsigned long long)res->ops_ok[k],
-		       (unsigned long long)res->ops_tried[k]);
+		if (k < MHP_FUZZ_OP_ZONE_DEVICE || res->ops_tried[k])   /* --zone-device's kinds when it ran them */
+			printf(" %s %llu/%llu", mhp_fuzz_op_name(k), (unsigned long long)res->ops_ok[k],
+			       (unsigned long long)res->ops_tried[k]);
 	double steps = res->steps_run ? (double)res->steps_run : 1.0;
 	printf("\nwork: %llu page-state writes (%.0f per step), %llu pages migrated (%.0f per step)\n",
 	       (unsigned long long)res->page_writes, (double)res->page_writes / steps,
@@ -402,7 +403,7 @@ static int strategy_built(const struct cli_cmd *cmd, const char *name)
 enum { OPT_MODELS = 256, OPT_TEARDOWN, OPT_MUTANT, OPT_MAX_MEMORY, OPT_PAGEWISE, OPT_SAVE, OPT_LOAD, OPT_CMDLINE,
        OPT_SNAPSHOT, OPT_JSON, OPT_QUIET, OPT_OBSERVE, OPT_NARRATE, OPT_CENSUS, OPT_SEED, OPT_STEPS, OPT_MODEL,
        OPT_STRATEGY, OPT_DIFFERENTIAL, OPT_CHECK_EVERY, OPT_OUT, OPT_VIRTIO_MEM, OPT_GAPS, OPT_BOOT, OPT_MAN, OPT_TAP,
-       OPT_JUNIT };
+       OPT_JUNIT, OPT_ZONE_DEVICE };
 
 static const struct option run_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },         { "quiet", no_argument, NULL, OPT_QUIET },
@@ -564,6 +565,7 @@ static const struct option fuzz_options[] = {
 	{ "out", required_argument, NULL, OPT_OUT },       { "cmdline", required_argument, NULL, OPT_CMDLINE },
 	{ "save", required_argument, NULL, OPT_SAVE },     { "load", required_argument, NULL, OPT_LOAD },
 	{ "virtio-mem", no_argument, NULL, OPT_VIRTIO_MEM }, { "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "zone-device", no_argument, NULL, OPT_ZONE_DEVICE },
 	{ "pagewise", no_argument, NULL, OPT_PAGEWISE },   CLI_HELP_OPTION,
 	{ 0 },
 };
@@ -590,6 +592,7 @@ static int fuzz_option(const struct cli_cmd *cmd, int c, struct mhp_fuzz_options
 	case OPT_SAVE: opt->save_snapshot = optarg; return 0;
 	case OPT_LOAD: opt->load_snapshot = optarg; return 0;
 	case OPT_VIRTIO_MEM: opt->virtio_mem = true; return 0;
+	case OPT_ZONE_DEVICE: opt->zone_device = true; return 0;
 	case OPT_PAGEWISE: opt->pagewise = true; return 0;
 	}
 	return -1;

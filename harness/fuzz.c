@@ -17,7 +17,9 @@
 #include "differential.h"
 #include "step.h"
 
-enum fuzz_opcode { F_ADD, F_ONLINE, F_OFFLINE, F_REMOVE, F_ALLOC, F_FREE, F_TOUCH, F_INJECT, F_FAIL_ALLOC, F_VIRTIO_MEM };
+enum fuzz_opcode { F_ADD, F_ONLINE, F_OFFLINE, F_REMOVE, F_ALLOC, F_FREE, F_TOUCH, F_INJECT, F_FAIL_ALLOC, F_VIRTIO_MEM,
+		   F_MEMREMAP, F_MEMUNMAP };
+_Static_assert(F_MEMREMAP == MHP_FUZZ_OP_ZONE_DEVICE, "--zone-device's kinds come last");
 
 /* One operation, with absolute arguments so that it replays on any state. */
 struct fuzz_op {
@@ -28,11 +30,14 @@ struct fuzz_op {
 };
 
 #define FUZZ_MAX_OPS (1u << 22)
+#define ZONE_DEVICE_SHIFT 21                 /* --zone-device's unit: a subsection, 2 MiB */
+#define ZONE_DEVICE_WINDOW (1ull << 30)      /* and its window */
 #define FUZZ_OFFLINE_RETRIES 3
 #define SHRINK_BUDGET 400
 
 static const char *const op_names[MHP_FUZZ_OP_KINDS] = { "add", "online", "offline", "remove", "alloc", "free",
-								 "touch", "inject", "fail_alloc", "virtio_mem" };
+								 "touch", "inject", "fail_alloc", "virtio_mem",
+								 "memremap", "memunmap" };
 
 /* xorshift64*: the generator's only source of randomness. */
 static uint64_t rnd(uint64_t *s)
@@ -142,6 +147,11 @@ static void op_step(const struct mhp_machine *m, const struct fuzz_op *op, struc
 		st->kind = STEP_VIRTIO_MEM;
 		st->size = op->a;
 		st->start = UINT64_MAX;   /* no plugged size to check */
+		break;
+	case F_MEMREMAP:
+	case F_MEMUNMAP:
+		st->kind = op->op == F_MEMREMAP ? STEP_MEMREMAP : STEP_MEMUNMAP;
+		st->size = (uint64_t)op->n << ZONE_DEVICE_SHIFT;
 		break;
 	}
 }
@@ -561,6 +571,41 @@ static void virtio_mem_request(struct fuzz_run *r, struct fuzz_op *op)
 		op->a -= vi.block_size;
 }
 
+/* The end of the model's RAM and hot-plug regions, rounded up to a GiB: --zone-device's window starts there. */
+static uint64_t device_window(const struct fuzz_run *r)
+{
+	struct inspect_model mo;
+	struct inspect_range h;
+	uint64_t end = 0;
+	inspect_model(r->model, &mo);
+	for (unsigned i = 0; i < mo.nr_ram && inspect_model_range(r->model, INSPECT_RAM, i, &h); i++)
+		end = h.start + h.size > end ? h.start + h.size : end;
+	for (unsigned i = 0; i < mo.nr_hotplug && inspect_model_range(r->model, INSPECT_HOTPLUG, i, &h); i++)
+		end = h.start + h.size > end ? h.start + h.size : end;
+	return (end + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+}
+
+/*
+ * --zone-device: a map of 1 to 4 subsections in a 1 GiB window, often just
+ * after a range already mapped, so that two share a section and its memmap;
+ * an unmap of a range that is mapped (now and then of one that is not).
+ */
+static void zone_device_op(struct fuzz_run *r, struct fuzz_op *op)
+{
+	struct inspect_resource pg;
+	unsigned n = 0;
+	while (inspect_pgmap(r->m, n, &pg))
+		n++;
+	op->op = op->op == F_REMOVE && n ? F_MEMUNMAP : F_MEMREMAP;
+	op->n = 1 + (uint32_t)below(&r->rng, 4);
+	op->a = device_window(r) + (below(&r->rng, ZONE_DEVICE_WINDOW >> ZONE_DEVICE_SHIFT) << ZONE_DEVICE_SHIFT);
+	if (n && below(&r->rng, 8) && inspect_pgmap(r->m, (unsigned)below(&r->rng, n), &pg)) {
+		/* The unmap of that range, or a map right after it. */
+		op->a = op->op == F_MEMUNMAP ? pg.start : pg.end + 1;
+		op->n = op->op == F_MEMUNMAP ? (uint32_t)((pg.end + 1 - pg.start) >> ZONE_DEVICE_SHIFT) : op->n;
+	}
+}
+
 static struct fuzz_op generate(struct fuzz_run *r)
 {
 	struct fuzz_op op = { 0 };
@@ -629,6 +674,8 @@ static struct fuzz_op generate(struct fuzz_run *r)
 	}
 	if (r->opt->virtio_mem && (op.op == F_ADD || op.op == F_REMOVE))
 		virtio_mem_request(r, &op);
+	else if (r->opt->zone_device && (op.op == F_ADD || op.op == F_REMOVE) && below(&r->rng, 2))
+		zone_device_op(r, &op);
 	return op;
 }
 

@@ -109,6 +109,21 @@ static void test_each_mutant_is_caught_by_its_invariant(void **state)
 	}
 }
 
+/*
+ * ZONE-SPAN's Device rule fails too: with the zone spans never grown
+ * (online-no-span-grow), the first ZONE_DEVICE range lies outside its
+ * node's Device zone (scenarios/56 onlines nothing).
+ */
+static void test_device_span_rule_can_fail(void **state)
+{
+	(void)state;
+	struct mhp_err err = { 0 };
+	int ret = run("scenarios/56-zone-device-subsections.yaml", "online-no-span-grow", &err);
+	assert_int_equal(ret, -EUCLEAN);
+	if (!strstr(err.msg, "invariant ZONE-SPAN: ZONE_DEVICE pfn [0xc0000, 0xc0200) lies outside node 0's Device zone"))
+		fail_msg("expected the Device span rule, got: %s", err.msg);
+}
+
 /* Every invariant in the registry is the target of at least one mutant. */
 static void test_every_invariant_has_a_mutant(void **state)
 {
@@ -138,6 +153,7 @@ int main(void)
 		cmocka_unit_test(test_unbroken_model_passes),
 		cmocka_unit_test(test_each_mutant_is_caught_by_its_invariant),
 		cmocka_unit_test(test_every_invariant_has_a_mutant),
+		cmocka_unit_test(test_device_span_rule_can_fail),
 		cmocka_unit_test(test_unknown_mutant_is_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

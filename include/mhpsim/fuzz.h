@@ -15,7 +15,8 @@
 extern "C" {
 #endif
 
-#define MHP_FUZZ_OP_KINDS 10
+#define MHP_FUZZ_OP_KINDS 12
+#define MHP_FUZZ_OP_ZONE_DEVICE 10   /* the kinds from here on are --zone-device's: memremap, memunmap */
 
 struct mhp_fuzz_options {
 	const char *models_dir;     /* NULL: "models" */
@@ -46,6 +47,13 @@ struct mhp_fuzz_options {
 	 * other operations stay: onlining, offlining, workloads, injection).
 	 */
 	bool virtio_mem;
+	/*
+	 * Half the adds and removes map or unmap ZONE_DEVICE memory instead
+	 * (memremap_pages()): ranges of 2 to 8 MiB, subsection-aligned, in a
+	 * window above the model's RAM and hot-plug regions, often sharing a
+	 * section with one already there.
+	 */
+	bool zone_device;
 	const char *out_dir;        /* where the shrunk scenario goes; NULL: "." */
 	/*
 	 * Save the machine and the generator when the run stops: at its end, or

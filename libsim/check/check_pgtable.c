@@ -234,11 +234,15 @@ struct cover {
 	bool memo_valid, memo_present, memo_early, memo_device;
 };
 
-/* Memory the linear map must cover: present, valid, and not an orphan of a failed add. */
+/*
+ * Memory the linear map must cover: present, valid, and not an orphan of a
+ * failed add. An orphan section may also hold a ZONE_DEVICE range that was
+ * added whole (two ranges share a section): that range's pages are present.
+ */
 static bool present_pfn(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	return present_section(ms) && !(ms->flags & SECTION_ORPHAN) && pfn_valid(m, pfn);
+	return present_section(ms) && pfn_valid(m, pfn) && (!(ms->flags & SECTION_ORPHAN) || get_dev_pagemap(m, pfn));
 }
 
 struct hole {

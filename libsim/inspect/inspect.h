@@ -160,6 +160,8 @@ struct inspect_resource {
 };
 /* The i-th resource, by start; false past the last. */
 bool inspect_resource(const struct mhp_machine *m, unsigned i, struct inspect_resource *out);
+/* The i-th ZONE_DEVICE range (memremap_pages()), end inclusive; false past the last. */
+bool inspect_pgmap(const struct mhp_machine *m, unsigned i, struct inspect_resource *out);
 
 /* The workload tag held by the first page in [pfn, end) that holds one; 0 when none does. */
 uint32_t inspect_first_tag(const struct mhp_machine *m, uint64_t pfn, uint64_t end);

@@ -27,6 +27,14 @@ bool inspect_resource(const struct mhp_machine *m, unsigned i, struct inspect_re
 	return true;
 }
 
+bool inspect_pgmap(const struct mhp_machine *m, unsigned i, struct inspect_resource *out)
+{
+	if (i >= m->nr_pgmaps)
+		return false;
+	*out = (struct inspect_resource){ .start = m->pgmaps[i].start, .end = m->pgmaps[i].end - 1 };
+	return true;
+}
+
 /* Section by section: only an array holds tags (a run's pages carry none). */
 uint32_t inspect_first_tag(const struct mhp_machine *m, uint64_t pfn, uint64_t end)
 {

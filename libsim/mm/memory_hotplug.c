@@ -132,8 +132,9 @@ int zone_for_pfn_range(const struct mhp_machine *m, int online_type, int nid,
 /* Sets the zone and node of every section's pages (memmap_init_range's links). */
 static void set_section_zone(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, int zid)
 {
-	for (uint64_t p = pfn; p < pfn + nr_pages; p += m->pages_per_section) {
-		struct mem_section *ms = __pfn_to_section(m, p);
+	/* Every section the range touches: a ZONE_DEVICE range may start and end inside one. */
+	for (uint64_t nr = pfn_to_section_nr(m, pfn); nr <= pfn_to_section_nr(m, pfn + nr_pages - 1); nr++) {
+		struct mem_section *ms = __nr_to_section(m, nr);
 		MHP_ASSERT(present_section(ms));
 		ms->zone = (int8_t)zid;
 		ms->nid = (int16_t)nid;
@@ -563,9 +564,11 @@ int __add_pages(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages)
 
 void mark_orphan_sections(struct mhp_machine *m, uint64_t start, uint64_t size)
 {
-	for (uint64_t pa = start; pa < start + size; pa += m->model.block_size) {
-		struct mem_section *ms = __pfn_to_section(m, PHYS_PFN(m, pa));
-		if (present_section(ms))
+	/* A section the range left present: its part of the range is (a section may hold other ranges too). */
+	for (uint64_t pfn = PHYS_PFN(m, start), end = PHYS_PFN(m, start + size); pfn < end;
+	     pfn += to_section_end(m, pfn, end)) {
+		struct mem_section *ms = __pfn_to_section(m, pfn);
+		if (present_section(ms) && pfn_valid(m, pfn))
 			ms->flags |= SECTION_ORPHAN;
 	}
 }

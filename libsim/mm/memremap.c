@@ -63,7 +63,7 @@ static void pgmap_delete(struct mhp_machine *m, const struct dev_pagemap *pgmap)
 	m->nr_pgmaps--;
 }
 
-/* What memremap_pages() refuses before it touches anything (the model's limits among them). */
+/* What memremap_pages() refuses before it touches anything (the model's bound among them). */
 static int pagemap_range_check(struct mhp_machine *m, int nid, uint64_t start, uint64_t size, struct mhp_err *err)
 {
 	if (!size || size > UINT64_MAX - start || !is_aligned(start | size, m->page_size))
@@ -75,10 +75,6 @@ static int pagemap_range_check(struct mhp_machine *m, int nid, uint64_t start, u
 	if (m->nr_pgmaps == MAX_PGMAPS)
 		return mhp_err_set(err, -ENOMEM, "the machine holds %d ZONE_DEVICE ranges already (the model's bound)",
 				   MAX_PGMAPS);
-	if (shares_section_with_ram(m, start, start + size))
-		return mhp_err_set(err, -EOPNOTSUPP, "[%#llx-%#llx] shares a section with System RAM: the model keeps "
-				   "one zone per section (6.12 allows it, SECTION_TAINT_ZONE_DEVICE)",
-				   (unsigned long long)start, (unsigned long long)(start + size - 1));
 	return 0;
 }
 
@@ -120,7 +116,12 @@ int memremap_pages(struct mhp_machine *m, int nid, uint64_t start, uint64_t size
 				   (unsigned long long)(start + size - 1),
 				   ret == -ENOMEM ? "cannot be requested: its resource could not be allocated"
 						  : "overlaps a busy resource");
-	ret = pagemap_range(m, nid, start, size, err);
+	if (shares_section_with_ram(m, start, start + size))
+		ret = mhp_err_set(err, -EOPNOTSUPP, "[%#llx-%#llx] shares a section with System RAM: the model keeps "
+				  "one zone per section (6.12 allows it, SECTION_TAINT_ZONE_DEVICE)",
+				  (unsigned long long)start, (unsigned long long)(start + size - 1));
+	else
+		ret = pagemap_range(m, nid, start, size, err);
 	if (ret)
 		release_mem_region_adjustable(m, start, size);
 	return ret;

@@ -308,7 +308,9 @@ static void unmap_hotplug_level(struct mhp_machine *m, struct pt_table *t, uint6
 		return;
 	}
 	for (uint64_t next; addr < end; addr = next) {
-		next = pt_addr_end(m, depth, addr, end);
+		/* The PTE level steps a page from where it starts, as the kernel's do-while does (a subsection's
+		 * memmap need not start on a page with 16K and 64K pages). */
+		next = depth == m->pt_geom.levels - 1 ? addr + m->page_size : pt_addr_end(m, depth, addr, end);
 		uint64_t idx = pt_index(m, depth, addr), d = pt_get(t, idx);
 		count_reads(m, depth, 1);
 		enum desc_type type = desc_type(m, depth, d);
@@ -407,8 +409,8 @@ static void free_empty_level(struct mhp_machine *m, struct pt_table *parent, uin
 {
 	unsigned depth = t->depth;
 	uint64_t start = addr;
-	if (depth == m->pt_geom.levels - 1)
-		count_reads(m, depth, (end - addr) >> m->page_shift);
+	if (depth == m->pt_geom.levels - 1)   /* its check re-reads a page at a time from addr, at least once */
+		count_reads(m, depth, (end - addr + m->page_size - 1) >> m->page_shift);
 	for (uint64_t next; depth < m->pt_geom.levels - 1 && addr < end; addr = next) {
 		next = pt_addr_end(m, depth, addr, end);
 		uint64_t idx = pt_index(m, depth, addr), d = pt_get(t, idx);
