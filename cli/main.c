@@ -935,6 +935,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --save SNAPSHOT   save the machine at the end (before a violating step)\n"
 	  "  --load SNAPSHOT   go on from a saved machine\n"
 	  "  --virtio-mem      add and remove through the virtio-mem driver\n"
+	  "  --zone-device     half the adds and removes map ZONE_DEVICE memory instead (2-8 MiB)\n"
 	  "  --max-memory SIZE the host memory the machine may hold\n"
 	  "  --pagewise        the reference path, one page at a time\n",
 	  "h", fuzz_options, cmd_fuzz },

@@ -127,7 +127,7 @@ const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev)
 		{ "section_remove", "sparse_remove_section() mm/sparse.c" },
 		{ "vmemmap_populate", "vmemmap_populate() arch/arm64/mm/mmu.c" },
 		{ "linear_map", "__create_pgd_mapping() arch/arm64/mm/mmu.c" },
-		{ "pgtable_alloc", "pgd_pgtable_alloc() arch/arm64/mm/mmu.c" },
+		{ "pgtable_alloc", "__pgd_pgtable_alloc() arch/arm64/mm/mmu.c" },   /* hot-add's: no constructor */
 		{ "pgtable_free", "free_hotplug_pgtable_page() arch/arm64/mm/mmu.c" },
 		{ "unmap", "unmap_hotplug_range() arch/arm64/mm/mmu.c" },
 		{ "kernel_warn", "free_hotplug_page_range() arch/arm64/mm/mmu.c" },
@@ -148,6 +148,8 @@ const char *mhp_trace_kernel_function(const struct mhp_trace_event *ev)
 		{ "undo_isolate", "undo_isolate_page_range() mm/page_isolation.c" },
 		{ "migrate", "do_migrate_range() mm/memory_hotplug.c" },
 		{ "remove_memory", "try_remove_memory() mm/memory_hotplug.c" },
+		{ "memremap_pages", "devm_memremap_pages() mm/memremap.c" },
+		{ "memunmap_pages", "memunmap_pages() mm/memremap.c" },
 		{ "printk", "printk() kernel/printk/printk.c" },
 		{ "modprobe", "register_memory_notifier() drivers/base/memory.c" },
 		{ "bad_free", "free_pages() mm/page_alloc.c" },

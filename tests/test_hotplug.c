@@ -360,6 +360,42 @@ static void test_device_requested_at_boot_follows_memhp_default_state(void **sta
 	mhp_machine_free(m);
 }
 
+/*
+ * ZONE_DEVICE (memremap_pages()): the driver's resource in /proc/iomem, the
+ * Device zone's span, no memory block, nothing in MemTotal; the refusals, and
+ * the model's bound of MAX_PGMAPS ranges.
+ */
+static void test_zone_device_ranges(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = qemu_offline();
+	struct mhp_err err = { 0 };
+	const char *meminfo = strstr(sysfs_read(m, "/proc/meminfo"), "MemTotal:");
+	char before[64];
+	snprintf(before, sizeof(before), "%.*s", (int)strcspn(meminfo, "\n"), meminfo);
+	assert_int_equal(mhp_memremap_pages(m, 0, 0xc0200000, 4 * MiB, &err), 0);
+	assert_non_null(strstr(sysfs_read(m, "/proc/iomem"), "c0200000-c05fffff : Persistent Memory\n"));
+	assert_int_equal(zoneinfo_value(m, "Device", "spanned"), 1024);
+	assert_int_equal(zoneinfo_value(m, "Device", "present"), 0);
+	assert_non_null(strstr(sysfs_read(m, "/proc/meminfo"), before));
+	assert_int_equal(sysfs_write(m, MEM "memory24/state", "online"), -ENOENT);   /* no memory block */
+	/* Refused: a node that is not online, a range over it again (the resource), one that is not whole pages. */
+	assert_int_equal(mhp_memremap_pages(m, 1, 0xd0000000, 2 * MiB, &err), -EINVAL);
+	assert_int_equal(mhp_memremap_pages(m, 0, 0xc0400000, 2 * MiB, &err), -EBUSY);
+	assert_int_equal(mhp_memremap_pages(m, 0, 0xd0000000, 2 * MiB + 1, &err), -EINVAL);
+	assert_int_equal(mhp_memunmap_pages(m, 0xc0200000, 2 * MiB, &err), -EINVAL);   /* not as it was mapped */
+	/* The model keeps MAX_PGMAPS ranges (63 more here), then says so. */
+	for (uint64_t i = 0; i < 63; i++)
+		assert_int_equal(mhp_memremap_pages(m, 0, 0x100000000ull + i * 2 * MiB, 2 * MiB, &err), 0);
+	assert_int_equal(mhp_memremap_pages(m, 0, 0x200000000ull, 2 * MiB, &err), -ENOMEM);
+	assert_non_null(strstr(err.msg, "64 ZONE_DEVICE ranges"));
+	/* Unmapped, its span stays (6.12 never shrinks ZONE_DEVICE); its resource goes. */
+	assert_int_equal(mhp_memunmap_pages(m, 0xc0200000, 4 * MiB, &err), 0);
+	assert_null(strstr(sysfs_read(m, "/proc/iomem"), "c0200000-c05fffff"));
+	assert_int_equal(mhp_memremap_pages(m, 0, 0x200000000ull, 2 * MiB, &err), 0);
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_block_holding_page_tables_cannot_go),
 		cmocka_unit_test(test_device_requested_at_boot_is_plugged_at_probe),
 		cmocka_unit_test(test_device_requested_at_boot_follows_memhp_default_state),
+		cmocka_unit_test(test_zone_device_ranges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
