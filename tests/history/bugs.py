@@ -172,7 +172,10 @@ BUGS += [
          breaks="the unused head of a vmemmap PMD is marked at the wrong address: live struct pages "
                 "overwritten, the PMD never freed",
          status="out of reach",
-         lacks="the x86 add side in the loop, sub-section ZONE_DEVICE adds and a byte shadow of the memmap"),
+         lacks="sub-section ZONE_DEVICE adds exist now (memremap, --zone-device), but 6.12 populates a partial "
+               "section's memmap with base pages and a whole one at a 2 MiB-aligned address, so the sub-PMD path "
+               "runs only with a struct page of other than 64 bytes (a debug config); it also needs the x86 add "
+               "side in the loop and a byte shadow of the memmap for the PAGE_UNUSED marks"),
     dict(id="X6", commit="none (posted 2021)", arch="x86-64",
          function="free_{pte,pmd,pud}_table, remove_pagetable",
          breaks="pages are freed before the one flush_tlb_all() at the end: caches may still reach them",
