@@ -7,7 +7,7 @@
 #   kernel/extract.sh TREE FILE SHIM ENTRY OUT NAME...
 #
 # FILE is relative to TREE; SHIM is included first, ENTRY (the trampolines to
-# static entry points) last. A definition starts at column 0 with its return
+# static entry points) last, unless it is "-". A definition starts at column 0 with its return
 # type and name on one line, or with its name on the line after its type
 # (x86's "static void __meminit" style), and ends at the first "}" line.
 # Fails, naming what is missing, when the tree lacks a function the shim
@@ -45,6 +45,6 @@ tmp=$out.tmp
 	END { for (k in want) if (!(k in seen)) { print "extract: " k " not found in " FILENAME > "/dev/stderr"; bad = 1 }
 	      exit bad }
 	' "$src"
-	echo "#include \"$entry\""
+	[ "$entry" = - ] || echo "#include \"$entry\""
 } > "$tmp"
 mv "$tmp" "$out"

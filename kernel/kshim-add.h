@@ -45,7 +45,7 @@ static unsigned kshim_alloc_level;
 #define BIT(n) (1UL << (n))
 #define mutex_lock(l) ((void)(l))
 #define mutex_unlock(l) ((void)(l))
-static int fixmap_lock;   /* the tree's is a static beside the functions; one thread here */
+static int fixmap_lock __attribute__((unused));   /* the tree's is a static beside the functions; one thread here */
 #define dsb(opt) ((void)0)
 #define isb() ((void)0)
 /* The store's new tables are zero already: clearing one writes nothing a walk could see. */

@@ -70,6 +70,14 @@ void kshim_pagetable_dtor(uint64_t pfn);                  /* pagetable_dtor() (t
 phys_addr_t kshim_pa(unsigned long va);
 unsigned kshim_cont(unsigned depth);                      /* CONT_PTES, CONT_PMDS */
 _Noreturn void kshim_bug(const char *file, int line);
+/* The vmemmap's (kshim-vmemmap.h): */
+uint64_t *kshim_vmemmap_entry(unsigned long addr, unsigned depth, bool populate);
+unsigned long kshim_vmemmap_alloc(unsigned long size);   /* a block's VA, 0 if none */
+int kshim_pfn_nid(uint64_t pfn);
+int kshim_node_distance(int a, int b);
+void kshim_pr_warn_once(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+uint64_t kshim_pages_per_section(void);
+uint64_t kshim_prot_page_kernel(void), kshim_prot_sect_normal(void);
 
 /* ---- attributes, compiler and debugging ------------------------------------ */
 

@@ -17,7 +17,7 @@ version=${1:-6.12}
 dest=.deps/linux-source-$version
 # mmu.c, init_64.c and riscv's init.c for the kernel strategy (arm64, x86-64, RISC-V); the memory-hotplug selftest for mhpsim mount's test (tests/mount.sh);
 # nolibc for the reference lane's page census (reference/census.c).
-files=(arch/arm64/mm/mmu.c arch/x86/mm/init_64.c arch/riscv/mm/init.c Makefile tools/testing/selftests/memory-hotplug/mem-on-off-test.sh tools/include/nolibc)
+files=(arch/arm64/mm/mmu.c mm/sparse-vmemmap.c arch/x86/mm/init_64.c arch/riscv/mm/init.c Makefile tools/testing/selftests/memory-hotplug/mem-on-off-test.sh tools/include/nolibc)
 have=1
 for f in "${files[@]}"; do [ -e "$dest/$f" ] || have=; done
 [ -n "$have" ] && exit 0

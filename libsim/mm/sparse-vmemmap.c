@@ -48,19 +48,36 @@ int vmemmap_alloc_block_buf(struct mhp_machine *m, unsigned order, int nid, bool
 	return alloc_pages_node(m, nid, order, PG_VMEMMAP, pfn);
 }
 
+/*
+ * After boot, descriptor loads and stores are counted as 6.12's
+ * mm/sparse-vmemmap.c makes them (READ_ONCE and ptep_get()), so that the
+ * tree's own code under the "kernel" strategy counts alike: a new table's
+ * link is a store; each base page is read (pte_none()), written if none, and
+ * read again (vmemmap_verify()); each PMD is read (pmdp_get()), and then
+ * read and written by vmemmap_set_pmd() or read by vmemmap_check_pmd().
+ */
+static void vmemmap_count(struct mhp_machine *m, const struct vmemmap_req *r, uint64_t reads, uint64_t writes)
+{
+	if (!r->boot) {
+		m->pt.nr_reads += reads;
+		m->pt.nr_writes += writes;
+	}
+}
+
 /* The table at depth that maps va, populating missing ones (vmemmap_p?d_populate). */
 static struct pt_table *vmemmap_table(struct mhp_machine *m, uint64_t va, unsigned depth, const struct vmemmap_req *r)
 {
 	struct pt_table *t = pt_pgd(m);
 	while (t && t->depth < depth) {
-		uint64_t idx = pt_index(m, t->depth, va);
-		MHP_ASSERT(desc_type(m, t->depth, pt_get(t, idx)) != DESC_BLOCK);
+		uint64_t idx = pt_index(m, t->depth, va), d = pt_get(t, idx);
+		MHP_ASSERT(desc_type(m, t->depth, d) != DESC_BLOCK);
 		t = pt_populate(m, t, idx, r->table_bits, r->boot, r->nid);
+		vmemmap_count(m, r, 0, t && !d);
 	}
 	return t;
 }
 
-/* Models vmemmap_populate_basepages(): one page of struct pages per PTE. */
+/* Models vmemmap_populate_basepages(): one page of struct pages per PTE, a page at a time from start. */
 int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uint64_t end, const struct vmemmap_req *r)
 {
 	unsigned last = m->pt_geom.levels - 1;
@@ -69,11 +86,16 @@ int vmemmap_populate_basepages(struct mhp_machine *m, uint64_t start, uint64_t e
 		uint64_t pfn, idx = pt_index(m, last, va);
 		if (!pte)
 			return -ENOMEM;
-		if (pt_get(pte, idx))
+		if (pt_get(pte, idx)) {
+			vmemmap_count(m, r, 2, 0);
 			continue;
-		if (vmemmap_alloc_block_buf(m, 0, r->nid, r->boot, &pfn))
+		}
+		if (vmemmap_alloc_block_buf(m, 0, r->nid, r->boot, &pfn)) {
+			vmemmap_count(m, r, 1, 0);
 			return -ENOMEM;
+		}
 		pt_set(m, pte, idx, mk_desc(m, pfn << m->page_shift, r->pte_bits));
+		vmemmap_count(m, r, 2, 1);
 	}
 	return 0;
 }
@@ -93,10 +115,13 @@ int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t e
 		uint64_t pfn, idx = pt_index(m, pmd_depth, va), d;
 		if (!pmd)
 			return -ENOMEM;
+		vmemmap_count(m, r, 1, 0);
 		if ((d = pt_get(pmd, idx))) {
+			vmemmap_count(m, r, 1, 0);
 			if (r->check_pmd(m, d, va, next))
 				continue;
 		} else if (!vmemmap_alloc_block_buf(m, order, r->nid, r->boot, &pfn)) {
+			vmemmap_count(m, r, 1, 1);
 			pt_set(m, pmd, idx, mk_desc(m, pfn << m->page_shift, r->pmd_bits));
 			if (r->set_pmd)
 				r->set_pmd(m, va, next);
@@ -110,15 +135,19 @@ int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t e
 	return 0;
 }
 
+void vmemmap_populate_trace(struct mhp_machine *m, uint64_t start, uint64_t end, const char *leaves, int ret)
+{
+	struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("result", ret ? "ENOMEM" : "ok") };
+	TRACE(m, "vmemmap_populate", f, "vmemmap [%#llx-%#llx) populated with %s: %s", (unsigned long long)start,
+	      (unsigned long long)end, leaves, ret ? "ENOMEM" : "ok");
+}
+
 int vmemmap_populate_range(struct mhp_machine *m, uint64_t start, uint64_t end, bool huge, const char *leaves,
 			   const struct vmemmap_req *r)
 {
 	int ret = huge ? vmemmap_populate_hugepages(m, start, end, r) : vmemmap_populate_basepages(m, start, end, r);
-	if (!r->boot) {
-		struct mhp_trace_field f[] = { TF_X("start", start), TF_X("end", end), TF_S("result", ret ? "ENOMEM" : "ok") };
-		TRACE(m, "vmemmap_populate", f, "vmemmap [%#llx-%#llx) populated with %s: %s", (unsigned long long)start,
-		      (unsigned long long)end, huge ? leaves : "base pages", ret ? "ENOMEM" : "ok");
-	}
+	if (!r->boot)
+		vmemmap_populate_trace(m, start, end, huge ? leaves : "base pages", ret);
 	return ret;
 }
 

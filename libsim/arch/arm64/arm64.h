@@ -34,6 +34,9 @@ enum create_result {
 /* The tree's own hot-add of the linear map (teardown/kernel.c), where the tree has the functions. */
 bool kernel_add_built(void);
 int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags);
+/* The tree's own vmemmap_populate() (teardown/kernel.c), where the tree has 6.12's shape of it. */
+bool kernel_vmemmap_built(void);
+int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap);
 int prevent_bootmem_remove_notifier(struct mhp_machine *m, int action, uint64_t start_pfn, uint64_t nr_pages);
 extern const struct ptdump_fmt arm64_ptdump;
 void flush_tlb_kernel_range(struct mhp_machine *m, uint64_t start, uint64_t end);

@@ -498,7 +498,12 @@ int vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int
 				 .pmd_bits = PROT_SECT_NORMAL_BITS, .boot = boot, .nid = nid,
 				 .check_pmd = arm64_vmemmap_check_pmd };
 	bool huge = m->page_shift == 12 && nr_pages == m->pages_per_section;
-	return vmemmap_populate_range(m, start, end, huge, "PMD blocks", &r);
+	const struct teardown_strategy *s = teardown_strategy_of(m);
+	if (boot || !s->vmemmap_populate || !s->vmemmap_built())
+		return vmemmap_populate_range(m, start, end, huge, "PMD blocks", &r);
+	int ret = s->vmemmap_populate(m, start, end, nid, m->altmap != NULL);   /* the tree's own */
+	vmemmap_populate_trace(m, start, end, huge ? "PMD blocks" : "base pages", ret);
+	return ret;
 }
 
 /* Models vmemmap_free(). */

@@ -43,6 +43,9 @@ struct teardown_strategy {
 	 * NULL: the model's. Returns an enum create_result (arm64.h). */
 	int (*create_pgd_mapping)(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags);
 	bool (*add_built)(void);
+	/* Its own vmemmap_populate() at hot-add, used when vmemmap_built() says it is there; NULL: the model's. */
+	int (*vmemmap_populate)(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap);
+	bool (*vmemmap_built)(void);
 	bool ignores_alignment;     /* frees any empty table: no pgtable_range_aligned() rule */
 	bool quiet_bootmem;         /* frees a boot (reserved) table page without a WARN */
 	const char *formerly;       /* the name it had before a rename, for the error that refuses it */

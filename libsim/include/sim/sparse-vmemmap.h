@@ -46,6 +46,8 @@ int vmemmap_populate_hugepages(struct mhp_machine *m, uint64_t start, uint64_t e
  */
 int vmemmap_populate_range(struct mhp_machine *m, uint64_t start, uint64_t end, bool huge, const char *leaves,
 			   const struct vmemmap_req *r);
+/* Its trace line alone, for a populate that is not the model's (the tree's own, under the kernel strategy). */
+void vmemmap_populate_trace(struct mhp_machine *m, uint64_t start, uint64_t end, const char *leaves, int ret);
 
 /* The boot memmap of every section of boot RAM (each arch's boot_vmemmap). */
 int vmemmap_populate_boot(struct mhp_machine *m, struct mhp_err *err);

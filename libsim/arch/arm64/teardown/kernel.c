@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -196,6 +197,103 @@ bool kernel_add_built(void)
 	return true;
 }
 
+/* ---- the vmemmap's population: vmemmap_populate() --------------------------------- */
+
+#ifdef MHPSIM_HAVE_KERNEL_VMEMMAP
+
+int kshim_tree_vmemmap_populate_altmap(unsigned long start, unsigned long end, int node, bool altmap);
+
+static int vmemmap_nid;      /* the node the call populates for */
+static bool warned_offnode;  /* pr_warn_once(): once a call here, once a boot in the kernel */
+
+/* The entry at depth for addr (the tables above it are there); with populate, a zeroed table under it if none. */
+uint64_t *kshim_vmemmap_entry(unsigned long addr, unsigned depth, bool populate)
+{
+	uint64_t *e = kloop_pgd(&kl);
+	for (unsigned d = 0; d < depth; d++)
+		e = kloop_table(&kl, e[pt_index(km, d, addr)], d + 1, __FILE__, __LINE__);
+	e += pt_index(km, depth, addr);
+	if (populate && !*e) {
+		struct pt_table *t = pt_lookup(km, kloop_table_pfn(&kl, e - pt_index(km, depth, addr)));
+		if (!pt_populate(km, t, pt_index(km, depth, addr), VMEMMAP_TABLE_BITS, false, vmemmap_nid))
+			return NULL;
+		km->pt.nr_writes++;   /* p?d_populate(): the link is a store */
+	}
+	return e;
+}
+
+/* vmemmap_alloc_block_buf(): the model's (the block's altmap, else the buddy), by the address the tree wants. */
+unsigned long kshim_vmemmap_alloc(unsigned long size)
+{
+	unsigned order = 0;
+	uint64_t pfn;
+	while ((km->page_size << order) < size)
+		order++;
+	return vmemmap_alloc_block_buf(km, order, vmemmap_nid, false, &pfn) ? 0 : linear_va(km, PFN_PHYS(km, pfn));
+}
+
+int kshim_pfn_nid(uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(km, pfn);
+	return present_section(ms) ? ms->nid : 0;
+}
+
+int kshim_node_distance(int a, int b) { return a == b ? 10 : 20; }   /* LOCAL_DISTANCE, REMOTE_DISTANCE */
+uint64_t kshim_pages_per_section(void) { return km->pages_per_section; }
+uint64_t kshim_prot_page_kernel(void) { return PAGE_KERNEL_BITS; }
+uint64_t kshim_prot_sect_normal(void) { return PROT_SECT_NORMAL_BITS; }
+
+void kshim_pr_warn_once(const char *fmt, ...)
+{
+	char buf[160];
+	va_list ap;
+	if (warned_offnode)
+		return;
+	warned_offnode = true;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	buf[strcspn(buf, "\n")] = 0;
+	pr_warn(km, "%s", buf);
+}
+
+/* The tree's vmemmap_populate() on [start, end): 0, -ENOMEM, or -EFAULT at a BUG (traced and counted). */
+int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap)
+{
+	static volatile int ret;   /* static: what setjmp() returns to must not depend on locals it may have lost */
+	alloc_failed = false;
+	warned_offnode = false;
+	vmemmap_nid = nid;
+	enter(m);
+	if (setjmp(bug_return) == 0)
+		ret = kshim_tree_vmemmap_populate_altmap(start, end, nid, altmap);
+	else
+		ret = -EFAULT;
+	leave();
+	return ret;
+}
+
+bool kernel_vmemmap_built(void)
+{
+	return true;
+}
+
+#else
+
+int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap)
+{
+	(void)m, (void)start, (void)end, (void)nid, (void)altmap;
+	MHP_ASSERT(!"built without the tree's vmemmap population");
+	return -EFAULT;
+}
+
+bool kernel_vmemmap_built(void)
+{
+	return false;
+}
+
+#endif
+
 #else
 
 int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags)
@@ -206,6 +304,18 @@ int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size,
 }
 
 bool kernel_add_built(void)
+{
+	return false;
+}
+
+int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap)
+{
+	(void)m, (void)start, (void)end, (void)nid, (void)altmap;
+	MHP_ASSERT(!"built without the tree's add side");
+	return -EFAULT;
+}
+
+bool kernel_vmemmap_built(void)
 {
 	return false;
 }
@@ -242,6 +352,18 @@ int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size,
 }
 
 bool kernel_add_built(void)
+{
+	return false;
+}
+
+int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap)
+{
+	(void)m, (void)start, (void)end, (void)nid, (void)altmap;
+	MHP_ASSERT(!"built without a kernel tree");
+	return -EFAULT;
+}
+
+bool kernel_vmemmap_built(void)
 {
 	return false;
 }
@@ -284,4 +406,6 @@ const struct teardown_strategy teardown_kernel = {
 	.teardown_range = kernel_teardown_range,
 	.create_pgd_mapping = kernel_create_pgd_mapping,
 	.add_built = kernel_add_built,
+	.vmemmap_populate = kernel_vmemmap_populate,
+	.vmemmap_built = kernel_vmemmap_built,
 };
