@@ -19,7 +19,8 @@
  * free_reserved_page, put_page_bootmem, vmem_altmap_free, PageReserved).
  * Not covered: locking (the shim's spin_lock does nothing: one thread), the
  * PAGE_UNUSED bookkeeping of partly used vmemmap PMDs (vmemmap_pmd_is_unused
- * here only WARNs: whole sections never reach it), and the add side.
+ * here only WARNs: whole sections never reach it). The add side
+ * (kernel_physical_mapping_init() and phys_*_init()) is below.
  */
 #ifndef MHPSIM_KSHIM_X86_H
 #define MHPSIM_KSHIM_X86_H
@@ -243,9 +244,74 @@ static inline bool vmemmap_pmd_is_unused(unsigned long addr, unsigned long end)
 	return false;
 }
 
+/* ---- the add side: kernel_physical_mapping_init() and its phys_*_init() levels ------- */
+
+/* A table page for the caller's level (phys_pmd_init() wants a PTE table, ...): its entries. */
+uint64_t *kx86_alloc_low_page(const char *caller);
+_Noreturn void kx86_bug(const char *file, int line);
+
+typedef struct { uint64_t pgprot; } pgprot_t;
+#define pgprot_val(x) ((x).pgprot)
+#define __pgprot(x) ((pgprot_t){ (x) })
+#define __pte(x) ((pte_t){ (x) })
+#define __pmd(x) ((pmd_t){ (x) })
+#define __pud(x) ((pud_t){ (x) })
+#define __p4d(x) ((p4d_t){ (x) })
+#define __pgd(x) ((pgd_t){ (x) })
+#define _PAGE_RW (1UL << 1)
+#define _PAGE_USER (1UL << 2)
+#define _PAGE_ACCESSED (1UL << 5)
+#define _PAGE_DIRTY (1UL << 6)
+/* What p?d_populate() links a kernel table with (asm/pgalloc.h): _PAGE_USER too, the leaf decides. */
+#define _PAGE_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED | _PAGE_DIRTY)
+#define PMD_MASK (~(PMD_SIZE - 1))
+#define PUD_MASK (~(PUD_SIZE - 1))
+#define P4D_MASK (~(P4D_SIZE - 1))
+#define PGDIR_MASK (~(PGDIR_SIZE - 1))
+#define __pa(va) ((unsigned long)(va) - kx86_page_offset())   /* the direct map starts at physical 0 */
+#define after_bootmem 1   /* hot-add: the buddy allocator is up, boot's e820 walk is not reached */
+#define E820_TYPE_RAM 1
+#define E820_TYPE_ACPI 3
+#define E820_TYPE_RESERVED_KERN 128
+#define e820__mapped_any(start, end, type) ((void)(start), (void)(end), kx86_bug(__FILE__, __LINE__), false)
+#ifndef pr_info   /* the simulator's side has its own (sim/printk.h); the extracted code's is under if (0) */
+#define pr_info(...) ((void)0)
+#endif
+#define pfn_pte(pfn, prot) __pte((((uint64_t)(pfn) << PAGE_SHIFT) & PTE_PFN_MASK) | pgprot_val(prot))
+#define pfn_pmd(pfn, prot) __pmd((((uint64_t)(pfn) << PAGE_SHIFT) & PTE_PFN_MASK) | pgprot_val(prot))
+#define pfn_pud(pfn, prot) __pud((((uint64_t)(pfn) << PAGE_SHIFT) & PTE_PFN_MASK) | pgprot_val(prot))
+#define prot_sethuge(prot) __pgprot(pgprot_val(prot) | _PAGE_PSE)
+/* Splitting an existing leaf the mask does not allow: a fresh hot-add never meets one. */
+#define pte_clrhuge(pte) (pte)
+#define pte_pgprot(pte) (kx86_bug(__FILE__, __LINE__), __pgprot(0))
+#define alloc_low_page() ((void *)kx86_alloc_low_page(__func__))
+#define pgd_page_vaddr(pgd) ((unsigned long)kx86_table(pgd_val(pgd), 1))
+/* The model keeps no per-process PGDs to copy the kernel's entries into. */
+#define sync_global_pgds(start, end) ((void)(start), (void)(end))
+
+/* set_p?d_safe(): a WARN if a present entry would change; then the store. init picks them (DEFINE_ENTRY). */
+#define KX86_SET_SAFE(type, ptr, v) \
+	((void)WARN_ON_ONCE(type##_present(*(ptr)) && type##_val(*(ptr)) != (v).type), kx86_set(&(ptr)->type, (v).type))
+#define KX86_SET_INIT(type, ptr, v, init) \
+	((init) ? KX86_SET_SAFE(type, ptr, v) : kx86_set(&(ptr)->type, (v).type))
+#define set_pte_init(ptep, v, init) KX86_SET_INIT(pte, ptep, v, init)
+#define set_pmd_init(pmdp, v, init) KX86_SET_INIT(pmd, pmdp, v, init)
+#define set_pud_init(pudp, v, init) KX86_SET_INIT(pud, pudp, v, init)
+#define set_p4d_init(p4dp, v, init) KX86_SET_INIT(p4d, p4dp, v, init)
+#define KX86_TABLE_PA(table) ((uint64_t)kx86_table_pfn(table) << PAGE_SHIFT)
+#define pmd_populate_kernel_init(mm, pmdp, pte, init) set_pmd_init(pmdp, __pmd(KX86_TABLE_PA(pte) | _PAGE_TABLE), init)
+#define pud_populate_init(mm, pudp, pmd, init) set_pud_init(pudp, __pud(KX86_TABLE_PA(pmd) | _PAGE_TABLE), init)
+#define p4d_populate_init(mm, p4dp, pud, init) set_p4d_init(p4dp, __p4d(KX86_TABLE_PA(pud) | _PAGE_TABLE), init)
+/* With 4 levels pgd_populate() does nothing; the code calls it with 5 only. */
+#define pgd_populate_init(mm, pgdp, p4d, init) \
+	((void)WARN_ON_ONCE((init) && kx86_pgd_present(pgd_val(*(pgdp)))), kx86_set(&(pgdp)->pgd, KX86_TABLE_PA(p4d) | _PAGE_TABLE))
+
 /* ---- the extracted entry points, renamed away from the simulator's own ---------- */
 
 #define vmemmap_free kx86_tree_vmemmap_free
 void kx86_tree_vmemmap_free(unsigned long start, unsigned long end, struct vmem_altmap *altmap);
+#define kernel_physical_mapping_init kx86_tree_kernel_physical_mapping_init
+unsigned long kx86_tree_kernel_physical_mapping_init(unsigned long paddr_start, unsigned long paddr_end,
+						      unsigned long page_size_mask, pgprot_t prot);
 
 #endif

@@ -52,8 +52,8 @@ static void test_descriptors(void **state)
 	pt_walk_va(m, linear_va(m, 0x1000), &w);   /* [0, 2 MiB): the ISA range and the 4K head */
 	assert_int_equal(w.type, DESC_PAGE);
 	assert_int_equal(w.desc[3], 0x1000 | X86_PAGE_KERNEL);
-	/* A table descriptor: _KERNPG_TABLE, no PSE; a non-present one with bits is invalid. */
-	assert_int_equal(w.desc[2] & ~PTE_PFN_MASK, X86_KERNPG_TABLE);
+	/* A table descriptor: _PAGE_TABLE (p?d_populate() sets _PAGE_USER too), no PSE; a non-present one with bits is invalid. */
+	assert_int_equal(w.desc[2] & ~PTE_PFN_MASK, X86_KERNPG_TABLE | _PAGE_USER);
 	assert_int_equal(desc_type(m, 2, 0x1000 | _PAGE_RW), DESC_INVALID);
 	mhp_machine_free(m);
 }

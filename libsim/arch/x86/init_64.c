@@ -31,6 +31,22 @@
  * modelled: such entries are none already, as nothing maps them.
  */
 
+/*
+ * After boot, descriptor loads and stores are counted as 6.12's phys_*_init()
+ * make them (a p?d_val() taken is a load), so that the tree's own code under
+ * the "kernel" strategy counts alike: an entry is read (p?d_none()); one
+ * already there is read again for what it is (p?d_leaf()) and, a table, once
+ * more for its address; a new one is read by set_p?d_safe()'s WARN and
+ * written, a table's link after the level below is filled.
+ */
+static void add_count(struct mhp_machine *m, bool boot, uint64_t reads, uint64_t writes)
+{
+	if (!boot) {
+		m->pt.nr_reads += reads;
+		m->pt.nr_writes += writes;
+	}
+}
+
 /* Models phys_pte_init(): new PTEs counted; at boot, PTEs already there are counted again. */
 static uint64_t phys_pte_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end, bool boot)
 {
@@ -41,9 +57,11 @@ static uint64_t phys_pte_init(struct mhp_machine *m, struct pt_table *t, uint64_
 		if (used > i) {   /* a run of none entries: one write of consecutive pages */
 			uint64_t k = used - i < n ? used - i : n;
 			pt_set_run(m, t, i, k, mk_desc(m, paddr, X86_PAGE_KERNEL));
+			add_count(m, boot, 2 * k, k);
 			pages += k, i += k, paddr += k << 12;
 			continue;
 		}
+		add_count(m, boot, 1, 0);
 		pages += boot;   /* an existing PTE is kept */
 		i++, paddr += 1ull << 12;
 	}
@@ -72,13 +90,57 @@ static struct pt_table *child_of(const struct mhp_machine *m, uint64_t d)
 static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end,
 				const struct phys_req *r);
 
-/* The level below a PMD or PUD entry: PTEs, or PMDs. Returns how far it mapped (paddr_last). */
+static uint64_t phys_upper_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end,
+				const struct phys_req *r);
+
+/* The level below an entry: PTEs, PMDs or PUDs, or above the PUDs a P4D table. Returns how far it mapped. */
 static uint64_t phys_child_init(struct mhp_machine *m, struct pt_table *c, uint64_t paddr, uint64_t paddr_end,
 				const struct phys_req *r)
 {
 	if (c->depth == m->pt_geom.levels - 1)
 		return phys_pte_init(m, c, paddr, paddr_end, r->boot);
+	if (c->depth < m->pt_geom.levels - 3)
+		return phys_upper_init(m, c, paddr, paddr_end, r);
 	return phys_level_init(m, c, paddr, paddr_end, r);
+}
+
+/*
+ * A table the add built but never linked, with what hangs below it: gone,
+ * its leaves taken off the direct map's counts. The kernel would oops on
+ * alloc_low_page()'s NULL and leave it; the model unwinds (docs/faults.md).
+ */
+void x86_drop_unlinked(struct mhp_machine *m, struct pt_table *t)
+{
+	unsigned last = m->pt_geom.levels - 1;
+	for (uint64_t i = pt_next_used(m, t, 0); i < 512; i = pt_next_used(m, t, i + 1)) {
+		uint64_t d = pt_get(t, i);
+		if (t->depth == last || desc_type(m, t->depth, d) == DESC_BLOCK)
+			update_page_count(m, t->depth == last ? PG_LEVEL_4K : t->depth == last - 1 ? PG_LEVEL_2M : PG_LEVEL_1G, -1);
+		else
+			x86_drop_unlinked(m, child_of(m, d));
+	}
+	pt_release(m, t);
+}
+
+/*
+ * A table under entry i of t, filled, then linked (alloc_low_page(), the level
+ * below, p?d_populate_init()), in the kernel's order and with its counts.
+ * false: an allocation failed, here or below; what this level built is gone.
+ */
+static bool phys_new_table(struct mhp_machine *m, struct pt_table *t, uint64_t i, uint64_t paddr, uint64_t paddr_end,
+			   const struct phys_req *r)
+{
+	add_count(m, r->boot, 1, 0);   /* p?d_none() */
+	struct pt_table *c = pt_alloc(m, t->depth + 1u, r->boot, 0);
+	if (!c)
+		return false;
+	if (phys_child_init(m, c, paddr, paddr_end, r) != paddr_end) {
+		x86_drop_unlinked(m, c);
+		return false;
+	}
+	pt_set(m, t, i, mk_desc(m, PFN_PHYS(m, c->pfn), X86_PAGE_TABLE));
+	add_count(m, r->boot, 1, 1);   /* set_p?d_safe(): its WARN's load, and the link */
+	return true;
 }
 
 static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end,
@@ -93,22 +155,24 @@ static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint6
 		if (d && desc_type(m, depth, d) == DESC_TABLE) {
 			struct pt_table *c = child_of(m, d);
 			MHP_ASSERT(c);
+			add_count(m, r->boot, 3, 0);
 			if (phys_child_init(m, c, paddr, paddr_end, r) != paddr_end)
 				return paddr;   /* a table allocation below failed */
 			continue;
 		}
 		if (d) {
 			MHP_ASSERT(r->mask & bit);   /* the split of an existing leaf: never reached by the model */
+			add_count(m, r->boot, 2, 0);
 			pages += r->boot;
 			continue;
 		}
 		if (r->mask & bit) {
+			add_count(m, r->boot, 2, 1);
 			pt_set(m, t, i, mk_desc(m, paddr & ~(span - 1), X86_PAGE_KERNEL_LARGE));
 			pages++;
 			continue;
 		}
-		struct pt_table *c = pt_populate(m, t, i, X86_KERNPG_TABLE, r->boot, 0);
-		if (!c || phys_child_init(m, c, paddr, paddr_end, r) != paddr_end)
+		if (!phys_new_table(m, t, i, paddr, paddr_end, r))
 			return paddr;   /* alloc_low_page() failing: the kernel does not check (it would oops) */
 	}
 	update_page_count(m, level == 2 ? PG_LEVEL_2M : PG_LEVEL_1G, (int64_t)pages);
@@ -116,26 +180,37 @@ static uint64_t phys_level_init(struct mhp_machine *m, struct pt_table *t, uint6
 }
 
 /*
- * Models __kernel_physical_mapping_init() (with phys_p4d_init()): walks the
- * PGD by VA; with 4 levels a PGD entry points straight at a PUD table.
+ * Models __kernel_physical_mapping_init() and, with 5 levels,
+ * phys_p4d_init(): the levels above the PUD tables, walked by VA; with 4
+ * levels a PGD entry points straight at a PUD table. An entry there is read
+ * twice (its value, then its table's address), a none one once before its
+ * table is built and once more as it is linked.
  */
+static uint64_t phys_upper_init(struct mhp_machine *m, struct pt_table *t, uint64_t paddr, uint64_t paddr_end,
+				const struct phys_req *r)
+{
+	for (uint64_t next; paddr < paddr_end; paddr = next) {
+		uint64_t va = linear_va(m, paddr), span = pt_span(m, t->depth), i = pt_index(m, t->depth, va);
+		next = ((va & ~(span - 1)) + span) - linear_va(m, 0);
+		next = next < paddr_end ? next : paddr_end;
+		uint64_t d = pt_get(t, i);
+		if (d) {
+			add_count(m, r->boot, 2, 0);
+			if (phys_child_init(m, child_of(m, d), paddr, next, r) != next)
+				return paddr;
+		} else if (!phys_new_table(m, t, i, paddr, next, r)) {
+			return paddr;
+		}
+	}
+	return paddr_end;
+}
+
 uint64_t kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start, uint64_t end, unsigned mask, bool boot)
 {
 	struct phys_req r = { mask, boot };
-	struct pt_table *pgd = pt_pgd(m);
-	unsigned pud_depth = m->pt_geom.levels - 3;
-	for (uint64_t pa = start, next; pa < end; pa = next) {
-		uint64_t va = linear_va(m, pa), span = pt_span(m, 0);
-		next = ((va & ~(span - 1)) + span) - linear_va(m, 0);
-		next = next < end ? next : end;
-		struct pt_table *t = pt_populate(m, pgd, pt_index(m, 0, va), X86_KERNPG_TABLE, boot, 0);
-		/* phys_p4d_init(): with 5 levels one more table, P4D -> PUD. */
-		while (t && t->depth < pud_depth)
-			t = pt_populate(m, t, pt_index(m, t->depth, va), X86_KERNPG_TABLE, boot, 0);
-		if (!t || phys_level_init(m, t, pa, next, &r) != next)
-			return pa;
-	}
-	return end;
+	if (!boot && m->teardown == X86_TEARDOWN_KERNEL)   /* the tree's own, as init_memory_mapping() calls it */
+		return x86_kernel_physical_mapping_init(m, start, end, mask, X86_PAGE_KERNEL);
+	return phys_upper_init(m, pt_pgd(m), start, end, &r);
 }
 
 /* ---- tearing down: remove_pagetable() -------------------------------------- */
@@ -427,7 +502,7 @@ static bool x86_vmemmap_check_pmd(struct mhp_machine *m, uint64_t pmd, uint64_t 
 int x86_vmemmap_populate(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages, int nid, bool boot)
 {
 	uint64_t start = vmemmap_va(m, pfn), end = vmemmap_va(m, pfn + nr_pages);
-	struct vmemmap_req r = { .table_bits = X86_KERNPG_TABLE, .pte_bits = X86_PAGE_KERNEL,
+	struct vmemmap_req r = { .table_bits = X86_PAGE_TABLE, .pte_bits = X86_PAGE_KERNEL,
 				 .pmd_bits = X86_PAGE_KERNEL_LARGE, .boot = boot, .nid = nid,
 				 .check_pmd = x86_vmemmap_check_pmd };
 	return vmemmap_populate_range(m, start, end, nr_pages >= m->pages_per_section, "2M leaves", &r);

@@ -8,6 +8,7 @@
  * The kernel code has no machine argument: during one call the machine it
  * works on is km. The library is single-threaded, so one pointer is enough.
  */
+#include <setjmp.h>
 #include <string.h>
 
 #include "sim/machine.h"
@@ -30,6 +31,8 @@
 void kx86_tree_kernel_physical_mapping_remove(unsigned long start, unsigned long end);
 
 static struct kloop kl;   /* the machine the tree's code works on during one call */
+/* The tables the add side's alloc_low_page() handed out and no store has linked yet: at most one a level. */
+static struct pt_table *unlinked[PT_MAX_DEPTH];
 #define km (kl.m)
 static struct mm_struct km_init_mm;
 static struct page window[512];   /* the struct pages of the 2 MiB block last asked for */
@@ -44,7 +47,14 @@ void kx86_update_page_count(int level, long pages) { update_page_count(km, level
 bool kx86_warn(bool cond, const char *file, int line) { return kloop_warn(&kl, cond, file, line); }
 uint64_t *kx86_table(uint64_t desc, unsigned depth) { return kloop_table(&kl, desc, depth, __FILE__, __LINE__); }
 uint64_t *kx86_pgd(void) { return kloop_pgd(&kl); }
-void kx86_set(uint64_t *entry, uint64_t value) { kloop_set(&kl, entry, value); }
+/* A store that links a table the add built takes it off the unlinked list. */
+void kx86_set(uint64_t *entry, uint64_t value)
+{
+	for (unsigned d = 1; d < PT_MAX_DEPTH; d++)
+		if (unlinked[d] && (value & 1) && desc_pa(km, value) >> km->page_shift == unlinked[d]->pfn)
+			unlinked[d] = NULL;
+	kloop_set(&kl, entry, value);
+}
 uint64_t kx86_table_pfn(const void *first_entry) { return kloop_table_pfn(&kl, first_entry); }
 
 /* The block's struct pages: their index (the bootmem_info magic) is 0, which the model keeps for every page. */
@@ -103,7 +113,70 @@ bool x86_kernel_teardown_built(void)
 	return true;
 }
 
+/* ---- the add side ---------------------------------------------------------------- */
+
+static jmp_buf bug_return;   /* where kx86_bug() goes back to: the call into the tree's add side */
+
+_Noreturn void kx86_bug(const char *file, int line)
+{
+	(void)kx86_warn(true, file, line);
+	longjmp(bug_return, 1);
+}
+
+/*
+ * alloc_low_page() after boot (get_zeroed_page()): a table from the buddy
+ * allocator, taken into the store as the model's pt_populate() takes it
+ * (node 0, traced), at the level its caller fills. The kernel does not
+ * check for NULL and would oops on the first store; here the walk stops
+ * without a WARN and the caller reports it as the model does.
+ */
+uint64_t *kx86_alloc_low_page(const char *caller)
+{
+	static const struct { const char *fn; unsigned from_pte; } levels[] = {
+		{ "phys_pmd_init", 0 }, { "phys_pud_init", 1 }, { "phys_p4d_init", 2 },
+		{ "__kernel_physical_mapping_init", 3 },   /* the PGD's child: a P4D table, or with 4 levels a PUD table */
+	};
+	unsigned i = 0;
+	while (i < ARRAY_SIZE(levels) && strcmp(levels[i].fn, caller) != 0)
+		i++;
+	MHP_ASSERT(i < ARRAY_SIZE(levels));   /* a caller the shim does not know: a tree of another shape */
+	unsigned depth = i == 3 ? 1 : km->pt_geom.levels - 1 - levels[i].from_pte;
+	struct pt_table *t = pt_alloc(km, depth, false, 0);
+	if (!t)
+		longjmp(bug_return, 1);
+	unlinked[depth] = t;
+	uint64_t desc = mk_desc(km, PFN_PHYS(km, t->pfn), 0);
+	return kloop_table(&kl, desc, depth, __FILE__, __LINE__);   /* held: its stores find it first */
+}
+
+uint64_t x86_kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start, uint64_t end, unsigned mask,
+					  uint64_t prot)
+{
+	static volatile uint64_t ret;   /* static: what setjmp() returns to must not depend on locals it may have lost */
+	enter(m);
+	memset(unlinked, 0, sizeof(unlinked));
+	if (setjmp(bug_return) == 0) {
+		ret = (kx86_tree_kernel_physical_mapping_init(start, end, mask, __pgprot(prot)), end);
+	} else {
+		ret = start;
+		for (unsigned d = 0; d < PT_MAX_DEPTH; d++)   /* as the model unwinds: what was never linked goes */
+			if (unlinked[d])
+				x86_drop_unlinked(km, unlinked[d]);
+	}
+	memset(unlinked, 0, sizeof(unlinked));
+	kloop_leave(&kl);
+	return ret;
+}
+
 #else /* !MHPSIM_HAVE_KERNEL_X86 */
+
+uint64_t x86_kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start, uint64_t end, unsigned mask,
+					  uint64_t prot)
+{
+	(void)m, (void)start, (void)end, (void)mask, (void)prot;
+	MHP_ASSERT(!"built without a kernel tree");
+	return start;
+}
 
 void x86_kernel_remove_pagetable(struct mhp_machine *m, uint64_t start, uint64_t end, bool direct, bool altmap)
 {

@@ -27,6 +27,8 @@
 #define X86_PAGE_KERNEL   (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_GLOBAL | _PAGE_NX)
 #define X86_PAGE_KERNEL_LARGE (X86_PAGE_KERNEL | _PAGE_PSE)
 #define X86_KERNPG_TABLE  (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
+/* What p?d_populate() links a kernel table with (asm/pgalloc.h): _PAGE_TABLE, _PAGE_USER too (the leaf decides). */
+#define X86_PAGE_TABLE    (X86_KERNPG_TABLE | _PAGE_USER)
 
 /* enum pg_level: the index of direct_pages_count[]. */
 enum { PG_LEVEL_NONE, PG_LEVEL_4K, PG_LEVEL_2M, PG_LEVEL_1G, PG_LEVEL_512G, PG_LEVEL_NUM };
