@@ -33,6 +33,7 @@ void kx86_tree_kernel_physical_mapping_remove(unsigned long start, unsigned long
 static struct kloop kl;   /* the machine the tree's code works on during one call */
 /* The tables the add side's alloc_low_page() handed out and no store has linked yet: at most one a level. */
 static struct pt_table *unlinked[PT_MAX_DEPTH];
+static unsigned nr_unlinked;   /* 0 outside an add: a teardown's stores look at nothing */
 #define km (kl.m)
 static struct mm_struct km_init_mm;
 static struct page window[512];   /* the struct pages of the 2 MiB block last asked for */
@@ -50,9 +51,9 @@ uint64_t *kx86_pgd(void) { return kloop_pgd(&kl); }
 /* A store that links a table the add built takes it off the unlinked list. */
 void kx86_set(uint64_t *entry, uint64_t value)
 {
-	for (unsigned d = 1; d < PT_MAX_DEPTH; d++)
+	for (unsigned d = 1; nr_unlinked && d < PT_MAX_DEPTH; d++)
 		if (unlinked[d] && (value & 1) && desc_pa(km, value) >> km->page_shift == unlinked[d]->pfn)
-			unlinked[d] = NULL;
+			unlinked[d] = NULL, nr_unlinked--;
 	kloop_set(&kl, entry, value);
 }
 uint64_t kx86_table_pfn(const void *first_entry) { return kloop_table_pfn(&kl, first_entry); }
@@ -144,7 +145,9 @@ uint64_t *kx86_alloc_low_page(const char *caller)
 	struct pt_table *t = pt_alloc(km, depth, false, 0);
 	if (!t)
 		longjmp(bug_return, 1);
+	MHP_ASSERT(!unlinked[depth]);   /* each level links its table before it builds the next */
 	unlinked[depth] = t;
+	nr_unlinked++;
 	uint64_t desc = mk_desc(km, PFN_PHYS(km, t->pfn), 0);
 	return kloop_table(&kl, desc, depth, __FILE__, __LINE__);   /* held: its stores find it first */
 }
@@ -154,7 +157,6 @@ uint64_t x86_kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start,
 {
 	static volatile uint64_t ret;   /* static: what setjmp() returns to must not depend on locals it may have lost */
 	enter(m);
-	memset(unlinked, 0, sizeof(unlinked));
 	if (setjmp(bug_return) == 0) {
 		ret = (kx86_tree_kernel_physical_mapping_init(start, end, mask, __pgprot(prot)), end);
 	} else {
@@ -164,6 +166,7 @@ uint64_t x86_kernel_physical_mapping_init(struct mhp_machine *m, uint64_t start,
 				x86_drop_unlinked(km, unlinked[d]);
 	}
 	memset(unlinked, 0, sizeof(unlinked));
+	nr_unlinked = 0;
 	kloop_leave(&kl);
 	return ret;
 }

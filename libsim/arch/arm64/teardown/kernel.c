@@ -225,11 +225,8 @@ uint64_t *kshim_vmemmap_entry(unsigned long addr, unsigned depth, bool populate)
 /* vmemmap_alloc_block_buf(): the model's (the block's altmap, else the buddy), by the address the tree wants. */
 unsigned long kshim_vmemmap_alloc(unsigned long size)
 {
-	unsigned order = 0;
 	uint64_t pfn;
-	while ((km->page_size << order) < size)
-		order++;
-	return vmemmap_alloc_block_buf(km, order, vmemmap_nid, false, &pfn) ? 0 : linear_va(km, PFN_PHYS(km, pfn));
+	return vmemmap_alloc_block_buf(km, get_order(size), vmemmap_nid, false, &pfn) ? 0 : linear_va(km, PFN_PHYS(km, pfn));
 }
 
 int kshim_pfn_nid(uint64_t pfn)
@@ -278,47 +275,7 @@ bool kernel_vmemmap_built(void)
 	return true;
 }
 
-#else
-
-int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap)
-{
-	(void)m, (void)start, (void)end, (void)nid, (void)altmap;
-	MHP_ASSERT(!"built without the tree's vmemmap population");
-	return -EFAULT;
-}
-
-bool kernel_vmemmap_built(void)
-{
-	return false;
-}
-
 #endif
-
-#else
-
-int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags)
-{
-	(void)m, (void)pa, (void)size, (void)prot, (void)flags;
-	MHP_ASSERT(!"built without the tree's add side");
-	return CREATE_BUG;
-}
-
-bool kernel_add_built(void)
-{
-	return false;
-}
-
-int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap)
-{
-	(void)m, (void)start, (void)end, (void)nid, (void)altmap;
-	MHP_ASSERT(!"built without the tree's add side");
-	return -EFAULT;
-}
-
-bool kernel_vmemmap_built(void)
-{
-	return false;
-}
 
 #endif
 
@@ -344,30 +301,6 @@ bool kernel_teardown_built(void)
 
 #else /* !MHPSIM_HAVE_KERNEL */
 
-int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags)
-{
-	(void)m, (void)pa, (void)size, (void)prot, (void)flags;
-	MHP_ASSERT(!"built without a kernel tree");
-	return CREATE_BUG;
-}
-
-bool kernel_add_built(void)
-{
-	return false;
-}
-
-int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap)
-{
-	(void)m, (void)start, (void)end, (void)nid, (void)altmap;
-	MHP_ASSERT(!"built without a kernel tree");
-	return -EFAULT;
-}
-
-bool kernel_vmemmap_built(void)
-{
-	return false;
-}
-
 void kernel_remove_pgd_mapping(struct mhp_machine *m, uint64_t va, uint64_t size)
 {
 	(void)m, (void)va, (void)size;
@@ -385,6 +318,35 @@ bool kernel_teardown_built(void)
 	return false;
 }
 
+#endif
+
+/* A build without the tree's add side or its vmemmap population: the strategy says so, nothing calls these. */
+#ifndef MHPSIM_HAVE_KERNEL_ADD
+int kernel_create_pgd_mapping(struct mhp_machine *m, uint64_t pa, uint64_t size, uint64_t prot, unsigned flags)
+{
+	(void)m, (void)pa, (void)size, (void)prot, (void)flags;
+	MHP_ASSERT(!"built without the tree's add side");
+	return CREATE_BUG;
+}
+
+bool kernel_add_built(void)
+{
+	return false;
+}
+#endif
+
+#ifndef MHPSIM_HAVE_KERNEL_VMEMMAP
+int kernel_vmemmap_populate(struct mhp_machine *m, uint64_t start, uint64_t end, int nid, bool altmap)
+{
+	(void)m, (void)start, (void)end, (void)nid, (void)altmap;
+	MHP_ASSERT(!"built without the tree's vmemmap population");
+	return -EFAULT;
+}
+
+bool kernel_vmemmap_built(void)
+{
+	return false;
+}
 #endif
 
 /* The tree's own __remove_pgd_mapping() or vmemmap_free() on this region. */
