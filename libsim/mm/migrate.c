@@ -152,36 +152,55 @@ struct migrate_pass {
 	int enomem_at;               /* the pass that ran out of memory, or -1 */
 };
 
-static bool is_hugetlb_head(const struct mhp_machine *m, uint64_t pfn)
+/* The first hugetlb head in [pfn, end_pfn): 0 and *pfn, or -ENOENT. The hugetlb pass moves only these. */
+static int scan_hugetlb_heads(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn, uint64_t *found)
 {
-	return page_state_of(m, pfn)->kind == PG_HUGETLB;
+	for (uint64_t s = pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
+		const struct mem_section *ms = __pfn_to_section(m, s);
+		if (!ms || !ms->nr_alloc)
+			continue;
+		uint64_t base = s & ~(m->pages_per_section - 1), e = base + m->pages_per_section;
+		e = e < end_pfn ? e : end_pfn;
+		for (uint64_t i = s - base; i < e - base; i++) {
+			const struct page_state *p = ms->pages ? &ms->pages[i] : section_page(ms, i);
+			if (p->head && p->kind == PG_HUGETLB) {
+				*found = base + i;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
 }
 
-/*
- * Pages from the movable head at pfn on (in its section, before end_pfn) that
- * the hugetlb pass has nothing to do with: it moves hugetlb heads only.
- */
-static uint64_t not_hugetlb(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn)
+/* Models migrate_pages()'s first pass: the hugetlb folios of the range, in order. */
+static void migrate_hugetlb_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, struct migrate_pass *mp)
 {
-	const struct page_state *p = page_state_of(m, pfn);
-	uint64_t stop = (pfn | (m->pages_per_section - 1)) + 1, n = 1;
-	stop = stop < end_pfn ? stop : end_pfn;
-	while (pfn + n < stop && !(p[n].head && p[n].kind == PG_HUGETLB))
-		n++;
-	return n;
+	for (uint64_t pfn = start_pfn; scan_hugetlb_heads(m, pfn, end_pfn, &pfn) == 0;) {
+		uint64_t n = 1ull << page_state_of(m, pfn)->order;
+		int ret = migrate_folio(m, pfn);
+		if (ret == -ENOMEM) {
+			mp->enomem_at = 0;
+			return;   /* migrate_pages gives up on the whole list when memory runs out */
+		}
+		if (ret)
+			mp->failed++;
+		else
+			mp->moved += n;
+		pfn += n;
+	}
 }
 
-static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, bool hugetlb,
-			 struct migrate_pass *mp)
+/* Models migrate_pages()'s second pass: the other movable folios, in order, runs of them at once. */
+static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, struct migrate_pass *mp)
 {
 	for (uint64_t pfn = start_pfn; scan_movable_pages(m, pfn, end_pfn, &pfn) == 0; pfn++) {
 		const struct page_state *p = page_state_of(m, pfn);
 		uint64_t n = 1ull << p->order;
-		if (is_hugetlb_head(m, pfn) != hugetlb) {
-			pfn += (hugetlb ? not_hugetlb(m, pfn, end_pfn) : n) - 1;
+		if (p->kind == PG_HUGETLB) {
+			pfn += n - 1;
 			continue;
 		}
-		uint64_t run = hugetlb ? 0 : migrate_run_length(m, pfn, end_pfn), moved;
+		uint64_t run = migrate_run_length(m, pfn, end_pfn), moved;
 		if (run > 1) {
 			int ret = migrate_run(m, pfn, run, &moved);
 			mp->moved += moved;
@@ -194,7 +213,7 @@ static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 		}
 		int ret = migrate_folio(m, pfn);
 		if (ret == -ENOMEM) {
-			mp->enomem_at = hugetlb ? 0 : 1;
+			mp->enomem_at = 1;
 			return;   /* migrate_pages gives up on the whole list when memory runs out */
 		}
 		if (ret)
@@ -219,9 +238,9 @@ static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 void do_migrate_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, unsigned *warned)
 {
 	struct migrate_pass mp = { .enomem_at = -1 };
-	migrate_pass(m, start_pfn, end_pfn, true, &mp);
+	migrate_hugetlb_pass(m, start_pfn, end_pfn, &mp);
 	if (mp.enomem_at < 0)
-		migrate_pass(m, start_pfn, end_pfn, false, &mp);
+		migrate_pass(m, start_pfn, end_pfn, &mp);
 	/*
 	 * What is left in the range is what migrate_pages put back: the folios
 	 * that failed and, out of memory, all it did not reach. Each gets the

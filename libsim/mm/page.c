@@ -191,3 +191,17 @@ void section_count_kinds(const struct mem_section *ms, uint64_t lo, uint64_t hi,
 	if (heads && n && ms->run_head.head && start < b)
 		heads[ms->run_head.kind] += (b - 1 - start) / period + 1;
 }
+
+bool pages_are_order0_allocs(const struct mhp_machine *m, uint64_t pfn, uint64_t n)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	uint64_t i = pfn & (m->pages_per_section - 1);
+	if (!ms || !ms->nr_alloc)
+		return false;
+	if (!ms->pages)   /* a run: inside it, and its allocations single pages */
+		return !ms->run_order && i >= ms->run_lo && i + n <= ms->run_hi;
+	bool ok = true;
+	for (uint64_t k = i; k < i + n; k++)   /* no early exit: the loop stays branch-free */
+		ok &= ms->pages[k].kind != PG_FREE && ms->pages[k].head && !ms->pages[k].order;
+	return ok;
+}

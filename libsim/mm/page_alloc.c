@@ -604,10 +604,7 @@ void free_pages_run(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 			free_pages_owned(m, pfn + i, 0);
 		return;
 	}
-	for (uint64_t i = 0; i < nr; i++) {
-		const struct page_state *p = page_state_of(m, pfn + i);
-		MHP_ASSERT(p && p->kind != PG_FREE && p->head && !p->order);
-	}
+	MHP_ASSERT(pages_are_order0_allocs(m, pfn, nr));
 	set_page_kinds(m, pfn, nr, PG_FREE);
 	uint64_t pb = 1ull << m->pageblock_order, end = pfn + nr;
 	for (uint64_t start = pfn; start < end;) {

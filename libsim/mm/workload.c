@@ -89,16 +89,20 @@ void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
 	*slot = pfn + 1;
 }
 
-/* Forgets a live tag; a leaf or mid that empties is freed, so memory follows the live tags. */
-static void tag_delete(struct tag_map *t, uint32_t tag)
+/* Forgets n live tags from tag on, all in one leaf; a leaf or mid that empties is freed, so memory follows the live tags. */
+static void tag_delete_n(struct tag_map *t, uint32_t tag, uint64_t n)
 {
 	struct tag_mid *mid = t->top[tag_top(tag)];
 	struct tag_leaf *leaf = mid->leaf[tag_mid(tag)];
-	MHP_ASSERT(leaf->pfn1[tag_idx(tag)]);
-	t->digest -= tag_record_mix(tag, leaf->pfn1[tag_idx(tag)] - 1);
-	leaf->pfn1[tag_idx(tag)] = 0;
-	t->count--;
-	if (--leaf->count)
+	uint64_t *slot = &leaf->pfn1[tag_idx(tag)];
+	MHP_ASSERT(n && tag_idx(tag) + n <= 1u << TAG_LEAF_BITS && leaf->count >= n);
+	for (uint64_t i = 0; i < n; i++) {
+		MHP_ASSERT(slot[i]);
+		t->digest -= tag_record_mix(tag + (uint32_t)i, slot[i] - 1);
+		slot[i] = 0;
+	}
+	t->count -= n;
+	if ((leaf->count -= (uint32_t)n))
 		return;
 	free(leaf);
 	mid->leaf[tag_mid(tag)] = NULL;
@@ -106,6 +110,63 @@ static void tag_delete(struct tag_map *t, uint32_t tag)
 		return;
 	free(mid);
 	t->top[tag_top(tag)] = NULL;
+}
+
+static void tag_delete(struct tag_map *t, uint32_t tag)
+{
+	tag_delete_n(t, tag, 1);
+}
+
+/* The leaf of a tag, or NULL; *room says how many tags from it on share that leaf. */
+static struct tag_leaf *tag_leaf_of(const struct tag_map *t, uint32_t tag, uint64_t *room)
+{
+	struct tag_mid *mid = t->top ? t->top[tag_top(tag)] : NULL;
+	*room = (1u << TAG_LEAF_BITS) - tag_idx(tag);
+	return mid ? mid->leaf[tag_mid(tag)] : NULL;
+}
+
+/* How many of the n tags from tag on are not live, counted up to the first live one (a leaf at a time). */
+static uint64_t tags_not_live(const struct tag_map *t, uint32_t tag, uint64_t n)
+{
+	uint64_t k = 0;
+	while (k < n) {
+		uint64_t room;
+		const struct tag_leaf *leaf = tag_leaf_of(t, tag + (uint32_t)k, &room);
+		uint64_t want = n - k < room ? n - k : room;
+		const uint64_t *slot = leaf ? &leaf->pfn1[tag_idx(tag + (uint32_t)k)] : NULL;
+		for (uint64_t i = 0; slot && i < want; i++)
+			if (slot[i])
+				return k + i;
+		k += want;
+	}
+	return k;
+}
+
+/*
+ * tag_insert() for tags tag.. on the pages pfn + (i << order): returns how
+ * many went in, fewer than n only when the host is out of memory.
+ */
+static uint64_t tag_insert_run(struct tag_map *t, uint32_t tag, uint64_t n, uint64_t pfn, unsigned order)
+{
+	uint64_t k = 0;
+	while (k < n) {
+		uint32_t first = tag + (uint32_t)k;
+		if (tag_insert(t, first, pfn + (k << order)))   /* makes the leaf, or fails leaving the map as it was */
+			return k;
+		uint64_t room;
+		struct tag_leaf *leaf = tag_leaf_of(t, first, &room);
+		uint64_t want = n - k < room ? n - k : room, *slot = &leaf->pfn1[tag_idx(first)];
+		for (uint64_t i = 1; i < want; i++) {
+			uint64_t at = pfn + ((k + i) << order);
+			MHP_ASSERT(!slot[i]);
+			slot[i] = at + 1;
+			t->digest += tag_record_mix(first + (uint32_t)i, at);
+		}
+		leaf->count += (uint32_t)(want - 1);
+		t->count += want - 1;
+		k += want;
+	}
+	return k;
 }
 
 /* The first live tag at or above from: true and *tag, or false when there is none. */
@@ -173,8 +234,10 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 	while (done < nr) {
 		/* The tags the next allocations take must be free: the first one in use ends the call. */
 		uint64_t pfn, got = 1, most = order ? 1 : 1ull << m->max_page_order;   /* a run is one block */
-		while (unused < nr && unused - done < most && !tag_lookup(m, first_tag + (uint32_t)unused, &pfn))
-			unused++;
+		if (unused < nr && unused - done < most) {
+			uint64_t lim = nr - unused < most - (unused - done) ? nr - unused : most - (unused - done);
+			unused += tags_not_live(&m->tags, first_tag + (uint32_t)unused, lim);
+		}
 		uint64_t want = unused - done;
 		if (!want)
 			return mhp_err_set(err, -EEXIST, "tag %u is already in use", first_tag + (uint32_t)done);
@@ -186,12 +249,12 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 			first = pfn;
 		struct mem_section *ms = __pfn_to_section(m, pfn);
 		struct page_state *p = page_state_mut(m, pfn);   /* a run is one block: one array */
-		for (uint64_t i = 0; i < got; i++, done++) {
-			uint32_t tag = first_tag + (uint32_t)done;
-			if (tag_insert(&m->tags, tag, pfn + (i << order)))
-				return mhp_err_set(err, -ENOMEM, "out of memory");
-			page_set_owner(ms, p + (i << order), tag, kinds[k].pinned ? PAGE_REF_PIN : 0);
-		}
+		uint64_t in = tag_insert_run(&m->tags, first_tag + (uint32_t)done, got, pfn, order);
+		for (uint64_t i = 0; i < in; i++)
+			page_set_owner(ms, p + (i << order), first_tag + (uint32_t)(done + i), kinds[k].pinned ? PAGE_REF_PIN : 0);
+		done += in;
+		if (in < got)
+			return mhp_err_set(err, -ENOMEM, "out of memory");
 	}
 	struct mhp_trace_field f[] = { TF_S("kind", kind), TF_U("pages", done << order), TF_U("first_tag", first_tag),
 				       TF_X("first_pfn", first) };
@@ -233,6 +296,38 @@ static int page_to_free(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, stru
 }
 
 /*
+ * The tags from tag on (at most max) that free the pages from pfn on, one
+ * after the other, as page_to_free() would take them and mhp_workload_free()
+ * keep them in one run: recorded there, held there, order 0, no short-term
+ * reference, in the section of pfn - 1 (whose array holds the run). They
+ * are forgotten; returns how many.
+ */
+static uint64_t take_tag_run(struct mhp_machine *m, uint32_t tag, uint64_t pfn, uint64_t max)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn - 1);
+	uint64_t i = pfn & (m->pages_per_section - 1), k = 0;
+	if (!i || !ms->pages)
+		return 0;
+	max = max < m->pages_per_section - i ? max : m->pages_per_section - i;
+	while (k < max) {
+		uint64_t room, n = 0;
+		struct tag_leaf *leaf = tag_leaf_of(&m->tags, tag + (uint32_t)k, &room);
+		uint64_t want = max - k < room ? max - k : room;
+		const uint64_t *slot = leaf ? &leaf->pfn1[tag_idx(tag + (uint32_t)k)] : NULL;
+		const struct page_state *p = &ms->pages[i + k];
+		while (slot && n < want && slot[n] == pfn + k + n + 1 && p[n].tag == tag + (uint32_t)(k + n) && !p[n].order &&
+		       !page_short_refs(&p[n]))
+			n++;
+		if (n)
+			tag_delete_n(&m->tags, tag + (uint32_t)k, n);
+		k += n;
+		if (n < want)
+			break;
+	}
+	return k;
+}
+
+/*
  * Frees the pages of tags first_tag.., in tag order: tags whose pages are
  * consecutive order-0 pages of one section go to the buddy as one run
  * (free_pages_run()), which leaves what freeing them one by one leaves.
@@ -252,6 +347,8 @@ int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, st
 				pfn = q, order = p->order;
 			tag_delete(&m->tags, first_tag + (uint32_t)(i + n));   /* the free clears the page's tag and pins */
 			n++;
+			if (n == 1 && !order)   /* the tags that follow it, taken as this loop would take them */
+				n += take_tag_run(m, first_tag + (uint32_t)(i + 1), pfn + 1, nr - i - 1);
 		}
 		if (n && order)
 			free_pages_owned(m, pfn, order);

@@ -65,10 +65,12 @@ static inline bool kind_is_kernel(enum page_kind kind)
  */
 static inline bool page_bars_zone_movable(const struct page_state *p)
 {
-	enum page_kind k = (enum page_kind)p->kind;
-	bool unmovable = kind_is_kernel(k) && k != PG_VMEMMAP_ALTMAP && k != PG_PGTABLE_BOOT && k != PG_VMEMMAP_BOOT &&
-			 k != PG_OFFLINE;
-	return unmovable || page_longterm_pinned(p);
+	/* The kernel kinds less those placed rather than allocated: one bit a kind, as the writers ask per page. */
+	enum { UNPLACED = 1u << PG_FREE | 1u << PG_ANON | 1u << PG_FILE | 1u << PG_HUGETLB | 1u << PG_VMEMMAP_ALTMAP |
+			  1u << PG_PGTABLE_BOOT | 1u << PG_VMEMMAP_BOOT | 1u << PG_OFFLINE };
+	_Static_assert(NR_PAGE_KINDS <= 32, "a kind is a bit of an unsigned");
+	const unsigned bars = ((1u << NR_PAGE_KINDS) - 1) & ~(unsigned)UNPLACED;
+	return (p->kind < NR_PAGE_KINDS && (bars >> p->kind & 1u)) || page_longterm_pinned(p);
 }
 
 #endif
