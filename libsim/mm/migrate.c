@@ -29,7 +29,7 @@ int scan_movable_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_p
 			continue;
 		uint64_t base = s & ~(m->pages_per_section - 1), e = base + m->pages_per_section;
 		for (uint64_t p = s; p < e && p < end_pfn; p++) {
-			const struct page_state *ps = section_page(ms, p - base);
+			const struct page_state *ps = ms->pages ? &ms->pages[p - base] : section_page(ms, p - base);
 			if (ps->head && kind_is_movable((enum page_kind)ps->kind)) {
 				*pfn = p;
 				return 0;
@@ -105,7 +105,8 @@ static uint64_t migrate_run_length(const struct mhp_machine *m, uint64_t pfn, ui
 	uint64_t stop = (pfn | (m->pages_per_section - 1)) + 1, pb = 1ull << m->pageblock_order, n = 0;
 	stop = stop < end_pfn ? stop : end_pfn;
 	for (uint64_t p = pfn; p < stop; p++, n++) {
-		const struct page_state *ps = section_page(ms, p & (m->pages_per_section - 1));
+		uint64_t i = p & (m->pages_per_section - 1);
+		const struct page_state *ps = ms->pages ? &ms->pages[i] : section_page(ms, i);
 		if (!ps->head || ps->order || ps->kind != first->kind || folio_refs_block_migration(ps))
 			break;
 		if ((p == pfn || !(p & (pb - 1))) && get_pageblock_migratetype(m, p) != MIGRATE_ISOLATE)
@@ -127,15 +128,17 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 	enum page_kind kind = (enum page_kind)page_state_of(m, pfn)->kind;
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1, ret = 0;
 	uint64_t done = 0, dst, got;
+	struct tag_cursor cur = { 0 };
 	while (done < n && !(ret = alloc_pages_run_like(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
 		struct mem_section *to_ms = __pfn_to_section(m, dst);
 		struct page_state *to = page_state_mut(m, dst);        /* a run is one block: one array */
+		uint64_t i0 = (pfn + done) & (m->pages_per_section - 1);
 		for (uint64_t i = 0; i < got; i++) {
-			uint32_t tag = section_page(ms, (pfn + done + i) & (m->pages_per_section - 1))->tag;
+			uint32_t tag = (ms->pages ? &ms->pages[i0 + i] : section_page(ms, i0 + i))->tag;
 			uint64_t j = m->mutant == MUTANT_PAGE_RUN_REORDERS ? got - 1 - i : i;
 			page_set_owner(to_ms, &to[j], m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
 			if (tag)
-				tag_moved(m, tag, dst + j);
+				tag_moved_next(m, &cur, tag, dst + j);
 		}
 		done += got;
 	}

@@ -316,52 +316,45 @@ static void expand(struct zone *z, uint64_t pfn, unsigned low, unsigned high, in
 	}
 }
 
-/*
- * Models __rmqueue_smallest(): the lowest block of the smallest order that
- * fits. An order-0 request that splits a block leaves its tail for the next
- * ones: every smaller order of this type was empty, so they take the tail's
- * pages in ascending order (alloc_pages_run_like() takes them at once).
- */
-static bool rmqueue_smallest(struct mhp_machine *m, struct zone *z, unsigned order, int mt, uint64_t *pfn)
+/* Lists the blocks of [pfn, end) as free, in its largest aligned blocks. */
+static void add_aligned_range(struct mhp_machine *m, struct zone *z, uint64_t pfn, uint64_t end, int mt)
 {
-	unsigned avail = z->nonempty[mt] >> order;
-	if (avail) {
-		unsigned o = order + (unsigned)__builtin_ctz(avail);
-		struct free_list *fl = &z->free_area[o][mt];
-		*pfn = fl->pfn[fl->n - 1];
-		del_from_free_list(z, *pfn, o, mt);
-		expand(z, *pfn, order, o, mt);
-		if (!order && o)
-			m->split_tail.zone = z, m->split_tail.mt = mt, m->split_tail.next = *pfn + 1,
-			m->split_tail.end = *pfn + (1ull << o);
-		return true;
-	}
-	return false;
-}
-
-/*
- * Takes the next nr pages of the split tail, as nr order-0 requests would:
- * expand()'s blocks come off the lists and what is left of the tail goes
- * back in the largest aligned blocks, which is where those requests leave it.
- */
-static void take_split_tail(struct mhp_machine *m, uint64_t nr)
-{
-	struct zone *z = m->split_tail.zone;
-	int mt = m->split_tail.mt;
-	uint64_t start = m->split_tail.next, end = m->split_tail.end;
-	MHP_ASSERT(nr && nr <= end - start);
-	for (uint64_t pfn = start; pfn < end;) {
-		unsigned order = aligned_order(pfn, end, max_order(m));
-		bool found = del_from_free_list(z, pfn, order, mt);
-		MHP_ASSERT(found);
-		pfn += 1ull << order;
-	}
-	for (uint64_t pfn = start + nr; pfn < end;) {
+	while (pfn < end) {
 		unsigned order = aligned_order(pfn, end, max_order(m));
 		add_to_free_list(z, pfn, order, mt);
 		pfn += 1ull << order;
 	}
-	m->split_tail.next = start + nr;
+}
+
+/*
+ * Models __rmqueue_smallest(): the lowest block of the smallest order that
+ * fits. An order-0 request that splits a block leaves its tail for the next
+ * ones: every smaller order of this type was empty, so they take the tail's
+ * pages in ascending order. A run of them (split_tail.want) takes its pages
+ * here at once: what expand() lists and the next requests take again, is
+ * never listed, and the rest goes back in its largest aligned blocks, which
+ * is where those requests leave it.
+ */
+static bool rmqueue_smallest(struct mhp_machine *m, struct zone *z, unsigned order, int mt, uint64_t *pfn)
+{
+	unsigned avail = z->nonempty[mt] >> order;
+	if (!avail)
+		return false;
+	unsigned o = order + (unsigned)__builtin_ctz(avail);
+	struct free_list *fl = &z->free_area[o][mt];
+	*pfn = fl->pfn[fl->n - 1];
+	del_from_free_list(z, *pfn, o, mt);
+	uint64_t more = order || !o ? 0 : (1ull << o) - 1, end = *pfn + (1ull << o);
+	more = more < m->split_tail.want ? more : m->split_tail.want;
+	if (m->fail_page_alloc.after >= 0 && more > (uint64_t)m->fail_page_alloc.after)
+		more = (uint64_t)m->fail_page_alloc.after;   /* the request that fails is not one of the run */
+	if (more)
+		add_aligned_range(m, z, *pfn + 1 + more, end, mt);
+	else
+		expand(z, *pfn, order, o, mt);
+	if (!order && o)
+		m->split_tail.zone = z, m->split_tail.taken = more;
+	return true;
 }
 
 /* Moves the free blocks of one pageblock to another type's lists (move_freepages_block). */
@@ -521,18 +514,14 @@ int alloc_pages_run_like(struct mhp_machine *m, int nid, int skip_nid, enum page
 {
 	MHP_ASSERT(nr > 0);
 	m->split_tail.zone = NULL;
+	m->split_tail.want = m->pagewise ? 0 : nr - 1;
 	int ret = alloc_pages_class(m, nid, 0, alloc_class_of(m, kind, pinned), skip_nid, pfn);
+	m->split_tail.want = 0;
 	if (ret)
 		return ret;
-	uint64_t more = m->pagewise || !m->split_tail.zone ? 0 : m->split_tail.end - m->split_tail.next;
-	more = more < nr - 1 ? more : nr - 1;
-	if (m->fail_page_alloc.after >= 0 && more > (uint64_t)m->fail_page_alloc.after)
-		more = (uint64_t)m->fail_page_alloc.after;
-	if (more) {
-		take_split_tail(m, more);
-		if (m->fail_page_alloc.after >= 0)
-			m->fail_page_alloc.after -= (int64_t)more;
-	}
+	uint64_t more = m->split_tail.zone ? m->split_tail.taken : 0;
+	if (more && m->fail_page_alloc.after >= 0)
+		m->fail_page_alloc.after -= (int64_t)more;
 	*got = 1 + more;
 	return set_page_allocs(m, *pfn, *got, 0, kind);
 }

@@ -80,13 +80,22 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 	return 0;
 }
 
-/* Records where a tag lives now (after a migration). */
-void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
+/* tag_moved() for a tag that follows the last one it was given in the same leaf: its slot is the next one. */
+void tag_moved_next(struct mhp_machine *m, struct tag_cursor *c, uint32_t tag, uint64_t pfn)
 {
-	uint64_t *slot = tag_slot(&m->tags, tag);
+	uint64_t *slot = c->slot && tag == c->next ? c->slot : tag_slot(&m->tags, tag);
 	MHP_ASSERT(slot && *slot);
 	m->tags.digest += tag_record_mix(tag, pfn) - tag_record_mix(tag, *slot - 1);
 	*slot = pfn + 1;
+	c->next = tag + 1;
+	c->slot = tag_idx(tag + 1) ? slot + 1 : NULL;
+}
+
+/* Records where a tag lives now (after a migration). */
+void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
+{
+	struct tag_cursor c = { 0 };
+	tag_moved_next(m, &c, tag, pfn);
 }
 
 /* Forgets n live tags from tag on, all in one leaf; a leaf or mid that empties is freed, so memory follows the live tags. */

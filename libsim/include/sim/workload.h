@@ -48,6 +48,12 @@ static inline uint64_t tag_record_mix(uint32_t tag, uint64_t pfn)
 
 struct mhp_machine;
 void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn);
+/* Where the next tag_moved_next() looks first: the slot of tag next (migrations move tags in order). */
+struct tag_cursor {
+	uint32_t next;
+	uint64_t *slot;
+};
+void tag_moved_next(struct mhp_machine *m, struct tag_cursor *c, uint32_t tag, uint64_t pfn);
 int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn);
 bool tag_next_live(const struct tag_map *t, uint32_t from, uint32_t *tag);
 void tags_for_each(const struct tag_map *t, void (*fn)(uint32_t tag, uint64_t pfn, void *arg), void *arg);
