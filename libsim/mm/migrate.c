@@ -193,6 +193,26 @@ static void migrate_hugetlb_pass(struct mhp_machine *m, uint64_t start_pfn, uint
 	}
 }
 
+/*
+ * The order-0 folios from pfn on, in its section and before end_pfn, that
+ * migrate_folio() would refuse one after the other (referenced or pinned):
+ * each is a failure and changes nothing, so they are counted at once. The
+ * reference path takes each alone.
+ */
+static uint64_t stuck_run_length(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	uint64_t base = pfn & ~(m->pages_per_section - 1), stop = base + m->pages_per_section, n = 0;
+	stop = stop < end_pfn ? stop : end_pfn;
+	if (m->pagewise || !ms->pages)
+		return 0;
+	for (const struct page_state *p = &ms->pages[pfn - base]; pfn + n < stop; p++, n++)
+		if (!p->head || p->order || !kind_is_movable((enum page_kind)p->kind) || p->kind == PG_HUGETLB ||
+		    !folio_refs_block_migration(p))
+			break;
+	return n;
+}
+
 /* Models migrate_pages()'s second pass: the other movable folios, in order, runs of them at once. */
 static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, struct migrate_pass *mp)
 {
@@ -201,6 +221,12 @@ static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 		uint64_t n = 1ull << p->order;
 		if (p->kind == PG_HUGETLB) {
 			pfn += n - 1;
+			continue;
+		}
+		uint64_t stuck = stuck_run_length(m, pfn, end_pfn);
+		if (stuck) {
+			mp->failed += stuck;
+			pfn += stuck - 1;
 			continue;
 		}
 		uint64_t run = migrate_run_length(m, pfn, end_pfn), moved;
