@@ -183,11 +183,11 @@ int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, str
 			const struct zone *z = &m->nodes[nid].zones[zid];
 			if (!zone_intersects(z, plo, phi - plo))
 				continue;
-			for (unsigned o = 0; !ret && o <= m->max_page_order; o++) {
-				for (int mt = 0; !ret && mt < MIGRATE_TYPES; mt++) {
+			/* Only the lists the order masks mark: BUDDY's full check holds the masks to the lists. */
+			for (int mt = 0; !ret && mt < MIGRATE_TYPES; mt++) {
+				for (unsigned bits = z->nonempty[mt], o; !ret && bits; bits &= bits - 1) {
+					o = (unsigned)__builtin_ctz(bits);
 					const struct free_list *fl = &z->free_area[o][mt];
-					if (!(z->nonempty[mt] >> o & 1))   /* BUDDY's full check holds the masks to the lists */
-						continue;
 					for (uint32_t i = fl_first_below(fl, phi); !ret && i < fl->n && fl->pfn[i] >= plo; i++)
 						ret = check_block(m, nid, zid, fl->pfn[i], o, mt, err);
 				}

@@ -49,9 +49,13 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 			s = s > base + ms->run_lo ? s : base + ms->run_lo;
 			e = e < base + ms->run_hi ? e : base + ms->run_hi;
 		}
+		/* The kinds that stop isolation, one bit each; offlining passes over fake-offline pages. */
+		unsigned stops = ((1u << NR_PAGE_KINDS) - 1) & ~(1u << PG_FREE | 1u << PG_ANON | 1u << PG_FILE | 1u << PG_HUGETLB);
+		stops &= offlining ? ~(1u << PG_OFFLINE) : ~0u;
 		for (uint64_t p = s; p < e; p++) {
-			enum page_kind k = (enum page_kind)section_page(ms, p - base)->kind;
-			if (kind_is_kernel(k) && !(offlining && k == PG_OFFLINE)) {
+			enum page_kind k = (enum page_kind)(ms->pages ? &ms->pages[p - base] : section_page(ms, p - base))->kind;
+			if (k < NR_PAGE_KINDS && (stops >> k & 1)) {
+				MHP_ASSERT(kind_is_kernel(k));
 				*pfn = p;
 				*what = names[k];
 				return true;

@@ -259,8 +259,8 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 		struct mem_section *ms = __pfn_to_section(m, pfn);
 		struct page_state *p = page_state_mut(m, pfn);   /* a run is one block: one array */
 		uint64_t in = tag_insert_run(&m->tags, first_tag + (uint32_t)done, got, pfn, order);
-		for (uint64_t i = 0; i < in; i++)
-			page_set_owner(ms, p + (i << order), first_tag + (uint32_t)(done + i), kinds[k].pinned ? PAGE_REF_PIN : 0);
+		if (in)
+			pages_set_owners(ms, p, in, order, first_tag + (uint32_t)done, kinds[k].pinned ? PAGE_REF_PIN : 0);
 		done += in;
 		if (in < got)
 			return mhp_err_set(err, -ENOMEM, "out of memory");

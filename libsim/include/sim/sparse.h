@@ -81,6 +81,28 @@ static inline void page_set_owner(struct mem_section *ms, struct page_state *p, 
 }
 
 /*
+ * page_set_owner() on n allocations of 2^order pages from p on, fresh from
+ * the allocator (no tag, no reference, one kind): tags tag, tag + 1, ...
+ * on their heads, and refs on each.
+ */
+static inline void pages_set_owners(struct mem_section *ms, struct page_state *p, uint64_t n, unsigned order,
+				    uint32_t tag, uint8_t refs)
+{
+	struct page_state now = *p;
+	now.refs = refs;
+	int64_t bars = (int64_t)page_bars_zone_movable(&now) - page_bars_zone_movable(p);   /* alike on every page */
+	for (uint64_t i = 0; i < n; i++) {
+		struct page_state *q = p + (i << order);
+		MHP_ASSERT(!q->tag && !q->refs && q->kind == p->kind);
+		q->tag = tag + (uint32_t)i;
+		q->refs = refs;
+	}
+	MHP_ASSERT(tag && n <= UINT32_MAX - tag + 1ull);
+	ms->nr_tagged += (uint32_t)n;
+	ms->nr_barred = (uint32_t)((int64_t)ms->nr_barred + bars * (int64_t)n);
+}
+
+/*
  * Models page_zonenum(): the zone of pfn in its section. A section zones
  * share at boot (SECTION_ZONES_SPLIT) keeps its last page's zone; a page
  * below that zone's start lies in the highest zone below it that starts at
