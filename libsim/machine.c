@@ -190,6 +190,7 @@ void mhp_machine_free(struct mhp_machine *m)
 	resources_free(m);
 	pt_store_free(m);
 	sparse_free(m);
+	page_arrays_free(m);
 	tags_free(m);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++)

@@ -23,13 +23,46 @@ static bool same_state(const struct page_state *a, const struct page_state *b)
 	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
-/* Gives a run section its array (the host's memory: a failure here is the host's). */
+/* A cleared array for a section: a kept one, or a new one (the host's memory: a failure here is the host's). */
+static struct page_state *page_array_get(struct mhp_machine *m)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(m->host.spare_arrays); k++) {
+		struct page_state *pages = m->host.spare_arrays[k];
+		if (pages) {
+			m->host.spare_arrays[k] = NULL;
+			return memset(pages, 0, m->pages_per_section * sizeof(*pages));
+		}
+	}
+	struct page_state *pages = calloc(m->pages_per_section, sizeof(*pages));
+	MHP_ASSERT(pages);
+	return pages;
+}
+
+static void page_array_put(struct mhp_machine *m, struct page_state *pages)
+{
+	for (size_t k = 0; pages && k < ARRAY_SIZE(m->host.spare_arrays); k++) {
+		if (!m->host.spare_arrays[k]) {
+			m->host.spare_arrays[k] = pages;
+			return;
+		}
+	}
+	free(pages);
+}
+
+void page_arrays_free(struct mhp_machine *m)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(m->host.spare_arrays); k++) {
+		free(m->host.spare_arrays[k]);
+		m->host.spare_arrays[k] = NULL;
+	}
+}
+
+/* Gives a run section its array. */
 static void section_materialise(struct mhp_machine *m, struct mem_section *ms)
 {
 	if (ms->pages)
 		return;
-	struct page_state *pages = calloc(m->pages_per_section, sizeof(*pages));
-	MHP_ASSERT(pages);
+	struct page_state *pages = page_array_get(m);
 	for (uint64_t i = ms->run_lo; i < ms->run_hi; i++)
 		pages[i] = *section_page(ms, i);
 	ms->pages = pages;
@@ -151,7 +184,7 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 	if (!ms->nr_alloc) {
 		if (ms->pages)
 			m->host.page_arrays--;
-		free(ms->pages);
+		page_array_put(m, ms->pages);
 		ms->pages = NULL;
 		ms->run_lo = ms->run_hi = 0;
 	}

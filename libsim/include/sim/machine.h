@@ -151,6 +151,9 @@ struct mhp_machine {
 	struct {
 		uint64_t budget;            /* bytes the page tables and the per-page arrays may hold */
 		uint64_t page_arrays;       /* sections that have a per-page array (mm/page.c) */
+		void *spare_arrays[4];      /* arrays sections gave back, kept for the next that needs one: a section's
+					       array comes and goes with its last allocation, and the host's page faults
+					       for a fresh one cost more than clearing a kept one */
 		char refused[MHP_ERR_MSG_MAX]; /* the first refusal, or "" */
 	} host;
 

@@ -64,6 +64,8 @@ static inline const struct page_state *page_state_of(const struct mhp_machine *m
 	return section_page(ms, pfn & (m->pages_per_section - 1));
 }
 
+/* Frees the arrays sections gave back and page.c keeps for reuse (machine free). */
+void page_arrays_free(struct mhp_machine *m);
 /* The state of a page to write (its section's run becomes an array), or NULL as page_state_of(). */
 struct page_state *page_state_mut(struct mhp_machine *m, uint64_t pfn);
 /* Gives an allocated page its workload tag and references, keeping its section's counts. */
