@@ -190,7 +190,6 @@ void mhp_machine_free(struct mhp_machine *m)
 	resources_free(m);
 	pt_store_free(m);
 	sparse_free(m);
-	page_arrays_free(m);
 	tags_free(m);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++)
@@ -210,14 +209,11 @@ static int hash_section(const struct mhp_machine *m, uint64_t nr, const struct m
 	hash_u64(h, nr);
 	hash_u64(h, ms->flags);
 	hash_u64(h, ms->nr_alloc);
-	if (ms->pages) {
-		*h = fnv1a64(*h, ms->pages, m->pages_per_section * sizeof(*ms->pages));
-	} else if (ms->nr_alloc) {   /* a run: the bytes its array would hold */
+	if (ms->nr_alloc) {   /* the runs: the bytes a page array would hold, as the snapshot's */
 		struct page_state chunk[512];
 		for (uint64_t i = 0; i < m->pages_per_section; i += 512) {
 			uint64_t k = m->pages_per_section - i < 512 ? m->pages_per_section - i : 512;
-			for (uint64_t j = 0; j < k; j++)
-				chunk[j] = *section_page(ms, i + j);
+			section_fill(ms, i, k, chunk);
 			*h = fnv1a64(*h, chunk, k * sizeof(chunk[0]));
 		}
 	}

@@ -283,40 +283,34 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 	SER(s, ms->nr_alloc);
 	for (int i = 0; i < 4; i++)
 		SER(s, ms->subsection_map[i]);
-	/* A run is saved as the array it stands for (the format has one form); it loads as an array. */
-	struct page_state *run = NULL;
-	if (!s->load && !ms->pages && ms->nr_alloc) {
-		if (!(run = malloc(m->pages_per_section * sizeof(*run))))
+	/*
+	 * The runs are saved as the page array they stand for (the format has
+	 * one form: present while anything is allocated), and taken back as
+	 * runs on load.
+	 */
+	struct page_state *pages = NULL;
+	if (!s->load && ms->nr_alloc) {
+		if (!(pages = malloc(m->pages_per_section * sizeof(*pages))))
 			return ser_fail(s, "out of memory");
-		for (uint64_t i = 0; i < m->pages_per_section; i++)
-			run[i] = *section_page(ms, i);
-		ms->pages = run;
+		section_fill(ms, 0, m->pages_per_section, pages);
 	}
-	bool has_pages = ser_array_present(s, (void **)&ms->pages, m->pages_per_section, sizeof(*ms->pages));
-	m->host.page_arrays += has_pages && s->load;
+	bool has_pages = ser_array_present(s, (void **)&pages, m->pages_per_section, sizeof(*pages));
 	/* The array at once: its layout is the format's (tag, kind, refs, order, head: 8 bytes a page). */
 	_Static_assert(sizeof(struct page_state) == 8 && offsetof(struct page_state, kind) == 4 &&
 		       offsetof(struct page_state, refs) == 5 && offsetof(struct page_state, order) == 6 &&
 		       offsetof(struct page_state, head) == 7, "struct page_state is the snapshot's page record");
 	if (has_pages)
-		ser_raw(s, ms->pages, m->pages_per_section * sizeof(*ms->pages));
+		ser_raw(s, pages, m->pages_per_section * sizeof(*pages));
 	for (uint64_t i = 0; has_pages && i < m->pages_per_section && !s->err; i++) {
-		ser_range(s, ms->pages[i].kind, 0, NR_PAGE_KINDS - 1, "bad page kind");
-		ser_range(s, ms->pages[i].order, 0, m->max_page_order, "bad page order");
-		if (s->load) {   /* the section's counts are not saved: they follow from its pages */
-			ms->nr_tagged += ms->pages[i].tag != 0;
-			ms->nr_barred += page_bars_zone_movable(&ms->pages[i]);
-		}
-	}
-	if (run) {
-		ms->pages = NULL;
-		free(run);
+		ser_range(s, pages[i].kind, 0, NR_PAGE_KINDS - 1, "bad page kind");
+		ser_range(s, pages[i].order, 0, m->max_page_order, "bad page order");
 	}
 	/* The count the page layer keeps must be what the states say (no array: nothing allocated). */
-	uint64_t kinds[NR_PAGE_KINDS] = { 0 };
-	if (s->load && !s->err)
-		section_count_kinds(ms, 0, m->pages_per_section, kinds, NULL);
-	if (s->load && !s->err && (has_pages ? m->pages_per_section - kinds[PG_FREE] : 0) != ms->nr_alloc)
+	int adopted = s->load && !s->err && has_pages ? section_adopt(m, ms, pages) : 0;
+	free(pages);
+	if (adopted == -EINVAL)
+		ser_fail(s, "a free page carries a page state");
+	else if (adopted || (s->load && !s->err && !has_pages && ms->nr_alloc))
 		ser_fail(s, "a section's count of allocated pages does not match its page states");
 	uint64_t nr_pb = m->pages_per_section >> m->pageblock_order;
 	if (ser_array_present(s, (void **)&ms->pb_mt, nr_pb, 1))

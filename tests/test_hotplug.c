@@ -229,18 +229,18 @@ static void test_host_memory_budget_refuses_a_page_table(void **state)
 	assert_non_null(strstr(err.msg, "host memory budget: "));
 	assert_non_null(strstr(err.msg, "would pass its budget of 32768 (--max-memory)"));
 	/*
-	 * The boot's 517 tables and its memblock allocations (each a run: a
-	 * header, a few fields of a section) fit in 200K; the page array and the
-	 * tables of a 128 MiB add do not. Each new table asks for room for its
-	 * entries, should a write make an array of them.
+	 * The boot's 517 tables and its memblock allocations (each table a
+	 * header while its entries are one run; each section's pages a few
+	 * runs) fit in 64K; the tables of a 128 MiB add do not. Each new table
+	 * asks for room for its entries, should a write make an array of them.
 	 */
-	struct mhp_boot_args args = { .max_memory = 200 << 10, .no_kernel_allocations = 1 };
+	struct mhp_boot_args args = { .max_memory = 64 << 10, .no_kernel_allocations = 1 };
 	assert_int_equal(mhp_machine_boot(model, &args, &m, &err), 0);
 	mhp_model_free(model);
 	assert_null(mhp_machine_host_refused(m));
 	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 << 20, "System RAM (virtio_mem)", &err), -ENOMEM);
 	assert_non_null(mhp_machine_host_refused(m));
-	assert_non_null(strstr(mhp_machine_host_refused(m), "a page table of 4152 more would pass its budget of 204800"));
+	assert_non_null(strstr(mhp_machine_host_refused(m), "a page table of 4152 more would pass its budget of 65536"));
 	assert_int_equal(mhp_check_all(m, &err), 0);
 	/* A larger budget lets the same add through; the first refusal is still reported. */
 	mhp_machine_set_max_memory(m, 0);

@@ -214,11 +214,35 @@ static void assert_counts(const struct mem_section *ms, uint64_t pps, uint64_t v
 	assert_int_equal(h[PG_VMEMMAP], heads);
 }
 
+static uint64_t nr_runs(const struct mem_section *ms)
+{
+	uint64_t n = 0;
+	for (uint32_t c = 0; c < ms->nr_chunks; c++)
+		n += ms->chunks[c]->n;
+	return n;
+}
+
+/* A snapshot of m taken back: its sections' runs rebuilt from the page array the format holds. */
+static struct mhp_machine *reloaded(const struct mhp_machine *m)
+{
+	void *buf;
+	size_t len;
+	struct mhp_err err = { 0 };
+	struct mhp_machine *copy = NULL;
+	assert_int_equal(mhp_machine_save_buffer(m, &buf, &len, &err), 0);
+	int ret = mhp_machine_load_buffer(buf, len, "copy", NULL, NULL, &copy, &err);
+	if (ret)
+		printf("reload: %s\n", err.msg);
+	assert_int_equal(ret, 0);
+	free(buf);
+	return copy;
+}
+
 /*
- * A section's page states are one run of like allocations until they
- * differ: either form reads, counts and hashes the same, a free that leaves
- * whole allocations at an end keeps the run, and one that cuts into an
- * allocation (or makes a hole) gives an array with the same states.
+ * A section's page states are runs of like allocations: a write splits a
+ * run only where the states differ and joins the runs it continues; a
+ * reloaded snapshot (whose runs are rebuilt page by page) reads, counts and
+ * hashes the same.
  */
 static void test_page_states_as_runs(void **state)
 {
@@ -232,38 +256,75 @@ static void test_page_states_as_runs(void **state)
 	/* Two order-9 allocations, one after the other: one run. */
 	assert_int_equal(set_page_allocs(m, pfn, 512, 9, PG_VMEMMAP), 0);
 	assert_int_equal(set_page_allocs(m, pfn + 512, 512, 9, PG_VMEMMAP), 0);
-	assert_null(ms->pages);
+	assert_int_equal(nr_runs(ms), 1);
 	assert_int_equal(ms->nr_alloc, 1024);
-	assert_int_equal(page_state_of(m, pfn)->head, 1);
-	assert_int_equal(page_state_of(m, pfn)->order, 9);
-	assert_int_equal(page_state_of(m, pfn + 1)->head, 0);
-	assert_int_equal(page_state_of(m, pfn + 512)->head, 1);
+	assert_int_equal(page_state_of(m, pfn).head, 1);
+	assert_int_equal(page_state_of(m, pfn).order, 9);
+	assert_int_equal(page_state_of(m, pfn + 1).head, 0);
+	assert_int_equal(page_state_of(m, pfn + 512).head, 1);
 	assert_int_equal(page_kind_of(m, pfn + 1024), PG_FREE);
 	assert_counts(ms, pps, 1024, 2);
-	/* The same states as an array: the same counts and the same state hash. */
-	uint64_t hash = mhp_machine_state_hash(m);
-	assert_non_null(page_state_mut(m, pfn + 7));
-	assert_non_null(ms->pages);
-	assert_counts(ms, pps, 1024, 2);
-	assert_int_equal(mhp_machine_state_hash(m), hash);
 	assert_int_equal(set_page_kinds(m, pfn, 1024, PG_FREE), 0);
-	assert_null(ms->pages);
+	assert_int_equal(nr_runs(ms), 0);
+	assert_null(ms->chunks);
 	assert_int_equal(ms->nr_alloc, 0);
-	/* Freeing a whole allocation at the run's start keeps the run. */
+	/* Freeing a whole allocation at the run's start keeps one run. */
 	assert_int_equal(set_page_allocs(m, pfn, 1024, 9, PG_VMEMMAP), 0);
 	assert_int_equal(set_page_kinds(m, pfn, 512, PG_FREE), 0);
-	assert_null(ms->pages);
-	assert_int_equal(page_state_of(m, pfn + 512)->head, 1);
+	assert_int_equal(nr_runs(ms), 1);
+	assert_int_equal(page_state_of(m, pfn + 512).head, 1);
 	assert_counts(ms, pps, 512, 1);
-	/* Freeing one page of an allocation: an array, the others as they were. */
+	/* Freeing one page of an allocation: the others as they were, its tails a run of their own. */
 	assert_int_equal(set_page_kinds(m, pfn + 512, 1, PG_FREE), 0);
-	assert_non_null(ms->pages);
+	assert_int_equal(nr_runs(ms), 1);
 	assert_int_equal(page_kind_of(m, pfn + 513), PG_VMEMMAP);
-	assert_int_equal(page_state_of(m, pfn + 513)->head, 0);
+	assert_int_equal(page_state_of(m, pfn + 513).head, 0);
 	assert_counts(ms, pps, 511, 0);
+	/* A hole in the middle: two runs; filling it as it was joins them again. */
 	assert_int_equal(set_page_kinds(m, pfn + 513, 511, PG_FREE), 0);
-	assert_null(ms->pages);
+	assert_int_equal(set_page_allocs(m, pfn, 2048, 0, PG_ANON), 0);
+	assert_int_equal(set_page_kinds(m, pfn + 100, 10, PG_FREE), 0);
+	assert_int_equal(nr_runs(ms), 2);
+	assert_int_equal(set_page_allocs(m, pfn + 100, 10, 0, PG_ANON), 0);
+	assert_int_equal(nr_runs(ms), 1);
+	/* Tags in order are one run however many pages hold them; one tag changed splits it in three. */
+	pages_set_owners(m, pfn, 2048, 0, 7, 0);
+	assert_int_equal(nr_runs(ms), 1);
+	assert_int_equal(page_state_of(m, pfn + 1000).tag, 1007);
+	assert_int_equal(ms->nr_tagged, 2048);
+	set_page_owner(m, pfn + 1000, 1007, 1);
+	assert_int_equal(nr_runs(ms), 3);
+	set_page_owner(m, pfn + 1000, 1007, 0);
+	assert_int_equal(nr_runs(ms), 1);
+	assert_int_equal(set_page_kinds(m, pfn, 2048, PG_FREE), 0);
+	/* Many runs: more than a chunk holds, each a write apart, read back in order. */
+	for (uint64_t i = 0; i < 4 * RUN_CHUNK; i++)
+		assert_int_equal(set_page_kinds(m, pfn + 4096 + 2 * i, 1, i & 1 ? PG_KERNEL : PG_SLAB), 0);
+	assert_int_equal(nr_runs(ms), 4 * RUN_CHUNK);
+	assert_true(ms->nr_chunks > 1);
+	for (uint64_t i = 0; i < 4 * RUN_CHUNK; i++) {
+		assert_int_equal(page_kind_of(m, pfn + 4096 + 2 * i), i & 1 ? PG_KERNEL : PG_SLAB);
+		assert_int_equal(page_kind_of(m, pfn + 4097 + 2 * i), PG_FREE);
+	}
+	assert_int_equal(set_page_kinds(m, pfn, pps, PG_FREE), 0);
+	assert_null(ms->chunks);
 	assert_int_equal(mhp_check_all(m, &err), 0);
+	/*
+	 * Workloads, tagged and pinned, with holes freed between them, rebuilt
+	 * from the page array a snapshot holds: the same states, counts and
+	 * state hash.
+	 */
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 3000, 1, &err), 0);
+	assert_int_equal(mhp_workload_alloc(m, "pinned", 0, 300, 5000, &err), 0);
+	assert_int_equal(mhp_workload_alloc(m, "hugetlb", 0, 2, 6000, &err), 0);
+	for (uint32_t tag = 10; tag < 3000; tag += 97)
+		assert_int_equal(mhp_workload_free(m, tag, 5, &err), 0);
+	struct mhp_machine *copy = reloaded(m);
+	assert_int_equal(mhp_machine_state_hash(copy), mhp_machine_state_hash(m));
+	assert_int_equal(mhp_check_all(copy, &err), 0);
+	uint64_t where;
+	assert_true(tag_lookup(copy, 2999, &where) && page_state_of(copy, where).tag == 2999);
+	mhp_machine_free(copy);
 	mhp_machine_free(m);
 }
 

@@ -399,7 +399,7 @@ static void test_inconsistent_snapshot_refused(void **state)
 	free(buf);
 	/* A section's count of allocated pages that its page states do not bear out. */
 	struct mem_section *ms = (struct mem_section *)__pfn_to_section(a, HOT >> a->page_shift);
-	assert_non_null(ms->pages);   /* the workload's tagged pages: an array */
+	assert_non_null(ms->chunks);   /* the workload's tagged pages: an array */
 	ms->nr_alloc += 1;
 	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
 	assert_int_equal(load_err(buf, len, &err), -EBADMSG);

@@ -40,7 +40,7 @@ struct mhp_boot_args {
 	 */
 	int memory_probe;
 	/*
-	 * Host memory the machine's page tables and per-page arrays may hold, in
+	 * Host memory the machine's page tables and page runs may hold, in
 	 * bytes; 0: MHP_DEFAULT_MAX_MEMORY. A page table that would pass it is
 	 * refused (the kernel sees -ENOMEM) and mhp_machine_host_refused() says so.
 	 */

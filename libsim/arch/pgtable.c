@@ -243,18 +243,18 @@ uint64_t pt_entries_bytes(const struct mhp_machine *m, unsigned depth)
 
 /*
  * Whether bytes more would pass the machine's host memory budget: the live
- * tables, the store's slots and the per-page arrays. The first refusal is
+ * tables, the store's slots and the sections' page runs. The first refusal is
  * kept for the caller of the step to report; the kernel sees -ENOMEM.
  */
 static bool host_over_budget(struct mhp_machine *m, uint64_t bytes)
 {
 	uint64_t held = m->pt.host_bytes + m->pt.cap * sizeof(*m->pt.slots) +
-			m->host.page_arrays * m->pages_per_section * sizeof(struct page_state);
+			m->host.run_bytes;
 	if (held + bytes <= m->host.budget)
 		return false;
 	if (!m->host.refused[0])
 		snprintf(m->host.refused, sizeof(m->host.refused),
-			 "host memory budget: the machine's page tables and page arrays hold %llu bytes, and a page "
+			 "host memory budget: the machine's page tables and page runs hold %llu bytes, and a page "
 			 "table of %llu more would pass its budget of %llu (--max-memory)", (unsigned long long)held,
 			 (unsigned long long)bytes, (unsigned long long)m->host.budget);
 	return true;

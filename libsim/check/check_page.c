@@ -86,19 +86,15 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 	return 0;
 }
 
-/* The first page of the free block [pfn, pfn + n) that is allocated, or pfn + n: its section's array, read directly. */
+/* The first page of the free block [pfn, pfn + n) that is allocated, or pfn + n: where the first run meets the block. */
 static uint64_t first_allocated(const struct mhp_machine *m, const struct mem_section *ms, uint64_t pfn, uint64_t n)
 {
 	MHP_ASSERT(pfn_to_section_nr(m, pfn) == pfn_to_section_nr(m, pfn + n - 1));   /* a block never spans sections */
 	uint64_t i = pfn & (m->pages_per_section - 1);
-	if (!ms->pages) {   /* a run, or nothing allocated: where the run meets the block */
-		uint64_t a = i > ms->run_lo ? i : ms->run_lo, b = i + n < ms->run_hi ? i + n : ms->run_hi;
-		return ms->nr_alloc && a < b ? pfn + (a - i) : pfn + n;
-	}
-	for (uint64_t k = 0; k < n; k++)
-		if (ms->pages[i + k].kind != PG_FREE)
-			return pfn + k;
-	return pfn + n;
+	const struct page_run *r = section_runs_from(ms, i).r;
+	if (!r || r->lo >= i + n)
+		return pfn + n;
+	return pfn + (r->lo > i ? r->lo - i : 0);
 }
 
 /* Free blocks never overlap one another or an allocated page. */
@@ -275,34 +271,40 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 	bool suspect = (ms->zone == ZONE_MOVABLE && ms->nr_barred) || (!online_section(ms) && ms->nr_tagged);
 	if (!w->full && !suspect)
 		return 0;
-	if (!ms->pages) {
-		/* A run: its pages share a kind and carry no tag or pin, so its first page here speaks for all. */
-		first = first > ms->run_lo ? first : ms->run_lo;
-		last = last < ms->run_hi ? last : ms->run_hi;
-		last = first < last ? first + 1 : first;
-	}
-	uint64_t tagged_before = w->tagged, barred = ms->pages || !page_bars_zone_movable(&ms->run_head) ? 0 : ms->nr_alloc;
+	uint64_t tagged_before = w->tagged, barred = 0;
 	bool online = online_section(ms), movable = ms->zone == ZONE_MOVABLE, digest = w->full && !w->locate;
-	for (uint64_t i = first; ms->nr_alloc && i < last; i++) {
-		const struct page_state *p = section_page(ms, i);
-		uint64_t pfn = base + i;
-		bool bars = page_bars_zone_movable(p);
-		barred += ms->pages && bars;
-		if (movable && bars)
+	for (struct run_iter it = section_runs_from(ms, first); it.r && it.r->lo < last; run_iter_next(&it)) {
+		const struct page_run *r = it.r;
+		uint64_t a = first > r->lo ? first : r->lo, b = last < r->hi ? last : r->hi, heads = page_run_heads(r, a, b);
+		bool head_bars = page_bars_zone_movable(&r->head), tail_bars = page_bars_zone_movable(&r->tail);
+		barred += heads * head_bars + (b - a - heads) * tail_bars;
+		/* A barred page in ZONE_MOVABLE: the run's first such page here (a head or a tail). */
+		uint64_t next_head = page_run_next_head(r, a), bad = b;
+		if (movable && head_bars)
+			bad = next_head;
+		if (movable && tail_bars && next_head != a)
+			bad = a;
+		else if (movable && tail_bars && a + 1 < b && r->order)
+			bad = bad < a + 1 ? bad : a + 1;
+		/* The tagged heads, in order, up to the barred page: the one before it fails first. */
+		for (uint64_t p = next_head; r->head.tag && p < bad; p += 1ull << r->order) {
+			struct page_state ps = page_run_state(r, p);
+			uint64_t pfn = base + p, where;
+			/* The range check stops at "online"; where the record points is checked in the full walk. */
+			if (digest)
+				w->digest += tag_record_mix(ps.tag, pfn);
+			if (!online || (w->locate && (!tag_lookup(m, ps.tag, &where) || where != pfn)))
+				return w->ret = FAIL(w->err, "DATA-LOST", "pfn %#llx holds tag %u, which should be %s",
+						     (unsigned long long)pfn, ps.tag,
+						     !online ? "on an online page" : "elsewhere (a copy)");
+			w->tagged++;
+		}
+		if (bad < b) {
+			struct page_state ps = page_run_state(r, bad);
 			return w->ret = FAIL(w->err, "ZONE-MOVABLE", "pfn %#llx in ZONE_MOVABLE holds %s",
-					     (unsigned long long)pfn,
-					     page_longterm_pinned(p) ? "a long-term pinned page" : "an unmovable page");
-		if (!p->tag)
-			continue;
-		uint64_t where;
-		/* The range check stops at "online"; where the record points is checked in the full walk. */
-		if (digest)
-			w->digest += tag_record_mix(p->tag, pfn);
-		if (!online || (w->locate && (!tag_lookup(m, p->tag, &where) || where != pfn)))
-			return w->ret = FAIL(w->err, "DATA-LOST", "pfn %#llx holds tag %u, which should be %s",
-					     (unsigned long long)pfn, p->tag,
-					     !online ? "on an online page" : "elsewhere (a copy)");
-		w->tagged++;
+					     (unsigned long long)(base + bad),
+					     page_longterm_pinned(&ps) ? "a long-term pinned page" : "an unmovable page");
+		}
 	}
 	return w->full ? section_counts_agree(nr, ms, w->tagged - tagged_before, barred, w) : 0;
 }

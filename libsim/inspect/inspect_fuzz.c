@@ -35,16 +35,23 @@ bool inspect_pgmap(const struct mhp_machine *m, unsigned i, struct inspect_resou
 	return true;
 }
 
-/* Section by section: only an array holds tags (a run's pages carry none). */
+/* Section by section, a run at a time: the first tagged head in [pfn, end). */
 uint32_t inspect_first_tag(const struct mhp_machine *m, uint64_t pfn, uint64_t end)
 {
 	uint64_t mask = m->pages_per_section - 1;
 	for (uint64_t stop; pfn < end; pfn = stop) {
 		const struct mem_section *ms = __pfn_to_section(m, pfn);
 		stop = (pfn | mask) + 1 < end ? (pfn | mask) + 1 : end;
-		for (uint64_t p = pfn; ms && ms->pages && p < stop; p++)
-			if (ms->pages[p & mask].tag)
-				return ms->pages[p & mask].tag;
+		uint64_t base = pfn & ~mask, lo = pfn - base, hi = stop - base;
+		struct run_iter it = { 0 };
+		if (ms)
+			it = section_runs_from(ms, lo);
+		for (; it.r && it.r->lo < hi; run_iter_next(&it)) {
+			const struct page_run *r = it.r;
+			uint64_t head = page_run_next_head(r, lo > r->lo ? lo : r->lo);
+			if (r->head.tag && head < hi && head < r->hi)
+				return page_run_state(r, head).tag;
+		}
 	}
 	return 0;
 }

@@ -17,26 +17,41 @@
 #include "sim/workload.h"
 
 /*
+ * The first head in [pfn, end_pfn) of a movable folio (hugetlb only: of a
+ * hugetlb one): 0 and *found, or -ENOENT. A run at a time: its first head
+ * at or after where the search stands.
+ */
+static int scan_heads(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn, bool hugetlb_only, uint64_t *found)
+{
+	for (uint64_t s = pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
+		const struct mem_section *ms = __pfn_to_section(m, s);
+		if (!ms || !ms->nr_alloc)
+			continue;
+		uint64_t base = s & ~(m->pages_per_section - 1), lo = s - base;
+		uint64_t hi = end_pfn - base < m->pages_per_section ? end_pfn - base : m->pages_per_section;
+		for (struct run_iter it = section_runs_from(ms, lo); it.r && it.r->lo < hi; run_iter_next(&it)) {
+			const struct page_run *r = it.r;
+			enum page_kind kind = (enum page_kind)r->head.kind;
+			if (!r->head.head || !(hugetlb_only ? kind == PG_HUGETLB : kind_is_movable(kind)))
+				continue;
+			uint64_t head = page_run_next_head(r, lo > r->lo ? lo : r->lo);
+			if (head < r->hi && head < hi) {
+				*found = base + head;
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
+/*
  * Models scan_movable_pages(): 0 and the first movable page (the head of an
  * LRU or hugetlb folio), or -ENOENT when none is left. Kernel pages cannot be
  * here: isolation refused them.
  */
 int scan_movable_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, uint64_t *pfn)
 {
-	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
-		const struct mem_section *ms = __pfn_to_section(m, s);
-		if (!ms || !ms->nr_alloc)
-			continue;
-		uint64_t base = s & ~(m->pages_per_section - 1), e = base + m->pages_per_section;
-		for (uint64_t p = s; p < e && p < end_pfn; p++) {
-			const struct page_state *ps = ms->pages ? &ms->pages[p - base] : section_page(ms, p - base);
-			if (ps->head && kind_is_movable((enum page_kind)ps->kind)) {
-				*pfn = p;
-				return 0;
-			}
-		}
-	}
-	return -ENOENT;
+	return scan_heads(m, start_pfn, end_pfn, false, pfn);
 }
 
 /* True if some node other than nid has memory (node_states[N_MEMORY] minus nid). */
@@ -70,13 +85,13 @@ static bool folio_refs_block_migration(const struct page_state *src)
  */
 static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 {
-	const struct page_state *src = page_state_of(m, pfn);
+	struct page_state src = page_state_of(m, pfn);
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	if (folio_refs_block_migration(src))
+	if (folio_refs_block_migration(&src))
 		return -EAGAIN;
-	unsigned order = src->order;
-	enum page_kind kind = (enum page_kind)src->kind;
-	uint32_t tag = src->tag;
+	unsigned order = src.order;
+	enum page_kind kind = (enum page_kind)src.kind;
+	uint32_t tag = src.tag;
 	uint64_t dst;
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1;
 	int ret = alloc_pages_like(m, ms->nid, skip, order, kind, false, &dst);
@@ -96,22 +111,46 @@ static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
  * to isolated pageblocks only, where no target can come from. Returns the
  * run's length (0: move it alone). The reference path moves each alone.
  */
-static uint64_t migrate_run_length(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn)
+/*
+ * The order-0 folios from pfn on (in its section, before end_pfn) that are
+ * runs' pages for which ok() holds, taken a run at a time.
+ */
+static uint64_t order0_folios(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn,
+			      bool (*ok)(const struct page_run *r, const struct page_state *first),
+			      const struct page_state *first)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	const struct page_state *first = page_state_of(m, pfn);
-	if (m->pagewise || m->mutant == MUTANT_FREE_TO_WRONG_LIST || first->order || first->kind == PG_HUGETLB)
-		return 0;
-	uint64_t stop = (pfn | (m->pages_per_section - 1)) + 1, pb = 1ull << m->pageblock_order, n = 0;
-	stop = stop < end_pfn ? stop : end_pfn;
-	for (uint64_t p = pfn; p < stop; p++, n++) {
-		uint64_t i = p & (m->pages_per_section - 1);
-		const struct page_state *ps = ms->pages ? &ms->pages[i] : section_page(ms, i);
-		if (!ps->head || ps->order || ps->kind != first->kind || folio_refs_block_migration(ps))
+	uint64_t base = pfn & ~(m->pages_per_section - 1), i = pfn - base, at = i;
+	uint64_t stop = end_pfn - base < m->pages_per_section ? end_pfn - base : m->pages_per_section;
+	for (struct run_iter it = section_runs_from(ms, i); it.r && at < stop; run_iter_next(&it)) {
+		const struct page_run *r = it.r;
+		if (r->lo > at || r->order || r->head.order || !r->head.head || !ok(r, first))
 			break;
-		if ((p == pfn || !(p & (pb - 1))) && get_pageblock_migratetype(m, p) != MIGRATE_ISOLATE)
-			break;
+		at = r->hi < stop ? r->hi : stop;
 	}
+	return at - i;
+}
+
+static bool movable_like_first(const struct page_run *r, const struct page_state *first)
+{
+	return r->head.kind == first->kind && !folio_refs_block_migration(&r->head);
+}
+
+/*
+ * Whether the folio at pfn starts a page run migrate_run() may move: order-0
+ * folios of one kind, none referenced, in one section, their sources freed
+ * to isolated pageblocks only, where no target can come from. Returns the
+ * run's length (0: move it alone). The reference path moves each alone.
+ */
+static uint64_t migrate_run_length(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn)
+{
+	struct page_state first = page_state_of(m, pfn);
+	if (m->pagewise || m->mutant == MUTANT_FREE_TO_WRONG_LIST || first.order || first.kind == PG_HUGETLB)
+		return 0;
+	uint64_t n = order0_folios(m, pfn, end_pfn, movable_like_first, &first), pb = 1ull << m->pageblock_order;
+	for (uint64_t p = pfn; p < pfn + n; p = (p | (pb - 1)) + 1)
+		if (get_pageblock_migratetype(m, p) != MIGRATE_ISOLATE)
+			return p - pfn;
 	return n;
 }
 
@@ -125,20 +164,24 @@ static uint64_t migrate_run_length(const struct mhp_machine *m, uint64_t pfn, ui
 static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t *moved)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	enum page_kind kind = (enum page_kind)page_state_of(m, pfn)->kind;
+	enum page_kind kind = (enum page_kind)page_state_of(m, pfn).kind;
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1, ret = 0;
 	uint64_t done = 0, dst, got;
 	struct tag_cursor cur = { 0 };
 	while (done < n && !(ret = alloc_pages_run_like(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
-		struct mem_section *to_ms = __pfn_to_section(m, dst);
-		struct page_state *to = page_state_mut(m, dst);        /* a run is one block: one array */
-		uint64_t i0 = (pfn + done) & (m->pages_per_section - 1);
-		for (uint64_t i = 0; i < got; i++) {
-			uint32_t tag = (ms->pages ? &ms->pages[i0 + i] : section_page(ms, i0 + i))->tag;
-			uint64_t j = m->mutant == MUTANT_PAGE_RUN_REORDERS ? got - 1 - i : i;
-			page_set_owner(to_ms, &to[j], m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
-			if (tag)
-				tag_moved_next(m, &cur, tag, dst + j);
+		for (uint64_t i = 0, len; i < got; i += len) {
+			/* The sources' tags a run at a time: a run's tags follow one another, and so do the targets. */
+			uint64_t src = pfn + done + i, si = src & (m->pages_per_section - 1);
+			const struct page_run *r = section_runs_from(ms, si).r;
+			uint32_t tag = page_run_state(r, si).tag;
+			len = r->hi - si < got - i ? r->hi - si : got - i;
+			if (m->mutant == MUTANT_PAGE_RUN_REORDERS)
+				len = 1;
+			uint64_t to = m->mutant == MUTANT_PAGE_RUN_REORDERS ? dst + got - 1 - i : dst + i;
+			if (tag && m->mutant != MUTANT_MIGRATE_DROPS_TAG)
+				pages_set_owners(m, to, len, 0, tag, 0);
+			for (uint64_t j = 0; tag && j < len; j++)
+				tag_moved_next(m, &cur, tag + (uint32_t)j, to + j);
 		}
 		done += got;
 	}
@@ -155,31 +198,11 @@ struct migrate_pass {
 	int enomem_at;               /* the pass that ran out of memory, or -1 */
 };
 
-/* The first hugetlb head in [pfn, end_pfn): 0 and *pfn, or -ENOENT. The hugetlb pass moves only these. */
-static int scan_hugetlb_heads(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn, uint64_t *found)
-{
-	for (uint64_t s = pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
-		const struct mem_section *ms = __pfn_to_section(m, s);
-		if (!ms || !ms->nr_alloc)
-			continue;
-		uint64_t base = s & ~(m->pages_per_section - 1), e = base + m->pages_per_section;
-		e = e < end_pfn ? e : end_pfn;
-		for (uint64_t i = s - base; i < e - base; i++) {
-			const struct page_state *p = ms->pages ? &ms->pages[i] : section_page(ms, i);
-			if (p->head && p->kind == PG_HUGETLB) {
-				*found = base + i;
-				return 0;
-			}
-		}
-	}
-	return -ENOENT;
-}
-
 /* Models migrate_pages()'s first pass: the hugetlb folios of the range, in order. */
 static void migrate_hugetlb_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, struct migrate_pass *mp)
 {
-	for (uint64_t pfn = start_pfn; scan_hugetlb_heads(m, pfn, end_pfn, &pfn) == 0;) {
-		uint64_t n = 1ull << page_state_of(m, pfn)->order;
+	for (uint64_t pfn = start_pfn; scan_heads(m, pfn, end_pfn, true, &pfn) == 0;) {
+		uint64_t n = 1ull << page_state_of(m, pfn).order;
 		int ret = migrate_folio(m, pfn);
 		if (ret == -ENOMEM) {
 			mp->enomem_at = 0;
@@ -199,27 +222,25 @@ static void migrate_hugetlb_pass(struct mhp_machine *m, uint64_t start_pfn, uint
  * each is a failure and changes nothing, so they are counted at once. The
  * reference path takes each alone.
  */
+static bool refused(const struct page_run *r, const struct page_state *first)
+{
+	(void)first;
+	return kind_is_movable((enum page_kind)r->head.kind) && r->head.kind != PG_HUGETLB &&
+	       folio_refs_block_migration(&r->head);
+}
+
 static uint64_t stuck_run_length(const struct mhp_machine *m, uint64_t pfn, uint64_t end_pfn)
 {
-	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	uint64_t base = pfn & ~(m->pages_per_section - 1), stop = base + m->pages_per_section, n = 0;
-	stop = stop < end_pfn ? stop : end_pfn;
-	if (m->pagewise || !ms->pages)
-		return 0;
-	for (const struct page_state *p = &ms->pages[pfn - base]; pfn + n < stop; p++, n++)
-		if (!p->head || p->order || !kind_is_movable((enum page_kind)p->kind) || p->kind == PG_HUGETLB ||
-		    !folio_refs_block_migration(p))
-			break;
-	return n;
+	return m->pagewise ? 0 : order0_folios(m, pfn, end_pfn, refused, NULL);
 }
 
 /* Models migrate_pages()'s second pass: the other movable folios, in order, runs of them at once. */
 static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, struct migrate_pass *mp)
 {
 	for (uint64_t pfn = start_pfn; scan_movable_pages(m, pfn, end_pfn, &pfn) == 0; pfn++) {
-		const struct page_state *p = page_state_of(m, pfn);
-		uint64_t n = 1ull << p->order;
-		if (p->kind == PG_HUGETLB) {
+		struct page_state p = page_state_of(m, pfn);
+		uint64_t n = 1ull << p.order;
+		if (p.kind == PG_HUGETLB) {
 			pfn += n - 1;
 			continue;
 		}
@@ -280,7 +301,7 @@ void do_migrate_range(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pf
 	for (uint64_t pfn = start_pfn; ret && *warned < 10 && scan_movable_pages(m, pfn, end_pfn, &pfn) == 0; pfn++) {
 		(*warned)++;
 		pr_warn(m, "migrating pfn %llx failed ret:%lld", (unsigned long long)pfn, ret);
-		pfn += (1ull << page_state_of(m, pfn)->order) - 1;
+		pfn += (1ull << page_state_of(m, pfn).order) - 1;
 	}
 	struct mhp_trace_field f[] = { TF_X("start_pfn", start_pfn), TF_U("moved", mp.moved), TF_U("failed", mp.failed),
 				       TF_U("enomem", mp.enomem_at >= 0) };

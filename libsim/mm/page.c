@@ -3,11 +3,11 @@
  * page.c - the page layer: what the model keeps of struct page for allocated
  * pages. Kernel twin: include/linux/mm_types.h, include/linux/page-flags.h.
  *
- * A section keeps no state while nothing in it is allocated; while its
- * allocated pages are one run of like allocations (a vmemmap's blocks, page
- * tables, a memblock pool), three fields say so (mmzone.h); only a section
- * whose pages differ otherwise (tags, pins, mixed kinds) has a per-page
- * array. So memory follows what is allocated, and how alike it is.
+ * A section keeps its allocated pages as runs of like allocations (mmzone.h,
+ * struct page_run): a vmemmap's blocks, a run of page tables, a workload's
+ * pages with their tags in order. A write splits runs only where the state
+ * differs and joins neighbours that continue one another, so memory and work
+ * follow how many runs there are, not how many pages.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,136 +23,244 @@ static bool same_state(const struct page_state *a, const struct page_state *b)
 	return memcmp(a, b, sizeof(*a)) == 0;
 }
 
-/* A cleared array for a section: a kept one, or a new one (the host's memory: a failure here is the host's). */
-static struct page_state *page_array_get(struct mhp_machine *m)
+static uint64_t run_mask(const struct page_run *r)
 {
-	for (size_t k = 0; k < ARRAY_SIZE(m->host.spare_arrays); k++) {
-		struct page_state *pages = m->host.spare_arrays[k];
-		if (pages) {
-			m->host.spare_arrays[k] = NULL;
-			return memset(pages, 0, m->pages_per_section * sizeof(*pages));
-		}
-	}
-	struct page_state *pages = calloc(m->pages_per_section, sizeof(*pages));
-	MHP_ASSERT(pages);
-	return pages;
+	return (1ull << r->order) - 1;
 }
 
-static void page_array_put(struct mhp_machine *m, struct page_state *pages)
+/* The part of run r from page x on (r->lo < x < r->hi): the allocation it starts in, and its tags, carried on. */
+static struct page_run run_from(const struct page_run *r, uint64_t x)
 {
-	for (size_t k = 0; pages && k < ARRAY_SIZE(m->host.spare_arrays); k++) {
-		if (!m->host.spare_arrays[k]) {
-			m->host.spare_arrays[k] = pages;
-			return;
-		}
-	}
-	free(pages);
+	struct page_run t = *r;
+	uint64_t pos = x - r->lo + r->first;
+	t.lo = (uint32_t)x;
+	t.first = (uint8_t)(pos & run_mask(r));
+	if (t.head.tag)
+		t.head.tag += (uint32_t)(pos >> r->order);
+	return t;
 }
 
-void page_arrays_free(struct mhp_machine *m)
+/* Whether b continues a: the same allocations, states and tag order across their boundary. */
+static bool run_continues(const struct page_run *a, const struct page_run *b)
 {
-	for (size_t k = 0; k < ARRAY_SIZE(m->host.spare_arrays); k++) {
-		free(m->host.spare_arrays[k]);
-		m->host.spare_arrays[k] = NULL;
-	}
+	if (a->hi != b->lo || a->order != b->order || !same_state(&a->tail, &b->tail))
+		return false;
+	struct page_run next = *a;
+	next.hi = a->hi + 1;   /* where a's pattern would be at b->lo */
+	struct page_run want = run_from(&next, b->lo);
+	struct page_state ah = a->head, bh = b->head;
+	ah.tag = bh.tag = 0;
+	return want.first == b->first && want.head.tag == b->head.tag && same_state(&ah, &bh);
 }
 
-/* Gives a run section its array. */
-static void section_materialise(struct mhp_machine *m, struct mem_section *ms)
+static void host_runs(struct mhp_machine *m, int64_t bytes)
 {
-	if (ms->pages)
-		return;
-	struct page_state *pages = page_array_get(m);
-	for (uint64_t i = ms->run_lo; i < ms->run_hi; i++)
-		pages[i] = *section_page(ms, i);
-	ms->pages = pages;
-	ms->run_lo = ms->run_hi = 0;
-	m->host.page_arrays++;
+	m->host.run_bytes = (uint64_t)((int64_t)m->host.run_bytes + bytes);
 }
 
-struct page_state *page_state_mut(struct mhp_machine *m, uint64_t pfn)
+/* A place among a section's runs to insert at (c == nr_chunks: past the last). */
+struct run_pos {
+	uint32_t c, i;
+};
+
+static struct page_run *run_at(struct mem_section *ms, struct run_pos p)
 {
-	struct mem_section *ms = __pfn_to_section(m, pfn);
-	if (!ms || (!ms->pages && !ms->nr_alloc))
+	return p.c < ms->nr_chunks ? &ms->chunks[p.c]->r[p.i] : NULL;
+}
+
+static struct page_run *run_before(struct mem_section *ms, struct run_pos p)
+{
+	if (p.c < ms->nr_chunks && p.i)
+		return &ms->chunks[p.c]->r[p.i - 1];
+	if (!p.c)
 		return NULL;
-	section_materialise(m, ms);
-	return &ms->pages[pfn & (m->pages_per_section - 1)];
+	struct run_chunk *ch = ms->chunks[p.c - 1];
+	return &ch->r[ch->n - 1];
 }
 
-/* Whether the run takes [i, i + n) of head/tail allocations of 2^order pages: it starts or extends it. */
-static bool run_join(struct mem_section *ms, uint64_t i, uint64_t n, unsigned order, const struct page_state *head,
-		     const struct page_state *tail)
+static struct run_pos pos_of(const struct run_iter *it)
 {
-	if (ms->run_lo == ms->run_hi) {
-		ms->run_lo = (uint32_t)i, ms->run_hi = (uint32_t)(i + n);
-		ms->run_order = (uint8_t)order, ms->run_head = *head, ms->run_tail = *tail;
-		return true;
-	}
-	if (order != ms->run_order || !same_state(head, &ms->run_head) || !same_state(tail, &ms->run_tail))
-		return false;
-	if (i == ms->run_hi) {
-		ms->run_hi = (uint32_t)(i + n);
-		return true;
-	}
-	if (i + n == ms->run_lo) {
-		ms->run_lo = (uint32_t)i;
-		return true;
-	}
-	return false;
+	return (struct run_pos){ it->c, it->i };
 }
 
-/* Whether freeing [i, i + n) leaves the run whole allocations: nothing of it, all of it, or whole ones at an end. */
-static bool run_cut(struct mem_section *ms, uint64_t i, uint64_t n)
+/* Puts a new chunk at index c of the section's list (the host's memory: a failure here is the host's). */
+static void chunk_insert(struct mhp_machine *m, struct mem_section *ms, uint32_t c, struct run_chunk *ch)
 {
-	uint64_t a = i > ms->run_lo ? i : ms->run_lo, b = i + n < ms->run_hi ? i + n : ms->run_hi;
-	uint64_t mask = (1ull << ms->run_order) - 1;
-	if (a >= b)
-		return true;
-	if (a == ms->run_lo && b == ms->run_hi)
-		ms->run_lo = ms->run_hi = 0;
-	else if (a == ms->run_lo && !((b - a) & mask))
-		ms->run_lo = (uint32_t)b;
-	else if (b == ms->run_hi && !((a - ms->run_lo) & mask))
-		ms->run_hi = (uint32_t)a;
-	else
-		return false;
-	return true;
+	MHP_ASSERT(ch);
+	host_runs(m, sizeof(*ch));
+	if (ms->nr_chunks == ms->cap_chunks) {
+		uint32_t cap = ms->cap_chunks ? ms->cap_chunks * 2 : 4;
+		struct run_chunk **chunks = realloc(ms->chunks, cap * sizeof(*chunks));
+		MHP_ASSERT(chunks);
+		host_runs(m, (int64_t)(cap - ms->cap_chunks) * (int64_t)sizeof(*chunks));
+		ms->chunks = chunks;
+		ms->cap_chunks = cap;
+	}
+	memmove(&ms->chunks[c + 1], &ms->chunks[c], (ms->nr_chunks - c) * sizeof(*ms->chunks));
+	ms->chunks[c] = ch;
+	ms->nr_chunks++;
 }
 
-/* What [i, i + n) holds, in either form: tags and bars looked for only where the section counts some. */
+static void chunk_remove(struct mhp_machine *m, struct mem_section *ms, uint32_t c)
+{
+	free(ms->chunks[c]);
+	host_runs(m, -(int64_t)sizeof(struct run_chunk));
+	memmove(&ms->chunks[c], &ms->chunks[c + 1], (ms->nr_chunks - c - 1) * sizeof(*ms->chunks));
+	ms->nr_chunks--;
+}
+
+/* Inserts run r at p: a full chunk splits in two first. */
+static void insert_at(struct mhp_machine *m, struct mem_section *ms, struct run_pos p, const struct page_run *r)
+{
+	if (!ms->nr_chunks)
+		chunk_insert(m, ms, 0, calloc(1, sizeof(struct run_chunk)));
+	if (p.c == ms->nr_chunks)   /* past the last run: the end of the last chunk */
+		p.c--, p.i = ms->chunks[p.c]->n;
+	struct run_chunk *ch = ms->chunks[p.c];
+	if (ch->n == RUN_CHUNK) {
+		struct run_chunk *upper = calloc(1, sizeof(*upper));
+		MHP_ASSERT(upper);
+		upper->n = RUN_CHUNK / 2;
+		memcpy(upper->r, &ch->r[RUN_CHUNK / 2], upper->n * sizeof(*ch->r));
+		ch->n = RUN_CHUNK / 2;
+		chunk_insert(m, ms, p.c + 1, upper);
+		if (p.i > ch->n)
+			ch = upper, p.i -= RUN_CHUNK / 2;
+	}
+	memmove(&ch->r[p.i + 1], &ch->r[p.i], (ch->n - p.i) * sizeof(*ch->r));
+	ch->r[p.i] = *r;
+	ch->n++;
+}
+
+/* Deletes count runs of chunk c from run i on; an emptied chunk goes. Returns where the next run now is. */
+static struct run_pos delete_runs(struct mhp_machine *m, struct mem_section *ms, struct run_pos p, uint32_t count)
+{
+	struct run_chunk *ch = ms->chunks[p.c];
+	MHP_ASSERT(count && p.i + count <= ch->n);
+	memmove(&ch->r[p.i], &ch->r[p.i + count], (ch->n - p.i - count) * sizeof(*ch->r));
+	ch->n -= count;
+	if (!ch->n) {
+		chunk_remove(m, ms, p.c);
+		return (struct run_pos){ p.c, 0 };
+	}
+	return p.i < ch->n ? p : (struct run_pos){ p.c + 1, 0 };
+}
+
+static void runs_release(struct mhp_machine *m, struct mem_section *ms)
+{
+	host_runs(m, -(int64_t)(ms->nr_chunks * sizeof(struct run_chunk) + ms->cap_chunks * sizeof(*ms->chunks)));
+	section_runs_free(ms);
+}
+
+void section_runs_free(struct mem_section *ms)
+{
+	for (uint32_t c = 0; c < ms->nr_chunks; c++)
+		free(ms->chunks[c]);
+	free(ms->chunks);
+	ms->chunks = NULL;
+	ms->nr_chunks = ms->cap_chunks = 0;
+}
+
+/* Takes pages [a, b) out of the runs: they become free. Returns where a run for them goes. */
+static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, uint64_t a, uint64_t b)
+{
+	struct run_iter it = section_runs_from(ms, a);
+	if (it.r && it.r->lo < a) {
+		struct page_run *r = run_at(ms, pos_of(&it));
+		if (r->hi > b) {   /* the cut lies inside one run: it becomes two */
+			struct page_run right = run_from(r, b);
+			r->hi = (uint32_t)a;
+			insert_at(m, ms, (struct run_pos){ it.c, it.i + 1 }, &right);
+			it = section_runs_from(ms, a);
+			return pos_of(&it);
+		}
+		r->hi = (uint32_t)a;
+		run_iter_next(&it);
+	}
+	struct run_pos p = pos_of(&it);
+	while (p.c < ms->nr_chunks && ms->chunks[p.c]->r[p.i].hi <= b) {   /* the runs inside: a chunk's share at once */
+		const struct run_chunk *ch = ms->chunks[p.c];
+		uint32_t count = 1;
+		while (p.i + count < ch->n && ch->r[p.i + count].hi <= b)
+			count++;
+		p = delete_runs(m, ms, p, count);
+	}
+	struct page_run *r = run_at(ms, p);
+	if (r && r->lo < b)
+		*r = run_from(r, b);
+	return p;
+}
+
+/* Puts run r at p (the gap runs_cut() left), joined with the neighbours it continues. */
+static void runs_insert(struct mhp_machine *m, struct mem_section *ms, struct run_pos p, const struct page_run *r)
+{
+	struct page_run *prev = run_before(ms, p), *next = run_at(ms, p);
+	MHP_ASSERT(r->lo < r->hi && r->head.kind != PG_FREE && r->head.kind == r->tail.kind && !r->tail.tag);
+	MHP_ASSERT((!prev || prev->hi <= r->lo) && (!next || r->hi <= next->lo));
+	if (prev && run_continues(prev, r)) {
+		prev->hi = r->hi;
+		if (next && run_continues(prev, next)) {
+			prev->hi = next->hi;
+			delete_runs(m, ms, p, 1);
+		}
+		return;
+	}
+	if (next && run_continues(r, next)) {
+		uint32_t hi = next->hi;
+		*next = *r;
+		next->hi = hi;
+		return;
+	}
+	insert_at(m, ms, p, r);
+}
+
+/* What [a, b) holds: allocated, tagged and barred pages, a run at a time. */
 struct page_counts {
 	uint64_t alloc, tagged, barred;
 };
 
-static struct page_counts count_pages(const struct mem_section *ms, uint64_t i, uint64_t n)
+/* Adds what pages [a, b) of run r hold to c. */
+static void run_count(const struct page_run *r, uint64_t a, uint64_t b, struct page_counts *c)
+{
+	uint64_t lo = a > r->lo ? a : r->lo, hi = b < r->hi ? b : r->hi, heads = page_run_heads(r, lo, hi);
+	c->alloc += hi - lo;
+	c->tagged += r->head.tag ? heads : 0;
+	c->barred += heads * page_bars_zone_movable(&r->head) + (hi - lo - heads) * page_bars_zone_movable(&r->tail);
+}
+
+static struct page_counts count_pages(const struct mem_section *ms, uint64_t a, uint64_t b)
 {
 	struct page_counts c = { 0 };
-	if (!ms->pages) {   /* a run's pages carry no tag or pin, and share their kind */
-		uint64_t a = i > ms->run_lo ? i : ms->run_lo, b = i + n < ms->run_hi ? i + n : ms->run_hi;
-		c.alloc = a < b ? b - a : 0;
-		c.barred = page_bars_zone_movable(&ms->run_head) ? c.alloc : 0;
-		return c;
-	}
-	bool tags = ms->nr_tagged, bars = ms->nr_barred;
-	for (uint64_t k = i; k < i + n; k++) {
-		c.alloc += ms->pages[k].kind != PG_FREE;
-		c.tagged += tags && ms->pages[k].tag;
-		c.barred += bars && page_bars_zone_movable(&ms->pages[k]);
-	}
+	for (struct run_iter it = section_runs_from(ms, a); it.r && it.r->lo < b; run_iter_next(&it))
+		run_count(it.r, a, b, &c);
 	return c;
 }
 
-void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t refs)
+/* Settles a section's counts after a write: before is what the written range held, now what it holds. */
+static void section_recount(struct mhp_machine *m, struct mem_section *ms, struct page_counts before,
+			    struct page_counts now)
 {
-	struct page_state *p = page_state_mut(m, pfn);
-	MHP_ASSERT(p && p->kind != PG_FREE);
-	page_set_owner(__pfn_to_section(m, pfn), p, tag, refs);
+	ms->nr_alloc = (uint32_t)(ms->nr_alloc - before.alloc + now.alloc);
+	ms->nr_tagged = (uint32_t)(ms->nr_tagged - before.tagged + now.tagged);
+	ms->nr_barred = (uint32_t)(ms->nr_barred - before.barred + now.barred);
+	MHP_ASSERT(ms->nr_alloc <= m->pages_per_section && ms->nr_tagged <= ms->nr_alloc &&
+		   ms->nr_barred <= ms->nr_alloc && (ms->nr_alloc == 0) == (ms->nr_chunks == 0));
+	if (!ms->nr_alloc)
+		runs_release(m, ms);
+}
+
+/* The run an allocation's pages [i, i + n) become: head on the first page of each of 2^order pages, tail on the rest. */
+static struct page_run make_run(uint64_t i, uint64_t n, unsigned order, const struct page_state *head,
+				const struct page_state *tail)
+{
+	return (struct page_run){ .lo = (uint32_t)i, .hi = (uint32_t)(i + n), .order = (uint8_t)order, .head = *head,
+				  .tail = *tail };
 }
 
 /*
  * Writes [pfn, pfn + n) (within one section) as allocations of 2^order
  * pages: head on the first page of each, tail on the others (both zero:
- * free). The run form takes it where it can; an array otherwise.
+ * free).
  */
 static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, const struct page_state *head,
 		       const struct page_state *tail)
@@ -162,32 +270,20 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 	MHP_ASSERT(ms && pfn_to_section_nr(m, pfn + n - 1) == pfn_to_section_nr(m, pfn));
 	MHP_ASSERT(n > 0 && !(n & mask) && head->kind < NR_PAGE_KINDS);
 	bool freeing = head->kind == PG_FREE;
-	if (freeing && !ms->pages && !ms->nr_alloc)
+	if (freeing && !ms->nr_alloc)
 		return 0;
 	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
 	m->nr_page_writes += n;
 	MHP_ASSERT(!head->tag && !tail->tag && !head->refs && !tail->refs && head->kind == tail->kind);
-	struct page_counts before = count_pages(ms, i, n);
-	bool done = !ms->pages && (freeing ? run_cut(ms, i, n) : !before.alloc && run_join(ms, i, n, order, head, tail));
-	if (!done) {
-		section_materialise(m, ms);
-		for (uint64_t k = 0; k < n; k++)
-			ms->pages[i + k] = k & mask ? *tail : *head;
+	struct page_counts before = count_pages(ms, i, i + n);
+	struct run_pos at = runs_cut(m, ms, i, i + n);
+	struct page_counts now = { 0 };
+	if (!freeing) {
+		struct page_run r = make_run(i, n, order, head, tail);
+		run_count(&r, i, i + n, &now);
+		runs_insert(m, ms, at, &r);
 	}
-	uint64_t now = freeing ? 0 : n;
-	ms->nr_alloc = (uint32_t)(ms->nr_alloc - before.alloc + now);
-	ms->nr_tagged = (uint32_t)(ms->nr_tagged - before.tagged);
-	ms->nr_barred = (uint32_t)(ms->nr_barred - before.barred + (page_bars_zone_movable(head) ? now : 0));
-	MHP_ASSERT(ms->nr_alloc <= m->pages_per_section && ms->nr_tagged <= ms->nr_alloc &&
-		   ms->nr_barred <= ms->nr_alloc);
-	MHP_ASSERT(ms->pages || ms->nr_alloc == ms->run_hi - ms->run_lo);
-	if (!ms->nr_alloc) {
-		if (ms->pages)
-			m->host.page_arrays--;
-		page_array_put(m, ms->pages);
-		ms->pages = NULL;
-		ms->run_lo = ms->run_hi = 0;
-	}
+	section_recount(m, ms, before, now);
 	return 0;
 }
 
@@ -205,36 +301,133 @@ int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned or
 	return write_pages(m, pfn, n, order, &head, &tail);
 }
 
+/*
+ * Gives n allocations of 2^order pages from pfn on (one section, heads of
+ * one run's allocations) the tags tag, tag + 1, ... (0: none) and refs on
+ * their heads; their tails stay as they are.
+ */
+static void set_owners(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, uint32_t tag, uint8_t refs,
+		       bool fresh)
+{
+	struct mem_section *ms = __pfn_to_section(m, pfn);
+	uint64_t i = pfn & (m->pages_per_section - 1), end = i + (n << order);
+	MHP_ASSERT(ms && n && end <= m->pages_per_section && (!tag || n - 1 <= UINT32_MAX - tag));
+	struct run_iter it = section_runs_from(ms, i);
+	const struct page_run *old = it.r;
+	MHP_ASSERT(old && old->lo <= i && end <= old->hi && old->order == order &&
+		   !((i - old->lo + old->first) & run_mask(old)));
+	MHP_ASSERT(!fresh || (!old->head.tag && !old->head.refs));   /* fresh from the allocator */
+	struct page_run r = make_run(i, end - i, order, &old->head, &old->tail);
+	struct page_counts before = { 0 }, now = { 0 };
+	run_count(old, i, end, &before);
+	r.head.tag = tag;
+	r.head.refs = refs;
+	run_count(&r, i, end, &now);
+	runs_insert(m, ms, runs_cut(m, ms, i, end), &r);
+	section_recount(m, ms, before, now);
+}
+
+void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t refs)
+{
+	MHP_ASSERT(page_state_of(m, pfn).kind != PG_FREE);
+	set_owners(m, pfn, 1, page_alloc_order(m, pfn), tag, refs, false);
+}
+
+void pages_set_owners(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, uint32_t tag, uint8_t refs)
+{
+	MHP_ASSERT(tag);
+	set_owners(m, pfn, n, order, tag, refs, true);
+}
+
+unsigned page_alloc_order(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	uint64_t i = pfn & (m->pages_per_section - 1);
+	MHP_ASSERT(ms);
+	struct run_iter it = section_runs_from(ms, i);
+	MHP_ASSERT(it.r && it.r->lo <= i);
+	return it.r->order;
+}
+
 void section_count_kinds(const struct mem_section *ms, uint64_t lo, uint64_t hi, uint64_t *kinds, uint64_t *heads)
 {
-	if (ms->pages) {
-		for (uint64_t i = lo; i < hi; i++) {
-			kinds[ms->pages[i].kind]++;
-			if (heads)
-				heads[ms->pages[i].kind] += ms->pages[i].head;
-		}
-		return;
+	uint64_t alloc = 0;
+	for (struct run_iter it = section_runs_from(ms, lo); it.r && it.r->lo < hi; run_iter_next(&it)) {
+		const struct page_run *r = it.r;
+		uint64_t a = lo > r->lo ? lo : r->lo, b = hi < r->hi ? hi : r->hi, h = page_run_heads(r, a, b);
+		kinds[r->head.kind] += b - a;
+		alloc += b - a;
+		if (heads)
+			heads[r->head.kind] += h * r->head.head + (b - a - h) * r->tail.head;
 	}
-	if (!ms->nr_alloc)
-		return;   /* no state kept: as an absent array, nothing is counted */
-	uint64_t a = lo > ms->run_lo ? lo : ms->run_lo, b = hi < ms->run_hi ? hi : ms->run_hi, n = a < b ? b - a : 0;
-	uint64_t period = 1ull << ms->run_order, start = ms->run_lo + ((a - ms->run_lo + period - 1) & ~(period - 1));
-	kinds[ms->run_head.kind] += n;
-	kinds[PG_FREE] += hi - lo - n;
-	if (heads && n && ms->run_head.head && start < b)
-		heads[ms->run_head.kind] += (b - 1 - start) / period + 1;
+	if (ms->nr_alloc)   /* no state kept: as an absent array, nothing is counted */
+		kinds[PG_FREE] += hi - lo - alloc;
 }
 
 bool pages_are_order0_allocs(const struct mhp_machine *m, uint64_t pfn, uint64_t n)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	uint64_t i = pfn & (m->pages_per_section - 1);
-	if (!ms || !ms->nr_alloc)
+	uint64_t i = pfn & (m->pages_per_section - 1), at = i;
+	if (!ms)
 		return false;
-	if (!ms->pages)   /* a run: inside it, and its allocations single pages */
-		return !ms->run_order && i >= ms->run_lo && i + n <= ms->run_hi;
-	bool ok = true;
-	for (uint64_t k = i; k < i + n; k++)   /* no early exit: the loop stays branch-free */
-		ok &= ms->pages[k].kind != PG_FREE && ms->pages[k].head && !ms->pages[k].order;
-	return ok;
+	for (struct run_iter it = section_runs_from(ms, i); it.r && at < i + n; run_iter_next(&it)) {
+		const struct page_run *r = it.r;
+		if (r->lo > at || r->order || !r->head.head)
+			return false;
+		at = r->hi;
+	}
+	return at >= i + n;
+}
+
+void section_fill(const struct mem_section *ms, uint64_t i, uint64_t n, struct page_state *out)
+{
+	memset(out, 0, n * sizeof(*out));
+	for (struct run_iter it = section_runs_from(ms, i); it.r && it.r->lo < i + n; run_iter_next(&it)) {
+		const struct page_run *r = it.r;
+		uint64_t a = i > r->lo ? i : r->lo, b = i + n < r->hi ? i + n : r->hi;
+		for (uint64_t p = a; p < b; p++)
+			out[p - i] = page_run_state(r, p);
+	}
+}
+
+int section_adopt(struct mhp_machine *m, struct mem_section *ms, const struct page_state *pages)
+{
+	MHP_ASSERT(!ms->nr_chunks);
+	uint64_t alloc = 0;
+	for (uint64_t i = 0; i < m->pages_per_section; i++) {
+		if (pages[i].kind == PG_FREE) {
+			if (memcmp(&pages[i], &(struct page_state){ 0 }, sizeof(pages[i])))
+				return -EINVAL;   /* a free page carries nothing */
+			continue;
+		}
+		struct page_run r = make_run(i, 1, 0, &pages[i], &pages[i]);
+		r.tail.tag = 0;
+		runs_insert(m, ms, (struct run_pos){ ms->nr_chunks, 0 }, &r);
+		alloc++;
+	}
+	struct page_counts c = count_pages(ms, 0, m->pages_per_section);
+	ms->nr_tagged = (uint32_t)c.tagged;
+	ms->nr_barred = (uint32_t)c.barred;
+	return alloc == ms->nr_alloc ? 0 : -ERANGE;
+}
+
+uint64_t pages_of_kind(const struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	uint64_t i = pfn & (m->pages_per_section - 1), at = i;
+	MHP_ASSERT(i + n <= m->pages_per_section);
+	if (!ms || !ms->nr_alloc)
+		return kind == PG_FREE ? n : 0;
+	for (struct run_iter it = section_runs_from(ms, i); at < i + n; run_iter_next(&it)) {
+		uint64_t gap_end = it.r && it.r->lo < i + n ? it.r->lo : i + n;
+		if (at < gap_end) {   /* free pages before the run */
+			if (kind != PG_FREE)
+				break;
+			at = gap_end;
+		}
+		if (!it.r || at >= i + n || it.r->head.kind != kind)
+			break;
+		at = it.r->hi < i + n ? it.r->hi : i + n;
+	}
+	return at - i;
 }

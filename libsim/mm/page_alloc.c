@@ -539,17 +539,15 @@ static int free_mt(const struct mhp_machine *m, uint64_t pfn)
  */
 void free_pages_kind(struct mhp_machine *m, uint64_t pfn, unsigned order, enum page_kind kind)
 {
-	uint64_t n = 1ull << order;
-	for (uint64_t i = 0; i < n; i++) {
-		if (page_kind_of(m, pfn + i) != kind || kind == PG_VMEMMAP_ALTMAP) {
-			m->nr_bad_frees++;
-			struct mhp_trace_field f[] = { TF_X("pfn", pfn + i) };
-			TRACE(m, "bad_free", f, "pfn %#llx freed as a page it does not hold", (unsigned long long)(pfn + i));
-			/* The report is made; the altmap's pages leave it as vmem_altmap_free() would have them. */
-			if (kind == PG_VMEMMAP_ALTMAP && page_kind_of(m, pfn) == kind)
-				set_page_kinds(m, pfn, n, PG_FREE);
-			return;
-		}
+	uint64_t n = 1ull << order, i = kind == PG_VMEMMAP_ALTMAP ? 0 : pages_of_kind(m, pfn, n, kind);
+	if (i < n) {   /* the first page that is not kind (an altmap's: the first) */
+		m->nr_bad_frees++;
+		struct mhp_trace_field f[] = { TF_X("pfn", pfn + i) };
+		TRACE(m, "bad_free", f, "pfn %#llx freed as a page it does not hold", (unsigned long long)(pfn + i));
+		/* The report is made; the altmap's pages leave it as vmem_altmap_free() would have them. */
+		if (kind == PG_VMEMMAP_ALTMAP && page_kind_of(m, pfn) == kind)
+			set_page_kinds(m, pfn, n, PG_FREE);
+		return;
 	}
 	/* A memblock page freed this way (free_hotplug_page_range) joins the buddy uncounted, as in 6.12. */
 	set_page_kinds(m, pfn, n, PG_FREE);

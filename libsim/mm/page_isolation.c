@@ -39,25 +39,21 @@ static bool first_allocated(const struct mhp_machine *m, uint64_t start_pfn, uin
 		[PG_KERNEL] = "kernel allocation", [PG_USER_PGTABLE] = "user page table", [PG_OFFLINE] = "fake-offline",
 		[PG_SLAB] = "slab", [PG_SLAB_RECLAIMABLE] = "reclaimable slab",
 	};
+	/* The kinds that stop isolation, one bit each; offlining passes over fake-offline pages. */
+	unsigned stops = ((1u << NR_PAGE_KINDS) - 1) & ~(1u << PG_FREE | 1u << PG_ANON | 1u << PG_FILE | 1u << PG_HUGETLB);
+	stops &= offlining ? ~(1u << PG_OFFLINE) : ~0u;
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
 		const struct mem_section *ms = __pfn_to_section(m, s);
 		if (!ms || !ms->nr_alloc)
 			continue;
-		uint64_t e = (s | (m->pages_per_section - 1)) + 1 < end_pfn ? (s | (m->pages_per_section - 1)) + 1 : end_pfn;
-		uint64_t base = s & ~(m->pages_per_section - 1);
-		if (!ms->pages) {   /* a run: only its pages can be allocated */
-			s = s > base + ms->run_lo ? s : base + ms->run_lo;
-			e = e < base + ms->run_hi ? e : base + ms->run_hi;
-		}
-		/* The kinds that stop isolation, one bit each; offlining passes over fake-offline pages. */
-		unsigned stops = ((1u << NR_PAGE_KINDS) - 1) & ~(1u << PG_FREE | 1u << PG_ANON | 1u << PG_FILE | 1u << PG_HUGETLB);
-		stops &= offlining ? ~(1u << PG_OFFLINE) : ~0u;
-		for (uint64_t p = s; p < e; p++) {
-			enum page_kind k = (enum page_kind)(ms->pages ? &ms->pages[p - base] : section_page(ms, p - base))->kind;
-			if (k < NR_PAGE_KINDS && (stops >> k & 1)) {
-				MHP_ASSERT(kind_is_kernel(k));
-				*pfn = p;
-				*what = names[k];
+		uint64_t base = s & ~(m->pages_per_section - 1), lo = s - base;
+		uint64_t hi = end_pfn - base < m->pages_per_section ? end_pfn - base : m->pages_per_section;
+		for (struct run_iter it = section_runs_from(ms, lo); it.r && it.r->lo < hi; run_iter_next(&it)) {
+			enum page_kind kind = (enum page_kind)it.r->head.kind;   /* a run's pages share their kind */
+			if (kind < NR_PAGE_KINDS && (stops >> kind & 1)) {
+				MHP_ASSERT(kind_is_kernel(kind));
+				*pfn = base + (lo > it.r->lo ? lo : it.r->lo);
+				*what = names[kind];
 				return true;
 			}
 		}

@@ -40,7 +40,7 @@ void sparse_free(struct mhp_machine *m)
 {
 	for (size_t i = 0; i < m->sparse.nr_roots; i++) {
 		for (uint64_t k = 0; k < sections_per_root(m); k++) {
-			free(m->sparse.roots[i].sections[k].pages);
+			section_runs_free(&m->sparse.roots[i].sections[k]);
 			free(m->sparse.roots[i].sections[k].pb_mt);
 		}
 		free(m->sparse.roots[i].sections);
@@ -257,7 +257,7 @@ void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_page
 		return;
 	if (m->mutant == MUTANT_REMOVE_KEEPS_SECTION_PRESENT)
 		return;   /* the bug: the emptied section still claims to be present */
-	MHP_ASSERT(!ms->nr_alloc && !ms->pages);
+	MHP_ASSERT(!ms->nr_alloc && !ms->chunks);
 	free(ms->pb_mt);
 	*ms = (struct mem_section){ .nid = -1, .zone = NO_ZONE };
 	m->sparse.nr_present--;

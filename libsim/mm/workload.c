@@ -256,11 +256,9 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 			break;
 		if (!done)
 			first = pfn;
-		struct mem_section *ms = __pfn_to_section(m, pfn);
-		struct page_state *p = page_state_mut(m, pfn);   /* a run is one block: one array */
 		uint64_t in = tag_insert_run(&m->tags, first_tag + (uint32_t)done, got, pfn, order);
-		if (in)
-			pages_set_owners(ms, p, in, order, first_tag + (uint32_t)done, kinds[k].pinned ? PAGE_REF_PIN : 0);
+		if (in)   /* the allocator's run: one run of pages, tagged in order */
+			pages_set_owners(m, pfn, in, order, first_tag + (uint32_t)done, kinds[k].pinned ? PAGE_REF_PIN : 0);
 		done += in;
 		if (in < got)
 			return mhp_err_set(err, -ENOMEM, "out of memory");
@@ -276,15 +274,15 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 }
 
 /* The page that holds tag: 0, or -ENOENT, or -EUCLEAN when the record is broken (a mutant). */
-static int tagged_page(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struct page_state **page,
+static int tagged_page(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struct page_state *page,
 		       struct mhp_err *err)
 {
 	*pfn = 0;   /* defined on every path: an optimizing build cannot see that an error return is never 0 */
-	*page = NULL;
+	*page = (struct page_state){ 0 };
 	if (!tag_lookup(m, tag, pfn))
 		return mhp_err_set(err, -ENOENT, "no page holds tag %u", tag);
-	struct page_state *p = page_state_mut(m, *pfn);
-	if (!p || p->tag != tag)   /* only a broken model (a mutant) gets here; DATA-LOST says so */
+	struct page_state p = page_state_of(m, *pfn);
+	if (p.tag != tag)   /* only a broken model (a mutant) gets here; DATA-LOST says so */
 		return mhp_err_set(err, -EUCLEAN, "DATA-LOST: tag %u is recorded at pfn %#llx, which does not hold it",
 				   tag, (unsigned long long)*pfn);
 	*page = p;
@@ -292,15 +290,15 @@ static int tagged_page(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struc
 }
 
 /* The page of a tag that is to be freed, or why it cannot be. */
-static int page_to_free(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struct page_state **p, struct mhp_err *err)
+static int page_to_free(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, struct page_state *p, struct mhp_err *err)
 {
 	int ret = tagged_page(m, tag, pfn, p, err);
 	if (ret)
 		return ret;
 	/* The kernel frees such a page only when the last reference goes; the model asks for the release first. */
-	if (page_short_refs(*p))
+	if (page_short_refs(p))
 		return mhp_err_set(err, -EBUSY, "tag %u still has %u short-term reference(s): release them first",
-				   tag, page_short_refs(*p));
+				   tag, page_short_refs(p));
 	return 0;
 }
 
@@ -315,22 +313,32 @@ static uint64_t take_tag_run(struct mhp_machine *m, uint32_t tag, uint64_t pfn, 
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn - 1);
 	uint64_t i = pfn & (m->pages_per_section - 1), k = 0;
-	if (!i || !ms->pages)
+	if (!i)
 		return 0;
 	max = max < m->pages_per_section - i ? max : m->pages_per_section - i;
 	while (k < max) {
-		uint64_t room, n = 0;
-		struct tag_leaf *leaf = tag_leaf_of(&m->tags, tag + (uint32_t)k, &room);
-		uint64_t want = max - k < room ? max - k : room;
-		const uint64_t *slot = leaf ? &leaf->pfn1[tag_idx(tag + (uint32_t)k)] : NULL;
-		const struct page_state *p = &ms->pages[i + k];
-		while (slot && n < want && slot[n] == pfn + k + n + 1 && p[n].tag == tag + (uint32_t)(k + n) && !p[n].order &&
-		       !page_short_refs(&p[n]))
-			n++;
-		if (n)
-			tag_delete_n(&m->tags, tag + (uint32_t)k, n);
+		/* A run of tagged order-0 pages, none referenced, whose tags go on from here. */
+		const struct page_run *r = section_runs_from(ms, i + k).r;
+		if (!r || r->lo > i + k || r->order || r->head.order || page_short_refs(&r->head) ||
+		    page_run_state(r, i + k).tag != tag + (uint32_t)k)
+			break;
+		uint64_t span = r->hi - (i + k) < max - k ? r->hi - (i + k) : max - k, n = 0;
+		/* ... recorded there: the tag map a leaf at a time. */
+		while (n < span) {
+			uint64_t room, got = 0;
+			struct tag_leaf *leaf = tag_leaf_of(&m->tags, tag + (uint32_t)(k + n), &room);
+			uint64_t want = span - n < room ? span - n : room;
+			const uint64_t *slot = leaf ? &leaf->pfn1[tag_idx(tag + (uint32_t)(k + n))] : NULL;
+			while (slot && got < want && slot[got] == pfn + k + n + got + 1)
+				got++;
+			if (got)
+				tag_delete_n(&m->tags, tag + (uint32_t)(k + n), got);
+			n += got;
+			if (got < want)
+				break;
+		}
 		k += n;
-		if (n < want)
+		if (n < span)
 			break;
 	}
 	return k;
@@ -348,12 +356,12 @@ int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, st
 	for (uint64_t i = 0; i < nr && !ret;) {
 		uint64_t pfn = 0, n = 0, q;
 		unsigned order = 0;
-		struct page_state *p;
+		struct page_state p;
 		while (i + n < nr && !(ret = page_to_free(m, first_tag + (uint32_t)(i + n), &q, &p, err))) {
-			if (n && (order || p->order || q != pfn + n || pfn_to_section_nr(m, q) != pfn_to_section_nr(m, pfn)))
+			if (n && (order || p.order || q != pfn + n || pfn_to_section_nr(m, q) != pfn_to_section_nr(m, pfn)))
 				break;
 			if (!n)
-				pfn = q, order = p->order;
+				pfn = q, order = p.order;
 			tag_delete(&m->tags, first_tag + (uint32_t)(i + n));   /* the free clears the page's tag and pins */
 			n++;
 			if (n == 1 && !order)   /* the tags that follow it, taken as this loop would take them */
@@ -393,14 +401,14 @@ static int change_short_refs(struct mhp_machine *m, uint32_t first_tag, uint64_t
 	for (int apply = 0; apply < 2; apply++) {
 		for (uint64_t i = 0; i < nr; i++) {
 			uint64_t pfn;
-			struct page_state *p;
+			struct page_state p;
 			int ret = tagged_page(m, first_tag + (uint32_t)i, &pfn, &p, err);
 			if (!ret && !apply)
-				ret = ref_allowed(p, first_tag + (uint32_t)i, delta, err);
+				ret = ref_allowed(&p, first_tag + (uint32_t)i, delta, err);
 			if (ret)
 				return ret;
 			if (apply)
-				set_page_owner(m, pfn, p->tag, (uint8_t)(p->refs + delta));
+				set_page_owner(m, pfn, p.tag, (uint8_t)(p.refs + delta));
 		}
 	}
 	return 0;

@@ -149,11 +149,8 @@ struct mhp_machine {
 	uint64_t pool_used[MODEL_MAX_RANGES]; /* pages memblock handed out of each reserved range */
 	/* The host memory budget (mhp_boot_args.max_memory): host, not machine state; no hash sees it. */
 	struct {
-		uint64_t budget;            /* bytes the page tables and the per-page arrays may hold */
-		uint64_t page_arrays;       /* sections that have a per-page array (mm/page.c) */
-		void *spare_arrays[4];      /* arrays sections gave back, kept for the next that needs one: a section's
-					       array comes and goes with its last allocation, and the host's page faults
-					       for a fresh one cost more than clearing a kept one */
+		uint64_t budget;            /* bytes the page tables and the sections' page runs may hold */
+		uint64_t run_bytes;         /* the sections' page runs (mm/page.c): their arrays' capacity */
 		char refused[MHP_ERR_MSG_MAX]; /* the first refusal, or "" */
 	} host;
 

@@ -22,23 +22,41 @@ enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, M
 #define SECTION_ZONES_SPLIT    (1u << 9)   /* model only: a boot section that zones share (x86's 16 MiB ZONE_DMA
 						limit); its zone is its last page's, page_zone_id() finds the others */
 
+/*
+ * A run of like allocations in a section (mm/page.c): pages [lo, hi) are
+ * allocations of 2^order pages, page lo being page `first` of its
+ * allocation; the first page of each allocation is `head`, the others
+ * `tail`. Allocation k of the run (counted from the one page lo is in) has
+ * the tag head.tag + k when head.tag is not 0: a workload's pages, tagged in
+ * order, are one run however many there are.
+ */
+struct page_run {
+	uint32_t lo, hi;
+	uint8_t order, first;
+	struct page_state head, tail;
+};
+
+/*
+ * A section's runs, in order, in chunks of up to RUN_CHUNK: a write moves
+ * at most a chunk's runs (and the chunk pointers when one splits), however
+ * many runs a fragmented section has.
+ */
+#define RUN_CHUNK 64
+struct run_chunk {
+	uint32_t n;                 /* runs in r[], at least 1 */
+	struct page_run r[RUN_CHUNK];
+};
+
 struct mem_section {
 	uint32_t flags;             /* SECTION_* */
 	int16_t nid;                /* node of its pages (page_to_nid) */
 	int8_t zone;                /* zone of its pages while online, NO_ZONE otherwise */
-	uint8_t run_order;          /* the run's allocations are 2^run_order pages each */
-	uint32_t nr_alloc;          /* pages allocated (kind != PG_FREE) */
+	uint32_t nr_alloc;          /* pages allocated (kind != PG_FREE): the runs' pages */
 	/* What the checks after a step read instead of the pages; the full check counts them again. */
 	uint32_t nr_tagged;         /* pages holding a workload tag */
 	uint32_t nr_barred;         /* pages ZONE_MOVABLE may not hold (page_bars_zone_movable) */
-	struct page_state *pages;   /* per page state, while the allocated pages are not one run (mm/page.c) */
-	/*
-	 * Without an array, pages [run_lo, run_hi) are one run of allocations:
-	 * the first page of each is run_head, the others run_tail, and every
-	 * other page is free; run_hi - run_lo == nr_alloc.
-	 */
-	uint32_t run_lo, run_hi;
-	struct page_state run_head, run_tail;
+	struct run_chunk **chunks;  /* the allocated pages as runs, sorted by lo, disjoint; every other page is free */
+	uint32_t nr_chunks, cap_chunks;
 	uint8_t *pb_mt;             /* migratetype of each pageblock (get_pfnblock_migratetype) */
 	uint64_t subsection_map[4]; /* 64 bits (4K/16K) or 256 bits (64K) */
 };

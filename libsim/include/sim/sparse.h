@@ -44,65 +44,115 @@ int for_each_present_section(const struct mhp_machine *m, uint64_t start_nr, uin
 				       const struct mem_section *, void *), void *arg);
 uint64_t sparse_memory_bytes(const struct mhp_machine *m);
 
-/* The state of page i of a section that has allocated pages, in either form (read only). */
-static inline const struct page_state *section_page(const struct mem_section *ms, uint64_t i)
+/* A place among a section's runs: chunk c, run i of it; r is that run, or NULL past the last. */
+struct run_iter {
+	const struct mem_section *ms;
+	uint32_t c, i;
+	const struct page_run *r;
+};
+
+static inline void run_iter_set(struct run_iter *it)
 {
-	static const struct page_state free_page;
-	if (ms->pages)
-		return &ms->pages[i];
-	if (i - ms->run_lo >= (uint64_t)(ms->run_hi - ms->run_lo))
-		return &free_page;
-	return (i - ms->run_lo) & ((1ull << ms->run_order) - 1) ? &ms->run_tail : &ms->run_head;
+	it->r = it->c < it->ms->nr_chunks ? &it->ms->chunks[it->c]->r[it->i] : NULL;
 }
 
-/* The state of a page (read only), or NULL when its section keeps none (nothing allocated in it). */
-static inline const struct page_state *page_state_of(const struct mhp_machine *m, uint64_t pfn)
+static inline void run_iter_next(struct run_iter *it)
+{
+	if (++it->i == it->ms->chunks[it->c]->n)
+		it->c++, it->i = 0;
+	run_iter_set(it);
+}
+
+/* The first run of ms that ends after page i. */
+static inline struct run_iter section_runs_from(const struct mem_section *ms, uint64_t i)
+{
+	struct run_iter it = { .ms = ms };
+	uint32_t lo = 0, hi = ms->nr_chunks;
+	while (lo < hi) {   /* the first chunk whose last run ends after i */
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct run_chunk *ch = ms->chunks[mid];
+		if (ch->r[ch->n - 1].hi <= i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	it.c = lo;
+	if (lo < ms->nr_chunks) {
+		const struct run_chunk *ch = ms->chunks[lo];
+		uint32_t a = 0, b = ch->n - 1;
+		while (a < b) {
+			uint32_t mid = a + (b - a) / 2;
+			if (ch->r[mid].hi <= i)
+				a = mid + 1;
+			else
+				b = mid;
+		}
+		it.i = a;
+	}
+	run_iter_set(&it);
+	return it;
+}
+
+/* The state of page i (inside run r). */
+static inline struct page_state page_run_state(const struct page_run *r, uint64_t i)
+{
+	uint64_t pos = i - r->lo + r->first;
+	if (pos & ((1ull << r->order) - 1))
+		return r->tail;
+	struct page_state s = r->head;
+	if (s.tag)
+		s.tag += (uint32_t)(pos >> r->order);
+	return s;
+}
+
+/* Allocation heads among pages [a, b) of run r (inside it). */
+static inline uint64_t page_run_heads(const struct page_run *r, uint64_t a, uint64_t b)
+{
+	uint64_t pa = a - r->lo + r->first, pb = b - r->lo + r->first, mask = (1ull << r->order) - 1;
+	return ((pb + mask) >> r->order) - ((pa + mask) >> r->order);
+}
+
+/* The first allocation head of run r at or after page a (r->hi when none). */
+static inline uint64_t page_run_next_head(const struct page_run *r, uint64_t a)
+{
+	uint64_t mask = (1ull << r->order) - 1, head = r->lo + (((a - r->lo + r->first) + mask) & ~mask) - r->first;
+	return head < r->hi ? head : r->hi;
+}
+
+/* The state of page i of a section (free: all zero). */
+static inline struct page_state section_page(const struct mem_section *ms, uint64_t i)
+{
+	struct run_iter it = section_runs_from(ms, i);
+	if (it.r && it.r->lo <= i)
+		return page_run_state(it.r, i);
+	return (struct page_state){ 0 };
+}
+
+/* The state of a page (free, or in no present section: all zero). */
+static inline struct page_state page_state_of(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	if (!ms || (!ms->pages && !ms->nr_alloc))
-		return NULL;
+	if (!ms || !ms->nr_alloc)
+		return (struct page_state){ 0 };
 	return section_page(ms, pfn & (m->pages_per_section - 1));
 }
 
-/* Frees the arrays sections gave back and page.c keeps for reuse (machine free). */
-void page_arrays_free(struct mhp_machine *m);
-/* The state of a page to write (its section's run becomes an array), or NULL as page_state_of(). */
-struct page_state *page_state_mut(struct mhp_machine *m, uint64_t pfn);
-/* Gives an allocated page its workload tag and references, keeping its section's counts. */
+/* Gives an allocated page (the head of its allocation) its workload tag and references, keeping its section's counts. */
 void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t refs);
-
-/* set_page_owner() on p, a page of ms's array (page_state_mut()), for callers that set many. */
-static inline void page_set_owner(struct mem_section *ms, struct page_state *p, uint32_t tag, uint8_t refs)
-{
-	struct page_state now = *p;
-	now.tag = tag;
-	now.refs = refs;
-	ms->nr_tagged = ms->nr_tagged - (p->tag != 0) + (tag != 0);
-	ms->nr_barred = ms->nr_barred - page_bars_zone_movable(p) + page_bars_zone_movable(&now);
-	*p = now;
-}
-
 /*
- * page_set_owner() on n allocations of 2^order pages from p on, fresh from
- * the allocator (no tag, no reference, one kind): tags tag, tag + 1, ...
- * on their heads, and refs on each.
+ * set_page_owner() on n allocations of 2^order pages from pfn on, fresh
+ * from the allocator (no tag, no reference, one run): tags tag, tag + 1, ...
+ * on their heads, and refs.
  */
-static inline void pages_set_owners(struct mem_section *ms, struct page_state *p, uint64_t n, unsigned order,
-				    uint32_t tag, uint8_t refs)
-{
-	struct page_state now = *p;
-	now.refs = refs;
-	int64_t bars = (int64_t)page_bars_zone_movable(&now) - page_bars_zone_movable(p);   /* alike on every page */
-	for (uint64_t i = 0; i < n; i++) {
-		struct page_state *q = p + (i << order);
-		MHP_ASSERT(!q->tag && !q->refs && q->kind == p->kind);
-		q->tag = tag + (uint32_t)i;
-		q->refs = refs;
-	}
-	MHP_ASSERT(tag && n <= UINT32_MAX - tag + 1ull);
-	ms->nr_tagged += (uint32_t)n;
-	ms->nr_barred = (uint32_t)((int64_t)ms->nr_barred + bars * (int64_t)n);
-}
+void pages_set_owners(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, uint32_t tag, uint8_t refs);
+/* The order of the allocation run holding an allocated page. */
+unsigned page_alloc_order(const struct mhp_machine *m, uint64_t pfn);
+/* The states of pages [i, i + n) of a section, as an array (snapshots, the state hash). */
+void section_fill(const struct mem_section *ms, uint64_t i, uint64_t n, struct page_state *out);
+/* Takes a section's pages from an array (a loaded snapshot's); 0, or -EINVAL / -ERANGE when they are not sound. */
+int section_adopt(struct mhp_machine *m, struct mem_section *ms, const struct page_state *pages);
+/* Frees a section's runs (machine free). */
+void section_runs_free(struct mem_section *ms);
 
 /*
  * Models page_zonenum(): the zone of pfn in its section. A section zones
@@ -122,14 +172,15 @@ static inline int page_zone_id(const struct mhp_machine *m, const struct mem_sec
 
 static inline enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t pfn)
 {
-	const struct page_state *p = page_state_of(m, pfn);
-	return p ? (enum page_kind)p->kind : PG_FREE;
+	return (enum page_kind)page_state_of(m, pfn).kind;
 }
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
 /* Adds the pages of [lo, hi) of a section to kinds[] by kind, and its heads to heads[] (if not NULL), in either form. */
 void section_count_kinds(const struct mem_section *ms, uint64_t lo, uint64_t hi, uint64_t *kinds, uint64_t *heads);
 /* Whether every page of [pfn, pfn + n) (within one section) is an order-0 allocation (a run free_pages_run() takes). */
 bool pages_are_order0_allocs(const struct mhp_machine *m, uint64_t pfn, uint64_t n);
+/* How many pages from pfn on (at most n, within one section) are of kind, a run at a time. */
+uint64_t pages_of_kind(const struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
 /* Marks [pfn, pfn + n) (within one section) as allocations of 2^order pages of kind, each with its head. */
 int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind);
 
