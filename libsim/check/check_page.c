@@ -91,10 +91,15 @@ static uint64_t first_allocated(const struct mhp_machine *m, const struct mem_se
 {
 	MHP_ASSERT(pfn_to_section_nr(m, pfn) == pfn_to_section_nr(m, pfn + n - 1));   /* a block never spans sections */
 	uint64_t i = pfn & (m->pages_per_section - 1);
-	const struct page_run *r = section_runs_from(ms, i).r;
-	if (!r || r->lo >= i + n)
-		return pfn + n;
-	return pfn + (r->lo > i ? r->lo - i : 0);
+	/* The allocation map (mm/page.c), 64 pages a word; the full walk holds it to the runs. */
+	for (uint64_t k = i; ms->alloc_map && k < i + n; k = (k | 63) + 1) {
+		uint64_t word = ms->alloc_map[k / 64] >> (k % 64);
+		if (word) {
+			uint64_t at = k + (uint64_t)__builtin_ctzll(word) - i;
+			return pfn + (at < n ? at : n);
+		}
+	}
+	return pfn + n;
 }
 
 /* Free blocks never overlap one another or an allocated page. */
@@ -261,6 +266,28 @@ static int section_counts_agree(uint64_t nr, const struct mem_section *ms, uint6
 	return 0;
 }
 
+/* The allocation map BUDDY's check reads says what the runs say: their pages' bits set, and no other. */
+static int alloc_map_agrees(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, struct page_walk *w)
+{
+	uint64_t set = 0, held = 0;
+	for (uint64_t k = 0; ms->alloc_map && k < m->pages_per_section / 64; k++)
+		set += (uint64_t)__builtin_popcountll(ms->alloc_map[k]);
+	for (struct run_iter it = section_runs_from(ms, 0); it.r; run_iter_next(&it)) {
+		held += it.r->hi - it.r->lo;
+		for (uint64_t p = it.r->lo; p < it.r->hi; p = (p | 63) + 1) {
+			uint64_t cnt = it.r->hi - p < 64 - p % 64 ? it.r->hi - p : 64 - p % 64;
+			uint64_t want = (cnt == 64 ? ~0ull : (1ull << cnt) - 1) << (p % 64);
+			if ((ms->alloc_map[p / 64] & want) != want)
+				set = UINT64_MAX;   /* an allocated page the map calls free */
+		}
+	}
+	if (set != held || held != ms->nr_alloc)
+		return w->ret = FAIL(w->err, "BUDDY", "section %llu's allocation map marks %lld pages, its runs hold %llu and "
+				     "it counts %u allocated", (unsigned long long)nr, set == UINT64_MAX ? -1ll : (long long)set,
+				     (unsigned long long)held, ms->nr_alloc);
+	return 0;
+}
+
 static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
 {
 	struct page_walk *w = arg;
@@ -286,8 +313,19 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 			bad = a;
 		else if (movable && tail_bars && a + 1 < b && r->order)
 			bad = bad < a + 1 ? bad : a + 1;
-		/* The tagged heads, in order, up to the barred page: the one before it fails first. */
-		for (uint64_t p = next_head; r->head.tag && p < bad; p += 1ull << r->order) {
+		/*
+		 * The tagged heads, in order, up to the barred page (the one before it
+		 * fails first). Where nothing can fail, single pages are summed at
+		 * once: their tags and pages follow one another (tag_run_mix).
+		 */
+		uint64_t tagged = r->head.tag && next_head < bad ? page_run_heads(r, next_head, bad) : 0;
+		if (tagged && online && !w->locate && !r->order) {
+			if (digest)
+				w->digest += tag_run_mix(page_run_state(r, next_head).tag, base + next_head, tagged);
+			w->tagged += tagged;
+			tagged = 0;
+		}
+		for (uint64_t p = next_head; tagged && p < bad; p += 1ull << r->order) {
 			struct page_state ps = page_run_state(r, p);
 			uint64_t pfn = base + p, where;
 			/* The range check stops at "online"; where the record points is checked in the full walk. */
@@ -306,7 +344,9 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 					     page_longterm_pinned(&ps) ? "a long-term pinned page" : "an unmovable page");
 		}
 	}
-	return w->full ? section_counts_agree(nr, ms, w->tagged - tagged_before, barred, w) : 0;
+	if (w->full && (section_counts_agree(nr, ms, w->tagged - tagged_before, barred, w) || alloc_map_agrees(m, nr, ms, w)))
+		return w->ret;
+	return 0;
 }
 
 static int tags_counted_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)

@@ -167,7 +167,6 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 	enum page_kind kind = (enum page_kind)page_state_of(m, pfn).kind;
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1, ret = 0;
 	uint64_t done = 0, dst, got;
-	struct tag_cursor cur = { 0 };
 	while (done < n && !(ret = alloc_pages_run_like(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
 		for (uint64_t i = 0, len; i < got; i += len) {
 			/* The sources' tags a run at a time: a run's tags follow one another, and so do the targets. */
@@ -180,8 +179,8 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 			uint64_t to = m->mutant == MUTANT_PAGE_RUN_REORDERS ? dst + got - 1 - i : dst + i;
 			if (tag && m->mutant != MUTANT_MIGRATE_DROPS_TAG)
 				pages_set_owners(m, to, len, 0, tag, 0);
-			for (uint64_t j = 0; tag && j < len; j++)
-				tag_moved_next(m, &cur, tag + (uint32_t)j, to + j);
+			if (tag)
+				tag_moved_run(m, tag, len, to);
 		}
 		done += got;
 	}

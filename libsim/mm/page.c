@@ -83,6 +83,13 @@ static struct run_pos pos_of(const struct run_iter *it)
 	return (struct run_pos){ it->c, it->i };
 }
 
+/* A chunk's key (its first page) after its first run changed. */
+static void key_sync(struct mem_section *ms, uint32_t c)
+{
+	if (c < ms->nr_chunks)
+		ms->chunk_lo[c] = ms->chunks[c]->r[0].lo;
+}
+
 /* Puts a new chunk at index c of the section's list (the host's memory: a failure here is the host's). */
 static void chunk_insert(struct mhp_machine *m, struct mem_section *ms, uint32_t c, struct run_chunk *ch)
 {
@@ -91,14 +98,18 @@ static void chunk_insert(struct mhp_machine *m, struct mem_section *ms, uint32_t
 	if (ms->nr_chunks == ms->cap_chunks) {
 		uint32_t cap = ms->cap_chunks ? ms->cap_chunks * 2 : 4;
 		struct run_chunk **chunks = realloc(ms->chunks, cap * sizeof(*chunks));
-		MHP_ASSERT(chunks);
-		host_runs(m, (int64_t)(cap - ms->cap_chunks) * (int64_t)sizeof(*chunks));
+		uint32_t *keys = chunks ? realloc(ms->chunk_lo, cap * sizeof(*keys)) : NULL;
+		MHP_ASSERT(chunks && keys);
+		host_runs(m, (int64_t)(cap - ms->cap_chunks) * (int64_t)(sizeof(*chunks) + sizeof(*keys)));
 		ms->chunks = chunks;
+		ms->chunk_lo = keys;
 		ms->cap_chunks = cap;
 	}
 	memmove(&ms->chunks[c + 1], &ms->chunks[c], (ms->nr_chunks - c) * sizeof(*ms->chunks));
+	memmove(&ms->chunk_lo[c + 1], &ms->chunk_lo[c], (ms->nr_chunks - c) * sizeof(*ms->chunk_lo));
 	ms->chunks[c] = ch;
 	ms->nr_chunks++;
+	key_sync(ms, c);
 }
 
 static void chunk_remove(struct mhp_machine *m, struct mem_section *ms, uint32_t c)
@@ -106,14 +117,41 @@ static void chunk_remove(struct mhp_machine *m, struct mem_section *ms, uint32_t
 	free(ms->chunks[c]);
 	host_runs(m, -(int64_t)sizeof(struct run_chunk));
 	memmove(&ms->chunks[c], &ms->chunks[c + 1], (ms->nr_chunks - c - 1) * sizeof(*ms->chunks));
+	memmove(&ms->chunk_lo[c], &ms->chunk_lo[c + 1], (ms->nr_chunks - c - 1) * sizeof(*ms->chunk_lo));
 	ms->nr_chunks--;
+}
+
+/* Sets (or clears) the allocation map's bits of pages [i, i + n), a word at a time. */
+static void alloc_map_set(struct mem_section *ms, uint64_t i, uint64_t n, bool on)
+{
+	for (uint64_t end = i + n; i < end;) {
+		uint64_t w = i / 64, lo = i % 64, cnt = end - i < 64 - lo ? end - i : 64 - lo;
+		uint64_t bits = (cnt == 64 ? ~0ull : (1ull << cnt) - 1) << lo;
+		ms->alloc_map[w] = on ? ms->alloc_map[w] | bits : ms->alloc_map[w] & ~bits;
+		i += cnt;
+	}
+}
+
+/*
+ * The section's first chunk, and its allocation map if it has none yet (a
+ * write may cut its last run before it puts one back): the host's memory, a
+ * failure here is the host's.
+ */
+static void runs_start(struct mhp_machine *m, struct mem_section *ms)
+{
+	if (!ms->alloc_map) {
+		ms->alloc_map = calloc(m->pages_per_section / 64, sizeof(*ms->alloc_map));
+		MHP_ASSERT(ms->alloc_map);
+		host_runs(m, (int64_t)(m->pages_per_section / 8));
+	}
+	chunk_insert(m, ms, 0, calloc(1, sizeof(struct run_chunk)));
 }
 
 /* Inserts run r at p: a full chunk splits in two first. */
 static void insert_at(struct mhp_machine *m, struct mem_section *ms, struct run_pos p, const struct page_run *r)
 {
 	if (!ms->nr_chunks)
-		chunk_insert(m, ms, 0, calloc(1, sizeof(struct run_chunk)));
+		runs_start(m, ms);
 	if (p.c == ms->nr_chunks)   /* past the last run: the end of the last chunk */
 		p.c--, p.i = ms->chunks[p.c]->n;
 	struct run_chunk *ch = ms->chunks[p.c];
@@ -130,6 +168,7 @@ static void insert_at(struct mhp_machine *m, struct mem_section *ms, struct run_
 	memmove(&ch->r[p.i + 1], &ch->r[p.i], (ch->n - p.i) * sizeof(*ch->r));
 	ch->r[p.i] = *r;
 	ch->n++;
+	key_sync(ms, ch == ms->chunks[p.c] ? p.c : p.c + 1);
 }
 
 /* Deletes count runs of chunk c from run i on; an emptied chunk goes. Returns where the next run now is. */
@@ -143,12 +182,14 @@ static struct run_pos delete_runs(struct mhp_machine *m, struct mem_section *ms,
 		chunk_remove(m, ms, p.c);
 		return (struct run_pos){ p.c, 0 };
 	}
+	key_sync(ms, p.c);
 	return p.i < ch->n ? p : (struct run_pos){ p.c + 1, 0 };
 }
 
 static void runs_release(struct mhp_machine *m, struct mem_section *ms)
 {
-	host_runs(m, -(int64_t)(ms->nr_chunks * sizeof(struct run_chunk) + ms->cap_chunks * sizeof(*ms->chunks)));
+	host_runs(m, -(int64_t)(ms->nr_chunks * sizeof(struct run_chunk) +
+				ms->cap_chunks * (sizeof(*ms->chunks) + sizeof(*ms->chunk_lo)) + m->pages_per_section / 8));
 	section_runs_free(ms);
 }
 
@@ -157,14 +198,39 @@ void section_runs_free(struct mem_section *ms)
 	for (uint32_t c = 0; c < ms->nr_chunks; c++)
 		free(ms->chunks[c]);
 	free(ms->chunks);
+	free(ms->chunk_lo);
+	free(ms->alloc_map);
 	ms->chunks = NULL;
+	ms->chunk_lo = NULL;
+	ms->alloc_map = NULL;
 	ms->nr_chunks = ms->cap_chunks = 0;
 }
 
-/* Takes pages [a, b) out of the runs: they become free. Returns where a run for them goes. */
-static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, uint64_t a, uint64_t b)
+/* What [a, b) holds: allocated, tagged and barred pages, a run at a time. */
+struct page_counts {
+	uint64_t alloc, tagged, barred;
+};
+
+/* Adds what pages [a, b) of run r hold to c. */
+static void run_count(const struct page_run *r, uint64_t a, uint64_t b, struct page_counts *c)
+{
+	uint64_t lo = a > r->lo ? a : r->lo, hi = b < r->hi ? b : r->hi, heads = page_run_heads(r, lo, hi);
+	c->alloc += hi - lo;
+	c->tagged += r->head.tag ? heads : 0;
+	c->barred += heads * page_bars_zone_movable(&r->head) + (hi - lo - heads) * page_bars_zone_movable(&r->tail);
+}
+
+/*
+ * Takes pages [a, b) out of the runs: they become free, and *held says
+ * what they held. Returns where a run for them goes.
+ */
+static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, uint64_t a, uint64_t b,
+			       struct page_counts *held)
 {
 	struct run_iter it = section_runs_from(ms, a);
+	*held = (struct page_counts){ 0 };
+	for (struct run_iter c = it; c.r && c.r->lo < b; run_iter_next(&c))
+		run_count(c.r, a, b, held);
 	if (it.r && it.r->lo < a) {
 		struct page_run *r = run_at(ms, pos_of(&it));
 		if (r->hi > b) {   /* the cut lies inside one run: it becomes two */
@@ -186,8 +252,10 @@ static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, ui
 		p = delete_runs(m, ms, p, count);
 	}
 	struct page_run *r = run_at(ms, p);
-	if (r && r->lo < b)
+	if (r && r->lo < b) {
 		*r = run_from(r, b);
+		key_sync(ms, p.c);
+	}
 	return p;
 }
 
@@ -209,23 +277,10 @@ static void runs_insert(struct mhp_machine *m, struct mem_section *ms, struct ru
 		uint32_t hi = next->hi;
 		*next = *r;
 		next->hi = hi;
+		key_sync(ms, p.c);
 		return;
 	}
 	insert_at(m, ms, p, r);
-}
-
-/* What [a, b) holds: allocated, tagged and barred pages, a run at a time. */
-struct page_counts {
-	uint64_t alloc, tagged, barred;
-};
-
-/* Adds what pages [a, b) of run r hold to c. */
-static void run_count(const struct page_run *r, uint64_t a, uint64_t b, struct page_counts *c)
-{
-	uint64_t lo = a > r->lo ? a : r->lo, hi = b < r->hi ? b : r->hi, heads = page_run_heads(r, lo, hi);
-	c->alloc += hi - lo;
-	c->tagged += r->head.tag ? heads : 0;
-	c->barred += heads * page_bars_zone_movable(&r->head) + (hi - lo - heads) * page_bars_zone_movable(&r->tail);
 }
 
 static struct page_counts count_pages(const struct mem_section *ms, uint64_t a, uint64_t b)
@@ -275,14 +330,15 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
 	m->nr_page_writes += n;
 	MHP_ASSERT(!head->tag && !tail->tag && !head->refs && !tail->refs && head->kind == tail->kind);
-	struct page_counts before = count_pages(ms, i, i + n);
-	struct run_pos at = runs_cut(m, ms, i, i + n);
-	struct page_counts now = { 0 };
+	struct page_counts before, now = { 0 };
+	struct run_pos at = runs_cut(m, ms, i, i + n, &before);
 	if (!freeing) {
 		struct page_run r = make_run(i, n, order, head, tail);
 		run_count(&r, i, i + n, &now);
 		runs_insert(m, ms, at, &r);
 	}
+	if (ms->alloc_map)
+		alloc_map_set(ms, i, n, !freeing);
 	section_recount(m, ms, before, now);
 	return 0;
 }
@@ -318,12 +374,11 @@ static void set_owners(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 		   !((i - old->lo + old->first) & run_mask(old)));
 	MHP_ASSERT(!fresh || (!old->head.tag && !old->head.refs));   /* fresh from the allocator */
 	struct page_run r = make_run(i, end - i, order, &old->head, &old->tail);
-	struct page_counts before = { 0 }, now = { 0 };
-	run_count(old, i, end, &before);
+	struct page_counts before, now = { 0 };
 	r.head.tag = tag;
 	r.head.refs = refs;
 	run_count(&r, i, end, &now);
-	runs_insert(m, ms, runs_cut(m, ms, i, end), &r);
+	runs_insert(m, ms, runs_cut(m, ms, i, end, &before), &r);
 	section_recount(m, ms, before, now);
 }
 
@@ -403,6 +458,7 @@ int section_adopt(struct mhp_machine *m, struct mem_section *ms, const struct pa
 		struct page_run r = make_run(i, 1, 0, &pages[i], &pages[i]);
 		r.tail.tag = 0;
 		runs_insert(m, ms, (struct run_pos){ ms->nr_chunks, 0 }, &r);
+		alloc_map_set(ms, i, 1, true);
 		alloc++;
 	}
 	struct page_counts c = count_pages(ms, 0, m->pages_per_section);

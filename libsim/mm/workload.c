@@ -80,22 +80,18 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 	return 0;
 }
 
-/* tag_moved() for a tag that follows the last one it was given in the same leaf: its slot is the next one. */
-void tag_moved_next(struct mhp_machine *m, struct tag_cursor *c, uint32_t tag, uint64_t pfn)
-{
-	uint64_t *slot = c->slot && tag == c->next ? c->slot : tag_slot(&m->tags, tag);
-	MHP_ASSERT(slot && *slot);
-	m->tags.digest += tag_record_mix(tag, pfn) - tag_record_mix(tag, *slot - 1);
-	*slot = pfn + 1;
-	c->next = tag + 1;
-	c->slot = tag_idx(tag + 1) ? slot + 1 : NULL;
-}
 
-/* Records where a tag lives now (after a migration). */
-void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
+/* The sum of tag_record_mix() over n live slots from tag's on: one mix when their pages follow one another. */
+static uint64_t slots_mix(uint32_t tag, const uint64_t *slot, uint64_t n)
 {
-	struct tag_cursor c = { 0 };
-	tag_moved_next(m, &c, tag, pfn);
+	uint64_t i = 1, sum = 0;
+	while (i < n && slot[i] == slot[0] + i)
+		i++;
+	if (i == n)
+		return tag_run_mix(tag, slot[0] - 1, n);
+	for (i = 0; i < n; i++)
+		sum += tag_record_mix(tag + (uint32_t)i, slot[i] - 1);
+	return sum;
 }
 
 /* Forgets n live tags from tag on, all in one leaf; a leaf or mid that empties is freed, so memory follows the live tags. */
@@ -105,11 +101,10 @@ static void tag_delete_n(struct tag_map *t, uint32_t tag, uint64_t n)
 	struct tag_leaf *leaf = mid->leaf[tag_mid(tag)];
 	uint64_t *slot = &leaf->pfn1[tag_idx(tag)];
 	MHP_ASSERT(n && tag_idx(tag) + n <= 1u << TAG_LEAF_BITS && leaf->count >= n);
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = 0; i < n; i++)
 		MHP_ASSERT(slot[i]);
-		t->digest -= tag_record_mix(tag + (uint32_t)i, slot[i] - 1);
-		slot[i] = 0;
-	}
+	t->digest -= slots_mix(tag, slot, n);
+	memset(slot, 0, n * sizeof(*slot));
 	t->count -= n;
 	if ((leaf->count -= (uint32_t)n))
 		return;
@@ -166,16 +161,38 @@ static uint64_t tag_insert_run(struct tag_map *t, uint32_t tag, uint64_t n, uint
 		struct tag_leaf *leaf = tag_leaf_of(t, first, &room);
 		uint64_t want = n - k < room ? n - k : room, *slot = &leaf->pfn1[tag_idx(first)];
 		for (uint64_t i = 1; i < want; i++) {
-			uint64_t at = pfn + ((k + i) << order);
 			MHP_ASSERT(!slot[i]);
-			slot[i] = at + 1;
-			t->digest += tag_record_mix(first + (uint32_t)i, at);
+			slot[i] = pfn + ((k + i) << order) + 1;
 		}
+		t->digest += want < 2 ? 0 : slots_mix(first + 1, slot + 1, want - 1);
 		leaf->count += (uint32_t)(want - 1);
 		t->count += want - 1;
 		k += want;
 	}
 	return k;
+}
+
+/* Records where n tags from tag on live now: on the pages from pfn on, one each (a migrated run). */
+void tag_moved_run(struct mhp_machine *m, uint32_t tag, uint64_t n, uint64_t pfn)
+{
+	for (uint64_t k = 0, want; k < n; k += want) {
+		uint64_t room, *slot;
+		struct tag_leaf *leaf = tag_leaf_of(&m->tags, tag + (uint32_t)k, &room);
+		want = n - k < room ? n - k : room;
+		MHP_ASSERT(leaf);
+		slot = &leaf->pfn1[tag_idx(tag + (uint32_t)k)];
+		for (uint64_t i = 0; i < want; i++)
+			MHP_ASSERT(slot[i]);
+		m->tags.digest += tag_run_mix(tag + (uint32_t)k, pfn + k, want) - slots_mix(tag + (uint32_t)k, slot, want);
+		for (uint64_t i = 0; i < want; i++)
+			slot[i] = pfn + k + i + 1;
+	}
+}
+
+/* Records where a tag lives now (after a migration). */
+void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn)
+{
+	tag_moved_run(m, tag, 1, pfn);
 }
 
 /* The first live tag at or above from: true and *tag, or false when there is none. */
@@ -316,9 +333,9 @@ static uint64_t take_tag_run(struct mhp_machine *m, uint32_t tag, uint64_t pfn, 
 	if (!i)
 		return 0;
 	max = max < m->pages_per_section - i ? max : m->pages_per_section - i;
-	while (k < max) {
+	for (struct run_iter it = section_runs_from(ms, i); k < max; run_iter_next(&it)) {
 		/* A run of tagged order-0 pages, none referenced, whose tags go on from here. */
-		const struct page_run *r = section_runs_from(ms, i + k).r;
+		const struct page_run *r = it.r;
 		if (!r || r->lo > i + k || r->order || r->head.order || page_short_refs(&r->head) ||
 		    page_run_state(r, i + k).tag != tag + (uint32_t)k)
 			break;

@@ -56,7 +56,11 @@ struct mem_section {
 	uint32_t nr_tagged;         /* pages holding a workload tag */
 	uint32_t nr_barred;         /* pages ZONE_MOVABLE may not hold (page_bars_zone_movable) */
 	struct run_chunk **chunks;  /* the allocated pages as runs, sorted by lo, disjoint; every other page is free */
+	uint32_t *chunk_lo;         /* each chunk's first page: the search reads these, not the chunks */
 	uint32_t nr_chunks, cap_chunks;
+	uint32_t hint_c, hint_i;    /* where the last search ended: tried first (a guess, checked; no state) */
+	uint64_t *alloc_map;        /* with the runs: bit i set while page i is allocated, so that whether a free
+				       block meets an allocation reads a few words, not the runs (BUDDY's check) */
 	uint8_t *pb_mt;             /* migratetype of each pageblock (get_pfnblock_migratetype) */
 	uint64_t subsection_map[4]; /* 64 bits (4K/16K) or 256 bits (64K) */
 };

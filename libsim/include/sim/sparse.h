@@ -66,21 +66,29 @@ static inline void run_iter_next(struct run_iter *it)
 /* The first run of ms that ends after page i. */
 static inline struct run_iter section_runs_from(const struct mem_section *ms, uint64_t i)
 {
-	struct run_iter it = { .ms = ms };
+	struct run_iter it = { .ms = ms, .c = ms->hint_c, .i = ms->hint_i };
+	/* Searches come in order and near one another: the run the last one found, or the one after it. */
+	for (int k = 0; k < 2 && it.c < ms->nr_chunks && it.i < ms->chunks[it.c]->n; k++, it.i++) {
+		const struct page_run *r = &ms->chunks[it.c]->r[it.i];
+		if (r->lo <= i && i < r->hi) {
+			it.r = r;
+			return it;
+		}
+	}
 	uint32_t lo = 0, hi = ms->nr_chunks;
-	while (lo < hi) {   /* the first chunk whose last run ends after i */
+	while (lo < hi) {   /* the first chunk that starts after i: the one before it may hold i */
 		uint32_t mid = lo + (hi - lo) / 2;
-		const struct run_chunk *ch = ms->chunks[mid];
-		if (ch->r[ch->n - 1].hi <= i)
+		if (ms->chunk_lo[mid] <= i)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	it.c = lo;
-	if (lo < ms->nr_chunks) {
-		const struct run_chunk *ch = ms->chunks[lo];
-		uint32_t a = 0, b = ch->n - 1;
-		while (a < b) {
+	it.c = lo ? lo - 1 : 0;
+	it.i = 0;
+	if (it.c < ms->nr_chunks) {
+		const struct run_chunk *ch = ms->chunks[it.c];
+		uint32_t a = 0, b = ch->n;
+		while (a < b) {   /* its first run that ends after i, or past its last */
 			uint32_t mid = a + (b - a) / 2;
 			if (ch->r[mid].hi <= i)
 				a = mid + 1;
@@ -88,6 +96,10 @@ static inline struct run_iter section_runs_from(const struct mem_section *ms, ui
 				b = mid;
 		}
 		it.i = a;
+		if (a == ch->n)
+			it.c++, it.i = 0;
+		/* The guess is the section's only mutable part a reader touches: it changes no state. */
+		((struct mem_section *)ms)->hint_c = it.c, ((struct mem_section *)ms)->hint_i = it.i;
 	}
 	run_iter_set(&it);
 	return it;

@@ -40,20 +40,28 @@ static inline uint64_t tag_mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* A tag and the page holding it, mixed so that sums over two sets of pairs differ when the sets do. */
+/*
+ * A tag and the page holding it, mixed so that sums over two sets of pairs
+ * differ when the sets do: the mixed distance from tag to page, which a pair
+ * moved or swapped changes, and the tag itself, which a run shifted as a
+ * whole changes. A run of tags on consecutive pages has one distance, so
+ * its sum takes one mix (tag_run_mix).
+ */
+#define TAG_RECORD_TAG_WEIGHT 0x9e3779b97f4a7c15ull
 static inline uint64_t tag_record_mix(uint32_t tag, uint64_t pfn)
 {
-	return tag_mix64(pfn << 32 ^ pfn >> 32 ^ tag);   /* pfn's high bits rotated in, so no pair is dropped */
+	return tag_mix64(pfn - tag) + TAG_RECORD_TAG_WEIGHT * tag;
+}
+
+/* The sum of tag_record_mix(tag + k, pfn + k) for k < n. */
+static inline uint64_t tag_run_mix(uint32_t tag, uint64_t pfn, uint64_t n)
+{
+	return n * tag_mix64(pfn - tag) + TAG_RECORD_TAG_WEIGHT * (n * tag + n * (n - 1) / 2);
 }
 
 struct mhp_machine;
 void tag_moved(struct mhp_machine *m, uint32_t tag, uint64_t pfn);
-/* Where the next tag_moved_next() looks first: the slot of tag next (migrations move tags in order). */
-struct tag_cursor {
-	uint32_t next;
-	uint64_t *slot;
-};
-void tag_moved_next(struct mhp_machine *m, struct tag_cursor *c, uint32_t tag, uint64_t pfn);
+void tag_moved_run(struct mhp_machine *m, uint32_t tag, uint64_t n, uint64_t pfn);
 int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn);
 bool tag_next_live(const struct tag_map *t, uint32_t from, uint32_t *tag);
 void tags_for_each(const struct tag_map *t, void (*fn)(uint32_t tag, uint64_t pfn, void *arg), void *arg);
