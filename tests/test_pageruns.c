@@ -367,6 +367,20 @@ static void test_section_counts_follow_the_pages(void **state)
 	assert_non_null(strstr(err.msg, "ZONE-MOVABLE: section"));
 	ms->nr_barred--;
 	assert_int_equal(mhp_check_all(m, &err), 0);
+	/* The allocation map BUDDY reads: a page it calls free that a run holds, and a free page it calls allocated. */
+	uint64_t i = pfn & (m->pages_per_section - 1), hole = m->pages_per_section - 1;
+	ms->alloc_map[i / 64] ^= 1ull << (i % 64);
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "BUDDY: section"));
+	assert_non_null(strstr(err.msg, "allocation map"));
+	ms->alloc_map[i / 64] ^= 1ull << (i % 64);
+	assert_int_equal(page_kind_of(m, (pfn & ~(m->pages_per_section - 1)) + hole), PG_FREE);
+	ms->alloc_map[hole / 64] ^= 1ull << (hole % 64);   /* in a free block: its check sees it first */
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "BUDDY: pfn"));
+	assert_non_null(strstr(err.msg, "is both free and allocated"));
+	ms->alloc_map[hole / 64] ^= 1ull << (hole % 64);
+	assert_int_equal(mhp_check_all(m, &err), 0);
 	/* A record that points at another page: the digests differ, and the page is named. */
 	tag_moved(m, 1, pfn + 1);
 	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
