@@ -209,6 +209,7 @@ void section_runs_free(struct mem_section *ms)
 /* What [a, b) holds: allocated, tagged and barred pages, a run at a time. */
 struct page_counts {
 	uint64_t alloc, tagged, barred;
+	uint64_t single;   /* pages that are each an order-0 allocation (its head) */
 };
 
 /* Adds what pages [a, b) of run r hold to c. */
@@ -216,6 +217,7 @@ static void run_count(const struct page_run *r, uint64_t a, uint64_t b, struct p
 {
 	uint64_t lo = a > r->lo ? a : r->lo, hi = b < r->hi ? b : r->hi, heads = page_run_heads(r, lo, hi);
 	c->alloc += hi - lo;
+	c->single += !r->order && !r->head.order && r->head.head ? hi - lo : 0;
 	c->tagged += r->head.tag ? heads : 0;
 	c->barred += heads * page_bars_zone_movable(&r->head) + (hi - lo - heads) * page_bars_zone_movable(&r->tail);
 }
@@ -318,7 +320,7 @@ static struct page_run make_run(uint64_t i, uint64_t n, unsigned order, const st
  * free).
  */
 static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, const struct page_state *head,
-		       const struct page_state *tail)
+		       const struct page_state *tail, bool singles)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
 	uint64_t i = pfn & (m->pages_per_section - 1), mask = (1ull << order) - 1;
@@ -332,6 +334,7 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 	MHP_ASSERT(!head->tag && !tail->tag && !head->refs && !tail->refs && head->kind == tail->kind);
 	struct page_counts before, now = { 0 };
 	struct run_pos at = runs_cut(m, ms, i, i + n, &before);
+	MHP_ASSERT(!singles || before.single == n);   /* the caller's claim: order-0 allocations, each page */
 	if (!freeing) {
 		struct page_run r = make_run(i, n, order, head, tail);
 		run_count(&r, i, i + n, &now);
@@ -347,14 +350,20 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)
 {
 	struct page_state s = { .kind = (uint8_t)kind };
-	return write_pages(m, pfn, n, 0, &s, &s);
+	return write_pages(m, pfn, n, 0, &s, &s, false);
+}
+
+void free_single_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n)
+{
+	struct page_state s = { 0 };
+	write_pages(m, pfn, n, 0, &s, &s, true);
 }
 
 int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind)
 {
 	struct page_state head = { .kind = (uint8_t)kind, .order = (uint8_t)order, .head = 1 };
 	struct page_state tail = { .kind = (uint8_t)kind };
-	return write_pages(m, pfn, n, order, &head, &tail);
+	return write_pages(m, pfn, n, order, &head, &tail, false);
 }
 
 /*
@@ -417,21 +426,6 @@ void section_count_kinds(const struct mem_section *ms, uint64_t lo, uint64_t hi,
 	}
 	if (ms->nr_alloc)   /* no state kept: as an absent array, nothing is counted */
 		kinds[PG_FREE] += hi - lo - alloc;
-}
-
-bool pages_are_order0_allocs(const struct mhp_machine *m, uint64_t pfn, uint64_t n)
-{
-	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	uint64_t i = pfn & (m->pages_per_section - 1), at = i;
-	if (!ms)
-		return false;
-	for (struct run_iter it = section_runs_from(ms, i); it.r && at < i + n; run_iter_next(&it)) {
-		const struct page_run *r = it.r;
-		if (r->lo > at || r->order || !r->head.head)
-			return false;
-		at = r->hi;
-	}
-	return at >= i + n;
 }
 
 void section_fill(const struct mem_section *ms, uint64_t i, uint64_t n, struct page_state *out)

@@ -591,8 +591,7 @@ void free_pages_run(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 			free_pages_owned(m, pfn + i, 0);
 		return;
 	}
-	MHP_ASSERT(pages_are_order0_allocs(m, pfn, nr));
-	set_page_kinds(m, pfn, nr, PG_FREE);
+	free_single_pages(m, pfn, nr);
 	uint64_t pb = 1ull << m->pageblock_order, end = pfn + nr;
 	for (uint64_t start = pfn; start < end;) {
 		uint64_t stop = (start | (pb - 1)) + 1 < end ? (start | (pb - 1)) + 1 : end;

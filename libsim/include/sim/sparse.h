@@ -189,8 +189,8 @@ static inline enum page_kind page_kind_of(const struct mhp_machine *m, uint64_t 
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
 /* Adds the pages of [lo, hi) of a section to kinds[] by kind, and its heads to heads[] (if not NULL), in either form. */
 void section_count_kinds(const struct mem_section *ms, uint64_t lo, uint64_t hi, uint64_t *kinds, uint64_t *heads);
-/* Whether every page of [pfn, pfn + n) (within one section) is an order-0 allocation (a run free_pages_run() takes). */
-bool pages_are_order0_allocs(const struct mhp_machine *m, uint64_t pfn, uint64_t n);
+/* Frees [pfn, pfn + n) (within one section), every page of it an order-0 allocation (asserted): free_pages_run()'s. */
+void free_single_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n);
 /* How many pages from pfn on (at most n, within one section) are of kind, a run at a time. */
 uint64_t pages_of_kind(const struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
 /* Marks [pfn, pfn + n) (within one section) as allocations of 2^order pages of kind, each with its head. */
