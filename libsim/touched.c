@@ -34,19 +34,32 @@ void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 		return;
 	}
 	if (n == TOUCHED_MAX) {
-		/* Full: the two neighbours with the smallest gap become one, the new range among them. */
-		uint64_t tmp[TOUCHED_MAX + 1][2];
-		memcpy(tmp, r, lo * sizeof(r[0]));
-		tmp[lo][0] = start, tmp[lo][1] = end;
-		memcpy(&tmp[lo + 1], &r[lo], (n - lo) * sizeof(r[0]));
+		/*
+		 * Full: with the new range in its place (before r[lo]), the first two
+		 * neighbours with the smallest gap become one. Range j of that list
+		 * is r[j] before lo, the new one at lo, r[j - 1] after it.
+		 */
 		uint32_t best = 0;
-		for (uint32_t k = 1; k < n; k++)
-			if (tmp[k + 1][0] - tmp[k][1] < tmp[best + 1][0] - tmp[best][1])
-				best = k;
-		tmp[best][1] = tmp[best + 1][1];
-		memmove(&tmp[best + 1], &tmp[best + 2], (n - best - 1) * sizeof(tmp[0]));
-		memcpy(r, tmp, n * sizeof(r[0]));
-		return;
+		uint64_t best_gap = UINT64_MAX;
+		for (uint32_t g = 0; g < n; g++) {
+			uint64_t left = g < lo ? r[g][1] : g == lo ? end : r[g - 1][1];
+			uint64_t right = g + 1 < lo ? r[g + 1][0] : g + 1 == lo ? start : r[g][0];
+			if (right - left < best_gap)
+				best = g, best_gap = right - left;
+		}
+		if (best + 1 == lo) {   /* the new range joins the one before it */
+			r[lo - 1][1] = end;
+			return;
+		}
+		if (best == lo) {   /* ... or the one after it */
+			r[lo][0] = start;
+			return;
+		}
+		uint32_t k = best < lo ? best : best - 1;   /* two ranges of r become one, and the new one goes in */
+		r[k][1] = r[k + 1][1];
+		memmove(&r[k + 1], &r[k + 2], (n - k - 2) * sizeof(r[0]));
+		n--;
+		lo -= lo > k + 1;
 	}
 	memmove(&r[lo + 1], &r[lo], (n - lo) * sizeof(r[0]));
 	r[lo][0] = start, r[lo][1] = end;

@@ -39,8 +39,10 @@ static void kernel_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 	struct strbuf sb;
 	sb_init(&sb, buf, cap);
 	while (*fmt) {
-		if (*fmt != '%') {
-			sb_printf(&sb, "%c", *fmt++);
+		if (*fmt != '%') {   /* the text up to the next conversion, as it is */
+			size_t lit = strcspn(fmt, "%");
+			sb_put(&sb, fmt, lit);
+			fmt += lit;
 			continue;
 		}
 		char spec[32];
