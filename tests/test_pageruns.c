@@ -362,6 +362,19 @@ static void test_section_counts_follow_the_pages(void **state)
 	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
 	assert_non_null(strstr(err.msg, "DATA-LOST: section"));
 	ms->nr_tagged--;
+	/* The sections' tagged pages added up, which the check after a step reads: held to the pages too. */
+	char msg[128];
+	uint64_t live = m->tags.count;
+	m->nr_tagged_pages++;
+	assert_int_equal(mhp_check_touched(m, &err), -EUCLEAN);
+	snprintf(msg, sizeof(msg), "DATA-LOST: %llu tags are live but %llu pages carry one", (unsigned long long)live,
+		 (unsigned long long)live + 1);
+	assert_non_null(strstr(err.msg, msg));
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	snprintf(msg, sizeof(msg), "DATA-LOST: the sections count %llu tagged pages but their pages hold %llu",
+		 (unsigned long long)live + 1, (unsigned long long)live);
+	assert_non_null(strstr(err.msg, msg));
+	m->nr_tagged_pages--;
 	ms->nr_barred++;
 	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
 	assert_non_null(strstr(err.msg, "ZONE-MOVABLE: section"));

@@ -299,6 +299,7 @@ static void section_recount(struct mhp_machine *m, struct mem_section *ms, struc
 {
 	ms->nr_alloc = (uint32_t)(ms->nr_alloc - before.alloc + now.alloc);
 	ms->nr_tagged = (uint32_t)(ms->nr_tagged - before.tagged + now.tagged);
+	m->nr_tagged_pages = m->nr_tagged_pages - before.tagged + now.tagged;
 	ms->nr_barred = (uint32_t)(ms->nr_barred - before.barred + now.barred);
 	MHP_ASSERT(ms->nr_alloc <= m->pages_per_section && ms->nr_tagged <= ms->nr_alloc &&
 		   ms->nr_barred <= ms->nr_alloc && (ms->nr_alloc == 0) == (ms->nr_chunks == 0));
@@ -457,6 +458,7 @@ int section_adopt(struct mhp_machine *m, struct mem_section *ms, const struct pa
 	}
 	struct page_counts c = count_pages(ms, 0, m->pages_per_section);
 	ms->nr_tagged = (uint32_t)c.tagged;
+	m->nr_tagged_pages += c.tagged;
 	ms->nr_barred = (uint32_t)c.barred;
 	return alloc == ms->nr_alloc ? 0 : -ERANGE;
 }
