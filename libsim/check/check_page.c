@@ -193,6 +193,8 @@ int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, str
 				for (unsigned bits = z->nonempty[mt], o; !ret && bits; bits &= bits - 1) {
 					o = (unsigned)__builtin_ctz(bits);
 					const struct free_list *fl = &z->free_area[o][mt];
+					if (!fl->n || fl->pfn[0] < plo || fl->pfn[fl->n - 1] >= phi)
+						continue;   /* every block below the range, or every one past it */
 					for (uint32_t i = fl_first_below(fl, phi); !ret && i < fl->n && fl->pfn[i] >= plo; i++)
 						ret = check_block(m, nid, zid, fl->pfn[i], o, mt, err);
 				}
