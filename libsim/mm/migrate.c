@@ -197,20 +197,32 @@ struct migrate_pass {
 	int enomem_at;               /* the pass that ran out of memory, or -1 */
 };
 
+/*
+ * One folio of n pages through migrate_folio(), counted in pass's tally:
+ * false when memory ran out, where migrate_pages() gives up on the whole
+ * list.
+ */
+static bool migrate_one(struct mhp_machine *m, uint64_t pfn, uint64_t n, int pass, struct migrate_pass *mp)
+{
+	int ret = migrate_folio(m, pfn);
+	if (ret == -ENOMEM) {
+		mp->enomem_at = pass;
+		return false;
+	}
+	if (ret)
+		mp->failed++;
+	else
+		mp->moved += n;
+	return true;
+}
+
 /* Models migrate_pages()'s first pass: the hugetlb folios of the range, in order. */
 static void migrate_hugetlb_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, struct migrate_pass *mp)
 {
 	for (uint64_t pfn = start_pfn; scan_heads(m, pfn, end_pfn, true, &pfn) == 0;) {
 		uint64_t n = 1ull << page_state_of(m, pfn).order;
-		int ret = migrate_folio(m, pfn);
-		if (ret == -ENOMEM) {
-			mp->enomem_at = 0;
-			return;   /* migrate_pages gives up on the whole list when memory runs out */
-		}
-		if (ret)
-			mp->failed++;
-		else
-			mp->moved += n;
+		if (!migrate_one(m, pfn, n, 0, mp))
+			return;
 		pfn += n;
 	}
 }
@@ -260,15 +272,8 @@ static void migrate_pass(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 			pfn += run - 1;
 			continue;
 		}
-		int ret = migrate_folio(m, pfn);
-		if (ret == -ENOMEM) {
-			mp->enomem_at = 1;
-			return;   /* migrate_pages gives up on the whole list when memory runs out */
-		}
-		if (ret)
-			mp->failed++;
-		else
-			mp->moved += n;
+		if (!migrate_one(m, pfn, n, 1, mp))
+			return;
 		pfn += n - 1;
 	}
 }
