@@ -281,8 +281,7 @@ static int alloc_map_agrees(const struct mhp_machine *m, uint64_t nr, const stru
 	for (struct run_iter it = section_runs_from(ms, 0); it.r; run_iter_next(&it)) {
 		held += it.r->hi - it.r->lo;
 		for (uint64_t p = it.r->lo; p < it.r->hi; p = (p | 63) + 1) {
-			uint64_t cnt = it.r->hi - p < 64 - p % 64 ? it.r->hi - p : 64 - p % 64;
-			uint64_t want = (cnt == 64 ? ~0ull : (1ull << cnt) - 1) << (p % 64);
+			uint64_t want = alloc_map_bits(p, it.r->hi);
 			if ((ms->alloc_map[p / 64] & want) != want)
 				set = UINT64_MAX;   /* an allocated page the map calls free */
 		}

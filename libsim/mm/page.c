@@ -124,11 +124,9 @@ static void chunk_remove(struct mhp_machine *m, struct mem_section *ms, uint32_t
 /* Sets (or clears) the allocation map's bits of pages [i, i + n), a word at a time. */
 static void alloc_map_set(struct mem_section *ms, uint64_t i, uint64_t n, bool on)
 {
-	for (uint64_t end = i + n; i < end;) {
-		uint64_t w = i / 64, lo = i % 64, cnt = end - i < 64 - lo ? end - i : 64 - lo;
-		uint64_t bits = (cnt == 64 ? ~0ull : (1ull << cnt) - 1) << lo;
-		ms->alloc_map[w] = on ? ms->alloc_map[w] | bits : ms->alloc_map[w] & ~bits;
-		i += cnt;
+	for (uint64_t end = i + n; i < end; i = (i | 63) + 1) {
+		uint64_t bits = alloc_map_bits(i, end);
+		ms->alloc_map[i / 64] = on ? ms->alloc_map[i / 64] | bits : ms->alloc_map[i / 64] & ~bits;
 	}
 }
 
@@ -222,6 +220,20 @@ static void run_count(const struct page_run *r, uint64_t a, uint64_t b, struct p
 	c->barred += heads * page_bars_zone_movable(&r->head) + (hi - lo - heads) * page_bars_zone_movable(&r->tail);
 }
 
+/* What pages [a, b) hold, from it (the first run that ends after a) on. */
+static struct page_counts count_runs(struct run_iter it, uint64_t a, uint64_t b)
+{
+	struct page_counts c = { 0 };
+	for (; it.r && it.r->lo < b; run_iter_next(&it))
+		run_count(it.r, a, b, &c);
+	return c;
+}
+
+static struct page_counts count_pages(const struct mem_section *ms, uint64_t a, uint64_t b)
+{
+	return count_runs(section_runs_from(ms, a), a, b);
+}
+
 /*
  * Takes pages [a, b) out of the runs: they become free, and *held says
  * what they held. Returns where a run for them goes.
@@ -230,9 +242,7 @@ static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, ui
 			       struct page_counts *held)
 {
 	struct run_iter it = section_runs_from(ms, a);
-	*held = (struct page_counts){ 0 };
-	for (struct run_iter c = it; c.r && c.r->lo < b; run_iter_next(&c))
-		run_count(c.r, a, b, held);
+	*held = count_runs(it, a, b);
 	if (it.r && it.r->lo < a) {
 		struct page_run *r = run_at(ms, pos_of(&it));
 		if (r->hi > b) {   /* the cut lies inside one run: it becomes two */
@@ -283,14 +293,6 @@ static void runs_insert(struct mhp_machine *m, struct mem_section *ms, struct ru
 		return;
 	}
 	insert_at(m, ms, p, r);
-}
-
-static struct page_counts count_pages(const struct mem_section *ms, uint64_t a, uint64_t b)
-{
-	struct page_counts c = { 0 };
-	for (struct run_iter it = section_runs_from(ms, a); it.r && it.r->lo < b; run_iter_next(&it))
-		run_count(it.r, a, b, &c);
-	return c;
 }
 
 /* Settles a section's counts after a write: before is what the written range held, now what it holds. */

@@ -105,6 +105,13 @@ static inline struct run_iter section_runs_from(const struct mem_section *ms, ui
 	return it;
 }
 
+/* The bits of the allocation map's word holding page i that stand for pages [i, end) (end past i). */
+static inline uint64_t alloc_map_bits(uint64_t i, uint64_t end)
+{
+	uint64_t lo = i % 64, cnt = end - i < 64 - lo ? end - i : 64 - lo;
+	return (cnt == 64 ? ~0ull : (1ull << cnt) - 1) << lo;
+}
+
 /* The state of page i (inside run r). */
 static inline struct page_state page_run_state(const struct page_run *r, uint64_t i)
 {
