@@ -5,15 +5,18 @@
  */
 #include "helpers.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mhpsim/fuzz.h"
 #include "sim/kernel.h"
+#include "util.h"
 #include "sim/machine.h"
 #include "sim/memory.h"
 #include "sim/sparse.h"
+#include "sim/workload.h"
 
 #define HOT 0x80000000ull
 #define BLOCK (128ull << 20)
@@ -399,13 +402,30 @@ static void test_inconsistent_snapshot_refused(void **state)
 	free(buf);
 	/* A section's count of allocated pages that its page states do not bear out. */
 	struct mem_section *ms = (struct mem_section *)__pfn_to_section(a, HOT >> a->page_shift);
-	assert_non_null(ms->chunks);   /* the workload's tagged pages: an array */
+	assert_non_null(ms->chunks);   /* the workload's tagged pages: runs, saved as the page array they stand for */
 	ms->nr_alloc += 1;
 	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
 	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
 	assert_non_null(strstr(err.msg, "snap: corrupt: a section's count of allocated pages does not match its page "
 				   "states at offset "));
 	ms->nr_alloc -= 1;
+	free(buf);
+	/* A free page that carries a state (a tagged page's record with its kind cleared), checksummed again. */
+	uint32_t tag;
+	uint64_t pfn;
+	assert_true(tag_next_live(&a->tags, 1, &tag) && tag_lookup(a, tag, &pfn));
+	struct page_state held = page_state_of(a, pfn);
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	uint8_t *b = buf, *at = NULL;
+	for (size_t i = 0; !at && i + sizeof(held) <= len - 8; i++)
+		at = memcmp(b + i, &held, sizeof(held)) ? NULL : b + i;
+	assert_non_null(at);
+	at[offsetof(struct page_state, kind)] = PG_FREE;
+	uint64_t sum = fnv1a64(FNV1A64_INIT, b, len - 8);
+	for (int i = 0; i < 8; i++)
+		b[len - 8 + i] = (uint8_t)(sum >> (8 * i));
+	assert_int_equal(load_err(buf, len, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "snap: corrupt: a free page carries a page state at offset "));
 	free(buf);
 	mhp_machine_free(a);
 }
