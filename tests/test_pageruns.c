@@ -101,7 +101,8 @@ static uint64_t alloc_runs(struct mhp_machine *m, uint64_t nr, uint64_t *pfns, u
 	*calls = 0;
 	while (done < nr) {
 		uint64_t pfn, got;
-		if (alloc_pages_run_like(m, 0, -1, PG_ANON, false, nr - done, &pfn, &got))
+		if (alloc_pages_run_take(m, 0, -1, PG_ANON, false, nr - done, &pfn, &got) ||
+		    set_page_allocs(m, pfn, got, 0, PG_ANON))
 			break;
 		for (uint64_t i = 0; i < got; i++)
 			pfns[done++] = pfn + i;

@@ -167,9 +167,12 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 	enum page_kind kind = (enum page_kind)page_state_of(m, pfn).kind;
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1, ret = 0;
 	uint64_t done = 0, dst, got;
-	while (done < n && !(ret = alloc_pages_run_like(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
+	while (done < n && !(ret = alloc_pages_run_take(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
 		for (uint64_t i = 0, len; i < got; i += len) {
-			/* The sources' tags a run at a time: a run's tags follow one another, and so do the targets. */
+			/*
+			 * The targets are written a source run at a time, with its tags: a
+			 * run's tags follow one another, and so do the targets.
+			 */
 			uint64_t src = pfn + done + i, si = src & (m->pages_per_section - 1);
 			const struct page_run *r = section_runs_from(ms, si).r;
 			uint32_t tag = page_run_state(r, si).tag;
@@ -177,8 +180,7 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 			if (m->mutant == MUTANT_PAGE_RUN_REORDERS)
 				len = 1;
 			uint64_t to = m->mutant == MUTANT_PAGE_RUN_REORDERS ? dst + got - 1 - i : dst + i;
-			if (tag && m->mutant != MUTANT_MIGRATE_DROPS_TAG)
-				pages_set_owners(m, to, len, 0, tag, 0);
+			set_page_allocs_owned(m, to, len, 0, kind, m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
 			if (tag)
 				tag_moved_run(m, tag, len, to);
 		}

@@ -334,7 +334,8 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 		return 0;
 	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
 	m->nr_page_writes += n;
-	MHP_ASSERT(!head->tag && !tail->tag && !head->refs && !tail->refs && head->kind == tail->kind);
+	MHP_ASSERT(!tail->tag && !tail->refs && head->kind == tail->kind);
+	MHP_ASSERT(freeing ? !head->tag && !head->refs : !head->tag || ((n - 1) >> order) <= UINT32_MAX - head->tag);
 	struct page_counts before, now = { 0 };
 	struct run_pos at = runs_cut(m, ms, i, i + n, &before);
 	MHP_ASSERT(!singles || before.single == n);   /* the caller's claim: order-0 allocations, each page */
@@ -362,11 +363,17 @@ void free_single_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n)
 	write_pages(m, pfn, n, 0, &s, &s, true);
 }
 
-int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind)
+int set_page_allocs_owned(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind,
+			  uint32_t tag, uint8_t refs)
 {
-	struct page_state head = { .kind = (uint8_t)kind, .order = (uint8_t)order, .head = 1 };
+	struct page_state head = { .tag = tag, .kind = (uint8_t)kind, .refs = refs, .order = (uint8_t)order, .head = 1 };
 	struct page_state tail = { .kind = (uint8_t)kind };
 	return write_pages(m, pfn, n, order, &head, &tail, false);
+}
+
+int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind)
+{
+	return set_page_allocs_owned(m, pfn, n, order, kind, 0, 0);
 }
 
 /*

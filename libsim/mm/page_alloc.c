@@ -503,13 +503,15 @@ int alloc_pages_like(struct mhp_machine *m, int nid, int skip_nid, unsigned orde
 }
 
 /*
- * Up to nr order-0 allocations like alloc_pages_like(), as one run: the
- * first page as that call gives it, then as many of the split tail's pages
- * as the same calls would get, which nothing between them can change
- * (fault injection's countdown included). 0 and [*pfn, *pfn + *got), or
- * -ENOMEM as the first call fails. The reference path takes one page.
+ * Up to nr order-0 allocations like alloc_pages_like(), as one run, taken
+ * off the free lists but not yet written: the first page as that call gives
+ * it, then as many of the split tail's pages as the same calls would get,
+ * which nothing between them can change (fault injection's countdown
+ * included). 0 and [*pfn, *pfn + *got), which the caller writes
+ * (set_page_allocs_owned) before anything reads it, or -ENOMEM as the first
+ * call fails. The reference path takes one page.
  */
-int alloc_pages_run_like(struct mhp_machine *m, int nid, int skip_nid, enum page_kind kind, bool pinned, uint64_t nr,
+int alloc_pages_run_take(struct mhp_machine *m, int nid, int skip_nid, enum page_kind kind, bool pinned, uint64_t nr,
 			 uint64_t *pfn, uint64_t *got)
 {
 	MHP_ASSERT(nr > 0);
@@ -523,7 +525,7 @@ int alloc_pages_run_like(struct mhp_machine *m, int nid, int skip_nid, enum page
 	if (more && m->fail_page_alloc.after >= 0)
 		m->fail_page_alloc.after -= (int64_t)more;
 	*got = 1 + more;
-	return set_page_allocs(m, *pfn, *got, 0, kind);
+	return 0;
 }
 
 /* The type a free gives a page freed at pfn. */

@@ -268,14 +268,20 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 		if (!want)
 			return mhp_err_set(err, -EEXIST, "tag %u is already in use", first_tag + (uint32_t)done);
 		int ret = order ? alloc_pages_like(m, nid, -1, order, kinds[k].kind, kinds[k].pinned, &pfn)
-				: alloc_pages_run_like(m, nid, -1, kinds[k].kind, kinds[k].pinned, want, &pfn, &got);
+				: alloc_pages_run_take(m, nid, -1, kinds[k].kind, kinds[k].pinned, want, &pfn, &got);
 		if (ret)
 			break;
 		if (!done)
 			first = pfn;
-		uint64_t in = tag_insert_run(&m->tags, first_tag + (uint32_t)done, got, pfn, order);
-		if (in)   /* the allocator's run: one run of pages, tagged in order */
-			pages_set_owners(m, pfn, in, order, first_tag + (uint32_t)done, kinds[k].pinned ? PAGE_REF_PIN : 0);
+		uint32_t tag = first_tag + (uint32_t)done;
+		uint8_t refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
+		uint64_t in = tag_insert_run(&m->tags, tag, got, pfn, order);
+		if (order && in)   /* a hugetlb folio, which alloc_pages_like() wrote */
+			pages_set_owners(m, pfn, in, order, tag, refs);
+		if (!order && in)   /* the allocator's run, written once: one run of pages, tagged in order */
+			set_page_allocs_owned(m, pfn, in, 0, kinds[k].kind, tag, refs);
+		if (!order && in < got)   /* what the tag map found no room for stays untagged */
+			set_page_allocs(m, pfn + in, got - in, 0, kinds[k].kind);
 		done += in;
 		if (in < got)
 			return mhp_err_set(err, -ENOMEM, "out of memory");

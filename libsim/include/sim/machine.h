@@ -139,7 +139,7 @@ struct mhp_machine {
 	 * split, whose tail [next, end) the next order-0 requests of its zone
 	 * and type would take one by one (page_alloc.c). Scratch, not state.
 	 */
-	/* A run of order-0 allocations (alloc_pages_run_like): want more pages after the first, taken of them from
+	/* A run of order-0 allocations (alloc_pages_run_take): want more pages after the first, taken of them from
 	   the block zone split for it. */
 	struct { struct zone *zone; uint64_t want, taken; } split_tail;
 	bool pagewise;                  /* run every page operation one page at a time (the reference path) */

@@ -202,5 +202,12 @@ void free_single_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n);
 uint64_t pages_of_kind(const struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind);
 /* Marks [pfn, pfn + n) (within one section) as allocations of 2^order pages of kind, each with its head. */
 int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind);
+/*
+ * set_page_allocs(), the allocations' heads tagged tag, tag + 1, ... (0:
+ * none) and given refs: one write where set_page_allocs() and
+ * pages_set_owners() would make two.
+ */
+int set_page_allocs_owned(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind,
+			  uint32_t tag, uint8_t refs);
 
 #endif
