@@ -22,6 +22,7 @@ int check_page_owner(const struct mhp_machine *m, struct mhp_err *err);
 int check_buddy(const struct mhp_machine *m, struct mhp_err *err);
 int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err);
 int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err);
+int check_buddy_ranges(const struct mhp_machine *m, const uint64_t (*r)[2], uint32_t n, struct mhp_err *err);
 int check_isolation_clean(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err);
 int check_tags_counted(const struct mhp_machine *m, struct mhp_err *err);
 int check_pages(const struct mhp_machine *m, uint64_t s0, uint64_t s1, uint64_t lo_pfn, uint64_t hi_pfn,

@@ -117,6 +117,13 @@ static int check_blocks_disjoint(const struct mhp_machine *m, struct block *bl, 
 	return 0;
 }
 
+/* Whether a zone lists any block: the order masks say (BUDDY's full check holds them to the lists). */
+static bool zone_lists_any(const struct zone *z)
+{
+	_Static_assert(MIGRATE_TYPES == 6, "every type's mask below");
+	return z->nonempty[0] | z->nonempty[1] | z->nonempty[2] | z->nonempty[3] | z->nonempty[4] | z->nonempty[5];
+}
+
 /* The cheap part: each zone's lists add up to NR_FREE_PAGES. */
 int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err)
 {
@@ -124,9 +131,7 @@ int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err)
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &m->nodes[nid].zones[zid];
 			uint64_t pages = 0;
-			_Static_assert(MIGRATE_TYPES == 6, "every type's mask below");
-			if (!z->free_pages && !(z->nonempty[0] | z->nonempty[1] | z->nonempty[2] | z->nonempty[3] |
-						z->nonempty[4] | z->nonempty[5]))
+			if (!z->free_pages && !zone_lists_any(z))
 				continue;   /* nothing listed, nothing counted */
 			/* Only the lists the order masks mark; BUDDY's full check holds the masks to the lists. */
 			for (int mt = 0; mt < MIGRATE_TYPES; mt++)
@@ -163,7 +168,6 @@ static int check_block(const struct mhp_machine *m, int nid, int zid, uint64_t p
 	return 0;
 }
 
-/* The cheap part of BUDDY: the counts, and the blocks listed inside physical [lo, hi). */
 /* The first index of a descending list whose pfn is below pfn. */
 static uint32_t fl_first_below(const struct free_list *fl, uint64_t pfn)
 {
@@ -178,30 +182,53 @@ static uint32_t fl_first_below(const struct free_list *fl, uint64_t pfn)
 	return lo;
 }
 
-/* The blocks listed inside physical [lo, hi) (the counts are check_buddy_counts, run once per step). */
-int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+/* The blocks one zone lists inside pfns [plo, phi): only the lists the order masks mark. */
+static int check_zone_range(const struct mhp_machine *m, int nid, int zid, uint64_t plo, uint64_t phi,
+			    struct mhp_err *err)
+{
+	const struct zone *z = &m->nodes[nid].zones[zid];
+	int ret = 0;
+	for (int mt = 0; !ret && mt < MIGRATE_TYPES; mt++) {
+		for (unsigned bits = z->nonempty[mt], o; !ret && bits; bits &= bits - 1) {
+			o = (unsigned)__builtin_ctz(bits);
+			const struct free_list *fl = &z->free_area[o][mt];
+			if (!fl->n || fl->pfn[0] < plo || fl->pfn[fl->n - 1] >= phi)
+				continue;   /* every block below the range, or every one past it */
+			for (uint32_t i = fl_first_below(fl, phi); !ret && i < fl->n && fl->pfn[i] >= plo; i++)
+				ret = check_block(m, nid, zid, fl->pfn[i], o, mt, err);
+		}
+	}
+	return ret;
+}
+
+/*
+ * The blocks listed inside any of n physical ranges (a step's touched
+ * ones): the zones that list nothing are passed over once, not once a
+ * range. The counts are check_buddy_counts, run once per step.
+ */
+int check_buddy_ranges(const struct mhp_machine *m, const uint64_t (*r)[2], uint32_t n, struct mhp_err *err)
 {
 	int ret = 0;
-	uint64_t plo = PHYS_PFN(m, lo), phi = hi == UINT64_MAX ? UINT64_MAX : PHYS_PFN(m, hi);
-	for (int nid = 0; !ret && lo < hi && nid < MAX_NUMNODES; nid++) {
+	for (int nid = 0; !ret && n && nid < MAX_NUMNODES; nid++) {
 		for (int zid = 0; !ret && zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &m->nodes[nid].zones[zid];
-			if (!zone_intersects(z, plo, phi - plo))
+			if (!zone_lists_any(z))
 				continue;
-			/* Only the lists the order masks mark: BUDDY's full check holds the masks to the lists. */
-			for (int mt = 0; !ret && mt < MIGRATE_TYPES; mt++) {
-				for (unsigned bits = z->nonempty[mt], o; !ret && bits; bits &= bits - 1) {
-					o = (unsigned)__builtin_ctz(bits);
-					const struct free_list *fl = &z->free_area[o][mt];
-					if (!fl->n || fl->pfn[0] < plo || fl->pfn[fl->n - 1] >= phi)
-						continue;   /* every block below the range, or every one past it */
-					for (uint32_t i = fl_first_below(fl, phi); !ret && i < fl->n && fl->pfn[i] >= plo; i++)
-						ret = check_block(m, nid, zid, fl->pfn[i], o, mt, err);
-				}
+			for (uint32_t k = 0; !ret && k < n; k++) {
+				uint64_t plo = PHYS_PFN(m, r[k][0]), phi = r[k][1] == UINT64_MAX ? UINT64_MAX : PHYS_PFN(m, r[k][1]);
+				if (r[k][0] < r[k][1] && zone_intersects(z, plo, phi - plo))
+					ret = check_zone_range(m, nid, zid, plo, phi, err);
 			}
 		}
 	}
 	return ret;
+}
+
+/* The blocks listed inside physical [lo, hi). */
+int check_buddy_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
+{
+	const uint64_t r[1][2] = { { lo, hi } };
+	return check_buddy_ranges(m, r, 1, err);
 }
 
 /* The free lists are consistent: aligned, typed, disjoint, in the zone, and they add up. */
