@@ -41,12 +41,16 @@ void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 		 */
 		uint32_t best = 0;
 		uint64_t best_gap = UINT64_MAX;
-		for (uint32_t g = 0; g < n; g++) {
-			uint64_t left = g < lo ? r[g][1] : g == lo ? end : r[g - 1][1];
-			uint64_t right = g + 1 < lo ? r[g + 1][0] : g + 1 == lo ? start : r[g][0];
-			if (right - left < best_gap)
-				best = g, best_gap = right - left;
-		}
+		for (uint32_t g = 0; g + 1 < lo; g++)   /* the gaps before the new range, in order */
+			if (r[g + 1][0] - r[g][1] < best_gap)
+				best = g, best_gap = r[g + 1][0] - r[g][1];
+		if (lo && start - r[lo - 1][1] < best_gap)   /* its own two */
+			best = lo - 1, best_gap = start - r[lo - 1][1];
+		if (lo < n && r[lo][0] - end < best_gap)
+			best = lo, best_gap = r[lo][0] - end;
+		for (uint32_t g = lo; g + 1 < n; g++)   /* the gaps after it: list gap g + 1 */
+			if (r[g + 1][0] - r[g][1] < best_gap)
+				best = g + 1, best_gap = r[g + 1][0] - r[g][1];
 		if (best + 1 == lo) {   /* the new range joins the one before it */
 			r[lo - 1][1] = end;
 			return;
