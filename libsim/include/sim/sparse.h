@@ -63,19 +63,34 @@ static inline void run_iter_next(struct run_iter *it)
 	run_iter_set(it);
 }
 
+/* Whether the run at (c, k) is the first of ms that ends after page i: it does, and the one before it does not. */
+static inline bool run_first_after(const struct mem_section *ms, uint32_t c, uint32_t k, uint64_t i)
+{
+	if (c >= ms->nr_chunks || k >= ms->chunks[c]->n || ms->chunks[c]->r[k].hi <= i)
+		return false;
+	if (k)
+		return ms->chunks[c]->r[k - 1].hi <= i;
+	return !c || ms->chunks[c - 1]->r[ms->chunks[c - 1]->n - 1].hi <= i;
+}
+
 /* The first run of ms that ends after page i. */
 static inline struct run_iter section_runs_from(const struct mem_section *ms, uint64_t i)
 {
 	struct run_iter it = { .ms = ms, .c = ms->hint_c, .i = ms->hint_i };
-	/* Searches come in order and near one another: the run the last one found, or the one after it. */
-	for (int k = 0; k < 2 && it.c < ms->nr_chunks && it.i < ms->chunks[it.c]->n; k++, it.i++) {
-		const struct page_run *r = &ms->chunks[it.c]->r[it.i];
-		if (r->lo <= i && i < r->hi) {
-			it.r = r;
+	/*
+	 * Searches come in order and near one another: the run the last one
+	 * found, or the one after it (a free page before it included), else the
+	 * same chunk, else a search of the chunks.
+	 */
+	for (int k = 0; k < 2; k++, it.i++) {
+		if (run_first_after(ms, it.c, it.i, i)) {
+			it.r = &ms->chunks[it.c]->r[it.i];
 			return it;
 		}
 	}
 	uint32_t lo = 0, hi = ms->nr_chunks;
+	if (it.c < hi && ms->chunk_lo[it.c] <= i && (it.c + 1 == hi || ms->chunk_lo[it.c + 1] > i))
+		lo = hi = it.c + 1;   /* the hint's chunk is the one */
 	while (lo < hi) {   /* the first chunk that starts after i: the one before it may hold i */
 		uint32_t mid = lo + (hi - lo) / 2;
 		if (ms->chunk_lo[mid] <= i)
