@@ -5,6 +5,7 @@
 #include "helpers.h"
 #include "sim/machine.h"
 #include "sim/mmzone.h"
+#include "util.h"
 
 #include <signal.h>
 #include <string.h>
@@ -95,6 +96,28 @@ static void test_mhp_assert_aborts_in_every_build(void **state)
 	assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
+/* The state hash takes page tables four at a time: each of the four hashes is fnv1a64()'s, whatever the bytes. */
+static void test_fnv1a64_x4_is_four_fnv1a64(void **state)
+{
+	(void)state;
+	static unsigned char buf[4][4096];
+	uint64_t x = 7;
+	for (size_t j = 0; j < 4; j++)
+		for (size_t i = 0; i < sizeof(buf[j]); i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			buf[j][i] = (unsigned char)(x >> 56);
+		}
+	for (size_t len = 0; len <= sizeof(buf[0]); len += len < 16 ? 1 : 1021) {
+		uint64_t h[4] = { FNV1A64_INIT, 1, 2, FNV1A64_INIT + len };
+		uint64_t want[4];
+		for (size_t j = 0; j < 4; j++)
+			want[j] = fnv1a64(h[j], buf[j], len);
+		fnv1a64_x4(h, (const void *const[4]){ buf[0], buf[1], buf[2], buf[3] }, len);
+		for (size_t j = 0; j < 4; j++)
+			assert_true(h[j] == want[j]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +126,7 @@ int main(void)
 		cmocka_unit_test(test_models_list_simplifications),
 		cmocka_unit_test(test_model_chooses_its_architecture),
 		cmocka_unit_test(test_mhp_assert_aborts_in_every_build),
+		cmocka_unit_test(test_fnv1a64_x4_is_four_fnv1a64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

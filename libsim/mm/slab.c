@@ -15,6 +15,8 @@
  */
 #include "sim/machine.h"
 #include "sim/memory.h"
+#include "sim/migrate.h"
+#include "sim/sparse.h"
 #include "sim/page_alloc.h"
 #include "sim/slab.h"
 #include "sim/trace.h"
@@ -81,9 +83,14 @@ void kernel_step_begin(struct mhp_machine *m)
 	if (!m->kalloc.on)
 		return;
 	int nid = local_node(m);
+	uint64_t pfn, got;
+	/* Order-0 allocations one after another, taken as the allocator's runs (alloc_pages_run_take). */
 	while (m->nr_transient < m->kalloc.step_transient &&
-	       !alloc_pages_node(m, nid, 0, PG_KERNEL, &m->transient[m->nr_transient]))
-		m->nr_transient++;
+	       !alloc_pages_run_take(m, nid, -1, PG_KERNEL, false, m->kalloc.step_transient - m->nr_transient, &pfn, &got)) {
+		set_page_allocs(m, pfn, got, 0, PG_KERNEL);
+		for (uint64_t k = 0; k < got; k++)
+			m->transient[m->nr_transient++] = pfn + k;
+	}
 }
 
 /*
