@@ -578,12 +578,52 @@ void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order)
 	free_pages_kind(m, pfn, order, page_kind_of(m, pfn));
 }
 
+/* The largest order, up to cap, of a block that ends at end and starts at or after pfn: aligned_order() from the top. */
+static unsigned aligned_order_below(uint64_t end, uint64_t pfn, unsigned cap)
+{
+	unsigned order = cap;
+	while (order && (!is_aligned(end, 1ull << order) || end - pfn < (1ull << order)))
+		order--;
+	return order;
+}
+
+/*
+ * Frees [pfn, pfn + nr), order-0 pages of one section already written
+ * free, to the buddy as __free_one_page() on each would, upwards or (down)
+ * downwards. Within a pageblock every page goes to the same list, and an
+ * aligned block of them merges only inside itself until its last page is
+ * freed (the top one upwards, the bottom one downwards), then outward as
+ * __free_one_page() of the whole block would. So each pageblock's share is
+ * freed as its largest aligned blocks, in that order; its type is read when
+ * its turn comes, as the first of its pages would read it.
+ */
+static void free_run_to_buddy(struct mhp_machine *m, uint64_t pfn, uint64_t nr, bool down)
+{
+	uint64_t pb = 1ull << m->pageblock_order, end = pfn + nr;
+	for (uint64_t lo = pfn, hi = end; lo < hi;) {
+		uint64_t start = down ? ((hi - 1) & ~(pb - 1)) : lo, stop = down ? hi : (lo | (pb - 1)) + 1;
+		start = start > lo ? start : lo;
+		stop = stop < hi ? stop : hi;
+		int mt = free_mt(m, down ? stop - 1 : start);
+		for (uint64_t a = start, b = stop; a < b;) {
+			unsigned order = down ? aligned_order_below(b, a, m->pageblock_order) : aligned_order(a, b, m->pageblock_order);
+			if (down)
+				b -= 1ull << order;
+			__free_one_page(m, down ? b : a, order, mt);
+			if (!down)
+				a += 1ull << order;
+		}
+		if (down)
+			hi = start;
+		else
+			lo = stop;
+	}
+}
+
 /*
  * Frees [pfn, pfn + nr), order-0 allocations of one section, as free_pages_owned()
- * on each in ascending order would. Within a pageblock every page goes to
- * the same list, and an aligned block of them merges only inside itself
- * until its last page is freed, so each pageblock's share is freed as its
- * largest aligned blocks, in order. The reference path frees page by page.
+ * on each in ascending order would (free_run_to_buddy()). The reference
+ * path frees page by page.
  */
 void free_pages_run(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 {
@@ -594,17 +634,7 @@ void free_pages_run(struct mhp_machine *m, uint64_t pfn, uint64_t nr)
 		return;
 	}
 	free_single_pages(m, pfn, nr);
-	uint64_t pb = 1ull << m->pageblock_order, end = pfn + nr;
-	for (uint64_t start = pfn; start < end;) {
-		uint64_t stop = (start | (pb - 1)) + 1 < end ? (start | (pb - 1)) + 1 : end;
-		int mt = free_mt(m, start);
-		for (uint64_t p = start; p < stop;) {
-			unsigned order = aligned_order(p, stop, m->pageblock_order);
-			__free_one_page(m, p, order, mt);
-			p += 1ull << order;
-		}
-		start = stop;
-	}
+	free_run_to_buddy(m, pfn, nr, false);
 }
 
 struct block_walk {
@@ -742,11 +772,9 @@ void drain_all_pages(struct mhp_machine *m)
 {
 	while (m->nr_transient) {
 		/*
-		 * Last taken, first freed. Pages that follow one another downwards
-		 * (a run taken upwards) are written free at once, which the buddy,
-		 * never reading a page's state, cannot tell from one at a time; each
-		 * then goes back in the same order as before. The reference path
-		 * frees page by page.
+		 * Last taken, first freed: pages that follow one another downwards
+		 * (a run taken upwards) are freed as a run, downwards
+		 * (free_run_to_buddy()). The reference path frees page by page.
 		 */
 		uint64_t top = m->transient[m->nr_transient - 1], n = 1;
 		while (!m->pagewise && n < m->nr_transient && m->transient[m->nr_transient - 1 - n] == top - n &&
@@ -757,9 +785,8 @@ void drain_all_pages(struct mhp_machine *m)
 				free_pages_kind(m, m->transient[--m->nr_transient], 0, PG_KERNEL);
 			continue;
 		}
-		set_page_kinds(m, top + 1 - n, n, PG_FREE);
-		for (uint64_t k = 0; k < n; k++)
-			__free_one_page(m, top - k, 0, free_mt(m, top - k));
+		free_single_pages(m, top + 1 - n, n);
+		free_run_to_buddy(m, top + 1 - n, n, true);
 		m->nr_transient -= n;
 	}
 }
