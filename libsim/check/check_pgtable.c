@@ -148,6 +148,28 @@ static bool rule_allows_free(const struct mhp_machine *m, const struct pt_table 
 }
 
 /* Recurses from the PGD with each table's base address. */
+/*
+ * The entries [r[k][0], r[k][1]) of a table of n entries of span bytes at
+ * base whose range may meet window k, sorted by where they start: every
+ * entry outside them misses both windows.
+ */
+static void window_entries(const struct leak_walk *w, uint64_t base, uint64_t span, uint64_t n, uint64_t r[2][2])
+{
+	for (int k = 0; k < 2; k++) {
+		uint64_t a = w->win[k][0], b = w->win[k][1];
+		r[k][0] = r[k][1] = 0;
+		if (b <= base || a >= b)
+			continue;
+		uint64_t lo = a > base ? (a - base) / span : 0, hi = (b - base) / span + ((b - base) % span != 0);
+		r[k][0] = lo < n ? lo : n;
+		r[k][1] = hi < n ? hi : n;
+	}
+	if (r[1][0] < r[0][0]) {
+		uint64_t t0 = r[0][0], t1 = r[0][1];
+		r[0][0] = r[1][0], r[0][1] = r[1][1], r[1][0] = t0, r[1][1] = t1;
+	}
+}
+
 static int leak_dfs(const struct mhp_machine *m, const struct pt_table *t, uint64_t base, struct leak_walk *w)
 {
 	const struct pt_geom *g = &m->pt_geom;
@@ -161,13 +183,19 @@ static int leak_dfs(const struct mhp_machine *m, const struct pt_table *t, uint6
 					     (unsigned long long)base, m->pt_geom.fmt.aligned_frees ?
 					     "the alignment rule lets it go" : "teardown frees a table of this level once empty");
 	}
-	for (uint64_t i = 0; t->depth + 1u < g->levels && i < g->ptrs[t->depth]; i++) {
-		if (desc_type(m, t->depth, pt_get(t, i)) != DESC_TABLE)
-			continue;
-		const struct pt_table *child = pt_lookup(m, desc_pa(m, pt_get(t, i)) >> m->page_shift);
-		uint64_t va = base + i * pt_span(m, t->depth);
-		if (child && in_window(w, va, pt_span(m, t->depth)) && leak_dfs(m, child, va, w))
-			return w->ret;
+	if (t->depth + 1u >= g->levels)
+		return 0;
+	uint64_t span = pt_span(m, t->depth), r[2][2];
+	window_entries(w, base, span, g->ptrs[t->depth], r);
+	for (int k = 0; k < 2; k++) {   /* the entries each window meets, in order: a superset in_window() sifts */
+		for (uint64_t i = k && r[1][0] < r[0][1] ? r[0][1] : r[k][0]; i < r[k][1]; i++) {
+			if (desc_type(m, t->depth, pt_get(t, i)) != DESC_TABLE)
+				continue;
+			const struct pt_table *child = pt_lookup(m, desc_pa(m, pt_get(t, i)) >> m->page_shift);
+			uint64_t va = base + i * span;
+			if (child && in_window(w, va, span) && leak_dfs(m, child, va, w))
+				return w->ret;
+		}
 	}
 	return 0;
 }
