@@ -318,9 +318,23 @@ void set_online_page_callback(struct mhp_machine *m,
 /* __offline_isolated_pages() skips PageOffline pages: offline, they are memmap like the rest. */
 static void offline_fake_offline_pages(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {
-	for (uint64_t pfn = start_pfn; pfn < end_pfn; pfn++)
-		if (page_kind_of(m, pfn) == PG_OFFLINE)
-			set_page_kinds(m, pfn, 1, PG_FREE);
+	for (uint64_t pfn = start_pfn; pfn < end_pfn;) {   /* a run of PageOffline pages at a time */
+		const struct mem_section *ms = __pfn_to_section(m, pfn);
+		uint64_t base = pfn & ~(m->pages_per_section - 1);
+		uint64_t stop = end_pfn - base < m->pages_per_section ? end_pfn - base : m->pages_per_section;
+		struct run_iter it = { 0 };
+		if (ms && ms->nr_alloc)
+			it = section_runs_from(ms, pfn - base);
+		while (it.r && it.r->lo < stop && it.r->head.kind != PG_OFFLINE)
+			run_iter_next(&it);
+		if (!it.r || it.r->lo >= stop) {
+			pfn = base + stop;
+			continue;
+		}
+		uint64_t a = base + it.r->lo > pfn ? base + it.r->lo : pfn, b = base + (it.r->hi < stop ? it.r->hi : stop);
+		set_page_kinds(m, a, b - a, PG_FREE);
+		pfn = b;
+	}
 }
 
 /*
@@ -402,14 +416,15 @@ static bool test_pages_isolated(const struct mhp_machine *m, uint64_t start_pfn,
 {
 	*offline = 0;
 	for (uint64_t s = start_pfn; s < end_pfn; s = (s | (m->pages_per_section - 1)) + 1) {
-		if (!__pfn_to_section(m, s)->nr_alloc)
+		const struct mem_section *ms = __pfn_to_section(m, s);
+		if (!ms->nr_alloc)
 			continue;
-		uint64_t e = (s | (m->pages_per_section - 1)) + 1;
-		for (uint64_t p = s; p < e && p < end_pfn; p++) {
-			enum page_kind k = page_kind_of(m, p);
-			if (k != PG_FREE && k != PG_OFFLINE)
+		uint64_t base = s & ~(m->pages_per_section - 1), i = s - base;
+		uint64_t stop = end_pfn - base < m->pages_per_section ? end_pfn - base : m->pages_per_section;
+		for (struct run_iter it = section_runs_from(ms, i); it.r && it.r->lo < stop; run_iter_next(&it)) {
+			if (it.r->head.kind != PG_OFFLINE)   /* an allocated page: a run holds no free one */
 				return false;
-			*offline += k == PG_OFFLINE;
+			*offline += (it.r->hi < stop ? it.r->hi : stop) - (it.r->lo > i ? it.r->lo : i);
 		}
 	}
 	return true;
