@@ -29,8 +29,10 @@ void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 	if (last > lo) {   /* merge into r[lo], dropping the others it swallowed */
 		r[lo][0] = r[lo][0] < start ? r[lo][0] : start;
 		r[lo][1] = r[last - 1][1] > end ? r[last - 1][1] : end;
-		memmove(&r[lo + 1], &r[last], (n - last) * sizeof(r[0]));
-		t->n[what] = n - (last - lo - 1);
+		if (last > lo + 1) {   /* it swallowed more than one: the rest move down */
+			memmove(&r[lo + 1], &r[last], (n - last) * sizeof(r[0]));
+			t->n[what] = n - (last - lo - 1);
+		}
 		return;
 	}
 	if (n == TOUCHED_MAX) {
