@@ -203,20 +203,36 @@ static void hash_u64(uint64_t *h, uint64_t v)
 	*h = fnv1a64(*h, &v, sizeof(v));
 }
 
+/*
+ * The bytes a page array would hold (the snapshot's), read from the runs:
+ * a free page is eight zero bytes, so the gaps between runs are hashed at
+ * once (fnv1a64_zeros), the runs' pages state by state.
+ */
+static uint64_t hash_section_pages(const struct mhp_machine *m, const struct mem_section *ms, uint64_t h)
+{
+	struct page_state chunk[64];
+	uint64_t at = 0;
+	for (struct run_iter it = section_runs_from(ms, 0); it.r; run_iter_next(&it)) {
+		h = fnv1a64_zeros(h, (it.r->lo - at) * sizeof(chunk[0]));
+		for (uint64_t p = it.r->lo, k; p < it.r->hi; p += k) {
+			k = it.r->hi - p < 64 ? it.r->hi - p : 64;
+			for (uint64_t j = 0; j < k; j++)
+				chunk[j] = page_run_state(it.r, p + j);
+			h = fnv1a64(h, chunk, k * sizeof(chunk[0]));
+		}
+		at = it.r->hi;
+	}
+	return fnv1a64_zeros(h, (m->pages_per_section - at) * sizeof(chunk[0]));
+}
+
 static int hash_section(const struct mhp_machine *m, uint64_t nr, const struct mem_section *ms, void *arg)
 {
 	uint64_t *h = arg;
 	hash_u64(h, nr);
 	hash_u64(h, ms->flags);
 	hash_u64(h, ms->nr_alloc);
-	if (ms->nr_alloc) {   /* the runs: the bytes a page array would hold, as the snapshot's */
-		struct page_state chunk[512];
-		for (uint64_t i = 0; i < m->pages_per_section; i += 512) {
-			uint64_t k = m->pages_per_section - i < 512 ? m->pages_per_section - i : 512;
-			section_fill(ms, i, k, chunk);
-			*h = fnv1a64(*h, chunk, k * sizeof(chunk[0]));
-		}
-	}
+	if (ms->nr_alloc)
+		*h = hash_section_pages(m, ms, *h);
 	if (ms->pb_mt)
 		*h = fnv1a64(*h, ms->pb_mt, m->pages_per_section >> m->pageblock_order);
 	hash_u64(h, (uint64_t)(int64_t)ms->nid);

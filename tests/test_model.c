@@ -96,6 +96,18 @@ static void test_mhp_assert_aborts_in_every_build(void **state)
 	assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
+/* The state hash passes over free pages by the prime's power: the same hash as zero bytes one by one. */
+static void test_fnv1a64_zeros_is_fnv1a64_of_zeros(void **state)
+{
+	(void)state;
+	static unsigned char zeros[1 << 16];
+	for (uint64_t n = 0; n < 600; n++)
+		assert_true(fnv1a64_zeros(0x1234 + n, n) == fnv1a64(0x1234 + n, zeros, n));
+	assert_true(fnv1a64_zeros(FNV1A64_INIT, sizeof(zeros)) == fnv1a64(FNV1A64_INIT, zeros, sizeof(zeros)));
+	assert_true(fnv1a64_zeros(7, 262144) == fnv1a64(fnv1a64(fnv1a64(fnv1a64(7, zeros, 65536), zeros, 65536), zeros,
+								  65536), zeros, 65536));
+}
+
 /* The state hash takes page tables four at a time: each of the four hashes is fnv1a64()'s, whatever the bytes. */
 static void test_fnv1a64_x4_is_four_fnv1a64(void **state)
 {
@@ -127,6 +139,7 @@ int main(void)
 		cmocka_unit_test(test_model_chooses_its_architecture),
 		cmocka_unit_test(test_mhp_assert_aborts_in_every_build),
 		cmocka_unit_test(test_fnv1a64_x4_is_four_fnv1a64),
+		cmocka_unit_test(test_fnv1a64_zeros_is_fnv1a64_of_zeros),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

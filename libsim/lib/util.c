@@ -167,6 +167,15 @@ uint64_t fnv1a64(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
+/* A zero byte only multiplies by the prime: n of them multiply by its nth power (squared up, mod 2^64). */
+uint64_t fnv1a64_zeros(uint64_t h, uint64_t n)
+{
+	for (uint64_t p = FNV1A64_PRIME; n; n >>= 1, p *= p)
+		if (n & 1)
+			h *= p;
+	return h;
+}
+
 void fnv1a64_x4(uint64_t h[4], const void *const data[4], size_t len)
 {
 	const unsigned char *p0 = data[0], *p1 = data[1], *p2 = data[2], *p3 = data[3];
