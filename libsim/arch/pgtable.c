@@ -392,8 +392,15 @@ void pt_copy(const struct pt_table *t, uint64_t idx, uint64_t n, uint64_t *out)
 		memcpy(out, t->e + idx, n * sizeof(*out));
 		return;
 	}
-	for (uint64_t i = 0; i < n; i++)
-		out[i] = pt_get(t, idx + i);
+	/* The run: none before lo, then first, first + step, ..., none from hi. */
+	uint64_t end = idx + n, a = idx > t->lo ? idx : t->lo, b = end < t->hi ? end : t->hi, e;
+	if (a >= b)
+		a = b = end;
+	memset(out, 0, (a - idx) * sizeof(*out));
+	e = t->first + (a - t->lo) * t->step;
+	for (uint64_t i = a; i < b; i++, e += t->step)
+		out[i - idx] = e;
+	memset(out + (b - idx), 0, (end - b) * sizeof(*out));
 }
 
 /* The run's entries as an array; the memory is the host's, and a failure here is the host's too. */
