@@ -27,6 +27,7 @@
 #include "sim/model.h"
 #include "sim/mutant.h"
 #include "sim/page.h"
+#include "sim/page_alloc.h"
 #include "sim/printk.h"
 #include "sim/snapshot.h"
 #include "sim/sparse.h"
@@ -318,6 +319,8 @@ static void ser_section(struct ser *s, struct mhp_machine *m, struct mem_section
 			SER(s, ms->pb_mt[i]);
 			ser_range(s, ms->pb_mt[i], 0, MIGRATE_TYPES - 1, "bad migratetype");
 		}
+	if (s->load && !s->err)
+		m->nr_isolated_pageblocks += section_isolated_pageblocks(m, ms);
 }
 
 static void ser_sparse(struct ser *s, struct mhp_machine *m)

@@ -57,6 +57,19 @@ static int isolation_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi
 	return check_isolation_clean(m, s0, s1, err);
 }
 
+/*
+ * After a step: the touched ranges are walked only while the machine counts
+ * an isolated pageblock (set_pageblock_migratetype() keeps the count; the
+ * whole walk holds it to the pageblocks).
+ */
+static int isolation_ranges(const struct mhp_machine *m, const uint64_t (*r)[2], uint32_t n, struct mhp_err *err)
+{
+	int ret = 0;
+	for (uint32_t k = 0; !ret && m->nr_isolated_pageblocks && k < n; k++)
+		ret = isolation_range(m, r[k][0], r[k][1], err);
+	return ret;
+}
+
 static int pages_range(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
 	uint64_t s0, s1;
@@ -378,7 +391,7 @@ static const struct invariant invariants[] = {
 	{ { "ISOLATION-CLEAN",
 	    "no pageblock is left MIGRATE_ISOLATE once an operation returns",
 	    "mm/page_isolation.c: undo_isolate_page_range; mm/memory_hotplug.c: offline_pages (failed_removal_isolated)" },
-	  isolation_range, NULL, NULL, TOUCHED_PAGES, NULL },
+	  isolation_range, NULL, NULL, TOUCHED_PAGES, isolation_ranges },
 	{ { "ZONE-MOVABLE",
 	    "ZONE_MOVABLE holds no unmovable and no long-term pinned page from the page allocator (memblock's boot "
 	    "allocations and a block's own memmap are placed, not allocated)",

@@ -266,11 +266,19 @@ static int isolation_cb(const struct mhp_machine *m, uint64_t nr, const struct m
 	return 0;
 }
 
-/* No pageblock stays MIGRATE_ISOLATE once an operation has returned (sections s0..s1). */
+/*
+ * No pageblock stays MIGRATE_ISOLATE once an operation has returned
+ * (sections s0..s1). The whole walk also holds the machine's count of
+ * isolated pageblocks, which the check after a step trusts, to the
+ * pageblocks: none found, none counted.
+ */
 int check_isolation_clean(const struct mhp_machine *m, uint64_t s0, uint64_t s1, struct mhp_err *err)
 {
 	struct iso_walk w = { .err = err };
 	for_each_present_section(m, s0, s1, isolation_cb, &w);
+	if (!w.ret && s0 == 0 && s1 == UINT64_MAX && m->nr_isolated_pageblocks)
+		w.ret = FAIL(err, "ISOLATION-CLEAN", "the machine counts %llu isolated pageblocks but its sections hold none",
+			     (unsigned long long)m->nr_isolated_pageblocks);
 	return w.ret;
 }
 

@@ -95,7 +95,17 @@ void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
 	MHP_ASSERT(ms && ms->pb_mt);
-	ms->pb_mt[(pfn & (m->pages_per_section - 1)) >> m->pageblock_order] = (uint8_t)mt;
+	uint8_t *pb = &ms->pb_mt[(pfn & (m->pages_per_section - 1)) >> m->pageblock_order];
+	m->nr_isolated_pageblocks += (mt == MIGRATE_ISOLATE) - (*pb == MIGRATE_ISOLATE);
+	*pb = (uint8_t)mt;
+}
+
+uint64_t section_isolated_pageblocks(const struct mhp_machine *m, const struct mem_section *ms)
+{
+	uint64_t n = 0;
+	for (uint64_t b = 0; ms->pb_mt && b < m->pages_per_section >> m->pageblock_order; b++)
+		n += ms->pb_mt[b] == MIGRATE_ISOLATE;
+	return n;
 }
 
 /* Index of pfn in a descending list, or where it would go. */

@@ -15,6 +15,7 @@
 #include "sim/mmzone.h"
 #include "sim/model.h"
 #include "sim/mutant.h"
+#include "sim/page_alloc.h"
 #include "sim/sparse.h"
 #include "sim/trace.h"
 
@@ -258,6 +259,7 @@ void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_page
 	if (m->mutant == MUTANT_REMOVE_KEEPS_SECTION_PRESENT)
 		return;   /* the bug: the emptied section still claims to be present */
 	MHP_ASSERT(!ms->nr_alloc && !ms->chunks);
+	m->nr_isolated_pageblocks -= section_isolated_pageblocks(m, ms);
 	free(ms->pb_mt);
 	*ms = (struct mem_section){ .nid = -1, .zone = NO_ZONE };
 	m->sparse.nr_present--;

@@ -129,6 +129,7 @@ struct mhp_machine {
 	uint64_t nr_migrated;           /* pages migrated since boot */
 	uint64_t nr_page_writes;        /* page states written since boot: a statistic for benchmarks, not state */
 	uint64_t nr_tagged_pages;       /* the sections' nr_tagged added up (mm/page.c), for the check after a step */
+	uint64_t nr_isolated_pageblocks; /* pageblocks of present sections that are MIGRATE_ISOLATE (ISOLATION-CLEAN's count) */
 	uint64_t nr_kernel_warns;       /* WARN_ONs the kernel strategy's code hit */
 	struct tag_map tags;            /* live content tags -> pfn */
 	struct fault_attr fail_page_alloc;   /* fault injection: page allocations (fail_alloc) */

@@ -32,6 +32,8 @@ uint64_t move_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t en
 uint64_t take_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn);
 void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt);
+/* A section's MIGRATE_ISOLATE pageblocks (the machine keeps their sum, nr_isolated_pageblocks). */
+uint64_t section_isolated_pageblocks(const struct mhp_machine *m, const struct mem_section *ms);
 void zone_free_lists_free(struct zone *z);
 bool page_is_free(const struct mhp_machine *m, uint64_t pfn);
 void build_all_zonelists(struct mhp_machine *m, int nid);
