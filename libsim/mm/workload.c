@@ -81,29 +81,39 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 }
 
 
-/* The sum of tag_record_mix() over n live slots from tag's on: one mix when their pages follow one another. */
+/*
+ * The sum of tag_record_mix() over n slots from tag's on, which must be
+ * live (asserted: slots that follow a live one are): one mix when their
+ * pages follow one another.
+ */
 static uint64_t slots_mix(uint32_t tag, const uint64_t *slot, uint64_t n)
 {
 	uint64_t i = 1, sum = 0;
+	MHP_ASSERT(n && slot[0]);
 	while (i < n && slot[i] == slot[0] + i)
 		i++;
 	if (i == n)
 		return tag_run_mix(tag, slot[0] - 1, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		MHP_ASSERT(slot[i]);
 		sum += tag_record_mix(tag + (uint32_t)i, slot[i] - 1);
+	}
 	return sum;
 }
 
-/* Forgets n live tags from tag on, all in one leaf; a leaf or mid that empties is freed, so memory follows the live tags. */
-static void tag_delete_n(struct tag_map *t, uint32_t tag, uint64_t n)
+/*
+ * Forgets n live tags from tag on, all in one leaf, whose records add up to
+ * mix (the caller's slots_mix(), or tag_run_mix() where it has read the
+ * slots already); a leaf or mid that empties is freed, so memory follows
+ * the live tags.
+ */
+static void tag_forget(struct tag_map *t, uint32_t tag, uint64_t n, uint64_t mix)
 {
 	struct tag_mid *mid = t->top[tag_top(tag)];
 	struct tag_leaf *leaf = mid->leaf[tag_mid(tag)];
 	uint64_t *slot = &leaf->pfn1[tag_idx(tag)];
 	MHP_ASSERT(n && tag_idx(tag) + n <= 1u << TAG_LEAF_BITS && leaf->count >= n);
-	for (uint64_t i = 0; i < n; i++)
-		MHP_ASSERT(slot[i]);
-	t->digest -= slots_mix(tag, slot, n);
+	t->digest -= mix;
 	memset(slot, 0, n * sizeof(*slot));
 	t->count -= n;
 	if ((leaf->count -= (uint32_t)n))
@@ -118,7 +128,8 @@ static void tag_delete_n(struct tag_map *t, uint32_t tag, uint64_t n)
 
 static void tag_delete(struct tag_map *t, uint32_t tag)
 {
-	tag_delete_n(t, tag, 1);
+	const uint64_t *slot = &t->top[tag_top(tag)]->leaf[tag_mid(tag)]->pfn1[tag_idx(tag)];
+	tag_forget(t, tag, 1, slots_mix(tag, slot, 1));   /* asserts it is live */
 }
 
 /* The leaf of a tag, or NULL; *room says how many tags from it on share that leaf. */
@@ -181,8 +192,7 @@ void tag_moved_run(struct mhp_machine *m, uint32_t tag, uint64_t n, uint64_t pfn
 		want = n - k < room ? n - k : room;
 		MHP_ASSERT(leaf);
 		slot = &leaf->pfn1[tag_idx(tag + (uint32_t)k)];
-		for (uint64_t i = 0; i < want; i++)
-			MHP_ASSERT(slot[i]);
+		/* slots_mix() asserts they are live */
 		m->tags.digest += tag_run_mix(tag + (uint32_t)k, pfn + k, want) - slots_mix(tag + (uint32_t)k, slot, want);
 		for (uint64_t i = 0; i < want; i++)
 			slot[i] = pfn + k + i + 1;
@@ -354,8 +364,8 @@ static uint64_t take_tag_run(struct mhp_machine *m, uint32_t tag, uint64_t pfn, 
 			const uint64_t *slot = leaf ? &leaf->pfn1[tag_idx(tag + (uint32_t)(k + n))] : NULL;
 			while (slot && got < want && slot[got] == pfn + k + n + got + 1)
 				got++;
-			if (got)
-				tag_delete_n(&m->tags, tag + (uint32_t)(k + n), got);
+			if (got)   /* the slots just read: pfn + k + n, and the pages after it */
+				tag_forget(&m->tags, tag + (uint32_t)(k + n), got, tag_run_mix(tag + (uint32_t)(k + n), pfn + k + n, got));
 			n += got;
 			if (got < want)
 				break;
