@@ -67,7 +67,9 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 		return -ENOMEM;
 	struct tag_leaf **leafp = &(*midp)->leaf[tag_mid(tag)];
 	if (!*leafp) {
-		if (!(*leafp = calloc(1, sizeof(**leafp))))
+		if (t->nr_spare)
+			*leafp = t->spare[--t->nr_spare];
+		else if (!(*leafp = calloc(1, sizeof(**leafp))))
 			return -ENOMEM;   /* an empty mid stays: it is reused or freed with the map */
 		(*midp)->count++;
 	}
@@ -118,7 +120,10 @@ static void tag_forget(struct tag_map *t, uint32_t tag, uint64_t n, uint64_t mix
 	t->count -= n;
 	if ((leaf->count -= (uint32_t)n))
 		return;
-	free(leaf);
+	if (t->nr_spare < ARRAY_SIZE(t->spare))   /* every slot is zero again: kept for the next leaf, not zeroed anew */
+		t->spare[t->nr_spare++] = leaf;
+	else
+		free(leaf);
 	mid->leaf[tag_mid(tag)] = NULL;
 	if (--mid->count)
 		return;
@@ -246,6 +251,8 @@ void tags_free(struct mhp_machine *m)
 		free(t->top[i]);
 	}
 	free(t->top);
+	for (unsigned i = 0; i < t->nr_spare; i++)
+		free(t->spare[i]);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -25,6 +25,8 @@ struct tag_mid {
 };
 struct tag_map {
 	struct tag_mid **top;                 /* 1 << TAG_TOP_BITS entries, allocated on first use */
+	struct tag_leaf *spare[64];            /* emptied leaves, zero already: the next ones needed (up to 512 KiB of host memory) */
+	unsigned nr_spare;
 	uint64_t count;
 	uint64_t digest;                      /* sum of tag_record_mix() over the records: what the full check
 						 holds the pages' tags to */
