@@ -203,22 +203,22 @@ static int check_zone_range(const struct mhp_machine *m, int nid, int zid, uint6
 
 /*
  * The blocks listed inside any of n physical ranges (a step's touched
- * ones): the zones that list nothing are passed over once, not once a
- * range. The counts are check_buddy_counts, run once per step.
+ * ones), range by range as check_buddy_range() on each would go: the zones
+ * that list something are found once, not once a range. The counts are
+ * check_buddy_counts, run once per step.
  */
 int check_buddy_ranges(const struct mhp_machine *m, const uint64_t (*r)[2], uint32_t n, struct mhp_err *err)
 {
-	int ret = 0;
-	for (int nid = 0; !ret && n && nid < MAX_NUMNODES; nid++) {
-		for (int zid = 0; !ret && zid < MAX_NR_ZONES; zid++) {
-			const struct zone *z = &m->nodes[nid].zones[zid];
-			if (!zone_lists_any(z))
-				continue;
-			for (uint32_t k = 0; !ret && k < n; k++) {
-				uint64_t plo = PHYS_PFN(m, r[k][0]), phi = r[k][1] == UINT64_MAX ? UINT64_MAX : PHYS_PFN(m, r[k][1]);
-				if (r[k][0] < r[k][1] && zone_intersects(z, plo, phi - plo))
-					ret = check_zone_range(m, nid, zid, plo, phi, err);
-			}
+	int ret = 0, listed[MAX_NUMNODES * MAX_NR_ZONES], nr_listed = 0;
+	for (int i = 0; n && i < MAX_NUMNODES * MAX_NR_ZONES; i++)
+		if (zone_lists_any(&m->nodes[i / MAX_NR_ZONES].zones[i % MAX_NR_ZONES]))
+			listed[nr_listed++] = i;
+	for (uint32_t k = 0; !ret && k < n; k++) {
+		uint64_t plo = PHYS_PFN(m, r[k][0]), phi = r[k][1] == UINT64_MAX ? UINT64_MAX : PHYS_PFN(m, r[k][1]);
+		for (int j = 0; !ret && r[k][0] < r[k][1] && j < nr_listed; j++) {
+			int nid = listed[j] / MAX_NR_ZONES, zid = listed[j] % MAX_NR_ZONES;
+			if (zone_intersects(&m->nodes[nid].zones[zid], plo, phi - plo))
+				ret = check_zone_range(m, nid, zid, plo, phi, err);
 		}
 	}
 	return ret;
