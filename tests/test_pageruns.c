@@ -290,7 +290,7 @@ static void test_page_states_as_runs(void **state)
 	assert_int_equal(set_page_allocs(m, pfn + 100, 10, 0, PG_ANON), 0);
 	assert_int_equal(nr_runs(ms), 1);
 	/* Tags in order are one run however many pages hold them; one tag changed splits it in three. */
-	pages_set_owners(m, pfn, 2048, 0, 7, 0);
+	assert_int_equal(set_page_allocs_owned(m, pfn, 2048, 0, PG_ANON, 7, 0), 0);
 	assert_int_equal(nr_runs(ms), 1);
 	assert_int_equal(page_state_of(m, pfn + 1000).tag, 1007);
 	assert_int_equal(ms->nr_tagged, 2048);

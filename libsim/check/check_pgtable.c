@@ -147,7 +147,6 @@ static bool rule_allows_free(const struct mhp_machine *m, const struct pt_table 
 	return end - 1 <= (ceiling & mask) - 1;
 }
 
-/* Recurses from the PGD with each table's base address. */
 /*
  * The entries [r[k][0], r[k][1]) of a table of n entries of span bytes at
  * base whose range may meet window k, sorted by where they start: every
@@ -170,6 +169,7 @@ static void window_entries(const struct leak_walk *w, uint64_t base, uint64_t sp
 	}
 }
 
+/* Recurses from the PGD with each table's base address. */
 static int leak_dfs(const struct mhp_machine *m, const struct pt_table *t, uint64_t base, struct leak_walk *w)
 {
 	const struct pt_geom *g = &m->pt_geom;

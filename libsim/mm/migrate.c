@@ -94,10 +94,10 @@ static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 	uint32_t tag = src.tag;
 	uint64_t dst;
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1;
-	int ret = alloc_pages_like(m, ms->nid, skip, order, kind, false, &dst);
+	int ret = alloc_pages_take(m, ms->nid, skip, order, kind, false, &dst);
 	if (ret)
 		return ret;
-	set_page_owner(m, dst, m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
+	set_page_allocs_owned(m, dst, 1ull << order, order, kind, m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
 	if (tag)
 		tag_moved(m, tag, dst);
 	free_pages_owned(m, pfn, order);

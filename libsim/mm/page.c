@@ -376,51 +376,22 @@ int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned or
 	return set_page_allocs_owned(m, pfn, n, order, kind, 0, 0);
 }
 
-/*
- * Gives n allocations of 2^order pages from pfn on (one section, heads of
- * one run's allocations) the tags tag, tag + 1, ... (0: none) and refs on
- * their heads; their tails stay as they are.
- */
-static void set_owners(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, uint32_t tag, uint8_t refs,
-		       bool fresh)
+void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t refs)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
-	uint64_t i = pfn & (m->pages_per_section - 1), end = i + (n << order);
-	MHP_ASSERT(ms && n && end <= m->pages_per_section && (!tag || n - 1 <= UINT32_MAX - tag));
-	struct run_iter it = section_runs_from(ms, i);
-	const struct page_run *old = it.r;
-	MHP_ASSERT(old && old->lo <= i && end <= old->hi && old->order == order &&
-		   !((i - old->lo + old->first) & run_mask(old)));
-	MHP_ASSERT(!fresh || (!old->head.tag && !old->head.refs));   /* fresh from the allocator */
-	struct page_run r = make_run(i, end - i, order, &old->head, &old->tail);
+	uint64_t i = pfn & (m->pages_per_section - 1);
+	MHP_ASSERT(ms);
+	const struct page_run *old = section_runs_from(ms, i).r;
+	MHP_ASSERT(old && old->lo <= i && !((i - old->lo + old->first) & run_mask(old)));   /* an allocation's head */
+	uint64_t end = i + (1ull << old->order);
+	MHP_ASSERT(end <= old->hi);
+	struct page_run r = make_run(i, end - i, old->order, &old->head, &old->tail);
 	struct page_counts before, now = { 0 };
 	r.head.tag = tag;
 	r.head.refs = refs;
 	run_count(&r, i, end, &now);
 	runs_insert(m, ms, runs_cut(m, ms, i, end, &before), &r);
 	section_recount(m, ms, before, now);
-}
-
-void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t refs)
-{
-	MHP_ASSERT(page_state_of(m, pfn).kind != PG_FREE);
-	set_owners(m, pfn, 1, page_alloc_order(m, pfn), tag, refs, false);
-}
-
-void pages_set_owners(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, uint32_t tag, uint8_t refs)
-{
-	MHP_ASSERT(tag);
-	set_owners(m, pfn, n, order, tag, refs, true);
-}
-
-unsigned page_alloc_order(const struct mhp_machine *m, uint64_t pfn)
-{
-	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	uint64_t i = pfn & (m->pages_per_section - 1);
-	MHP_ASSERT(ms);
-	struct run_iter it = section_runs_from(ms, i);
-	MHP_ASSERT(it.r && it.r->lo <= i);
-	return it.r->order;
 }
 
 void section_count_kinds(const struct mem_section *ms, uint64_t lo, uint64_t hi, uint64_t *kinds, uint64_t *heads)

@@ -504,16 +504,19 @@ int alloc_pages_node(struct mhp_machine *m, int nid, unsigned order, enum page_k
 	return ret ? ret : mark_allocated(m, *pfn, order, kind);
 }
 
-/* Allocates a page like an existing one (migration target): same kind, never on skip_nid unless alone. */
-int alloc_pages_like(struct mhp_machine *m, int nid, int skip_nid, unsigned order, enum page_kind kind, bool pinned,
+/*
+ * Takes a block like an existing page's (a migration target, a workload's
+ * page): the same kind, never on skip_nid unless alone. Off the free lists
+ * only: the caller writes it (set_page_allocs_owned) before anything reads it.
+ */
+int alloc_pages_take(struct mhp_machine *m, int nid, int skip_nid, unsigned order, enum page_kind kind, bool pinned,
 		     uint64_t *pfn)
 {
-	int ret = alloc_pages_class(m, nid, order, alloc_class_of(m, kind, pinned), skip_nid, pfn);
-	return ret ? ret : mark_allocated(m, *pfn, order, kind);
+	return alloc_pages_class(m, nid, order, alloc_class_of(m, kind, pinned), skip_nid, pfn);
 }
 
 /*
- * Up to nr order-0 allocations like alloc_pages_like(), as one run, taken
+ * Up to nr order-0 allocations like alloc_pages_take(), as one run, taken
  * off the free lists but not yet written: the first page as that call gives
  * it, then as many of the split tail's pages as the same calls would get,
  * which nothing between them can change (fault injection's countdown
@@ -609,19 +612,21 @@ static unsigned aligned_order_below(uint64_t end, uint64_t pfn, unsigned cap)
  */
 static void free_run_to_buddy(struct mhp_machine *m, uint64_t pfn, uint64_t nr, bool down)
 {
-	uint64_t pb = 1ull << m->pageblock_order, end = pfn + nr;
-	for (uint64_t lo = pfn, hi = end; lo < hi;) {
-		uint64_t start = down ? ((hi - 1) & ~(pb - 1)) : lo, stop = down ? hi : (lo | (pb - 1)) + 1;
-		start = start > lo ? start : lo;
-		stop = stop < hi ? stop : hi;
-		int mt = free_mt(m, down ? stop - 1 : start);
-		for (uint64_t a = start, b = stop; a < b;) {
-			unsigned order = down ? aligned_order_below(b, a, m->pageblock_order) : aligned_order(a, b, m->pageblock_order);
+	uint64_t pb = 1ull << m->pageblock_order, lo = pfn, hi = pfn + nr;
+	unsigned cap = m->pageblock_order;
+	while (lo < hi) {
+		/* The next pageblock's share [start, stop): the lowest one upwards, the highest downwards. */
+		uint64_t start = down && ((hi - 1) & ~(pb - 1)) > lo ? (hi - 1) & ~(pb - 1) : lo;
+		uint64_t stop = !down && (lo | (pb - 1)) + 1 < hi ? (lo | (pb - 1)) + 1 : hi;
+		int mt = free_mt(m, start);
+		for (uint64_t a = start, b = stop; a < b;) {   /* blocks from the bottom upwards, from the top downwards */
+			unsigned o = down ? aligned_order_below(b, a, cap) : aligned_order(a, b, cap);
+			uint64_t block = down ? b - (1ull << o) : a;
+			__free_one_page(m, block, o, mt);
 			if (down)
-				b -= 1ull << order;
-			__free_one_page(m, down ? b : a, order, mt);
-			if (!down)
-				a += 1ull << order;
+				b = block;
+			else
+				a = block + (1ull << o);
 		}
 		if (down)
 			hi = start;

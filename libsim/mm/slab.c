@@ -16,9 +16,9 @@
 #include "sim/machine.h"
 #include "sim/memory.h"
 #include "sim/migrate.h"
-#include "sim/sparse.h"
 #include "sim/page_alloc.h"
 #include "sim/slab.h"
+#include "sim/sparse.h"
 #include "sim/trace.h"
 
 static const char *const class_names[NR_SLAB_CLASSES] = { "unmovable", "reclaimable" };

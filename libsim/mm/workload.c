@@ -180,7 +180,9 @@ static uint64_t tag_insert_run(struct tag_map *t, uint32_t tag, uint64_t n, uint
 			MHP_ASSERT(!slot[i]);
 			slot[i] = pfn + ((k + i) << order) + 1;
 		}
-		t->digest += want < 2 ? 0 : slots_mix(first + 1, slot + 1, want - 1);
+		/* The slots just written: order-0 pages follow one another, one mix; larger ones are read back. */
+		t->digest += !order ? tag_run_mix(first + 1, pfn + k + 1, want - 1)
+				    : want < 2 ? 0 : slots_mix(first + 1, slot + 1, want - 1);
 		leaf->count += (uint32_t)(want - 1);
 		t->count += want - 1;
 		k += want;
@@ -284,7 +286,7 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 		uint64_t want = unused - done;
 		if (!want)
 			return mhp_err_set(err, -EEXIST, "tag %u is already in use", first_tag + (uint32_t)done);
-		int ret = order ? alloc_pages_like(m, nid, -1, order, kinds[k].kind, kinds[k].pinned, &pfn)
+		int ret = order ? alloc_pages_take(m, nid, -1, order, kinds[k].kind, kinds[k].pinned, &pfn)
 				: alloc_pages_run_take(m, nid, -1, kinds[k].kind, kinds[k].pinned, want, &pfn, &got);
 		if (ret)
 			break;
@@ -293,12 +295,11 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 		uint32_t tag = first_tag + (uint32_t)done;
 		uint8_t refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
 		uint64_t in = tag_insert_run(&m->tags, tag, got, pfn, order);
-		if (order && in)   /* a hugetlb folio, which alloc_pages_like() wrote */
-			pages_set_owners(m, pfn, in, order, tag, refs);
-		if (!order && in)   /* the allocator's run, written once: one run of pages, tagged in order */
-			set_page_allocs_owned(m, pfn, in, 0, kinds[k].kind, tag, refs);
-		if (!order && in < got)   /* what the tag map found no room for stays untagged */
-			set_page_allocs(m, pfn + in, got - in, 0, kinds[k].kind);
+		/* Written once: the allocations tagged in order, what the tag map found no room for untagged. */
+		if (in)
+			set_page_allocs_owned(m, pfn, in << order, order, kinds[k].kind, tag, refs);
+		if (in < got)
+			set_page_allocs(m, pfn + (in << order), (got - in) << order, order, kinds[k].kind);
 		done += in;
 		if (in < got)
 			return mhp_err_set(err, -ENOMEM, "out of memory");

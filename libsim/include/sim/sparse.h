@@ -173,14 +173,6 @@ static inline struct page_state page_state_of(const struct mhp_machine *m, uint6
 
 /* Gives an allocated page (the head of its allocation) its workload tag and references, keeping its section's counts. */
 void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t refs);
-/*
- * set_page_owner() on n allocations of 2^order pages from pfn on, fresh
- * from the allocator (no tag, no reference, one run): tags tag, tag + 1, ...
- * on their heads, and refs.
- */
-void pages_set_owners(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, uint32_t tag, uint8_t refs);
-/* The order of the allocation run holding an allocated page. */
-unsigned page_alloc_order(const struct mhp_machine *m, uint64_t pfn);
 /* The states of pages [i, i + n) of a section, as an array (snapshots, the state hash). */
 void section_fill(const struct mem_section *ms, uint64_t i, uint64_t n, struct page_state *out);
 /* Takes a section's pages from an array (a loaded snapshot's); 0, or -EINVAL / -ERANGE when they are not sound. */
@@ -219,8 +211,7 @@ uint64_t pages_of_kind(const struct mhp_machine *m, uint64_t pfn, uint64_t n, en
 int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind);
 /*
  * set_page_allocs(), the allocations' heads tagged tag, tag + 1, ... (0:
- * none) and given refs: one write where set_page_allocs() and
- * pages_set_owners() would make two.
+ * none) and given refs: a fresh allocation and its owner in one write.
  */
 int set_page_allocs_owned(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind,
 			  uint32_t tag, uint8_t refs);
