@@ -33,6 +33,7 @@ void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 			memmove(&r[lo + 1], &r[last], (n - last) * sizeof(r[0]));
 			t->n[what] = n - (last - lo - 1);
 		}
+		t->hint[what] = lo;
 		return;
 	}
 	if (n == TOUCHED_MAX) {
@@ -55,10 +56,12 @@ void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 				best = g + 1, best_gap = r[g + 1][0] - r[g][1];
 		if (best + 1 == lo) {   /* the new range joins the one before it */
 			r[lo - 1][1] = end;
+			t->hint[what] = lo - 1;
 			return;
 		}
 		if (best == lo) {   /* ... or the one after it */
 			r[lo][0] = start;
+			t->hint[what] = lo;
 			return;
 		}
 		uint32_t k = best < lo ? best : best - 1;   /* two ranges of r become one, and the new one goes in */
@@ -70,4 +73,5 @@ void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 	memmove(&r[lo + 1], &r[lo], (n - lo) * sizeof(r[0]));
 	r[lo][0] = start, r[lo][1] = end;
 	t->n[what] = n + 1;
+	t->hint[what] = lo;
 }

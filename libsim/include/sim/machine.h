@@ -174,11 +174,15 @@ static inline uint64_t section_nr_to_pfn(const struct mhp_machine *m, uint64_t n
 static inline void touch_range(struct mhp_machine *m, int what, uint64_t start, uint64_t end)
 {
 	struct touched *t = &m->touched;
-	uint32_t n = t->n[what];
-	/* The common case: growing the last range (consecutive pages of one allocation). */
-	if (n && start >= t->range[what][n - 1][0] && start <= t->range[what][n - 1][1]) {
-		if (end > t->range[what][n - 1][1])
-			t->range[what][n - 1][1] = end;
+	uint32_t n = t->n[what], h = t->hint[what];
+	uint64_t(*r)[2] = t->range[what];
+	/*
+	 * The common case: growing the range last touched (consecutive pages of
+	 * one allocation) short of the next one, which the slow path would do too.
+	 */
+	if (h < n && start >= r[h][0] && start <= r[h][1] && (h + 1 == n || end < r[h + 1][0])) {
+		if (end > r[h][1])
+			r[h][1] = end;
 		return;
 	}
 	touch_range_slow(t, what, start, end);

@@ -17,6 +17,7 @@ enum { TOUCHED_SECTIONS, TOUCHED_PT, TOUCHED_PAGES, NR_TOUCHED };
 struct touched {
 	uint64_t range[NR_TOUCHED][TOUCHED_MAX][2];   /* sorted, disjoint, not adjacent */
 	uint32_t n[NR_TOUCHED];
+	uint32_t hint[NR_TOUCHED];   /* the range last grown or added; any index below n is as good (not state) */
 };
 
 void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end);
