@@ -149,19 +149,18 @@ int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err)
 }
 
 /* One listed block: aligned, in the zone's online memory, on its pageblock's list, not allocated. */
-static int check_block(const struct mhp_machine *m, int nid, int zid, uint64_t pfn, unsigned o, int mt,
-		       struct mhp_err *err)
+static int check_block(const struct mhp_machine *m, const struct mem_section *ms, int nid, int zid, uint64_t pfn,
+		       unsigned o, int mt, struct mhp_err *err)
 {
-	const struct mem_section *ms = __pfn_to_section(m, pfn);
 	if (!is_aligned(pfn, 1ull << o))
 		return FAIL(err, "BUDDY", "node %d zone %s: order-%u block at pfn %#llx is not aligned", nid, zone_name(zid),
 			    o, (unsigned long long)pfn);
 	if (!online_section(ms) || page_zone_id(m, ms, pfn) != zid || ms->nid != nid)
 		return FAIL(err, "BUDDY", "node %d zone %s: free block at pfn %#llx lies outside the zone's online memory",
 			    nid, zone_name(zid), (unsigned long long)pfn);
-	if (get_pageblock_migratetype(m, pfn) != mt)
+	if (section_pageblock_mt(m, ms, pfn) != mt)
 		return FAIL(err, "BUDDY", "node %d zone %s: block at pfn %#llx is on list %d but its pageblock is type %d",
-			    nid, zone_name(zid), (unsigned long long)pfn, mt, get_pageblock_migratetype(m, pfn));
+			    nid, zone_name(zid), (unsigned long long)pfn, mt, section_pageblock_mt(m, ms, pfn));
 	uint64_t p = first_allocated(m, ms, pfn, 1ull << o);
 	if (p < pfn + (1ull << o))
 		return FAIL(err, "BUDDY", "pfn %#llx is both free and allocated", (unsigned long long)p);
@@ -194,8 +193,12 @@ static int check_zone_range(const struct mhp_machine *m, int nid, int zid, uint6
 			const struct free_list *fl = &z->free_area[o][mt];
 			if (!fl->n || fl->pfn[0] < plo || fl->pfn[fl->n - 1] >= phi)
 				continue;   /* every block below the range, or every one past it */
-			for (uint32_t i = fl_first_below(fl, phi); !ret && i < fl->n && fl->pfn[i] >= plo; i++)
-				ret = check_block(m, nid, zid, fl->pfn[i], o, mt, err);
+			const struct mem_section *ms = NULL;   /* the last block's: a list's blocks share few sections */
+			for (uint32_t i = fl_first_below(fl, phi); !ret && i < fl->n && fl->pfn[i] >= plo; i++) {
+				if (!ms || pfn_to_section_nr(m, fl->pfn[i]) != pfn_to_section_nr(m, fl->pfn[i - 1]))
+					ms = __pfn_to_section(m, fl->pfn[i]);
+				ret = check_block(m, ms, nid, zid, fl->pfn[i], o, mt, err);
+			}
 		}
 	}
 	return ret;

@@ -84,13 +84,6 @@ static struct zone *pfn_zone(const struct mhp_machine *m, uint64_t pfn)
 	return (struct zone *)&m->nodes[ms->nid].zones[page_zone_id(m, ms, pfn)];
 }
 
-int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn)
-{
-	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	MHP_ASSERT(ms && ms->pb_mt);
-	return ms->pb_mt[(pfn & (m->pages_per_section - 1)) >> m->pageblock_order];
-}
-
 void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);

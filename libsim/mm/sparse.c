@@ -142,21 +142,6 @@ static void sparse_put_root(struct mhp_machine *m, uint64_t nr)
 	t->last = 0;
 }
 
-bool present_section(const struct mem_section *ms)
-{
-	return ms && (ms->flags & SECTION_MARKED_PRESENT);
-}
-
-bool online_section(const struct mem_section *ms)
-{
-	return ms && (ms->flags & SECTION_IS_ONLINE);
-}
-
-bool early_section(const struct mem_section *ms)
-{
-	return ms && (ms->flags & SECTION_IS_EARLY);
-}
-
 /* The bits of the subsection map that [pfn, pfn + nr) covers (subsection_mask_set). */
 static void subsection_mask(const struct mhp_machine *m, uint64_t pfn, uint64_t nr, uint64_t mask[4])
 {
@@ -289,18 +274,6 @@ void online_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 void offline_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {
 	set_sections_online(m, start_pfn, end_pfn, false);
-}
-
-/* Models the generic pfn_valid() of SPARSEMEM (mmzone.h). */
-bool pfn_valid(const struct mhp_machine *m, uint64_t pfn)
-{
-	const struct mem_section *ms = __pfn_to_section(m, pfn);
-	if (!ms || !(ms->flags & SECTION_HAS_MEM_MAP))
-		return false;
-	if (early_section(ms))
-		return true;
-	uint64_t bit = (pfn & (m->pages_per_section - 1)) / m->pages_per_subsection;
-	return (ms->subsection_map[bit / 64] >> (bit % 64)) & 1;
 }
 
 int for_each_present_section(const struct mhp_machine *m, uint64_t start_nr, uint64_t end_nr,

@@ -8,6 +8,7 @@
 
 #include "sim/machine.h"
 #include "sim/page.h"
+#include "sim/sparse.h"
 
 bool zone_intersects(const struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
 void resize_zone_range(struct zone *z, uint64_t start_pfn, uint64_t nr_pages);
@@ -30,7 +31,18 @@ void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end
 uint64_t free_reserved_area(struct mhp_machine *m, uint64_t start, uint64_t end, const char *what);
 uint64_t move_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn, int mt);
 uint64_t take_free_blocks(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
-int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn);
+/* The type of pfn's pageblock, which its section ms keeps. */
+static inline int section_pageblock_mt(const struct mhp_machine *m, const struct mem_section *ms, uint64_t pfn)
+{
+	MHP_ASSERT(ms && ms->pb_mt);
+	return ms->pb_mt[(pfn & (m->pages_per_section - 1)) >> m->pageblock_order];
+}
+
+/* Models get_pageblock_migratetype(). */
+static inline int get_pageblock_migratetype(const struct mhp_machine *m, uint64_t pfn)
+{
+	return section_pageblock_mt(m, __pfn_to_section(m, pfn), pfn);
+}
 void set_pageblock_migratetype(struct mhp_machine *m, uint64_t pfn, int mt);
 /* A section's MIGRATE_ISOLATE pageblocks (the machine keeps their sum, nr_isolated_pageblocks). */
 uint64_t section_isolated_pageblocks(const struct mhp_machine *m, const struct mem_section *ms);

@@ -29,15 +29,38 @@ static inline struct mem_section *__pfn_to_section(const struct mhp_machine *m, 
 	return __nr_to_section(m, pfn >> m->pfn_section_shift);
 }
 struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr); /* allocates */
-bool present_section(const struct mem_section *ms);
-bool online_section(const struct mem_section *ms);
-bool early_section(const struct mem_section *ms);
+static inline bool present_section(const struct mem_section *ms)
+{
+	return ms && (ms->flags & SECTION_MARKED_PRESENT);
+}
+
+static inline bool online_section(const struct mem_section *ms)
+{
+	return ms && (ms->flags & SECTION_IS_ONLINE);
+}
+
+static inline bool early_section(const struct mem_section *ms)
+{
+	return ms && (ms->flags & SECTION_IS_EARLY);
+}
+
 int memblocks_present(struct mhp_machine *m, struct mhp_err *err);
 int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr_pages, bool early);
 void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 void online_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 void offline_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
-bool pfn_valid(const struct mhp_machine *m, uint64_t pfn);
+/* Models the generic pfn_valid() of SPARSEMEM (mmzone.h): a memmap covers pfn, its whole early section or its subsection. */
+static inline bool pfn_valid(const struct mhp_machine *m, uint64_t pfn)
+{
+	const struct mem_section *ms = __pfn_to_section(m, pfn);
+	if (!ms || !(ms->flags & SECTION_HAS_MEM_MAP))
+		return false;
+	if (early_section(ms))
+		return true;
+	uint64_t bit = (pfn & (m->pages_per_section - 1)) / m->pages_per_subsection;
+	return (ms->subsection_map[bit / 64] >> (bit % 64)) & 1;
+}
+
 /* Calls fn for each present section in [start_nr, end_nr) in order; stops on nonzero. */
 int for_each_present_section(const struct mhp_machine *m, uint64_t start_nr, uint64_t end_nr,
 			     int (*fn)(const struct mhp_machine *, uint64_t nr,
