@@ -167,6 +167,7 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 	enum page_kind kind = (enum page_kind)page_state_of(m, pfn).kind;
 	int skip = other_memory_node(m, ms->nid) ? ms->nid : -1, ret = 0;
 	uint64_t done = 0, dst, got;
+	struct page_write_run w = { 0 };   /* the targets, a write while they continue one another */
 	while (done < n && !(ret = alloc_pages_run_take(m, ms->nid, skip, kind, false, n - done, &dst, &got))) {
 		for (uint64_t i = 0, len; i < got; i += len) {
 			/*
@@ -180,12 +181,13 @@ static int migrate_run(struct mhp_machine *m, uint64_t pfn, uint64_t n, uint64_t
 			if (m->mutant == MUTANT_PAGE_RUN_REORDERS)
 				len = 1;
 			uint64_t to = m->mutant == MUTANT_PAGE_RUN_REORDERS ? dst + got - 1 - i : dst + i;
-			set_page_allocs_owned(m, to, len, 0, kind, m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
+			page_write_run_add(m, &w, to, len, kind, m->mutant == MUTANT_MIGRATE_DROPS_TAG ? 0 : tag, 0);
 			if (tag)
 				tag_moved_run(m, tag, len, to);
 		}
 		done += got;
 	}
+	page_write_run_flush(m, &w);
 	if (done)
 		free_pages_run(m, pfn, done);
 	m->nr_migrated += done;

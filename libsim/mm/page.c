@@ -322,8 +322,8 @@ static struct page_run make_run(uint64_t i, uint64_t n, unsigned order, const st
  * pages: head on the first page of each, tail on the others (both zero:
  * free).
  */
-static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, const struct page_state *head,
-		       const struct page_state *tail, bool singles)
+static int write_pages_touched(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order,
+			       const struct page_state *head, const struct page_state *tail, bool singles, bool touched)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
 	uint64_t i = pfn & (m->pages_per_section - 1), mask = (1ull << order) - 1;
@@ -332,7 +332,8 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 	bool freeing = head->kind == PG_FREE;
 	if (freeing && !ms->nr_alloc)
 		return 0;
-	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
+	if (!touched)
+		touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
 	m->nr_page_writes += n;
 	MHP_ASSERT(!tail->tag && !tail->refs && head->kind == tail->kind);
 	MHP_ASSERT(freeing ? !head->tag && !head->refs : !head->tag || ((n - 1) >> order) <= UINT32_MAX - head->tag);
@@ -348,6 +349,12 @@ static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned
 		alloc_map_set(ms, i, n, !freeing);
 	section_recount(m, ms, before, now);
 	return 0;
+}
+
+static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, const struct page_state *head,
+		       const struct page_state *tail, bool singles)
+{
+	return write_pages_touched(m, pfn, n, order, head, tail, singles, false);
 }
 
 /* Marks [pfn, pfn + n) (within one section) as kind; PG_FREE clears the pages' state. */
@@ -369,6 +376,31 @@ int set_page_allocs_owned(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsig
 	struct page_state head = { .tag = tag, .kind = (uint8_t)kind, .refs = refs, .order = (uint8_t)order, .head = 1 };
 	struct page_state tail = { .kind = (uint8_t)kind };
 	return write_pages(m, pfn, n, order, &head, &tail, false);
+}
+
+void page_write_run_flush(struct mhp_machine *m, struct page_write_run *w)
+{
+	if (!w->n)
+		return;
+	struct page_state head = { .tag = w->tag, .kind = w->kind, .refs = w->refs, .head = 1 };
+	struct page_state tail = { .kind = w->kind };
+	write_pages_touched(m, w->pfn, w->n, 0, &head, &tail, false, true);
+	w->n = 0;
+}
+
+void page_write_run_add(struct mhp_machine *m, struct page_write_run *w, uint64_t pfn, uint64_t n, enum page_kind kind,
+			uint32_t tag, uint8_t refs)
+{
+	MHP_ASSERT(n > 0 && kind != PG_FREE);
+	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
+	bool continues = w->n && pfn == w->pfn + w->n && kind == w->kind && refs == w->refs &&
+			 (w->tag ? tag == w->tag + w->n : !tag) && pfn_to_section_nr(m, pfn) == pfn_to_section_nr(m, w->pfn);
+	if (continues) {
+		w->n += n;
+		return;
+	}
+	page_write_run_flush(m, w);
+	*w = (struct page_write_run){ .pfn = pfn, .n = n, .tag = tag, .kind = (uint8_t)kind, .refs = refs };
 }
 
 int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind)

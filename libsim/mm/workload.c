@@ -276,6 +276,7 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 	/* A hugetlb folio is PMD-sized (HPAGE_PMD_ORDER). */
 	unsigned order = kinds[k].kind == PG_HUGETLB ? m->pt_geom.shift[m->pt_geom.levels - 2] - m->page_shift : 0;
 	uint64_t done = 0, first = 0, unused = 0;   /* tags [done, unused) are known to be free */
+	struct page_write_run w = { 0 };   /* order-0 pages, a write while they continue one another */
 	while (done < nr) {
 		/* The tags the next allocations take must be free: the first one in use ends the call. */
 		uint64_t pfn, got = 1, most = order ? 1 : 1ull << m->max_page_order;   /* a run is one block */
@@ -284,8 +285,10 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 			unused += tags_not_live(&m->tags, first_tag + (uint32_t)unused, lim);
 		}
 		uint64_t want = unused - done;
-		if (!want)
+		if (!want) {
+			page_write_run_flush(m, &w);
 			return mhp_err_set(err, -EEXIST, "tag %u is already in use", first_tag + (uint32_t)done);
+		}
 		int ret = order ? alloc_pages_take(m, nid, -1, order, kinds[k].kind, kinds[k].pinned, &pfn)
 				: alloc_pages_run_take(m, nid, -1, kinds[k].kind, kinds[k].pinned, want, &pfn, &got);
 		if (ret)
@@ -296,14 +299,18 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 		uint8_t refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
 		uint64_t in = tag_insert_run(&m->tags, tag, got, pfn, order);
 		/* Written once: the allocations tagged in order, what the tag map found no room for untagged. */
-		if (in)
+		if (in && !order)
+			page_write_run_add(m, &w, pfn, in, kinds[k].kind, tag, refs);
+		else if (in)
 			set_page_allocs_owned(m, pfn, in << order, order, kinds[k].kind, tag, refs);
-		if (in < got)
-			set_page_allocs(m, pfn + (in << order), (got - in) << order, order, kinds[k].kind);
 		done += in;
-		if (in < got)
+		if (in < got) {
+			page_write_run_flush(m, &w);
+			set_page_allocs(m, pfn + (in << order), (got - in) << order, order, kinds[k].kind);
 			return mhp_err_set(err, -ENOMEM, "out of memory");
+		}
 	}
+	page_write_run_flush(m, &w);
 	struct mhp_trace_field f[] = { TF_S("kind", kind), TF_U("pages", done << order), TF_U("first_tag", first_tag),
 				       TF_X("first_pfn", first) };
 	TRACE(m, "workload_alloc", f, "workload: %llu %s page(s) allocated on node %d preferred, tags %u.., first at pfn %#llx",

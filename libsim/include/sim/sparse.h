@@ -239,4 +239,20 @@ int set_page_allocs(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned or
 int set_page_allocs_owned(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind,
 			  uint32_t tag, uint8_t refs);
 
+/*
+ * Order-0 allocations written as they are taken, as one write while each
+ * continues the one before (the next pages of its section, the next tags,
+ * the same kind and references): set_page_allocs_owned() on each gives the
+ * same pages. Each piece is touched as it comes, as its own write would be.
+ * The caller flushes before anything reads those pages.
+ */
+struct page_write_run {
+	uint64_t pfn, n;   /* n == 0: nothing held */
+	uint32_t tag;
+	uint8_t kind, refs;
+};
+void page_write_run_add(struct mhp_machine *m, struct page_write_run *w, uint64_t pfn, uint64_t n, enum page_kind kind,
+			uint32_t tag, uint8_t refs);
+void page_write_run_flush(struct mhp_machine *m, struct page_write_run *w);
+
 #endif
