@@ -223,14 +223,30 @@ static void add_to_free_list(struct zone *z, uint64_t pfn, unsigned order, int m
 	z->free_pages += 1ull << order;
 }
 
+/* The list's count went down by one block: the zone's counts follow. */
+static void free_list_shrunk(struct zone *z, unsigned order, int mt)
+{
+	if (!z->free_area[order][mt].n)
+		z->nonempty[mt] &= (uint16_t)~(1u << order);
+	z->free_pages -= 1ull << order;
+}
+
 static bool del_from_free_list(struct zone *z, uint64_t pfn, unsigned order, int mt)
 {
 	if (!fl_del(&z->free_area[order][mt], pfn))
 		return false;
-	if (!z->free_area[order][mt].n)
-		z->nonempty[mt] &= (uint16_t)~(1u << order);
-	z->free_pages -= 1ull << order;
+	free_list_shrunk(z, order, mt);
 	return true;
+}
+
+/* Takes the list's lowest block, its last entry: no search. */
+static uint64_t del_lowest_from_free_list(struct zone *z, unsigned order, int mt)
+{
+	struct free_list *fl = &z->free_area[order][mt];
+	MHP_ASSERT(fl->n > 0);
+	uint64_t pfn = fl->pfn[--fl->n];
+	free_list_shrunk(z, order, mt);
+	return pfn;
 }
 
 /* migratetype_is_mergeable(): the per-cpu types only. */
@@ -344,9 +360,7 @@ static bool rmqueue_smallest(struct mhp_machine *m, struct zone *z, unsigned ord
 	if (!avail)
 		return false;
 	unsigned o = order + (unsigned)__builtin_ctz(avail);
-	struct free_list *fl = &z->free_area[o][mt];
-	*pfn = fl->pfn[fl->n - 1];
-	del_from_free_list(z, *pfn, o, mt);
+	*pfn = del_lowest_from_free_list(z, o, mt);
 	uint64_t more = order || !o ? 0 : (1ull << o) - 1, end = *pfn + (1ull << o);
 	more = more < m->split_tail.want ? more : m->split_tail.want;
 	if (m->fail_page_alloc.after >= 0 && more > (uint64_t)m->fail_page_alloc.after)
@@ -395,12 +409,11 @@ static bool rmqueue_fallback(struct mhp_machine *m, struct zone *z, unsigned ord
 	if (o >= m->pageblock_order) {
 		for (uint64_t p = block; p < block + (1ull << o); p += 1ull << m->pageblock_order)
 			set_pageblock_migratetype(m, p, mt);
-		del_from_free_list(z, block, o, from);
+		del_lowest_from_free_list(z, o, from);
 		add_to_free_list(z, block, o, mt);
 		return rmqueue_smallest(m, z, order, mt, pfn);
 	}
-	*pfn = block;
-	del_from_free_list(z, block, o, from);
+	*pfn = del_lowest_from_free_list(z, o, from);
 	expand(z, block, order, o, from);
 	return true;
 }
