@@ -456,10 +456,18 @@ static bool much_space_leaked(const struct fuzz_run *r)
 /* The blocks of [start, end] that are online: how many, and the id of the k-th (k below that count). */
 static uint64_t online_blocks(const struct fuzz_run *r, const struct inspect_resource *res, uint64_t k, uint64_t *id)
 {
-	uint64_t bs = block_size(r), n = 0;
+	uint64_t bs = block_size(r), n = 0, lo = 0, hi = inspect_memory_block_count(r->m);
 	struct inspect_memory_block b;
-	for (unsigned i = 0; inspect_memory_block(r->m, i, &b); i++)
-		if (b.id >= res->start / bs && b.id <= res->end / bs && b.state != INSPECT_MEM_OFFLINE && n++ == k)
+	while (lo < hi) {   /* the blocks come in id order: the first at or after the resource's */
+		uint64_t mid = lo + (hi - lo) / 2;
+		inspect_memory_block(r->m, mid, &b);
+		if (b.id < res->start / bs)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint64_t i = lo; inspect_memory_block(r->m, i, &b) && b.id <= res->end / bs; i++)
+		if (b.state != INSPECT_MEM_OFFLINE && n++ == k)
 			*id = b.id;
 	return n;
 }
