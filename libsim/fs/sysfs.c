@@ -137,16 +137,34 @@ static const struct inner_dir inner_dirs[] = {
 /* An absolute path made of comp[0..n) that names one of the directories above the files. */
 static const struct inner_dir *inner_dir(const struct mhp_machine *m, char **comp, int n)
 {
-	char joined[PATH_MAX_LEN] = "";
-	for (int i = 0; i < n; i++) {
-		size_t len = strlen(joined);
-		snprintf(joined + len, sizeof(joined) - len, "%s%s", i ? "/" : "", comp[i]);
+	char joined[PATH_MAX_LEN];
+	size_t len = 0;
+	for (int i = 0; i < n; i++) {   /* the components came from a path shorter than the buffer: they fit */
+		size_t cl = strlen(comp[i]);
+		MHP_ASSERT(len + (i > 0) + cl < sizeof(joined));
+		if (i)
+			joined[len++] = '/';
+		memcpy(joined + len, comp[i], cl);
+		len += cl;
 	}
+	joined[len] = '\0';
 	const struct inner_dir *found = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(inner_dirs); i++)   /* a module's variant follows the plain one */
 		if (strcmp(inner_dirs[i].path, joined) == 0 && (!inner_dirs[i].inject || m->inject_loaded))
 			found = &inner_dirs[i];
 	return found;
+}
+
+/* a then b into dst (cap bytes), cut short as snprintf() would: a path resolves on every write, so no format parsing. */
+static void str_join(char *dst, size_t cap, const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	MHP_ASSERT(cap > 0);
+	la = la < cap - 1 ? la : cap - 1;
+	lb = lb < cap - 1 - la ? lb : cap - 1 - la;
+	memmove(dst, a, la);
+	memmove(dst + la, b, lb);
+	dst[la + lb] = '\0';
 }
 
 static bool in_list(const char *const *list, const char *s)
@@ -187,7 +205,7 @@ static bool node_registered(const struct mhp_machine *m, uint64_t nid)
 static int resolve_device_files(char **comp, int n, const char *bus, const char *dev, struct fs_node *fn)
 {
 	fn->bus = bus;
-	snprintf(fn->dev, sizeof(fn->dev), "%s", dev);
+	str_join(fn->dev, sizeof(fn->dev), "", dev);
 	if (n == 1 && strcmp(comp[0], "uevent") == 0) {
 		fn->what = DEV_UEVENT;
 		return 0;
@@ -203,7 +221,7 @@ static int resolve_device_files(char **comp, int n, const char *bus, const char 
 		}
 		if (n == 2 && power_attr(comp[1])) {
 			fn->what = DEV_POWER_ATTR;
-			snprintf(fn->name, sizeof(fn->name), "%s", comp[1]);
+			str_join(fn->name, sizeof(fn->name), "", comp[1]);
 			return 0;
 		}
 	}
@@ -228,7 +246,7 @@ static int resolve_memory(struct mhp_machine *m, char **comp, int n, struct fs_n
 	}
 	if (n == 1 && ((memory_failure(m) && in_list(mem_offline_stores, comp[0])) || (m->memory_probe && strcmp(comp[0], "probe") == 0))) {
 		fn->what = MEM_OFFLINE_STORE;
-		snprintf(fn->name, sizeof(fn->name), "%s", comp[0]);
+		str_join(fn->name, sizeof(fn->name), "", comp[0]);
 		return 0;
 	}
 	if (resolve_device_files(comp, n, NULL, "/devices/system/memory", fn) == 0)
@@ -240,12 +258,12 @@ static int resolve_memory(struct mhp_machine *m, char **comp, int n, struct fs_n
 		return 0;
 	}
 	char dev[64];
-	snprintf(dev, sizeof(dev), "/devices/system/memory/%s", comp[0]);
+	str_join(dev, sizeof(dev), "/devices/system/memory/", comp[0]);
 	if (resolve_device_files(comp + 1, n - 1, "memory", dev, fn) == 0)
 		return 0;
 	if (n == 2 && in_list(block_attrs, comp[1])) {
 		fn->what = BLOCK_ATTR;
-		snprintf(fn->name, sizeof(fn->name), "%s", comp[1]);
+		str_join(fn->name, sizeof(fn->name), "", comp[1]);
 		return 0;
 	}
 	if (n == 2 && parse_numbered(comp[1], "node", MAX_NUMNODES, &nid) && fn->mem->nid == (int)nid) {
@@ -286,7 +304,7 @@ static int resolve_node_files(const struct mhp_machine *m, char **comp, int n, s
 		fn->what = NODE_MF_ATTR;
 	else
 		return -ENOENT;
-	snprintf(fn->name, sizeof(fn->name), "%s", comp[n - 1]);
+	str_join(fn->name, sizeof(fn->name), "", comp[n - 1]);
 	return 0;
 }
 
@@ -299,7 +317,7 @@ static int resolve_node(struct mhp_machine *m, char **comp, int n, struct fs_nod
 	}
 	if (n == 1 && in_list(node_masks, comp[0])) {
 		fn->what = NODE_MASK;
-		snprintf(fn->name, sizeof(fn->name), "%s", comp[0]);
+		str_join(fn->name, sizeof(fn->name), "", comp[0]);
 		return 0;
 	}
 	if (resolve_device_files(comp, n, NULL, "/devices/system/node", fn) == 0)
@@ -312,7 +330,7 @@ static int resolve_node(struct mhp_machine *m, char **comp, int n, struct fs_nod
 		return 0;
 	}
 	char dev[64];
-	snprintf(dev, sizeof(dev), "/devices/system/node/%s", comp[0]);
+	str_join(dev, sizeof(dev), "/devices/system/node/", comp[0]);
 	if (resolve_device_files(comp + 1, n - 1, "node", dev, fn) == 0)
 		return 0;
 	if (n == 2 && parse_numbered(comp[1], "memory", UINT64_MAX, &id) &&
@@ -346,7 +364,7 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 		if (n != 2 || !in_list(proc_files, comp[1]))
 			return -ENOENT;
 		fn->what = PROC_FILE;
-		snprintf(fn->name, sizeof(fn->name), "%s", comp[1]);
+		str_join(fn->name, sizeof(fn->name), "", comp[1]);
 		return 0;
 	}
 	int skip = n > 0 && strcmp(comp[0], "sys") == 0 ? 1 : 0;
@@ -355,7 +373,7 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 	if (k == 4 && strcmp(c[0], "module") == 0 && strcmp(c[1], "memory_hotplug") == 0 &&
 	    strcmp(c[2], "parameters") == 0 && in_list(module_params, c[3])) {
 		fn->what = MODULE_PARAM;
-		snprintf(fn->name, sizeof(fn->name), "%s", c[3]);
+		str_join(fn->name, sizeof(fn->name), "", c[3]);
 		return 0;
 	}
 	if (k == 3 && strcmp(c[0], "kernel") == 0 && strcmp(c[1], "debug") == 0 &&
@@ -367,7 +385,7 @@ static int resolve(struct mhp_machine *m, const char *path, struct fs_node *fn)
 	    strcmp(c[2], "notifier-error-inject") == 0 && strcmp(c[3], "memory") == 0 &&
 	    strcmp(c[4], "actions") == 0 && strcmp(c[6], "error") == 0 && inject_error_slot(m, c[5])) {
 		fn->what = DEBUG_INJECT;
-		snprintf(fn->name, sizeof(fn->name), "%s", c[5]);
+		str_join(fn->name, sizeof(fn->name), "", c[5]);
 		return 0;
 	}
 	if (k >= 3 && strcmp(c[0], "devices") == 0 && strcmp(c[1], "system") == 0 && strcmp(c[2], "memory") == 0)
@@ -464,7 +482,7 @@ static int walk_path(struct mhp_machine *m, const char *path, bool follow, char 
 		}
 		char target[PATH_MAX_LEN];   /* fn is the link the walk stopped at */
 		link_target(&fn, target, sizeof(target));
-		snprintf(todo, sizeof(todo), "%s", target);
+		str_join(todo, sizeof(todo), "", target);
 		for (int k = i + 1; k < n; k++)
 			if (path_push(todo, sizeof(todo), comp[k]))
 				return -ENAMETOOLONG;
