@@ -393,7 +393,8 @@ void page_write_run_add(struct mhp_machine *m, struct page_write_run *w, uint64_
 {
 	MHP_ASSERT(n > 0 && kind != PG_FREE);
 	touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
-	bool continues = w->n && pfn == w->pfn + w->n && kind == w->kind && refs == w->refs &&
+	/* The reference path writes each piece alone, as it takes it. */
+	bool continues = !m->pagewise && w->n && pfn == w->pfn + w->n && kind == w->kind && refs == w->refs &&
 			 (w->tag ? tag == w->tag + w->n : !tag) && pfn_to_section_nr(m, pfn) == pfn_to_section_nr(m, w->pfn);
 	if (continues) {
 		w->n += n;
