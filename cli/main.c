@@ -905,7 +905,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --census          the page census of every block after each step\n" MODELS_HELP TEARDOWN_HELP
 	  "  --mutant NAME     run a deliberately broken variant (mhpsim mutants)\n"
 	  "  --cmdline TEXT    words added to the scenario's kernel command line (e.g. mhpsim.bootmem=reserved)\n"
-	  "  --max-memory SIZE the host memory a machine's page tables and page runs may hold (default 1G)\n"
+	  "  --max-memory SIZE the host memory a machine's page tables, page runs and tag records may hold (default 1G)\n"
 	  "  --pagewise        the reference path: every page operation one page at a time (same hashes, slower)\n"
 	  "  --save SNAPSHOT   save the machine after the last step\n"
 	  "  --tap             several scenarios as TAP version 13 (ok / not ok N FILE, the failure as a comment)\n"

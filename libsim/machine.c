@@ -166,6 +166,20 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 	return 0;
 }
 
+/* What the budget counts: the live tables and the store's slots, the sections' page runs, the tag map. */
+bool host_over_budget(struct mhp_machine *m, uint64_t bytes, const char *what)
+{
+	uint64_t held = m->pt.host_bytes + m->pt.cap * sizeof(*m->pt.slots) + m->host.run_bytes + m->tags.bytes;
+	if (held + bytes <= m->host.budget)
+		return false;
+	if (!m->host.refused[0])
+		snprintf(m->host.refused, sizeof(m->host.refused),
+			 "host memory budget: the machine's page tables, page runs and tag records hold %llu bytes, and "
+			 "%s of %llu more would pass its budget of %llu (--max-memory)", (unsigned long long)held, what,
+			 (unsigned long long)bytes, (unsigned long long)m->host.budget);
+	return true;
+}
+
 void mhp_machine_set_max_memory(struct mhp_machine *m, uint64_t bytes)
 {
 	m->host.budget = bytes ? bytes : MHP_DEFAULT_MAX_MEMORY;

@@ -249,6 +249,33 @@ static void test_host_memory_budget_refuses_a_page_table(void **state)
 	mhp_machine_free(m);
 }
 
+/*
+ * The tag map counts too: a workload's first tag needs the map's top, a mid
+ * and a leaf (49168 bytes), which a 64K budget the boot has mostly taken
+ * does not hold. The allocation fails, the refusal names the figures, and
+ * the machine stays consistent; under the default budget the same one goes.
+ */
+static void test_host_memory_budget_refuses_tag_records(void **state)
+{
+	(void)state;
+	struct mhp_model *model;
+	struct mhp_machine *m = NULL;
+	struct mhp_err err = { 0 };
+	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err), 0);
+	struct mhp_boot_args args = { .max_memory = 64 << 10, .no_kernel_allocations = 1 };
+	assert_int_equal(mhp_machine_boot(model, &args, &m, &err), 0);
+	mhp_model_free(model);
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 16, 1, &err), -ENOMEM);
+	assert_non_null(mhp_machine_host_refused(m));
+	assert_non_null(strstr(mhp_machine_host_refused(m), "tag records hold "));
+	assert_non_null(strstr(mhp_machine_host_refused(m), "a tag record of 49168 more would pass its budget of 65536"));
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_set_max_memory(m, 0);
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 16, 100, &err), 0);
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
 /* Parameters not modelled yet are refused at boot, never silently ignored; bad values are logged. */
 static void test_unmodelled_boot_parameters_are_refused(void **state)
 {
@@ -414,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_hot_add_on_second_node),
 		cmocka_unit_test(test_unmodelled_boot_parameters_are_refused),
 		cmocka_unit_test(test_host_memory_budget_refuses_a_page_table),
+		cmocka_unit_test(test_host_memory_budget_refuses_tag_records),
 		cmocka_unit_test(test_memmap_on_memory_force_logs_its_waste),
 		cmocka_unit_test(test_memmap_on_memory_needs_4k_pages),
 		cmocka_unit_test(test_block_holding_page_tables_cannot_go),

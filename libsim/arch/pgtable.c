@@ -241,25 +241,6 @@ uint64_t pt_entries_bytes(const struct mhp_machine *m, unsigned depth)
 	return m->pt_geom.ptrs[depth] * sizeof(uint64_t);
 }
 
-/*
- * Whether bytes more would pass the machine's host memory budget: the live
- * tables, the store's slots and the sections' page runs. The first refusal is
- * kept for the caller of the step to report; the kernel sees -ENOMEM.
- */
-static bool host_over_budget(struct mhp_machine *m, uint64_t bytes)
-{
-	uint64_t held = m->pt.host_bytes + m->pt.cap * sizeof(*m->pt.slots) +
-			m->host.run_bytes;
-	if (held + bytes <= m->host.budget)
-		return false;
-	if (!m->host.refused[0])
-		snprintf(m->host.refused, sizeof(m->host.refused),
-			 "host memory budget: the machine's page tables and page runs hold %llu bytes, and a page "
-			 "table of %llu more would pass its budget of %llu (--max-memory)", (unsigned long long)held,
-			 (unsigned long long)bytes, (unsigned long long)m->host.budget);
-	return true;
-}
-
 struct pt_table *pt_table_new(struct mhp_machine *m, uint64_t pfn, unsigned depth, bool boot)
 {
 	struct pt_table *t = calloc(1, sizeof(*t));
@@ -282,7 +263,7 @@ struct pt_table *pt_alloc(struct mhp_machine *m, unsigned depth, bool boot, int 
 {
 	struct pt_store *s = &m->pt;
 	uint64_t pfn;
-	if (host_over_budget(m, sizeof(struct pt_table) + pt_entries_bytes(m, depth)))
+	if (host_over_budget(m, sizeof(struct pt_table) + pt_entries_bytes(m, depth), "a page table"))
 		return NULL;
 	if ((s->count + 1) * 2 > s->cap && store_resize(s, s->cap ? s->cap * 2 : 1024))
 		return NULL;

@@ -56,10 +56,20 @@ bool tag_lookup(const struct mhp_machine *m, uint32_t tag, uint64_t *pfn)
 	return true;
 }
 
+/* The host memory tag_insert(t, tag, ...) would take: the top, tag's mid and its leaf, those it lacks. */
+static uint64_t tag_insert_bytes(const struct tag_map *t, uint32_t tag)
+{
+	const struct tag_mid *mid = t->top ? t->top[tag_top(tag)] : NULL;
+	bool leaf = !mid || !mid->leaf[tag_mid(tag)];
+	return (t->top ? 0 : (1u << TAG_TOP_BITS) * sizeof(*t->top)) + (mid ? 0 : sizeof(*mid)) +
+	       (leaf && !t->nr_spare ? sizeof(struct tag_leaf) : 0);
+}
+
 /* Records a new live tag; -ENOMEM leaves the map as it was. */
 int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 {
 	MHP_ASSERT(tag && pfn != UINT64_MAX);
+	uint64_t bytes = tag_insert_bytes(t, tag);
 	if (!t->top && !(t->top = calloc(1u << TAG_TOP_BITS, sizeof(*t->top))))
 		return -ENOMEM;
 	struct tag_mid **midp = &t->top[tag_top(tag)];
@@ -73,6 +83,7 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 			return -ENOMEM;   /* an empty mid stays: it is reused or freed with the map */
 		(*midp)->count++;
 	}
+	t->bytes += bytes;
 	uint64_t *slot = &(*leafp)->pfn1[tag_idx(tag)];
 	MHP_ASSERT(!*slot);
 	*slot = pfn + 1;
@@ -123,11 +134,12 @@ static void tag_forget(struct tag_map *t, uint32_t tag, uint64_t n, uint64_t mix
 	if (t->nr_spare < ARRAY_SIZE(t->spare))   /* every slot is zero again: kept for the next leaf, not zeroed anew */
 		t->spare[t->nr_spare++] = leaf;
 	else
-		free(leaf);
+		free(leaf), t->bytes -= sizeof(*leaf);
 	mid->leaf[tag_mid(tag)] = NULL;
 	if (--mid->count)
 		return;
 	free(mid);
+	t->bytes -= sizeof(*mid);
 	t->top[tag_top(tag)] = NULL;
 }
 
@@ -164,14 +176,17 @@ static uint64_t tags_not_live(const struct tag_map *t, uint32_t tag, uint64_t n)
 
 /*
  * tag_insert() for tags tag.. on the pages pfn + (i << order): returns how
- * many went in, fewer than n only when the host is out of memory.
+ * many went in, fewer than n only when a leaf would pass the host budget
+ * (refused: host_over_budget()) or the host is out of memory.
  */
-static uint64_t tag_insert_run(struct tag_map *t, uint32_t tag, uint64_t n, uint64_t pfn, unsigned order)
+static uint64_t tag_insert_run(struct mhp_machine *m, uint32_t tag, uint64_t n, uint64_t pfn, unsigned order)
 {
+	struct tag_map *t = &m->tags;
 	uint64_t k = 0;
 	while (k < n) {
 		uint32_t first = tag + (uint32_t)k;
-		if (tag_insert(t, first, pfn + (k << order)))   /* makes the leaf, or fails leaving the map as it was */
+		if (host_over_budget(m, tag_insert_bytes(t, first), "a tag record") ||
+		    tag_insert(t, first, pfn + (k << order)))   /* makes the leaf, or fails leaving the map as it was */
 			return k;
 		uint64_t room;
 		struct tag_leaf *leaf = tag_leaf_of(t, first, &room);
@@ -297,7 +312,7 @@ int mhp_workload_alloc(struct mhp_machine *m, const char *kind, int nid, uint64_
 			first = pfn;
 		uint32_t tag = first_tag + (uint32_t)done;
 		uint8_t refs = kinds[k].pinned ? PAGE_REF_PIN : 0;
-		uint64_t in = tag_insert_run(&m->tags, tag, got, pfn, order);
+		uint64_t in = tag_insert_run(m, tag, got, pfn, order);
 		/* Written once: the allocations tagged in order, what the tag map found no room for untagged. */
 		if (in && !order)
 			page_write_run_add(m, &w, pfn, in, kinds[k].kind, tag, refs);

@@ -151,7 +151,7 @@ struct mhp_machine {
 	uint64_t pool_used[MODEL_MAX_RANGES]; /* pages memblock handed out of each reserved range */
 	/* The host memory budget (mhp_boot_args.max_memory): host, not machine state; no hash sees it. */
 	struct {
-		uint64_t budget;            /* bytes the page tables and the sections' page runs may hold */
+		uint64_t budget;            /* bytes the page tables, the sections' page runs and the tag map may hold */
 		uint64_t run_bytes;         /* the sections' page runs (mm/page.c): their arrays' capacity */
 		char refused[MHP_ERR_MSG_MAX]; /* the first refusal, or "" */
 	} host;
@@ -206,6 +206,12 @@ static inline void touched_reset(struct mhp_machine *m)
 	memset(m->touched.n, 0, sizeof(m->touched.n));
 }
 
+/*
+ * Whether bytes more (what: "a page table", "a tag record") would pass the
+ * machine's host memory budget. The first refusal is kept for the caller of
+ * the step to report (mhp_machine_host_refused()); the kernel sees -ENOMEM.
+ */
+bool host_over_budget(struct mhp_machine *m, uint64_t bytes, const char *what);
 void derive_geometry(struct mhp_machine *m);
 struct mhp_machine *machine_alloc(const struct mhp_model *model, mhp_trace_sink sink, void *ctx);
 

@@ -30,6 +30,8 @@ struct tag_map {
 	uint64_t count;
 	uint64_t digest;                      /* sum of tag_record_mix() over the records: what the full check
 						 holds the pages' tags to */
+	uint64_t bytes;                       /* host memory the top, the mids and the leaves hold (spares too):
+						 the host budget counts it */
 };
 
 /* splitmix64's finaliser: every input bit moves every output bit. */
