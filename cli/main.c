@@ -641,9 +641,12 @@ static int cmd_fuzz(const struct cli_cmd *cmd, int argc, char **argv)
 		return CLI_OK;
 	}
 	printf("violation at step %llu: %s\n", (unsigned long long)res.found_at, res.message);
-	printf("shrunk to %u steps in %u replays: %s\n", res.shrunk_steps, res.replays, res.scenario_path);
-	if (err.code)
+	if (err.code) {   /* shrunk, but the scenario could not be written: no path to claim */
+		printf("shrunk to %u steps in %u replays, not written\n", res.shrunk_steps, res.replays);
 		fprintf(stderr, "mhpsim fuzz: %s\n", err.msg);
+	} else {
+		printf("shrunk to %u steps in %u replays: %s\n", res.shrunk_steps, res.replays, res.scenario_path);
+	}
 	return CLI_FAILED;
 }
 
@@ -930,7 +933,7 @@ const struct cli_cmd cli_commands[] = {
 	  "  --differential X  run strategy X beside it and compare after every step (kernel, pagewise)\n"
 	  "  --mutant NAME     a deliberately broken variant to find\n"
 	  "  --check-every K   the full invariant walk every K steps (the incremental checks run after each)\n"
-	  "  --out DIR         where the shrunk scenario is written\n"
+	  "  --out DIR         where the shrunk scenario is written (made if missing, before the run)\n"
 	  "  --cmdline TEXT    the kernel command line\n"
 	  "  --save SNAPSHOT   save the machine at the end (before a violating step)\n"
 	  "  --load SNAPSHOT   go on from a saved machine\n"

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <mhpsim/mhpsim.h>
 #include "inspect.h"
@@ -883,6 +884,17 @@ static uint64_t fuzz_loop(struct fuzz_run *r, struct fuzz_op *ops, uint64_t limi
 }
 
 /* The machine a run starts from, and the generator's state: a fresh boot, or a snapshot. */
+/* The directory a shrunk scenario goes to, made if it is missing: checked before the run, not after its shrinking. */
+static int out_dir_ready(const char *dir, struct mhp_err *err)
+{
+	struct stat st;
+	if (!dir || (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)))
+		return 0;
+	if (mkdir(dir, 0777) == 0)
+		return 0;
+	return mhp_err_set(err, -errno, "--out %s: cannot make the directory: %s", dir, strerror(errno));
+}
+
 static int start_run(struct fuzz_run *r, const struct mhp_fuzz_options *opt, struct mhp_err *err)
 {
 	*r = (struct fuzz_run){ .opt = opt, .seed = opt->seed, .rng = opt->seed * 0x9e3779b97f4a7c15ull + 1,
@@ -990,6 +1002,8 @@ int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, st
 	memset(res, 0, sizeof(*res));
 	if (opt->steps > FUZZ_MAX_OPS)
 		return mhp_err_set(err, -E2BIG, "at most %u steps per run", FUZZ_MAX_OPS);
+	if (out_dir_ready(opt->out_dir, err))
+		return err->code;
 	struct fuzz_op *ops = malloc((opt->steps ? opt->steps : 1) * sizeof(*ops));
 	if (!ops)
 		return mhp_err_set(err, -ENOMEM, "out of memory");

@@ -72,6 +72,15 @@ expect_status 2 "$mhpsim" ptdump qemu-virt-arm64-4k foo bar
 expect_status 2 "$mhpsim" ptdump qemu-virt-arm64-4k 0x2000 0x1000
 expect_status 0 "$mhpsim" fuzz --seed=3 --steps=20
 
+# fuzz --out: a missing directory is made before the run; one it cannot make is refused before it, not after.
+outdir=$(mktemp -d)
+expect_status 1 "$mhpsim" fuzz --seed 1 --steps 300 --mutant offline-forgets-totalram --out "$outdir/new"
+[ -f "$outdir/new/fuzz-offline-forgets-totalram-seed1.yaml" ] || fail "fuzz --out did not make its directory: $out"
+expect_status 2 "$mhpsim" fuzz --seed 1 --steps 300 --mutant offline-forgets-totalram --out "$outdir/no/such"
+[[ "$out" == *"--out $outdir/no/such: cannot make the directory"* && "$out" != *"violation"* ]] ||
+  fail "an --out that cannot be made is not refused before the run: $out"
+rm -rf "$outdir"
+
 # Exit statuses: a failed expectation is 1, a bad file 2.
 expect_status 1 "$mhpsim" run --quiet --mutant offline-forgets-totalram scenarios/01-flagship-tour.yaml
 expect_status 2 "$mhpsim" run tests/bad/01-unknown-top-key.yaml
