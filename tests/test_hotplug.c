@@ -216,16 +216,23 @@ static void test_hot_add_on_second_node(void **state)
  * refused, the kernel's add fails with -ENOMEM and leaves a consistent machine,
  * and the refusal says which figures; a boot that cannot fit says so too.
  */
+/* qemu-virt-arm64-4k booted under a host budget of max_memory bytes (no kernel allocations): ret is the boot's. */
+static struct mhp_machine *boot_with_budget(uint64_t max_memory, int ret, struct mhp_err *err)
+{
+	struct mhp_model *model;
+	struct mhp_machine *m = NULL;
+	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, err), 0);
+	struct mhp_boot_args args = { .max_memory = max_memory, .no_kernel_allocations = 1 };
+	assert_int_equal(mhp_machine_boot(model, &args, &m, err), ret);
+	mhp_model_free(model);
+	return m;
+}
+
 static void test_host_memory_budget_refuses_a_page_table(void **state)
 {
 	(void)state;
-	struct mhp_model *model;
-	struct mhp_machine *m = NULL;
 	struct mhp_err err = { 0 };
-	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err), 0);
-	struct mhp_boot_args tiny = { .max_memory = 32 << 10, .no_kernel_allocations = 1 };
-	assert_int_equal(mhp_machine_boot(model, &tiny, &m, &err), -E2BIG);
-	assert_null(m);
+	assert_null(boot_with_budget(32 << 10, -E2BIG, &err));
 	assert_non_null(strstr(err.msg, "host memory budget: "));
 	assert_non_null(strstr(err.msg, "would pass its budget of 32768 (--max-memory)"));
 	/*
@@ -234,9 +241,7 @@ static void test_host_memory_budget_refuses_a_page_table(void **state)
 	 * runs) fit in 64K; the tables of a 128 MiB add do not. Each new table
 	 * asks for room for its entries, should a write make an array of them.
 	 */
-	struct mhp_boot_args args = { .max_memory = 64 << 10, .no_kernel_allocations = 1 };
-	assert_int_equal(mhp_machine_boot(model, &args, &m, &err), 0);
-	mhp_model_free(model);
+	struct mhp_machine *m = boot_with_budget(64 << 10, 0, &err);
 	assert_null(mhp_machine_host_refused(m));
 	assert_int_equal(mhp_add_memory(m, 0, 0x80000000, 128 << 20, "System RAM (virtio_mem)", &err), -ENOMEM);
 	assert_non_null(mhp_machine_host_refused(m));
@@ -258,13 +263,8 @@ static void test_host_memory_budget_refuses_a_page_table(void **state)
 static void test_host_memory_budget_refuses_tag_records(void **state)
 {
 	(void)state;
-	struct mhp_model *model;
-	struct mhp_machine *m = NULL;
 	struct mhp_err err = { 0 };
-	assert_int_equal(mhp_model_load(src_path("models/qemu-virt-arm64-4k.yaml"), &model, &err), 0);
-	struct mhp_boot_args args = { .max_memory = 64 << 10, .no_kernel_allocations = 1 };
-	assert_int_equal(mhp_machine_boot(model, &args, &m, &err), 0);
-	mhp_model_free(model);
+	struct mhp_machine *m = boot_with_budget(64 << 10, 0, &err);
 	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 16, 1, &err), -ENOMEM);
 	assert_non_null(mhp_machine_host_refused(m));
 	assert_non_null(strstr(mhp_machine_host_refused(m), "tag records hold "));
