@@ -262,7 +262,7 @@ static int run_step(const struct fuzz_run *r, struct mhp_machine *m, struct mhp_
 {
 	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
 	*result = apply(m, op);
-	if (mhp_machine_host_refused(m))   /* the simulator's limit: the run stops there, shrunk like a violation */
+	if (mhp_machine_host_check(m))   /* the simulator's limit: the run stops there, shrunk like a violation */
 		return mhp_err_set(err, -E2BIG, "%s", mhp_machine_host_refused(m));
 	int inv = check_step(m, step, every, err);
 	if (!twin || inv)
@@ -809,17 +809,21 @@ static int write_scenario(const struct fuzz_run *r, const struct fuzz_op *ops, u
 	}
 	mhp_machine_free(twin);
 	const char *diff = r->opt->differential, *strategy = mhp_machine_teardown(m);
-	fprintf(f, "# Found by mhpsim fuzz --seed %llu%s%s%s%s%s%s, shrunk to %llu steps.\n", (unsigned long long)r->seed,
+	/* A budget is the host's, not the scenario's: the replay needs it given again. */
+	char budget[48] = "";
+	if (r->opt->max_memory)
+		snprintf(budget, sizeof(budget), " --max-memory %llu", (unsigned long long)r->opt->max_memory);
+	fprintf(f, "# Found by mhpsim fuzz --seed %llu%s%s%s%s%s%s%s, shrunk to %llu steps.\n", (unsigned long long)r->seed,
 		r->opt->mutant ? " --mutant " : "", r->opt->mutant ? r->opt->mutant : "",
 		r->opt->teardown ? " --strategy " : "", r->opt->teardown ? r->opt->teardown : "",
-		diff ? " --differential " : "", diff ? diff : "", (unsigned long long)n);
+		diff ? " --differential " : "", diff ? diff : "", budget, (unsigned long long)n);
 	if (diff && strcmp(invariant, "DIFFERENTIAL") == 0 && pagewise_twin(r))
 		fprintf(f, "# Replay: mhpsim run --json %s; mhpsim run --json --pagewise %s  (they differ)\n", path, path);
 	else if (diff && strcmp(invariant, "DIFFERENTIAL") == 0)
 		fprintf(f, "# Replay: mhpsim diff%s%s %s %s %s  (they disagree)\n", r->opt->mutant ? " --mutant " : "",
 			r->opt->mutant ? r->opt->mutant : "", path, strategy, diff);
 	else
-		fprintf(f, "# Replay: mhpsim run %s  (breaks %s)\n", path, invariant);
+		fprintf(f, "# Replay: mhpsim run%s %s  (breaks %s)\n", budget, path, invariant);
 	fprintf(f, "scenario: fuzz-seed-%llu\n", (unsigned long long)r->seed);
 	if (r->snap)   /* the run started from a snapshot: so does its replay, from a copy beside it */
 		fprintf(f, "snapshot: %s\n", snap_name);

@@ -167,10 +167,15 @@ int mhp_machine_boot(const struct mhp_model *model, const struct mhp_boot_args *
 }
 
 /* What the budget counts: the live tables and the store's slots, the sections' page runs, the tag map. */
+static uint64_t host_bytes(const struct mhp_machine *m)
+{
+	return m->pt.host_bytes + m->pt.cap * sizeof(*m->pt.slots) + m->host.run_bytes + m->tags.bytes;
+}
+
 bool host_over_budget(struct mhp_machine *m, uint64_t bytes, const char *what)
 {
-	uint64_t held = m->pt.host_bytes + m->pt.cap * sizeof(*m->pt.slots) + m->host.run_bytes + m->tags.bytes;
-	if (held + bytes <= m->host.budget)
+	uint64_t held = host_bytes(m);
+	if (!bytes || held + bytes <= m->host.budget)   /* nothing more (a leaf that is there) passes nothing */
 		return false;
 	if (!m->host.refused[0])
 		snprintf(m->host.refused, sizeof(m->host.refused),
@@ -193,6 +198,27 @@ void mhp_machine_set_pagewise(struct mhp_machine *m, bool on)
 const char *mhp_machine_host_refused(const struct mhp_machine *m)
 {
 	return m->host.refused[0] ? m->host.refused : NULL;
+}
+
+/*
+ * After a step: page runs are never refused as they are written (a range
+ * half marked would be a state the kernel never has), so a machine whose
+ * runs took it past its budget is stopped here, one step's runs past it.
+ */
+const char *mhp_machine_host_check(struct mhp_machine *m)
+{
+	uint64_t held = host_bytes(m);
+	if (!m->host.refused[0] && held > m->host.budget)
+		snprintf(m->host.refused, sizeof(m->host.refused),
+			 "host memory budget: the machine's page tables, page runs and tag records hold %llu bytes, past "
+			 "its budget of %llu (--max-memory): the page runs this step wrote took them past it",
+			 (unsigned long long)held, (unsigned long long)m->host.budget);
+	return mhp_machine_host_refused(m);
+}
+
+uint64_t mhp_testing_host_bytes(const struct mhp_machine *m)
+{
+	return host_bytes(m);
 }
 
 void mhp_machine_free(struct mhp_machine *m)

@@ -118,6 +118,18 @@ if command -v groff >/dev/null; then
   [ -z "$warn" ] || fail "groff warns about the man page: $warn"
 fi
 
+# Page runs are never refused as they are written: the check after a step stops the run that they took past
+# its budget. 2048 pages allocated as one run, then every other one freed, each free a run more.
+runs=$(mktemp --suffix=.yaml)
+{ printf 'scenario: page-runs-past-the-budget\nmodel: qemu-virt-arm64-4k\nkernel_allocations: false\nsteps:\n'
+  printf '  - alloc: { kind: anon, pages: 2048, tag: 1 }\n'
+  for t in $(seq 1 2 2047); do printf '  - free: { tag: %d, pages: 1 }\n' "$t"; done; } > "$runs"
+expect_status 0 "$mhpsim" run --quiet --max-memory 1M "$runs"
+expect_status 1 "$mhpsim" run --quiet --max-memory 140K "$runs"
+[[ "$out" =~ step\ [0-9]+\ \(free\):\ host\ memory\ budget:\ .*\ past\ its\ budget\ of\ 143360\ \(--max-memory\):\ the\ page\ runs\ this\ step\ wrote ]] ||
+  fail "page runs past the budget did not stop the run: $out"
+rm -f "$runs"
+
 # Completion: commands, then a command's options.
 source <("$mhpsim" completion bash) || fail "the completion script does not load"
 complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=(); _mhpsim; echo "${COMPREPLY[*]}"; }

@@ -276,6 +276,37 @@ static void test_host_memory_budget_refuses_tag_records(void **state)
 	mhp_machine_free(m);
 }
 
+/*
+ * Page runs are counted as they are written and never refused, so the check
+ * after a step stops a machine they took past its budget: freeing every
+ * other page of a run of 2048 cuts it into a run a page (28 bytes each, a
+ * chunk of 1796 bytes every 64 runs), and with a budget 8 KiB above what the
+ * machine holds, a few chunks pass it. Until then the check says nothing.
+ */
+static void test_host_memory_budget_stops_after_page_runs_pass_it(void **state)
+{
+	(void)state;
+	struct mhp_err err = { 0 };
+	struct mhp_machine *m = boot_with_budget(0, 0, &err);
+	assert_int_equal(mhp_workload_alloc(m, "anon", 0, 2048, 1, &err), 0);
+	uint64_t held = mhp_testing_host_bytes(m), budget = held + (8 << 10);
+	mhp_machine_set_max_memory(m, budget);
+	uint32_t tag = 1;
+	for (; tag <= 2048 && !mhp_machine_host_check(m); tag += 2)
+		assert_int_equal(mhp_workload_free(m, tag, 1, &err), 0);
+	const char *why = mhp_machine_host_check(m);
+	assert_non_null(why);
+	assert_true(tag > 9 && tag < 2048);   /* five chunks' worth of runs, then the frees stopped */
+	assert_true(mhp_testing_host_bytes(m) > budget);
+	assert_non_null(strstr(why, "page runs and tag records hold "));
+	char tail[128];
+	snprintf(tail, sizeof(tail), "past its budget of %llu (--max-memory): the page runs this step wrote",
+		 (unsigned long long)budget);
+	assert_non_null(strstr(why, tail));
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
 /* Parameters not modelled yet are refused at boot, never silently ignored; bad values are logged. */
 static void test_unmodelled_boot_parameters_are_refused(void **state)
 {
@@ -442,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_unmodelled_boot_parameters_are_refused),
 		cmocka_unit_test(test_host_memory_budget_refuses_a_page_table),
 		cmocka_unit_test(test_host_memory_budget_refuses_tag_records),
+		cmocka_unit_test(test_host_memory_budget_stops_after_page_runs_pass_it),
 		cmocka_unit_test(test_memmap_on_memory_force_logs_its_waste),
 		cmocka_unit_test(test_memmap_on_memory_needs_4k_pages),
 		cmocka_unit_test(test_block_holding_page_tables_cannot_go),

@@ -40,9 +40,11 @@ struct mhp_boot_args {
 	 */
 	int memory_probe;
 	/*
-	 * Host memory the machine's page tables and page runs may hold, in
-	 * bytes; 0: MHP_DEFAULT_MAX_MEMORY. A page table that would pass it is
-	 * refused (the kernel sees -ENOMEM) and mhp_machine_host_refused() says so.
+	 * Host memory the machine's page tables, page runs and tag records may
+	 * hold, in bytes; 0: MHP_DEFAULT_MAX_MEMORY. A page table or tag record
+	 * that would pass it is refused (the kernel sees -ENOMEM) and
+	 * mhp_machine_host_refused() says so; page runs that pass it are found
+	 * after the step (mhp_machine_host_check()).
 	 */
 	uint64_t max_memory;
 };
@@ -69,6 +71,12 @@ MHP_EXPORT void mhp_machine_set_max_memory(struct mhp_machine *m, uint64_t bytes
 MHP_EXPORT void mhp_machine_set_pagewise(struct mhp_machine *m, bool on);
 /* NULL, or why the host memory budget refused an allocation since boot (the first time). */
 MHP_EXPORT const char *mhp_machine_host_refused(const struct mhp_machine *m);
+/*
+ * The same, after a step: also when the machine now holds more than its
+ * budget (page runs are counted as they are written, never refused, so a
+ * step's writes can pass it). Callers stop the run there, as on a refusal.
+ */
+MHP_EXPORT const char *mhp_machine_host_check(struct mhp_machine *m);
 
 /*
  * How hot-remove tears down kernel page tables: "arm64" (the model of Linux

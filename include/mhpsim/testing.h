@@ -49,6 +49,8 @@ MHP_EXPORT void mhp_machine_failslab(struct mhp_machine *m, unsigned nth, unsign
  * the pagewise differential compares it too. Cost: the blocks listed.
  */
 MHP_EXPORT uint64_t mhp_testing_free_lists_hash(const struct mhp_machine *m);
+/* The host bytes the memory budget counts (mhp_machine_host_check()): page tables, page runs, tag records. */
+MHP_EXPORT uint64_t mhp_testing_host_bytes(const struct mhp_machine *m);
 
 /* Switches a mutant on (NULL: none). Returns -EINVAL for an unknown name. */
 MHP_EXPORT int mhp_machine_set_mutant(struct mhp_machine *m, const char *name);
