@@ -262,8 +262,9 @@ static int run_step(const struct fuzz_run *r, struct mhp_machine *m, struct mhp_
 {
 	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
 	*result = apply(m, op);
-	if (mhp_machine_host_check(m))   /* the simulator's limit: the run stops there, shrunk like a violation */
-		return mhp_err_set(err, -E2BIG, "%s", mhp_machine_host_refused(m));
+	const char *over = mhp_machine_host_check(m);
+	if (over)   /* the simulator's limit: the run stops there, shrunk like a violation */
+		return mhp_err_set(err, -E2BIG, "%s", over);
 	int inv = check_step(m, step, every, err);
 	if (!twin || inv)
 		return inv;

@@ -435,8 +435,9 @@ static int run_step(struct run *r, const struct step *st)
 				.json = r->opt->output == MHP_OUT_JSON ? r->opt->out : NULL };
 	int ret = step_table[st->kind].run(&env, st);
 	/* A refusal of the host's budget is the simulator's limit, not the kernel's answer: the run stops. */
-	if (mhp_machine_host_check(r->m))
-		return step_fail(r, st, "%s", mhp_machine_host_refused(r->m));
+	const char *over = mhp_machine_host_check(r->m);
+	if (over)
+		return step_fail(r, st, "%s", over);
 	if (env.failed || step_table[st->kind].expect != EXPECT_ERRNO)
 		return ret;
 	struct mhp_trace_field f[] = { { .key = "step", .num = r->step }, { .key = "result", .str = result_name(ret) } };

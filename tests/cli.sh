@@ -129,6 +129,14 @@ expect_status 1 "$mhpsim" run --quiet --max-memory 140K "$runs"
 [[ "$out" =~ step\ [0-9]+\ \(free\):\ host\ memory\ budget:\ .*\ past\ its\ budget\ of\ 143360\ \(--max-memory\):\ the\ page\ runs\ this\ step\ wrote ]] ||
   fail "page runs past the budget did not stop the run: $out"
 rm -f "$runs"
+# A fuzz run the budget stopped: its replay line gives the budget again, and that replay stops too.
+fz=$(mktemp -d)
+expect_status 1 "$mhpsim" fuzz --seed 2026 --steps 2000 --model qemu-virt-arm64-4k --max-memory 1M --out "$fz"
+replay=$(sed -n 's/^# Replay: mhpsim run \(.*\)  (breaks host memory budget)$/\1/p' "$fz"/fuzz-real-seed2026.yaml)
+[ "$replay" = "--max-memory 1048576 $fz/fuzz-real-seed2026.yaml" ] || fail "the replay line lacks the budget: $replay"
+expect_status 1 "$mhpsim" run --quiet $replay
+[[ "$out" == *"host memory budget: "* ]] || fail "the replay with its budget did not stop on it: $out"
+rm -rf "$fz"
 
 # Completion: commands, then a command's options.
 source <("$mhpsim" completion bash) || fail "the completion script does not load"
