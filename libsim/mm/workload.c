@@ -416,13 +416,19 @@ static uint64_t take_tag_run(struct mhp_machine *m, uint32_t tag, uint64_t pfn, 
 int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err)
 {
 	int ret = 0;
+	/* The tag that ended a run is the next run's first: its page, looked up once (freeing a run leaves it as it is). */
+	bool ahead = false;
+	uint64_t q;
+	struct page_state p;
 	for (uint64_t i = 0; i < nr && !ret;) {
-		uint64_t pfn = 0, n = 0, q;
+		uint64_t pfn = 0, n = 0;
 		unsigned order = 0;
-		struct page_state p;
-		while (i + n < nr && !(ret = page_to_free(m, first_tag + (uint32_t)(i + n), &q, &p, err))) {
-			if (n && (order || p.order || q != pfn + n || pfn_to_section_nr(m, q) != pfn_to_section_nr(m, pfn)))
+		while (i + n < nr && (ahead || !(ret = page_to_free(m, first_tag + (uint32_t)(i + n), &q, &p, err)))) {
+			ahead = false;
+			if (n && (order || p.order || q != pfn + n || pfn_to_section_nr(m, q) != pfn_to_section_nr(m, pfn))) {
+				ahead = true;
 				break;
+			}
 			if (!n)
 				pfn = q, order = p.order;
 			tag_delete(&m->tags, first_tag + (uint32_t)(i + n));   /* the free clears the page's tag and pins */
