@@ -181,6 +181,38 @@ static void test_tag_map(void **state)
 	mhp_machine_free(m);   /* frees the map; ASan reports a leak otherwise */
 }
 
+/*
+ * The check after a step reads the possible nodes' zones only: memory goes
+ * to no other node (add_memory() refuses it). The full check holds every
+ * other node empty, so pages counted on one are caught there (COUNTERS): a
+ * zone's free or managed count, a node's present count.
+ */
+static void test_pages_on_an_impossible_node_are_caught_by_the_full_check(void **state)
+{
+	(void)state;
+	struct mhp_err err = { 0 };
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	assert_false(m->nodes[3].possible);
+	m->nodes[3].zones[ZONE_NORMAL].free_pages = 8;
+	assert_int_equal(mhp_check_touched(m, &err), 0);
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "COUNTERS: node 3 is not possible, but its zone Normal counts pages (present 0, "
+				      "managed 0, free 8, spanned 0)"));
+	m->nodes[3].zones[ZONE_NORMAL].free_pages = 0;
+	m->nodes[3].node_present_pages = 512;
+	assert_int_equal(mhp_check_touched(m, &err), 0);
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "COUNTERS: node 3 is not possible, but it counts pages (present 512, spanned 0)"));
+	m->nodes[3].node_present_pages = 0;
+	m->nodes[3].zones[ZONE_MOVABLE].managed_pages = 1;
+	assert_int_equal(mhp_check_all(m, &err), -EUCLEAN);
+	assert_non_null(strstr(err.msg, "COUNTERS: node 3 is not possible, but its zone Movable counts pages (present 0, "
+				      "managed 1, free 0, spanned 0)"));
+	m->nodes[3].zones[ZONE_MOVABLE].managed_pages = 0;
+	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
 /* The kernel log lines from seq on must include want[0..n) in order (other lines may come between). */
 static void assert_logged(struct mhp_machine *m, uint64_t seq, const char *const *want, unsigned n)
 {
@@ -412,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_isolation_moves_free_blocks),
 		cmocka_unit_test(test_touched_ranges),
 		cmocka_unit_test(test_tag_map),
+		cmocka_unit_test(test_pages_on_an_impossible_node_are_caught_by_the_full_check),
 		cmocka_unit_test(test_zonelist_rebuild_counts_pages_above_high_watermarks),
 		cmocka_unit_test(test_offline_rebuild_follows_the_new_watermarks),
 		cmocka_unit_test(test_16k_watermarks_from_the_initcalls),

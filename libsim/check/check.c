@@ -255,6 +255,16 @@ static int check_device_span(const struct mhp_machine *m, struct mhp_err *err)
 	return 0;
 }
 
+/*
+ * Whether a check reads node nid: the full check every node, the check
+ * after a step the possible ones only, as memory is added to no other
+ * (add_memory() refuses it) and the full check holds the rest empty.
+ */
+static bool step_node(const struct mhp_machine *m, int nid, bool full)
+{
+	return full || m->nodes[nid].possible;
+}
+
 /* Online pages lie within their zone's and node's spans; a zone without them spans nothing. */
 static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
@@ -266,7 +276,7 @@ static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi
 		return w.ret;
 	bool full = full_range(lo, hi);   /* "a zone without online pages spans nothing" needs every section */
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		for (int zid = 0; step_node(m, nid, full) && zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &m->nodes[nid].zones[zid];
 			if (z->present_pages > z->spanned_pages)
 				return FAIL(err, "ZONE-SPAN", "node %d zone %s: present %llu exceeds spanned %llu", nid,
@@ -283,16 +293,41 @@ static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi
 
 /* ---- COUNTERS -------------------------------------------------------------- */
 
+/* A node that is not possible holds nothing: no zone of it has a page, spans one or lists one. */
+static int check_impossible_node(const struct mhp_machine *m, int nid, struct mhp_err *err)
+{
+	const struct pglist_data *p = &m->nodes[nid];
+	if (p->possible)
+		return 0;
+	for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
+		const struct zone *z = &p->zones[zid];
+		if (z->present_pages || z->managed_pages || z->free_pages || z->spanned_pages)
+			return FAIL(err, "COUNTERS", "node %d is not possible, but its zone %s counts pages (present %llu, "
+				    "managed %llu, free %llu, spanned %llu)", nid, zone_name(zid),
+				    (unsigned long long)z->present_pages, (unsigned long long)z->managed_pages,
+				    (unsigned long long)z->free_pages, (unsigned long long)z->spanned_pages);
+	}
+	if (p->node_present_pages || p->node_spanned_pages)
+		return FAIL(err, "COUNTERS", "node %d is not possible, but it counts pages (present %llu, spanned %llu)",
+			    nid, (unsigned long long)p->node_present_pages, (unsigned long long)p->node_spanned_pages);
+	return 0;
+}
+
 /* MemTotal is the sum of managed pages; present counts match online sections; free <= managed. */
 static int check_counters(const struct mhp_machine *m, bool full, struct mhp_err *err)
 {
 	struct span_walk w = { .err = err };
 	uint64_t managed = 0;
+	int ret;
 	if (full)   /* present == online sections needs every section */
 		for_each_present_section(m, 0, UINT64_MAX, zone_span_cb, &w);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		const struct pglist_data *p = &m->nodes[nid];
 		uint64_t node_present = 0;
+		if (!step_node(m, nid, full))
+			continue;
+		if (full && (ret = check_impossible_node(m, nid, err)))
+			return ret;
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &p->zones[zid];
 			managed += z->managed_pages;
