@@ -146,6 +146,35 @@ static void ser_range(struct ser *s, int64_t v, int64_t lo, int64_t hi, const ch
 		ser_fail(s, what);
 }
 
+/*
+ * One kind's touched ranges. A snapshot holds up to TOUCHED_SNAPSHOT_MAX,
+ * what earlier versions kept; a load folds more than the machine keeps now
+ * into its list (touch_range_slow(): the two closest merge), so it walks a
+ * little more, never less. Ranges must be sorted, disjoint and not empty.
+ */
+#define TOUCHED_SNAPSHOT_MAX 32
+_Static_assert(TOUCHED_MAX <= TOUCHED_SNAPSHOT_MAX, "a snapshot holds every range a machine keeps");
+static void ser_touched(struct ser *s, struct touched *t, int k)
+{
+	uint64_t r[TOUCHED_SNAPSHOT_MAX][2];
+	uint32_t n = t->n[k];
+	SER(s, n);
+	ser_range(s, n, 0, TOUCHED_SNAPSHOT_MAX, "too many touched ranges");
+	for (uint32_t i = 0; i < n && !s->err; i++) {
+		r[i][0] = s->load ? 0 : t->range[k][i][0];
+		r[i][1] = s->load ? 0 : t->range[k][i][1];
+		SER(s, r[i][0]);
+		SER(s, r[i][1]);
+		if (s->load && (r[i][0] >= r[i][1] || (i && r[i][0] <= r[i - 1][1])))
+			ser_fail(s, "touched ranges out of order");
+	}
+	if (!s->load || s->err)
+		return;
+	t->n[k] = 0;
+	for (uint32_t i = 0; i < n; i++)
+		touch_range_slow(t, k, r[i][0], r[i][1]);
+}
+
 /* ---- the model ------------------------------------------------------------------- */
 
 static void ser_model_range(struct ser *s, struct model_range *r)
@@ -699,14 +728,8 @@ static void ser_params(struct ser *s, struct mhp_machine *m)
 	SER(s, m->failslab.after);
 	SER(s, m->failslab.times);
 	SER(s, m->failslab.interval);
-	for (int k = 0; k < NR_TOUCHED && !s->err; k++) {
-		SER(s, m->touched.n[k]);
-		ser_range(s, m->touched.n[k], 0, TOUCHED_MAX, "too many touched ranges");
-		for (uint32_t i = 0; i < m->touched.n[k] && !s->err; i++) {
-			SER(s, m->touched.range[k][i][0]);
-			SER(s, m->touched.range[k][i][1]);
-		}
-	}
+	for (int k = 0; k < NR_TOUCHED && !s->err; k++)
+		ser_touched(s, &m->touched, k);
 	ser_str(s, m->tlb_stale, sizeof(m->tlb_stale));
 	for (int i = 0; i < MODEL_MAX_RANGES; i++)
 		SER(s, m->pool_used[i]);

@@ -332,6 +332,81 @@ static int load_err(const void *buf, size_t len, struct mhp_err *err)
 	return ret;
 }
 
+/* Little-endian u32 and u64 at p, as snapshots store them. */
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The snapshot's checksum, written again after a test changed its bytes. */
+static void reseal(uint8_t *b, size_t len)
+{
+	put_le(b + len - 8, fnv1a64(FNV1A64_INIT, b, len - 8), 8);
+}
+
+/*
+ * Touched ranges in a snapshot: earlier versions kept up to 32 a kind, and a
+ * load folds what is past TOUCHED_MAX into the list (the two closest merge),
+ * covering every range it read; ranges out of order are refused.
+ */
+static void test_touched_ranges_fold_on_load(void **state)
+{
+	(void)state;
+	struct mhp_machine *a = boot_model("qemu-virt-arm64-4k", NULL), *b = NULL;
+	struct mhp_err err = { 0 };
+	struct touched *t = &a->touched;
+	enum { N = 20 };
+	uint64_t r[N][2];
+	for (int i = 0; i < N; i++)
+		r[i][0] = 0x7000000000ull + (uint64_t)i * 0x10000 + (uint64_t)(i % 3) * 0x100, r[i][1] = r[i][0] + 0x10;
+	t->n[TOUCHED_PAGES] = TOUCHED_MAX;
+	memcpy(t->range[TOUCHED_PAGES], r, sizeof(r[0]) * TOUCHED_MAX);
+	void *buf;
+	size_t len;
+	assert_int_equal(mhp_machine_save_buffer(a, &buf, &len, &err), 0);
+	/* The saved list (its count, then its ranges) is spliced out and N ranges go in its place. */
+	uint8_t want[4 + 16 * TOUCHED_MAX], *at = NULL, *old = buf;
+	put_le(want, TOUCHED_MAX, 4);
+	for (int i = 0; i < TOUCHED_MAX; i++)
+		put_le(want + 4 + 16 * i, r[i][0], 8), put_le(want + 12 + 16 * i, r[i][1], 8);
+	for (size_t i = 0; !at && i + sizeof(want) <= len; i++)
+		at = memcmp(old + i, want, sizeof(want)) ? NULL : old + i;
+	assert_non_null(at);
+	size_t head = (size_t)(at - old), nlen = len - sizeof(want) + 4 + 16 * N;
+	uint8_t *nb = malloc(nlen);
+	assert_non_null(nb);
+	memcpy(nb, old, head);
+	put_le(nb + head, N, 4);
+	for (int i = 0; i < N; i++)
+		put_le(nb + head + 4 + 16 * i, r[i][0], 8), put_le(nb + head + 12 + 16 * i, r[i][1], 8);
+	memcpy(nb + head + 4 + 16 * N, at + sizeof(want), len - head - sizeof(want));
+	uint64_t payload = 0;
+	for (int i = 0; i < 8; i++)
+		payload |= (uint64_t)nb[16 + i] << (8 * i);
+	put_le(nb + 16, payload + 16 * (N - TOUCHED_MAX), 8);
+	reseal(nb, nlen);
+	load_ok(nb, nlen, &b);
+	const struct touched *u = &b->touched;
+	assert_int_equal(u->n[TOUCHED_PAGES], TOUCHED_MAX);
+	for (int i = 0; i < N; i++) {   /* every range read lies inside one the machine keeps */
+		bool inside = false;
+		for (uint32_t j = 0; j < u->n[TOUCHED_PAGES]; j++)
+			inside |= u->range[TOUCHED_PAGES][j][0] <= r[i][0] && r[i][1] <= u->range[TOUCHED_PAGES][j][1];
+		assert_true(inside);
+	}
+	mhp_machine_free(b);
+	/* Two ranges swapped: refused. */
+	put_le(nb + head + 4, r[1][0], 8), put_le(nb + head + 12, r[1][1], 8);
+	put_le(nb + head + 20, r[0][0], 8), put_le(nb + head + 28, r[0][1], 8);
+	reseal(nb, nlen);
+	assert_int_equal(load_err(nb, nlen, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "snap: corrupt: touched ranges out of order at offset "));
+	free(nb);
+	free(buf);
+	mhp_machine_free(a);
+}
+
 /* Cut anywhere: refused, saying it is truncated (or not a snapshot at all). */
 static void test_truncated_snapshot_refused(void **state)
 {
@@ -464,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_after_tables_shrink),
 		cmocka_unit_test(test_truncated_snapshot_refused),
 		cmocka_unit_test(test_corrupt_snapshot_refused),
+		cmocka_unit_test(test_touched_ranges_fold_on_load),
 		cmocka_unit_test(test_inconsistent_snapshot_refused),
 		cmocka_unit_test(test_snapshot_files),
 	};

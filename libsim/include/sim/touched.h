@@ -13,7 +13,7 @@
  * offline), page tables (add, remove), pages (allocations, frees, online, offline).
  */
 enum { TOUCHED_SECTIONS, TOUCHED_PT, TOUCHED_PAGES, NR_TOUCHED };
-#define TOUCHED_MAX 32   /* ranges kept per kind; past that the two closest merge */
+#define TOUCHED_MAX 8   /* ranges kept per kind; past that the two closest merge (docs/fuzzing.md: why 8) */
 struct touched {
 	uint64_t range[NR_TOUCHED][TOUCHED_MAX][2];   /* sorted, disjoint, not adjacent */
 	uint32_t n[NR_TOUCHED];
