@@ -4,8 +4,9 @@
 
     bench/report.py RESULTS_DIR DOC.md IMG_DIR
     bench/report.py --callgrind DUMP_PREFIX OUT.json   (the dumps of bench_teardown --callgrind)
+    bench/report.py --fuzz-callgrind DUMP STEPS OUT.json   (a fuzz run's callgrind out file)
 
-RESULTS_DIR holds teardown.json, scale.json, migrate.json and callgrind.json
+RESULTS_DIR holds teardown.json, scale.json, migrate.json, callgrind.json and fuzz-callgrind.json
 as scripts/bench.sh writes them. Plots are plain SVG written here (no plotting
 library), so a fresh machine needs nothing but python3.
 """
@@ -104,6 +105,20 @@ def callgrind_dumps(prefix, out):
     json.dump(rows, open(out, "w"), indent=1)
 
 
+def fuzz_callgrind(dump, steps, out):
+    """The fuzz run's instruction count under callgrind (the whole run: boot, steps, checks, final hash)."""
+    ir = None
+    for line in open(dump, errors="replace"):
+        if line.startswith("summary:") or line.startswith("totals:"):
+            ir = int(line.split()[1])
+    if ir is None:
+        print("report.py: no instruction count in %s" % dump, file=sys.stderr)
+        return 1
+    json.dump({"model": "fuzz-arm64-4k", "seed": 1, "steps": steps, "check_every": 1000, "instructions": ir,
+               "instructions_per_step": round(ir / steps)}, open(out, "w"), indent=1)
+    return 0
+
+
 MACHINES = {"4K": "arm64", "x86-4K": "x86-64", "riscv-4K": "RISC-V"}
 
 
@@ -195,7 +210,7 @@ def teardown_section(td, cg, img, doc):
         doc.append("")
 
 
-def scale_section(sc, mig, img, doc):
+def scale_section(sc, mig, img, doc, fcg=None):
     cycles = [r for r in sc if r["kind"] == "cycle" and not r.get("refused")]
     refused = [r for r in sc if r["kind"] == "cycle" and r.get("refused")]
     doc.append("## Scale: add, online, offline and remove cycles\n")
@@ -243,6 +258,11 @@ def scale_section(sc, mig, img, doc):
                            "%d teardowns (successful removes): **%.0f teardowns/s**" % (
                                r["teardowns"], r["teardowns_per_second"]) if "teardowns" in r else
                            "teardowns not recorded"))
+    if fcg:
+        doc.append("- Fuzzing `%s` under callgrind, seed 1, %d steps, a full check every %d: %.3f G instructions, "
+                   "**%d a step** (boot and the final state hash included): the figure that repeats run to run "
+                   "where steps/s does not." % (fcg["model"], fcg["steps"], fcg["check_every"], fcg["instructions"] / 1e9,
+                                                fcg["instructions_per_step"]))
     if mig:
         doc.append("- Migration: offlining a 128 MiB block full of movable pages migrates %d pages in %.4f s: "
                    "**%.2f million pages/s**." % (mig["pages"], mig["seconds"], mig["pages_per_second"] / 1e6))
@@ -277,7 +297,7 @@ def verdict(ok):
     return "**met**" if ok else "**not met**"
 
 
-def speed_goals(sc, rp, doc):
+def speed_goals(sc, rp, doc, fcg=None):
     """Issue 19's goals: fuzz throughput, replay against the kernel, the 1 TiB and 16 TiB cycles."""
     fz = [r for r in sc or [] if r["kind"] == "fuzz"]
     for r in fz:
@@ -285,6 +305,9 @@ def speed_goals(sc, rp, doc):
                    "(%.0f steps/s, %.0f teardowns/s)." % (
                        r["model"], verdict(r["steps_per_second"] >= 1e5 and r.get("teardowns_per_second", 0) >= 1e3),
                        r["steps_per_second"], r.get("teardowns_per_second", 0)))
+        if fcg:
+            doc.append("  Under callgrind the same run takes %d instructions a step, which repeats where steps/s does "
+                       "not." % fcg["instructions_per_step"])
     if isinstance(rp, dict) and rp.get("rows"):
         k = sum(r["kernel_boot_s"] + r["kernel_steps_s"] for r in rp["rows"])
         s = sum(r["simulator_s"] for r in rp["rows"])
@@ -306,7 +329,7 @@ def speed_goals(sc, rp, doc):
         doc.append("- A 16 TiB block-mapped cycle under 2 s: %s (%.3f s)." % (verdict(b16["total"] < 2), b16["total"]))
 
 
-def goals_section(td, sc, doc, rp=None):
+def goals_section(td, sc, doc, rp=None, fcg=None):
     """The issue's goals, each with the numbers of this run that decide it."""
     doc.append("## Goals\n")
     if td:
@@ -344,7 +367,7 @@ def goals_section(td, sc, doc, rp=None):
                        "%s %s)." % (verdict(worst["peak_rss_bytes"] <= 1.5 * worst["kernel_bytes"]),
                                     worst["peak_rss_bytes"] / worst["kernel_bytes"], worst["mapping"],
                                     size_name(worst["size"])))
-    speed_goals(sc, rp, doc)
+    speed_goals(sc, rp, doc, fcg)
     doc.append("")
 
 
@@ -353,6 +376,8 @@ def main():
     if len(a) == 3 and a[0] == "--callgrind":
         callgrind_dumps(a[1], a[2])
         return 0
+    if len(a) == 4 and a[0] == "--fuzz-callgrind":
+        return fuzz_callgrind(a[1], int(a[2]), a[3])
     if len(a) != 3:
         print(__doc__, file=sys.stderr)
         return 2
@@ -367,11 +392,11 @@ def main():
            ""]
     if td:
         teardown_section(td, cg, img, doc)
+    rp, fcg = load(res, "replay.json"), load(res, "fuzz-callgrind.json")
     if sc:
-        scale_section(sc, mig, img, doc)
-    rp = load(res, "replay.json")
+        scale_section(sc, mig, img, doc, fcg)
     replay_section(rp, doc)
-    goals_section(td, sc, doc, rp)
+    goals_section(td, sc, doc, rp, fcg)
     if os.path.exists(os.path.join(img, "profile-teardown.svg")):
         doc.append("\n## Profile\n\n`bench_teardown --profile` (gperftools), rendered by `google-pprof --svg`: "
                    "[the call graph](img/profile-teardown.svg).\n")

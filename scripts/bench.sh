@@ -67,6 +67,13 @@ echo "callgrind: every case up to $cg_max GiB"
 valgrind --tool=callgrind --collect-atstart=no --callgrind-out-file="$scratch/cg.out" \
   $b/bench_teardown --callgrind --max-size "$cg_max" >/dev/null 2>"$scratch/cg.log" || { cat "$scratch/cg.log"; exit 1; }
 "$py" bench/report.py --callgrind "$scratch/cg.out." "$out/callgrind.json"
+# The fuzz's instructions a step: what its steps/s goal comes down to, repeatable on a noisy machine.
+fz_steps=$([ -n "$smoke" ] && echo 1000 || echo 20000)
+echo "callgrind: fuzz-arm64-4k, seed 1, $fz_steps steps, a full check every 1000"
+valgrind --tool=callgrind --callgrind-out-file="$scratch/fuzz.cg" build-release/mhpsim fuzz --seed 1 \
+  --model fuzz-arm64-4k --out "$scratch" --steps "$fz_steps" --check-every 1000 >/dev/null 2>"$scratch/fuzz.log" \
+  || { cat "$scratch/fuzz.log"; exit 1; }
+"$py" bench/report.py --fuzz-callgrind "$scratch/fuzz.cg" "$fz_steps" "$out/fuzz-callgrind.json"
 
 # The CPU profile of the arm64 teardown cases (gperftools), its call graph as SVG.
 phase 6 "gperftools profile"
@@ -95,6 +102,7 @@ load_check "at the end"
 if [ -n "$smoke" ]; then
   # The smoke proves each part produced something: every result file and plot is there and not empty.
   for f in "$out"/teardown.json "$out"/scale.json "$out"/migrate.json "$out"/callgrind.json "$out"/replay.json \
+           "$out"/fuzz-callgrind.json \
            "$img"/teardown-4K-page.svg "$img"/scale-time.svg "$img"/scale-memory.svg; do
     [ -s "$f" ] || { echo "bench smoke: $f is missing or empty"; exit 1; }
   done
