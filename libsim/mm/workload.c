@@ -99,13 +99,32 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
  * live (asserted: slots that follow a live one are): one mix when their
  * pages follow one another.
  */
+/*
+ * Whether n slots hold first, first + 1, ...: one pass with no early exit,
+ * which the compiler vectorizes (the slots of a run of tags mostly do).
+ */
+static bool slots_follow(const uint64_t *slot, uint64_t n, uint64_t first)
+{
+	uint64_t diff = 0;
+	for (uint64_t i = 0; i < n; i++)
+		diff |= slot[i] ^ (first + i);
+	return !diff;
+}
+
+/* Whether any of n slots is live (a pass like slots_follow()'s). */
+static bool slots_any(const uint64_t *slot, uint64_t n)
+{
+	uint64_t any = 0;
+	for (uint64_t i = 0; i < n; i++)
+		any |= slot[i];
+	return any != 0;
+}
+
 static uint64_t slots_mix(uint32_t tag, const uint64_t *slot, uint64_t n)
 {
-	uint64_t i = 1, sum = 0;
+	uint64_t i, sum = 0;
 	MHP_ASSERT(n && slot[0]);
-	while (i < n && slot[i] == slot[0] + i)
-		i++;
-	if (i == n)
+	if (slots_follow(slot, n, slot[0]))
 		return tag_run_mix(tag, slot[0] - 1, n);
 	for (i = 0; i < n; i++) {
 		MHP_ASSERT(slot[i]);
@@ -166,7 +185,8 @@ static uint64_t tags_not_live(const struct tag_map *t, uint32_t tag, uint64_t n)
 		const struct tag_leaf *leaf = tag_leaf_of(t, tag + (uint32_t)k, &room);
 		uint64_t want = n - k < room ? n - k : room;
 		const uint64_t *slot = leaf ? &leaf->pfn1[tag_idx(tag + (uint32_t)k)] : NULL;
-		for (uint64_t i = 0; slot && i < want; i++)
+		bool live = slot && slots_any(slot, want);
+		for (uint64_t i = 0; live && i < want; i++)   /* where the first live one is */
 			if (slot[i])
 				return k + i;
 		k += want;
@@ -191,10 +211,9 @@ static uint64_t tag_insert_run(struct mhp_machine *m, uint32_t tag, uint64_t n, 
 		uint64_t room;
 		struct tag_leaf *leaf = tag_leaf_of(t, first, &room);
 		uint64_t want = n - k < room ? n - k : room, *slot = &leaf->pfn1[tag_idx(first)];
-		for (uint64_t i = 1; i < want; i++) {
-			MHP_ASSERT(!slot[i]);
+		MHP_ASSERT(want < 2 || !slots_any(slot + 1, want - 1));   /* none of them is live */
+		for (uint64_t i = 1; i < want; i++)
 			slot[i] = pfn + ((k + i) << order) + 1;
-		}
 		/* The slots just written: order-0 pages follow one another, one mix; larger ones are read back. */
 		t->digest += !order ? tag_run_mix(first + 1, pfn + k + 1, want - 1)
 				    : want < 2 ? 0 : slots_mix(first + 1, slot + 1, want - 1);
@@ -392,6 +411,8 @@ static uint64_t take_tag_run(struct mhp_machine *m, uint32_t tag, uint64_t pfn, 
 			struct tag_leaf *leaf = tag_leaf_of(&m->tags, tag + (uint32_t)(k + n), &room);
 			uint64_t want = span - n < room ? span - n : room;
 			const uint64_t *slot = leaf ? &leaf->pfn1[tag_idx(tag + (uint32_t)(k + n))] : NULL;
+			if (slot && slots_follow(slot, want, pfn + k + n + 1))
+				got = want;   /* the whole stretch at once, as the loop below would find it */
 			while (slot && got < want && slot[got] == pfn + k + n + got + 1)
 				got++;
 			if (got)   /* the slots just read: pfn + k + n, and the pages after it */
