@@ -72,6 +72,14 @@ static size_t root_search(const struct sparse_table *t, uint64_t root_nr, bool *
 	return lo;
 }
 
+/* Root i is the last looked up: the index for root_search(), its number and sections for __nr_to_section(). */
+static void root_last(struct sparse_table *t, size_t i)
+{
+	t->last = i;
+	t->last_nr1 = t->roots[i].root_nr + 1;
+	t->last_sections = t->roots[i].sections;
+}
+
 /* __nr_to_section() when the last root looked up is not the section's: a binary search. */
 struct mem_section *__nr_to_section_slow(const struct mhp_machine *m, uint64_t nr)
 {
@@ -79,7 +87,7 @@ struct mem_section *__nr_to_section_slow(const struct mhp_machine *m, uint64_t n
 	size_t i = root_search(&m->sparse, nr >> root_shift(m), &found);
 	if (!found)
 		return NULL;
-	((struct mhp_machine *)m)->sparse.last = i;  /* a lookup cache, not state */
+	root_last(&((struct mhp_machine *)m)->sparse, i);  /* a lookup cache, not state */
 	return &m->sparse.roots[i].sections[nr & (sections_per_root(m) - 1)];
 }
 
@@ -112,7 +120,7 @@ struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr)
 		t->roots[i] = (struct section_root){ .root_nr = nr / per, .sections = secs };
 		t->nr_roots++;
 	}
-	t->last = i;
+	root_last(t, i);
 	return &t->roots[i].sections[nr % per];
 }
 
@@ -140,6 +148,8 @@ static void sparse_put_root(struct mhp_machine *m, uint64_t nr)
 	memmove(&t->roots[i], &t->roots[i + 1], (t->nr_roots - i - 1) * sizeof(*t->roots));
 	t->nr_roots--;
 	t->last = 0;
+	t->last_nr1 = 0;   /* its sections are gone */
+	t->last_sections = NULL;
 }
 
 /* The bits of the subsection map that [pfn, pfn + nr) covers (subsection_mask_set). */

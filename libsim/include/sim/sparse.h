@@ -19,8 +19,8 @@ static inline struct mem_section *__nr_to_section(const struct mhp_machine *m, u
 {
 	const struct sparse_table *t = &m->sparse;
 	unsigned shift = m->page_shift - 4;   /* a root holds PAGE_SIZE / 16 sections */
-	if (t->last < t->nr_roots && t->roots[t->last].root_nr == nr >> shift)
-		return &t->roots[t->last].sections[nr & ((1ull << shift) - 1)];
+	if (t->last_nr1 == (nr >> shift) + 1)
+		return &t->last_sections[nr & ((1ull << shift) - 1)];
 	return __nr_to_section_slow(m, nr);
 }
 
