@@ -72,11 +72,13 @@ static size_t root_search(const struct sparse_table *t, uint64_t root_nr, bool *
 	return lo;
 }
 
-/* Root i is the last looked up: the index for root_search(), its number and sections for __nr_to_section(). */
-static void root_last(struct sparse_table *t, size_t i)
+/* Root i is the last looked up: the index for root_search(), its sections for __nr_to_section(). */
+static void root_last(const struct mhp_machine *m, size_t i)
 {
+	struct sparse_table *t = &((struct mhp_machine *)m)->sparse;   /* a lookup cache, not state */
 	t->last = i;
-	t->last_nr1 = t->roots[i].root_nr + 1;
+	t->last_base = t->roots[i].root_nr << root_shift(m);
+	t->last_count = sections_per_root(m);
 	t->last_sections = t->roots[i].sections;
 }
 
@@ -87,7 +89,7 @@ struct mem_section *__nr_to_section_slow(const struct mhp_machine *m, uint64_t n
 	size_t i = root_search(&m->sparse, nr >> root_shift(m), &found);
 	if (!found)
 		return NULL;
-	root_last(&((struct mhp_machine *)m)->sparse, i);  /* a lookup cache, not state */
+	root_last(m, i);
 	return &m->sparse.roots[i].sections[nr & (sections_per_root(m) - 1)];
 }
 
@@ -120,7 +122,7 @@ struct mem_section *sparse_get_section(struct mhp_machine *m, uint64_t nr)
 		t->roots[i] = (struct section_root){ .root_nr = nr / per, .sections = secs };
 		t->nr_roots++;
 	}
-	root_last(t, i);
+	root_last(m, i);
 	return &t->roots[i].sections[nr % per];
 }
 
@@ -148,7 +150,7 @@ static void sparse_put_root(struct mhp_machine *m, uint64_t nr)
 	memmove(&t->roots[i], &t->roots[i + 1], (t->nr_roots - i - 1) * sizeof(*t->roots));
 	t->nr_roots--;
 	t->last = 0;
-	t->last_nr1 = 0;   /* its sections are gone */
+	t->last_count = 0;   /* its sections are gone */
 	t->last_sections = NULL;
 }
 

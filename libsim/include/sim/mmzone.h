@@ -94,8 +94,9 @@ struct sparse_table {
 	struct section_root *roots; /* sorted by root_nr: memory grows with use */
 	size_t nr_roots, cap_roots;
 	size_t last;                /* index of the root last looked up */
-	/* That root's number + 1 (0: none) and its sections: __nr_to_section()'s first try, a cache, not state. */
-	uint64_t last_nr1;
+	/* That root's first section number, its count of sections (0: none) and its sections: __nr_to_section()'s
+	   first try, a cache, not state. */
+	uint64_t last_base, last_count;
 	struct mem_section *last_sections;
 	uint64_t nr_present;
 };

@@ -18,9 +18,9 @@ struct mem_section *__nr_to_section_slow(const struct mhp_machine *m, uint64_t n
 static inline struct mem_section *__nr_to_section(const struct mhp_machine *m, uint64_t nr)
 {
 	const struct sparse_table *t = &m->sparse;
-	unsigned shift = m->page_shift - 4;   /* a root holds PAGE_SIZE / 16 sections */
-	if (t->last_nr1 == (nr >> shift) + 1)
-		return &t->last_sections[nr & ((1ull << shift) - 1)];
+	uint64_t k = nr - t->last_base;   /* a root holds PAGE_SIZE / 16 sections */
+	if (k < t->last_count)
+		return &t->last_sections[k];
 	return __nr_to_section_slow(m, nr);
 }
 
