@@ -4,6 +4,7 @@
  */
 #include "helpers.h"
 #include "sim/machine.h"
+#include "sim/memblock.h"
 #include "sim/mmzone.h"
 #include "sim/page_alloc.h"
 #include "sim/page_isolation.h"
@@ -210,6 +211,42 @@ static void test_pages_on_an_impossible_node_are_caught_by_the_full_check(void *
 				      "managed 1, free 0, spanned 0)"));
 	m->nodes[3].zones[ZONE_MOVABLE].managed_pages = 0;
 	assert_int_equal(mhp_check_all(m, &err), 0);
+	mhp_machine_free(m);
+}
+
+/*
+ * memblock_first_unmovable() takes the regions one at a time; the kernel's
+ * scan goes pageblock by pageblock from start_pfn and stops at the first
+ * pageblock a reserved or CMA region meets. The two agree on the pfn and the
+ * holder for ranges across the boot RAM, pageblock-aligned or not, short
+ * and long (qemu-virt-arm64-4k: the kernel image, memblock's reservations
+ * and a 64 MiB CMA area).
+ */
+static void test_first_unmovable_is_the_pageblock_scans(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	uint64_t pb = 1ull << m->pageblock_order, base = 0x40000000ull >> m->page_shift, checked = 0, found = 0;
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	for (int t = 0; t < 4000; t++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		uint64_t start = base + (seed >> 33) % (1u << 19), len = 1 + (seed >> 12) % (t % 2 ? 64 : 1u << 16);
+		if (t % 4 == 0)
+			start &= ~(pb - 1);
+		uint64_t pfn = 0, want = 0;
+		const char *what = NULL, *want_what = NULL;
+		bool got = memblock_first_unmovable(m, start, start + len, &pfn, &what), hit = false;
+		for (uint64_t blk = start; !hit && blk < start + len; blk += pb)   /* one pageblock at a time */
+			hit = memblock_first_unmovable(m, blk, blk + pb, &want, &want_what);
+		assert_int_equal(got, hit);
+		if (got) {
+			assert_int_equal(pfn, want);
+			assert_string_equal(what, want_what);
+			found++;
+		}
+		checked++;
+	}
+	assert_true(found > checked / 20 && found < checked);   /* both answers were tried, many times */
 	mhp_machine_free(m);
 }
 
@@ -445,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_touched_ranges),
 		cmocka_unit_test(test_tag_map),
 		cmocka_unit_test(test_pages_on_an_impossible_node_are_caught_by_the_full_check),
+		cmocka_unit_test(test_first_unmovable_is_the_pageblock_scans),
 		cmocka_unit_test(test_zonelist_rebuild_counts_pages_above_high_watermarks),
 		cmocka_unit_test(test_offline_rebuild_follows_the_new_watermarks),
 		cmocka_unit_test(test_16k_watermarks_from_the_initcalls),

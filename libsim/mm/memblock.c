@@ -95,32 +95,35 @@ uint64_t memblock_reserved_pages(const struct mhp_machine *m, uint64_t start_pfn
 }
 
 /*
- * The first pfn in [start_pfn, end_pfn) that isolation must refuse, scanning
- * pageblock by pageblock as has_unmovable_pages() does: a CMA pageblock is
- * reported at its first page, a reserved page at itself.
+ * The first pfn in [start_pfn, end_pfn) that isolation must refuse, as
+ * has_unmovable_pages() finds it scanning pageblock by pageblock from
+ * start_pfn: a CMA pageblock is reported at its first page, a reserved page
+ * at itself. A region's first hit lies in the pageblock it starts in (or the
+ * first), and hits of later pageblocks are higher, so the lowest hit over
+ * the regions is the scan's: a region at a time, not a pageblock at a time.
  */
 bool memblock_first_unmovable(const struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn,
 			      uint64_t *pfn, const char **what)
 {
-	uint64_t pb = 1ull << m->pageblock_order;
-	for (uint64_t blk = start_pfn; blk < end_pfn; blk += pb) {
-		uint64_t best = UINT64_MAX;
-		struct mb_region r;
-		for (unsigned i = 0; reserved_region(m, i, MB_BOOTED, &r); i++) {
-			if (!overlap(blk, blk + pb, r.lo, r.hi))
-				continue;
-			uint64_t first = r.cma ? blk : (r.lo > blk ? r.lo : blk);
-			if (first < best) {
-				best = first;
-				*what = r.name;
-			}
-		}
-		if (best != UINT64_MAX) {
-			*pfn = best;
-			return true;
+	uint64_t pb = 1ull << m->pageblock_order, best = UINT64_MAX;
+	if (start_pfn >= end_pfn)
+		return false;
+	uint64_t scan_end = start_pfn + (end_pfn - start_pfn + pb - 1) / pb * pb;   /* the last pageblock read, whole */
+	struct mb_region r;
+	for (unsigned i = 0; reserved_region(m, i, MB_BOOTED, &r); i++) {
+		if (!overlap(start_pfn, scan_end, r.lo, r.hi))
+			continue;
+		uint64_t blk = r.lo > start_pfn ? start_pfn + (r.lo - start_pfn) / pb * pb : start_pfn;
+		uint64_t first = r.cma ? blk : (r.lo > blk ? r.lo : blk);
+		if (first < best) {   /* ties: the first region, as the scan keeps it */
+			best = first;
+			*what = r.name;
 		}
 	}
-	return false;
+	if (best == UINT64_MAX)
+		return false;
+	*pfn = best;
+	return true;
 }
 
 /* The node whose boot RAM holds pfn (memblock's nid of a region). */
