@@ -7,8 +7,11 @@
 #include "helpers.h"
 #include "sim/machine.h"
 #include "sim/mmzone.h"
+#include "sim/printk.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 /* The index of the first log line that starts with prefix, or -1. */
 static long log_find(struct mhp_machine *m, const char *prefix)
@@ -171,6 +174,35 @@ static void test_no_banner_without_kernel_sizes(void **state)
 	mhp_machine_free(m);
 }
 
+/*
+ * printk() formats as the C library does but for the kernel's "%#x" of 0
+ * ("0x0"): plain conversions take a path without printf, the rest go
+ * through it; both must give the C library's text.
+ */
+static void test_printk_formats_as_printf(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	char want[256];
+#define SAME(...)                                                                   \
+	do {                                                                        \
+		printk(m, MHP_LOG_INFO, __VA_ARGS__);                               \
+		snprintf(want, sizeof(want), __VA_ARGS__);                          \
+		assert_string_equal(mhp_log_line(m, mhp_log_count(m) - 1, NULL), want); \
+	} while (0)
+	SAME("%u %d %d %x %X", 4000000000u, -7, 2147483647, 0xdeadbeefu, 0xabcu);
+	SAME("%llu %lld %lld %llx %llX", 18446744073709551615ull, -9223372036854775807ll - 1, 0ll, 0x1234abcdull, 0xfull);
+	SAME("%lu %zu %zd %ld", 123456789ul, (size_t)42, (ssize_t)-42, -1l);
+	SAME("%#x %#llx %#X %#lx", 0x10u, 0x80000000ull, 0xabu, 0x1ul);
+	SAME("[%s] [%5d] [%-8s] [%08x] [%#010llx] [%c] [%%] [%+d] [% d]", "text", 42, "left", 0xbeefu, 0x1234ull, 'z', 5, 7);
+	SAME("pfn %#llx + %llu pages: %s", 0x88200ull, 32256ull, "ok");
+	SAME("%s", "");
+#undef SAME
+	printk(m, MHP_LOG_INFO, "%#x %#llx", 0u, 0ull);   /* the kernel's own: "0x0", where C prints "0" */
+	assert_string_equal(mhp_log_line(m, mhp_log_count(m) - 1, NULL), "0x0 0x0");
+	mhp_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_command_line_length_moves_a_reserved_page),
 		cmocka_unit_test(test_two_node_reservations_follow_the_command_line),
 		cmocka_unit_test(test_no_banner_without_kernel_sizes),
+		cmocka_unit_test(test_printk_formats_as_printf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,44 @@ static const char *level_name(int level)
 	}
 }
 
+/* v in base 10 or 16, as "%llu", "%llx" or "%llX" print it: the common conversions without a format parse. */
+static void sb_put_u64(struct strbuf *sb, unsigned long long v, unsigned base, bool upper)
+{
+	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	char d[24];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = digits[v % base];
+		v /= base;
+	} while (v);
+	sb_put(sb, d + i, sizeof(d) - i);
+}
+
+/*
+ * A conversion with no flag and no width (a lone '#' on x and X), put
+ * directly as the C library would print it; false leaves it to printf.
+ */
+static bool put_plain(struct strbuf *sb, const char *spec, char conv, unsigned long long v)
+{
+	size_t flags = strspn(spec + 1, "#0- +123456789");
+	bool alt = flags == 1 && spec[1] == '#' && (conv == 'x' || conv == 'X') && v;
+	if (flags && !alt)
+		return false;
+	if (conv == 'd' && (long long)v < 0) {
+		sb_put(sb, "-", 1);
+		sb_put_u64(sb, 0 - v, 10, false);
+	} else if (conv == 'd' || conv == 'u') {
+		sb_put_u64(sb, v, 10, false);
+	} else if (conv == 'x' || conv == 'X') {
+		if (alt)
+			sb_put(sb, conv == 'x' ? "0x" : "0X", 2);
+		sb_put_u64(sb, v, 16, conv == 'X');
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /*
  * Formats as the kernel's vsprintf does where it differs from the C library:
  * "%#x" of zero is "0x0" in the kernel, "0" in C. Conversions used by the
@@ -55,7 +93,11 @@ static void kernel_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 		char conv = spec[n - 1];
 		bool is_long = strchr(spec, 'l') || strchr(spec, 'z');
 		if (conv == 's') {
-			sb_printf(&sb, spec, va_arg(ap, const char *));
+			const char *str = va_arg(ap, const char *);
+			if (str && n == 2)   /* "%s" itself */
+				sb_put(&sb, str, strlen(str));
+			else
+				sb_printf(&sb, spec, str);
 		} else if (conv == 'c' || conv == '%') {
 			if (conv == 'c')
 				sb_printf(&sb, "%c", va_arg(ap, int));
@@ -65,6 +107,8 @@ static void kernel_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap)
 			unsigned long long v = is_long ? va_arg(ap, unsigned long long) : (unsigned)va_arg(ap, int);
 			if (conv == 'd' && !is_long)
 				v = (unsigned long long)(long long)(int)v;
+			if (put_plain(&sb, spec, conv, v))
+				continue;
 			if (v == 0 && strchr(spec, '#') && (conv == 'x' || conv == 'X')) {
 				int width = atoi(spec + strspn(spec, "%#0- +"));
 				sb_printf(&sb, "0x%0*d", width > 2 ? width - 2 : 1, 0);
