@@ -255,12 +255,19 @@ static bool mt_mergeable(int mt)
 	return mt < MIGRATE_HIGHATOMIC;
 }
 
-/* The buddy of a block must be in a present section of the same zone. */
-static bool buddy_in_zone(const struct mhp_machine *m, uint64_t buddy, const struct zone *z)
+/*
+ * The buddy of a block must be in a present section of the same zone, and
+ * its first page not allocated: an allocated page heads no free block (the
+ * kernel's page_is_buddy() finds no PageBuddy there), so its lists need no
+ * search. The allocation map says so in a word (BUDDY holds it to the lists).
+ */
+static bool buddy_may_be_free(const struct mhp_machine *m, uint64_t buddy, const struct zone *z)
 {
 	const struct mem_section *ms = __pfn_to_section(m, buddy);
+	uint64_t i = buddy & (m->pages_per_section - 1);
 	return ms && present_section(ms) && ms->zone != NO_ZONE && ms->nid >= 0 &&
-	       &m->nodes[ms->nid].zones[page_zone_id(m, ms, buddy)] == z && pfn_valid(m, buddy);
+	       &m->nodes[ms->nid].zones[page_zone_id(m, ms, buddy)] == z && pfn_valid(m, buddy) &&
+	       !(ms->alloc_map && (ms->alloc_map[i / 64] >> (i % 64) & 1));
 }
 
 /* Models __free_one_page(): merge with free buddies as far as they go, then list the block. */
@@ -271,7 +278,7 @@ static void __free_one_page(struct mhp_machine *m, uint64_t pfn, unsigned order,
 	MHP_ASSERT(is_aligned(pfn, 1ull << order));   /* a buddy block starts at its own size */
 	while (order < max_order(m)) {
 		uint64_t buddy = pfn ^ (1ull << order);
-		if (!buddy_in_zone(m, buddy, z))
+		if (!buddy_may_be_free(m, buddy, z))
 			break;
 		int buddy_mt = order >= m->pageblock_order ? get_pageblock_migratetype(m, buddy) : mt;
 		if (buddy_mt != mt && (!mt_mergeable(mt) || !mt_mergeable(buddy_mt)))
