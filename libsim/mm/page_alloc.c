@@ -293,20 +293,27 @@ static void __free_one_page(struct mhp_machine *m, uint64_t pfn, unsigned order,
 	add_to_free_list(z, pfn, order, mt);
 }
 
+/* The largest order, up to cap, that x is aligned to and that len pages hold (0 when len is 0). */
+static unsigned order_fitting(uint64_t x, uint64_t len, unsigned cap)
+{
+	if (!len)
+		return 0;
+	unsigned align = x ? (unsigned)__builtin_ctzll(x) : 64, size = 63 - (unsigned)__builtin_clzll(len);
+	unsigned order = align < size ? align : size;
+	return order < cap ? order : cap;
+}
+
+/* The largest order, up to cap, of a block that starts at pfn and ends by end: [pfn, end) in its aligned blocks. */
+static unsigned aligned_order(uint64_t pfn, uint64_t end, unsigned cap)
+{
+	return order_fitting(pfn, end > pfn ? end - pfn : 0, cap);
+}
+
 /*
  * Frees [start_pfn, end_pfn) to the buddy in the largest aligned chunks
  * (memblock_free_all at boot, online_pages_range at online). Each chunk goes
  * to the list of its pageblock's type.
  */
-/* The largest order, up to cap, of a block that starts at pfn and ends by end: [pfn, end) in its aligned blocks. */
-static unsigned aligned_order(uint64_t pfn, uint64_t end, unsigned cap)
-{
-	unsigned order = cap;
-	while (order && (!is_aligned(pfn, 1ull << order) || pfn + (1ull << order) > end))
-		order--;
-	return order;
-}
-
 void free_range_to_buddy(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn)
 {
 	for (uint64_t pfn = start_pfn; pfn < end_pfn;) {
@@ -607,10 +614,7 @@ void free_pages_owned(struct mhp_machine *m, uint64_t pfn, unsigned order)
 /* The largest order, up to cap, of a block that ends at end and starts at or after pfn: aligned_order() from the top. */
 static unsigned aligned_order_below(uint64_t end, uint64_t pfn, unsigned cap)
 {
-	unsigned order = cap;
-	while (order && (!is_aligned(end, 1ull << order) || end - pfn < (1ull << order)))
-		order--;
-	return order;
+	return order_fitting(end, end > pfn ? end - pfn : 0, cap);
 }
 
 /*
