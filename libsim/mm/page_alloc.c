@@ -266,14 +266,14 @@ static bool buddy_may_be_free(const struct mhp_machine *m, uint64_t buddy, const
 	const struct mem_section *ms = __pfn_to_section(m, buddy);
 	uint64_t i = buddy & (m->pages_per_section - 1);
 	return ms && present_section(ms) && ms->zone != NO_ZONE && ms->nid >= 0 &&
-	       &m->nodes[ms->nid].zones[page_zone_id(m, ms, buddy)] == z && pfn_valid(m, buddy) &&
+	       &m->nodes[ms->nid].zones[page_zone_id(m, ms, buddy)] == z && pfn_valid_in(m, ms, buddy) &&
 	       !(ms->alloc_map && (ms->alloc_map[i / 64] >> (i % 64) & 1));
 }
 
-/* Models __free_one_page(): merge with free buddies as far as they go, then list the block. */
-static void __free_one_page(struct mhp_machine *m, uint64_t pfn, unsigned order, int mt)
+/* Models __free_one_page(): merge with free buddies as far as they go, then list the block in zone z, pfn's. */
+static void free_one_page_in(struct mhp_machine *m, struct zone *z, uint64_t pfn, unsigned order, int mt)
 {
-	struct zone *z = pfn_zone(m, pfn);
+	MHP_ASSERT(z);
 	MHP_ASSERT(order <= max_order(m) && mt >= 0 && mt < MIGRATE_TYPES);
 	MHP_ASSERT(is_aligned(pfn, 1ull << order));   /* a buddy block starts at its own size */
 	while (order < max_order(m)) {
@@ -291,6 +291,11 @@ static void __free_one_page(struct mhp_machine *m, uint64_t pfn, unsigned order,
 		order++;
 	}
 	add_to_free_list(z, pfn, order, mt);
+}
+
+static void __free_one_page(struct mhp_machine *m, uint64_t pfn, unsigned order, int mt)
+{
+	free_one_page_in(m, pfn_zone(m, pfn), pfn, order, mt);
 }
 
 /* The largest order, up to cap, that x is aligned to and that len pages hold (0 when len is 0). */
@@ -636,10 +641,13 @@ static void free_run_to_buddy(struct mhp_machine *m, uint64_t pfn, uint64_t nr, 
 		uint64_t start = down && ((hi - 1) & ~(pb - 1)) > lo ? (hi - 1) & ~(pb - 1) : lo;
 		uint64_t stop = !down && (lo | (pb - 1)) + 1 < hi ? (lo | (pb - 1)) + 1 : hi;
 		int mt = free_mt(m, start);
+		/* A pageblock's pages share a section, so one zone unless the section's zones split. */
+		const struct mem_section *ms = __pfn_to_section(m, start);
+		struct zone *z = ms && !(ms->flags & SECTION_ZONES_SPLIT) ? pfn_zone(m, start) : NULL;
 		for (uint64_t a = start, b = stop; a < b;) {   /* blocks from the bottom upwards, from the top downwards */
 			unsigned o = down ? aligned_order_below(b, a, cap) : aligned_order(a, b, cap);
 			uint64_t block = down ? b - (1ull << o) : a;
-			__free_one_page(m, block, o, mt);
+			free_one_page_in(m, z ? z : pfn_zone(m, block), block, o, mt);
 			if (down)
 				b = block;
 			else

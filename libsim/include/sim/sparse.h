@@ -49,16 +49,21 @@ int sparse_add_section(struct mhp_machine *m, int nid, uint64_t pfn, uint64_t nr
 void sparse_remove_section(struct mhp_machine *m, uint64_t pfn, uint64_t nr_pages);
 void online_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
 void offline_mem_sections(struct mhp_machine *m, uint64_t start_pfn, uint64_t end_pfn);
-/* Models the generic pfn_valid() of SPARSEMEM (mmzone.h): a memmap covers pfn, its whole early section or its subsection. */
-static inline bool pfn_valid(const struct mhp_machine *m, uint64_t pfn)
+/* pfn_valid() of a pfn whose section ms the caller has already looked up. */
+static inline bool pfn_valid_in(const struct mhp_machine *m, const struct mem_section *ms, uint64_t pfn)
 {
-	const struct mem_section *ms = __pfn_to_section(m, pfn);
 	if (!ms || !(ms->flags & SECTION_HAS_MEM_MAP))
 		return false;
 	if (early_section(ms))
 		return true;
 	uint64_t bit = (pfn & (m->pages_per_section - 1)) / m->pages_per_subsection;
 	return (ms->subsection_map[bit / 64] >> (bit % 64)) & 1;
+}
+
+/* Models the generic pfn_valid() of SPARSEMEM (mmzone.h): a memmap covers pfn, its whole early section or its subsection. */
+static inline bool pfn_valid(const struct mhp_machine *m, uint64_t pfn)
+{
+	return pfn_valid_in(m, __pfn_to_section(m, pfn), pfn);
 }
 
 /* Calls fn for each present section in [start_nr, end_nr) in order; stops on nonzero. */
