@@ -255,16 +255,6 @@ static int check_device_span(const struct mhp_machine *m, struct mhp_err *err)
 	return 0;
 }
 
-/*
- * Whether a check reads node nid: the full check every node, the check
- * after a step the possible ones only, as memory is added to no other
- * (add_memory() refuses it) and the full check holds the rest empty.
- */
-static bool step_node(const struct mhp_machine *m, int nid, bool full)
-{
-	return full || m->nodes[nid].possible;
-}
-
 /* Online pages lie within their zone's and node's spans; a zone without them spans nothing. */
 static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi, struct mhp_err *err)
 {
@@ -276,7 +266,7 @@ static int check_zone_span(const struct mhp_machine *m, uint64_t lo, uint64_t hi
 		return w.ret;
 	bool full = full_range(lo, hi);   /* "a zone without online pages spans nothing" needs every section */
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		for (int zid = 0; step_node(m, nid, full) && zid < MAX_NR_ZONES; zid++) {
+		for (int zid = 0; check_reads_node(m, nid, full) && zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &m->nodes[nid].zones[zid];
 			if (z->present_pages > z->spanned_pages)
 				return FAIL(err, "ZONE-SPAN", "node %d zone %s: present %llu exceeds spanned %llu", nid,
@@ -324,7 +314,7 @@ static int check_counters(const struct mhp_machine *m, bool full, struct mhp_err
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		const struct pglist_data *p = &m->nodes[nid];
 		uint64_t node_present = 0;
-		if (!step_node(m, nid, full))
+		if (!check_reads_node(m, nid, full))
 			continue;
 		if (full && (ret = check_impossible_node(m, nid, err)))
 			return ret;

@@ -8,6 +8,17 @@
 
 #include "sim/machine.h"
 
+/*
+ * Whether a check reads node nid: the full check every node, the check
+ * after a step the possible ones only, as memory is added to no other
+ * (add_memory_resource() refuses it) and the full check holds the rest
+ * empty (COUNTERS).
+ */
+static inline bool check_reads_node(const struct mhp_machine *m, int nid, bool full)
+{
+	return full || m->nodes[nid].possible;
+}
+
 /* check_pgtable.c */
 int check_pt_dangling(const struct mhp_machine *m, struct mhp_err *err);
 int check_pt_leak(const struct mhp_machine *m, struct mhp_err *err);

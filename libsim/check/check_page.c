@@ -124,15 +124,11 @@ static bool zone_lists_any(const struct zone *z)
 	return z->nonempty[0] | z->nonempty[1] | z->nonempty[2] | z->nonempty[3] | z->nonempty[4] | z->nonempty[5];
 }
 
-/*
- * The cheap part: each zone's lists add up to NR_FREE_PAGES. Only possible
- * nodes' zones: memory is added to no other node (add_memory() refuses
- * it), and the full check (check_buddy, COUNTERS) holds the rest empty.
- */
+/* The cheap part, after a step: each zone's lists add up to NR_FREE_PAGES (the nodes check_reads_node() names). */
 int check_buddy_counts(const struct mhp_machine *m, struct mhp_err *err)
 {
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
-		for (int zid = 0; m->nodes[nid].possible && zid < MAX_NR_ZONES; zid++) {
+		for (int zid = 0; check_reads_node(m, nid, false) && zid < MAX_NR_ZONES; zid++) {
 			const struct zone *z = &m->nodes[nid].zones[zid];
 			uint64_t pages = 0;
 			if (!z->free_pages && !zone_lists_any(z))
@@ -217,8 +213,9 @@ static int check_zone_range(const struct mhp_machine *m, int nid, int zid, uint6
 int check_buddy_ranges(const struct mhp_machine *m, const uint64_t (*r)[2], uint32_t n, struct mhp_err *err)
 {
 	int ret = 0, listed[MAX_NUMNODES * MAX_NR_ZONES], nr_listed = 0;
-	for (int i = 0; n && i < MAX_NUMNODES * MAX_NR_ZONES; i++)   /* possible nodes' zones, as check_buddy_counts() */
-		if (m->nodes[i / MAX_NR_ZONES].possible && zone_lists_any(&m->nodes[i / MAX_NR_ZONES].zones[i % MAX_NR_ZONES]))
+	for (int i = 0; n && i < MAX_NUMNODES * MAX_NR_ZONES; i++)
+		if (check_reads_node(m, i / MAX_NR_ZONES, false) &&
+		    zone_lists_any(&m->nodes[i / MAX_NR_ZONES].zones[i % MAX_NR_ZONES]))
 			listed[nr_listed++] = i;
 	for (uint32_t k = 0; !ret && k < n; k++) {
 		uint64_t plo = PHYS_PFN(m, r[k][0]), phi = r[k][1] == UINT64_MAX ? UINT64_MAX : PHYS_PFN(m, r[k][1]);

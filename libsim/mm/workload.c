@@ -93,12 +93,6 @@ int tag_insert(struct tag_map *t, uint32_t tag, uint64_t pfn)
 	return 0;
 }
 
-
-/*
- * The sum of tag_record_mix() over n slots from tag's on, which must be
- * live (asserted: slots that follow a live one are): one mix when their
- * pages follow one another.
- */
 /*
  * Whether n slots hold first, first + 1, ...: one pass with no early exit,
  * which the compiler vectorizes (the slots of a run of tags mostly do).
@@ -120,6 +114,11 @@ static bool slots_any(const uint64_t *slot, uint64_t n)
 	return any != 0;
 }
 
+/*
+ * The sum of tag_record_mix() over n slots from tag's on, which must be
+ * live (asserted: slots that follow a live one are): one mix when their
+ * pages follow one another.
+ */
 static uint64_t slots_mix(uint32_t tag, const uint64_t *slot, uint64_t n)
 {
 	uint64_t i, sum = 0;
