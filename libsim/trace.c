@@ -10,16 +10,6 @@
 #include "strbuf.h"
 #include "sim/trace.h"
 
-struct mhp_trace_field TF_U(const char *key, uint64_t v)
-{
-	return (struct mhp_trace_field){ .key = key, .num = v };
-}
-
-struct mhp_trace_field TF_X(const char *key, uint64_t v)
-{
-	return (struct mhp_trace_field){ .key = key, .num = v, .hex = 1 };
-}
-
 struct mhp_trace_field TF_S(const char *key, const char *s)
 {
 	return (struct mhp_trace_field){ .key = key, .str = s ? s : "" };
@@ -50,16 +40,24 @@ int mhp_trace_format_json(const struct mhp_trace_event *ev, char *buf, size_t ca
 }
 
 /* Folds a string into h eight bytes at a time: every event pays it, most with no one listening. */
+static uint64_t hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
+/* Whole words are single loads; only the last, shorter one (the NUL's) is copied by its length. */
 static uint64_t hash_str(uint64_t h, const char *s)
 {
-	size_t n = strlen(s) + 1;
-	for (size_t i = 0; i < n; i += 8) {
-		uint64_t w = 0;
-		memcpy(&w, s + i, n - i < 8 ? n - i : 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
+	size_t n = strlen(s) + 1, i = 0;
+	uint64_t w;
+	for (; n - i > 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = hash_word(h, w);
 	}
-	return h;
+	w = 0;
+	memcpy(&w, s + i, n - i);
+	return hash_word(h, w);
 }
 
 /*

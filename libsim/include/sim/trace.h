@@ -16,10 +16,20 @@ struct trace_state {
 
 
 struct mhp_machine;
-/* trace.c */
-struct mhp_trace_field TF_U(const char *key, uint64_t v);
-struct mhp_trace_field TF_X(const char *key, uint64_t v);
+/* A field: a number, a number shown in hex, a string (NULL: ""). Every event builds a few. */
+static inline struct mhp_trace_field TF_U(const char *key, uint64_t v)
+{
+	return (struct mhp_trace_field){ .key = key, .num = v };
+}
+
+static inline struct mhp_trace_field TF_X(const char *key, uint64_t v)
+{
+	return (struct mhp_trace_field){ .key = key, .num = v, .hex = 1 };
+}
+
+/* Out of line: inlined, its NULL test would tell the compiler a caller's string might be NULL. */
 struct mhp_trace_field TF_S(const char *key, const char *s);
+
 void trace_emit(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f,
 		unsigned n, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 #define TRACE(m, type, fields, ...) \
