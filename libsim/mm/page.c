@@ -236,15 +236,17 @@ static struct page_counts count_pages(const struct mem_section *ms, uint64_t a, 
 
 /*
  * Takes pages [a, b) out of the runs: they become free, and *held says
- * what they held. Returns where a run for them goes.
+ * what they held (each run counted as it is cut, in one pass). Returns
+ * where a run for them goes.
  */
 static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, uint64_t a, uint64_t b,
 			       struct page_counts *held)
 {
 	struct run_iter it = section_runs_from(ms, a);
-	*held = count_runs(it, a, b);
+	*held = (struct page_counts){ 0 };
 	if (it.r && it.r->lo < a) {
 		struct page_run *r = run_at(ms, pos_of(&it));
+		run_count(r, a, b, held);
 		if (r->hi > b) {   /* the cut lies inside one run: it becomes two */
 			struct page_run right = run_from(r, b);
 			r->hi = (uint32_t)a;
@@ -258,13 +260,15 @@ static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, ui
 	struct run_pos p = pos_of(&it);
 	while (p.c < ms->nr_chunks && ms->chunks[p.c]->r[p.i].hi <= b) {   /* the runs inside: a chunk's share at once */
 		const struct run_chunk *ch = ms->chunks[p.c];
-		uint32_t count = 1;
-		while (p.i + count < ch->n && ch->r[p.i + count].hi <= b)
-			count++;
+		uint32_t count = 0;
+		do
+			run_count(&ch->r[p.i + count], a, b, held);
+		while (++count + p.i < ch->n && ch->r[p.i + count].hi <= b);
 		p = delete_runs(m, ms, p, count);
 	}
 	struct page_run *r = run_at(ms, p);
 	if (r && r->lo < b) {
+		run_count(r, a, b, held);
 		*r = run_from(r, b);
 		key_sync(ms, p.c);
 	}
