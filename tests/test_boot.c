@@ -197,6 +197,9 @@ static void test_printk_formats_as_printf(void **state)
 	SAME("[%s] [%5d] [%-8s] [%08x] [%#010llx] [%c] [%%] [%+d] [% d]", "text", 42, "left", 0xbeefu, 0x1234ull, 'z', 5, 7);
 	SAME("pfn %#llx + %llu pages: %s", 0x88200ull, 32256ull, "ok");
 	SAME("%s", "");
+	/* Zero-padded widths, put without printf: shorter and longer than the width, signs, 0x. */
+	SAME("[%#010llx] [%#018llx] [%016llx] [%08X] [%#04x] [%05d] [%05d] [%03u] [%02llx]", 0x40000000ull,
+	     0xffff000000000000ull, 0xabcull, 0x1234u, 0xabcdefu, -42, 42, 123456u, 0ull);
 #undef SAME
 	printk(m, MHP_LOG_INFO, "%#x %#llx", 0u, 0ull);   /* the kernel's own: "0x0", where C prints "0" */
 	assert_string_equal(mhp_log_line(m, mhp_log_count(m) - 1, NULL), "0x0 0x0");

@@ -27,41 +27,44 @@ static const char *level_name(int level)
 	}
 }
 
-/* v in base 10 or 16, as "%llu", "%llx" or "%llX" print it: the common conversions without a format parse. */
-static void sb_put_u64(struct strbuf *sb, unsigned long long v, unsigned base, bool upper)
+/* v's digits in base 10 or 16, written backwards from end; returns where they start. */
+static char *put_digits(char *end, unsigned long long v, unsigned base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char d[24];
-	size_t i = sizeof(d);
 	do {
-		d[--i] = digits[v % base];
+		*--end = digits[v % base];
 		v /= base;
 	} while (v);
-	sb_put(sb, d + i, sizeof(d) - i);
+	return end;
 }
 
 /*
- * A conversion with no flag and no width (a lone '#' on x and X), put
- * directly as the C library would print it; false leaves it to printf.
+ * A conversion with at most '#' (x and X, nonzero) and a zero-padded width
+ * as its flags, put directly as the C library would print it: the sign or
+ * "0x", then zeros up to the width, then the digits. false leaves it to
+ * printf (a space-padded or left-justified width, '+', ' ').
  */
 static bool put_plain(struct strbuf *sb, const char *spec, char conv, unsigned long long v)
 {
-	size_t flags = strspn(spec + 1, "#0- +123456789");
-	bool alt = flags == 1 && spec[1] == '#' && (conv == 'x' || conv == 'X') && v;
-	if (flags && !alt)
+	const char *p = spec + 1;
+	bool alt = *p == '#', hex = conv == 'x' || conv == 'X';
+	p += alt;
+	bool zero = *p == '0';
+	p += zero;
+	unsigned width = 0;
+	while (*p >= '0' && *p <= '9' && width < 64)
+		width = width * 10 + (unsigned)(*p++ - '0');
+	if ((size_t)(p - spec - 1) != strspn(spec + 1, "#0- +123456789") || (width && !zero) || (alt && !(hex && v)))
 		return false;
-	if (conv == 'd' && (long long)v < 0) {
-		sb_put(sb, "-", 1);
-		sb_put_u64(sb, 0 - v, 10, false);
-	} else if (conv == 'd' || conv == 'u') {
-		sb_put_u64(sb, v, 10, false);
-	} else if (conv == 'x' || conv == 'X') {
-		if (alt)
-			sb_put(sb, conv == 'x' ? "0x" : "0X", 2);
-		sb_put_u64(sb, v, 16, conv == 'X');
-	} else {
+	if (!hex && conv != 'd' && conv != 'u')
 		return false;
-	}
+	bool neg = conv == 'd' && (long long)v < 0;
+	char d[24], *at = put_digits(d + sizeof(d), neg ? 0 - v : v, hex ? 16 : 10, conv == 'X');
+	size_t digits = (size_t)(d + sizeof(d) - at), prefix = alt ? 2 : neg;
+	sb_put(sb, alt ? (conv == 'x' ? "0x" : "0X") : "-", prefix);
+	for (size_t i = prefix + digits; i < width; i++)
+		sb_put(sb, "0", 1);
+	sb_put(sb, at, digits);
 	return true;
 }
 
