@@ -22,14 +22,58 @@ struct block {
 	uint64_t pfn, end;
 };
 
-static int cmp_block(const void *a, const void *b)
+/*
+ * A zone's blocks, list by list: each list read backwards is ascending, so
+ * they are sorted by merging those runs (group g is bl[start[g], start[g + 1])).
+ */
+struct zone_blocks {
+	struct block *bl;
+	uint64_t n;
+	uint64_t start[(MAX_ORDER_LIMIT + 1) * MIGRATE_TYPES + 1];
+	uint32_t ng;
+};
+
+/* Merges ascending a[lo, mid) and a[mid, hi) into out[lo, hi); on equal pfns a's first half goes first. */
+static void merge_blocks(const struct block *a, struct block *out, uint64_t lo, uint64_t mid, uint64_t hi)
 {
-	uint64_t x = ((const struct block *)a)->pfn, y = ((const struct block *)b)->pfn;
-	return (x > y) - (x < y);
+	uint64_t i = lo, j = mid, k = lo;
+	while (i < mid && j < hi)
+		out[k++] = a[j].pfn < a[i].pfn ? a[j++] : a[i++];
+	while (i < mid)
+		out[k++] = a[i++];
+	while (j < hi)
+		out[k++] = a[j++];
+}
+
+/*
+ * Sorts the blocks by pfn, stably (the order qsort()'s merge sort gives), by
+ * merging neighbouring groups until one is left: a few passes over them.
+ */
+static int sort_zone_blocks(struct zone_blocks *zb)
+{
+	struct block *tmp = zb->ng > 1 ? malloc(zb->n * sizeof(*tmp)) : NULL;
+	if (zb->ng > 1 && !tmp)
+		return -ENOMEM;
+	while (zb->ng > 1) {
+		uint32_t ng = 0;
+		for (uint32_t g = 0; g < zb->ng; g += 2) {
+			uint64_t lo = zb->start[g], mid = zb->start[g + 1 < zb->ng ? g + 1 : zb->ng];
+			uint64_t hi = zb->start[g + 2 < zb->ng ? g + 2 : zb->ng];
+			merge_blocks(zb->bl, tmp, lo, mid, hi);
+			zb->start[ng++] = lo;
+		}
+		zb->start[ng] = zb->n;
+		zb->ng = ng;
+		struct block *t = zb->bl;
+		zb->bl = tmp;
+		tmp = t;
+	}
+	free(tmp);
+	return 0;
 }
 
 /* Every block of one zone: aligned, inside online sections of the zone, in the list of its pageblock's type. */
-static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struct block **out, uint64_t *nout,
+static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struct zone_blocks *zb,
 			    struct mhp_err *err)
 {
 	const struct zone *z = &m->nodes[nid].zones[zid];
@@ -37,6 +81,8 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 	struct block *bl = malloc(cap * sizeof(*bl));
 	if (!bl)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
+	zb->ng = 0;
+	MHP_ASSERT(m->max_page_order <= MAX_ORDER_LIMIT);   /* a group a list: start[] holds them all */
 	for (unsigned o = 0; o <= m->max_page_order; o++) {
 		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
 			const struct free_list *fl = &z->free_area[o][mt];
@@ -45,7 +91,9 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 				return FAIL(err, "BUDDY", "node %d zone %s: the order-%u list of type %d holds %u blocks but is "
 					    "marked %s", nid, zone_name(zid), o, mt, fl->n, fl->n ? "empty" : "non-empty");
 			}
-			for (uint32_t i = 0; i < fl->n; i++) {
+			if (fl->n)
+				zb->start[zb->ng++] = n;
+			for (uint32_t i = fl->n; i-- > 0;) {   /* lowest first: the group is ascending */
 				uint64_t pfn = fl->pfn[i];
 				const struct mem_section *ms = __pfn_to_section(m, pfn);
 				int ret = 0;
@@ -81,8 +129,9 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 		return FAIL(err, "BUDDY", "node %d zone %s: the free lists hold %llu pages but NR_FREE_PAGES says %llu", nid,
 			    zone_name(zid), (unsigned long long)pages, (unsigned long long)z->free_pages);
 	}
-	*out = bl;
-	*nout = n;
+	zb->start[zb->ng] = n;
+	zb->bl = bl;
+	zb->n = n;
 	return 0;
 }
 
@@ -103,9 +152,12 @@ static uint64_t first_allocated(const struct mhp_machine *m, const struct mem_se
 }
 
 /* Free blocks never overlap one another or an allocated page. */
-static int check_blocks_disjoint(const struct mhp_machine *m, struct block *bl, uint64_t n, struct mhp_err *err)
+static int check_blocks_disjoint(const struct mhp_machine *m, struct zone_blocks *zb, struct mhp_err *err)
 {
-	qsort(bl, n, sizeof(*bl), cmp_block);
+	if (sort_zone_blocks(zb))
+		return mhp_err_set(err, -ENOMEM, "out of memory");
+	const struct block *bl = zb->bl;
+	uint64_t n = zb->n;
 	for (uint64_t i = 0; i < n; i++) {
 		if (i && bl[i].pfn < bl[i - 1].end)
 			return FAIL(err, "BUDDY", "free blocks at pfn %#llx and %#llx overlap", (unsigned long long)bl[i - 1].pfn,
@@ -240,12 +292,11 @@ int check_buddy(const struct mhp_machine *m, struct mhp_err *err)
 {
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		for (int zid = 0; zid < MAX_NR_ZONES; zid++) {
-			struct block *bl = NULL;
-			uint64_t n = 0;
-			int ret = check_zone_lists(m, nid, zid, &bl, &n, err);
+			struct zone_blocks zb = { 0 };
+			int ret = check_zone_lists(m, nid, zid, &zb, err);
 			if (!ret)
-				ret = check_blocks_disjoint(m, bl, n, err);
-			free(bl);
+				ret = check_blocks_disjoint(m, &zb, err);
+			free(zb.bl);
 			if (ret)
 				return ret;
 		}
