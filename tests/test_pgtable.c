@@ -6,6 +6,7 @@
 #include "sim/machine.h"
 #include "arm64.h"
 #include "differential.h"
+#include "check/check.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -309,6 +310,42 @@ static void test_runs_and_arrays_agree_and_bypasses_are_caught(void **state)
 	mhp_machine_free(m);
 }
 
+/*
+ * PT-DANGLING: a table two descriptors point to. With two such tables the
+ * message names the lower, as a sorted list of the descriptors' targets
+ * would show first; put back, the tables pass again.
+ */
+static void test_a_table_with_two_parents_is_caught(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL);
+	struct pt_walk w;
+	uint64_t va = linear_va(m, 0x40000000), d[4], pfn[4];
+	pt_walk_va(m, va, &w);
+	struct pt_table *pmd = (struct pt_table *)w.table[w.depth - 1];
+	uint64_t i = pt_index(m, pmd->depth, va);
+	for (int k = 0; k < 4; k++) {
+		d[k] = pt_get(pmd, i + (uint64_t)k);
+		assert_int_equal(desc_type(m, pmd->depth, d[k]), DESC_TABLE);
+		pfn[k] = desc_pa(m, d[k]) >> m->page_shift;
+	}
+	struct mhp_err err = { 0 };
+	assert_int_equal(check_pt_dangling(m, &err), 0);
+	for (int order = 0; order < 2; order++) {   /* the higher table doubled first, then the lower first */
+		int hi = pfn[0] > pfn[3] ? 0 : 3, lo = 3 - hi;
+		pt_set(m, pmd, i + 1, d[order ? lo : hi]);
+		pt_set(m, pmd, i + 2, d[order ? hi : lo]);
+		assert_int_equal(check_pt_dangling(m, &err), -EUCLEAN);
+		char want[80];
+		snprintf(want, sizeof(want), "the table at pfn %#llx has two parents", (unsigned long long)pfn[lo]);
+		assert_non_null(strstr(err.msg, want));
+		pt_set(m, pmd, i + 1, d[1]);
+		pt_set(m, pmd, i + 2, d[2]);
+		assert_int_equal(check_pt_dangling(m, &err), 0);
+	}
+	mhp_machine_free(m);
+}
+
 int main(void)
 
 {
@@ -324,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_teardown_counts_are_the_kernels),
 		cmocka_unit_test(test_tlb_digest_ignores_padding),
 		cmocka_unit_test(test_runs_and_arrays_agree_and_bypasses_are_caught),
+		cmocka_unit_test(test_a_table_with_two_parents_is_caught),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

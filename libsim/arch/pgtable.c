@@ -173,16 +173,20 @@ static uint64_t slot_of(uint64_t pfn, uint64_t cap)
 	return (pfn * 0x9e3779b97f4a7c15ull) >> 11 & (cap - 1);
 }
 
-struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn)
+uint64_t pt_slot(const struct mhp_machine *m, uint64_t pfn)
 {
 	const struct pt_store *s = &m->pt;
 	if (!s->cap)
-		return NULL;
-	for (uint64_t i = slot_of(pfn, s->cap);; i = (i + 1) & (s->cap - 1)) {
-		struct pt_table *t = s->slots[i];
-		if (!t || t->pfn == pfn)
-			return t;
-	}
+		return 0;
+	for (uint64_t i = slot_of(pfn, s->cap);; i = (i + 1) & (s->cap - 1))
+		if (!s->slots[i] || s->slots[i]->pfn == pfn)
+			return s->slots[i] ? i : s->cap;
+}
+
+struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn)
+{
+	uint64_t i = pt_slot(m, pfn);
+	return i < m->pt.cap ? m->pt.slots[i] : NULL;
 }
 
 uint64_t pt_store_home(const struct mhp_machine *m, uint64_t pfn)

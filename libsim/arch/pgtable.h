@@ -138,6 +138,8 @@ uint64_t mk_desc(const struct mhp_machine *m, uint64_t pa, uint64_t bits);
 bool desc_is_page(const struct mhp_machine *m, uint64_t d);
 
 struct pt_table *pt_lookup(const struct mhp_machine *m, uint64_t pfn);
+/* The store slot of the table at pfn (m->pt.cap: none): an index unique to each live table. */
+uint64_t pt_slot(const struct mhp_machine *m, uint64_t pfn);
 /* The slot a table of pfn would take in an empty store: where its probe run starts. */
 uint64_t pt_store_home(const struct mhp_machine *m, uint64_t pfn);
 struct pt_table *pt_pgd(const struct mhp_machine *m);

@@ -21,8 +21,9 @@ static void clip_range(const struct mhp_machine *m, uint64_t *lo, uint64_t *hi);
 
 struct graph {
 	struct mhp_err *err;
-	uint64_t *targets;        /* pfns that table descriptors point to */
-	uint64_t n;
+	uint64_t *seen;           /* a bit per store slot: the tables a descriptor points to */
+	uint64_t n;               /* table descriptors */
+	uint64_t twice;           /* the lowest pfn two descriptors point to, or UINT64_MAX */
 	int ret;
 };
 
@@ -72,8 +73,8 @@ static int collect_targets(const struct mhp_machine *m, const struct pt_table *t
 					     (unsigned long long)i, (unsigned long long)d);
 		if (type != DESC_TABLE)
 			continue;
-		uint64_t pfn = desc_pa(m, d) >> m->page_shift;
-		const struct pt_table *child = pt_lookup(m, pfn);
+		uint64_t pfn = desc_pa(m, d) >> m->page_shift, slot = pt_slot(m, pfn);
+		const struct pt_table *child = slot < m->pt.cap ? m->pt.slots[slot] : NULL;
 		if (!child || child->depth != t->depth + 1)
 			return g->ret = FAIL(g->err, "PT-DANGLING", "%s table at pfn %#llx entry %llu points to pfn %#llx, "
 					     "which is %s", pt_level_name(m, t->depth), (unsigned long long)t->pfn,
@@ -81,35 +82,29 @@ static int collect_targets(const struct mhp_machine *m, const struct pt_table *t
 					     child ? "a table of another level" : "not a live table (freed?)");
 		if (g->n == m->pt.count)
 			return g->ret = FAIL(g->err, "PT-DANGLING", "more table descriptors than tables");
-		g->targets[g->n++] = pfn;
+		g->n++;
+		if (g->seen[slot / 64] >> (slot % 64) & 1)
+			g->twice = pfn < g->twice ? pfn : g->twice;
+		g->seen[slot / 64] |= 1ull << (slot % 64);
 	}
 	return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
 }
 
 /* Every table descriptor points to a live table one level down, and no table has two parents. */
 int check_pt_dangling(const struct mhp_machine *m, struct mhp_err *err)
 {
-	struct graph g = { .err = err, .targets = malloc((m->pt.count + 1) * sizeof(uint64_t)) };
-	if (!g.targets)
+	struct graph g = { .err = err, .seen = calloc(m->pt.cap / 64 + 1, sizeof(uint64_t)), .twice = UINT64_MAX };
+	if (!g.seen)
 		return mhp_err_set(err, -ENOMEM, "out of memory");
 	pt_for_each(m, collect_targets, &g);
 	if (!g.ret) {
-		qsort(g.targets, g.n, sizeof(uint64_t), cmp_u64);
-		for (uint64_t i = 1; i < g.n && !g.ret; i++)
-			if (g.targets[i] == g.targets[i - 1])
-				g.ret = FAIL(err, "PT-DANGLING", "the table at pfn %#llx has two parents",
-					     (unsigned long long)g.targets[i]);
+		if (g.twice != UINT64_MAX)   /* the lowest such table, as a sorted list of the targets shows it first */
+			g.ret = FAIL(err, "PT-DANGLING", "the table at pfn %#llx has two parents", (unsigned long long)g.twice);
 		if (!g.ret && g.n + 1 != m->pt.count)
 			g.ret = FAIL(err, "PT-LEAK", "%llu live tables but only %llu are linked below the PGD",
 				     (unsigned long long)m->pt.count, (unsigned long long)g.n + 1);
 	}
-	free(g.targets);
+	free(g.seen);
 	return g.ret;
 }
 
