@@ -247,9 +247,10 @@ uint64_t pt_entries_bytes(const struct mhp_machine *m, unsigned depth)
 
 struct pt_table *pt_table_new(struct mhp_machine *m, uint64_t pfn, unsigned depth, bool boot)
 {
-	struct pt_table *t = calloc(1, sizeof(*t));
+	struct pt_table *t = m->pt.nr_spare ? m->pt.spare[--m->pt.nr_spare] : malloc(sizeof(*t));
 	if (!t)
 		return NULL;
+	*t = (struct pt_table){ 0 };
 	m->pt.host_bytes += sizeof(*t);
 	t->pfn = pfn;
 	t->depth = (uint8_t)depth;
@@ -360,7 +361,10 @@ void pt_release(struct mhp_machine *m, struct pt_table *t)
 	pt_dematerialise(m, t);
 	store_delete(&m->pt, pfn);
 	m->pt.host_bytes -= sizeof(*t);
-	free(t);
+	if (m->pt.nr_spare < PT_SPARE)   /* a header for the next table: most are taken soon again */
+		m->pt.spare[m->pt.nr_spare++] = t;
+	else
+		free(t);
 	m->pt.nr_freed++;
 	m->nr_pgtable_pages--;
 	/* A boot table came from memblock: freeing it hands the page to the buddy (free_reserved_page). */
@@ -570,6 +574,8 @@ void pt_store_free(struct mhp_machine *m)
 		}
 	}
 	free(s->slots);
+	for (uint32_t i = 0; i < s->nr_spare; i++)
+		free(s->spare[i]);
 	memset(s, 0, sizeof(*s));
 }
 
