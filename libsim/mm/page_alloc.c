@@ -116,11 +116,9 @@ static uint32_t fl_search(const struct free_list *fl, uint64_t pfn, bool *found)
 	return lo;
 }
 
-/* Room for count more at either end: else a buffer twice the size, the list in its middle. */
-static void fl_room(struct free_list *fl, uint32_t count)
+/* A buffer twice the size, the list in its middle: room for count more at either end. */
+static void fl_grow(struct free_list *fl, uint32_t count)
 {
-	if (fl->head >= count && fl->head + fl->n + count <= fl->cap)
-		return;
 	uint32_t ncap = fl->n + count < 8 ? 16 : (fl->n + count) * 2, nhead = (ncap - fl->n) / 2;
 	uint64_t *a = malloc(ncap * sizeof(*a));
 	MHP_ASSERT(a);   /* host memory for free lists is bounded by the pages the model holds */
@@ -130,6 +128,13 @@ static void fl_room(struct free_list *fl, uint32_t count)
 	fl->pfn = a + nhead;
 	fl->head = nhead;
 	fl->cap = ncap;
+}
+
+/* Room for count more at either end (most often there is: a test inline). */
+static inline void fl_room(struct free_list *fl, uint32_t count)
+{
+	if (fl->head < count || fl->head + fl->n + count > fl->cap)
+		fl_grow(fl, count);
 }
 
 /* Inserts in order, moving whichever side of the insertion point is shorter. */
