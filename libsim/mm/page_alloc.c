@@ -140,9 +140,10 @@ static inline void fl_room(struct free_list *fl, uint32_t count)
 /* Inserts in order, moving whichever side of the insertion point is shorter. */
 static void fl_add(struct free_list *fl, uint64_t pfn)
 {
-	bool found;
+	bool found = false;
 	fl_room(fl, 1);
-	uint32_t i = fl_search(fl, pfn, &found);
+	/* Most blocks go at either end, the list's highest or lowest: no search for those. */
+	uint32_t i = !fl->n || pfn > fl->pfn[0] ? 0 : pfn < fl->pfn[fl->n - 1] ? fl->n : fl_search(fl, pfn, &found);
 	MHP_ASSERT(!found);
 	if (i < fl->n - i) {
 		memmove(fl->pfn - 1, fl->pfn, i * sizeof(*fl->pfn));
@@ -197,8 +198,11 @@ static void fl_cut(struct free_list *fl, uint32_t i, uint32_t j)
 
 static bool fl_del(struct free_list *fl, uint64_t pfn)
 {
-	bool found;
-	uint32_t i = fl_search(fl, pfn, &found);
+	bool found = true;
+	/* Outside the list's span it is not there; its lowest block needs no search either. */
+	if (!fl->n || pfn > fl->pfn[0] || pfn < fl->pfn[fl->n - 1])
+		return false;
+	uint32_t i = pfn == fl->pfn[fl->n - 1] ? fl->n - 1 : fl_search(fl, pfn, &found);
 	if (!found)
 		return false;
 	if (i < fl->n - 1 - i) {
