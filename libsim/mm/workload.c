@@ -210,9 +210,12 @@ static uint64_t tag_insert_run(struct mhp_machine *m, uint32_t tag, uint64_t n, 
 		uint64_t room;
 		struct tag_leaf *leaf = tag_leaf_of(t, first, &room);
 		uint64_t want = n - k < room ? n - k : room, *slot = &leaf->pfn1[tag_idx(first)];
-		MHP_ASSERT(want < 2 || !slots_any(slot + 1, want - 1));   /* none of them is live */
-		for (uint64_t i = 1; i < want; i++)
+		uint64_t live = 0;
+		for (uint64_t i = 1; i < want; i++) {   /* written, and read as they are: none of them was live */
+			live |= slot[i];
 			slot[i] = pfn + ((k + i) << order) + 1;
+		}
+		MHP_ASSERT(!live);
 		/* The slots just written: order-0 pages follow one another, one mix; larger ones are read back. */
 		t->digest += !order ? tag_run_mix(first + 1, pfn + k + 1, want - 1)
 				    : want < 2 ? 0 : slots_mix(first + 1, slot + 1, want - 1);
