@@ -160,6 +160,7 @@ void sb_put_bitmap_mask(struct strbuf *sb, const bool *bits, unsigned nbits)
 uint64_t fnv1a64(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
+#pragma GCC unroll 8
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
 		h *= FNV1A64_PRIME;
@@ -180,6 +181,7 @@ void fnv1a64_x4(uint64_t h[4], const void *const data[4], size_t len)
 {
 	const unsigned char *p0 = data[0], *p1 = data[1], *p2 = data[2], *p3 = data[3];
 	uint64_t a = h[0], b = h[1], c = h[2], d = h[3];
+#pragma GCC unroll 8
 	for (size_t i = 0; i < len; i++) {   /* four chains of multiplies, which the CPU runs side by side */
 		a = (a ^ p0[i]) * FNV1A64_PRIME;
 		b = (b ^ p1[i]) * FNV1A64_PRIME;
