@@ -170,6 +170,8 @@ static inline struct page_state page_run_state(const struct page_run *r, uint64_
 /* Allocation heads among pages [a, b) of run r (inside it). */
 static inline uint64_t page_run_heads(const struct page_run *r, uint64_t a, uint64_t b)
 {
+	if (!r->order)   /* most runs: every page heads its own */
+		return b - a;
 	uint64_t pa = a - r->lo + r->first, pb = b - r->lo + r->first, mask = (1ull << r->order) - 1;
 	return ((pb + mask) >> r->order) - ((pa + mask) >> r->order);
 }
