@@ -76,46 +76,55 @@ uint64_t sparse_memory_bytes(const struct mhp_machine *m);
 struct run_iter {
 	const struct mem_section *ms;
 	uint32_t c, i;
+	const struct run_chunk *ch;   /* chunk c, or NULL past the last */
 	const struct page_run *r;
 };
 
 static inline void run_iter_set(struct run_iter *it)
 {
-	it->r = it->c < it->ms->nr_chunks ? &it->ms->chunks[it->c]->r[it->i] : NULL;
+	it->ch = it->c < it->ms->nr_chunks ? it->ms->chunks[it->c] : NULL;
+	it->r = it->ch ? &it->ch->r[it->i] : NULL;
 }
 
 static inline void run_iter_next(struct run_iter *it)
 {
-	if (++it->i == it->ms->chunks[it->c]->n)
-		it->c++, it->i = 0;
+	if (++it->i < it->ch->n) {   /* the same chunk: no pointer to follow */
+		it->r++;
+		return;
+	}
+	it->c++, it->i = 0;
 	run_iter_set(it);
 }
 
-/* Whether the run at (c, k) is the first of ms that ends after page i: it does, and the one before it does not. */
-static inline bool run_first_after(const struct mem_section *ms, uint32_t c, uint32_t k, uint64_t i)
+/*
+ * The hint's guess (ms->hint_c, ms->hint_i) for the first run of ms that
+ * ends after page i: that run, or the one after it in its chunk (a free page
+ * before it included). Searches come in order and near one another.
+ */
+static inline bool runs_hint(const struct mem_section *ms, uint64_t i, struct run_iter *it)
 {
-	if (c >= ms->nr_chunks || k >= ms->chunks[c]->n || ms->chunks[c]->r[k].hi <= i)
+	uint32_t c = ms->hint_c, k = ms->hint_i;
+	const struct run_chunk *ch = c < ms->nr_chunks ? ms->chunks[c] : NULL;
+	if (!ch || k >= ch->n)
 		return false;
-	if (k)
-		return ms->chunks[c]->r[k - 1].hi <= i;
-	return !c || ms->chunks[c - 1]->r[ms->chunks[c - 1]->n - 1].hi <= i;
+	if (ch->r[k].hi > i) {   /* it, if the run before it ends at or before i */
+		const struct run_chunk *prev = k || !c ? NULL : ms->chunks[c - 1];
+		if (k ? ch->r[k - 1].hi > i : prev && prev->r[prev->n - 1].hi > i)
+			return false;
+	} else if (++k == ch->n || ch->r[k].hi <= i) {
+		return false;   /* nor the next one */
+	}
+	*it = (struct run_iter){ .ms = ms, .c = c, .i = k, .ch = ch, .r = &ch->r[k] };
+	return true;
 }
 
 /* The first run of ms that ends after page i. */
 static inline struct run_iter section_runs_from(const struct mem_section *ms, uint64_t i)
 {
-	struct run_iter it = { .ms = ms, .c = ms->hint_c, .i = ms->hint_i };
-	/*
-	 * Searches come in order and near one another: the run the last one
-	 * found, or the one after it (a free page before it included), else the
-	 * same chunk, else a search of the chunks.
-	 */
-	for (int k = 0; k < 2; k++, it.i++) {
-		if (run_first_after(ms, it.c, it.i, i)) {
-			it.r = &ms->chunks[it.c]->r[it.i];
-			return it;
-		}
-	}
+	struct run_iter it = { .ms = ms, .c = ms->hint_c };
+	/* The hint's run or the next, else the hint's chunk, else a search of the chunks. */
+	if (runs_hint(ms, i, &it))
+		return it;
 	uint32_t lo = 0, hi = ms->nr_chunks;
 	if (it.c < hi && ms->chunk_lo[it.c] <= i && (it.c + 1 == hi || ms->chunk_lo[it.c + 1] > i))
 		lo = hi = it.c + 1;   /* the hint's chunk is the one */
