@@ -121,13 +121,19 @@ static void chunk_remove(struct mhp_machine *m, struct mem_section *ms, uint32_t
 	ms->nr_chunks--;
 }
 
-/* Sets (or clears) the allocation map's bits of pages [i, i + n), a word at a time. */
+/* Sets (or clears) the allocation map's bits of pages [i, i + n): the end words' bits, whole words between. */
 static void alloc_map_set(struct mem_section *ms, uint64_t i, uint64_t n, bool on)
 {
-	for (uint64_t end = i + n; i < end; i = (i | 63) + 1) {
-		uint64_t bits = alloc_map_bits(i, end);
-		ms->alloc_map[i / 64] = on ? ms->alloc_map[i / 64] | bits : ms->alloc_map[i / 64] & ~bits;
-	}
+	uint64_t end = i + n, w = i / 64, last = (end - 1) / 64;
+	uint64_t head = ~0ull << (i % 64), tail = ~0ull >> (63 - (end - 1) % 64);
+	if (w == last)
+		head &= tail;
+	ms->alloc_map[w] = on ? ms->alloc_map[w] | head : ms->alloc_map[w] & ~head;
+	if (w == last)
+		return;
+	for (uint64_t k = w + 1; k < last; k++)
+		ms->alloc_map[k] = on ? ~0ull : 0;
+	ms->alloc_map[last] = on ? ms->alloc_map[last] | tail : ms->alloc_map[last] & ~tail;
 }
 
 /*
