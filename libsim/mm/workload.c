@@ -238,6 +238,7 @@ void tag_moved_run(struct mhp_machine *m, uint32_t tag, uint64_t n, uint64_t pfn
 		slot = &leaf->pfn1[tag_idx(tag + (uint32_t)k)];
 		/* slots_mix() asserts they are live */
 		m->tags.digest += tag_run_mix(tag + (uint32_t)k, pfn + k, want) - slots_mix(tag + (uint32_t)k, slot, want);
+#pragma GCC unroll 4   /* as slots_follow()'s: a migration writes millions */
 		for (uint64_t i = 0; i < want; i++)
 			slot[i] = pfn + k + i + 1;
 	}
