@@ -580,8 +580,13 @@ static void ser_tlb(struct ser *s, struct tlb *tlb)
 		ser_range(s, e->depth, 0, PT_MAX_DEPTH - 1, "bad TLB entry depth");
 		SER(s, e->leaf);
 		SER(s, e->valid);
-		if (s->load)
-			tlb->nr_valid += e->valid;
+		if (s->load && e->valid) {
+			unsigned word;
+			uint64_t mask;
+			tlb->nr_valid++;
+			tlb_filter_bit(e, &word, &mask);   /* the filter, rebuilt from the entries */
+			tlb->maybe[word] |= mask;
+		}
 	}
 	SER(s, tlb->next);
 	ser_range(s, tlb->next, 0, TLB_ENTRIES - 1, "bad TLB index");

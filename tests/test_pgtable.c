@@ -7,8 +7,10 @@
 #include "arm64.h"
 #include "differential.h"
 #include "check/check.h"
+#include "mhpsim/snapshot.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MiB (1ull << 20)
@@ -121,6 +123,35 @@ static void test_leaf_flush_keeps_the_walk_cache(void **state)
 	__flush_tlb_kernel_pgtable(m, va);
 	for (unsigned i = 0; i < TLB_ENTRIES; i++)
 		assert_false(m->tlb.e[i].valid);
+	mhp_machine_free(m);
+}
+
+/*
+ * A load the TLB has cached replaces its entries, never adds to them: the
+ * insert's filter (tlb.h) says when to look for one, and a loaded snapshot
+ * rebuilds it from its entries. A second address adds its own.
+ */
+static void test_a_cached_walk_is_replaced_not_doubled(void **state)
+{
+	(void)state;
+	struct mhp_machine *m = boot_model("qemu-virt-arm64-4k", NULL), *copy = NULL;
+	uint64_t va = linear_va(m, 0x40000000);
+	struct mhp_err err = { 0 };
+	void *buf = NULL;
+	size_t len = 0;
+	assert_int_equal(tlb_touch(m, va), 0);
+	unsigned valid = m->tlb.nr_valid;
+	assert_int_equal(valid, 4);   /* PGD, PUD and PMD entries of the walk, and the leaf */
+	assert_int_equal(tlb_touch(m, va + 8), 0);
+	assert_int_equal(m->tlb.nr_valid, valid);
+	assert_int_equal(mhp_machine_save_buffer(m, &buf, &len, &err), 0);
+	assert_int_equal(mhp_machine_load_buffer(buf, len, "copy", NULL, NULL, &copy, &err), 0);
+	assert_int_equal(tlb_touch(copy, va), 0);
+	assert_int_equal(copy->tlb.nr_valid, valid);
+	assert_int_equal(tlb_touch(copy, va + 4096), 0);   /* the next page: a leaf of its own */
+	assert_int_equal(copy->tlb.nr_valid, valid + 1);
+	free(buf);
+	mhp_machine_free(copy);
 	mhp_machine_free(m);
 }
 
@@ -355,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_blocks_when_the_direct_map_cannot_change),
 		cmocka_unit_test(test_big_range_flush_is_a_full_flush),
 		cmocka_unit_test(test_leaf_flush_keeps_the_walk_cache),
+		cmocka_unit_test(test_a_cached_walk_is_replaced_not_doubled),
 		cmocka_unit_test(test_linear_map_allocation_failure_is_reported),
 		cmocka_unit_test(test_strategies_agree_on_what_is_left),
 		cmocka_unit_test(test_ptdump_of_a_range),

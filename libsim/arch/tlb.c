@@ -9,19 +9,30 @@
 #include "sim/machine.h"
 #include "sim/trace.h"
 
+void tlb_filter_bit(const struct tlb_entry *e, unsigned *word, uint64_t *mask)
+{
+	uint64_t h = (e->va ^ (uint64_t)e->depth << 1 ^ e->leaf) * 0x9e3779b97f4a7c15ull;
+	unsigned bit = (unsigned)(h >> 54);   /* the top 10 bits: 0..1023 */
+	*word = bit / 64;
+	*mask = 1ull << (bit % 64);
+}
+
 static void tlb_insert(struct mhp_machine *m, uint64_t va, unsigned depth, bool leaf, uint64_t target)
 {
 	struct tlb *tlb = &m->tlb;
-	uint64_t span = pt_span(m, depth);
+	uint64_t span = pt_span(m, depth), mask;
+	unsigned word;
 	struct tlb_entry e = { .va = va & ~(span - 1), .span = span, .target = target, .depth = (uint8_t)depth,
 			       .leaf = leaf, .valid = true };
-	for (unsigned i = 0; i < TLB_ENTRIES; i++) {
+	tlb_filter_bit(&e, &word, &mask);
+	for (unsigned i = 0; (tlb->maybe[word] & mask) && i < TLB_ENTRIES; i++) {   /* a clear bit: no such entry */
 		struct tlb_entry *x = &tlb->e[i];
 		if (x->valid && x->leaf == leaf && x->depth == depth && x->va == e.va) {
 			*x = e;
 			return;
 		}
 	}
+	tlb->maybe[word] |= mask;
 	tlb->nr_valid += !tlb->e[tlb->next].valid;
 	tlb->e[tlb->next] = e;
 	tlb->next = (tlb->next + 1) % TLB_ENTRIES;
@@ -61,6 +72,7 @@ void tlb_drop(struct mhp_machine *m, uint64_t start, uint64_t end, bool leaves_o
 void flush_tlb_all(struct mhp_machine *m)
 {
 	memset(m->tlb.e, 0, sizeof(m->tlb.e));
+	memset(m->tlb.maybe, 0, sizeof(m->tlb.maybe));
 	m->tlb.nr_valid = 0;
 	m->tlb.nr_flush_all++;
 	struct mhp_trace_field f[] = { TF_S("scope", "all") };

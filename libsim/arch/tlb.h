@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #define TLB_ENTRIES 256   /* bounded; the oldest entry is evicted first */
+#define TLB_FILTER_WORDS 16   /* 1024 bits: with 256 entries at most, most are clear */
 
 struct tlb_entry {
 	uint64_t va;        /* aligned to the span of the entry */
@@ -41,6 +42,12 @@ struct tlb {
 	 * does it by design.
 	 */
 	uint64_t nr_freed_while_cached;
+	/*
+	 * A bit per key (address, level, leaf) hashed, set for every entry put
+	 * in since the last full flush: a clear bit means no valid entry has
+	 * that key, so an insert need not look (a filter, not state; rebuilt on load).
+	 */
+	uint64_t maybe[TLB_FILTER_WORDS];
 };
 
 struct mhp_machine;
@@ -50,6 +57,8 @@ int arch_tlb_touch(struct mhp_machine *m, int kind, uint64_t addr);
 /* Drops the entries that overlap [start, end): leaves only, or every level. */
 void tlb_drop(struct mhp_machine *m, uint64_t start, uint64_t end, bool leaves_only);
 void flush_tlb_all(struct mhp_machine *m);
+/* The filter's bit for an entry's key: word and mask. */
+void tlb_filter_bit(const struct tlb_entry *e, unsigned *word, uint64_t *mask);
 /* A page being freed: [pfn, pfn + n) of what (a table, vmemmap backing); counts and traces the hazard if cached. */
 void tlb_note_free(struct mhp_machine *m, uint64_t pfn, uint64_t n, const char *what);
 
