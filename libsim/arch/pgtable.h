@@ -95,7 +95,7 @@ static inline uint64_t pt_get(const struct pt_table *t, uint64_t idx)
 	return idx - t->lo < (uint64_t)(t->hi - t->lo) ? t->first + (idx - t->lo) * t->step : 0;
 }
 
-#define PT_SPARE 64
+#define PT_SPARE 512   /* a remove frees about 100 tables, the next add takes as many */
 
 /* The store: pfn -> table, open addressing; memory grows with tables in use. */
 struct pt_store {
@@ -108,7 +108,7 @@ struct pt_store {
 	uint64_t digest;                  /* pt_table_id() + mix summed over the live tables (see PT_MIX_P) */
 	uint64_t host_bytes;              /* what the live tables take of the host (the memory budget) */
 	bool untraced;                    /* while set, allocations are not traced one by one (a step that sums them up) */
-	/* Headers of freed tables, kept for the next ones (the host's, not state: at most PT_SPARE, a few KiB). */
+	/* Headers of freed tables, kept for the next ones (the host's, not state: at most PT_SPARE, about 28 KiB). */
 	struct pt_table *spare[PT_SPARE];
 	uint32_t nr_spare;
 };
