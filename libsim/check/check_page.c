@@ -264,9 +264,12 @@ static int check_zone_range(const struct mhp_machine *m, int nid, int zid, uint6
 				continue;   /* every block below the range, or every one past it */
 			const struct mem_section *ms = NULL;   /* the last block's: a list's blocks share few sections */
 			bool whole = false;   /* ms online, of this node, all of it in this zone */
-			for (uint32_t i = fl_first_below(fl, phi); !ret && i < fl->n && fl->pfn[i] >= plo; i++) {
-				uint64_t pfn = fl->pfn[i];
-				if (!ms || pfn_to_section_nr(m, pfn) != pfn_to_section_nr(m, fl->pfn[i - 1])) {
+			const uint64_t *pfns = fl->pfn;
+			uint64_t section = UINT64_MAX;
+			for (uint32_t i = fl_first_below(fl, phi), n = fl->n; i < n && pfns[i] >= plo; i++) {
+				uint64_t pfn = pfns[i];
+				if (pfn_to_section_nr(m, pfn) != section) {
+					section = pfn_to_section_nr(m, pfn);
 					ms = __pfn_to_section(m, pfn);
 					whole = online_section(ms) && ms->nid == nid && !(ms->flags & SECTION_ZONES_SPLIT) &&
 						ms->zone == zid;
@@ -275,7 +278,8 @@ static int check_zone_range(const struct mhp_machine *m, int nid, int zid, uint6
 				if (whole && is_aligned(pfn, 1ull << o) && section_pageblock_mt(m, ms, pfn) == mt &&
 				    block_map_clear(ms, pfn & (m->pages_per_section - 1), 1ull << o))
 					continue;
-				ret = check_block(m, ms, nid, zid, pfn, o, mt, err);
+				if ((ret = check_block(m, ms, nid, zid, pfn, o, mt, err)))
+					break;
 			}
 		}
 	}
