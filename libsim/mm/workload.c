@@ -212,6 +212,7 @@ static uint64_t tag_insert_run(struct mhp_machine *m, uint32_t tag, uint64_t n, 
 		struct tag_leaf *leaf = tag_leaf_of(t, first, &room);
 		uint64_t want = n - k < room ? n - k : room, *slot = &leaf->pfn1[tag_idx(first)];
 		uint64_t live = 0;
+#pragma GCC unroll 4   /* an allocation writes thousands */
 		for (uint64_t i = 1; i < want; i++) {   /* written, and read as they are: none of them was live */
 			live |= slot[i];
 			slot[i] = pfn + ((k + i) << order) + 1;
