@@ -146,10 +146,11 @@ static void fl_add(struct free_list *fl, uint64_t pfn)
 	uint32_t i = !fl->n || pfn > fl->pfn[0] ? 0 : pfn < fl->pfn[fl->n - 1] ? fl->n : fl_search(fl, pfn, &found);
 	MHP_ASSERT(!found);
 	if (i < fl->n - i) {
-		memmove(fl->pfn - 1, fl->pfn, i * sizeof(*fl->pfn));
+		if (i)   /* at either end nothing moves: no call for it */
+			memmove(fl->pfn - 1, fl->pfn, i * sizeof(*fl->pfn));
 		fl->pfn--;
 		fl->head--;
-	} else {
+	} else if (i < fl->n) {
 		memmove(&fl->pfn[i + 1], &fl->pfn[i], (fl->n - i) * sizeof(*fl->pfn));
 	}
 	fl->pfn[i] = pfn;
@@ -206,10 +207,11 @@ static bool fl_del(struct free_list *fl, uint64_t pfn)
 	if (!found)
 		return false;
 	if (i < fl->n - 1 - i) {
-		memmove(fl->pfn + 1, fl->pfn, i * sizeof(*fl->pfn));
+		if (i)   /* at either end nothing moves: no call for it */
+			memmove(fl->pfn + 1, fl->pfn, i * sizeof(*fl->pfn));
 		fl->pfn++;
 		fl->head++;
-	} else {
+	} else if (i + 1 < fl->n) {
 		memmove(&fl->pfn[i], &fl->pfn[i + 1], (fl->n - i - 1) * sizeof(*fl->pfn));
 	}
 	MHP_ASSERT(fl->n > 0);
