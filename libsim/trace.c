@@ -65,33 +65,33 @@ static uint64_t hash_str(uint64_t h, const char *s)
  * the text's format (not the text: it is rendered only for a sink, so a run
  * without one, a fuzzer's or a benchmark's, hashes the same and pays nothing).
  */
-static uint64_t hash_event(uint64_t h, const struct mhp_trace_event *ev, const char *fmt)
+static uint64_t hash_event(uint64_t h, const char *type, const struct mhp_trace_field *f, unsigned n,
+			   const char *fmt)
 {
-	h = hash_str(h, ev->type);
-	for (unsigned i = 0; i < ev->nfields; i++) {
-		const struct mhp_trace_field *f = &ev->fields[i];
-		h = hash_str(h, f->key);
-		if (f->str)
-			h = hash_str(h, f->str);
+	h = hash_str(h, type);
+	for (unsigned i = 0; i < n; i++) {
+		h = hash_str(h, f[i].key);
+		if (f[i].str)
+			h = hash_str(h, f[i].str);
 		else
-			h = (h ^ f->num) * 0xbf58476d1ce4e5b9ull, h ^= h >> 31;
+			h = (h ^ f[i].num) * 0xbf58476d1ce4e5b9ull, h ^= h >> 31;
 	}
 	return hash_str(h, fmt);
 }
 
+/* The event itself is made only for a sink: most runs (a fuzzer's, a benchmark's) have none and only hash it. */
 __attribute__((format(printf, 5, 0)))
 static void trace_emitv(struct mhp_machine *m, const char *type, const struct mhp_trace_field *f, unsigned n,
 			const char *fmt, va_list ap)
 {
-	char text[512];
-	struct mhp_trace_event ev = { .seq = m->trace.seq++, .type = type, .text = text };
-
 	MHP_ASSERT(n <= MHP_TRACE_MAX_FIELDS);
-	ev.nfields = n;
-	memcpy(ev.fields, f, n * sizeof(*f));
-	m->trace.hash = hash_event(m->trace.hash, &ev, fmt);
+	uint64_t seq = m->trace.seq++;
+	m->trace.hash = hash_event(m->trace.hash, type, f, n, fmt);
 	if (!m->trace.sink)
 		return;
+	char text[512];
+	struct mhp_trace_event ev = { .seq = seq, .type = type, .text = text, .nfields = n };
+	memcpy(ev.fields, f, n * sizeof(*f));
 	vsnprintf(text, sizeof(text), fmt, ap);
 	m->trace.sink(&ev, m->trace.ctx);
 }
