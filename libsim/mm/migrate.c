@@ -106,12 +106,6 @@ static int migrate_folio(struct mhp_machine *m, uint64_t pfn)
 }
 
 /*
- * Whether the folio at pfn starts a page run migrate_run() may move: order-0
- * folios of one kind, none referenced, in one section, their sources freed
- * to isolated pageblocks only, where no target can come from. Returns the
- * run's length (0: move it alone). The reference path moves each alone.
- */
-/*
  * The order-0 folios from pfn on (in its section, before end_pfn) that are
  * runs' pages for which ok() holds, taken a run at a time.
  */
