@@ -135,13 +135,33 @@ static int check_zone_lists(const struct mhp_machine *m, int nid, int zid, struc
 	return 0;
 }
 
+/*
+ * Whether an aligned block of n pages at page i of ms holds no allocated
+ * page: one word's bits for a small block, the OR of its whole words for a
+ * large one (64 pages and up start a word). Its callers have checked the
+ * alignment: BUDDY names a misaligned block before it asks.
+ */
+static bool block_map_clear(const struct mem_section *ms, uint64_t i, uint64_t n)
+{
+	if (!ms->alloc_map)
+		return true;
+	if (n < 64)
+		return !(ms->alloc_map[i / 64] >> (i % 64) & ((1ull << n) - 1));
+	uint64_t any = 0;
+	for (uint64_t w = i / 64; w < (i + n) / 64; w++)
+		any |= ms->alloc_map[w];
+	return !any;
+}
+
 /* The first page of the free block [pfn, pfn + n) that is allocated, or pfn + n: where the first run meets the block. */
 static uint64_t first_allocated(const struct mhp_machine *m, const struct mem_section *ms, uint64_t pfn, uint64_t n)
 {
 	MHP_ASSERT(pfn_to_section_nr(m, pfn) == pfn_to_section_nr(m, pfn + n - 1));   /* a block never spans sections */
 	uint64_t i = pfn & (m->pages_per_section - 1);
+	if (block_map_clear(ms, i, n))   /* the usual answer, in a word or an OR of words */
+		return pfn + n;
 	/* The allocation map (mm/page.c), 64 pages a word; the full walk holds it to the runs. */
-	for (uint64_t k = i; ms->alloc_map && k < i + n; k = (k | 63) + 1) {
+	for (uint64_t k = i; k < i + n; k = (k | 63) + 1) {
 		uint64_t word = ms->alloc_map[k / 64] >> (k % 64);
 		if (word) {
 			uint64_t at = k + (uint64_t)__builtin_ctzll(word) - i;
@@ -217,23 +237,6 @@ static int check_block(const struct mhp_machine *m, const struct mem_section *ms
 	if (p < pfn + (1ull << o))
 		return FAIL(err, "BUDDY", "pfn %#llx is both free and allocated", (unsigned long long)p);
 	return 0;
-}
-
-/*
- * Whether an aligned block of n pages at page i of ms holds no allocated
- * page: one word's bits for a small block, the OR of its whole words for a
- * large one (64 pages and up start a word).
- */
-static bool block_map_clear(const struct mem_section *ms, uint64_t i, uint64_t n)
-{
-	if (!ms->alloc_map)
-		return true;
-	if (n < 64)
-		return !(ms->alloc_map[i / 64] >> (i % 64) & ((1ull << n) - 1));
-	uint64_t any = 0;
-	for (uint64_t w = i / 64; w < (i + n) / 64; w++)
-		any |= ms->alloc_map[w];
-	return !any;
 }
 
 /* The first index of a descending list whose pfn is below pfn. */
