@@ -14,15 +14,9 @@
 void touch_range_slow(struct touched *t, int what, uint64_t start, uint64_t end)
 {
 	uint64_t(*r)[2] = t->range[what];
-	uint32_t n = t->n[what], lo = 0, hi = n;
+	uint32_t n = t->n[what], lo;
 	MHP_ASSERT(start < end && n <= TOUCHED_MAX);
-	while (lo < hi) {   /* the first range that ends at or after start */
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (r[mid][1] < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	PARTITION_POINT(lo, n, k, r[k][1] < start);   /* the first range that ends at or after start */
 	uint32_t last = lo;   /* past the ranges the new one overlaps or touches */
 	while (last < n && r[last][0] <= end)
 		last++;

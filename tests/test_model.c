@@ -109,6 +109,23 @@ static void test_fnv1a64_zeros_is_fnv1a64_of_zeros(void **state)
 }
 
 /* The state hash takes page tables four at a time: each of the four hashes is fnv1a64()'s, whatever the bytes. */
+/* The searches of sorted arrays (runs, free lists, sections, blocks) count a prefix: every length, every split. */
+static void test_partition_point_counts_the_prefix(void **state)
+{
+	(void)state;
+	uint32_t keys[130];
+	for (uint32_t i = 0; i < ARRAY_SIZE(keys); i++)
+		keys[i] = 2 * i + 1;   /* odd keys: an even probe lies between two */
+	for (uint64_t n = 0; n <= ARRAY_SIZE(keys); n++)
+		for (uint64_t probe = 0; probe <= 2 * n + 2; probe++) {
+			uint64_t want = 0, got = UINT64_MAX;
+			while (want < n && keys[want] < probe)
+				want++;
+			PARTITION_POINT(got, n, k, keys[k] < probe);
+			assert_int_equal(got, want);
+		}
+}
+
 static void test_fnv1a64_x4_is_four_fnv1a64(void **state)
 {
 	(void)state;
@@ -140,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_mhp_assert_aborts_in_every_build),
 		cmocka_unit_test(test_fnv1a64_x4_is_four_fnv1a64),
 		cmocka_unit_test(test_fnv1a64_zeros_is_fnv1a64_of_zeros),
+		cmocka_unit_test(test_partition_point_counts_the_prefix),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -242,14 +242,8 @@ static int check_block(const struct mhp_machine *m, const struct mem_section *ms
 /* The first index of a descending list whose pfn is below pfn. */
 static uint32_t fl_first_below(const struct free_list *fl, uint64_t pfn)
 {
-	uint32_t lo = 0, hi = fl->n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (fl->pfn[mid] >= pfn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo;
+	PARTITION_POINT(lo, fl->n, k, fl->pfn[k] >= pfn);
 	return lo;
 }
 

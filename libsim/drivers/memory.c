@@ -22,14 +22,8 @@
 
 static size_t block_search(const struct mhp_machine *m, uint64_t id, bool *found)
 {
-	size_t lo = 0, hi = m->nr_blocks;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->blocks[mid]->id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo;
+	PARTITION_POINT(lo, m->nr_blocks, k, m->blocks[k]->id < id);
 	*found = lo < m->nr_blocks && m->blocks[lo]->id == id;
 	return lo;
 }

@@ -13,6 +13,26 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * Sets out to how many of n elements lead for which pred holds: pred is an
+ * expression of index k that holds for a prefix (a lower bound). Each step
+ * is an add, not a branch: searched keys the fuzz makes up at random cost a
+ * branch misprediction a step otherwise.
+ */
+#define PARTITION_POINT(out, n, k, pred)                                  \
+	do {                                                              \
+		uint64_t pp_base_ = 0, pp_len_ = (n);                     \
+		for (; pp_len_ > 1; pp_len_ -= pp_len_ / 2) {             \
+			uint64_t k = pp_base_ + pp_len_ / 2 - 1;          \
+			pp_base_ += (uint64_t)!!(pred) * (pp_len_ / 2);   \
+		}                                                         \
+		if (pp_len_) {                                            \
+			uint64_t k = pp_base_;                            \
+			pp_base_ += !!(pred);                             \
+		}                                                         \
+		(out) = pp_base_;                                         \
+	} while (0)
+
 int mhp_err_set(struct mhp_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 uint64_t fnv1a64(uint64_t h, const void *data, size_t len);

@@ -245,14 +245,8 @@ struct mb_replay {
 /* How many ranges of the union start below addr (or, by_hi, end below it): both are sorted. */
 static unsigned mb_union_count_below(const struct mb_replay *r, uint64_t addr, bool by_hi)
 {
-	unsigned lo = 0, hi = r->nu;
-	while (lo < hi) {
-		unsigned mid = lo + (hi - lo) / 2;
-		if ((by_hi ? r->u[mid].hi : r->u[mid].lo) < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	unsigned lo;
+	PARTITION_POINT(lo, r->nu, k, (by_hi ? r->u[k].hi : r->u[k].lo) < addr);
 	return lo;
 }
 

@@ -104,14 +104,8 @@ uint64_t section_isolated_pageblocks(const struct mhp_machine *m, const struct m
 /* Index of pfn in a descending list, or where it would go. */
 static uint32_t fl_search(const struct free_list *fl, uint64_t pfn, bool *found)
 {
-	uint32_t lo = 0, hi = fl->n;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (fl->pfn[mid] > pfn)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	uint32_t lo;
+	PARTITION_POINT(lo, fl->n, k, fl->pfn[k] > pfn);
 	*found = lo < fl->n && fl->pfn[lo] == pfn;
 	return lo;
 }

@@ -56,18 +56,12 @@ static struct section_root *root_of(struct mhp_machine *m, uint64_t nr);
 /* Binary search for a root; returns its index or where it would be inserted. */
 static size_t root_search(const struct sparse_table *t, uint64_t root_nr, bool *found)
 {
-	size_t lo = 0, hi = t->nr_roots;
+	size_t lo;
 	if (t->last < t->nr_roots && t->roots[t->last].root_nr == root_nr) {
 		*found = true;
 		return t->last;
 	}
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->roots[mid].root_nr < root_nr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	PARTITION_POINT(lo, t->nr_roots, k, t->roots[k].root_nr < root_nr);
 	*found = lo < t->nr_roots && t->roots[lo].root_nr == root_nr;
 	return lo;
 }

@@ -125,28 +125,17 @@ static inline struct run_iter section_runs_from(const struct mem_section *ms, ui
 	/* The hint's run or the next, else the hint's chunk, else a search of the chunks. */
 	if (runs_hint(ms, i, &it))
 		return it;
-	uint32_t lo = 0, hi = ms->nr_chunks;
-	if (it.c < hi && ms->chunk_lo[it.c] <= i && (it.c + 1 == hi || ms->chunk_lo[it.c + 1] > i))
-		lo = hi = it.c + 1;   /* the hint's chunk is the one */
-	while (lo < hi) {   /* the first chunk that starts after i: the one before it may hold i */
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (ms->chunk_lo[mid] <= i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	it.c = lo ? lo - 1 : 0;
+	uint32_t n = ms->nr_chunks, below;   /* the chunks that start at or before i: the last may hold i */
+	if (it.c < n && ms->chunk_lo[it.c] <= i && (it.c + 1 == n || ms->chunk_lo[it.c + 1] > i))
+		below = it.c + 1;   /* the hint's chunk is the one */
+	else
+		PARTITION_POINT(below, n, k, ms->chunk_lo[k] <= i);
+	it.c = below ? below - 1 : 0;
 	it.i = 0;
 	if (it.c < ms->nr_chunks) {
 		const struct run_chunk *ch = ms->chunks[it.c];
-		uint32_t a = 0, b = ch->n;
-		while (a < b) {   /* its first run that ends after i, or past its last */
-			uint32_t mid = a + (b - a) / 2;
-			if (ch->r[mid].hi <= i)
-				a = mid + 1;
-			else
-				b = mid;
-		}
+		uint32_t a;   /* its first run that ends after i, or past its last */
+		PARTITION_POINT(a, ch->n, k, ch->r[k].hi <= i);
 		it.i = a;
 		if (a == ch->n)
 			it.c++, it.i = 0;
