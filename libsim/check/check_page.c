@@ -437,7 +437,8 @@ static int pages_cb(const struct mhp_machine *m, uint64_t nr, const struct mem_s
 	for (struct run_iter it = section_runs_from(ms, first); it.r && it.r->lo < last; run_iter_next(&it)) {
 		const struct page_run *r = it.r;
 		uint64_t a = first > r->lo ? first : r->lo, b = last < r->hi ? last : r->hi, heads = page_run_heads(r, a, b);
-		bool head_bars = page_bars_zone_movable(&r->head), tail_bars = page_bars_zone_movable(&r->tail);
+		struct page_state tail = page_run_tail(r);
+		bool head_bars = page_bars_zone_movable(&r->head), tail_bars = page_bars_zone_movable(&tail);
 		barred += heads * head_bars + (b - a - heads) * tail_bars;
 		/* A barred page in ZONE_MOVABLE: the run's first such page here (a head or a tail). */
 		uint64_t next_head = page_run_next_head(r, a), bad = b;

@@ -43,7 +43,7 @@ static struct page_run run_from(const struct page_run *r, uint64_t x)
 /* Whether b continues a: the same allocations, states and tag order across their boundary. */
 static bool run_continues(const struct page_run *a, const struct page_run *b)
 {
-	if (a->hi != b->lo || a->order != b->order || !same_state(&a->tail, &b->tail))
+	if (a->hi != b->lo || a->order != b->order || a->head.kind != b->head.kind)
 		return false;
 	struct page_run next = *a;
 	next.hi = a->hi + 1;   /* where a's pattern would be at b->lo */
@@ -223,7 +223,8 @@ static void run_count(const struct page_run *r, uint64_t a, uint64_t b, struct p
 	c->alloc += hi - lo;
 	c->single += !r->order && !r->head.order && r->head.head ? hi - lo : 0;
 	c->tagged += r->head.tag ? heads : 0;
-	c->barred += heads * page_bars_zone_movable(&r->head) + (hi - lo - heads) * page_bars_zone_movable(&r->tail);
+	struct page_state tail = page_run_tail(r);
+	c->barred += heads * page_bars_zone_movable(&r->head) + (hi - lo - heads) * page_bars_zone_movable(&tail);
 }
 
 /* What pages [a, b) hold, from it (the first run that ends after a) on. */
@@ -285,7 +286,7 @@ static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, ui
 static void runs_insert(struct mhp_machine *m, struct mem_section *ms, struct run_pos p, const struct page_run *r)
 {
 	struct page_run *prev = run_before(ms, p), *next = run_at(ms, p);
-	MHP_ASSERT(r->lo < r->hi && r->head.kind != PG_FREE && r->head.kind == r->tail.kind && !r->tail.tag);
+	MHP_ASSERT(r->lo < r->hi && r->head.kind != PG_FREE);
 	MHP_ASSERT((!prev || prev->hi <= r->lo) && (!next || r->hi <= next->lo));
 	if (prev && run_continues(prev, r)) {
 		prev->hi = r->hi;
@@ -319,21 +320,19 @@ static void section_recount(struct mhp_machine *m, struct mem_section *ms, struc
 		runs_release(m, ms);
 }
 
-/* The run an allocation's pages [i, i + n) become: head on the first page of each of 2^order pages, tail on the rest. */
-static struct page_run make_run(uint64_t i, uint64_t n, unsigned order, const struct page_state *head,
-				const struct page_state *tail)
+/* The run an allocation's pages [i, i + n) become: head on the first page of each of 2^order pages, its kind on the rest. */
+static struct page_run make_run(uint64_t i, uint64_t n, unsigned order, const struct page_state *head)
 {
-	return (struct page_run){ .lo = (uint32_t)i, .hi = (uint32_t)(i + n), .order = (uint8_t)order, .head = *head,
-				  .tail = *tail };
+	return (struct page_run){ .lo = (uint32_t)i, .hi = (uint32_t)(i + n), .order = (uint8_t)order, .head = *head };
 }
 
 /*
  * Writes [pfn, pfn + n) (within one section) as allocations of 2^order
- * pages: head on the first page of each, tail on the others (both zero:
- * free).
+ * pages: head on the first page of each, its kind alone on the others
+ * (all zero: free).
  */
 static int write_pages_touched(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order,
-			       const struct page_state *head, const struct page_state *tail, bool singles, bool touched)
+			       const struct page_state *head, bool singles, bool touched)
 {
 	struct mem_section *ms = __pfn_to_section(m, pfn);
 	uint64_t i = pfn & (m->pages_per_section - 1), mask = (1ull << order) - 1;
@@ -345,13 +344,12 @@ static int write_pages_touched(struct mhp_machine *m, uint64_t pfn, uint64_t n, 
 	if (!touched)
 		touch_range(m, TOUCHED_PAGES, PFN_PHYS(m, pfn), PFN_PHYS(m, pfn + n));
 	m->nr_page_writes += n;
-	MHP_ASSERT(!tail->tag && !tail->refs && head->kind == tail->kind);
 	MHP_ASSERT(freeing ? !head->tag && !head->refs : !head->tag || ((n - 1) >> order) <= UINT32_MAX - head->tag);
 	struct page_counts before, now = { 0 };
 	struct run_pos at = runs_cut(m, ms, i, i + n, &before);
 	MHP_ASSERT(!singles || before.single == n);   /* the caller's claim: order-0 allocations, each page */
 	if (!freeing) {
-		struct page_run r = make_run(i, n, order, head, tail);
+		struct page_run r = make_run(i, n, order, head);
 		run_count(&r, i, i + n, &now);
 		runs_insert(m, ms, at, &r);
 	}
@@ -362,30 +360,29 @@ static int write_pages_touched(struct mhp_machine *m, uint64_t pfn, uint64_t n, 
 }
 
 static int write_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, const struct page_state *head,
-		       const struct page_state *tail, bool singles)
+		       bool singles)
 {
-	return write_pages_touched(m, pfn, n, order, head, tail, singles, false);
+	return write_pages_touched(m, pfn, n, order, head, singles, false);
 }
 
 /* Marks [pfn, pfn + n) (within one section) as kind; PG_FREE clears the pages' state. */
 int set_page_kinds(struct mhp_machine *m, uint64_t pfn, uint64_t n, enum page_kind kind)
 {
 	struct page_state s = { .kind = (uint8_t)kind };
-	return write_pages(m, pfn, n, 0, &s, &s, false);
+	return write_pages(m, pfn, n, 0, &s, false);
 }
 
 void free_single_pages(struct mhp_machine *m, uint64_t pfn, uint64_t n)
 {
 	struct page_state s = { 0 };
-	write_pages(m, pfn, n, 0, &s, &s, true);
+	write_pages(m, pfn, n, 0, &s, true);
 }
 
 int set_page_allocs_owned(struct mhp_machine *m, uint64_t pfn, uint64_t n, unsigned order, enum page_kind kind,
 			  uint32_t tag, uint8_t refs)
 {
 	struct page_state head = { .tag = tag, .kind = (uint8_t)kind, .refs = refs, .order = (uint8_t)order, .head = 1 };
-	struct page_state tail = { .kind = (uint8_t)kind };
-	return write_pages(m, pfn, n, order, &head, &tail, false);
+	return write_pages(m, pfn, n, order, &head, false);
 }
 
 void page_write_run_flush(struct mhp_machine *m, struct page_write_run *w)
@@ -393,8 +390,7 @@ void page_write_run_flush(struct mhp_machine *m, struct page_write_run *w)
 	if (!w->n)
 		return;
 	struct page_state head = { .tag = w->tag, .kind = w->kind, .refs = w->refs, .head = 1 };
-	struct page_state tail = { .kind = w->kind };
-	write_pages_touched(m, w->pfn, w->n, 0, &head, &tail, false, true);
+	write_pages_touched(m, w->pfn, w->n, 0, &head, false, true);
 	w->n = 0;
 }
 
@@ -428,7 +424,7 @@ void set_page_owner(struct mhp_machine *m, uint64_t pfn, uint32_t tag, uint8_t r
 	MHP_ASSERT(old && old->lo <= i && !((i - old->lo + old->first) & run_mask(old)));   /* an allocation's head */
 	uint64_t end = i + (1ull << old->order);
 	MHP_ASSERT(end <= old->hi);
-	struct page_run r = make_run(i, end - i, old->order, &old->head, &old->tail);
+	struct page_run r = make_run(i, end - i, old->order, &old->head);
 	struct page_counts before, now = { 0 };
 	r.head.tag = tag;
 	r.head.refs = refs;
@@ -446,7 +442,7 @@ void section_count_kinds(const struct mem_section *ms, uint64_t lo, uint64_t hi,
 		kinds[r->head.kind] += b - a;
 		alloc += b - a;
 		if (heads)
-			heads[r->head.kind] += h * r->head.head + (b - a - h) * r->tail.head;
+			heads[r->head.kind] += h * r->head.head;   /* a tail is no head */
 	}
 	if (ms->nr_alloc)   /* no state kept: as an absent array, nothing is counted */
 		kinds[PG_FREE] += hi - lo - alloc;
@@ -473,8 +469,7 @@ int section_adopt(struct mhp_machine *m, struct mem_section *ms, const struct pa
 				return -EINVAL;   /* a free page carries nothing */
 			continue;
 		}
-		struct page_run r = make_run(i, 1, 0, &pages[i], &pages[i]);
-		r.tail.tag = 0;
+		struct page_run r = make_run(i, 1, 0, &pages[i]);
 		runs_insert(m, ms, (struct run_pos){ ms->nr_chunks, 0 }, &r);
 		alloc_map_set(ms, i, 1, true);
 		alloc++;

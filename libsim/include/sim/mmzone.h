@@ -26,14 +26,14 @@ enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, M
  * A run of like allocations in a section (mm/page.c): pages [lo, hi) are
  * allocations of 2^order pages, page lo being page `first` of its
  * allocation; the first page of each allocation is `head`, the others
- * `tail`. Allocation k of the run (counted from the one page lo is in) has
- * the tag head.tag + k when head.tag is not 0: a workload's pages, tagged in
- * order, are one run however many there are.
+ * hold only its kind (page_run_tail()). Allocation k of the run (counted
+ * from the one page lo is in) has the tag head.tag + k when head.tag is not
+ * 0: a workload's pages, tagged in order, are one run however many there are.
  */
 struct page_run {
 	uint32_t lo, hi;
 	uint8_t order, first;
-	struct page_state head, tail;
+	struct page_state head;
 };
 
 /*

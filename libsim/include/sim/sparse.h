@@ -153,12 +153,18 @@ static inline uint64_t alloc_map_bits(uint64_t i, uint64_t end)
 	return (cnt == 64 ? ~0ull : (1ull << cnt) - 1) << lo;
 }
 
+/* The state of an allocation's pages after its first: every writer gives them its kind and nothing else. */
+static inline struct page_state page_run_tail(const struct page_run *r)
+{
+	return (struct page_state){ .kind = r->head.kind };
+}
+
 /* The state of page i (inside run r). */
 static inline struct page_state page_run_state(const struct page_run *r, uint64_t i)
 {
 	uint64_t pos = i - r->lo + r->first;
 	if (pos & ((1ull << r->order) - 1))
-		return r->tail;
+		return page_run_tail(r);
 	struct page_state s = r->head;
 	if (s.tag)
 		s.tag += (uint32_t)(pos >> r->order);
