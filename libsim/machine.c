@@ -34,6 +34,7 @@ void derive_geometry(struct mhp_machine *m)
 	m->page_size = 1ull << mo->page_shift;
 	m->pfn_section_shift = mo->section_size_bits - mo->page_shift;
 	m->pages_per_section = 1ull << m->pfn_section_shift;
+	MHP_ASSERT(m->pages_per_section <= RUN_PAGES_MAX);   /* what a page run's bounds hold (every granule's section) */
 	m->sections_per_block = mo->block_size >> mo->section_size_bits;
 	m->pages_per_block = mo->block_size >> mo->page_shift;
 	/* MAX_PAGE_ORDER 10/11/13; pageblock_order = min(PMD order, MAX_PAGE_ORDER). */

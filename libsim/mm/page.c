@@ -33,7 +33,7 @@ static struct page_run run_from(const struct page_run *r, uint64_t x)
 {
 	struct page_run t = *r;
 	uint64_t pos = x - r->lo + r->first;
-	t.lo = (uint32_t)x;
+	t.lo = (uint16_t)x;
 	t.first = (uint8_t)(pos & run_mask(r));
 	if (t.head.tag)
 		t.head.tag += (uint32_t)(pos >> r->order);
@@ -46,7 +46,7 @@ static bool run_continues(const struct page_run *a, const struct page_run *b)
 	if (a->hi != b->lo || a->order != b->order || a->head.kind != b->head.kind)
 		return false;
 	struct page_run next = *a;
-	next.hi = a->hi + 1;   /* where a's pattern would be at b->lo */
+	next.hi = (uint16_t)(a->hi + 1);   /* where a's pattern would be at b->lo */
 	struct page_run want = run_from(&next, b->lo);
 	struct page_state ah = a->head, bh = b->head;
 	ah.tag = bh.tag = 0;
@@ -256,12 +256,12 @@ static struct run_pos runs_cut(struct mhp_machine *m, struct mem_section *ms, ui
 		run_count(r, a, b, held);
 		if (r->hi > b) {   /* the cut lies inside one run: it becomes two */
 			struct page_run right = run_from(r, b);
-			r->hi = (uint32_t)a;
+			r->hi = (uint16_t)a;
 			insert_at(m, ms, (struct run_pos){ it.c, it.i + 1 }, &right);
 			it = section_runs_from(ms, a);
 			return pos_of(&it);
 		}
-		r->hi = (uint32_t)a;
+		r->hi = (uint16_t)a;
 		run_iter_next(&it);
 	}
 	struct run_pos p = pos_of(&it);
@@ -323,7 +323,7 @@ static void section_recount(struct mhp_machine *m, struct mem_section *ms, struc
 /* The run an allocation's pages [i, i + n) become: head on the first page of each of 2^order pages, its kind on the rest. */
 static struct page_run make_run(uint64_t i, uint64_t n, unsigned order, const struct page_state *head)
 {
-	return (struct page_run){ .lo = (uint32_t)i, .hi = (uint32_t)(i + n), .order = (uint8_t)order, .head = *head };
+	return (struct page_run){ .lo = (uint16_t)i, .hi = (uint16_t)(i + n), .order = (uint8_t)order, .head = *head };
 }
 
 /*

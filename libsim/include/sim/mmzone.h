@@ -31,10 +31,11 @@ enum zone_type { ZONE_DMA, ZONE_DMA32, ZONE_NORMAL, ZONE_MOVABLE, ZONE_DEVICE, M
  * 0: a workload's pages, tagged in order, are one run however many there are.
  */
 struct page_run {
-	uint32_t lo, hi;
+	uint16_t lo, hi;            /* pages of the section: at most RUN_PAGES_MAX */
 	uint8_t order, first;
 	struct page_state head;
 };
+#define RUN_PAGES_MAX 32768         /* the most pages a section has: 128 MiB of 4K pages (arm64, x86-64, RISC-V) */
 
 /*
  * A section's runs, in order, in chunks of up to RUN_CHUNK: a write moves
