@@ -390,11 +390,10 @@ static int page_to_free(struct mhp_machine *m, uint32_t tag, uint64_t *pfn, stru
 }
 
 /*
- * The tags from tag on (at most max) that free the pages from pfn on, one
- * after the other, as page_to_free() would take them and mhp_workload_free()
- * keep them in one run: recorded there, held there, order 0, no short-term
- * reference, in the section of pfn - 1 (whose array holds the run). They
- * are forgotten; returns how many.
+ * The tags from tag on (at most max) whose pages follow pfn - 1's one
+ * after the other, as page_to_free() would take them: recorded there, held
+ * there, order 0, no short-term reference, in the section of pfn - 1
+ * (whose array holds the run). They are forgotten; returns how many.
  */
 static uint64_t take_tag_run(struct mhp_machine *m, uint32_t tag, uint64_t pfn, uint64_t max)
 {
@@ -438,38 +437,27 @@ static uint64_t take_tag_run(struct mhp_machine *m, uint32_t tag, uint64_t pfn, 
  * consecutive order-0 pages of one section go to the buddy as one run
  * (free_pages_run()), which leaves what freeing them one by one leaves.
  * The first tag that cannot be freed ends the call, the tags before it freed.
+ * A run is freed before the next tag is looked up: the next tag's page lies
+ * outside it (take_tag_run() took every page that follows), and its
+ * section's search hint stays where the run's free will look.
  */
 int mhp_workload_free(struct mhp_machine *m, uint32_t first_tag, uint64_t nr, struct mhp_err *err)
 {
-	int ret = 0;
-	/* The tag that ended a run is the next run's first: its page, looked up once (freeing a run leaves it as it is). */
-	bool ahead = false;
-	uint64_t q;
-	struct page_state p;
-	for (uint64_t i = 0; i < nr && !ret;) {
-		uint64_t pfn = 0, n = 0;
-		unsigned order = 0;
-		while (i + n < nr && (ahead || !(ret = page_to_free(m, first_tag + (uint32_t)(i + n), &q, &p, err)))) {
-			ahead = false;
-			if (n && (order || p.order || q != pfn + n || pfn_to_section_nr(m, q) != pfn_to_section_nr(m, pfn))) {
-				ahead = true;
-				break;
-			}
-			if (!n)
-				pfn = q, order = p.order;
-			tag_delete(&m->tags, first_tag + (uint32_t)(i + n));   /* the free clears the page's tag and pins */
-			n++;
-			if (n == 1 && !order)   /* the tags that follow it, taken as this loop would take them */
-				n += take_tag_run(m, first_tag + (uint32_t)(i + 1), pfn + 1, nr - i - 1);
+	for (uint64_t i = 0, n; i < nr; i += n) {
+		uint64_t pfn;
+		struct page_state p;
+		int ret = page_to_free(m, first_tag + (uint32_t)i, &pfn, &p, err);
+		if (ret)
+			return ret;
+		tag_delete(&m->tags, first_tag + (uint32_t)i);   /* the free clears the page's tag and pins */
+		n = 1;
+		if (p.order) {
+			free_pages_owned(m, pfn, p.order);
+			continue;
 		}
-		if (n && order)
-			free_pages_owned(m, pfn, order);
-		else if (n)
-			free_pages_run(m, pfn, n);
-		i += n;
+		n += take_tag_run(m, first_tag + (uint32_t)(i + 1), pfn + 1, nr - i - 1);
+		free_pages_run(m, pfn, n);
 	}
-	if (ret)
-		return ret;
 	struct mhp_trace_field f[] = { TF_U("first_tag", first_tag), TF_U("count", nr) };
 	TRACE(m, "workload_free", f, "workload: tags %u..%u freed", first_tag, first_tag + (uint32_t)nr - 1);
 	return 0;
