@@ -89,16 +89,20 @@ uint64_t pt_addr_end(const struct mhp_machine *m, unsigned depth, uint64_t addr,
 
 __extension__ typedef unsigned __int128 u128;
 
+/* r (below 2 PT_MIX_P) in the field: a mask, not a branch, since r is as likely above PT_MIX_P as below. */
+static uint64_t reduce_p(uint64_t r)
+{
+	return r - (PT_MIX_P & (0 - (uint64_t)(r >= PT_MIX_P)));
+}
+
 static uint64_t mod_p(uint64_t v)
 {
-	uint64_t r = (v & PT_MIX_P) + (v >> 61);
-	return r >= PT_MIX_P ? r - PT_MIX_P : r;
+	return reduce_p((v & PT_MIX_P) + (v >> 61));
 }
 
 static uint64_t add_p(uint64_t a, uint64_t b)
 {
-	uint64_t r = a + b;
-	return r >= PT_MIX_P ? r - PT_MIX_P : r;
+	return reduce_p(a + b);
 }
 
 static uint64_t mul_p(uint64_t a, uint64_t b)
