@@ -24,7 +24,7 @@
 		uint64_t pp_base_ = 0, pp_len_ = (n);                     \
 		for (; pp_len_ > 1; pp_len_ -= pp_len_ / 2) {             \
 			uint64_t k = pp_base_ + pp_len_ / 2 - 1;          \
-			pp_base_ += (uint64_t)!!(pred) * (pp_len_ / 2);   \
+			pp_base_ += (pred) ? pp_len_ / 2 : 0;             \
 		}                                                         \
 		if (pp_len_) {                                            \
 			uint64_t k = pp_base_;                            \
