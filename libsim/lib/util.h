@@ -16,8 +16,9 @@
 /*
  * Sets out to how many of n elements lead for which pred holds: pred is an
  * expression of index k that holds for a prefix (a lower bound). Each step
- * is an add, not a branch: searched keys the fuzz makes up at random cost a
- * branch misprediction a step otherwise.
+ * is a conditional move (a ternary of two values), not a branch: searched
+ * keys the fuzz makes up at random cost a branch misprediction a step
+ * otherwise, and a multiply by the predicate made each step wait longer.
  */
 #define PARTITION_POINT(out, n, k, pred)                                  \
 	do {                                                              \
