@@ -108,24 +108,38 @@ static void test_fnv1a64_zeros_is_fnv1a64_of_zeros(void **state)
 								  65536), zeros, 65536));
 }
 
-/* The state hash takes page tables four at a time: each of the four hashes is fnv1a64()'s, whatever the bytes. */
-/* The searches of sorted arrays (runs, free lists, sections, blocks) count a prefix: every length, every split. */
+/*
+ * The searches of sorted arrays (runs, free lists, sections, blocks) count a
+ * prefix: every length and split to 130 against a count, and lengths past
+ * PARTITION_BRANCHY (its branch steps, then its conditional moves) against
+ * the odd keys' closed form, p / 2 keys below probe p.
+ */
 static void test_partition_point_counts_the_prefix(void **state)
 {
 	(void)state;
-	uint32_t keys[130];
+	static uint32_t keys[5000];
 	for (uint32_t i = 0; i < ARRAY_SIZE(keys); i++)
 		keys[i] = 2 * i + 1;   /* odd keys: an even probe lies between two */
-	for (uint64_t n = 0; n <= ARRAY_SIZE(keys); n++)
+	for (uint64_t n = 0; n <= 130; n++)
 		for (uint64_t probe = 0; probe <= 2 * n + 2; probe++) {
 			uint64_t want = 0, got = UINT64_MAX;
 			while (want < n && keys[want] < probe)
 				want++;
+			assert_int_equal(want, probe / 2 < n ? probe / 2 : n);
 			PARTITION_POINT(got, n, k, keys[k] < probe);
 			assert_int_equal(got, want);
 		}
+	const uint64_t large[] = { PARTITION_BRANCHY - 1, PARTITION_BRANCHY, PARTITION_BRANCHY + 1, 2 * PARTITION_BRANCHY + 3,
+				   1000, ARRAY_SIZE(keys) };
+	for (size_t j = 0; j < ARRAY_SIZE(large); j++)
+		for (uint64_t n = large[j], probe = 0; probe <= 2 * n + 2; probe++) {
+			uint64_t got = UINT64_MAX;
+			PARTITION_POINT(got, n, k, keys[k] < probe);
+			assert_int_equal(got, probe / 2 < n ? probe / 2 : n);
+		}
 }
 
+/* The state hash takes page tables four at a time: each of the four hashes is fnv1a64()'s, whatever the bytes. */
 static void test_fnv1a64_x4_is_four_fnv1a64(void **state)
 {
 	(void)state;
