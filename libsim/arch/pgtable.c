@@ -135,7 +135,7 @@ uint64_t pt_table_id(uint64_t pfn, unsigned depth)
 }
 
 /* x = c1 * idx + c2 * d + c3, the polynomial's argument for the entry d at idx. */
-static uint64_t mix_x(uint64_t idx, uint64_t d)
+static inline uint64_t mix_x(uint64_t idx, uint64_t d)
 {
 	return add_p(add_p(mul_p(MIX_C1, mod_p(idx)), mul_p(MIX_C2, mod_p(d))), MIX_C3);
 }

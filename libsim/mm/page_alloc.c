@@ -102,7 +102,7 @@ uint64_t section_isolated_pageblocks(const struct mhp_machine *m, const struct m
 }
 
 /* Index of pfn in a descending list, or where it would go. */
-static uint32_t fl_search(const struct free_list *fl, uint64_t pfn, bool *found)
+static inline uint32_t fl_search(const struct free_list *fl, uint64_t pfn, bool *found)
 {
 	uint32_t lo;
 	PARTITION_POINT(lo, fl->n, k, fl->pfn[k] > pfn);
