@@ -25,8 +25,9 @@ load_check() {
   awk -v n="$(nproc)" -v when="$1" '{ if ($1 > n - 0.5) printf "bench.sh: warning: load average %s on %d CPUs %s: wall-clock figures are unreliable (callgrind counts are not)\n", $1, n, when }' /proc/loadavg >&2
 }
 load_check "before the run"
-cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DMHPSIM_TESTS=OFF >/dev/null
-cmake --build build-release -j"$(nproc)" >/dev/null
+# The figures come from the profile-guided build; a plain -O3 build beside it measures what PGO adds (phase 7).
+bash scripts/build-release.sh ${smoke:+--quick} build-release
+bash scripts/build-release.sh --no-pgo build-release-plain
 b=build-release/bench
 # The report's plots need python3-matplotlib (scripts/setup.sh): Debian's interpreter has it, where another
 # python3 (a pyenv shim) may come first on the PATH.
@@ -94,6 +95,15 @@ if [ -z "$smoke" ]; then
   echo "1000 steps, incremental checks only:   $(fuzz --steps 1000 --check-every 1000000)"
   echo "1000 steps, full check every step:     $(fuzz --steps 1000 --check-every 1)"
 fi
+# The profile-guided build against the plain one: the same run, alternated, so both see the same machine.
+pgo_rounds=$([ -n "$smoke" ] && echo 1 || echo 15) pgo_steps=$([ -n "$smoke" ] && echo 1000 || echo 20000)
+for ((i = 0; i < pgo_rounds; i++)); do
+  for build in build-release-plain build-release; do
+    printf '%s ' "$build"
+    $build/mhpsim fuzz --seed 1 --model fuzz-arm64-4k --out "$scratch" --steps "$pgo_steps" --check-every 1000 | head -1
+  done
+done > "$scratch/pgo.txt"
+"$py" bench/report.py --pgo "$scratch/pgo.txt" "$pgo_steps" "$out/pgo.json"
 
 phase 8 "the report and its plots"
 "$py" bench/report.py "$out" "$doc" "$img"
@@ -102,7 +112,7 @@ load_check "at the end"
 if [ -n "$smoke" ]; then
   # The smoke proves each part produced something: every result file and plot is there and not empty.
   for f in "$out"/teardown.json "$out"/scale.json "$out"/migrate.json "$out"/callgrind.json "$out"/replay.json \
-           "$out"/fuzz-callgrind.json \
+           "$out"/fuzz-callgrind.json "$out"/pgo.json \
            "$img"/teardown-4K-page.svg "$img"/scale-time.svg "$img"/scale-memory.svg; do
     [ -s "$f" ] || { echo "bench smoke: $f is missing or empty"; exit 1; }
   done
