@@ -121,11 +121,17 @@ def fuzz_callgrind(dump, steps, out):
 
 
 def pgo_results(runs, steps, out):
-    """Steps/s of the plain and the profile-guided build, from runs alternated between the two."""
-    got = {"build-release-plain": [], "build-release": []}
+    """Steps/s of the plain and the profile-guided build, from runs alternated between the two (same state hash)."""
+    got, hashes = {"build-release-plain": [], "build-release": []}, set()
     for line in open(runs):
         build, rest = line.split(" ", 1)
-        got[build].append(float(rest.split(": ")[1].split(" steps/s")[0]))
+        if rest.startswith("state-hash:"):
+            hashes.add(rest.split()[1])
+        else:
+            got[build].append(float(rest.split(": ")[1].split(" steps/s")[0]))
+    if len(hashes) != 1:
+        print("report.py: the builds' fuzz runs end in different states: %s" % sorted(hashes), file=sys.stderr)
+        return 1
     if not all(got.values()):
         print("report.py: %s lacks a build's runs" % runs, file=sys.stderr)
         return 1
@@ -134,7 +140,8 @@ def pgo_results(runs, steps, out):
         v.sort()
         summary["pgo" if build == "build-release" else "plain"] = {
             "runs": len(v), "best": v[-1], "median": v[len(v) // 2], "steps_per_second": v}
-    json.dump({"model": "fuzz-arm64-4k", "seed": 1, "steps": steps, "check_every": 1000, **summary},
+    json.dump({"model": "fuzz-arm64-4k", "seed": 1, "steps": steps, "check_every": 1000, "state_hash": hashes.pop(),
+               **summary},
               open(out, "w"), indent=1)
     return 0
 

@@ -99,8 +99,8 @@ fi
 pgo_rounds=$([ -n "$smoke" ] && echo 1 || echo 15) pgo_steps=$([ -n "$smoke" ] && echo 1000 || echo 20000)
 for ((i = 0; i < pgo_rounds; i++)); do
   for build in build-release-plain build-release; do
-    printf '%s ' "$build"
-    $build/mhpsim fuzz --seed 1 --model fuzz-arm64-4k --out "$scratch" --steps "$pgo_steps" --check-every 1000 | head -1
+    $build/mhpsim fuzz --seed 1 --model fuzz-arm64-4k --out "$scratch" --steps "$pgo_steps" --check-every 1000 \
+      | head -2 | sed "s|^|$build |"
   done
 done > "$scratch/pgo.txt"
 "$py" bench/report.py --pgo "$scratch/pgo.txt" "$pgo_steps" "$out/pgo.json"
