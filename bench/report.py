@@ -151,8 +151,8 @@ def pgo_section(pgo, doc):
     if not pgo:
         return
     p, q = pgo["plain"], pgo["pgo"]
-    doc.append("- The profile-guided build (`scripts/build-release.sh`, which every figure here comes from) against a "
-               "plain `-O3` build, fuzzing `%s` for %d steps, %d runs of each alternated: best %.0f against %.0f "
+    doc.append("- The profile-guided, link-time-optimised build (`scripts/build-release.sh`, which every figure here "
+               "comes from) against a plain `-O3` build, fuzzing `%s` for %d steps, %d runs of each alternated: best %.0f against %.0f "
                "steps/s (**%+.1f%%**), median %.0f against %.0f (**%+.1f%%**)." % (
                    pgo["model"], pgo["steps"], p["runs"], q["best"], p["best"], 100 * (q["best"] / p["best"] - 1),
                    q["median"], p["median"], 100 * (q["median"] / p["median"] - 1)))
