@@ -22,8 +22,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 dir=${1:-build-release}
-build() {   # build() MODE: configure and build DIR with MHPSIM_PGO=MODE (LTO with PGO only)
-  local lto=$([ "$1" = OFF ] && echo OFF || echo ON)
+build() {   # build() MODE: configure and build DIR with MHPSIM_PGO=MODE (LTO for the final PGO build only)
+  local lto=$([ "$1" = USE ] && echo ON || echo OFF)
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DMHPSIM_TESTS=OFF -DMHPSIM_PGO="$1" \
     -DCMAKE_INTERPROCEDURAL_OPTIMIZATION="$lto" >/dev/null
   cmake --build "$dir" -j"$(nproc)" >/dev/null
