@@ -244,10 +244,22 @@ static int boot(const struct fuzz_run *r, struct mhp_machine **out, struct mhp_m
 	return ret;
 }
 
-/* Checks after one step: the touched range, and everything every K steps. */
-static int check_step(struct mhp_machine *m, uint64_t step, unsigned every, struct mhp_err *err)
+/* How often every invariant is checked in full: every K steps (--check-every K), 1000 by default. */
+static unsigned full_check_every(const struct fuzz_run *r)
 {
-	int ret = step % every == 0 ? mhp_check_all(m, err) : mhp_check_touched(m, err);
+	return r->opt->full_check_every ? r->opt->full_check_every : 1000;
+}
+
+/* Whether the check after the step-th step was the full one. */
+static bool full_check_step(const struct fuzz_run *r, uint64_t step)
+{
+	return step % full_check_every(r) == 0;
+}
+
+/* Checks after one step: the touched range, and everything every K steps. */
+static int check_step(struct mhp_machine *m, bool full, struct mhp_err *err)
+{
+	int ret = full ? mhp_check_all(m, err) : mhp_check_touched(m, err);
 	mhp_check_step_done(m);
 	return ret;
 }
@@ -260,20 +272,20 @@ static int check_step(struct mhp_machine *m, uint64_t step, unsigned every, stru
 static int run_step(const struct fuzz_run *r, struct mhp_machine *m, struct mhp_machine *twin, const struct fuzz_op *op,
 		    uint64_t step, int *result, struct mhp_err *err)
 {
-	unsigned every = r->opt->full_check_every ? r->opt->full_check_every : 1000;
+	bool full = full_check_step(r, step);
 	*result = apply(m, op);
 	const char *over = mhp_machine_host_check(m);
 	if (over)   /* the simulator's limit: the run stops there, shrunk like a violation */
 		return mhp_err_set(err, -E2BIG, "%s", over);
-	int inv = check_step(m, step, every, err);
+	int inv = check_step(m, full, err);
 	if (!twin || inv)
 		return inv;
 	struct mhp_err terr = { 0 };
-	int tresult = apply(twin, op), tinv = check_step(twin, step, every, &terr);
+	int tresult = apply(twin, op), tinv = check_step(twin, full, &terr);
 	if (tinv)
 		return mhp_err_set(err, tinv, "%s (with %s only)", terr.msg, r->opt->differential);
 	if (pagewise_twin(r))
-		return compare_pagewise(m, twin, *result, tresult, step % every == 0, err);
+		return compare_pagewise(m, twin, *result, tresult, full, err);
 	struct diff_digest x, y;
 	diff_digest_of(m, *result, 0, &x);
 	diff_digest_of(twin, tresult, 0, &y);
@@ -303,7 +315,9 @@ static uint64_t replay(const struct fuzz_run *r, const struct fuzz_op *ops, uint
 		if (results)
 			results[i] = ret;
 	}
-	if (!found && (mhp_check_all(m, err) || (twin && mhp_check_all(twin, err))))
+	/* The final full check, unless the last step's check was full: nothing has changed since. */
+	bool checked = n && full_check_step(r, r->base + n);
+	if (!found && !checked && (mhp_check_all(m, err) || (twin && mhp_check_all(twin, err))))
 		found = n;
 	mhp_machine_free(m);
 	mhp_machine_free(twin);
@@ -1025,8 +1039,9 @@ int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, st
 	inspect_counters(r.m, &c1);
 	res->page_writes = c1.page_writes - c0.page_writes;
 	res->pages_migrated = c1.migrated - c0.migrated;
-	if (!found && ran && mhp_check_all(r.m, &verr))
-		found = ran;   /* the final full check */
+	/* The final full check, unless the last step's check was full: nothing has changed since. */
+	if (!found && ran && !full_check_step(&r, r.base + ran) && mhp_check_all(r.m, &verr))
+		found = ran;
 	res->steps_run = ran;
 	res->seed = r.seed;
 	res->state_hash = mhp_machine_state_hash(r.m);
