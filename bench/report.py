@@ -337,7 +337,7 @@ def verdict(ok):
     return "**met**" if ok else "**not met**"
 
 
-def speed_goals(sc, rp, doc, fcg=None):
+def speed_goals(sc, rp, doc, fcg=None, pgo=None):
     """Issue 19's goals: fuzz throughput, replay against the kernel, the 1 TiB and 16 TiB cycles."""
     fz = [r for r in sc or [] if r["kind"] == "fuzz"]
     for r in fz:
@@ -345,6 +345,9 @@ def speed_goals(sc, rp, doc, fcg=None):
                    "(%.0f steps/s, %.0f teardowns/s)." % (
                        r["model"], verdict(r["steps_per_second"] >= 1e5 and r.get("teardowns_per_second", 0) >= 1e3),
                        r["steps_per_second"], r.get("teardowns_per_second", 0)))
+        if pgo:   # one run is one sample of a noisy machine: the alternated series says how far it strays
+            doc.append("  That is one run; the %d alternated runs of the same build above: best %.0f, median %.0f "
+                       "steps/s." % (pgo["pgo"]["runs"], pgo["pgo"]["best"], pgo["pgo"]["median"]))
         if fcg:
             doc.append("  Under callgrind the same run takes %d instructions a step, which repeats where steps/s does "
                        "not." % fcg["instructions_per_step"])
@@ -369,7 +372,7 @@ def speed_goals(sc, rp, doc, fcg=None):
         doc.append("- A 16 TiB block-mapped cycle under 2 s: %s (%.3f s)." % (verdict(b16["total"] < 2), b16["total"]))
 
 
-def goals_section(td, sc, doc, rp=None, fcg=None):
+def goals_section(td, sc, doc, rp=None, fcg=None, pgo=None):
     """The issue's goals, each with the numbers of this run that decide it."""
     doc.append("## Goals\n")
     if td:
@@ -407,7 +410,7 @@ def goals_section(td, sc, doc, rp=None, fcg=None):
                        "%s %s)." % (verdict(worst["peak_rss_bytes"] <= 1.5 * worst["kernel_bytes"]),
                                     worst["peak_rss_bytes"] / worst["kernel_bytes"], worst["mapping"],
                                     size_name(worst["size"])))
-    speed_goals(sc, rp, doc, fcg)
+    speed_goals(sc, rp, doc, fcg, pgo)
     doc.append("")
 
 
@@ -438,7 +441,7 @@ def main():
     if sc:
         scale_section(sc, mig, img, doc, fcg, pgo)
     replay_section(rp, doc)
-    goals_section(td, sc, doc, rp, fcg)
+    goals_section(td, sc, doc, rp, fcg, pgo)
     if os.path.exists(os.path.join(img, "profile-teardown.svg")):
         doc.append("\n## Profile\n\n`bench_teardown --profile` (gperftools), rendered by `google-pprof --svg`: "
                    "[the call graph](img/profile-teardown.svg).\n")
