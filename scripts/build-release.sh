@@ -28,6 +28,11 @@ build() {   # build() MODE: configure and build DIR with MHPSIM_PGO=MODE (LTO fo
     -DCMAKE_INTERPROCEDURAL_OPTIMIZATION="$lto" >/dev/null
   cmake --build "$dir" -j"$(nproc)" >/dev/null
 }
+# PGO is GCC's here: another compiler (CC=clang) gets the plain build, and says so.
+if [ -n "$pgo" ] && ! "${CC:-cc}" --version 2>/dev/null | grep -q 'Free Software Foundation'; then
+  echo "build-release.sh: ${CC:-cc} is not GCC: a plain -O3 build, without PGO and LTO" >&2
+  pgo=
+fi
 if [ -z "$pgo" ]; then
   build OFF
   exit 0
