@@ -256,6 +256,12 @@ static bool full_check_step(const struct fuzz_run *r, uint64_t step)
 	return step % full_check_every(r) == 0;
 }
 
+/* Whether a run of n steps needs the final full check: not when its last step's check was already full. */
+static bool final_check_due(const struct fuzz_run *r, uint64_t n)
+{
+	return !n || !full_check_step(r, r->base + n);
+}
+
 /* Checks after one step: the touched range, and everything every K steps. */
 static int check_step(struct mhp_machine *m, bool full, struct mhp_err *err)
 {
@@ -315,9 +321,7 @@ static uint64_t replay(const struct fuzz_run *r, const struct fuzz_op *ops, uint
 		if (results)
 			results[i] = ret;
 	}
-	/* The final full check, unless the last step's check was full: nothing has changed since. */
-	bool checked = n && full_check_step(r, r->base + n);
-	if (!found && !checked && (mhp_check_all(m, err) || (twin && mhp_check_all(twin, err))))
+	if (!found && final_check_due(r, n) && (mhp_check_all(m, err) || (twin && mhp_check_all(twin, err))))
 		found = n;
 	mhp_machine_free(m);
 	mhp_machine_free(twin);
@@ -1039,8 +1043,7 @@ int mhp_fuzz(const struct mhp_fuzz_options *opt, struct mhp_fuzz_result *res, st
 	inspect_counters(r.m, &c1);
 	res->page_writes = c1.page_writes - c0.page_writes;
 	res->pages_migrated = c1.migrated - c0.migrated;
-	/* The final full check, unless the last step's check was full: nothing has changed since. */
-	if (!found && ran && !full_check_step(&r, r.base + ran) && mhp_check_all(r.m, &verr))
+	if (!found && ran && final_check_due(&r, ran) && mhp_check_all(r.m, &verr))
 		found = ran;
 	res->steps_run = ran;
 	res->seed = r.seed;
