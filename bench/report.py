@@ -123,8 +123,12 @@ def fuzz_callgrind(dump, steps, out):
 def pgo_results(runs, steps, out):
     """Steps/s of the plain and the profile-guided build, from runs alternated between the two (same state hash)."""
     got, hashes = {"build-release-plain": [], "build-release": []}, set()
-    for line in open(runs):
-        build, rest = line.split(" ", 1)
+    for n, line in enumerate(open(runs), 1):
+        build, _, rest = line.partition(" ")
+        if build not in got or not rest:
+            print("report.py: %s:%d: expected \"build-release[-plain] <a fuzz line>\", got %r" % (runs, n, line.rstrip()),
+                  file=sys.stderr)
+            return 1
         if rest.startswith("state-hash:"):
             hashes.add(rest.split()[1])
         else:

@@ -29,4 +29,10 @@ if python3 bench/report.py --pgo "$tmp/differ.txt" 20000 "$tmp/bad.json" 2> "$tm
 fi
 grep -q "end in different states" "$tmp/err" || { echo "the refusal does not say why: $(cat "$tmp/err")"; exit 1; }
 [ ! -e "$tmp/bad.json" ] || { echo "a refused comparison still wrote its results"; exit 1; }
-echo "report_pgo: best and median per build; differing state hashes refused"
+# A line from neither build (a renamed directory, a stray line) is named, not a traceback.
+{ runs adacb07c892818e4; echo 'build-other 20000 steps in 0.2 s: 1 steps/s'; } > "$tmp/stray.txt"
+if python3 bench/report.py --pgo "$tmp/stray.txt" 20000 "$tmp/stray.json" 2> "$tmp/err"; then
+  echo "report.py --pgo took a line from an unknown build"; exit 1
+fi
+grep -q "stray.txt:13: expected" "$tmp/err" || { echo "the refusal does not name the line: $(cat "$tmp/err")"; exit 1; }
+echo "report_pgo: best and median per build; differing state hashes and unknown lines refused"
